@@ -1,0 +1,4 @@
+import { runUntilSignal } from '@storegraph/kit';
+import { startB2bBff } from './index.ts';
+
+await runUntilSignal('bff-b2b', startB2bBff);

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { boolSchema, contextSecretsSchema, loadConfig, portSchema } from '@storegraph/kit';
+
+export const DEV_IDP_SECRET = 'storegraph-dev-identity-secret-change-me-0123456789';
+
+/** The configuration every BFF shares; validated once at start-up. */
+export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.ProcessEnv) {
+  const dev = env.NODE_ENV !== 'production';
+  return loadConfig(
+    {
+      [`${prefix}_PORT`]: portSchema(defaultPort),
+      GATEWAY_URL: z.string().url().default('http://127.0.0.1:4000/graphql'),
+      STOREGRAPH_CONTEXT_SECRET: contextSecretsSchema,
+      STOREGRAPH_IDP_SECRET: dev ? z.string().min(32).default(DEV_IDP_SECRET) : z.string().min(32),
+      BFF_ALLOW_ADHOC: boolSchema(dev),
+      BFF_IDE: boolSchema(dev),
+      BFF_DEMO_LOGIN: boolSchema(dev),
+    },
+    env,
+  ) as {
+    GATEWAY_URL: string;
+    STOREGRAPH_CONTEXT_SECRET: string[];
+    STOREGRAPH_IDP_SECRET: string;
+    BFF_ALLOW_ADHOC: boolean;
+    BFF_IDE: boolean;
+    BFF_DEMO_LOGIN: boolean;
+  } & Record<string, unknown>;
+}

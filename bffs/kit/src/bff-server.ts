@@ -1,0 +1,195 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, parse } from 'graphql';
+import { signChannelContext, type ChannelContext, type ChannelKind } from '@storegraph/schema';
+import { graphiqlPage, sendJson, type Logger } from '@storegraph/kit';
+import { AuthError, issueToken, verifyBearer, type Principal } from './identity.ts';
+import { hashDocument, loadAllowList, selectionDepth, type AllowedOperation } from './allow-list.ts';
+import { ChannelRegistry, type ChannelDefinition } from './channel-registry.ts';
+import { GatewayClient, type GraphQLRequestBody } from './gateway-client.ts';
+import { DEMO_USERS } from './demo-users.ts';
+
+export interface BffOptions {
+  name: 'b2c' | 'b2b' | 'pos';
+  kind: ChannelKind;
+  port: number;
+  gatewayUrl: string;
+  contextSecret: string;
+  idpSecret: string;
+  operations: string;
+  allowAdhoc: boolean;
+  ide: boolean;
+  demoLogin: boolean;
+  logger: Logger;
+  /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
+  resolveCaller: (req: http.IncomingMessage, principal: Principal | null) => { channel: string };
+}
+
+export interface RunningBff {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_DEPTH = 12;
+const MAX_BODY = 256 * 1024;
+
+function errorBody(code: string, message: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+function negotiateLocale(req: http.IncomingMessage, def: ChannelDefinition): string {
+  const header = String(req.headers['accept-language'] ?? '');
+  for (const part of header.split(',')) {
+    const tag = part.split(';')[0]!.trim();
+    const exact = def.locales.find((l) => l.toLowerCase() === tag.toLowerCase());
+    if (exact) return exact;
+    const lang = def.locales.find((l) => l.slice(0, 2).toLowerCase() === tag.slice(0, 2).toLowerCase());
+    if (lang && tag) return lang;
+  }
+  return def.defaultLocale;
+}
+
+/**
+ * A channel's backend-for-frontend: authenticates the caller, builds and signs the sales-channel
+ * context, lets through only the channel's allowed operations, and forwards them to the gateway.
+ */
+export async function startBff(opts: BffOptions): Promise<RunningBff> {
+  const allowList = loadAllowList(opts.operations);
+  const byName = new Map<string, AllowedOperation>([...allowList.values()].map((o) => [o.name, o]));
+  const gateway = new GatewayClient(opts.gatewayUrl);
+  const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
+
+  function chooseDocument(body: GraphQLRequestBody): { query: string } | { error: [number, string, string] } {
+    const persisted = (body.extensions?.persistedQuery as { sha256Hash?: string } | undefined)?.sha256Hash;
+    if (!body.query) {
+      const known = persisted ? allowList.get(persisted) : body.operationName ? byName.get(body.operationName) : undefined;
+      return known ? { query: known.query } : { error: [400, 'PERSISTED_QUERY_NOT_FOUND', 'unknown operation: send its query or an allowed hash'] };
+    }
+    let hash: string;
+    try {
+      hash = hashDocument(body.query);
+    } catch (err) {
+      return { error: [400, 'GRAPHQL_PARSE_FAILED', (err as GraphQLError).message] };
+    }
+    if (allowList.has(hash)) return { query: body.query };
+    if (!opts.allowAdhoc) return { error: [403, 'OPERATION_NOT_ALLOWED', `this operation is not on the ${opts.name} allow-list`] };
+    if (selectionDepth(parse(body.query)) > MAX_DEPTH) return { error: [400, 'BAD_USER_INPUT', `query deeper than ${MAX_DEPTH} levels`] };
+    return { query: body.query };
+  }
+
+  async function buildContext(req: http.IncomingMessage, principal: Principal | null, requestId: string): Promise<ChannelContext> {
+    const { channel } = opts.resolveCaller(req, principal);
+    const def = await channels.get(channel);
+    const staff = principal?.kind === 'staff' ? { id: principal.sub, roles: principal.roles ?? [], channels: principal.channels ?? [] } : undefined;
+    return {
+      requestId,
+      channel: def.code,
+      channelKind: def.kind,
+      currency: def.currency,
+      locale: negotiateLocale(req, def),
+      country: def.country,
+      taxMode: def.taxMode,
+      customerId: principal && principal.kind !== 'device' && principal.kind !== 'staff' ? principal.sub : undefined,
+      customerGroup: principal?.group,
+      companyId: principal?.kind === 'buyer' ? principal.company : undefined,
+      locationId: principal?.kind === 'device' ? principal.location : undefined,
+      staff,
+    };
+  }
+
+  async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
+    const requestId = randomUUID();
+    let body: GraphQLRequestBody;
+    try {
+      body = req.method === 'GET' ? Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams) : JSON.parse(raw);
+      if (typeof body.variables === 'string') body.variables = JSON.parse(body.variables);
+      if (typeof body.extensions === 'string') body.extensions = JSON.parse(body.extensions);
+    } catch {
+      return sendJson(res, 400, errorBody('BAD_REQUEST', 'request body is not valid JSON'));
+    }
+    let principal: Principal | null;
+    try {
+      principal = await verifyBearer(req.headers.authorization, opts.idpSecret);
+    } catch (err) {
+      if (err instanceof AuthError) return sendJson(res, 401, errorBody('UNAUTHENTICATED', err.message));
+      throw err;
+    }
+    const doc = chooseDocument(body);
+    if ('error' in doc) return sendJson(res, doc.error[0], errorBody(doc.error[1], doc.error[2]));
+    let context: ChannelContext;
+    try {
+      context = await buildContext(req, principal, requestId);
+    } catch (err) {
+      if (err instanceof GraphQLError) {
+        const code = String(err.extensions.code ?? 'FORBIDDEN');
+        return sendJson(res, code === 'UNAUTHENTICATED' ? 401 : 403, errorBody(code, err.message));
+      }
+      throw err;
+    }
+    const token = await signChannelContext(context, opts.contextSecret, `bff-${opts.name}`);
+    const result = await gateway.execute({ query: doc.query, variables: body.variables, operationName: body.operationName }, token, requestId);
+    res.setHeader('x-request-id', requestId);
+    opts.logger.debug({ requestId, channel: context.channel, operation: body.operationName }, 'graphql');
+    sendJson(res, result.status, result.body);
+  }
+
+  async function handleDemoLogin(res: http.ServerResponse, raw: string) {
+    let email = '';
+    try {
+      email = String(JSON.parse(raw).email ?? '');
+    } catch {
+      /* fall through to not found */
+    }
+    const user = DEMO_USERS.find((u) => u.email === email && (u.bff === opts.name || u.kind === 'staff'));
+    if (!user) return sendJson(res, 404, errorBody('NOT_FOUND', `no demo user ${email} for the ${opts.name} BFF`));
+    const { email: _e, bff: _b, ...principal } = user;
+    return sendJson(res, 200, { accessToken: await issueToken(principal, opts.idpSecret), tokenType: 'Bearer' });
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', service: `bff-${opts.name}` });
+      if (url.pathname === '/readyz') {
+        const ready = await fetch(opts.gatewayUrl.replace(/\/graphql$/, '/readyz')).then((r) => r.ok, () => false);
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready' });
+      }
+      let raw = '';
+      if (req.method === 'POST') {
+        for await (const chunk of req) {
+          raw += chunk;
+          if (raw.length > MAX_BODY) return sendJson(res, 413, errorBody('BAD_REQUEST', 'request body too large'));
+        }
+      }
+      if (url.pathname === '/auth/demo-login' && req.method === 'POST' && opts.demoLogin) return await handleDemoLogin(res, raw);
+      if (url.pathname !== '/graphql') return sendJson(res, 404, errorBody('NOT_FOUND', 'not found'));
+      if (req.method === 'GET' && opts.ide && String(req.headers.accept ?? '').includes('text/html')) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return res.end(graphiqlPage(`Storegraph ${opts.name.toUpperCase()} BFF`, { authorization: 'Bearer <token printed by pnpm start>' }));
+      }
+      if (req.method !== 'POST' && req.method !== 'GET') return sendJson(res, 405, errorBody('BAD_REQUEST', 'use POST'));
+      await handleGraphQL(req, res, raw);
+    } catch (err) {
+      opts.logger.error({ err }, 'bff request failed');
+      if (!res.headersSent) sendJson(res, 502, errorBody('INTERNAL_SERVER_ERROR', 'internal error'));
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/graphql`;
+  opts.logger.info({ url }, `bff-${opts.name} listening`);
+  return {
+    url,
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await gateway.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { ChannelKind, TaxMode } from '@storegraph/schema';
+import { signChannelContext } from '@storegraph/schema';
+import type { GatewayClient } from './gateway-client.ts';
+
+export interface ChannelDefinition {
+  code: string;
+  kind: ChannelKind;
+  name: string;
+  currency: string;
+  defaultLocale: string;
+  locales: string[];
+  country: string;
+  taxMode: TaxMode;
+}
+
+const QUERY = 'query ChannelBootstrap($code: ID!) { salesChannel(code: $code) { code kind name currency defaultLocale locales country taxMode } }';
+
+/**
+ * Channel definitions live in the catalog. A BFF reads its channels once through the gateway as a
+ * service principal (a staff viewer scoped to that channel only) and refreshes them every minute.
+ */
+export class ChannelRegistry {
+  private cache = new Map<string, { def: ChannelDefinition; at: number }>();
+
+  constructor(
+    private readonly gateway: GatewayClient,
+    private readonly secret: string,
+    private readonly service: string,
+    private readonly kind: ChannelKind,
+  ) {}
+
+  async get(code: string): Promise<ChannelDefinition> {
+    const hit = this.cache.get(code);
+    if (hit && Date.now() - hit.at < 60_000) return hit.def;
+    const token = await signChannelContext(
+      {
+        requestId: `${this.service}-bootstrap`,
+        channel: code,
+        channelKind: this.kind,
+        currency: 'XXX', // ISO 4217 "no currency": this request prices nothing
+        locale: 'en',
+        country: 'ZZ',
+        taxMode: 'INCLUSIVE',
+        staff: { id: `service:${this.service}`, roles: ['viewer'], channels: [code] },
+      },
+      this.secret,
+      this.service,
+    );
+    const res = await this.gateway.execute({ query: QUERY, variables: { code } }, token, `${this.service}-bootstrap`);
+    const def = (res.body as { data?: { salesChannel?: ChannelDefinition | null } }).data?.salesChannel;
+    if (!def) throw new Error(`sales channel ${code} is not defined in the catalog`);
+    if (def.kind !== this.kind) throw new Error(`sales channel ${code} is ${def.kind}, this BFF serves ${this.kind}`);
+    this.cache.set(code, { def, at: Date.now() });
+    return def;
+  }
+}

@@ -1,0 +1,51 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { z } from 'zod';
+import { StaffRole } from '@storegraph/schema';
+
+/**
+ * Callers authenticate with a bearer token from the identity provider (in production an OIDC provider;
+ * in development the demo issuer below). The BFF verifies it and turns its claims into a principal.
+ */
+export const Principal = z.object({
+  sub: z.string().min(1),
+  kind: z.enum(['customer', 'buyer', 'device', 'staff']),
+  name: z.string().optional(),
+  group: z.string().optional(),
+  company: z.string().optional(),
+  location: z.string().optional(),
+  /** For devices (POS tills): the channel the till belongs to. */
+  channel: z.string().optional(),
+  roles: z.array(StaffRole).optional(),
+  channels: z.array(z.string()).optional(),
+});
+export type Principal = z.infer<typeof Principal>;
+
+export const IDP_ISSUER = 'storegraph-demo-idp';
+
+function key(secret: string) {
+  return new TextEncoder().encode(secret);
+}
+
+export async function issueToken(principal: Principal, secret: string, ttl = '12h'): Promise<string> {
+  return new SignJWT({ ...Principal.parse(principal) })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(IDP_ISSUER)
+    .setSubject(principal.sub)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(key(secret));
+}
+
+export class AuthError extends Error {}
+
+export async function verifyBearer(header: string | undefined, secret: string): Promise<Principal | null> {
+  if (!header) return null;
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  if (!match) throw new AuthError('authorization header must be "Bearer <token>"');
+  try {
+    const { payload } = await jwtVerify(match[1]!, key(secret), { issuer: IDP_ISSUER, algorithms: ['HS256'] });
+    return Principal.parse(payload);
+  } catch {
+    throw new AuthError('invalid or expired access token');
+  }
+}

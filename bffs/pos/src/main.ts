@@ -1,0 +1,4 @@
+import { runUntilSignal } from '@storegraph/kit';
+import { startPosBff } from './index.ts';
+
+await runUntilSignal('bff-pos', startPosBff);

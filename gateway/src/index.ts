@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { z } from 'zod';
+import { CONTEXT_HEADER, SUBGRAPHS } from '@storegraph/schema';
+import { boolSchema, createLogger, formatError, loadConfig, portSchema, serveGraphQL } from '@storegraph/kit';
+import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.ts';
+
+const supergraphPath = new URL('../../schema/supergraph.graphql', import.meta.url);
+
+export function gatewayConfig(env: NodeJS.ProcessEnv) {
+  const urlList = z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((u) => u.trim()) : undefined));
+  return loadConfig(
+    {
+      GATEWAY_PORT: portSchema(4000),
+      GATEWAY_IDE: boolSchema(false),
+      GATEWAY_INTROSPECTION: boolSchema(false),
+      STOREGRAPH_EXPOSE_SQL_COUNT: boolSchema(false),
+      PRODUCTS_URL: urlList,
+      STOCK_URL: urlList,
+      PRICES_URL: urlList,
+      ORDERS_URL: urlList,
+    },
+    env,
+  );
+}
+
+/**
+ * The gateway: the committed supergraph (no runtime introspection), subgraph URLs from configuration,
+ * no business logic. Introspection and the IDE are off unless enabled; nothing is reported to Apollo.
+ */
+export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
+  const config = gatewayConfig(env);
+  const logger = createLogger('gateway');
+  const urls: Record<string, string[] | undefined> = {
+    products: config.PRODUCTS_URL,
+    stock: config.STOCK_URL,
+    prices: config.PRICES_URL,
+    orders: config.ORDERS_URL,
+  };
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(supergraphPath, 'utf8'),
+    buildService: ({ name, url }) => {
+      const fallback = SUBGRAPHS.find((s) => s.name === name);
+      return new SubgraphDataSource(name, urls[name] ?? [url ?? `http://127.0.0.1:${fallback?.port}/graphql`]);
+    },
+    logger,
+  });
+  const sqlCountPlugin: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (!config.STOREGRAPH_EXPOSE_SQL_COUNT || response.body.kind !== 'single') return;
+          const r = response.body.singleResult;
+          r.extensions = { ...r.extensions, sqlStatements: contextValue.sqlStatements ?? {} };
+        },
+      };
+    },
+  };
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: config.GATEWAY_INTROSPECTION || config.GATEWAY_IDE,
+    plugins: [ApolloServerPluginUsageReportingDisabled(), sqlCountPlugin],
+    formatError: formatError(logger),
+    includeStacktraceInErrorResponses: false,
+  });
+  return serveGraphQL<GatewayContext>({
+    name: 'gateway',
+    port: config.GATEWAY_PORT,
+    apollo,
+    logger,
+    graphiql: config.GATEWAY_IDE ? { title: 'Storegraph gateway', headers: { [CONTEXT_HEADER]: '<signed context from a BFF>' } } : false,
+    context: async (req, requestId) => {
+      const token = req.headers[CONTEXT_HEADER];
+      return { contextToken: typeof token === 'string' ? token : undefined, requestId };
+    },
+  });
+}

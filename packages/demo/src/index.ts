@@ -1,0 +1,2 @@
+export * from './demo-catalog.ts';
+export * from './seed.ts';

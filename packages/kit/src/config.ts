@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * Configuration is read once at start-up and validated; a bad value stops the process with the
+ * variable's name instead of surfacing later as an odd runtime error.
+ */
+export function loadConfig<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {
+  const result = z.object(shape).safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Development default: only used when NODE_ENV is not production, so a forgotten secret fails there. */
+export const DEV_CONTEXT_SECRET = 'storegraph-dev-context-secret-change-me-0123456789';
+
+export const contextSecretsSchema = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v) return v.split(',').map((s) => s.trim()).filter(Boolean);
+    if (process.env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', message: 'STOREGRAPH_CONTEXT_SECRET is required in production' });
+      return z.NEVER;
+    }
+    return [DEV_CONTEXT_SECRET];
+  });
+
+export const portSchema = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const boolSchema = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));

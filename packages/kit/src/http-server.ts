@@ -1,0 +1,139 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { URL } from 'node:url';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import type { Logger } from './logger.ts';
+import { graphiqlPage } from './graphiql.ts';
+import { sqlCounterStore } from './sql-counter.ts';
+
+export interface ServeOptions<TContext extends BaseContext> {
+  name: string;
+  port: number;
+  host?: string;
+  apollo: ApolloServer<TContext>;
+  context: (req: http.IncomingMessage, requestId: string) => Promise<TContext>;
+  logger: Logger;
+  /** readiness: the database answers, the supergraph is loaded, ... */
+  ready?: () => Promise<boolean>;
+  /** Serve GraphiQL on GET /graphql for browsers. */
+  graphiql?: { title: string; headers?: Record<string, string> } | false;
+  /** Extra routes handled before GraphQL (e.g. a BFF's /auth endpoints). Return true when handled. */
+  routes?: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => Promise<boolean>;
+  maxBodyBytes?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(Object.assign(new Error('request body too large'), { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+let requestSeq = 0;
+function requestIdOf(req: http.IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given)) return given;
+  requestSeq = (requestSeq + 1) % 1_000_000_000;
+  return `${process.pid.toString(36)}-${Date.now().toString(36)}-${requestSeq.toString(36)}`;
+}
+
+/**
+ * A small Node HTTP front for Apollo Server (its documented `executeHTTPGraphQLRequest` integration):
+ * /healthz, /readyz, GraphiQL on GET, GraphQL on POST, keep-alive on. No framework needed for this.
+ */
+export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOptions<TContext>): Promise<RunningServer> {
+  const limit = opts.maxBodyBytes ?? 2 * 1024 * 1024;
+  await opts.apollo.start();
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', service: opts.name });
+      if (url.pathname === '/readyz') {
+        const ok = opts.ready ? await opts.ready().catch(() => false) : true;
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not-ready', service: opts.name });
+      }
+      const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req, limit) : '';
+      if (opts.routes && (await opts.routes(req, res, body))) return;
+      if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+      if (req.method === 'GET' && opts.graphiql && String(req.headers.accept ?? '').includes('text/html')) {
+        const html = graphiqlPage(opts.graphiql.title, opts.graphiql.headers ?? {});
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return res.end(html);
+      }
+      const requestId = requestIdOf(req);
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      }
+      let parsed: unknown = body;
+      if (body && String(req.headers['content-type'] ?? '').includes('application/json')) {
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        }
+      }
+      const httpRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body: parsed };
+      // Each request runs in its own SQL counter store, so statements are counted per request.
+      const result = await sqlCounterStore.run({ statements: 0 }, () =>
+        opts.apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: httpRequest,
+          context: () => opts.context(req, requestId),
+        }),
+      );
+      for (const [k, v] of result.headers) res.setHeader(k, v);
+      res.setHeader('x-request-id', requestId);
+      res.statusCode = result.status ?? 200;
+      if (result.body.kind === 'complete') return res.end(result.body.string);
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    } catch (err) {
+      const status = (err as { status?: number }).status ?? 500;
+      if (status >= 500) opts.logger.error({ err }, 'unhandled request error');
+      if (!res.headersSent) sendJson(res, status, { errors: [{ message: status === 413 ? 'request body too large' : 'internal error', extensions: { code: status === 413 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    }
+  });
+  // Node's default keep-alive timeout (5s) is shorter than the gateway's agent keeps sockets; make the
+  // server outlive the client so a reused socket is never closed under an in-flight request.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/graphql`;
+  opts.logger.info({ url }, `${opts.name} listening`);
+  return {
+    url,
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await opts.apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { gql } from 'graphql-tag';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { boolSchema, contextSecretsSchema, loadConfig, portSchema } from './config.ts';
+import { z } from 'zod';
+import { openDatabase, migrateSchema, type Database } from './database.ts';
+import { createLogger } from './logger.ts';
+import { serveGraphQL, type RunningServer } from './http-server.ts';
+import { createSubgraphServer, type SubgraphRequestContext } from './subgraph-server.ts';
+
+export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TContext extends SubgraphRequestContext> {
+  name: string;
+  pgSchema: string;
+  defaultPort: number;
+  schemaFile: URL;
+  migrationsFolder: URL;
+  tables: TSchema;
+  resolvers: GraphQLResolverMap<TContext>;
+  extendContext: (db: Database<TSchema>, base: SubgraphRequestContext) => TContext;
+  /** Background jobs (e.g. the reservation sweeper); returns a stop function. */
+  background?: (db: Database<TSchema>) => () => Promise<void>;
+}
+
+export interface RunningSubgraph<TSchema extends Record<string, unknown>> extends RunningServer {
+  database: Database<TSchema>;
+}
+
+/** Boots one subgraph process: validated config, migrations, pool, verified context, HTTP. */
+export async function startSubgraph<TSchema extends Record<string, unknown>, TContext extends SubgraphRequestContext>(
+  def: SubgraphDefinition<TSchema, TContext>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningSubgraph<TSchema>> {
+  const upper = def.name.toUpperCase();
+  const config = loadConfig(
+    {
+      DATABASE_URL: z.string().url(),
+      [`${upper}_PORT`]: portSchema(def.defaultPort),
+      [`${upper}_DB_POOL`]: z.coerce.number().int().min(1).max(200).default(10),
+      STOREGRAPH_CONTEXT_SECRET: contextSecretsSchema,
+      STOREGRAPH_EXPOSE_SQL_COUNT: boolSchema(false),
+      STOREGRAPH_RUN_BACKGROUND: boolSchema(true),
+    },
+    env,
+  ) as Record<string, unknown> & { DATABASE_URL: string; STOREGRAPH_CONTEXT_SECRET: string[]; STOREGRAPH_EXPOSE_SQL_COUNT: boolean; STOREGRAPH_RUN_BACKGROUND: boolean };
+  const logger = createLogger(def.name);
+  await migrateSchema(config.DATABASE_URL, def.pgSchema, def.migrationsFolder.pathname);
+  const database = openDatabase({
+    url: config.DATABASE_URL,
+    schema: def.tables,
+    poolSize: config[`${upper}_DB_POOL`] as number,
+    applicationName: `storegraph-${def.name}`,
+  });
+  const { apollo, context } = createSubgraphServer<TContext>({
+    name: def.name,
+    typeDefs: gql(readFileSync(def.schemaFile, 'utf8')),
+    resolvers: def.resolvers,
+    contextSecrets: config.STOREGRAPH_CONTEXT_SECRET,
+    logger,
+    exposeSqlCount: config.STOREGRAPH_EXPOSE_SQL_COUNT,
+    extendContext: (base) => def.extendContext(database, base),
+  });
+  const server = await serveGraphQL({
+    name: def.name,
+    port: config[`${upper}_PORT`] as number,
+    apollo,
+    context,
+    logger,
+    ready: async () => {
+      await database.sql`select 1`;
+      return true;
+    },
+  });
+  const stopBackground = config.STOREGRAPH_RUN_BACKGROUND && def.background ? def.background(database) : async () => {};
+  return {
+    ...server,
+    database,
+    close: async () => {
+      await stopBackground();
+      await server.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { DocumentNode } from 'graphql';
+import { CONTEXT_HEADER, ContextError, type ChannelContext, appError, verifyChannelContext } from '@storegraph/schema';
+import type { Logger } from './logger.ts';
+import { sqlCounterStore, type SqlCounter } from './sql-counter.ts';
+import { formatError } from './format-error.ts';
+
+export interface SubgraphRequestContext extends BaseContext {
+  channel: ChannelContext;
+  requestId: string;
+  log: Logger;
+  sqlCounter: SqlCounter;
+}
+
+export interface SubgraphServerOptions<TContext extends SubgraphRequestContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<TContext>;
+  contextSecrets: string[];
+  logger: Logger;
+  exposeSqlCount: boolean;
+  /** Adds per-request services and loaders to the verified base context. */
+  extendContext: (base: SubgraphRequestContext) => TContext;
+}
+
+/**
+ * Every subgraph request passes through here: the signed sales-channel context is verified before any
+ * resolver runs; a missing, forged, expired or malformed one is UNAUTHENTICATED. Nothing else from the
+ * request (headers, cookies) is trusted.
+ */
+export function createSubgraphServer<TContext extends SubgraphRequestContext>(opts: SubgraphServerOptions<TContext>) {
+  const sqlCountPlugin: ApolloServerPlugin<TContext> = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (!opts.exposeSqlCount || response.body.kind !== 'single' || !contextValue.sqlCounter) return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, sqlStatements: { [opts.name]: contextValue.sqlCounter.statements } };
+        },
+      };
+    },
+  };
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }),
+    plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginInlineTraceDisabled(), sqlCountPlugin],
+    introspection: true, // subgraphs sit behind the gateway; composition tooling needs _service.sdl
+    formatError: formatError(opts.logger),
+    includeStacktraceInErrorResponses: false,
+  });
+
+  async function context(req: http.IncomingMessage, requestId: string): Promise<TContext> {
+    const token = req.headers[CONTEXT_HEADER];
+    let channel: ChannelContext;
+    try {
+      channel = await verifyChannelContext(typeof token === 'string' ? token : undefined, opts.contextSecrets);
+    } catch (err) {
+      const message = err instanceof ContextError ? err.message : 'invalid sales-channel context';
+      throw appError('UNAUTHENTICATED', message);
+    }
+    const rid = channel.requestId || requestId;
+    const sqlCounter: SqlCounter = sqlCounterStore.getStore() ?? { statements: 0 };
+    const base: SubgraphRequestContext = { channel, requestId: rid, log: opts.logger.child({ requestId: rid }), sqlCounter };
+    return opts.extendContext(base);
+  }
+
+  return { apollo, context };
+}
+

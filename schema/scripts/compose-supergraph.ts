@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { SUBGRAPHS } from '../src/subgraph-list.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface Composition {
+  supergraphSdl: string;
+  errors: string[];
+  hints: string[];
+}
+
+/** Composes the committed subgraph SDLs; URLs are placeholders, the gateway maps names to real URLs. */
+export function composeSupergraph(): Composition {
+  const services = SUBGRAPHS.map((s) => ({
+    name: s.name,
+    url: `http://127.0.0.1:${s.port}/graphql`,
+    typeDefs: parse(readFileSync(path.join(root, s.sdl), 'utf8')),
+  }));
+  const result = composeServices(services);
+  return {
+    supergraphSdl: result.errors ? '' : `${result.supergraphSdl.trimEnd()}\n`,
+    errors: (result.errors ?? []).map((e) => e.message),
+    hints: (result.hints ?? []).map((h) => `${h.definition.code}: ${h.message}`),
+  };
+}

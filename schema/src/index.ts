@@ -1,0 +1,4 @@
+export * from './channel-context.ts';
+export * from './money.ts';
+export * from './error-codes.ts';
+export * from './subgraph-list.ts';

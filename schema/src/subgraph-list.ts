@@ -1,0 +1,9 @@
+/** The compose manifest: every subgraph, its SDL and its default port. */
+export const SUBGRAPHS = [
+  { name: 'products', sdl: 'subgraphs/products/src/schema.graphql', port: 4101, env: 'PRODUCTS_URL' },
+  { name: 'stock', sdl: 'subgraphs/stock/src/schema.graphql', port: 4102, env: 'STOCK_URL' },
+  { name: 'prices', sdl: 'subgraphs/prices/src/schema.graphql', port: 4103, env: 'PRICES_URL' },
+  { name: 'orders', sdl: 'subgraphs/orders/src/schema.graphql', port: 4104, env: 'ORDERS_URL' },
+] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
+export const SUPERGRAPH_PATH = 'schema/supergraph.graphql';

@@ -1,0 +1,4 @@
+import { runUntilSignal } from '@storegraph/kit';
+import { startOrders } from './index.ts';
+
+await runUntilSignal('orders', startOrders);

@@ -1,0 +1,4 @@
+import { runUntilSignal } from '@storegraph/kit';
+import { startPrices } from './index.ts';
+
+await runUntilSignal('prices', startPrices);

@@ -1,0 +1,4 @@
+import { runUntilSignal } from '@storegraph/kit';
+import { startStock } from './index.ts';
+
+await runUntilSignal('stock', startStock);

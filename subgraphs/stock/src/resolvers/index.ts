@@ -1,0 +1,27 @@
+import { staffCan } from '@storegraph/schema';
+import type { StockContext } from '../context.ts';
+import { availabilityOf } from '../services/availability.service.ts';
+import type { LocationAvailabilityRow } from '../loaders/stock.loaders.ts';
+
+type Ctx = StockContext;
+
+export const resolvers = {
+  Query: {
+    locations: (_: unknown, __: unknown, ctx: Ctx) => ctx.loaders.channelLocations.load(ctx.channel.channel),
+  },
+  Variant: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    availability: (v: { id: string }, _: unknown, ctx: Ctx) => availabilityOf(ctx, v.id),
+  },
+  SalesChannel: {
+    __resolveReference: (ref: { code: string }) => ref,
+    locations: (c: { code: string }, _: unknown, ctx: Ctx) =>
+      c.code === ctx.channel.channel || staffCan(ctx.channel, 'viewer', c.code) ? ctx.loaders.channelLocations.load(c.code) : [],
+  },
+  Location: {
+    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.location.load(ref.id),
+  },
+  LocationAvailability: {
+    location: (l: LocationAvailabilityRow, _: unknown, ctx: Ctx) => ctx.loaders.location.load(l.locationId),
+  },
+};
