@@ -29,7 +29,10 @@ process.on('SIGTERM', () => void shutdown(0));
 async function waitReady(name: string, url: string, child: ChildProcess) {
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(100);
   }
@@ -70,7 +73,9 @@ async function main() {
     ['orders', 4104],
   ] as const;
   await Promise.all(
-    subgraphs.map(([name, port]) => waitReady(name, `http://127.0.0.1:${env[`${name.toUpperCase()}_PORT`] ?? port}/readyz`, launch(name, `subgraphs/${name}/src/main.ts`, env))),
+    subgraphs.map(([name, port]) =>
+      waitReady(name, `http://127.0.0.1:${env[`${name.toUpperCase()}_PORT`] ?? port}/readyz`, launch(name, `subgraphs/${name}/src/main.ts`, env)),
+    ),
   );
   const { seeded } = await seedDemoData(databaseUrl);
   console.log(seeded ? '[storegraph] demo data seeded' : '[storegraph] demo data already present (reused)');
@@ -81,7 +86,9 @@ async function main() {
     ['b2b', env.B2B_PORT ?? '4202'],
     ['pos', env.POS_PORT ?? '4203'],
   ] as const;
-  await Promise.all(bffs.map(([name, port]) => waitReady(`bff-${name}`, `http://127.0.0.1:${port}/healthz`, launch(`bff-${name}`, `bffs/${name}/src/main.ts`, env))));
+  await Promise.all(
+    bffs.map(([name, port]) => waitReady(`bff-${name}`, `http://127.0.0.1:${port}/healthz`, launch(`bff-${name}`, `bffs/${name}/src/main.ts`, env))),
+  );
 
   const lines = [
     '',
@@ -97,7 +104,11 @@ async function main() {
     const { email: _e, bff: _b, ...principal } = u;
     lines.push(`  ${u.bff.toUpperCase()}  ${u.email.padEnd(26)} ${u.kind.padEnd(8)} ${await issueToken(principal, env.STOREGRAPH_IDP_SECRET!)}`);
   }
-  lines.push('', 'Try: curl -s localhost:4201/graphql -H content-type:application/json -d \'{"operationName":"ProductListing","variables":{"first":3}}\'', 'Ctrl-C stops everything.');
+  lines.push(
+    '',
+    'Try: curl -s localhost:4201/graphql -H content-type:application/json -d \'{"operationName":"ProductListing","variables":{"first":3}}\'',
+    'Ctrl-C stops everything.',
+  );
   console.log(lines.join('\n'));
 }
 

@@ -35,9 +35,7 @@ export const ChannelContextSchema = z.object({
   companyId: z.string().max(64).optional(),
   locationId: z.string().max(64).optional(),
   /** Staff principal: roles apply only to the channels listed (`*` for every channel). */
-  staff: z
-    .object({ id: z.string(), roles: z.array(StaffRole), channels: z.array(z.string()) })
-    .optional(),
+  staff: z.object({ id: z.string(), roles: z.array(StaffRole), channels: z.array(z.string()) }).optional(),
 });
 export type ChannelContext = z.infer<typeof ChannelContextSchema>;
 
@@ -53,12 +51,7 @@ function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export async function signChannelContext(
-  ctx: ChannelContext,
-  secret: string,
-  issuer: string,
-  ttlSeconds = CONTEXT_TTL_SECONDS,
-): Promise<string> {
+export async function signChannelContext(ctx: ChannelContext, secret: string, issuer: string, ttlSeconds = CONTEXT_TTL_SECONDS): Promise<string> {
   const payload = ChannelContextSchema.parse(ctx);
   return new SignJWT({ ctx: payload })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -11,8 +11,21 @@ export interface Money {
 
 /** Minor digits per ISO 4217; everything not listed has 2. */
 const MINOR_DIGITS: Record<string, number> = {
-  JPY: 0, KRW: 0, CLP: 0, ISK: 0, VND: 0, XAF: 0, XOF: 0, HUF: 2,
-  KWD: 3, BHD: 3, OMR: 3, JOD: 3, TND: 3, LYD: 3, IQD: 3,
+  JPY: 0,
+  KRW: 0,
+  CLP: 0,
+  ISK: 0,
+  VND: 0,
+  XAF: 0,
+  XOF: 0,
+  HUF: 2,
+  KWD: 3,
+  BHD: 3,
+  OMR: 3,
+  JOD: 3,
+  TND: 3,
+  LYD: 3,
+  IQD: 3,
 };
 
 export function minorDigits(currency: string): number {

@@ -8,7 +8,9 @@ export interface AllowedOperation {
 }
 
 export function hashDocument(query: string): string {
-  return createHash('sha256').update(print(parse(query))).digest('hex');
+  return createHash('sha256')
+    .update(print(parse(query)))
+    .digest('hex');
 }
 
 /** Splits an operations file into one document per named operation with the fragments it uses. */

@@ -153,7 +153,10 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     try {
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', service: `bff-${opts.name}` });
       if (url.pathname === '/readyz') {
-        const ready = await fetch(opts.gatewayUrl.replace(/\/graphql$/, '/readyz')).then((r) => r.ok, () => false);
+        const ready = await fetch(opts.gatewayUrl.replace(/\/graphql$/, '/readyz')).then(
+          (r) => r.ok,
+          () => false,
+        );
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready' });
       }
       let raw = '';

@@ -14,10 +14,37 @@ export function prng(seed: number) {
 }
 
 export const CHANNELS = [
-  { code: 'web-eu', kind: 'B2C', name: 'Web shop EU', currency: 'EUR', defaultLocale: 'de-DE', locales: ['de-DE', 'en-GB', 'fr-FR'], country: 'DE', taxMode: 'INCLUSIVE' },
+  {
+    code: 'web-eu',
+    kind: 'B2C',
+    name: 'Web shop EU',
+    currency: 'EUR',
+    defaultLocale: 'de-DE',
+    locales: ['de-DE', 'en-GB', 'fr-FR'],
+    country: 'DE',
+    taxMode: 'INCLUSIVE',
+  },
   { code: 'web-us', kind: 'B2C', name: 'Web shop US', currency: 'USD', defaultLocale: 'en-US', locales: ['en-US'], country: 'US', taxMode: 'EXCLUSIVE' },
-  { code: 'trade-eu', kind: 'B2B', name: 'Trade portal EU', currency: 'EUR', defaultLocale: 'en-GB', locales: ['en-GB', 'de-DE'], country: 'DE', taxMode: 'EXCLUSIVE' },
-  { code: 'pos-berlin', kind: 'POS', name: 'Berlin flagship tills', currency: 'EUR', defaultLocale: 'de-DE', locales: ['de-DE', 'en-GB'], country: 'DE', taxMode: 'INCLUSIVE' },
+  {
+    code: 'trade-eu',
+    kind: 'B2B',
+    name: 'Trade portal EU',
+    currency: 'EUR',
+    defaultLocale: 'en-GB',
+    locales: ['en-GB', 'de-DE'],
+    country: 'DE',
+    taxMode: 'EXCLUSIVE',
+  },
+  {
+    code: 'pos-berlin',
+    kind: 'POS',
+    name: 'Berlin flagship tills',
+    currency: 'EUR',
+    defaultLocale: 'de-DE',
+    locales: ['de-DE', 'en-GB'],
+    country: 'DE',
+    taxMode: 'INCLUSIVE',
+  },
 ] as const;
 
 export const BRANDS = [
@@ -52,9 +79,16 @@ const LEAF = [
   { cat: 'cat_hats', en: 'Beanie', de: 'Mütze', fr: 'Bonnet', base: 2900 },
 ];
 const ADJECTIVES = [
-  ['Alpine', 'Alpine', 'Alpine'], ['Coastal', 'Küsten', 'Côtière'], ['Merino', 'Merino', 'Mérinos'], ['Storm', 'Sturm', 'Tempête'],
-  ['Trail', 'Trail', 'Sentier'], ['City', 'Stadt', 'Ville'], ['Harbour', 'Hafen', 'Port'], ['Summit', 'Gipfel', 'Sommet'],
-  ['Canvas', 'Canvas', 'Toile'], ['Ridge', 'Grat', 'Crête'],
+  ['Alpine', 'Alpine', 'Alpine'],
+  ['Coastal', 'Küsten', 'Côtière'],
+  ['Merino', 'Merino', 'Mérinos'],
+  ['Storm', 'Sturm', 'Tempête'],
+  ['Trail', 'Trail', 'Sentier'],
+  ['City', 'Stadt', 'Ville'],
+  ['Harbour', 'Hafen', 'Port'],
+  ['Summit', 'Gipfel', 'Sommet'],
+  ['Canvas', 'Canvas', 'Toile'],
+  ['Ridge', 'Grat', 'Crête'],
 ];
 const COLOURS = ['Navy', 'Black', 'Olive', 'Sand', 'Rust'];
 const SIZES = ['S', 'M', 'L', 'XL'];
@@ -98,9 +132,7 @@ export function demoProducts(count = 240): DemoProduct[] {
     const parentCat = CATEGORIES.find((c) => c.id === leaf.cat)!.parentId!;
     // Every 10th product is a trade-only bulk pack; every 7th is not sold in the US; POS carries a third.
     const tradeOnly = i % 10 === 0;
-    const channels = tradeOnly
-      ? ['trade-eu']
-      : ['web-eu', 'trade-eu', ...(i % 7 === 0 ? [] : ['web-us']), ...(i % 3 === 0 ? ['pos-berlin'] : [])];
+    const channels = tradeOnly ? ['trade-eu'] : ['web-eu', 'trade-eu', ...(i % 7 === 0 ? [] : ['web-us']), ...(i % 3 === 0 ? ['pos-berlin'] : [])];
     const colours = COLOURS.slice(0, 1 + Math.floor(rand() * 2));
     const sizes = leaf.cat === 'cat_bags' || leaf.cat === 'cat_hats' ? ['One size'] : SIZES.slice(0, 2 + Math.floor(rand() * 3));
     const variants: DemoVariant[] = [];
@@ -136,10 +168,42 @@ export function demoProducts(count = 240): DemoProduct[] {
 }
 
 export const LOCATIONS = [
-  { id: 'loc_wh_hamburg', name: 'Hamburg warehouse', kind: 'WAREHOUSE', address: 'Am Sandtorkai 1, 20457 Hamburg, DE', latitude: 53.5436, longitude: 9.9887, pickup: false },
-  { id: 'loc_wh_newjersey', name: 'New Jersey warehouse', kind: 'WAREHOUSE', address: '100 Harbor Blvd, Newark, NJ, US', latitude: 40.7357, longitude: -74.1724, pickup: false },
-  { id: 'loc_berlin_shop', name: 'Berlin flagship', kind: 'SHOP', address: 'Kurfürstendamm 21, 10719 Berlin, DE', latitude: 52.5035, longitude: 13.3324, pickup: true },
-  { id: 'loc_munich_shop', name: 'Munich shop', kind: 'SHOP', address: 'Kaufingerstraße 9, 80331 München, DE', latitude: 48.1374, longitude: 11.5733, pickup: true },
+  {
+    id: 'loc_wh_hamburg',
+    name: 'Hamburg warehouse',
+    kind: 'WAREHOUSE',
+    address: 'Am Sandtorkai 1, 20457 Hamburg, DE',
+    latitude: 53.5436,
+    longitude: 9.9887,
+    pickup: false,
+  },
+  {
+    id: 'loc_wh_newjersey',
+    name: 'New Jersey warehouse',
+    kind: 'WAREHOUSE',
+    address: '100 Harbor Blvd, Newark, NJ, US',
+    latitude: 40.7357,
+    longitude: -74.1724,
+    pickup: false,
+  },
+  {
+    id: 'loc_berlin_shop',
+    name: 'Berlin flagship',
+    kind: 'SHOP',
+    address: 'Kurfürstendamm 21, 10719 Berlin, DE',
+    latitude: 52.5035,
+    longitude: 13.3324,
+    pickup: true,
+  },
+  {
+    id: 'loc_munich_shop',
+    name: 'Munich shop',
+    kind: 'SHOP',
+    address: 'Kaufingerstraße 9, 80331 München, DE',
+    latitude: 48.1374,
+    longitude: 11.5733,
+    pickup: true,
+  },
 ] as const;
 
 export const CHANNEL_LOCATIONS = [

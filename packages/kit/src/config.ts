@@ -20,7 +20,11 @@ export const contextSecretsSchema = z
   .string()
   .optional()
   .transform((v, ctx) => {
-    if (v) return v.split(',').map((s) => s.trim()).filter(Boolean);
+    if (v)
+      return v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (process.env.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', message: 'STOREGRAPH_CONTEXT_SECRET is required in production' });
       return z.NEVER;

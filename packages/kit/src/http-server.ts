@@ -113,7 +113,15 @@ export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOpti
     } catch (err) {
       const status = (err as { status?: number }).status ?? 500;
       if (status >= 500) opts.logger.error({ err }, 'unhandled request error');
-      if (!res.headersSent) sendJson(res, status, { errors: [{ message: status === 413 ? 'request body too large' : 'internal error', extensions: { code: status === 413 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent)
+        sendJson(res, status, {
+          errors: [
+            {
+              message: status === 413 ? 'request body too large' : 'internal error',
+              extensions: { code: status === 413 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' },
+            },
+          ],
+        });
       else res.end();
     }
   });

@@ -41,7 +41,12 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
       STOREGRAPH_RUN_BACKGROUND: boolSchema(true),
     },
     env,
-  ) as Record<string, unknown> & { DATABASE_URL: string; STOREGRAPH_CONTEXT_SECRET: string[]; STOREGRAPH_EXPOSE_SQL_COUNT: boolean; STOREGRAPH_RUN_BACKGROUND: boolean };
+  ) as Record<string, unknown> & {
+    DATABASE_URL: string;
+    STOREGRAPH_CONTEXT_SECRET: string[];
+    STOREGRAPH_EXPOSE_SQL_COUNT: boolean;
+    STOREGRAPH_RUN_BACKGROUND: boolean;
+  };
   const logger = createLogger(def.name);
   await migrateSchema(config.DATABASE_URL, def.pgSchema, def.migrationsFolder.pathname);
   const database = openDatabase({

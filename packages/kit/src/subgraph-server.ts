@@ -69,4 +69,3 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
 
   return { apollo, context };
 }
-

@@ -25,7 +25,9 @@ export const orders = ordersSchema.table(
 export const orderLines = ordersSchema.table(
   'order_lines',
   {
-    orderId: text('order_id').notNull().references(() => orders.id, { onDelete: 'cascade' }),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
     lineNo: integer('line_no').notNull(),
     variantId: text('variant_id').notNull(),
     sku: text('sku').notNull(),

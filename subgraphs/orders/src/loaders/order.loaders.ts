@@ -8,7 +8,11 @@ export function createOrderLoaders(ctx: OrdersContext) {
   const { db } = ctx.db;
   return {
     linesOfOrder: new DataLoader<string, (typeof orderLines.$inferSelect)[]>(async (orderIds) => {
-      const rows = await db.select().from(orderLines).where(inArray(orderLines.orderId, [...orderIds])).orderBy(asc(orderLines.orderId), asc(orderLines.lineNo));
+      const rows = await db
+        .select()
+        .from(orderLines)
+        .where(inArray(orderLines.orderId, [...orderIds]))
+        .orderBy(asc(orderLines.orderId), asc(orderLines.lineNo));
       return groupByKey(orderIds, rows, (r) => r.orderId);
     }),
   };

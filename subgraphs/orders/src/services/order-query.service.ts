@@ -24,7 +24,7 @@ export async function myOrders(ctx: OrdersContext, args: { first: number; after?
   const conditions = [owner];
   if (args.after) {
     const cursor = decodeCursor(args.after);
-    if (!cursor || cursor.length !== 2) throw appError('BAD_USER_INPUT', 'malformed cursor', { argument: 'after' });
+    if (cursor?.length !== 2) throw appError('BAD_USER_INPUT', 'malformed cursor', { argument: 'after' });
     const placedAt = new Date(String(cursor[0]));
     const id = String(cursor[1]);
     conditions.push(or(lt(orders.placedAt, placedAt), and(eq(orders.placedAt, placedAt), lt(orders.id, id)))!);
@@ -46,6 +46,10 @@ export async function myOrders(ctx: OrdersContext, args: { first: number; after?
 export async function orderById(ctx: OrdersContext, id: string): Promise<OrderRow | null> {
   const owner = ownedBy(ctx);
   if (!owner) return null;
-  const [row] = await ctx.db.db.select().from(orders).where(and(eq(orders.id, id), owner)).limit(1);
+  const [row] = await ctx.db.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.id, id), owner))
+    .limit(1);
   return row ?? null;
 }

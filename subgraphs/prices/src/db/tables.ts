@@ -26,7 +26,9 @@ export const priceEntries = pricesSchema.table(
   'price_entries',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    bookId: text('book_id').notNull().references(() => priceBooks.id, { onDelete: 'cascade' }),
+    bookId: text('book_id')
+      .notNull()
+      .references(() => priceBooks.id, { onDelete: 'cascade' }),
     variantId: text('variant_id').notNull(),
     /** Minor units of the book's currency. bigint: B2B totals pass 2^31. */
     amount: bigint('amount', { mode: 'number' }).notNull(),

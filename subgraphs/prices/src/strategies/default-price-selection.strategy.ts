@@ -1,4 +1,4 @@
-import type { PriceCandidate, PriceLevel, PriceSelectionStrategy, Selection } from './price-selection.strategy.ts';
+import type { PriceCandidate, PriceLevel, PriceSelectionStrategy } from './price-selection.strategy.ts';
 
 const LEVEL_RANK: Record<PriceLevel, number> = { BASE: 0, CHANNEL: 1, GROUP: 2, COMPANY: 3 };
 
@@ -25,7 +25,10 @@ export const defaultPriceSelection: PriceSelectionStrategy = {
     const top = best(candidates, quantity);
     if (top.length === 0) return { kind: 'none' };
     if (top.length > 1) return { kind: 'ambiguous', candidates: top };
-    const baseTop = best(candidates.filter((c) => c.level === 'BASE'), 1);
+    const baseTop = best(
+      candidates.filter((c) => c.level === 'BASE'),
+      1,
+    );
     return { kind: 'selected', winner: top[0]!, list: baseTop.length === 1 ? baseTop[0]! : null };
   },
 };

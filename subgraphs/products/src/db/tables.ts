@@ -52,7 +52,9 @@ export const products = productsSchema.table(
 export const productTranslations = productsSchema.table(
   'product_translations',
   {
-    productId: text('product_id').notNull().references(() => products.id, { onDelete: 'cascade' }),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
     locale: text('locale').notNull(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
@@ -63,8 +65,12 @@ export const productTranslations = productsSchema.table(
 export const productCategories = productsSchema.table(
   'product_categories',
   {
-    productId: text('product_id').notNull().references(() => products.id, { onDelete: 'cascade' }),
-    categoryId: text('category_id').notNull().references(() => categories.id),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    categoryId: text('category_id')
+      .notNull()
+      .references(() => categories.id),
   },
   (t) => [primaryKey({ columns: [t.productId, t.categoryId] }), index('product_categories_category_idx').on(t.categoryId)],
 );
@@ -73,7 +79,9 @@ export const variants = productsSchema.table(
   'variants',
   {
     id: text('id').primaryKey(),
-    productId: text('product_id').notNull().references(() => products.id, { onDelete: 'cascade' }),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
     sku: text('sku').notNull(),
     gtin: text('gtin'),
     /** Option values, e.g. {"size":"M","colour":"Navy"}. */
@@ -91,8 +99,12 @@ export const variants = productsSchema.table(
 export const channelProducts = productsSchema.table(
   'channel_products',
   {
-    channel: text('channel').notNull().references(() => salesChannels.code),
-    productId: text('product_id').notNull().references(() => products.id, { onDelete: 'cascade' }),
+    channel: text('channel')
+      .notNull()
+      .references(() => salesChannels.code),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
     visible: boolean('visible').notNull().default(true),
     nameOverride: text('name_override'),
     descriptionOverride: text('description_override'),
@@ -105,7 +117,9 @@ export const media = productsSchema.table(
   'media',
   {
     id: text('id').primaryKey(),
-    productId: text('product_id').notNull().references(() => products.id, { onDelete: 'cascade' }),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
     position: integer('position').notNull().default(0),
     /** Alt text per locale, optionally per channel: {"de-DE": "...", "web-eu:de-DE": "..."}. */

@@ -29,18 +29,32 @@ export function createCatalogLoaders(ctx: ProductsContext) {
         .innerJoin(products, eq(products.id, variants.productId))
         .innerJoin(channelProducts, eq(channelProducts.productId, products.id))
         .where(and(visible, inArray(variants.id, [...ids])));
-      return byKey(ids, rows.map((r) => r.variant), (r) => r.id);
+      return byKey(
+        ids,
+        rows.map((r) => r.variant),
+        (r) => r.id,
+      );
     }),
     variantsOfProduct: new DataLoader<string, VariantRow[]>(async (ids) => {
-      const rows = await db.select().from(variants).where(inArray(variants.productId, [...ids])).orderBy(asc(variants.productId), asc(variants.position));
+      const rows = await db
+        .select()
+        .from(variants)
+        .where(inArray(variants.productId, [...ids]))
+        .orderBy(asc(variants.productId), asc(variants.position));
       return groupByKey(ids, rows, (r) => r.productId);
     }),
     brand: new DataLoader<string, typeof brands.$inferSelect | null>(async (ids) => {
-      const rows = await db.select().from(brands).where(inArray(brands.id, [...ids]));
+      const rows = await db
+        .select()
+        .from(brands)
+        .where(inArray(brands.id, [...ids]));
       return byKey(ids, rows, (r) => r.id);
     }),
     category: new DataLoader<string, CategoryRow | null>(async (ids) => {
-      const rows = await db.select().from(categories).where(inArray(categories.id, [...ids]));
+      const rows = await db
+        .select()
+        .from(categories)
+        .where(inArray(categories.id, [...ids]));
       return byKey(ids, rows, (r) => r.id);
     }),
     categoriesOfProduct: new DataLoader<string, CategoryRow[]>(async (ids) => {
@@ -52,11 +66,18 @@ export function createCatalogLoaders(ctx: ProductsContext) {
       return groupByKey(ids, rows, (r) => r.productId).map((list) => list.map((r) => r.category));
     }),
     mediaOfProduct: new DataLoader<string, MediaRow[]>(async (ids) => {
-      const rows = await db.select().from(media).where(inArray(media.productId, [...ids])).orderBy(asc(media.productId), asc(media.position));
+      const rows = await db
+        .select()
+        .from(media)
+        .where(inArray(media.productId, [...ids]))
+        .orderBy(asc(media.productId), asc(media.position));
       return groupByKey(ids, rows, (r) => r.productId);
     }),
     channel: new DataLoader<string, typeof salesChannels.$inferSelect | null>(async (codes) => {
-      const rows = await db.select().from(salesChannels).where(inArray(salesChannels.code, [...codes]));
+      const rows = await db
+        .select()
+        .from(salesChannels)
+        .where(inArray(salesChannels.code, [...codes]));
       return byKey(codes, rows, (r) => r.code);
     }),
   };

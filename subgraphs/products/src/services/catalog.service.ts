@@ -21,7 +21,7 @@ export async function listProducts(ctx: ProductsContext, args: ListProductsArgs)
   const conditions = [visibleInChannel(ctx.channel)];
   if (args.after) {
     const cursor = decodeCursor(args.after);
-    if (!cursor || cursor.length !== 2 || typeof cursor[0] !== 'number' || typeof cursor[1] !== 'string') {
+    if (cursor?.length !== 2 || typeof cursor[0] !== 'number' || typeof cursor[1] !== 'string') {
       throw appError('BAD_USER_INPUT', 'malformed cursor', { argument: 'after' });
     }
     const [sortOrder, id] = cursor as [number, string];

@@ -22,7 +22,9 @@ export const channelLocations = stockSchema.table(
   'channel_locations',
   {
     channel: text('channel').notNull(),
-    locationId: text('location_id').notNull().references(() => locations.id),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
     priority: integer('priority').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.channel, t.locationId] })],
@@ -36,7 +38,9 @@ export const levels = stockSchema.table(
   'levels',
   {
     variantId: text('variant_id').notNull(),
-    locationId: text('location_id').notNull().references(() => locations.id),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
     onHand: integer('on_hand').notNull().default(0),
     reserved: integer('reserved').notNull().default(0),
     safetyStock: integer('safety_stock').notNull().default(0),

@@ -15,7 +15,10 @@ export function createStockLoaders(ctx: StockContext) {
   const { db } = ctx.db;
   return {
     location: new DataLoader<string, typeof locations.$inferSelect | null>(async (ids) => {
-      const rows = await db.select().from(locations).where(inArray(locations.id, [...ids]));
+      const rows = await db
+        .select()
+        .from(locations)
+        .where(inArray(locations.id, [...ids]));
       return byKey(ids, rows, (r) => r.id);
     }),
     /** Sellable units per bound location, in the channel's location priority. */

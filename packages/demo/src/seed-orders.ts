@@ -1,0 +1,59 @@
+import { tables as orderTables } from '@storegraph/orders';
+import type { DemoProduct } from './demo-catalog.ts';
+import type { SeedDb } from './seed-util.ts';
+
+export async function seedOrders(db: SeedDb, catalog: DemoProduct[]) {
+  const t = orderTables;
+  const pick = (i: number) => catalog[i]!;
+  const demo = [
+    {
+      id: 'ord_1001',
+      channel: 'web-eu',
+      customerId: 'cus_anna',
+      companyId: null,
+      currency: 'EUR',
+      lines: [
+        [1, 1],
+        [4, 2],
+      ],
+      days: 40,
+    },
+    { id: 'ord_1002', channel: 'web-eu', customerId: 'cus_anna', companyId: null, currency: 'EUR', lines: [[12, 1]], days: 12 },
+    { id: 'ord_1003', channel: 'pos-berlin', customerId: 'cus_anna', companyId: null, currency: 'EUR', lines: [[3, 1]], days: 3 },
+    { id: 'ord_1004', channel: 'web-us', customerId: 'cus_ben', companyId: null, currency: 'USD', lines: [[2, 1]], days: 8 },
+    {
+      id: 'ord_2001',
+      channel: 'trade-eu',
+      customerId: 'cus_acme_buyer',
+      companyId: 'cmp_acme',
+      currency: 'EUR',
+      lines: [
+        [10, 20],
+        [11, 50],
+      ],
+      days: 20,
+    },
+    { id: 'ord_2002', channel: 'trade-eu', customerId: 'cus_acme_buyer', companyId: 'cmp_acme', currency: 'EUR', lines: [[21, 12]], days: 5 },
+    { id: 'ord_3001', channel: 'trade-eu', customerId: 'cus_globex_buyer', companyId: 'cmp_globex', currency: 'EUR', lines: [[30, 100]], days: 9 },
+  ];
+  for (const [n, o] of demo.entries()) {
+    const lines = o.lines.map(([idx, quantity], lineNo) => {
+      const p = pick(idx!);
+      const v = p.variants[0]!;
+      const unit = o.currency === 'USD' ? Math.round((p.basePrice * 1.08) / 100) * 100 - 1 : p.basePrice;
+      return { orderId: o.id, lineNo: lineNo + 1, variantId: v.id, sku: v.sku, quantity: quantity!, unitAmount: unit, lineTotal: unit * quantity! };
+    });
+    await db.insert(t.orders).values({
+      id: o.id,
+      number: `SG-${String(100001 + n)}`,
+      channel: o.channel,
+      customerId: o.customerId,
+      companyId: o.companyId,
+      status: 'CONFIRMED',
+      currency: o.currency,
+      total: lines.reduce((s, l) => s + l.lineTotal, 0),
+      placedAt: new Date(Date.UTC(2026, 10, 20) - o.days * 86_400_000),
+    });
+    await db.insert(t.orderLines).values(lines);
+  }
+}

@@ -1,0 +1,70 @@
+import { inject } from 'vitest';
+import postgres from 'postgres';
+import { CONTEXT_HEADER, signChannelContext, type ChannelContext } from '@storegraph/schema';
+import { DEMO_USERS, issueToken } from '@storegraph/bff-kit';
+
+export const system = () => inject('system');
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
+  extensions?: { sqlStatements?: Record<string, number> };
+}
+
+export async function postGraphQL<T = any>(url: string, body: object, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const json = (await res.json()) as Omit<GraphQLResponse<T>, 'status'>;
+  return { status: res.status, ...json };
+}
+
+/** A bearer token for a demo user, as the identity provider would issue it. */
+export async function tokenFor(email: string): Promise<string> {
+  const user = DEMO_USERS.find((u) => u.email === email);
+  if (!user) throw new Error(`no demo user ${email}`);
+  const { email: _e, bff: _b, ...principal } = user;
+  return issueToken(principal, system().idpSecret);
+}
+
+export async function bff<T = any>(
+  which: 'b2c' | 'b2b' | 'pos',
+  query: string,
+  variables: Record<string, unknown> = {},
+  opts: { as?: string; channel?: string; headers?: Record<string, string> } = {},
+): Promise<GraphQLResponse<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.as) headers.authorization = `Bearer ${await tokenFor(opts.as)}`;
+  if (opts.channel) headers['x-storefront-channel'] = opts.channel;
+  return postGraphQL<T>(system()[which], { query, variables }, headers);
+}
+
+export const CHANNEL_DEFAULTS: Record<string, Omit<ChannelContext, 'requestId'>> = {
+  'web-eu': { channel: 'web-eu', channelKind: 'B2C', currency: 'EUR', locale: 'de-DE', country: 'DE', taxMode: 'INCLUSIVE' },
+  'web-us': { channel: 'web-us', channelKind: 'B2C', currency: 'USD', locale: 'en-US', country: 'US', taxMode: 'EXCLUSIVE' },
+  'trade-eu': { channel: 'trade-eu', channelKind: 'B2B', currency: 'EUR', locale: 'en-GB', country: 'DE', taxMode: 'EXCLUSIVE' },
+  'pos-berlin': {
+    channel: 'pos-berlin',
+    channelKind: 'POS',
+    currency: 'EUR',
+    locale: 'de-DE',
+    country: 'DE',
+    taxMode: 'INCLUSIVE',
+    locationId: 'loc_berlin_shop',
+  },
+};
+
+/** Signs a context the way a BFF does, for tests that talk to a subgraph or the gateway directly. */
+export async function signedContext(channel: keyof typeof CHANNEL_DEFAULTS | string, extra: Partial<ChannelContext> = {}): Promise<string> {
+  const base = CHANNEL_DEFAULTS[channel];
+  if (!base) throw new Error(`unknown channel ${channel}`);
+  return signChannelContext({ requestId: `test-${Math.random().toString(36).slice(2)}`, ...base, ...extra }, system().contextSecret, 'test');
+}
+
+export async function direct<T = any>(url: string, query: string, variables: Record<string, unknown>, channel: string, extra: Partial<ChannelContext> = {}) {
+  return postGraphQL<T>(url, { query, variables }, { [CONTEXT_HEADER]: await signedContext(channel, extra) });
+}
+
+/** A direct SQL connection for assertions on what was written (never used to fake a service). */
+export function sqlClient() {
+  return postgres(system().databaseUrl, { max: 2, onnotice: () => {} });
+}

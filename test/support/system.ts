@@ -1,0 +1,90 @@
+import { DEV_CONTEXT_SECRET, ensureDatabase, dropDatabase, startEmbeddedPostgres, type RunningPostgres } from '@storegraph/kit';
+import { DEV_IDP_SECRET } from '@storegraph/bff-kit';
+import { startProducts } from '@storegraph/products';
+import { startStock } from '@storegraph/stock';
+import { startPrices } from '@storegraph/prices';
+import { startOrders } from '@storegraph/orders';
+import { startGateway } from '@storegraph/gateway';
+import { startB2cBff } from '@storegraph/bff-b2c';
+import { startB2bBff } from '@storegraph/bff-b2b';
+import { startPosBff } from '@storegraph/bff-pos';
+import { seedDemoData } from '@storegraph/demo';
+
+export interface SystemUrls {
+  databaseUrl: string;
+  products: string;
+  stock: string[];
+  prices: string;
+  orders: string;
+  gateway: string;
+  b2c: string;
+  b2b: string;
+  pos: string;
+  contextSecret: string;
+  idpSecret: string;
+}
+
+/**
+ * Boots the real system for tests on free ports: a fresh database (on DATABASE_URL's server, else an
+ * embedded PostgreSQL under .data/test-pg), four subgraphs with two stock replicas, the gateway and
+ * the three BFFs, then seeds the demo brand.
+ */
+export async function startSystem(log: (m: string) => void = () => {}) {
+  let pg: RunningPostgres | undefined;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    pg = await startEmbeddedPostgres('.data/test', log);
+    serverUrl = pg.serverUrl;
+  }
+  const dbName = `sg_test_${Date.now().toString(36)}_${process.pid}`;
+  const databaseUrl = await ensureDatabase(serverUrl, dbName);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    STOREGRAPH_CONTEXT_SECRET: DEV_CONTEXT_SECRET,
+    STOREGRAPH_IDP_SECRET: DEV_IDP_SECRET,
+    STOREGRAPH_EXPOSE_SQL_COUNT: 'true',
+    PRODUCTS_PORT: '0',
+    STOCK_PORT: '0',
+    PRICES_PORT: '0',
+    ORDERS_PORT: '0',
+    GATEWAY_PORT: '0',
+    B2C_PORT: '0',
+    B2B_PORT: '0',
+    POS_PORT: '0',
+    BFF_ALLOW_ADHOC: 'true',
+  };
+  const [products, stockA, prices, orders] = await Promise.all([startProducts(env), startStock(env), startPrices(env), startOrders(env)]);
+  const stockB = await startStock(env);
+  await seedDemoData(databaseUrl);
+  const gateway = await startGateway({
+    ...env,
+    PRODUCTS_URL: products.url,
+    STOCK_URL: `${stockA.url},${stockB.url}`,
+    PRICES_URL: prices.url,
+    ORDERS_URL: orders.url,
+  });
+  const bffEnv = { ...env, GATEWAY_URL: gateway.url };
+  const [b2c, b2b, pos] = await Promise.all([startB2cBff(bffEnv), startB2bBff(bffEnv), startPosBff(bffEnv)]);
+  const urls: SystemUrls = {
+    databaseUrl,
+    products: products.url,
+    stock: [stockA.url, stockB.url],
+    prices: prices.url,
+    orders: orders.url,
+    gateway: gateway.url,
+    b2c: b2c.url,
+    b2b: b2b.url,
+    pos: pos.url,
+    contextSecret: DEV_CONTEXT_SECRET,
+    idpSecret: DEV_IDP_SECRET,
+  };
+  const stop = async () => {
+    for (const s of [b2c, b2b, pos, gateway]) await s.close();
+    for (const s of [products, stockA, stockB, prices, orders]) await s.close();
+    await dropDatabase(serverUrl!, dbName).catch(() => {});
+    if (pg) await pg.stop();
+  };
+  return { urls, stop };
+}
