@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { z } from 'zod';
 import { CONTEXT_HEADER, SUBGRAPHS } from '@storegraph/schema';
 import { boolSchema, createLogger, formatError, loadConfig, portSchema, serveGraphQL } from '@storegraph/kit';
@@ -64,7 +64,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: config.GATEWAY_INTROSPECTION || config.GATEWAY_IDE,
-    plugins: [ApolloServerPluginUsageReportingDisabled(), sqlCountPlugin],
+    // Apollo's landing pages load from a CDN: disabled; our offline GraphiQL is served instead when enabled.
+    plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginLandingPageDisabled(), sqlCountPlugin],
     formatError: formatError(logger),
     includeStacktraceInErrorResponses: false,
   });

@@ -54,6 +54,8 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     B2B_PORT: '0',
     POS_PORT: '0',
     BFF_ALLOW_ADHOC: 'true',
+    // The BFF IDEs (development) load the schema through the gateway.
+    GATEWAY_INTROSPECTION: 'true',
   };
   const [products, stockA, prices, orders] = await Promise.all([startProducts(env), startStock(env), startPrices(env), startOrders(env)]);
   const stockB = await startStock(env);

@@ -5,7 +5,7 @@ import { appError } from '@storegraph/schema';
 
 export const B2B_CHANNEL = 'trade-eu';
 
-export function startB2bBff(env: NodeJS.ProcessEnv = process.env) {
+export async function startB2bBff(env: NodeJS.ProcessEnv = process.env) {
   const config = bffConfig('B2B', 4202, env);
   return startBff({
     name: 'b2b',

@@ -6,7 +6,7 @@ import { appError } from '@storegraph/schema';
 /** Web shop and app channels this BFF serves; the storefront picks one with x-storefront-channel. */
 export const B2C_CHANNELS = ['web-eu', 'web-us'];
 
-export function startB2cBff(env: NodeJS.ProcessEnv = process.env) {
+export async function startB2cBff(env: NodeJS.ProcessEnv = process.env) {
   const config = bffConfig('B2C', 4201, env);
   return startBff({
     name: 'b2c',

@@ -57,3 +57,12 @@ export function selectionDepth(doc: DocumentNode): number {
   });
   return max;
 }
+
+/** Introspection only (what an IDE sends to learn the schema): its type-reference nesting is deep by design. */
+export function isIntrospectionOnly(doc: DocumentNode): boolean {
+  return doc.definitions.every(
+    (d) =>
+      d.kind === Kind.FRAGMENT_DEFINITION ||
+      (d.kind === Kind.OPERATION_DEFINITION && d.selectionSet.selections.every((sel) => sel.kind === Kind.FIELD && sel.name.value.startsWith('__'))),
+  );
+}

@@ -5,7 +5,7 @@ import { GraphQLError, parse } from 'graphql';
 import { signChannelContext, type ChannelContext, type ChannelKind } from '@storegraph/schema';
 import { graphiqlPage, sendJson, type Logger } from '@storegraph/kit';
 import { AuthError, issueToken, verifyBearer, type Principal } from './identity.ts';
-import { hashDocument, loadAllowList, selectionDepth, type AllowedOperation } from './allow-list.ts';
+import { hashDocument, isIntrospectionOnly, loadAllowList, selectionDepth, type AllowedOperation } from './allow-list.ts';
 import { ChannelRegistry, type ChannelDefinition } from './channel-registry.ts';
 import { GatewayClient, type GraphQLRequestBody } from './gateway-client.ts';
 import { DEMO_USERS } from './demo-users.ts';
@@ -75,7 +75,8 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     }
     if (allowList.has(hash)) return { query: body.query };
     if (!opts.allowAdhoc) return { error: [403, 'OPERATION_NOT_ALLOWED', `this operation is not on the ${opts.name} allow-list`] };
-    if (selectionDepth(parse(body.query)) > MAX_DEPTH) return { error: [400, 'BAD_USER_INPUT', `query deeper than ${MAX_DEPTH} levels`] };
+    const parsed = parse(body.query);
+    if (!isIntrospectionOnly(parsed) && selectionDepth(parsed) > MAX_DEPTH) return { error: [400, 'BAD_USER_INPUT', `query deeper than ${MAX_DEPTH} levels`] };
     return { query: body.query };
   }
 
@@ -135,6 +136,23 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     sendJson(res, result.status, result.body);
   }
 
+  /**
+   * The IDE opens with working credentials: with demo login on (development), a token of this BFF's first
+   * demo user, renewed hourly; otherwise a placeholder to replace with a real token.
+   */
+  let ideToken: { value: Record<string, string>; at: number } | undefined;
+  async function ideHeaders(): Promise<Record<string, string>> {
+    if (ideToken && Date.now() - ideToken.at < 3_600_000) return ideToken.value;
+    const user = DEMO_USERS.find((u) => u.bff === opts.name && u.kind !== 'staff');
+    let value: Record<string, string> = { authorization: 'Bearer <access token>' };
+    if (opts.demoLogin && user) {
+      const { email: _e, bff: _b, ...principal } = user;
+      value = { authorization: `Bearer ${await issueToken(principal, opts.idpSecret)}` };
+    }
+    ideToken = { value, at: Date.now() };
+    return value;
+  }
+
   async function handleDemoLogin(res: http.ServerResponse, raw: string) {
     let email = '';
     try {
@@ -170,7 +188,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       if (url.pathname !== '/graphql') return sendJson(res, 404, errorBody('NOT_FOUND', 'not found'));
       if (req.method === 'GET' && opts.ide && String(req.headers.accept ?? '').includes('text/html')) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        return res.end(graphiqlPage(`Storegraph ${opts.name.toUpperCase()} BFF`, { authorization: 'Bearer <token printed by pnpm start>' }));
+        return res.end(graphiqlPage(`Storegraph ${opts.name.toUpperCase()} BFF`, await ideHeaders()));
       }
       if (req.method !== 'POST' && req.method !== 'GET') return sendJson(res, 405, errorBody('BAD_REQUEST', 'use POST'));
       await handleGraphQL(req, res, raw);

@@ -5,7 +5,7 @@ import { appError } from '@storegraph/schema';
 
 export const POS_CHANNELS = ['pos-berlin'];
 
-export function startPosBff(env: NodeJS.ProcessEnv = process.env) {
+export async function startPosBff(env: NodeJS.ProcessEnv = process.env) {
   const config = bffConfig('POS', 4203, env);
   return startBff({
     name: 'pos',
