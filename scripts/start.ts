@@ -41,11 +41,13 @@ async function waitReady(name: string, url: string, child: ChildProcess) {
 
 function launch(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  child.on('exit', (code) => {
-    if (!stopping) {
-      console.error(`[storegraph] ${name} exited (${code}); stopping everything`);
-      void shutdown(1);
-    }
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    // Ctrl-C reaches every process of the terminal's group at once: a child that stopped cleanly first is
+    // part of the same shutdown, not a crash.
+    const clean = code === 0 || signal === 'SIGINT' || signal === 'SIGTERM';
+    if (!clean) console.error(`[storegraph] ${name} exited (${code ?? signal}); stopping everything`);
+    void shutdown(clean ? 0 : 1);
   });
   children.push(child);
   return child;

@@ -1,0 +1,234 @@
+/**
+ * `pnpm bench`: boots the whole system as separate processes on a large generated catalog, drives each
+ * scenario with autocannon from this process after a warm-up, and reports requests/s, p50/p99 latency,
+ * errors, SQL statements per operation per subgraph and CPU per process, with ratios to baselines
+ * measured in the same run (bare Node HTTP, the gateway, one subgraph). Writes bench-results/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { CONTEXT_HEADER, signChannelContext } from '@storegraph/schema';
+import { DEV_CONTEXT_SECRET, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@storegraph/kit';
+import { DEMO_USERS, DEV_IDP_SECRET, issueToken } from '@storegraph/bff-kit';
+import { CHANNELS, seedDemoData } from '@storegraph/demo';
+import { cpuSeconds, launch, rssMiB, stopAll, waitReady, type ServiceProcess } from './processes.ts';
+import { catalogScenarios, type Scenario } from './scenarios.ts';
+import { stockScenarios } from './stock-scenarios.ts';
+import { renderTable, type ScenarioResult } from './report.ts';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 5600);
+
+async function main() {
+  const started = Date.now();
+  const pg = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres('.data/bench');
+  const serverUrl = process.env.DATABASE_URL ?? pg!.serverUrl;
+  const dbName = `sg_bench_${Date.now().toString(36)}`;
+  const databaseUrl = await ensureDatabase(serverUrl, dbName);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: databaseUrl,
+    STOREGRAPH_CONTEXT_SECRET: DEV_CONTEXT_SECRET,
+    STOREGRAPH_IDP_SECRET: DEV_IDP_SECRET,
+    STOREGRAPH_EXPOSE_SQL_COUNT: 'true',
+    PRODUCTS_PORT: '4301',
+    STOCK_PORT: '4302',
+    PRICES_PORT: '4303',
+    ORDERS_PORT: '4304',
+    GATEWAY_PORT: '4300',
+    B2C_PORT: '4311',
+    B2B_PORT: '4312',
+    POS_PORT: '4313',
+    PRODUCTS_URL: 'http://127.0.0.1:4301/graphql',
+    STOCK_URL: 'http://127.0.0.1:4302/graphql',
+    PRICES_URL: 'http://127.0.0.1:4303/graphql',
+    ORDERS_URL: 'http://127.0.0.1:4304/graphql',
+    GATEWAY_URL: 'http://127.0.0.1:4300/graphql',
+  };
+  const services: ServiceProcess[] = [];
+  try {
+    const subgraphs = [
+      launch('products', 'subgraphs/products/src/main.ts', env, 4301),
+      launch('stock', 'subgraphs/stock/src/main.ts', env, 4302),
+      launch('prices', 'subgraphs/prices/src/main.ts', env, 4303),
+      launch('orders', 'subgraphs/orders/src/main.ts', env, 4304),
+    ];
+    services.push(...subgraphs);
+    await Promise.all(subgraphs.map((s) => waitReady(s.url.replace('/graphql', '/readyz'), s.child)));
+    const seedStarted = Date.now();
+    await seedDemoData(databaseUrl, { products: PRODUCTS });
+    const stats = await catalogStats(databaseUrl);
+    console.log(
+      `[bench] seeded ${stats.products} products, ${stats.variants} variants, ${stats.levels} stock levels in ${stats.currencies.length} currencies (${stats.currencies.join(', ')}) in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`,
+    );
+    const gateway = launch('gateway', 'gateway/src/main.ts', env, 4300);
+    services.push(gateway);
+    await waitReady('http://127.0.0.1:4300/readyz', gateway.child);
+    const bffs = [
+      launch('bff-b2c', 'bffs/b2c/src/main.ts', env, 4311),
+      launch('bff-b2b', 'bffs/b2b/src/main.ts', env, 4312),
+      launch('bff-pos', 'bffs/pos/src/main.ts', env, 4313),
+    ];
+    services.push(...bffs);
+    await Promise.all(bffs.map((s) => waitReady(s.url.replace('/graphql', '/healthz'), s.child)));
+
+    const token = async (email: string) => {
+      const { email: _e, bff: _b, ...principal } = DEMO_USERS.find((u) => u.email === email)!;
+      return issueToken(principal, DEV_IDP_SECRET);
+    };
+    const tokens = { b2b: await token('buyer@acme.example'), pos: await token('till-1@berlin.shop') };
+    const sample = await sampleRows(databaseUrl);
+    const scenarios: Scenario[] = [...catalogScenarios(tokens, sample), ...(await stockScenarios(databaseUrl, env))];
+
+    // The bare baseline answers with a payload the size of the B2C listing response.
+    const listingBytes = await responseSize(services, scenarios[0]!);
+    const bare = spawn(process.execPath, ['--import', 'tsx', new URL('./bare-server.ts', import.meta.url).pathname, String(listingBytes), '4399'], {
+      stdio: 'ignore',
+    });
+    services.push({ name: 'bare', url: 'http://127.0.0.1:4399/graphql', child: bare });
+    await waitReady('http://127.0.0.1:4399/healthz', bare);
+    scenarios.unshift({ name: `Bare Node HTTP (${listingBytes} B payload)`, target: 'bare', query: '', variables: {}, connections: 16, baseline: true });
+
+    const results: ScenarioResult[] = [];
+    for (const scenario of scenarios) {
+      results.push(await runScenario(scenario, services));
+      console.log(`[bench] ${scenario.name}: ${results.at(-1)!.rps.toFixed(0)} req/s, p99 ${results.at(-1)!.p99} ms`);
+    }
+    const oversell = await oversellCheck(databaseUrl);
+    const table = renderTable(results, {
+      oversell,
+      stats,
+      duration: DURATION,
+      memory: Object.fromEntries(services.map((s) => [s.name, rssMiB(s.child.pid!)])),
+    });
+    mkdirSync('bench-results', { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    writeFileSync(`bench-results/${stamp}.json`, JSON.stringify({ stats, oversell, results }, null, 2));
+    writeFileSync('bench-results/latest.md', table);
+    console.log(`\n${table}\n[bench] finished in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench-results/`);
+  } finally {
+    await stopAll(services);
+    await dropDatabase(serverUrl, dbName).catch(() => {});
+    if (pg) await pg.stop();
+  }
+}
+
+async function catalogStats(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 1 });
+  const [row] =
+    await sql`select (select count(*)::int from products.products) as products, (select count(*)::int from products.variants) as variants, (select count(*)::int from stock.levels) as levels`;
+  const currencies = await sql`select distinct currency from prices.price_books order by 1`;
+  await sql.end();
+  return {
+    ...(row as { products: number; variants: number; levels: number }),
+    currencies: currencies.map((c) => c.currency as string),
+    channels: CHANNELS.length,
+  };
+}
+
+async function sampleRows(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 1 });
+  const [row] = await sql`
+    select p.slug, v.gtin from products.products p
+    join products.variants v on v.product_id = p.id
+    join products.channel_products cw on cw.product_id = p.id and cw.channel = 'web-eu'
+    join products.channel_products cp on cp.product_id = p.id and cp.channel = 'pos-berlin'
+    order by p.id limit 1`;
+  await sql.end();
+  return row as { slug: string; gtin: string };
+}
+
+async function oversellCheck(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 1 });
+  const [row] = await sql`select count(*)::int as n from stock.levels where reserved > on_hand or reserved < 0`;
+  await sql.end();
+  return row!.n as number;
+}
+
+function urlOf(services: ServiceProcess[], target: string) {
+  const s = services.find((x) => x.name === target);
+  if (!s) throw new Error(`no process ${target}`);
+  return s.url;
+}
+
+async function headersFor(s: Scenario): Promise<Record<string, string>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...s.headers };
+  if (s.channel) {
+    const base = CHANNELS.find((c) => c.code === s.channel)!;
+    headers[CONTEXT_HEADER] = await signChannelContext(
+      {
+        requestId: 'bench',
+        channel: base.code,
+        channelKind: base.kind,
+        currency: base.currency,
+        locale: base.defaultLocale,
+        country: base.country,
+        taxMode: base.taxMode,
+      },
+      DEV_CONTEXT_SECRET,
+      'bench',
+      600,
+    );
+  }
+  return headers;
+}
+
+function bodyOf(s: Scenario): string {
+  const variables = typeof s.variables === 'function' ? s.variables() : s.variables;
+  return JSON.stringify({ query: s.query, variables });
+}
+
+async function responseSize(services: ServiceProcess[], s: Scenario): Promise<number> {
+  const res = await fetch(urlOf(services, s.target), { method: 'POST', headers: await headersFor(s), body: bodyOf(s) });
+  return (await res.text()).length;
+}
+
+/** One request outside the load, to read the SQL statement counts and check the answer has no errors. */
+async function probe(services: ServiceProcess[], s: Scenario) {
+  if (s.target === 'bare') return { sql: {}, error: null as string | null };
+  const res = await fetch(urlOf(services, s.target), { method: 'POST', headers: await headersFor(s), body: bodyOf(s) });
+  const json = (await res.json()) as { errors?: { message: string }[]; extensions?: { sqlStatements?: Record<string, number> } };
+  return { sql: json.extensions?.sqlStatements ?? {}, error: json.errors?.[0]?.message ?? null };
+}
+
+async function runScenario(s: Scenario, services: ServiceProcess[]): Promise<ScenarioResult> {
+  const url = urlOf(services, s.target);
+  const headers = await headersFor(s);
+  const options = {
+    url,
+    method: 'POST' as const,
+    headers,
+    connections: s.connections,
+    requests: [{ method: 'POST' as const, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodyOf(s) }) }],
+  };
+  const { sql, error } = await probe(services, s);
+  await autocannon({ ...options, duration: WARMUP });
+  const before = Object.fromEntries(services.map((p) => [p.name, cpuSeconds(p.child.pid!)]));
+  const r = await autocannon({ ...options, duration: DURATION });
+  const cpu = Object.fromEntries(services.map((p) => [p.name, (cpuSeconds(p.child.pid!) - before[p.name]!) / DURATION])) as Record<string, number>;
+  return {
+    name: s.name,
+    target: s.target,
+    baseline: !!s.baseline,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx + r.timeouts,
+    probeError: error,
+    sqlStatements: sql,
+    cpu: Object.fromEntries(
+      Object.entries(cpu)
+        .filter(([, v]) => v > 0.02)
+        .map(([k, v]) => [k, Math.round(v * 100) / 100]),
+    ),
+  };
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
