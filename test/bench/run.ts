@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import autocannon from 'autocannon';
+import autocannon, { type Options } from 'autocannon';
 import postgres from 'postgres';
 import { CONTEXT_HEADER, signChannelContext } from '@storegraph/schema';
 import { DEV_CONTEXT_SECRET, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@storegraph/kit';
@@ -198,12 +198,12 @@ async function probe(services: ServiceProcess[], s: Scenario) {
 async function runScenario(s: Scenario, services: ServiceProcess[]): Promise<ScenarioResult> {
   const url = urlOf(services, s.target);
   const headers = await headersFor(s);
-  const options = {
+  const options: Options = {
     url,
     method: 'POST' as const,
     headers,
     connections: s.connections,
-    requests: [{ method: 'POST' as const, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodyOf(s) }) }],
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: bodyOf(s) }) }],
   };
   const { sql, error } = await probe(services, s);
   await autocannon({ ...options, duration: WARMUP });
