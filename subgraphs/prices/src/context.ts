@@ -1,16 +1,22 @@
 import type { Database, SubgraphRequestContext } from '@storegraph/kit';
 import type * as tables from './db/tables.ts';
 import { createPriceLoaders, type PriceLoaders } from './loaders/price.loaders.ts';
+import { createPromotionLoaders, type PromotionLoaders } from './loaders/promotion.loaders.ts';
+import { createSettingsLoaders, type SettingsLoaders } from './loaders/settings.loaders.ts';
 
 export type PricesDb = Database<typeof tables>;
 
 export interface PricesContext extends SubgraphRequestContext {
   db: PricesDb;
-  loaders: PriceLoaders;
+  /** One instant per request: every line of a quote is priced at the same time. */
+  now: Date;
+  loaders: PriceLoaders & SettingsLoaders & PromotionLoaders;
+  /** Where `importFxRates` reads from (PRICES_FX_FEED_URL); undefined when no feed is configured. */
+  fxFeedUrl: string | undefined;
 }
 
-export function createPricesContext(db: PricesDb, base: SubgraphRequestContext): PricesContext {
-  const ctx = { ...base, db } as PricesContext;
-  ctx.loaders = createPriceLoaders(ctx);
+export function createPricesContext(db: PricesDb, base: SubgraphRequestContext, fxFeedUrl?: string): PricesContext {
+  const ctx = { ...base, db, now: new Date(), fxFeedUrl } as PricesContext;
+  ctx.loaders = { ...createPriceLoaders(ctx), ...createSettingsLoaders(ctx), ...createPromotionLoaders(ctx) };
   return ctx;
 }

@@ -1,4 +1,5 @@
-import { startSubgraph } from '@storegraph/kit';
+import { loadConfig, startSubgraph } from '@storegraph/kit';
+import { z } from 'zod';
 import * as tables from './db/tables.ts';
 import { createPricesContext } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -6,6 +7,7 @@ import { resolvers } from './resolvers/index.ts';
 export { tables };
 
 export function startPrices(env: NodeJS.ProcessEnv = process.env) {
+  const { PRICES_FX_FEED_URL } = loadConfig({ PRICES_FX_FEED_URL: z.string().url().optional() }, env);
   return startSubgraph(
     {
       name: 'prices',
@@ -15,7 +17,7 @@ export function startPrices(env: NodeJS.ProcessEnv = process.env) {
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,
-      extendContext: createPricesContext,
+      extendContext: (db, base) => createPricesContext(db, base, PRICES_FX_FEED_URL),
     },
     env,
   );

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** The pricing engine owns this Postgres schema; no other subgraph reads it. */
 export const pricesSchema = pgSchema('prices');
@@ -18,6 +18,8 @@ export const priceBooks = pricesSchema.table(
     channel: text('channel'),
     customerGroup: text('customer_group'),
     companyId: text('company_id'),
+    /** Whether the amounts are gross (tax included, consumer list prices) or net (trade lists). */
+    taxIncluded: boolean('tax_included').notNull().default(false),
   },
   (t) => [index('price_books_scope_idx').on(t.level, t.currency)],
 );
@@ -40,7 +42,131 @@ export const priceEntries = pricesSchema.table(
   },
   (t) => [
     index('price_entries_variant_idx').on(t.variantId, t.bookId),
+    // One entry per (book, variant, tier, start): an import of the same key replaces the price instead
+    // of leaving two equal candidates behind.
+    unique('price_entries_identity').on(t.bookId, t.variantId, t.minQuantity, t.validFrom).nullsNotDistinct(),
     check('price_entries_amount_non_negative', sql`${t.amount} >= 0`),
     check('price_entries_min_quantity_positive', sql`${t.minQuantity} >= 1`),
+    check('price_entries_window', sql`${t.validTo} is null or ${t.validFrom} is null or ${t.validTo} > ${t.validFrom}`),
+  ],
+);
+
+/**
+ * Exchange rates as integer fixed point: `rate_ppb` major units of `quote` per major unit of `base`,
+ * times 10^9 (EUR->JPY 161.5 is 161_500_000_000). The rate in force is the latest one whose
+ * `effective_from` has passed, so a rate can be scheduled ahead and history is kept.
+ */
+export const fxRates = pricesSchema.table(
+  'fx_rates',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    baseCurrency: text('base_currency').notNull(),
+    quoteCurrency: text('quote_currency').notNull(),
+    ratePpb: bigint('rate_ppb', { mode: 'bigint' }).notNull(),
+    effectiveFrom: timestamp('effective_from', { withTimezone: true }).notNull(),
+    /** `staff:<id>` or `feed:<url host>`. */
+    source: text('source').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('fx_rates_pair_time_idx').on(t.baseCurrency, t.quoteCurrency, t.effectiveFrom), check('fx_rates_positive', sql`${t.ratePpb} > 0`)],
+);
+
+/**
+ * Per-channel pricing settings the catalog does not own: which base currency converted prices come
+ * from, and the optional "charm" rounding of converted prices (up to the next amount ending in
+ * `rounding_ending` modulo `rounding_step` minor units: 99/100 gives x.99, 80/100 gives ¥1,980).
+ */
+export const channelPricing = pricesSchema.table(
+  'channel_pricing',
+  {
+    channel: text('channel').primaryKey(),
+    fxSourceCurrency: text('fx_source_currency').notNull().default('EUR'),
+    roundingEnding: integer('rounding_ending'),
+    roundingStep: integer('rounding_step'),
+  },
+  (t) => [
+    check(
+      'channel_pricing_rounding',
+      sql`(${t.roundingEnding} is null and ${t.roundingStep} is null) or (${t.roundingStep} > 0 and ${t.roundingEnding} >= 0 and ${t.roundingEnding} < ${t.roundingStep})`,
+    ),
+  ],
+);
+
+export const taxCategory = pricesSchema.enum('tax_category', ['STANDARD', 'REDUCED', 'ZERO']);
+
+/** Variants not listed here are STANDARD. */
+export const variantTaxCategories = pricesSchema.table('variant_tax_categories', {
+  variantId: text('variant_id').primaryKey(),
+  category: taxCategory('category').notNull(),
+});
+
+/** Rates per jurisdiction in basis points (1900 = 19%). Region '' is the country-wide rate. */
+export const taxRates = pricesSchema.table(
+  'tax_rates',
+  {
+    country: text('country').notNull(),
+    region: text('region').notNull().default(''),
+    category: taxCategory('category').notNull(),
+    rateBp: integer('rate_bp').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.country, t.region, t.category] }), check('tax_rates_range', sql`${t.rateBp} between 0 and 10000`)],
+);
+
+export const promotionKind = pricesSchema.enum('promotion_kind', ['PERCENT_OFF', 'AMOUNT_OFF', 'BUY_N']);
+export const promotionTarget = pricesSchema.enum('promotion_target', ['PRODUCTS', 'CATEGORIES', 'SUBTOTAL']);
+export const promotionStacking = pricesSchema.enum('promotion_stacking', ['EXCLUSIVE', 'COMBINABLE']);
+
+export const promotions = pricesSchema.table(
+  'promotions',
+  {
+    id: text('id').primaryKey(),
+    /** A promotion belongs to exactly one channel and is never read for another. */
+    channel: text('channel').notNull(),
+    name: text('name').notNull(),
+    kind: promotionKind('kind').notNull(),
+    target: promotionTarget('target').notNull(),
+    variantIds: text('variant_ids').array().notNull().default(sql`'{}'::text[]`),
+    categoryIds: text('category_ids').array().notNull().default(sql`'{}'::text[]`),
+    /** PERCENT_OFF: basis points off (1500 = 15%). */
+    percentBp: integer('percent_bp'),
+    /** AMOUNT_OFF: minor units of `currency`, off each qualifying line (or once off the subtotal). */
+    amountOff: bigint('amount_off', { mode: 'number' }),
+    currency: text('currency'),
+    /** BUY_N: [{ minQuantity, percentBp }], the highest tier the qualifying quantity reaches applies. */
+    tiers: jsonb('tiers').$type<{ minQuantity: number; percentBp: number }[]>(),
+    /** Upper-cased; null for an automatic promotion. */
+    couponCode: text('coupon_code'),
+    stacking: promotionStacking('stacking').notNull().default('COMBINABLE'),
+    priority: integer('priority').notNull().default(0),
+    startsAt: timestamp('starts_at', { withTimezone: true }),
+    endsAt: timestamp('ends_at', { withTimezone: true }),
+    usageLimit: integer('usage_limit'),
+    perCustomerLimit: integer('per_customer_limit'),
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [
+    index('promotions_channel_idx').on(t.channel),
+    uniqueIndex('promotions_channel_code_idx').on(t.channel, t.couponCode),
+    check('promotions_percent_range', sql`${t.percentBp} is null or ${t.percentBp} between 1 and 10000`),
+    check('promotions_amount_positive', sql`${t.amountOff} is null or ${t.amountOff} > 0`),
+  ],
+);
+
+/** One row per promotion used by an order; (promotion, order) is unique, so a retried redemption is a no-op. */
+export const promotionRedemptions = pricesSchema.table(
+  'promotion_redemptions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    promotionId: text('promotion_id')
+      .notNull()
+      .references(() => promotions.id, { onDelete: 'cascade' }),
+    orderId: text('order_id').notNull(),
+    customerId: text('customer_id'),
+    redeemedAt: timestamp('redeemed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('promotion_redemptions_order_idx').on(t.promotionId, t.orderId),
+    index('promotion_redemptions_customer_idx').on(t.promotionId, t.customerId),
+    index('promotion_redemptions_by_order_idx').on(t.orderId),
   ],
 );

@@ -1,33 +1,41 @@
-import { appError } from '@storegraph/schema';
 import type { PricesContext } from '../context.ts';
-import { defaultPriceSelection } from '../strategies/default-price-selection.strategy.ts';
+import { splitTax } from '../money/tax.math.ts';
+import { assertQuantity } from './input.validation.ts';
+import { resolveUnitPrice, type UnitPrice, type UnitPriceResult } from './unit-price.service.ts';
 
-const MAX_QUANTITY = 1_000_000;
+const money = (amount: bigint, currency: string) => ({ amount, currency });
+
+export function priceNotFound(r: Extract<UnitPriceResult, { kind: 'not-found' }>) {
+  return { __typename: 'PriceNotFound', variantId: r.variantId, currency: r.currency, reason: r.reason, message: r.message };
+}
+
+/** The GraphQL shape of a unit price at a quantity: the line's net, tax and gross follow the one tax rule. */
+export function variantPrice(p: UnitPrice) {
+  const total = p.unit * BigInt(p.quantity);
+  const split = splitTax(total, p.taxRateBp, p.taxIncluded);
+  const c = p.currency;
+  return {
+    __typename: 'VariantPrice',
+    unit: money(p.unit, c),
+    total: money(total, c),
+    listPrice: p.list !== null ? money(p.list, c) : null,
+    compareAt: p.compareAt !== null ? money(p.compareAt, c) : null,
+    net: money(split.net, c),
+    tax: money(split.tax, c),
+    gross: money(split.gross, c),
+    taxIncluded: p.taxIncluded,
+    taxRate: { category: p.taxCategory, rateBasisPoints: p.taxRateBp },
+    quantity: p.quantity,
+    level: p.level,
+    bookId: p.bookId,
+    converted: p.converted,
+    fxSourceCurrency: p.fx?.from ?? null,
+  };
+}
 
 /** The price of a variant for the caller's channel, customer group, company and quantity. */
 export async function priceOf(ctx: PricesContext, variantId: string, quantity: number) {
-  if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
-    throw appError('BAD_USER_INPUT', `quantity must be an integer from 1 to ${MAX_QUANTITY}`, { argument: 'quantity' });
-  }
-  const candidates = await ctx.loaders.candidates.load(variantId);
-  const selection = defaultPriceSelection.select(candidates, quantity);
-  const currency = ctx.channel.currency;
-  if (selection.kind === 'none') {
-    return { __typename: 'PriceNotFound', variantId, currency, message: `no ${currency} price for this variant in this context` };
-  }
-  if (selection.kind === 'ambiguous') {
-    ctx.log.error({ variantId, entries: selection.candidates.map((c) => c.entryId) }, 'ambiguous price configuration');
-    return { __typename: 'PriceNotFound', variantId, currency, message: 'price configuration is ambiguous; staff have been notified' };
-  }
-  const { winner, list } = selection;
-  return {
-    __typename: 'VariantPrice',
-    unit: { amount: winner.amount, currency },
-    total: { amount: winner.amount * quantity, currency },
-    listPrice: list ? { amount: list.amount, currency } : null,
-    compareAt: winner.compareAt !== null ? { amount: winner.compareAt, currency } : null,
-    quantity,
-    level: winner.level,
-    bookId: winner.bookId,
-  };
+  assertQuantity(quantity);
+  const result = await resolveUnitPrice(ctx, variantId, quantity, { country: ctx.channel.country });
+  return result.kind === 'priced' ? variantPrice(result.price) : priceNotFound(result);
 }
