@@ -100,6 +100,14 @@ export function ean13(n: number): string {
   return body + String((10 - (sum % 10)) % 10);
 }
 
+/** Typed attributes of the demo catalog; values derive from the product number, never from the PRNG, so prices stay put. */
+export const ATTRIBUTES = [
+  { code: 'material', name: 'Material', type: 'ENUM', allowedValues: ['cotton', 'wool', 'nylon', 'leather', 'canvas'], filterable: true },
+  { code: 'waterproof', name: 'Waterproof', type: 'BOOLEAN', allowedValues: [], filterable: true },
+  { code: 'weight_g', name: 'Weight (g)', type: 'NUMBER', allowedValues: [], filterable: true },
+] as const;
+const MATERIALS = ['cotton', 'wool', 'nylon', 'leather', 'canvas'];
+
 export interface DemoVariant {
   id: string;
   sku: string;
@@ -118,6 +126,8 @@ export interface DemoProduct {
   /** Channels where the product is assigned and visible. */
   channels: string[];
   variants: DemoVariant[];
+  /** Product-level attribute values (canonical text). */
+  attributes: Record<string, string>;
 }
 
 export function demoProducts(count = 240): DemoProduct[] {
@@ -162,6 +172,11 @@ export function demoProducts(count = 240): DemoProduct[] {
       basePrice: (tradeOnly ? leaf.base * 8 : leaf.base) + Math.floor(rand() * 5) * 1000,
       channels,
       variants,
+      attributes: {
+        material: MATERIALS[i % MATERIALS.length]!,
+        waterproof: String(leaf.cat === 'cat_jackets' || leaf.cat === 'cat_boots'),
+        weight_g: String(200 + (i % 9) * 100),
+      },
     });
   }
   return products;

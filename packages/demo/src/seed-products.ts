@@ -1,5 +1,5 @@
 import { tables as productTables } from '@storegraph/products';
-import { BRANDS, CATEGORIES, CHANNELS, type DemoProduct } from './demo-catalog.ts';
+import { ATTRIBUTES, BRANDS, CATEGORIES, CHANNELS, type DemoProduct } from './demo-catalog.ts';
 import { insertChunked, type SeedDb } from './seed-util.ts';
 
 export async function seedProducts(db: SeedDb, catalog: DemoProduct[]) {
@@ -28,7 +28,7 @@ export async function seedProducts(db: SeedDb, catalog: DemoProduct[]) {
     (chunk) => db.insert(t.variants).values(chunk),
   );
   await insertChunked(
-    catalog.flatMap((p, i) => p.channels.map((channel) => ({ channel, productId: p.id, visible: true, sortOrder: (i * 37) % 1000 }))),
+    catalog.flatMap((p, i) => p.channels.map((channel) => ({ channel, productId: p.id, assigned: true, visible: true, sortOrder: (i * 37) % 1000 }))),
     (chunk) => db.insert(t.channelProducts).values(chunk),
   );
   await insertChunked(
@@ -40,5 +40,17 @@ export async function seedProducts(db: SeedDb, catalog: DemoProduct[]) {
       alt: { 'en-GB': p.name.en, 'en-US': p.name.en, 'de-DE': p.name.de, 'fr-FR': p.name.fr },
     })),
     (chunk) => db.insert(t.media).values(chunk),
+  );
+  await db.insert(t.attributeDefinitions).values(ATTRIBUTES.map((a) => ({ ...a, allowedValues: [...a.allowedValues] })));
+  await insertChunked(
+    catalog.flatMap((p) =>
+      Object.entries(p.attributes).map(([attributeCode, value]) => ({
+        productId: p.id,
+        attributeCode,
+        value,
+        numberValue: attributeCode === 'weight_g' ? Number(value) : null,
+      })),
+    ),
+    (chunk) => db.insert(t.attributeValues).values(chunk),
   );
 }

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 /** The catalog owns this Postgres schema; no other subgraph reads it. */
 export const productsSchema = pgSchema('products');
@@ -7,6 +21,13 @@ export const productsSchema = pgSchema('products');
 export const channelKind = productsSchema.enum('channel_kind', ['B2C', 'B2B', 'POS']);
 export const taxMode = productsSchema.enum('tax_mode', ['INCLUSIVE', 'EXCLUSIVE']);
 export const productStatus = productsSchema.enum('product_status', ['DRAFT', 'ACTIVE', 'ARCHIVED']);
+export const attributeType = productsSchema.enum('attribute_type', ['TEXT', 'NUMBER', 'BOOLEAN', 'ENUM']);
+export const ruleEffect = productsSchema.enum('rule_effect', ['INCLUDE', 'EXCLUDE']);
+export const ruleKind = productsSchema.enum('rule_kind', ['CATEGORY', 'BRAND', 'ATTRIBUTE']);
+export const bulkMode = productsSchema.enum('bulk_mode', ['ALL_OR_NOTHING', 'BEST_EFFORT']);
+export const bulkStatus = productsSchema.enum('bulk_status', ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED']);
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 export const salesChannels = productsSchema.table('sales_channels', {
   code: text('code').primaryKey(),
@@ -45,8 +66,14 @@ export const products = productsSchema.table(
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The master text is in the catalog default locale (en-GB); products.search_config is a SQL function. */
+    searchVector: tsvector('search_vector').notNull().generatedAlwaysAs(sql`to_tsvector(products.search_config('en-GB'), name || ' ' || description)`),
   },
-  (t) => [index('products_brand_idx').on(t.brandId)],
+  (t) => [
+    index('products_brand_idx').on(t.brandId),
+    index('products_created_idx').on(t.createdAt, t.id),
+    index('products_search_idx').using('gin', t.searchVector),
+  ],
 );
 
 export const productTranslations = productsSchema.table(
@@ -58,8 +85,10 @@ export const productTranslations = productsSchema.table(
     locale: text('locale').notNull(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
+    /** Stemmed with the locale's own text search configuration (german for de-*, french for fr-*, ...). */
+    searchVector: tsvector('search_vector').notNull().generatedAlwaysAs(sql`to_tsvector(products.search_config(locale), name || ' ' || description)`),
   },
-  (t) => [primaryKey({ columns: [t.productId, t.locale] })],
+  (t) => [primaryKey({ columns: [t.productId, t.locale] }), index('product_translations_search_idx').using('gin', t.searchVector)],
 );
 
 export const productCategories = productsSchema.table(
@@ -87,6 +116,9 @@ export const variants = productsSchema.table(
     /** Option values, e.g. {"size":"M","colour":"Navy"}. */
     options: jsonb('options').$type<Record<string, string>>().notNull().default({}),
     position: integer('position').notNull().default(0),
+    /** DRAFT is unused for variants: a variant is sellable (ACTIVE) or retired (ARCHIVED). */
+    status: productStatus('status').notNull().default('ACTIVE'),
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     uniqueIndex('variants_sku_uq').on(t.sku),
@@ -95,7 +127,12 @@ export const variants = productsSchema.table(
   ],
 );
 
-/** Explicit assignment of a product to a channel, with the channel's overrides. */
+/**
+ * A product's membership of a channel and the channel's overrides. `assigned` is the explicit
+ * assignment a staff member made; `by_rule` is the result of the channel's assignment rules,
+ * materialised on every write that can change it (rules, brand, categories, attributes), so every read
+ * stays one indexed join instead of evaluating rules per request.
+ */
 export const channelProducts = productsSchema.table(
   'channel_products',
   {
@@ -105,6 +142,9 @@ export const channelProducts = productsSchema.table(
     productId: text('product_id')
       .notNull()
       .references(() => products.id, { onDelete: 'cascade' }),
+    assigned: boolean('assigned').notNull().default(false),
+    byRule: boolean('by_rule').notNull().default(false),
+    /** Override: false hides the product in this channel whatever assigned or the rules say. */
     visible: boolean('visible').notNull().default(true),
     nameOverride: text('name_override'),
     descriptionOverride: text('description_override'),
@@ -127,3 +167,81 @@ export const media = productsSchema.table(
   },
   (t) => [index('media_product_idx').on(t.productId, t.position)],
 );
+
+/** Typed attributes: the definition says how a value is validated, filtered and faceted. */
+export const attributeDefinitions = productsSchema.table('attribute_definitions', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  type: attributeType('type').notNull(),
+  /** Allowed values of an ENUM attribute. */
+  allowedValues: text('allowed_values').array().notNull().default(sql`'{}'::text[]`),
+  filterable: boolean('filterable').notNull().default(true),
+});
+
+/**
+ * An attribute value of a product (variant_id null) or of one of its variants. `value` is the canonical
+ * text ("true", "42.5", "wool") used for equality filters and facets; number_value backs range filters.
+ */
+export const attributeValues = productsSchema.table(
+  'attribute_values',
+  {
+    id: serial('id').primaryKey(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    variantId: text('variant_id').references(() => variants.id, { onDelete: 'cascade' }),
+    attributeCode: text('attribute_code')
+      .notNull()
+      .references(() => attributeDefinitions.code),
+    value: text('value').notNull(),
+    numberValue: doublePrecision('number_value'),
+  },
+  (t) => [
+    unique('attribute_values_owner_uq').on(t.productId, t.variantId, t.attributeCode).nullsNotDistinct(),
+    index('attribute_values_filter_idx').on(t.attributeCode, t.value, t.productId),
+    index('attribute_values_variant_idx').on(t.variantId),
+  ],
+);
+
+/** Assignment rules of a channel: products matching an INCLUDE rule and no EXCLUDE rule are in it. */
+export const channelRules = productsSchema.table(
+  'channel_rules',
+  {
+    id: text('id').primaryKey(),
+    channel: text('channel')
+      .notNull()
+      .references(() => salesChannels.code),
+    effect: ruleEffect('effect').notNull(),
+    kind: ruleKind('kind').notNull(),
+    categoryId: text('category_id').references(() => categories.id),
+    brandId: text('brand_id').references(() => brands.id),
+    attributeCode: text('attribute_code').references(() => attributeDefinitions.code),
+    attributeValue: text('attribute_value'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('channel_rules_channel_idx').on(t.channel)],
+);
+
+export interface BulkRowError {
+  row: number;
+  code: string;
+  message: string;
+  field?: string;
+  sku?: string;
+}
+
+/** A bulk import run as a job: callers poll processed/total while it runs and read the report after. */
+export const bulkJobs = productsSchema.table('bulk_jobs', {
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  mode: bulkMode('mode').notNull(),
+  status: bulkStatus('status').notNull().default('QUEUED'),
+  total: integer('total').notNull(),
+  processed: integer('processed').notNull().default(0),
+  written: integer('written').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  errors: jsonb('errors').$type<BulkRowError[]>().notNull().default([]),
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});

@@ -1,33 +1,58 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import type { ChannelContext } from '@storegraph/schema';
 import { channelProducts, productTranslations, products } from '../db/tables.ts';
+import { channelDefaultLocaleSql } from './locale.ts';
 
 /**
- * The one definition of "this product exists for this caller": active, and assigned visibly to the
- * caller's channel. Every read path (listing, by id/slug/SKU/barcode, entity reference) joins through it,
- * so a hidden product is not found rather than returned with empty fields.
+ * The one definition of "this product exists for this caller": active, in the caller's channel (by
+ * explicit assignment or by the channel's materialised rules) and not hidden by the channel's override.
+ * Every read path (listing, search, by id/slug/SKU/barcode, entity reference) joins through it, so a
+ * hidden product is not found rather than returned with empty fields.
  */
 export function visibleInChannel(channel: ChannelContext) {
-  return and(eq(channelProducts.channel, channel.channel), eq(channelProducts.visible, true), eq(products.status, 'ACTIVE'));
+  return and(
+    eq(channelProducts.channel, channel.channel),
+    or(eq(channelProducts.assigned, true), eq(channelProducts.byRule, true)),
+    eq(channelProducts.visible, true),
+    eq(products.status, 'ACTIVE'),
+  );
+}
+
+/** The join every read path uses: products to the caller's channel row. */
+export const channelJoin = (channel: ChannelContext) => and(eq(channelProducts.productId, products.id), eq(channelProducts.channel, channel.channel));
+
+/**
+ * The translation the caller reads, by the fallback chain: the requested locale, another region of its
+ * language, the channel's default locale; the master (catalog default) when none exists.
+ */
+export function translatedSql(channel: ChannelContext, column: 'name' | 'description') {
+  const locale = channel.locale;
+  const language = `${locale.slice(0, 2)}-%`;
+  return sql<string>`coalesce(
+      (select t.${sql.raw(column)} from ${productTranslations} t
+        where t.product_id = ${products.id}
+          and (t.locale = ${locale} or t.locale like ${language} or t.locale = ${channelDefaultLocaleSql(channel.channel)})
+        order by case when t.locale = ${locale} then 0 when t.locale like ${language} then 1 else 2 end, t.locale
+        limit 1),
+      ${products[column]})`;
+}
+
+/** The caller-visible name as SQL (channel override, then the translation chain); sorts and searches use it. */
+export function displayNameSql(channel: ChannelContext) {
+  return sql<string>`coalesce(${channelProducts.nameOverride}, ${translatedSql(channel, 'name')})`;
 }
 
 /** Fields read for a response, explicitly: the channel override, then the locale's translation, then the master. */
 export function productFields(channel: ChannelContext) {
-  const locale = channel.locale;
-  const language = locale.slice(0, 2);
-  const translated = (column: 'name' | 'description') =>
-    sql<string>`coalesce(
-      (select t.${sql.raw(column)} from ${productTranslations} t where t.product_id = ${products.id} and t.locale = ${locale}),
-      (select t.${sql.raw(column)} from ${productTranslations} t where t.product_id = ${products.id} and t.locale like ${`${language}%`} order by t.locale limit 1),
-      ${products[column]})`;
   return {
     id: products.id,
     slug: products.slug,
     status: products.status,
     brandId: products.brandId,
-    name: sql<string>`coalesce(${channelProducts.nameOverride}, ${translated('name')})`.as('name'),
-    description: sql<string>`coalesce(${channelProducts.descriptionOverride}, ${translated('description')})`.as('description'),
+    name: displayNameSql(channel).as('name'),
+    description: sql<string>`coalesce(${channelProducts.descriptionOverride}, ${translatedSql(channel, 'description')})`.as('description'),
     sortOrder: channelProducts.sortOrder,
+    createdAt: sql<string>`${products.createdAt}::text`.as('created_at_text'),
   };
 }
 
@@ -39,4 +64,6 @@ export interface ProductRow {
   name: string;
   description: string;
   sortOrder: number;
+  /** Exact timestamp text (microseconds), used in NEWEST cursors. */
+  createdAt: string;
 }

@@ -1,0 +1,51 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { ProductsContext } from '../context.ts';
+import { catalogCacheHint } from '../cache-hints.ts';
+import { findChannel } from '../services/channel.service.ts';
+import { findProduct, findVariant, listProducts, type FindProductArgs, type ListProductsArgs } from '../services/catalog.service.ts';
+import { listAttributeDefinitions } from '../services/attributes.service.ts';
+import { adminProduct } from '../services/product-write.service.ts';
+import { getBulkJob } from '../services/bulk-import.service.ts';
+import { requireAnyCatalogAdmin } from '../services/staff-scope.ts';
+
+type Ctx = ProductsContext;
+type Info = GraphQLResolveInfo;
+
+export const queryResolvers = {
+  currentChannel: (_: unknown, __: unknown, ctx: Ctx, info: Info) => {
+    catalogCacheHint(ctx.channel, info, 300);
+    return ctx.loaders.channel.load(ctx.channel.channel);
+  },
+  salesChannel: (_: unknown, args: { code: string }, ctx: Ctx, info: Info) => {
+    catalogCacheHint(ctx.channel, info, 300);
+    return findChannel(ctx, args.code);
+  },
+  products: (_: unknown, args: ListProductsArgs, ctx: Ctx, info: Info) => {
+    catalogCacheHint(ctx.channel, info);
+    return listProducts(ctx, args);
+  },
+  product: (_: unknown, args: FindProductArgs, ctx: Ctx, info: Info) => {
+    catalogCacheHint(ctx.channel, info);
+    return findProduct(ctx, args);
+  },
+  variantBySku: (_: unknown, args: { sku: string }, ctx: Ctx, info: Info) => {
+    catalogCacheHint(ctx.channel, info);
+    return findVariant(ctx, { sku: args.sku });
+  },
+  variantByBarcode: (_: unknown, args: { gtin: string }, ctx: Ctx, info: Info) => {
+    catalogCacheHint(ctx.channel, info);
+    return findVariant(ctx, { gtin: args.gtin });
+  },
+  attributeDefinitions: (_: unknown, __: unknown, ctx: Ctx, info: Info) => {
+    catalogCacheHint(ctx.channel, info);
+    return listAttributeDefinitions(ctx);
+  },
+  adminProduct: async (_: unknown, args: { id: string }, ctx: Ctx) => {
+    requireAnyCatalogAdmin(ctx);
+    return adminProduct(ctx, args.id).catch((err) => {
+      if ((err as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND') return null;
+      throw err;
+    });
+  },
+  bulkJob: (_: unknown, args: { id: string }, ctx: Ctx) => getBulkJob(ctx, args.id),
+};

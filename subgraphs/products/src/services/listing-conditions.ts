@@ -1,0 +1,115 @@
+import { and, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { ChannelContext } from '@storegraph/schema';
+import { appError } from '@storegraph/schema';
+import { attributeValues, brands, categories, channelProducts, productCategories, productTranslations, products } from '../db/tables.ts';
+import { CATALOG_DEFAULT_LOCALE, channelDefaultLocaleSql } from './locale.ts';
+import { visibleInChannel } from './visibility.ts';
+
+export interface AttributeFilterInput {
+  code: string;
+  values?: string[] | null;
+  min?: number | null;
+  max?: number | null;
+}
+export interface ProductFilterInput {
+  categorySlug?: string | null;
+  brandSlug?: string | null;
+  brandSlugs?: string[] | null;
+  attributes?: AttributeFilterInput[] | null;
+}
+export interface ListingQuery {
+  filter?: ProductFilterInput | null;
+  search?: string | null;
+}
+
+/** Which filter group to leave out: facets count a group without its own filter (disjunctive facets). */
+export type OmitGroup = 'brand' | 'category' | { attribute: string } | { allAttributes: true } | null;
+
+export function normalisedSearch(q: ListingQuery): string | null {
+  const s = q.search?.trim();
+  if (!s) return null;
+  if (s.length > 200) throw appError('BAD_USER_INPUT', 'search is limited to 200 characters', { argument: 'search' });
+  return s;
+}
+
+/** The category and all of its descendants, by slug. */
+export function categoryTreeSql(slug: string) {
+  return sql`(with recursive tree(id) as (
+      select ${categories.id} from ${categories} where ${categories.slug} = ${slug}
+      union all
+      select c.id from ${categories} c join tree on c.parent_id = tree.id
+    ) select id from tree)`;
+}
+
+/**
+ * The document a caller searches is the one they read: the first translation of the fallback chain
+ * (requested locale, its language, the channel default), else the master. `apply` turns it into a
+ * match or a rank, with the tsquery parsed by the same configuration the document was stemmed with.
+ */
+function documentSql(channel: ChannelContext, apply: (vector: SQL, config: SQL) => SQL) {
+  const locale = channel.locale;
+  const language = `${locale.slice(0, 2)}-%`;
+  const channelDefault = channelDefaultLocaleSql(channel.channel);
+  return sql`(select ${apply(sql`d.v`, sql`d.c`)} from (
+      select t.search_vector as v, products.search_config(t.locale) as c,
+        case when t.locale = ${locale} then 0 when t.locale like ${language} then 1 else 2 end as prio
+      from ${productTranslations} t
+      where t.product_id = ${products.id} and (t.locale = ${locale} or t.locale like ${language} or t.locale = ${channelDefault})
+      union all
+      select ${products.searchVector}, products.search_config(${CATALOG_DEFAULT_LOCALE}), 9
+    ) d order by d.prio limit 1)`;
+}
+
+export function searchMatchSql(channel: ChannelContext, search: string) {
+  const cfg = sql`products.search_config(${channel.locale})`;
+  return sql`(coalesce(${documentSql(channel, (v, c) => sql`${v} @@ websearch_to_tsquery(${c}, ${search})`)}, false)
+    or (${channelProducts.nameOverride} is not null
+        and to_tsvector(${cfg}, ${channelProducts.nameOverride}) @@ websearch_to_tsquery(${cfg}, ${search})))`;
+}
+
+export function searchRankSql(channel: ChannelContext, search: string) {
+  return sql<number>`coalesce(${documentSql(channel, (v, c) => sql`ts_rank(${v}, websearch_to_tsquery(${c}, ${search}))`)}, 0)::real`;
+}
+
+function attributeCondition(f: AttributeFilterInput): SQL {
+  const parts: SQL[] = [];
+  if (f.values && f.values.length > 0) parts.push(inArray(attributeValues.value, f.values));
+  if (f.min != null || f.max != null) {
+    parts.push(
+      and(
+        sql`${attributeValues.numberValue} is not null`,
+        f.min != null ? sql`${attributeValues.numberValue} >= ${f.min}` : undefined,
+        f.max != null ? sql`${attributeValues.numberValue} <= ${f.max}` : undefined,
+      )!,
+    );
+  }
+  if (parts.length === 0) throw appError('BAD_USER_INPUT', `attribute filter ${f.code} needs values or a range`, { argument: 'filter.attributes' });
+  // A value on the product or on any of its variants matches.
+  return sql`exists (select 1 from ${attributeValues} where ${attributeValues.productId} = ${products.id}
+    and ${attributeValues.attributeCode} = ${f.code} and (${or(...parts)}))`;
+}
+
+/** Visibility plus every filter and the search, except the omitted group. */
+export function listingConditions(channel: ChannelContext, q: ListingQuery, omit: OmitGroup = null): SQL[] {
+  const conditions: SQL[] = [visibleInChannel(channel)!];
+  const f = q.filter ?? {};
+  if (f.categorySlug && omit !== 'category') {
+    conditions.push(
+      exists(
+        sql`select 1 from ${productCategories} where ${productCategories.productId} = ${products.id}
+          and ${productCategories.categoryId} in ${categoryTreeSql(f.categorySlug)}`,
+      ),
+    );
+  }
+  const brandSlugs = [...(f.brandSlugs ?? []), ...(f.brandSlug ? [f.brandSlug] : [])];
+  if (brandSlugs.length > 0 && omit !== 'brand') {
+    conditions.push(sql`${products.brandId} in (select ${brands.id} from ${brands} where ${inArray(brands.slug, brandSlugs)})`);
+  }
+  for (const a of f.attributes ?? []) {
+    if (omit && typeof omit === 'object' && ('allAttributes' in omit || omit.attribute === a.code)) continue;
+    conditions.push(attributeCondition(a));
+  }
+  const search = normalisedSearch(q);
+  if (search) conditions.push(searchMatchSql(channel, search));
+  return conditions;
+}

@@ -1,0 +1,95 @@
+import { and, asc, desc, sql, type SQL } from 'drizzle-orm';
+import { appError } from '@storegraph/schema';
+import { decodeCursor, encodeCursor } from '@storegraph/kit';
+import { channelProducts, products } from '../db/tables.ts';
+import type { ProductsContext } from '../context.ts';
+import { channelJoin, displayNameSql, productFields, type ProductRow } from './visibility.ts';
+import { listingConditions, normalisedSearch, searchRankSql, type ListingQuery } from './listing-conditions.ts';
+
+export const MAX_PAGE_SIZE = 100;
+
+export type ProductSort = 'CHANNEL_ORDER' | 'NAME' | 'NEWEST' | 'RELEVANCE';
+
+export interface ListProductsArgs extends ListingQuery {
+  first: number;
+  after?: string | null;
+  sort?: ProductSort | null;
+}
+
+type Row = ProductRow & { rank?: string };
+
+/** How each sort orders, what its cursor holds and how it seeks past a cursor (keyset, never OFFSET). */
+function sortPlan(ctx: ProductsContext, sort: ProductSort, search: string | null) {
+  const name = displayNameSql(ctx.channel);
+  switch (sort) {
+    case 'CHANNEL_ORDER':
+      return {
+        orderBy: [asc(channelProducts.sortOrder), asc(products.id)],
+        key: (r: Row) => [r.sortOrder, r.id],
+        after: ([o, id]: (string | number)[]) => sql`(${channelProducts.sortOrder}, ${products.id}) > (${Number(o)}, ${String(id)})`,
+        valid: (c: (string | number)[]) => typeof c[0] === 'number',
+      };
+    case 'NAME':
+      return {
+        orderBy: [asc(name), asc(products.id)],
+        key: (r: Row) => [r.name, r.id],
+        after: ([n, id]: (string | number)[]) => sql`(${name}, ${products.id}) > (${String(n)}, ${String(id)})`,
+        valid: (c: (string | number)[]) => typeof c[0] === 'string',
+      };
+    case 'NEWEST':
+      return {
+        orderBy: [desc(products.createdAt), desc(products.id)],
+        key: (r: Row) => [r.createdAt, r.id],
+        after: ([t, id]: (string | number)[]) => sql`(${products.createdAt}, ${products.id}) < (${String(t)}::timestamptz, ${String(id)})`,
+        valid: (c: (string | number)[]) => typeof c[0] === 'string' && !Number.isNaN(Date.parse(String(c[0]))),
+      };
+    case 'RELEVANCE': {
+      if (!search) throw appError('BAD_USER_INPUT', 'sort RELEVANCE needs a search', { argument: 'sort' });
+      const rank = searchRankSql(ctx.channel, search);
+      return {
+        orderBy: [desc(rank), asc(products.id)],
+        key: (r: Row) => [r.rank!, r.id],
+        // Ranks are compared as the real they are; the cursor keeps their exact text form.
+        after: ([k, id]: (string | number)[]) => sql`(${rank} < ${String(k)}::real or (${rank} = ${String(k)}::real and ${products.id} > ${String(id)}))`,
+        valid: (c: (string | number)[]) => typeof c[0] === 'string' && !Number.isNaN(Number(c[0])),
+        rank,
+      };
+    }
+  }
+}
+
+/** Keyset pagination over the chosen order: constant cost per page, stable under inserts. */
+export async function listProducts(ctx: ProductsContext, args: ListProductsArgs) {
+  if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE_SIZE) {
+    throw appError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE_SIZE}`, { argument: 'first' });
+  }
+  const search = normalisedSearch(args);
+  const sort: ProductSort = args.sort ?? (search ? 'RELEVANCE' : 'CHANNEL_ORDER');
+  const plan = sortPlan(ctx, sort, search);
+  const conditions: SQL[] = listingConditions(ctx.channel, args);
+  if (args.after) {
+    const cursor = decodeCursor(args.after);
+    if (cursor?.length !== 3 || cursor[0] !== sort || typeof cursor[2] !== 'string' || !plan.valid(cursor.slice(1))) {
+      throw appError('BAD_USER_INPUT', 'malformed cursor, or a cursor of another sort', { argument: 'after' });
+    }
+    conditions.push(plan.after(cursor.slice(1)));
+  }
+  const fields = { ...productFields(ctx.channel), ...('rank' in plan ? { rank: sql<string>`${plan.rank}::text`.as('rank') } : {}) };
+  const rows = (await ctx.db.db
+    .select(fields)
+    .from(products)
+    .innerJoin(channelProducts, channelJoin(ctx.channel))
+    .where(and(...conditions))
+    .orderBy(...plan.orderBy)
+    .limit(args.first + 1)) as Row[];
+  const page = rows.slice(0, args.first);
+  for (const row of page) ctx.loaders.visibleProduct.prime(row.id, row);
+  const edges = page.map((node) => ({ cursor: encodeCursor([sort, ...plan.key(node)]), node }));
+  return {
+    edges,
+    nodes: page,
+    pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null },
+    /** Kept for the facets resolver, which runs only when facets are asked for. */
+    query: { filter: args.filter, search: args.search } satisfies ListingQuery,
+  };
+}
