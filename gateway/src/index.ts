@@ -4,7 +4,8 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { z } from 'zod';
 import { CONTEXT_HEADER, SUBGRAPHS } from '@storegraph/schema';
-import { boolSchema, createLogger, formatError, loadConfig, portSchema, serveGraphQL } from '@storegraph/kit';
+import { boolSchema, createLogger, endChangeStreams, formatError, loadConfig, portSchema, sendJson, serveChangeStream, serveGraphQL } from '@storegraph/kit';
+import { ChangeRelay } from './change-relay.ts';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.ts';
 
 const supergraphPath = new URL('../../schema/supergraph.graphql', import.meta.url);
@@ -42,6 +43,13 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
     prices: config.PRICES_URL,
     orders: config.ORDERS_URL,
   };
+  const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, urls[s.name] ?? [`http://127.0.0.1:${s.port}/graphql`]])) as Record<string, string[]>;
+  const relay = new ChangeRelay(subgraphUrls).start();
+  relay.on('healthy', (healthy) => {
+    // Downstream caches must not outlive a gap in the change stream: end their streams so they drop
+    // everything and reconnect; until every subgraph is followed again, /changes answers 503.
+    if (!healthy) endChangeStreams();
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(supergraphPath, 'utf8'),
     buildService: ({ name, url }) => {
@@ -54,6 +62,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
     async requestDidStart() {
       return {
         async willSendResponse({ response, contextValue }) {
+          if (contextValue.subgraphs) response.http.headers.set('x-storegraph-subgraphs', [...contextValue.subgraphs].sort().join(','));
           if (!config.STOREGRAPH_EXPOSE_SQL_COUNT || response.body.kind !== 'single') return;
           const r = response.body.singleResult;
           r.extensions = { ...r.extensions, sqlStatements: contextValue.sqlStatements ?? {} };
@@ -69,15 +78,29 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
     formatError: formatError(logger),
     includeStacktraceInErrorResponses: false,
   });
-  return serveGraphQL<GatewayContext>({
+  const server = await serveGraphQL<GatewayContext>({
     name: 'gateway',
     port: config.GATEWAY_PORT,
     apollo,
     logger,
     graphiql: config.GATEWAY_IDE ? { title: 'Storegraph gateway', headers: { [CONTEXT_HEADER]: '<signed context from a BFF>' } } : false,
+    routes: async (req, res) => {
+      if (req.method !== 'GET' || !req.url?.startsWith('/changes')) return false;
+      if (!relay.healthy) sendJson(res, 503, { status: 'change stream not ready' });
+      else serveChangeStream([relay], req, res);
+      return true;
+    },
     context: async (req, requestId) => {
       const token = req.headers[CONTEXT_HEADER];
       return { contextToken: typeof token === 'string' ? token : undefined, requestId };
     },
   });
+  return {
+    ...server,
+    close: async () => {
+      relay.stop();
+      endChangeStreams();
+      await server.close();
+    },
+  };
 }

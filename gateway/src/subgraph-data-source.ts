@@ -5,6 +5,8 @@ export interface GatewayContext {
   contextToken?: string;
   requestId: string;
   sqlStatements?: Record<string, number>;
+  /** subgraphs this request read from: BFF caches tag their entries with them for invalidation */
+  subgraphs?: Set<string>;
 }
 
 /**
@@ -34,6 +36,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const response = await super.process(options);
+    const ctx = options.context as GatewayContext;
+    if (ctx && 'requestId' in ctx) (ctx.subgraphs ??= new Set()).add(this.subgraph);
     const counts = (response.extensions as { sqlStatements?: Record<string, number> } | undefined)?.sqlStatements;
     const context = options.context as GatewayContext;
     if (counts && context && 'requestId' in context) {
@@ -41,7 +45,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       for (const [name, n] of Object.entries(counts)) context.sqlStatements[name] = (context.sqlStatements[name] ?? 0) + n;
       delete (response.extensions as Record<string, unknown>).sqlStatements;
     }
-    void this.subgraph;
     return response;
   }
 }

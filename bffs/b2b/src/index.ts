@@ -18,6 +18,7 @@ export async function startB2bBff(env: NodeJS.ProcessEnv = process.env) {
     allowAdhoc: config.BFF_ALLOW_ADHOC,
     ide: config.BFF_IDE,
     demoLogin: config.BFF_DEMO_LOGIN,
+    cache: { max: config.BFF_CACHE_MAX, ttlMs: config.BFF_CACHE_TTL_MS },
     logger: createLogger('bff-b2b'),
     resolveCaller: (_req, principal) => {
       // The trade portal is closed: every request is a signed-in buyer of a company (or staff).

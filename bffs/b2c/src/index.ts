@@ -19,6 +19,7 @@ export async function startB2cBff(env: NodeJS.ProcessEnv = process.env) {
     allowAdhoc: config.BFF_ALLOW_ADHOC,
     ide: config.BFF_IDE,
     demoLogin: config.BFF_DEMO_LOGIN,
+    cache: { max: config.BFF_CACHE_MAX, ttlMs: config.BFF_CACHE_TTL_MS },
     logger: createLogger('bff-b2c'),
     resolveCaller: (req, principal) => {
       const asked = req.headers['x-storefront-channel'];

@@ -15,6 +15,8 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       BFF_ALLOW_ADHOC: boolSchema(dev),
       BFF_IDE: boolSchema(dev),
       BFF_DEMO_LOGIN: boolSchema(dev),
+      BFF_CACHE_MAX: z.coerce.number().int().min(0).default(5000),
+      BFF_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(300_000),
     },
     env,
   ) as {
@@ -24,5 +26,7 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     BFF_ALLOW_ADHOC: boolean;
     BFF_IDE: boolean;
     BFF_DEMO_LOGIN: boolean;
+    BFF_CACHE_MAX: number;
+    BFF_CACHE_TTL_MS: number;
   } & Record<string, unknown>;
 }

@@ -9,6 +9,7 @@ import { hashDocument, isIntrospectionOnly, loadAllowList, selectionDepth, type 
 import { ChannelRegistry, type ChannelDefinition } from './channel-registry.ts';
 import { GatewayClient, type GraphQLRequestBody } from './gateway-client.ts';
 import { DEMO_USERS } from './demo-users.ts';
+import { ResponseCache } from './response-cache.ts';
 
 export interface BffOptions {
   name: 'b2c' | 'b2b' | 'pos';
@@ -21,6 +22,8 @@ export interface BffOptions {
   allowAdhoc: boolean;
   ide: boolean;
   demoLogin: boolean;
+  /** Cache anonymous reads (invalidated by data changes); off when 0. */
+  cache: { max: number; ttlMs: number };
   logger: Logger;
   /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
   resolveCaller: (req: http.IncomingMessage, principal: Principal | null) => { channel: string };
@@ -37,6 +40,11 @@ const MAX_BODY = 256 * 1024;
 
 function errorBody(code: string, message: string) {
   return { errors: [{ message, extensions: { code } }] };
+}
+
+function sendText(res: http.ServerResponse, status: number, text: string) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function negotiateLocale(req: http.IncomingMessage, def: ChannelDefinition): string {
@@ -60,6 +68,16 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const byName = new Map<string, AllowedOperation>([...allowList.values()].map((o) => [o.name, o]));
   const gateway = new GatewayClient(opts.gatewayUrl);
   const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
+  const cache = opts.cache.max > 0 ? new ResponseCache(opts.gatewayUrl, opts.cache) : undefined;
+  const isQuery = new Map<string, boolean>();
+  function queryOnly(query: string): boolean {
+    let known = isQuery.get(query);
+    if (known === undefined) {
+      known = parse(query).definitions.every((d) => d.kind !== 'OperationDefinition' || d.operation === 'query');
+      if (isQuery.size < 1000) isQuery.set(query, known);
+    }
+    return known;
+  }
 
   function chooseDocument(body: GraphQLRequestBody): { query: string } | { error: [number, string, string] } {
     const persisted = (body.extensions?.persistedQuery as { sha256Hash?: string } | undefined)?.sha256Hash;
@@ -129,11 +147,29 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       }
       throw err;
     }
+    res.setHeader('x-request-id', requestId);
+    // Only anonymous reads are shared: anything signed-in may carry customer, group or company prices.
+    const cacheKey =
+      cache && !principal && queryOnly(doc.query)
+        ? JSON.stringify([context.channel, context.locale, doc.query, body.operationName ?? null, body.variables ?? null])
+        : undefined;
+    if (cacheKey) {
+      const hit = cache!.get(cacheKey);
+      if (hit) {
+        res.setHeader('x-cache', 'HIT');
+        return sendText(res, hit.status, hit.body);
+      }
+    }
+    const generations = cacheKey ? cache!.snapshot() : undefined;
     const token = await signChannelContext(context, opts.contextSecret, `bff-${opts.name}`);
     const result = await gateway.execute({ query: doc.query, variables: body.variables, operationName: body.operationName }, token, requestId);
-    res.setHeader('x-request-id', requestId);
     opts.logger.debug({ requestId, channel: context.channel, operation: body.operationName }, 'graphql');
-    sendJson(res, result.status, result.body);
+    if (cacheKey) {
+      const cacheable = result.status === 200 && !(result.body as { errors?: unknown }).errors;
+      const stored = cacheable && cache!.set(cacheKey, { status: result.status, body: result.text, subgraphs: result.subgraphs }, generations!);
+      res.setHeader('x-cache', stored ? 'MISS' : 'BYPASS');
+    }
+    sendText(res, result.status, result.text);
   }
 
   /**
@@ -210,6 +246,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      cache?.close();
       await gateway.close();
     },
   };

@@ -19,7 +19,11 @@ export class GatewayClient {
     this.path = u.pathname;
   }
 
-  async execute(body: GraphQLRequestBody, contextToken: string, requestId: string): Promise<{ status: number; body: unknown }> {
+  async execute(
+    body: GraphQLRequestBody,
+    contextToken: string,
+    requestId: string,
+  ): Promise<{ status: number; body: unknown; text: string; subgraphs: string[] }> {
     const res = await this.pool.request({
       method: 'POST',
       path: this.path,
@@ -27,10 +31,13 @@ export class GatewayClient {
       body: JSON.stringify(body),
     });
     const text = await res.body.text();
+    const tag = res.headers['x-storegraph-subgraphs'];
+    const subgraphs = typeof tag === 'string' && tag ? tag.split(',') : [];
     try {
-      return { status: res.statusCode, body: JSON.parse(text) };
+      return { status: res.statusCode, body: JSON.parse(text), text, subgraphs };
     } catch {
-      return { status: 502, body: { errors: [{ message: 'bad gateway response', extensions: { code: 'BAD_GATEWAY' } }] } };
+      const body = { errors: [{ message: 'bad gateway response', extensions: { code: 'BAD_GATEWAY' } }] };
+      return { status: 502, body, text: JSON.stringify(body), subgraphs: [] };
     }
   }
 

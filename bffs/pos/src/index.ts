@@ -18,6 +18,7 @@ export async function startPosBff(env: NodeJS.ProcessEnv = process.env) {
     allowAdhoc: config.BFF_ALLOW_ADHOC,
     ide: config.BFF_IDE,
     demoLogin: config.BFF_DEMO_LOGIN,
+    cache: { max: config.BFF_CACHE_MAX, ttlMs: config.BFF_CACHE_TTL_MS },
     logger: createLogger('bff-pos'),
     resolveCaller: (req, principal) => {
       // A till is a registered device bound to one shop; its channel and location come from its token.

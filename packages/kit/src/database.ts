@@ -2,6 +2,7 @@ import postgres, { type Sql } from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { countStatement } from './sql-counter.ts';
+import { installChangeTriggers } from './change-triggers.ts';
 
 export interface Database<TSchema extends Record<string, unknown>> {
   db: PostgresJsDatabase<TSchema>;
@@ -41,6 +42,7 @@ export async function migrateSchema(url: string, pgSchema: string, migrationsFol
   try {
     await lockClient`select pg_advisory_lock(hashtext(${`storegraph:migrate:${pgSchema}`}))`;
     await migrate(drizzle(client), { migrationsFolder, migrationsSchema: pgSchema, migrationsTable: '__migrations' });
+    await installChangeTriggers(client, pgSchema);
   } finally {
     await lockClient`select pg_advisory_unlock(hashtext(${`storegraph:migrate:${pgSchema}`}))`.catch(() => {});
     await Promise.all([lockClient.end({ timeout: 5 }), client.end({ timeout: 5 })]);

@@ -11,3 +11,6 @@ export * from './start-subgraph.ts';
 export * from './loader-utils.ts';
 export * from './run-until-signal.ts';
 export * from './database-admin.ts';
+export * from './change-feed.ts';
+export * from './change-triggers.ts';
+export * from './change-stream-client.ts';

@@ -7,6 +7,7 @@ import { openDatabase, migrateSchema, type Database } from './database.ts';
 import { createLogger } from './logger.ts';
 import { serveGraphQL, type RunningServer } from './http-server.ts';
 import { createSubgraphServer, type SubgraphRequestContext } from './subgraph-server.ts';
+import { ChangeFeed, endChangeStreams, serveChangeStream } from './change-feed.ts';
 
 export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TContext extends SubgraphRequestContext> {
   name: string;
@@ -64,12 +65,19 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     exposeSqlCount: config.STOREGRAPH_EXPOSE_SQL_COUNT,
     extendContext: (base) => def.extendContext(database, base),
   });
+  const changes = new ChangeFeed();
+  await changes.listen(database.sql, def.pgSchema);
   const server = await serveGraphQL({
     name: def.name,
     port: config[`${upper}_PORT`] as number,
     apollo,
     context,
     logger,
+    routes: async (req, res) => {
+      if (req.method !== 'GET' || !req.url?.startsWith('/changes')) return false;
+      serveChangeStream([changes], req, res);
+      return true;
+    },
     ready: async () => {
       await database.sql`select 1`;
       return true;
@@ -81,6 +89,8 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     database,
     close: async () => {
       await stopBackground();
+      await changes.close();
+      endChangeStreams();
       await server.close();
       await database.close();
     },

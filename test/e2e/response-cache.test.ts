@@ -1,0 +1,93 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sqlClient, system, tokenFor } from '../support/clients.ts';
+
+const PAGE = `query ProductPage($slug: String!) { product(slug: $slug) { id name variants { id price { ... on VariantPrice { unit { amount currency } } } availability { available } } } }`;
+const CHANNEL = `query CurrentChannel { currentChannel { code name currency } }`;
+
+async function ask(query: string, variables: object, headers: Record<string, string> = {}) {
+  const res = await fetch(system().b2c, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { cache: res.headers.get('x-cache'), body: (await res.json()) as any };
+}
+
+/** Asks until the BFF answers from its cache (the first answers may race the change stream connecting). */
+async function untilCached(query: string, variables: object) {
+  for (let i = 0; i < 50; i++) {
+    const r = await ask(query, variables);
+    if (r.cache === 'HIT') return r;
+    await sleep(50);
+  }
+  throw new Error('never served from cache');
+}
+
+async function untilFresh(query: string, variables: object, isFresh: (body: any) => boolean) {
+  for (let i = 0; i < 100; i++) {
+    const r = await ask(query, variables);
+    if (isFresh(r.body)) return { r, attempts: i + 1 };
+    await sleep(20);
+  }
+  throw new Error('stale answer kept being served');
+}
+
+describe('response cache for anonymous catalog reads', () => {
+  const sql = sqlClient();
+  // prd_0233 belongs to this test alone.
+  const slugOf = async () => (await sql`select slug from products.products where id = 'prd_0233'`)[0]!.slug as string;
+  afterAll(async () => {
+    await sql.end();
+  });
+
+  it('serves the second anonymous read from the cache, byte for byte the same answer', async () => {
+    const slug = await slugOf();
+    const first = await ask(PAGE, { slug });
+    expect(first.body.errors).toBeUndefined();
+    const hit = await untilCached(PAGE, { slug });
+    expect(hit.body).toEqual(first.body);
+  });
+
+  it('drops the cached answer when a price changes, and caches the new one', async () => {
+    const slug = await slugOf();
+    const before = await untilCached(PAGE, { slug });
+    const oldAmount = before.body.data.product.variants[0].price.unit.amount;
+    await sql`update prices.price_entries set amount = amount + 7 where variant_id = 'var_0233_1' and book_id = 'bk_base_eur'`;
+    const { r } = await untilFresh(PAGE, { slug }, (b) => b.data.product.variants[0].price.unit.amount === oldAmount + 7);
+    expect(r.cache).not.toBe('HIT');
+    const again = await untilCached(PAGE, { slug });
+    expect(again.body.data.product.variants[0].price.unit.amount).toBe(oldAmount + 7);
+    await sql`update prices.price_entries set amount = amount - 7 where variant_id = 'var_0233_1' and book_id = 'bk_base_eur'`;
+  });
+
+  it('drops it when stock changes, but keeps answers that never read stock', async () => {
+    const slug = await slugOf();
+    const page = await untilCached(PAGE, { slug });
+    await untilCached(CHANNEL, {});
+    const old = page.body.data.product.variants[0].availability.available;
+    await sql`update stock.levels set on_hand = on_hand + 3 where variant_id = 'var_0233_1' and location_id = 'loc_wh_hamburg'`;
+    const { r } = await untilFresh(PAGE, { slug }, (b) => b.data.product.variants[0].availability.available === old + 3);
+    expect(r.cache).not.toBe('HIT');
+    // CurrentChannel is answered by the catalog alone: a stock movement leaves it cached.
+    expect((await ask(CHANNEL, {})).cache).toBe('HIT');
+    await sql`update stock.levels set on_hand = on_hand - 3 where variant_id = 'var_0233_1' and location_id = 'loc_wh_hamburg'`;
+  });
+
+  it('never caches or serves cached answers to a signed-in customer', async () => {
+    const slug = await slugOf();
+    await untilCached(PAGE, { slug });
+    const signedIn = await ask(PAGE, { slug }, { authorization: `Bearer ${await tokenFor('anna@example.com')}` });
+    expect(signedIn.cache).toBeNull();
+    expect(signedIn.body.errors).toBeUndefined();
+  });
+
+  it('keeps channels apart: web-us never gets the web-eu answer', async () => {
+    const slug = await slugOf();
+    const eu = await untilCached(PAGE, { slug });
+    const us = await ask(PAGE, { slug }, { 'x-storefront-channel': 'web-us' });
+    expect(us.cache).not.toBe('HIT');
+    expect(eu.body.data.product.variants[0].price.unit.currency).toBe('EUR');
+    expect(us.body.data.product.variants[0].price.unit.currency).toBe('USD');
+  });
+});
