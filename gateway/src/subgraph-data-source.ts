@@ -37,7 +37,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const response = await super.process(options);
     const ctx = options.context as GatewayContext;
-    if (ctx && 'requestId' in ctx) (ctx.subgraphs ??= new Set()).add(this.subgraph);
+    if (ctx && 'requestId' in ctx) {
+      ctx.subgraphs ??= new Set();
+      ctx.subgraphs.add(this.subgraph);
+    }
     const counts = (response.extensions as { sqlStatements?: Record<string, number> } | undefined)?.sqlStatements;
     const context = options.context as GatewayContext;
     if (counts && context && 'requestId' in context) {
