@@ -91,3 +91,12 @@ describe('response cache for anonymous catalog reads', () => {
     expect(us.body.data.product.variants[0].price.unit.currency).toBe('USD');
   });
 });
+
+describe('asking for a fresh answer', () => {
+  it('bypasses the cache for Cache-Control: no-cache', async () => {
+    await untilCached(CHANNEL, {});
+    const fresh = await ask(CHANNEL, {}, { 'cache-control': 'no-cache' });
+    expect(fresh.cache).toBe('MISS');
+    expect(fresh.body.data.currentChannel.code).toBe('web-eu');
+  });
+});

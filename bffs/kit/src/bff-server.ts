@@ -153,7 +153,9 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       cache && !principal && queryOnly(doc.query)
         ? JSON.stringify([context.channel, context.locale, doc.query, body.operationName ?? null, body.variables ?? null])
         : undefined;
-    if (cacheKey) {
+    // `Cache-Control: no-cache` asks for a fresh answer (HTTP semantics); it still refreshes the cache.
+    const revalidate = String(req.headers['cache-control'] ?? '').includes('no-cache');
+    if (cacheKey && !revalidate) {
       const hit = cache!.get(cacheKey);
       if (hit) {
         res.setHeader('x-cache', 'HIT');
