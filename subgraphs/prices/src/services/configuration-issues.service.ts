@@ -24,7 +24,8 @@ export async function pricingConfigurationIssues(ctx: PricesContext) {
   const staff = ctx.channel.staff;
   assertStaff(ctx, ctx.channel.channel, ['pricing-admin', 'viewer']);
   const all = staff!.channels.includes('*');
-  const channels = staff!.channels;
+  // One text parameter: drizzle would spread a JS array into one parameter per element.
+  const channels = staff!.channels.join(',');
   const rows = await ctx.db.db.execute<IssueRow>(sql`
     select a.variant_id, ba.currency, ba.level::text as level, a.min_quantity,
            a.id::text as a_entry, a.book_id as a_book, b.id::text as b_entry, b.book_id as b_book
@@ -40,7 +41,7 @@ export async function pricingConfigurationIssues(ctx: PricesContext) {
       and coalesce(a.valid_to, 'infinity') > coalesce(b.valid_from, '-infinity')
       and coalesce(b.valid_to, 'infinity') > coalesce(a.valid_from, '-infinity')
       and coalesce(a.valid_to, 'infinity') > now() and coalesce(b.valid_to, 'infinity') > now()
-      and (${all} or (ba.channel = any(${channels}::text[]) and bb.channel = any(${channels}::text[])))
+      and (${all} or (ba.channel = any(string_to_array(${channels}, ',')) and bb.channel = any(string_to_array(${channels}, ','))))
     order by a.variant_id, a.id, b.id
     limit 500`);
   return rows.map((r) => ({
