@@ -1,9 +1,9 @@
-import { and, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { ChannelContext } from '@storegraph/schema';
 import { appError } from '@storegraph/schema';
 import { attributeValues, brands, categories, channelProducts, productCategories, productTranslations, products } from '../db/tables.ts';
-import { CATALOG_DEFAULT_LOCALE, channelDefaultLocaleSql } from './locale.ts';
-import { visibleInChannel } from './visibility.ts';
+import { CATALOG_DEFAULT_LOCALE } from './locale.ts';
+import { translationChain, visibleInChannel } from './visibility.ts';
 
 export interface AttributeFilterInput {
   code: string;
@@ -47,14 +47,11 @@ export function categoryTreeSql(slug: string) {
  * match or a rank, with the tsquery parsed by the same configuration the document was stemmed with.
  */
 function documentSql(channel: ChannelContext, apply: (vector: SQL, config: SQL) => SQL) {
-  const locale = channel.locale;
-  const language = `${locale.slice(0, 2)}-%`;
-  const channelDefault = channelDefaultLocaleSql(channel.channel);
+  const chain = translationChain(channel);
   return sql`(select ${apply(sql`d.v`, sql`d.c`)} from (
-      select t.search_vector as v, products.search_config(t.locale) as c,
-        case when t.locale = ${locale} then 0 when t.locale like ${language} then 1 else 2 end as prio
+      select t.search_vector as v, products.search_config(t.locale) as c, ${chain.priority} as prio
       from ${productTranslations} t
-      where t.product_id = ${products.id} and (t.locale = ${locale} or t.locale like ${language} or t.locale = ${channelDefault})
+      where t.product_id = ${products.id} and ${chain.where}
       union all
       select ${products.searchVector}, products.search_config(${CATALOG_DEFAULT_LOCALE}), 9
     ) d order by d.prio limit 1)`;
@@ -95,10 +92,8 @@ export function listingConditions(channel: ChannelContext, q: ListingQuery, omit
   const f = q.filter ?? {};
   if (f.categorySlug && omit !== 'category') {
     conditions.push(
-      exists(
-        sql`select 1 from ${productCategories} where ${productCategories.productId} = ${products.id}
-          and ${productCategories.categoryId} in ${categoryTreeSql(f.categorySlug)}`,
-      ),
+      sql`exists (select 1 from ${productCategories} where ${productCategories.productId} = ${products.id}
+          and ${productCategories.categoryId} in ${categoryTreeSql(f.categorySlug)})`,
     );
   }
   const brandSlugs = [...(f.brandSlugs ?? []), ...(f.brandSlug ? [f.brandSlug] : [])];

@@ -1,7 +1,7 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import type { ChannelContext } from '@storegraph/schema';
 import { channelProducts, productTranslations, products } from '../db/tables.ts';
-import { channelDefaultLocaleSql } from './locale.ts';
+import { CATALOG_DEFAULT_LOCALE, channelDefaultLocaleSql } from './locale.ts';
 
 /**
  * The one definition of "this product exists for this caller": active, in the caller's channel (by
@@ -22,17 +22,31 @@ export function visibleInChannel(channel: ChannelContext) {
 export const channelJoin = (channel: ChannelContext) => and(eq(channelProducts.productId, products.id), eq(channelProducts.channel, channel.channel));
 
 /**
- * The translation the caller reads, by the fallback chain: the requested locale, another region of its
- * language, the channel's default locale; the master (catalog default) when none exists.
+ * Which translations stand before the master in the fallback chain: the requested locale, another region
+ * of its language, then the channel's default locale. When the caller reads the catalog default's
+ * language, the master *is* their text, so the channel default is skipped (an en-GB shopper in web-eu
+ * reads the English master, not the German channel default).
  */
-export function translatedSql(channel: ChannelContext, column: 'name' | 'description') {
+export function translationChain(channel: ChannelContext) {
   const locale = channel.locale;
   const language = `${locale.slice(0, 2)}-%`;
+  const readsMasterLanguage = locale.slice(0, 2) === CATALOG_DEFAULT_LOCALE.slice(0, 2);
+  const channelDefault = readsMasterLanguage ? sql`null` : channelDefaultLocaleSql(channel.channel);
+  return {
+    /** Matches a translation row `t` in the chain. */
+    where: sql`(t.locale = ${locale} or t.locale like ${language} or t.locale = ${channelDefault})`,
+    /** Orders the rows of the chain, best first. */
+    priority: sql`case when t.locale = ${locale} then 0 when t.locale like ${language} then 1 else 2 end`,
+  };
+}
+
+/** The translation the caller reads, by the fallback chain; the master (catalog default) when none exists. */
+export function translatedSql(channel: ChannelContext, column: 'name' | 'description') {
+  const chain = translationChain(channel);
   return sql<string>`coalesce(
       (select t.${sql.raw(column)} from ${productTranslations} t
-        where t.product_id = ${products.id}
-          and (t.locale = ${locale} or t.locale like ${language} or t.locale = ${channelDefaultLocaleSql(channel.channel)})
-        order by case when t.locale = ${locale} then 0 when t.locale like ${language} then 1 else 2 end, t.locale
+        where t.product_id = ${products.id} and ${chain.where}
+        order by ${chain.priority}, t.locale
         limit 1),
       ${products[column]})`;
 }

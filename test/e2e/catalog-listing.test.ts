@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { createTestProduct, gateway, ok, uid } from '../../subgraphs/products/test/catalog-admin.ts';
+
+const RICH_LISTING = `query Rich($first: Int!, $sort: ProductSort, $search: String, $after: String) {
+  products(first: $first, sort: $sort, search: $search, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id slug name description
+      brand { name }
+      categories { slug parent { slug } }
+      media { url alt }
+      attributes { code value numberValue booleanValue }
+      variants { id sku gtin options { name value } attributes { code value } product { id } }
+    }
+  }
+}`;
+
+async function statementsFor(variables: Record<string, unknown>, expected: number) {
+  const res = await gateway(RICH_LISTING, variables, 'web-eu');
+  expect(res.errors).toBeUndefined();
+  expect(res.data.products.nodes).toHaveLength(expected);
+  return res.extensions!.sqlStatements!.products!;
+}
+
+describe('cost of a catalog listing', () => {
+  it('costs the same SQL statements for 50 products with variants, media and attributes as for 5', async () => {
+    const five = await statementsFor({ first: 5 }, 5);
+    const fifty = await statementsFor({ first: 50 }, 50);
+    expect(fifty).toBe(five);
+    // listing, brand, categories, category parents, media, product attributes, variants, variant attributes
+    expect(fifty).toBeLessThanOrEqual(8);
+  });
+
+  it('costs the same for every sort, a search and a second page', async () => {
+    for (const sort of ['NAME', 'NEWEST']) {
+      const five = await statementsFor({ first: 5, sort }, 5);
+      expect(await statementsFor({ first: 50, sort }, 50)).toBe(five);
+    }
+    const first = await gateway(RICH_LISTING, { first: 5, search: 'Jacke' }, 'web-eu');
+    const next = await gateway(RICH_LISTING, { first: 5, search: 'Jacke', after: first.data.products.pageInfo.endCursor }, 'web-eu');
+    expect(next.extensions!.sqlStatements!.products).toBe(first.extensions!.sqlStatements!.products);
+  });
+});
+
+describe('sorting and cursors', () => {
+  async function all(sort: string, channel = 'web-eu', extra: Record<string, unknown> = {}) {
+    const names: { id: string; name: string }[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 20; i++) {
+      const res: any = await gateway(
+        `query($sort: ProductSort, $after: String, $search: String) { products(first: 37, sort: $sort, after: $after, search: $search) { nodes { id name } pageInfo { hasNextPage endCursor } } }`,
+        { sort, after, ...extra },
+        channel,
+      );
+      expect(res.errors).toBeUndefined();
+      names.push(...res.data.products.nodes);
+      if (!res.data.products.pageInfo.hasNextPage) break;
+      after = res.data.products.pageInfo.endCursor;
+    }
+    return names;
+  }
+
+  it('pages through the channel by name in the caller’s language, each product once and in order', async () => {
+    const rows = await all('NAME');
+    expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+    expect(rows.length).toBeGreaterThanOrEqual(216);
+    const sorted = await gateway(`{ products(first: 5, sort: NAME) { nodes { name } } }`, {}, 'web-eu');
+    expect(sorted.data.products.nodes.map((n: { name: string }) => n.name)).toEqual(rows.slice(0, 5).map((r) => r.name));
+  });
+
+  it('lists the newest product first', async () => {
+    const p = await createTestProduct({ channels: ['web-eu'], name: `Newest ${uid()}` });
+    const res = await gateway(`{ products(first: 1, sort: NEWEST) { nodes { id } } }`, {}, 'web-eu');
+    expect(res.data.products.nodes[0].id).toBe(p.id);
+  });
+
+  it('refuses a cursor of another sort', async () => {
+    const first = await gateway(`{ products(first: 2, sort: NAME) { pageInfo { endCursor } } }`);
+    const res = await gateway(`query($a: String) { products(first: 2, sort: NEWEST, after: $a) { nodes { id } } }`, {
+      a: first.data.products.pageInfo.endCursor,
+    });
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('search in the caller’s language', () => {
+  const SEARCH = `query($q: String!, $after: String, $filter: ProductFilter) {
+    products(first: 100, search: $q, after: $after, filter: $filter) { nodes { id name } pageInfo { hasNextPage } }
+  }`;
+
+  it('finds German names for "Jacke" in web-eu: every jacket of the channel and nothing else', async () => {
+    const res = await gateway(SEARCH, { q: 'Jacke' }, 'web-eu', { locale: 'de-DE' });
+    expect(res.errors).toBeUndefined();
+    const found = res.data.products.nodes.filter((n: { id: string }) => /^prd_\d{4}$/.test(n.id));
+    for (const n of found) expect(n.name).toMatch(/Jacke/);
+    const jackets = await gateway(`{ products(first: 100, filter: { categorySlug: "jackets" }) { nodes { id } } }`, {}, 'web-eu');
+    const demoJackets = jackets.data.products.nodes.filter((n: { id: string }) => /^prd_\d{4}$/.test(n.id));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.map((n: { id: string }) => n.id).sort()).toEqual(demoJackets.map((n: { id: string }) => n.id).sort());
+  });
+
+  it('stems by language: "Jacken" finds the jackets in German, "jackets" in English, "vestes" in French', async () => {
+    const de = await gateway(SEARCH, { q: 'Jacken' }, 'web-eu', { locale: 'de-DE' });
+    const en = await gateway(SEARCH, { q: 'jackets' }, 'web-eu', { locale: 'en-GB' }); // web-us sells no jackets
+    const fr = await gateway(SEARCH, { q: 'vestes' }, 'web-eu', { locale: 'fr-FR' });
+    expect(de.data.products.nodes.length).toBeGreaterThan(0);
+    expect(en.data.products.nodes.some((n: { name: string }) => /Jacket/.test(n.name))).toBe(true);
+    expect(fr.data.products.nodes.some((n: { name: string }) => /Veste/.test(n.name))).toBe(true);
+    for (const n of fr.data.products.nodes) expect(n.name).toMatch(/Veste/);
+  });
+
+  it('searches the text the caller reads: a German word finds nothing for an English reader', async () => {
+    const word = `Flauschjacke${uid()}`;
+    const p = await createTestProduct({ channels: ['web-eu'], name: `Fluffy jacket ${uid()}`, de: `${word} Deluxe` });
+    const de = await gateway(SEARCH, { q: word }, 'web-eu', { locale: 'de-DE' });
+    const en = await gateway(SEARCH, { q: word }, 'web-eu', { locale: 'en-GB' });
+    expect(de.data.products.nodes.map((n: { id: string }) => n.id)).toEqual([p.id]);
+    expect(en.data.products.nodes).toEqual([]);
+  });
+});
+
+describe('facets', () => {
+  const FACETS = `query($q: String, $filter: ProductFilter) {
+    products(first: 100, search: $q, filter: $filter) {
+      nodes { id }
+      facets { brands { value count } categories { value count } attributes { code values { value count } } }
+    }
+  }`;
+  const counts = (list: { value: string; count: number }[]) => Object.fromEntries(list.map((f) => [f.value, f.count]));
+
+  it('counts brands, categories (with their descendants) and attribute values; a group ignores its own filter', async () => {
+    const word = `Kookaburra${uid()}`;
+    const make = (brandId: string, categoryIds: string[], material: string) =>
+      createTestProduct({ channels: ['web-eu'], name: `${word} item`, brandId, categoryIds, attributes: [{ code: 'material', value: material }] });
+    await make('brd_fjell', ['cat_jackets'], 'wool');
+    await make('brd_fjell', ['cat_shirts'], 'leather');
+    await make('brd_lumen', ['cat_jackets'], 'wool');
+    await make('brd_lumen', ['cat_boots'], 'wool');
+    const all = ok(await gateway(FACETS, { q: word }, 'web-eu', { locale: 'en-GB' })).products;
+    expect(all.nodes).toHaveLength(4);
+    expect(counts(all.facets.brands)).toEqual({ fjell: 2, lumen: 2 });
+    expect(counts(all.facets.categories)).toEqual({ apparel: 3, jackets: 2, shirts: 1, footwear: 1, boots: 1 });
+    expect(counts(all.facets.attributes.find((a: { code: string }) => a.code === 'material').values)).toEqual({ wool: 3, leather: 1 });
+
+    const fjell = ok(await gateway(FACETS, { q: word, filter: { brandSlug: 'fjell' } }, 'web-eu', { locale: 'en-GB' })).products;
+    expect(fjell.nodes).toHaveLength(2);
+    expect(counts(fjell.facets.brands)).toEqual({ fjell: 2, lumen: 2 }); // its own filter is ignored
+    expect(counts(fjell.facets.categories)).toEqual({ apparel: 2, jackets: 1, shirts: 1 });
+    expect(counts(fjell.facets.attributes.find((a: { code: string }) => a.code === 'material').values)).toEqual({ wool: 1, leather: 1 });
+
+    const apparelWool = ok(
+      await gateway(FACETS, { q: word, filter: { categorySlug: 'apparel', attributes: [{ code: 'material', values: ['wool'] }] } }, 'web-eu', {
+        locale: 'en-GB',
+      }),
+    ).products;
+    expect(apparelWool.nodes).toHaveLength(2);
+    expect(counts(apparelWool.facets.brands)).toEqual({ fjell: 1, lumen: 1 });
+    expect(counts(apparelWool.facets.attributes.find((a: { code: string }) => a.code === 'material').values)).toEqual({ wool: 2, leather: 1 });
+  });
+
+  it('counts the demo channel consistently with its listing: brand counts add up to the 216 web-eu products', async () => {
+    const res = ok(
+      await gateway(`{ products(first: 1, filter: { attributes: [{ code: "weight_g", min: 0, max: 100000 }] }) { facets { brands { value count } } } }`),
+    );
+    const fjell = res.products.facets.brands.find((b: { value: string }) => b.value === 'fjell').count;
+    const demoTotal = res.products.facets.brands.reduce((s: number, b: { count: number }) => s + b.count, 0);
+    // Only demo products carry weight_g; test products created by other tests carry no weight.
+    expect(demoTotal).toBe(216);
+    let listed = 0;
+    let after: string | null = null;
+    for (;;) {
+      const page: any = await gateway(
+        `query($after: String) { products(first: 100, after: $after, filter: { brandSlug: "fjell", attributes: [{ code: "weight_g", min: 0 }] }) { nodes { id } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      listed += page.data.products.nodes.length;
+      if (!page.data.products.pageInfo.hasNextPage) break;
+      after = page.data.products.pageInfo.endCursor;
+    }
+    expect(listed).toBe(fjell);
+  });
+
+  it('filters by a number range and by a boolean attribute', async () => {
+    const res = ok(
+      await gateway(`{ products(first: 100, filter: { attributes: [{ code: "weight_g", min: 900, max: 1000 }, { code: "waterproof", values: ["true"] }] }) {
+        nodes { attributes { code value } categories { slug } } } }`),
+    );
+    expect(res.products.nodes.length).toBeGreaterThan(0);
+    for (const n of res.products.nodes) {
+      const a = Object.fromEntries(n.attributes.map((x: { code: string; value: string }) => [x.code, x.value]));
+      expect(Number(a.weight_g)).toBeGreaterThanOrEqual(900);
+      expect(a.waterproof).toBe('true');
+    }
+  });
+});
