@@ -8,7 +8,11 @@ const ctx = { channel: 'test-import' };
 
 describe('bulk price import', () => {
   it('imports 10,000 entries in one go and prices from them', async () => {
-    const book = await prices(BOOK, { i: { id: 'bk_test_import', name: 'Import test', level: 'CHANNEL', currency: 'EUR', channel: 'test-import', taxIncluded: true } }, admin);
+    const book = await prices(
+      BOOK,
+      { i: { id: 'bk_test_import', name: 'Import test', level: 'CHANNEL', currency: 'EUR', channel: 'test-import', taxIncluded: true } },
+      admin,
+    );
     expect(book.data.upsertPriceBook).toEqual({ id: 'bk_test_import', level: 'CHANNEL', currency: 'EUR', channel: 'test-import', taxIncluded: true });
     const entries = Array.from({ length: 10_000 }, (_, i) => ({ variantId: `var_imp_${i}`, amount: 1000 + i }));
     entries[0] = { variantId: 'var_0002_1', amount: 4242 };
@@ -40,7 +44,11 @@ describe('bulk price import', () => {
     );
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_ENTRIES' });
     expect((bad.errors![0]!.extensions!.entryErrors as { index: number }[]).map((e) => e.index)).toEqual([1, 2, 3]);
-    const tooMany = await prices(IMPORT, { b: 'bk_test_atomic', e: Array.from({ length: 10_001 }, (_, i) => ({ variantId: `v${i}`, amount: 1 })), r: false }, admin);
+    const tooMany = await prices(
+      IMPORT,
+      { b: 'bk_test_atomic', e: Array.from({ length: 10_001 }, (_, i) => ({ variantId: `v${i}`, amount: 1 })), r: false },
+      admin,
+    );
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'TOO_MANY_ENTRIES' });
     const floaty = await prices(IMPORT, { b: 'bk_test_atomic', e: [{ variantId: 'var_f', amount: 12.5 }], r: false }, admin);
     expect(floaty.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -56,7 +64,11 @@ describe('bulk price import', () => {
     expect(await countRows(`select count(*) as n from prices.price_entries where book_id = 'bk_base_eur' and amount = 1`)).toBe(0);
     const scope = await prices(BOOK, { i: { id: 'bk_bad_scope', name: 'x', level: 'BASE', currency: 'EUR', channel: 'web-eu', taxIncluded: true } }, asAdmin());
     expect(scope.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_BOOK_SCOPE' });
-    const currency = await prices(BOOK, { i: { id: 'bk_test_import', name: 'x', level: 'CHANNEL', currency: 'USD', channel: 'test-import', taxIncluded: true } }, admin);
+    const currency = await prices(
+      BOOK,
+      { i: { id: 'bk_test_import', name: 'x', level: 'CHANNEL', currency: 'USD', channel: 'test-import', taxIncluded: true } },
+      admin,
+    );
     expect(currency.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'IMMUTABLE_BOOK_FIELD' });
   });
 });
@@ -68,7 +80,11 @@ describe('configuration errors are reported, never resolved by chance', () => {
       ['bk_tie_all', null],
       ['bk_tie_chan', 'test-tie'],
     ] as const) {
-      const b = await prices(BOOK, { i: { id, name: id, level: 'GROUP', currency: 'EUR', customerGroup: 'test-tie-group', channel, taxIncluded: true } }, asAdmin());
+      const b = await prices(
+        BOOK,
+        { i: { id, name: id, level: 'GROUP', currency: 'EUR', customerGroup: 'test-tie-group', channel, taxIncluded: true } },
+        asAdmin(),
+      );
       expect(b.errors).toBeUndefined();
       await prices(IMPORT, { b: id, e: [{ variantId: 'var_0005_1', amount: id === 'bk_tie_all' ? 1000 : 900 }], r: true }, asAdmin());
     }
@@ -76,7 +92,12 @@ describe('configuration errors are reported, never resolved by chance', () => {
     expect((await priceOf('var_0005_1', 1, { channel: 'test-tie' })).bookId).toBe('bk_base_eur');
     const issues = await prices(`{ pricingConfigurationIssues { kind variantId level entries { bookId } message } }`, {}, asAdmin({ channel: 'test-tie' }));
     expect(issues.data.pricingConfigurationIssues).toContainEqual(
-      expect.objectContaining({ kind: 'AMBIGUOUS_ENTRIES', variantId: 'var_0005_1', level: 'GROUP', entries: [{ bookId: 'bk_tie_all' }, { bookId: 'bk_tie_chan' }] }),
+      expect.objectContaining({
+        kind: 'AMBIGUOUS_ENTRIES',
+        variantId: 'var_0005_1',
+        level: 'GROUP',
+        entries: [{ bookId: 'bk_tie_all' }, { bookId: 'bk_tie_chan' }],
+      }),
     );
     const customer = await prices(`{ pricingConfigurationIssues { variantId } }`, {}, group);
     expect(customer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -67,11 +67,19 @@ describe('FX conversion', () => {
     expect(before.unit.amount % 1000).toBe(980);
 
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    const scheduled = await prices(`mutation($i: FxRateInput!) { setFxRate(input: $i) { rate effectiveFrom } }`, { i: { baseCurrency: 'EUR', quoteCurrency: 'JPY', rate: '190', effectiveFrom: future } }, asAdmin());
+    const scheduled = await prices(
+      `mutation($i: FxRateInput!) { setFxRate(input: $i) { rate effectiveFrom } }`,
+      { i: { baseCurrency: 'EUR', quoteCurrency: 'JPY', rate: '190', effectiveFrom: future } },
+      asAdmin(),
+    );
     expect(scheduled.data.setFxRate.rate).toBe('190');
     expect((await priceOf(V, 1, jp)).unit.amount).toBe(before.unit.amount);
 
-    const now = await prices(`mutation($i: FxRateInput!) { setFxRate(input: $i) { rate source } }`, { i: { baseCurrency: 'EUR', quoteCurrency: 'JPY', rate: '120.25' } }, asAdmin());
+    const now = await prices(
+      `mutation($i: FxRateInput!) { setFxRate(input: $i) { rate source } }`,
+      { i: { baseCurrency: 'EUR', quoteCurrency: 'JPY', rate: '120.25' } },
+      asAdmin(),
+    );
     expect(now.data.setFxRate).toEqual({ rate: '120.25', source: 'staff:stf_test_admin' });
     const after = await priceOf(V, 1, jp);
     expect(after.unit.amount).toBe(Number(charmRound(convertMinor(gross, 'EUR', 'JPY', parseDecimalRate('120.25')!), { ending: 980, step: 1000 })));
@@ -85,9 +93,13 @@ describe('FX conversion', () => {
   it('refuses malformed rates and rates set by staff without an all-channel scope, writing nothing', async () => {
     const bad = await prices(`mutation { setFxRate(input: { baseCurrency: "EUR", quoteCurrency: "GBP", rate: "0.85e0" }) { rate } }`, {}, asAdmin());
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_RATE' });
-    const scoped = await prices(`mutation { setFxRate(input: { baseCurrency: "EUR", quoteCurrency: "GBP", rate: "0.9" }) { rate } }`, {}, {
-      staff: { id: 'stf_pricing_us', roles: ['pricing-admin'], channels: ['web-us'] },
-    });
+    const scoped = await prices(
+      `mutation { setFxRate(input: { baseCurrency: "EUR", quoteCurrency: "GBP", rate: "0.9" }) { rate } }`,
+      {},
+      {
+        staff: { id: 'stf_pricing_us', roles: ['pricing-admin'], channels: ['web-us'] },
+      },
+    );
     expect(scoped.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const rates = await prices(`{ fxRates { baseCurrency quoteCurrency rate } }`, {}, asAdmin());
     expect(rates.data.fxRates).toContainEqual({ baseCurrency: 'EUR', quoteCurrency: 'GBP', rate: '0.85' });
@@ -114,7 +126,9 @@ describe('company contract prices', () => {
     );
     const e = res.data.priceExplain;
     expect(e.result.bookId).toBe('bk_acme');
-    const status = Object.fromEntries(e.candidates.map((c: { bookId: string; minQuantity: number; status: string }) => [`${c.bookId}:${c.minQuantity}`, c.status]));
+    const status = Object.fromEntries(
+      e.candidates.map((c: { bookId: string; minQuantity: number; status: string }) => [`${c.bookId}:${c.minQuantity}`, c.status]),
+    );
     expect(status).toEqual({
       'bk_base_eur:1': 'LESS_SPECIFIC_LEVEL',
       'bk_base_usd:1': 'OTHER_CURRENCY',
@@ -147,19 +161,45 @@ describe('quotes', () => {
 
   it('splits tax per rate and answers with the lines that cannot be sold instead of a partial quote', async () => {
     // var_0012_1 is reduced-rate (the seed reduces every 11th product from the first), var_0002_1 standard.
-    const ok = await prices(QUOTE, { input: { lines: [{ variantId: V, quantity: 1 }, { variantId: 'var_0012_1', quantity: 2 }] } });
+    const ok = await prices(QUOTE, {
+      input: {
+        lines: [
+          { variantId: V, quantity: 1 },
+          { variantId: 'var_0012_1', quantity: 2 },
+        ],
+      },
+    });
     const q = ok.data.quote;
     expect(q.taxLines.map((t: { rateBasisPoints: number }) => t.rateBasisPoints)).toEqual([1900, 700]);
     expect(q.taxLines.reduce((s: number, t: { tax: { amount: number } }) => s + t.tax.amount, 0)).toBe(q.tax.amount);
-    const missing = await prices(QUOTE, { input: { lines: [{ variantId: V, quantity: 1 }, { variantId: 'var_nope', quantity: 1 }] } });
-    expect(missing.data.quote).toEqual({ __typename: 'QuoteNotPossible', unpriced: [{ variantId: 'var_nope', reason: 'NO_PRICE' }], message: expect.any(String) });
+    const missing = await prices(QUOTE, {
+      input: {
+        lines: [
+          { variantId: V, quantity: 1 },
+          { variantId: 'var_nope', quantity: 1 },
+        ],
+      },
+    });
+    expect(missing.data.quote).toEqual({
+      __typename: 'QuoteNotPossible',
+      unpriced: [{ variantId: 'var_nope', reason: 'NO_PRICE' }],
+      message: expect.any(String),
+    });
   });
 
   it('refuses malformed carts with a stable reason', async () => {
     const cases: [unknown, string][] = [
       [{ lines: [] }, 'INVALID_LINES'],
       [{ lines: [{ variantId: V, quantity: 0 }] }, 'INVALID_QUANTITY'],
-      [{ lines: [{ variantId: V, quantity: 1 }, { variantId: V, quantity: 2 }] }, 'DUPLICATE_LINE'],
+      [
+        {
+          lines: [
+            { variantId: V, quantity: 1 },
+            { variantId: V, quantity: 2 },
+          ],
+        },
+        'DUPLICATE_LINE',
+      ],
       [{ lines: [{ variantId: V, quantity: 1 }], shipTo: { country: 'Germany' } }, 'INVALID_JURISDICTION'],
       [{ lines: [{ variantId: V, quantity: 1 }], couponCodes: ['no spaces'] }, 'INVALID_COUPON_CODE'],
     ];

@@ -27,9 +27,34 @@ const cart = (codes: string[] = [], extra: Partial<Record<string, unknown>> = {}
 
 describe('promotions of a channel', () => {
   it('stacks combinable promotions by priority and lets an exclusive code stand alone', async () => {
-    await upsert({ id: 'tp_footwear', name: 'Footwear 20%', kind: 'PERCENT_OFF', target: 'CATEGORIES', categoryIds: ['cat_footwear'], percentBasisPoints: 2000, priority: 5 });
-    await upsert({ id: 'tp_save5', name: 'Save 5', kind: 'AMOUNT_OFF', target: 'SUBTOTAL', amountOff: { amount: 500, currency: 'EUR' }, couponCode: 'save5', priority: 1 });
-    await upsert({ id: 'tp_vip', name: 'VIP 30%', kind: 'PERCENT_OFF', target: 'SUBTOTAL', percentBasisPoints: 3000, couponCode: 'VIP', stacking: 'EXCLUSIVE', priority: 10 });
+    await upsert({
+      id: 'tp_footwear',
+      name: 'Footwear 20%',
+      kind: 'PERCENT_OFF',
+      target: 'CATEGORIES',
+      categoryIds: ['cat_footwear'],
+      percentBasisPoints: 2000,
+      priority: 5,
+    });
+    await upsert({
+      id: 'tp_save5',
+      name: 'Save 5',
+      kind: 'AMOUNT_OFF',
+      target: 'SUBTOTAL',
+      amountOff: { amount: 500, currency: 'EUR' },
+      couponCode: 'save5',
+      priority: 1,
+    });
+    await upsert({
+      id: 'tp_vip',
+      name: 'VIP 30%',
+      kind: 'PERCENT_OFF',
+      target: 'SUBTOTAL',
+      percentBasisPoints: 3000,
+      couponCode: 'VIP',
+      stacking: 'EXCLUSIVE',
+      priority: 10,
+    });
 
     const plain = (await prices(QUOTE, cart(), shop)).data.quote;
     const boots = plain.lines[1].subtotal.amount;
@@ -58,7 +83,15 @@ describe('promotions of a channel', () => {
   });
 
   it('gives the buy-N discount only once the tier is reached', async () => {
-    await upsert({ id: 'tp_multi', name: 'Buy 5 save 10%', kind: 'BUY_N', target: 'PRODUCTS', variantIds: ['var_0004_1'], tiers: [{ minQuantity: 5, percentBasisPoints: 1000 }], couponCode: 'MULTI' });
+    await upsert({
+      id: 'tp_multi',
+      name: 'Buy 5 save 10%',
+      kind: 'BUY_N',
+      target: 'PRODUCTS',
+      variantIds: ['var_0004_1'],
+      tiers: [{ minQuantity: 5, percentBasisPoints: 1000 }],
+      couponCode: 'MULTI',
+    });
     const line = (quantity: number) => ({ input: { lines: [{ variantId: 'var_0004_1', quantity }], couponCodes: ['MULTI'] } });
     const four = (await prices(QUOTE, line(4), shop)).data.quote;
     expect(four.discounts).toEqual([]);
@@ -91,12 +124,22 @@ describe('usage limits and redemption', () => {
   });
 
   it('limits a code per customer and asks anonymous shoppers to sign in', async () => {
-    await upsert({ id: 'tp_per_customer', name: 'Once per customer', kind: 'PERCENT_OFF', target: 'SUBTOTAL', percentBasisPoints: 500, couponCode: 'MINE', perCustomerLimit: 1 });
+    await upsert({
+      id: 'tp_per_customer',
+      name: 'Once per customer',
+      kind: 'PERCENT_OFF',
+      target: 'SUBTOTAL',
+      percentBasisPoints: 500,
+      couponCode: 'MINE',
+      perCustomerLimit: 1,
+    });
     const a = { ...shop, customerId: 'cus_pc_a' };
     expect((await prices(REDEEM, { o: 'ord_pc_1', p: ['tp_per_customer'] }, a)).data.redeemPromotions.__typename).toBe('PromotionsRedeemed');
     expect((await prices(QUOTE, cart(['MINE']), a)).data.quote.rejectedCoupons[0].reason).toBe('CUSTOMER_LIMIT_REACHED');
     expect((await prices(REDEEM, { o: 'ord_pc_2', p: ['tp_per_customer'] }, a)).data.redeemPromotions.limit).toBe('PER_CUSTOMER');
-    expect((await prices(QUOTE, cart(['MINE']), { ...shop, customerId: 'cus_pc_b' })).data.quote.discounts.map((d: { promotionId: string }) => d.promotionId)).toContain('tp_per_customer');
+    expect(
+      (await prices(QUOTE, cart(['MINE']), { ...shop, customerId: 'cus_pc_b' })).data.quote.discounts.map((d: { promotionId: string }) => d.promotionId),
+    ).toContain('tp_per_customer');
     expect((await prices(QUOTE, cart(['MINE']), shop)).data.quote.rejectedCoupons[0].reason).toBe('SIGN_IN_REQUIRED');
   });
 
@@ -117,7 +160,18 @@ describe('staff promotion administration', () => {
       [{ id: 'tp_bad1', name: 'x', kind: 'PERCENT_OFF', target: 'SUBTOTAL', percentBasisPoints: 0 }, 'INVALID_DISCOUNT'],
       [{ id: 'tp_bad2', name: 'x', kind: 'PERCENT_OFF', target: 'PRODUCTS', percentBasisPoints: 100 }, 'INVALID_TARGET'],
       [{ id: 'tp_bad3', name: 'x', kind: 'BUY_N', target: 'SUBTOTAL', tiers: [] }, 'INVALID_DISCOUNT'],
-      [{ id: 'tp_bad4', name: 'x', kind: 'PERCENT_OFF', target: 'SUBTOTAL', percentBasisPoints: 100, startsAt: '2025-02-01T00:00:00Z', endsAt: '2025-01-01T00:00:00Z' }, 'INVALID_WINDOW'],
+      [
+        {
+          id: 'tp_bad4',
+          name: 'x',
+          kind: 'PERCENT_OFF',
+          target: 'SUBTOTAL',
+          percentBasisPoints: 100,
+          startsAt: '2025-02-01T00:00:00Z',
+          endsAt: '2025-01-01T00:00:00Z',
+        },
+        'INVALID_WINDOW',
+      ],
       [{ id: 'tp_bad5', name: 'x', kind: 'PERCENT_OFF', target: 'SUBTOTAL', percentBasisPoints: 100, couponCode: 'SAVE5' }, 'DUPLICATE_COUPON_CODE'],
     ];
     for (const [input, reason] of cases) {

@@ -15,7 +15,8 @@ export const asAdmin = (extra: Partial<ChannelContext> = {}) => ({ ...ADMIN, ...
 export async function seededAmount(bookId: string, variantId: string, minQuantity = 1): Promise<number> {
   const sql = sqlClient();
   try {
-    const [row] = await sql`select amount::int8 as amount from prices.price_entries where book_id = ${bookId} and variant_id = ${variantId} and min_quantity = ${minQuantity}`;
+    const [row] =
+      await sql`select amount::int8 as amount from prices.price_entries where book_id = ${bookId} and variant_id = ${variantId} and min_quantity = ${minQuantity}`;
     return Number(row!.amount);
   } finally {
     await sql.end();
