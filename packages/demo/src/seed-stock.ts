@@ -24,5 +24,28 @@ export async function seedStock(db: SeedDb, catalog: DemoProduct[]) {
     }
   }
   await insertChunked(rows, (chunk) => db.insert(t.levels).values(chunk));
+  // Levels equal the sum of their movements, so the opening stock is booked as receipts.
+  const receipts = rows
+    .filter((r) => (r.onHand ?? 0) > 0)
+    .map((r) => ({
+      variantId: r.variantId,
+      locationId: r.locationId,
+      kind: 'RECEIPT' as const,
+      deltaOnHand: r.onHand!,
+      reason: 'opening stock',
+      reference: 'demo-seed',
+      actor: 'system:seed',
+    }));
+  await insertChunked(receipts, (chunk) => db.insert(t.movements).values(chunk));
+  // The trade portal gets ring-fences when staff set them (DEDICATED); the other channels share the pool.
+  await db.insert(t.channelAllocationPolicies).values([
+    { channel: 'web-eu', mode: 'SHARED' },
+    { channel: 'web-us', mode: 'SHARED' },
+    { channel: 'pos-berlin', mode: 'SHARED' },
+    { channel: 'trade-eu', mode: 'DEDICATED' },
+  ]);
+  // A few web-eu bestsellers take backorders of up to 10 units beyond stock.
+  const backorderable = catalog.filter((p) => p.channels.includes('web-eu')).slice(0, 3);
+  await db.insert(t.backorderPolicies).values(backorderable.map((p) => ({ channel: 'web-eu', variantId: p.variants[0]!.id, limit: 10 })));
   return rows;
 }

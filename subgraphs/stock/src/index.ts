@@ -1,11 +1,27 @@
-import { startSubgraph } from '@storegraph/kit';
+import { z } from 'zod';
+import { loadConfig, startSubgraph } from '@storegraph/kit';
 import * as tables from './db/tables.ts';
 import { createStockContext } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
+import { startStockJobs } from './jobs/stock-jobs.ts';
 
 export { tables };
+export { expireOverdueReservations } from './services/expiry.service.ts';
+export { rebalanceFences } from './services/rebalance.service.ts';
 
 export function startStock(env: NodeJS.ProcessEnv = process.env) {
+  const jobs = loadConfig(
+    {
+      STOCK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+      STOCK_REBALANCE_INTERVAL_MS: z.coerce
+        .number()
+        .int()
+        .min(1_000)
+        .default(15 * 60_000),
+      STOCK_REBALANCE_WINDOW_HOURS: z.coerce.number().int().min(1).max(2_160).default(168),
+    },
+    env,
+  );
   return startSubgraph(
     {
       name: 'stock',
@@ -16,6 +32,12 @@ export function startStock(env: NodeJS.ProcessEnv = process.env) {
       tables,
       resolvers: resolvers as never,
       extendContext: createStockContext,
+      background: (db) =>
+        startStockJobs(db, {
+          sweepIntervalMs: jobs.STOCK_SWEEP_INTERVAL_MS,
+          rebalanceIntervalMs: jobs.STOCK_REBALANCE_INTERVAL_MS,
+          rebalanceWindowHours: jobs.STOCK_REBALANCE_WINDOW_HOURS,
+        }),
     },
     env,
   );

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, doublePrecision, index, integer, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** The stock ledger owns this Postgres schema; no other subgraph reads it. */
 export const stockSchema = pgSchema('stock');
@@ -50,6 +64,162 @@ export const levels = stockSchema.table(
     primaryKey({ columns: [t.variantId, t.locationId] }),
     check('levels_reserved_non_negative', sql`${t.reserved} >= 0`),
     check('levels_on_hand_non_negative', sql`${t.onHand} >= 0`),
+    check('levels_reserved_within_on_hand', sql`${t.reserved} <= ${t.onHand}`),
+    check('levels_safety_stock_non_negative', sql`${t.safetyStock} >= 0`),
     index('levels_location_idx').on(t.locationId),
+  ],
+);
+
+export const movementKind = stockSchema.enum('movement_kind', [
+  'RECEIPT',
+  'SALE',
+  'RETURN',
+  'ADJUSTMENT',
+  'TRANSFER_OUT',
+  'TRANSFER_IN',
+  'RESERVATION',
+  'RELEASE',
+  'EXPIRY',
+]);
+
+/**
+ * The append-only ledger: every change of a level's on_hand or reserved writes one row here in the same
+ * transaction, so a level always equals the sum of its movements. Nothing updates or deletes a row.
+ */
+export const movements = stockSchema.table(
+  'movements',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    variantId: text('variant_id').notNull(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
+    kind: movementKind('kind').notNull(),
+    deltaOnHand: integer('delta_on_hand').notNull().default(0),
+    deltaReserved: integer('delta_reserved').notNull().default(0),
+    reason: text('reason').notNull().default(''),
+    /** What caused it: a reservation id, a purchase order, a transfer id. */
+    reference: text('reference'),
+    /** Who caused it: a staff id, a customer id or `channel:<code>`. */
+    actor: text('actor').notNull(),
+    channel: text('channel'),
+    reservationId: uuid('reservation_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('movements_changes_something', sql`${t.deltaOnHand} <> 0 OR ${t.deltaReserved} <> 0`),
+    index('movements_level_idx').on(t.variantId, t.locationId, t.id),
+    index('movements_demand_idx').on(t.kind, t.createdAt),
+  ],
+);
+
+/**
+ * Events for other services, written in the same transaction as the movement that caused them (a trigger
+ * on movements, so no code path can forget one). Delivery is the events issue's job: it reads rows with
+ * published_at null and marks them.
+ */
+export const outbox = stockSchema.table(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: text('topic').notNull(),
+    aggregateId: text('aggregate_id').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (t) => [index('outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} IS NULL`)],
+);
+
+export const allocationMode = stockSchema.enum('allocation_mode', ['SHARED', 'DEDICATED', 'DYNAMIC']);
+
+/** How a channel draws stock; a channel without a row shares the pool. */
+export const channelAllocationPolicies = stockSchema.table('channel_allocation_policies', {
+  channel: text('channel').primaryKey(),
+  mode: allocationMode('mode').notNull().default('SHARED'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Ring-fences: units at a location held for one channel. `remaining` is what the channel has not yet
+ * reserved; no other channel can reserve it. Changed only while holding the level row lock of the same
+ * (variant, location), so the level lock guards the fences too.
+ */
+export const allocations = stockSchema.table(
+  'allocations',
+  {
+    channel: text('channel').notNull(),
+    variantId: text('variant_id').notNull(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
+    remaining: integer('remaining').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channel, t.variantId, t.locationId] }),
+    check('allocations_remaining_non_negative', sql`${t.remaining} >= 0`),
+    index('allocations_level_idx').on(t.variantId, t.locationId),
+  ],
+);
+
+/** Backorders per variant and channel: up to `limit` units may be reserved beyond stock. */
+export const backorderPolicies = stockSchema.table(
+  'backorder_policies',
+  {
+    channel: text('channel').notNull(),
+    variantId: text('variant_id').notNull(),
+    limit: integer('limit').notNull().default(0),
+    /** Units currently promised on backorder (active or confirmed reservations). */
+    backordered: integer('backordered').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channel, t.variantId] }),
+    check('backorder_policies_limit_non_negative', sql`${t.limit} >= 0`),
+    check('backorder_policies_backordered_non_negative', sql`${t.backordered} >= 0`),
+  ],
+);
+
+export const reservationStatus = stockSchema.enum('reservation_status', ['ACTIVE', 'CONFIRMED', 'RELEASED', 'EXPIRED']);
+
+/** One reservation per (channel, idempotency key); request_hash tells a retry from a reused key. */
+export const reservations = stockSchema.table(
+  'reservations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: text('channel').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: reservationStatus('status').notNull().default('ACTIVE'),
+    actor: text('actor').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('reservations_idempotency_idx').on(t.channel, t.idempotencyKey),
+    index('reservations_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'ACTIVE'`),
+  ],
+);
+
+/** Where each reserved unit came from: a location (and how much of it from the channel's fence) or backorder. */
+export const reservationAllocations = stockSchema.table(
+  'reservation_allocations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    reservationId: uuid('reservation_id')
+      .notNull()
+      .references(() => reservations.id),
+    variantId: text('variant_id').notNull(),
+    /** Null for units promised on backorder. */
+    locationId: text('location_id').references(() => locations.id),
+    quantity: integer('quantity').notNull(),
+    fenceQuantity: integer('fence_quantity').notNull().default(0),
+  },
+  (t) => [
+    check('reservation_allocations_quantity_positive', sql`${t.quantity} > 0`),
+    check('reservation_allocations_fence_within', sql`${t.fenceQuantity} >= 0 AND ${t.fenceQuantity} <= ${t.quantity}`),
+    index('reservation_allocations_reservation_idx').on(t.reservationId),
   ],
 );

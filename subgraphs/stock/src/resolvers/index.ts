@@ -1,17 +1,27 @@
 import { staffCan } from '@storegraph/schema';
 import type { StockContext } from '../context.ts';
-import { availabilityOf } from '../services/availability.service.ts';
+import { availabilityOf, backorderOf } from '../services/availability.service.ts';
 import type { LocationAvailabilityRow } from '../loaders/stock.loaders.ts';
+import { reservationResolvers } from './reservation.resolvers.ts';
+import { staffResolvers } from './staff.resolvers.ts';
 
 type Ctx = StockContext;
 
 export const resolvers = {
+  ...reservationResolvers,
+  ...staffResolvers,
   Query: {
     locations: (_: unknown, __: unknown, ctx: Ctx) => ctx.loaders.channelLocations.load(ctx.channel.channel),
+    ...reservationResolvers.Query,
+    ...staffResolvers.Query,
   },
+  Mutation: { ...reservationResolvers.Mutation, ...staffResolvers.Mutation },
   Variant: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
     availability: (v: { id: string }, _: unknown, ctx: Ctx) => availabilityOf(ctx, v.id),
+  },
+  Availability: {
+    backorder: (a: { variantId: string }, _: unknown, ctx: Ctx) => backorderOf(ctx, a.variantId),
   },
   SalesChannel: {
     __resolveReference: (ref: { code: string }) => ref,

@@ -1,0 +1,148 @@
+/**
+ * Reservations: all lines or none, per channel, idempotent, never oversold.
+ *
+ * Locking approach (also in subgraphs/stock/README.md), and why it holds:
+ *
+ * 1. One round trip. Each use case is one call of a plpgsql function (migration 0002): `stock.reserve`,
+ *    `stock.finish_reservation`, `stock.expire_reservations`. The transaction is that single statement,
+ *    so row locks are held for the time the database needs, never across network round trips.
+ * 2. The level row is the mutex. Every change to a (variant, location) level OR to the ring-fences of
+ *    that pair happens while holding the level row's FOR UPDATE lock. Availability is computed after the
+ *    lock is granted (READ COMMITTED gives the next statement a fresh snapshot), so two reservations for
+ *    the same units are serialised: the second one sees the first one's `reserved` and fence.
+ * 3. One global lock order. A request locks all level rows it may touch in ONE statement,
+ *    `ORDER BY variant_id, location_id FOR UPDATE` (the sort runs below the lock, so rows are locked in
+ *    that order). Backorder rows come after all level rows, in (channel, variant_id) order. Two requests
+ *    can only wait for each other in that order, so multi-line requests listing variants in any order
+ *    cannot deadlock.
+ * 4. Reservation rows come before levels. confirm/release lock their reservation row (waiting, while
+ *    holding nothing else); the sweeper takes overdue rows with SKIP LOCKED (never waiting) and re-checks
+ *    `status = 'ACTIVE'` on the locked row. The status change is written in the same transaction as the
+ *    level change, so the units of a reservation come back exactly once, whatever the number of sweepers
+ *    or replicas, and a confirm racing the sweeper either sells or expires, never both.
+ * 5. Idempotency. The reservation row is inserted first with ON CONFLICT (channel, idempotency_key) DO
+ *    NOTHING: a concurrent duplicate waits on the unique index until the first transaction ends, then
+ *    replays its committed answer (or, if the first one failed and wrote nothing, tries itself). A
+ *    different request under the same key (request_hash differs) is IDEMPOTENCY_KEY_REUSED.
+ * 6. Last line of defence: CHECK (reserved >= 0, on_hand >= 0, reserved <= on_hand, fence remaining >= 0)
+ *    make a bug that would oversell fail its statement instead of writing it.
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { StockContext } from '../context.ts';
+import { rethrowAsAppError } from './db-errors.ts';
+import { stockError } from './stock-error.ts';
+import { actorOf } from './staff-scope.service.ts';
+
+export const RESERVATION_LIMITS = {
+  maxLines: 1_000,
+  maxQuantity: 100_000,
+  minTtlSeconds: 1,
+  maxTtlSeconds: 86_400,
+  maxKeyLength: 200,
+} as const;
+
+export interface ReserveStockInput {
+  idempotencyKey: string;
+  lines: { variantId: string; quantity: number }[];
+  ttlSeconds: number;
+}
+
+interface ReservationJson {
+  __typename: 'Reservation';
+  id: string;
+  channel: string;
+  status: string;
+  expiresAt: string;
+  createdAt: string;
+  replayed?: boolean;
+  lines: { variantId: string; quantity: number; backordered: number; allocations: { locationId: string; quantity: number; fromFence: number }[] }[];
+}
+type ResultJson =
+  | ReservationJson
+  | { __typename: 'InsufficientStock'; lines: unknown[] }
+  | { __typename: 'ReservationNotActive'; reservationId: string; status: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function badInput(message: string, argument: string): never {
+  throw stockError('BAD_USER_INPUT', message, { argument });
+}
+
+/** Validates and merges lines: the same variant on two lines is one line with the summed quantity. */
+export function normaliseReservation(input: ReserveStockInput): { key: string; lines: [string, number][]; ttlSeconds: number } {
+  const L = RESERVATION_LIMITS;
+  const key = input.idempotencyKey.trim();
+  if (key.length === 0 || key.length > L.maxKeyLength) badInput(`idempotencyKey must be 1 to ${L.maxKeyLength} characters`, 'idempotencyKey');
+  if (!Number.isInteger(input.ttlSeconds) || input.ttlSeconds < L.minTtlSeconds || input.ttlSeconds > L.maxTtlSeconds) {
+    badInput(`ttlSeconds must be from ${L.minTtlSeconds} to ${L.maxTtlSeconds}`, 'ttlSeconds');
+  }
+  if (input.lines.length === 0) badInput('a reservation needs at least one line', 'lines');
+  if (input.lines.length > L.maxLines) badInput(`a reservation has at most ${L.maxLines} lines`, 'lines');
+  const merged = new Map<string, number>();
+  input.lines.forEach((line, i) => {
+    if (line.variantId.length === 0 || line.variantId.length > 64) badInput(`lines[${i}].variantId is not a variant id`, `lines.${i}.variantId`);
+    if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > L.maxQuantity) {
+      badInput(`lines[${i}].quantity must be from 1 to ${L.maxQuantity}`, `lines.${i}.quantity`);
+    }
+    merged.set(line.variantId, (merged.get(line.variantId) ?? 0) + line.quantity);
+  });
+  for (const [variantId, quantity] of merged) {
+    if (quantity > L.maxQuantity) badInput(`the lines for ${variantId} add up to more than ${L.maxQuantity}`, 'lines');
+  }
+  const lines = [...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { key, lines, ttlSeconds: input.ttlSeconds };
+}
+
+/** Same merged lines and TTL = same request, whatever the line order or split. */
+export function requestHash(lines: [string, number][], ttlSeconds: number): string {
+  return createHash('sha256').update(JSON.stringify({ lines, ttlSeconds })).digest('hex');
+}
+
+function shape(json: ResultJson) {
+  if (json.__typename !== 'Reservation') return json;
+  return { ...json, expiresAt: new Date(json.expiresAt).toISOString(), createdAt: new Date(json.createdAt).toISOString() };
+}
+
+async function callJson(ctx: StockContext, query: ReturnType<typeof sql>): Promise<ResultJson | null> {
+  try {
+    const rows = (await ctx.db.db.execute(query)) as unknown as { result: ResultJson | null }[];
+    return rows[0]?.result ?? null;
+  } catch (err) {
+    rethrowAsAppError(err);
+  }
+}
+
+export async function reserveStock(ctx: StockContext, input: ReserveStockInput) {
+  const { key, lines, ttlSeconds } = normaliseReservation(input);
+  const payload = JSON.stringify(lines.map(([variantId, quantity]) => ({ variantId, quantity })));
+  const result = await callJson(
+    ctx,
+    sql`select stock.reserve(${ctx.channel.channel}, ${key}, ${requestHash(lines, ttlSeconds)}, ${payload}::jsonb, ${ttlSeconds}::int, ${actorOf(ctx)}) as result`,
+  );
+  return shape(result!);
+}
+
+async function finish(ctx: StockContext, id: string, to: 'CONFIRMED' | 'RELEASED') {
+  if (!UUID.test(id)) throw stockError('NOT_FOUND', `no reservation ${id} in this channel`);
+  const result = await callJson(
+    ctx,
+    sql`select stock.finish_reservation(${ctx.channel.channel}, ${id}::uuid, ${to}::stock.reservation_status, ${actorOf(ctx)}) as result`,
+  );
+  return shape(result!);
+}
+
+/** The reserved units are sold: SALE movements lower on hand and reserved. */
+export const confirmReservation = (ctx: StockContext, id: string) => finish(ctx, id, 'CONFIRMED');
+/** The reserved units go back to where they came from (fences included). */
+export const releaseReservation = (ctx: StockContext, id: string) => finish(ctx, id, 'RELEASED');
+
+/** A reservation of the caller's channel, or null. */
+export async function findReservation(ctx: StockContext, id: string) {
+  if (!UUID.test(id)) return null;
+  const result = await callJson(
+    ctx,
+    sql`select stock.reservation_json(r.id) as result from stock.reservations r where r.id = ${id}::uuid and r.channel = ${ctx.channel.channel}`,
+  );
+  return result ? shape(result) : null;
+}
