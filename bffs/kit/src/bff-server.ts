@@ -120,13 +120,23 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
 
   async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
     const requestId = randomUUID();
+    const started = performance.now();
+    let operationName: string | null = null;
+    res.once('finish', () =>
+      opts.logger.info(
+        { requestId, operation: operationName, status: res.statusCode, cache: res.getHeader('x-cache') ?? null, ms: Math.round(performance.now() - started) },
+        'request',
+      ),
+    );
     let body: GraphQLRequestBody;
     try {
       body = req.method === 'GET' ? Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams) : JSON.parse(raw);
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not an object');
       if (typeof body.variables === 'string') body.variables = JSON.parse(body.variables);
       if (typeof body.extensions === 'string') body.extensions = JSON.parse(body.extensions);
+      operationName = typeof body.operationName === 'string' ? body.operationName : null;
     } catch {
-      return sendJson(res, 400, errorBody('BAD_REQUEST', 'request body is not valid JSON'));
+      return sendJson(res, 400, errorBody('BAD_REQUEST', 'request body is not a JSON GraphQL request'));
     }
     let principal: Principal | null;
     try {

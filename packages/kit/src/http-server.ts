@@ -84,6 +84,10 @@ export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOpti
         return res.end(html);
       }
       const requestId = requestIdOf(req);
+      const started = performance.now();
+      res.once('finish', () =>
+        opts.logger.info({ requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'),
+      );
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) {
         if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
