@@ -17,6 +17,16 @@ export const ErrorCodes = {
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 
+/**
+ * An error raised by a resolver: a GraphQL error in a 200 response. It carries no HTTP status on
+ * purpose: the gateway turns any non-2xx subgraph response into an opaque error, and the stable code
+ * would reach the client as INTERNAL_SERVER_ERROR.
+ */
 export function appError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: ErrorCodes[code] }, ...extra } });
+  return new GraphQLError(message, { extensions: { code, ...extra } });
+}
+
+/** An error that refuses the whole request before execution (e.g. a bad context): with its HTTP status. */
+export function requestError(code: ErrorCode, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: ErrorCodes[code] } } });
 }

@@ -8,7 +8,7 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
-import { CONTEXT_HEADER, ContextError, type ChannelContext, appError, verifyChannelContext } from '@storegraph/schema';
+import { CONTEXT_HEADER, ContextError, type ChannelContext, requestError, verifyChannelContext } from '@storegraph/schema';
 import type { Logger } from './logger.ts';
 import { sqlCounterStore, type SqlCounter } from './sql-counter.ts';
 import { formatError } from './format-error.ts';
@@ -63,7 +63,7 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
       channel = await verifyChannelContext(typeof token === 'string' ? token : undefined, opts.contextSecrets);
     } catch (err) {
       const message = err instanceof ContextError ? err.message : 'invalid sales-channel context';
-      throw appError('UNAUTHENTICATED', message);
+      throw requestError('UNAUTHENTICATED', message);
     }
     const rid = channel.requestId || requestId;
     const sqlCounter: SqlCounter = sqlCounterStore.getStore() ?? { statements: 0 };
