@@ -114,6 +114,12 @@ describe('signed sales-channel context at every subgraph', () => {
     }
   });
 
+  it('answers UNAUTHENTICATED, not an internal error, when the gateway is called without a context', async () => {
+    const res = await postGraphQL(system().gateway, { query: '{ products(first: 1) { nodes { id } } }' });
+    expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(res.data?.products ?? null).toBeNull();
+  });
+
   it('refuses a context signed with another secret, an expired one and a tampered one', async () => {
     const valid = await signedContext('web-eu');
     const [header, payload, signature] = valid.split('.');
