@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bff } from '../support/clients.ts';
+import { bff, sqlClient } from '../support/clients.ts';
 import {
   BERLIN,
   HAMBURG,
@@ -168,5 +168,23 @@ describe('availability in the caller’s channel', () => {
     expect(res.data.reserveStock).toMatchObject({ __typename: 'Reservation', status: 'ACTIVE', lines: [{ quantity: 2 }] });
     const mine = await count((sql) => sql`select count(*)::int as n from stock.movements where variant_id = ${v} and actor = 'customer:cus_anna'`);
     expect(mine).toBe(1);
+  });
+});
+
+describe('the whole ledger', () => {
+  it('balances for every level in the database, demo stock and every other test included', async () => {
+    const sql = sqlClient();
+    try {
+      const off = await sql`
+        select l.variant_id, l.location_id from stock.levels l
+        left join (select variant_id, location_id, sum(delta_on_hand) as on_hand, sum(delta_reserved) as reserved
+                   from stock.movements group by 1, 2) m on m.variant_id = l.variant_id and m.location_id = l.location_id
+        where l.on_hand <> coalesce(m.on_hand, 0) or l.reserved <> coalesce(m.reserved, 0)`;
+      expect(off).toEqual([]);
+      const [events] = await sql`select (select count(*) from stock.movements)::int as movements, (select count(*) from stock.outbox)::int as events`;
+      expect(events!.events).toBe(events!.movements);
+    } finally {
+      await sql.end();
+    }
   });
 });
