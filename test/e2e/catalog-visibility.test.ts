@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { direct, system } from '../support/clients.ts';
 import { SET_CHANNEL, asStaff, createTestProduct, gateway, ok, uid } from '../../subgraphs/products/test/catalog-admin.ts';
 
+const SANDBOX_BASE: Record<string, string> = { 'sandbox-eu': 'web-eu', 'sandbox-us': 'web-us' };
+
 /** Every path a caller can reach a product by; each must agree with the one visibility definition. */
 async function everyPath(channel: string, p: { id: string; slug: string; sku: string; gtin: string; word: string }) {
   const q = `query($id: ID!, $slug: String!, $sku: String!, $gtin: String!, $word: String!) {
@@ -21,7 +23,8 @@ async function everyPath(channel: string, p: { id: string; slug: string; sku: st
     system().products,
     `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id } ... on Variant { id } } }`,
     { r: [{ __typename: 'Product', id: p.id }] },
-    channel,
+    SANDBOX_BASE[channel] ?? channel,
+    SANDBOX_BASE[channel] ? { channel } : {},
   );
   expect(entities.errors).toBeUndefined();
   return {
@@ -68,24 +71,24 @@ async function lumenProduct(channels: string[], status: 'ACTIVE' | 'DRAFT' = 'AC
 
 describe('a product exists only in its channels, by every path', () => {
   it('is found in trade-eu and not found in web-eu by id, slug, SKU, barcode, search, listing and entity reference', async () => {
-    const { p, keys } = await lumenProduct(['trade-eu']);
-    expect(await everyPath('trade-eu', keys)).toEqual(found(p.id));
-    expect(await everyPath('web-eu', keys)).toEqual(absent);
+    const { p, keys } = await lumenProduct(['sandbox-us']);
+    expect(await everyPath('sandbox-us', keys)).toEqual(found(p.id));
+    expect(await everyPath('sandbox-eu', keys)).toEqual(absent);
   });
 
   it('disappears everywhere from a channel whose override hides it, and stays in the others', async () => {
-    const { p, keys } = await lumenProduct(['web-eu', 'web-us']);
-    ok(await asStaff(SET_CHANNEL, { channel: 'web-eu', productId: p.id, input: { visible: false } }));
-    expect(await everyPath('web-eu', keys)).toEqual(absent);
-    expect(await everyPath('web-us', keys)).toEqual(found(p.id));
+    const { p, keys } = await lumenProduct(['sandbox-eu', 'sandbox-us']);
+    ok(await asStaff(SET_CHANNEL, { channel: 'sandbox-eu', productId: p.id, input: { visible: false } }));
+    expect(await everyPath('sandbox-eu', keys)).toEqual(absent);
+    expect(await everyPath('sandbox-us', keys)).toEqual(found(p.id));
   });
 
   it('shows no draft and no archived product, even when assigned', async () => {
-    const { keys } = await lumenProduct(['web-eu'], 'DRAFT');
-    expect(await everyPath('web-eu', keys)).toEqual(absent);
-    const { p, keys: k2 } = await lumenProduct(['web-eu']);
+    const { keys } = await lumenProduct(['sandbox-eu'], 'DRAFT');
+    expect(await everyPath('sandbox-eu', keys)).toEqual(absent);
+    const { p, keys: k2 } = await lumenProduct(['sandbox-eu']);
     ok(await asStaff(`mutation($id: ID!) { archiveProduct(id: $id, expectedVersion: 1) { status } }`, { id: p.id }));
-    expect(await everyPath('web-eu', k2)).toEqual(absent);
+    expect(await everyPath('sandbox-eu', k2)).toEqual(absent);
   });
 
   // Rules here match only this test's products (a fresh attribute), so other tests' demo counts never move.
@@ -111,21 +114,21 @@ describe('a product exists only in its channels, by every path', () => {
       attributes: [{ code: attr, value: 'winter' }],
     });
     const keys = { id: p.id, slug: p.slug, sku: p.variants[0].sku, gtin: p.variants[0].gtin, word };
-    expect(await everyPath('pos-berlin', keys)).toEqual(absent);
+    expect(await everyPath('sandbox-eu', keys)).toEqual(absent);
 
     const include = ok(
-      await asStaff(RULE, { channel: 'pos-berlin', input: { effect: 'INCLUDE', kind: 'ATTRIBUTE', attributeCode: attr, attributeValue: 'winter' } }),
+      await asStaff(RULE, { channel: 'sandbox-eu', input: { effect: 'INCLUDE', kind: 'ATTRIBUTE', attributeCode: attr, attributeValue: 'winter' } }),
     );
-    expect(await everyPath('pos-berlin', keys)).toEqual(found(p.id));
+    expect(await everyPath('sandbox-eu', keys)).toEqual(found(p.id));
     // apparel is the parent of jackets: a category rule covers the descendants.
-    const exclude = ok(await asStaff(RULE, { channel: 'pos-berlin', input: { effect: 'EXCLUDE', kind: 'CATEGORY', categoryId: 'cat_apparel' } }));
-    expect(await everyPath('pos-berlin', keys)).toEqual(absent);
+    const exclude = ok(await asStaff(RULE, { channel: 'sandbox-eu', input: { effect: 'EXCLUDE', kind: 'CATEGORY', categoryId: 'cat_apparel' } }));
+    expect(await everyPath('sandbox-eu', keys)).toEqual(absent);
     ok(await asStaff(REMOVE, { id: exclude.addChannelRule.id }));
-    expect(await everyPath('pos-berlin', keys)).toEqual(found(p.id));
+    expect(await everyPath('sandbox-eu', keys)).toEqual(found(p.id));
     ok(await asStaff(REMOVE, { id: include.addChannelRule.id }));
-    expect(await everyPath('pos-berlin', keys)).toEqual(absent);
+    expect(await everyPath('sandbox-eu', keys)).toEqual(absent);
     // The rule never showed the product anywhere else.
-    expect(await everyPath('web-us', keys)).toEqual(absent);
+    expect(await everyPath('sandbox-us', keys)).toEqual(absent);
   });
 
   it('re-evaluates the rules when a product changes: a new attribute value brings it into the channel', async () => {
@@ -133,17 +136,19 @@ describe('a product exists only in its channels, by every path', () => {
     const word = `Numbat${uid()}`;
     const p = await createTestProduct({ brandId: 'brd_lumen', name: `${word} vest`, attributes: [{ code: attr, value: 'summer' }] });
     const keys = { id: p.id, slug: p.slug, sku: p.variants[0].sku, gtin: p.variants[0].gtin, word };
-    const rule = ok(await asStaff(RULE, { channel: 'web-us', input: { effect: 'INCLUDE', kind: 'ATTRIBUTE', attributeCode: attr, attributeValue: 'winter' } }));
-    expect(await everyPath('web-us', keys)).toEqual(absent);
+    const rule = ok(
+      await asStaff(RULE, { channel: 'sandbox-us', input: { effect: 'INCLUDE', kind: 'ATTRIBUTE', attributeCode: attr, attributeValue: 'winter' } }),
+    );
+    expect(await everyPath('sandbox-us', keys)).toEqual(absent);
     ok(
       await asStaff(`mutation($id: ID!, $a: [AttributeValueInput!]) { updateProduct(id: $id, expectedVersion: 1, input: { attributes: $a }) { version } }`, {
         id: p.id,
         a: [{ code: attr, value: 'winter' }],
       }),
     );
-    expect(await everyPath('web-us', keys)).toEqual(found(p.id));
+    expect(await everyPath('sandbox-us', keys)).toEqual(found(p.id));
     ok(await asStaff(REMOVE, { id: rule.addChannelRule.id }));
-    expect(await everyPath('web-us', keys)).toEqual(absent);
+    expect(await everyPath('sandbox-us', keys)).toEqual(absent);
   });
 });
 

@@ -81,25 +81,25 @@ describe('bad input gets a stable code and writes nothing', () => {
 
 describe('staff scoped to channels', () => {
   it('lets a web-us catalog admin change web-us overrides but not web-eu ones (FORBIDDEN), nor master data', async () => {
-    const p = await createTestProduct({ channels: ['web-eu', 'web-us'] });
-    const us = await asStaff(SET_CHANNEL, { channel: 'web-us', productId: p.id, input: { nameOverride: 'US name' } }, ['web-us'], 'web-us');
+    const p = await createTestProduct({ channels: ['sandbox-eu', 'sandbox-us'] });
+    const us = await asStaff(SET_CHANNEL, { channel: 'sandbox-us', productId: p.id, input: { nameOverride: 'US name' } }, ['sandbox-us'], 'sandbox-us');
     expect(us.errors).toBeUndefined();
-    const eu = await asStaff(SET_CHANNEL, { channel: 'web-eu', productId: p.id, input: { nameOverride: 'hijack' } }, ['web-us'], 'web-us');
+    const eu = await asStaff(SET_CHANNEL, { channel: 'sandbox-eu', productId: p.id, input: { nameOverride: 'hijack' } }, ['sandbox-us'], 'sandbox-us');
     expect(code(eu)).toBe('FORBIDDEN');
-    const master = await asStaff(UPDATE, { id: p.id, v: 1, input: { name: 'hijack' } }, ['web-us'], 'web-us');
+    const master = await asStaff(UPDATE, { id: p.id, v: 1, input: { name: 'hijack' } }, ['sandbox-us'], 'sandbox-us');
     expect(code(master)).toBe('FORBIDDEN');
-    const rule = await asStaff(`mutation { addChannelRule(channel: "web-eu", input: { effect: EXCLUDE, kind: BRAND, brandId: "brd_fjell" }) { id } }`, {}, [
-      'web-us',
+    const rule = await asStaff(`mutation { addChannelRule(channel: "sandbox-eu", input: { effect: EXCLUDE, kind: BRAND, brandId: "brd_fjell" }) { id } }`, {}, [
+      'sandbox-us',
     ]);
     expect(code(rule)).toBe('FORBIDDEN');
-    const euName = await gateway(`query($id: ID!) { product(id: $id) { name } }`, { id: p.id }, 'web-eu', { locale: 'en-GB' });
+    const euName = await gateway(`query($id: ID!) { product(id: $id) { name } }`, { id: p.id }, 'sandbox-eu', { locale: 'en-GB' });
     expect(euName.data.product.name).toBe(p.input.name);
   });
 
   it('refuses catalog writes from shoppers and from staff without catalog-admin', async () => {
     const anonymous = await gateway(CREATE_PRODUCT, { input: { slug: `x-${uid()}`, name: 'x' } });
     expect(code(anonymous)).toBe('FORBIDDEN');
-    const pricing = await gateway(CREATE_PRODUCT, { input: { slug: `x-${uid()}`, name: 'x' } }, 'web-eu', {
+    const pricing = await gateway(CREATE_PRODUCT, { input: { slug: `x-${uid()}`, name: 'x' } }, 'sandbox-eu', {
       staff: { id: 'stf_p', roles: ['pricing-admin'], channels: ['*'] },
     });
     expect(code(pricing)).toBe('FORBIDDEN');
@@ -108,22 +108,23 @@ describe('staff scoped to channels', () => {
 
 describe('what each channel and locale reads', () => {
   it('applies the channel override, then the locale, then the channel default, then the catalog default', async () => {
-    const p = await createTestProduct({ channels: ['web-eu', 'web-us', 'pos-berlin'], name: 'Rain shell', de: 'Regenjacke' });
-    ok(await asStaff(SET_CHANNEL, { channel: 'pos-berlin', productId: p.id, input: { nameOverride: 'Regenjacke (Laden)' } }));
+    const p = await createTestProduct({ channels: ['sandbox-eu', 'sandbox-us'], name: 'Rain shell', de: 'Regenjacke' });
     const name = async (channel: string, locale: string) =>
       (await gateway(`query($id: ID!) { product(id: $id) { name } }`, { id: p.id }, channel, { locale })).data.product.name;
-    expect(await name('web-eu', 'de-DE')).toBe('Regenjacke');
-    expect(await name('web-eu', 'de-AT' as string)).toBe('Regenjacke'); // same language, other region
-    expect(await name('web-eu', 'fr-FR')).toBe('Regenjacke'); // no French: the channel default (de-DE)
-    expect(await name('web-eu', 'en-GB')).toBe('Rain shell'); // the catalog default's language
-    expect(await name('web-us', 'en-US')).toBe('Rain shell');
-    expect(await name('pos-berlin', 'de-DE')).toBe('Regenjacke (Laden)');
-    ok(await asStaff(SET_CHANNEL, { channel: 'pos-berlin', productId: p.id, input: { nameOverride: null } }));
-    expect(await name('pos-berlin', 'de-DE')).toBe('Regenjacke');
+    expect(await name('sandbox-eu', 'de-DE')).toBe('Regenjacke');
+    expect(await name('sandbox-eu', 'de-AT')).toBe('Regenjacke'); // same language, other region
+    expect(await name('sandbox-eu', 'fr-FR')).toBe('Regenjacke'); // no French: the channel default (de-DE)
+    expect(await name('sandbox-eu', 'en-GB')).toBe('Rain shell'); // the catalog default's language
+    expect(await name('sandbox-us', 'fr-FR')).toBe('Rain shell'); // no French: the channel default (en-US) is the master's language
+    ok(await asStaff(SET_CHANNEL, { channel: 'sandbox-us', productId: p.id, input: { nameOverride: 'Rain shell (US cut)' } }));
+    expect(await name('sandbox-us', 'en-US')).toBe('Rain shell (US cut)');
+    expect(await name('sandbox-eu', 'en-GB')).toBe('Rain shell');
+    ok(await asStaff(SET_CHANNEL, { channel: 'sandbox-us', productId: p.id, input: { nameOverride: null } }));
+    expect(await name('sandbox-us', 'en-US')).toBe('Rain shell');
   });
 
   it('shares media across channels with alt text per locale and per channel', async () => {
-    const p = await createTestProduct({ channels: ['web-eu', 'pos-berlin'] });
+    const p = await createTestProduct({ channels: ['sandbox-eu', 'sandbox-us'] });
     ok(
       await asStaff(`mutation($id: ID!, $m: [MediaInput!]!) { addProductMedia(id: $id, expectedVersion: 1, media: $m) { version } }`, {
         id: p.id,
@@ -132,7 +133,7 @@ describe('what each channel and locale reads', () => {
             url: 'https://cdn.example/shared.jpg',
             alt: [
               { key: 'de-DE', text: 'Jacke von vorn' },
-              { key: 'pos-berlin:de-DE', text: 'Jacke am Regal 4' },
+              { key: 'sandbox-us:de-DE', text: 'Jacke am Regal 4' },
               { key: 'en-GB', text: 'Jacket, front' },
             ],
           },
@@ -141,19 +142,23 @@ describe('what each channel and locale reads', () => {
     );
     const alt = async (channel: string, locale: string) =>
       (await gateway(`query($id: ID!) { product(id: $id) { media { url alt } } }`, { id: p.id }, channel, { locale })).data.product.media[1];
-    expect(await alt('web-eu', 'de-DE')).toEqual({ url: 'https://cdn.example/shared.jpg', alt: 'Jacke von vorn' });
-    expect(await alt('pos-berlin', 'de-DE')).toEqual({ url: 'https://cdn.example/shared.jpg', alt: 'Jacke am Regal 4' });
-    expect((await alt('web-eu', 'en-GB')).alt).toBe('Jacket, front');
+    expect(await alt('sandbox-eu', 'de-DE')).toEqual({ url: 'https://cdn.example/shared.jpg', alt: 'Jacke von vorn' });
+    expect(await alt('sandbox-us', 'de-DE')).toEqual({ url: 'https://cdn.example/shared.jpg', alt: 'Jacke am Regal 4' });
+    expect((await alt('sandbox-eu', 'en-GB')).alt).toBe('Jacket, front');
   });
 
   it('archives a variant: it leaves the product page and is no longer found by SKU', async () => {
-    const p = await createTestProduct({ channels: ['web-eu'], variants: 2 });
+    const p = await createTestProduct({ channels: ['sandbox-eu'], variants: 2 });
     const [a, b] = p.variants;
     ok(await asStaff(`mutation($id: ID!) { archiveVariant(id: $id, expectedVersion: 1) { status } }`, { id: a.id }));
-    const res = await gateway(`query($id: ID!, $sku: String!) { product(id: $id) { variants { sku } } variantBySku(sku: $sku) { id } }`, {
-      id: p.id,
-      sku: a.sku,
-    });
+    const res = await gateway(
+      `query($id: ID!, $sku: String!) { product(id: $id) { variants { sku } } variantBySku(sku: $sku) { id } }`,
+      {
+        id: p.id,
+        sku: a.sku,
+      },
+      'sandbox-eu',
+    );
     expect(res.data).toEqual({ product: { variants: [{ sku: b.sku }] }, variantBySku: null });
   });
 });

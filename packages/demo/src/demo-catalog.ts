@@ -45,6 +45,28 @@ export const CHANNELS = [
     country: 'DE',
     taxMode: 'INCLUSIVE',
   },
+  // Staging storefronts: merchandisers preview assortments here before going live. They carry no demo
+  // products, stock or prices, so scenarios that create their own products leave the live channels' numbers alone.
+  {
+    code: 'sandbox-eu',
+    kind: 'B2C',
+    name: 'Sandbox EU (staging)',
+    currency: 'EUR',
+    defaultLocale: 'de-DE',
+    locales: ['de-DE', 'en-GB', 'fr-FR'],
+    country: 'DE',
+    taxMode: 'INCLUSIVE',
+  },
+  {
+    code: 'sandbox-us',
+    kind: 'B2C',
+    name: 'Sandbox US (staging)',
+    currency: 'USD',
+    defaultLocale: 'en-US',
+    locales: ['en-US'],
+    country: 'US',
+    taxMode: 'EXCLUSIVE',
+  },
 ] as const;
 
 export const BRANDS = [

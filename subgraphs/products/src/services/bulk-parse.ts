@@ -41,6 +41,7 @@ export function csvRecords(text: string): CsvRecord[] {
   const out: CsvRecord[] = [];
   let i = 0;
   while (i < text.length) {
+    const start = i;
     const fields: string[] = [];
     let field = '';
     let malformed: string | null = null;
@@ -81,7 +82,13 @@ export function csvRecords(text: string): CsvRecord[] {
         field += c;
       }
     }
-    if (inQuotes) malformed = 'unterminated quoted field';
+    if (inQuotes) {
+      // An unclosed quote would swallow every later row: report this physical line alone and go on.
+      const lineEnd = text.indexOf('\n', start);
+      i = lineEnd === -1 ? text.length : lineEnd + 1;
+      out.push({ fields: [], malformed: 'unterminated quoted field' });
+      continue;
+    }
     fields.push(field);
     const blank = fields.length === 1 && fields[0]!.trim() === '' && !malformed;
     if (!blank) out.push({ fields, malformed });
