@@ -99,15 +99,18 @@ async function main() {
       console.log(`[bench] ${scenario.name}: ${results.at(-1)!.rps.toFixed(0)} req/s, p99 ${results.at(-1)!.p99} ms`);
     }
     const oversell = await oversellCheck(databaseUrl);
+    const hot = scenarios.find((x) => x.hotVariant);
+    const hotSku = hot ? await hotSkuCheck(databaseUrl, hot.hotVariant!) : null;
     const table = renderTable(results, {
       oversell,
+      hotSku,
       stats,
       duration: DURATION,
       memory: Object.fromEntries(services.map((s) => [s.name, rssMiB(s.child.pid!)])),
     });
     mkdirSync('bench-results', { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    writeFileSync(`bench-results/${stamp}.json`, JSON.stringify({ stats, oversell, results }, null, 2));
+    writeFileSync(`bench-results/${stamp}.json`, JSON.stringify({ stats, oversell, hotSku, results }, null, 2));
     writeFileSync('bench-results/latest.md', table);
     console.log(`\n${table}\n[bench] finished in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench-results/`);
   } finally {
@@ -147,6 +150,15 @@ async function oversellCheck(databaseUrl: string) {
   const [row] = await sql`select count(*)::int as n from stock.levels where reserved > on_hand or reserved < 0`;
   await sql.end();
   return row!.n as number;
+}
+
+/** The hot SKU after the race: reserved never above on hand, and the ledger adds up. */
+async function hotSkuCheck(databaseUrl: string, variantId: string) {
+  const sql = postgres(databaseUrl, { max: 1 });
+  const [level] = await sql`select on_hand, reserved from stock.levels where variant_id = ${variantId} and location_id = 'loc_wh_hamburg'`;
+  const [ledger] = await sql`select coalesce(sum(delta_on_hand), 0)::int as on_hand, coalesce(sum(delta_reserved), 0)::int as reserved from stock.movements where variant_id = ${variantId} and location_id = 'loc_wh_hamburg'`;
+  await sql.end();
+  return { onHand: level!.on_hand as number, reserved: level!.reserved as number, ledgerOnHand: ledger!.on_hand as number, ledgerReserved: ledger!.reserved as number };
 }
 
 function urlOf(services: ServiceProcess[], target: string) {

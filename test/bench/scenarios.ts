@@ -21,6 +21,8 @@ export interface Scenario {
   connections: number;
   /** baseline scenarios are reported as denominators */
   baseline?: boolean;
+  /** for the hot-SKU race: checked for oversell and counted after the run */
+  hotVariant?: string;
 }
 
 export function catalogScenarios(tokens: Record<string, string>, sample: { slug: string; gtin: string }): Scenario[] {

@@ -13,7 +13,6 @@ export const CHANGE_CHANNEL = 'storegraph_changes';
 export interface ChangeEvent {
   /** the Postgres schema = the subgraph that owns the data */
   schema: string;
-  table: string;
 }
 
 export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent] }> {
@@ -21,8 +20,7 @@ export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent] }> {
 
   async listen(sql: Sql, schema: string): Promise<void> {
     const sub = await sql.listen(CHANGE_CHANNEL, (payload) => {
-      const [s, table] = payload.split('.');
-      if (s === schema && table) this.emit('change', { schema: s, table });
+      if (payload === schema) this.emit('change', { schema });
     });
     this.unlisten = () => sub.unlisten();
   }

@@ -2,18 +2,19 @@ import type { Sql } from 'postgres';
 import { CHANGE_CHANNEL } from './change-feed.ts';
 
 /**
- * Gives every table of a subgraph's schema a statement-level trigger that notifies `schema.table` on
+ * Gives every table of a subgraph's schema a statement-level trigger that notifies the schema's name on
  * insert, update, delete and truncate. Idempotent and run after the migrations under their advisory lock,
  * so a table added by any later migration is covered on the next start without anyone remembering to.
- * Statement-level: one notification per statement, and PostgreSQL folds identical notifications within a
- * transaction, so a 10,000-row import costs one notification.
+ * Caches are invalidated per subgraph, so the payload is only the schema: PostgreSQL folds identical
+ * notifications of one transaction, so a reservation touching levels, movements and outbox sends one, and
+ * so does a 10,000-row import.
  */
 export async function installChangeTriggers(sql: Sql, pgSchema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(pgSchema)) throw new Error(`unsafe schema name ${pgSchema}`);
   await sql.unsafe(`
     create or replace function "${pgSchema}".storegraph_notify_change() returns trigger language plpgsql as $$
     begin
-      perform pg_notify('${CHANGE_CHANNEL}', tg_table_schema || '.' || tg_table_name);
+      perform pg_notify('${CHANGE_CHANNEL}', tg_table_schema);
       return null;
     end $$`);
   const tables = await sql`
