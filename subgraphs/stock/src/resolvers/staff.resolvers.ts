@@ -1,5 +1,5 @@
 import { staffCan } from '@storegraph/schema';
-import { stockError } from '../services/stock-error.ts';
+import { appError } from '@storegraph/schema';
 import type { StockContext } from '../context.ts';
 import type { levels, movements } from '../db/tables.ts';
 import { setBackorderPolicy, setChannelAllocationPolicy, setStockFence, type AllocationMode } from '../services/allocation.service.ts';
@@ -36,12 +36,12 @@ export const staffResolvers = {
         windowHours: args.windowHours,
         authorise: (channels) => {
           const denied = channels.filter((c) => !staffCan(ctx.channel, 'stock-admin', c));
-          if (denied.length > 0 || !ctx.channel.staff) throw stockError('FORBIDDEN', `stock-admin on ${denied.join(', ') || 'the channels'} is required`);
+          if (denied.length > 0 || !ctx.channel.staff) throw appError('FORBIDDEN', `stock-admin on ${denied.join(', ') || 'the channels'} is required`);
         },
       }),
     expireReservations: (_: unknown, __: unknown, ctx: Ctx) => {
       if (!ctx.channel.staff?.channels.includes('*') || !ctx.channel.staff.roles.includes('stock-admin')) {
-        throw stockError('FORBIDDEN', 'stock-admin on every channel is required');
+        throw appError('FORBIDDEN', 'stock-admin on every channel is required');
       }
       return expireOverdueReservations(ctx.db);
     },

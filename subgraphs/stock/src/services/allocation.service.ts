@@ -2,14 +2,13 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import type { StockContext } from '../context.ts';
 import { allocations, backorderPolicies, channelAllocationPolicies, channelLocations, levels } from '../db/tables.ts';
 import { requireStockAdminOn } from './staff-scope.service.ts';
-import { stockError } from './stock-error.ts';
+import { appError } from '@storegraph/schema';
 
 export type AllocationMode = 'SHARED' | 'DEDICATED' | 'DYNAMIC';
 const MAX_UNITS = 1_000_000;
 
 function checkUnits(value: number, argument: string) {
-  if (!Number.isInteger(value) || value < 0 || value > MAX_UNITS)
-    throw stockError('BAD_USER_INPUT', `${argument} must be from 0 to ${MAX_UNITS}`, { argument });
+  if (!Number.isInteger(value) || value < 0 || value > MAX_UNITS) throw appError('BAD_USER_INPUT', `${argument} must be from 0 to ${MAX_UNITS}`, { argument });
 }
 
 /**
@@ -49,10 +48,10 @@ export async function setStockFence(ctx: StockContext, input: { channel: string;
     .select({ channel: channelLocations.channel })
     .from(channelLocations)
     .where(and(eq(channelLocations.channel, input.channel), eq(channelLocations.locationId, input.locationId)));
-  if (!bound) throw stockError('BAD_USER_INPUT', `${input.channel} does not sell from ${input.locationId}`, { argument: 'locationId' });
+  if (!bound) throw appError('BAD_USER_INPUT', `${input.channel} does not sell from ${input.locationId}`, { argument: 'locationId' });
   const [policy] = await db.select().from(channelAllocationPolicies).where(eq(channelAllocationPolicies.channel, input.channel));
   if (!policy || policy.mode === 'SHARED') {
-    throw stockError('BAD_USER_INPUT', `${input.channel} shares the pool; set its allocation policy to DEDICATED or DYNAMIC first`, { argument: 'channel' });
+    throw appError('BAD_USER_INPUT', `${input.channel} shares the pool; set its allocation policy to DEDICATED or DYNAMIC first`, { argument: 'channel' });
   }
   return db.transaction(async (tx) => {
     const [level] = await tx
@@ -67,7 +66,7 @@ export async function setStockFence(ctx: StockContext, input: { channel: string;
       .where(and(eq(allocations.variantId, input.variantId), eq(allocations.locationId, input.locationId), ne(allocations.channel, input.channel)));
     const room = Math.max(0, free - others!.n);
     if (input.quantity > room) {
-      throw stockError('CONFLICT', `only ${room} free units of ${input.variantId} at ${input.locationId} can be fenced`, { fenceable: room });
+      throw appError('CONFLICT', `only ${room} free units of ${input.variantId} at ${input.locationId} can be fenced`, { fenceable: room });
     }
     const [fence] = await tx
       .insert(allocations)
@@ -85,8 +84,7 @@ export async function setStockFence(ctx: StockContext, input: { channel: string;
 export async function setBackorderPolicy(ctx: StockContext, input: { channel: string; variantId: string; limit: number }) {
   requireStockAdminOn(ctx, input.channel);
   checkUnits(input.limit, 'limit');
-  if (input.variantId.length === 0 || input.variantId.length > 64)
-    throw stockError('BAD_USER_INPUT', 'variantId is not a variant id', { argument: 'variantId' });
+  if (input.variantId.length === 0 || input.variantId.length > 64) throw appError('BAD_USER_INPUT', 'variantId is not a variant id', { argument: 'variantId' });
   const [row] = await ctx.db.db
     .insert(backorderPolicies)
     .values({ channel: input.channel, variantId: input.variantId, limit: input.limit })

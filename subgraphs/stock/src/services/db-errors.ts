@@ -1,5 +1,5 @@
 import { ErrorCodes, type ErrorCode } from '@storegraph/schema';
-import { stockError } from './stock-error.ts';
+import { appError } from '@storegraph/schema';
 
 interface PgErrorLike {
   code?: string;
@@ -31,7 +31,7 @@ export function rethrowAsAppError(err: unknown): never {
     } catch {
       extra = {};
     }
-    throw stockError(pg.hint as ErrorCode, pg.message, extra);
+    throw appError(pg.hint as ErrorCode, pg.message, extra);
   }
   throw err;
 }

@@ -3,13 +3,13 @@ import { decodeCursor, encodeCursor } from '@storegraph/kit';
 import type { StockContext } from '../context.ts';
 import { levels, movements } from '../db/tables.ts';
 import { inScope, staffLocationScope } from './staff-scope.service.ts';
-import { stockError } from './stock-error.ts';
+import { appError } from '@storegraph/schema';
 
 const READ_ROLES = ['stock-admin', 'viewer'] as const;
 
 async function readScope(ctx: StockContext) {
   const scope = await staffLocationScope(ctx, [...READ_ROLES]);
-  if (!scope.all && scope.locationIds.size === 0) throw stockError('FORBIDDEN', 'stock-admin or viewer rights are required');
+  if (!scope.all && scope.locationIds.size === 0) throw appError('FORBIDDEN', 'stock-admin or viewer rights are required');
   return scope;
 }
 
@@ -23,15 +23,15 @@ export async function stockLevelsOf(ctx: StockContext, variantId: string) {
 /** Staff: the ledger of a variant, newest first, keyset-paged by movement id. */
 export async function stockMovementsOf(ctx: StockContext, args: { variantId: string; locationId?: string | null; first: number; after?: string | null }) {
   if (!Number.isInteger(args.first) || args.first < 1 || args.first > 200)
-    throw stockError('BAD_USER_INPUT', 'first must be from 1 to 200', { argument: 'first' });
+    throw appError('BAD_USER_INPUT', 'first must be from 1 to 200', { argument: 'first' });
   const scope = await readScope(ctx);
-  if (args.locationId && !inScope(scope, args.locationId)) throw stockError('FORBIDDEN', `no rights on ${args.locationId}`);
+  if (args.locationId && !inScope(scope, args.locationId)) throw appError('FORBIDDEN', `no rights on ${args.locationId}`);
   const conditions: SQL[] = [eq(movements.variantId, args.variantId)];
   if (args.locationId) conditions.push(eq(movements.locationId, args.locationId));
   else if (!scope.all) conditions.push(inArray(movements.locationId, [...scope.locationIds]));
   if (args.after) {
     const cursor = decodeCursor(args.after);
-    if (!cursor || typeof cursor[0] !== 'number') throw stockError('BAD_USER_INPUT', 'after is not a cursor from this list', { argument: 'after' });
+    if (!cursor || typeof cursor[0] !== 'number') throw appError('BAD_USER_INPUT', 'after is not a cursor from this list', { argument: 'after' });
     conditions.push(lt(movements.id, cursor[0]));
   }
   const rows = await ctx.db.db

@@ -2,7 +2,7 @@ import { and, asc, eq, or, sql } from 'drizzle-orm';
 import type { StockContext } from '../context.ts';
 import { levels, movements } from '../db/tables.ts';
 import { actorOf, requireStockAdminAt } from './staff-scope.service.ts';
-import { stockError } from './stock-error.ts';
+import { appError } from '@storegraph/schema';
 
 type Kind = 'RECEIPT' | 'RETURN' | 'ADJUSTMENT' | 'TRANSFER_OUT' | 'TRANSFER_IN';
 const MAX_UNITS = 1_000_000;
@@ -22,12 +22,12 @@ interface Note {
 
 function checkQuantity(value: number, argument: string, min: number) {
   if (!Number.isInteger(value) || value < min || value > MAX_UNITS) {
-    throw stockError('BAD_USER_INPUT', `${argument} must be from ${min} to ${MAX_UNITS}`, { argument });
+    throw appError('BAD_USER_INPUT', `${argument} must be from ${min} to ${MAX_UNITS}`, { argument });
   }
 }
 
 function checkVariant(variantId: string) {
-  if (variantId.length === 0 || variantId.length > 64) throw stockError('BAD_USER_INPUT', 'variantId is not a variant id', { argument: 'variantId' });
+  if (variantId.length === 0 || variantId.length > 64) throw appError('BAD_USER_INPUT', 'variantId is not a variant id', { argument: 'variantId' });
 }
 
 /**
@@ -60,7 +60,7 @@ async function applyChanges(ctx: StockContext, changes: LevelChange[], note: Not
       const delta = change.delta(current.onHand);
       const onHand = current.onHand + delta;
       if (onHand < current.reserved) {
-        throw stockError('CONFLICT', `${change.locationId} would have ${onHand} on hand but ${current.reserved} are reserved`, {
+        throw appError('CONFLICT', `${change.locationId} would have ${onHand} on hand but ${current.reserved} are reserved`, {
           locationId: change.locationId,
           reserved: current.reserved,
         });
@@ -115,9 +115,9 @@ export async function adjustStock(
 ) {
   checkVariant(input.variantId);
   if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > MAX_UNITS) {
-    throw stockError('BAD_USER_INPUT', `delta must be a non-zero integer within ±${MAX_UNITS}`, { argument: 'delta' });
+    throw appError('BAD_USER_INPUT', `delta must be a non-zero integer within ±${MAX_UNITS}`, { argument: 'delta' });
   }
-  if (input.reason.trim() === '') throw stockError('BAD_USER_INPUT', 'an adjustment needs a reason', { argument: 'reason' });
+  if (input.reason.trim() === '') throw appError('BAD_USER_INPUT', 'an adjustment needs a reason', { argument: 'reason' });
   await requireStockAdminAt(ctx, [input.locationId]);
   const out = await applyChanges(ctx, [{ ...input, kind: 'ADJUSTMENT', delta: () => input.delta }], input);
   return out.get(input.locationId)!;
@@ -143,7 +143,7 @@ export async function transferStock(
 ) {
   checkVariant(input.variantId);
   checkQuantity(input.quantity, 'quantity', 1);
-  if (input.fromLocationId === input.toLocationId) throw stockError('BAD_USER_INPUT', 'a transfer needs two different locations', { argument: 'toLocationId' });
+  if (input.fromLocationId === input.toLocationId) throw appError('BAD_USER_INPUT', 'a transfer needs two different locations', { argument: 'toLocationId' });
   await requireStockAdminAt(ctx, [input.fromLocationId, input.toLocationId]);
   const reference = input.reference ?? `transfer:${crypto.randomUUID()}`;
   const note = { reason: input.reason ?? 'transfer', reference };

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { StockDb } from '../context.ts';
 import type { RebalanceStrategy } from '../strategies/rebalance.strategy.ts';
 import { defaultRebalance } from '../strategies/default-rebalance.strategy.ts';
-import { stockError } from './stock-error.ts';
+import { appError } from '@storegraph/schema';
 
 export interface RebalanceOptions {
   /** Only this variant; all variants with DYNAMIC fences when absent. */
@@ -29,7 +29,7 @@ export interface FenceRow {
  */
 export async function rebalanceFences(database: StockDb, opts: RebalanceOptions): Promise<FenceRow[]> {
   if (!Number.isInteger(opts.windowHours) || opts.windowHours < 1 || opts.windowHours > 24 * 90) {
-    throw stockError('BAD_USER_INPUT', 'windowHours must be from 1 to 2160', { argument: 'windowHours' });
+    throw appError('BAD_USER_INPUT', 'windowHours must be from 1 to 2160', { argument: 'windowHours' });
   }
   const strategy = opts.strategy ?? defaultRebalance;
   const variantFilter = opts.variantId ? sql`and a.variant_id = ${opts.variantId}` : sql``;

@@ -31,7 +31,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { StockContext } from '../context.ts';
 import { rethrowAsAppError } from './db-errors.ts';
-import { stockError } from './stock-error.ts';
+import { appError } from '@storegraph/schema';
 import { actorOf } from './staff-scope.service.ts';
 
 export const RESERVATION_LIMITS = {
@@ -66,7 +66,7 @@ type ResultJson =
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function badInput(message: string, argument: string): never {
-  throw stockError('BAD_USER_INPUT', message, { argument });
+  throw appError('BAD_USER_INPUT', message, { argument });
 }
 
 /** Validates and merges lines: the same variant on two lines is one line with the summed quantity. */
@@ -124,7 +124,7 @@ export async function reserveStock(ctx: StockContext, input: ReserveStockInput) 
 }
 
 async function finish(ctx: StockContext, id: string, to: 'CONFIRMED' | 'RELEASED') {
-  if (!UUID.test(id)) throw stockError('NOT_FOUND', `no reservation ${id} in this channel`);
+  if (!UUID.test(id)) throw appError('NOT_FOUND', `no reservation ${id} in this channel`);
   const result = await callJson(
     ctx,
     sql`select stock.finish_reservation(${ctx.channel.channel}, ${id}::uuid, ${to}::stock.reservation_status, ${actorOf(ctx)}) as result`,

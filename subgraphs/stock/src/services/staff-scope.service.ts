@@ -2,7 +2,7 @@ import { staffCan, type StaffRole } from '@storegraph/schema';
 import { inArray } from 'drizzle-orm';
 import { channelLocations, locations } from '../db/tables.ts';
 import type { StockContext } from '../context.ts';
-import { stockError } from './stock-error.ts';
+import { appError } from '@storegraph/schema';
 
 /** Every location, or the ones bound to a channel the staff member holds `role` on. */
 export type LocationScope = { all: true } | { all: false; locationIds: Set<string> };
@@ -30,14 +30,14 @@ export async function requireStockAdminAt(ctx: StockContext, locationIds: string
   const wanted = [...new Set(locationIds)];
   const known = await ctx.db.db.select({ id: locations.id }).from(locations).where(inArray(locations.id, wanted));
   const unknown = wanted.filter((id) => !known.some((k) => k.id === id));
-  if (unknown.length > 0) throw stockError('BAD_USER_INPUT', `unknown location: ${unknown.join(', ')}`, { locationIds: unknown });
+  if (unknown.length > 0) throw appError('BAD_USER_INPUT', `unknown location: ${unknown.join(', ')}`, { locationIds: unknown });
   const scope = await staffLocationScope(ctx, ['stock-admin']);
   const denied = wanted.filter((id) => !inScope(scope, id));
-  if (denied.length > 0) throw stockError('FORBIDDEN', `stock-admin on a channel selling from ${denied.join(', ')} is required`);
+  if (denied.length > 0) throw appError('FORBIDDEN', `stock-admin on a channel selling from ${denied.join(', ')} is required`);
 }
 
 export function requireStockAdminOn(ctx: StockContext, channel: string): void {
-  if (!staffCan(ctx.channel, 'stock-admin', channel)) throw stockError('FORBIDDEN', `stock-admin on ${channel} is required`);
+  if (!staffCan(ctx.channel, 'stock-admin', channel)) throw appError('FORBIDDEN', `stock-admin on ${channel} is required`);
 }
 
 /** Who a movement is attributed to. */
