@@ -13,7 +13,10 @@ export interface ScenarioResult {
 }
 
 /** The markdown table: each scenario with its ratio to the bare Node baseline measured in the same run. */
-export function renderTable(results: ScenarioResult[], meta: { oversell: number; hotSku: object | null; stats: object; duration: number; memory: Record<string, number> }): string {
+export function renderTable(
+  results: ScenarioResult[],
+  meta: { oversell: number; hotSku: object | null; stats: object; duration: number; memory: Record<string, number> },
+): string {
   const bare = results.find((r) => r.target === 'bare');
   const lines = [
     `Storegraph benchmark — ${new Date().toISOString()} — ${meta.duration}s per scenario — catalog ${JSON.stringify(meta.stats)}`,

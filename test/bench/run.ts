@@ -156,9 +156,15 @@ async function oversellCheck(databaseUrl: string) {
 async function hotSkuCheck(databaseUrl: string, variantId: string) {
   const sql = postgres(databaseUrl, { max: 1 });
   const [level] = await sql`select on_hand, reserved from stock.levels where variant_id = ${variantId} and location_id = 'loc_wh_hamburg'`;
-  const [ledger] = await sql`select coalesce(sum(delta_on_hand), 0)::int as on_hand, coalesce(sum(delta_reserved), 0)::int as reserved from stock.movements where variant_id = ${variantId} and location_id = 'loc_wh_hamburg'`;
+  const [ledger] =
+    await sql`select coalesce(sum(delta_on_hand), 0)::int as on_hand, coalesce(sum(delta_reserved), 0)::int as reserved from stock.movements where variant_id = ${variantId} and location_id = 'loc_wh_hamburg'`;
   await sql.end();
-  return { onHand: level!.on_hand as number, reserved: level!.reserved as number, ledgerOnHand: ledger!.on_hand as number, ledgerReserved: ledger!.reserved as number };
+  return {
+    onHand: level!.on_hand as number,
+    reserved: level!.reserved as number,
+    ledgerOnHand: ledger!.on_hand as number,
+    ledgerReserved: ledger!.reserved as number,
+  };
 }
 
 function urlOf(services: ServiceProcess[], target: string) {

@@ -28,7 +28,14 @@ export interface Scenario {
 export function catalogScenarios(tokens: Record<string, string>, sample: { slug: string; gtin: string }): Scenario[] {
   const listing = operation('b2c', 'ProductListing');
   return [
-    { name: 'B2C listing 50 (BFF, cold cache)', target: 'bff-b2c', query: listing, variables: { first: 50 }, headers: { 'cache-control': 'no-cache' }, connections: 16 },
+    {
+      name: 'B2C listing 50 (BFF, cold cache)',
+      target: 'bff-b2c',
+      query: listing,
+      variables: { first: 50 },
+      headers: { 'cache-control': 'no-cache' },
+      connections: 16,
+    },
     { name: 'B2C listing 50 (BFF, warm cache)', target: 'bff-b2c', query: listing, variables: { first: 50 }, connections: 16 },
     {
       name: 'B2C listing 50 (gateway, signed context)',
@@ -57,7 +64,13 @@ export function catalogScenarios(tokens: Record<string, string>, sample: { slug:
       headers: { 'cache-control': 'no-cache' },
       connections: 16,
     },
-    { name: 'Product page by slug (BFF, warm cache)', target: 'bff-b2c', query: operation('b2c', 'ProductPage'), variables: { slug: sample.slug }, connections: 16 },
+    {
+      name: 'Product page by slug (BFF, warm cache)',
+      target: 'bff-b2c',
+      query: operation('b2c', 'ProductPage'),
+      variables: { slug: sample.slug },
+      connections: 16,
+    },
     {
       name: 'B2B listing 50, contract prices (BFF)',
       target: 'bff-b2b',
