@@ -7,7 +7,7 @@ const RESERVE = `mutation Reserve($input: ReserveStockInput!) {
   reserveStock(input: $input) {
     __typename
     ... on Reservation { id }
-    ... on InsufficientStock { lines { variantId } }
+    ... on InsufficientStock { lines { requested available } }
   }
 }`;
 

@@ -9,6 +9,36 @@ import { startB2cBff } from '@storegraph/bff-b2c';
 import { startB2bBff } from '@storegraph/bff-b2b';
 import { startPosBff } from '@storegraph/bff-pos';
 import { seedDemoData } from '@storegraph/demo';
+import postgres from 'postgres';
+
+/**
+ * Channels some subgraph tests sign contexts for (their own currency, or promotions that must not touch
+ * another test's carts). The catalog must know them like any channel: registered here with every demo
+ * product assigned, as staff would set up a new storefront.
+ */
+const TEST_CHANNELS = [
+  ['test-promo', 'EUR', 'DE'],
+  ['test-jp', 'JPY', 'JP'],
+  ['test-kw', 'KWD', 'KW'],
+  ['test-ch', 'CHF', 'DE'],
+  ['test-import', 'EUR', 'DE'],
+  ['test-tie', 'EUR', 'DE'],
+  ['test-at-trade', 'EUR', 'AT'],
+] as const;
+
+async function registerTestChannels(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    for (const [code, currency, country] of TEST_CHANNELS) {
+      await sql`insert into products.sales_channels (code, kind, name, currency, default_locale, locales, country, tax_mode)
+        values (${code}, 'B2C', ${code}, ${currency}, 'en-GB', ${['en-GB']}, ${country}, 'INCLUSIVE') on conflict do nothing`;
+      await sql`insert into products.channel_products (channel, product_id, assigned, visible)
+        select ${code}, id, true, true from products.products on conflict do nothing`;
+    }
+  } finally {
+    await sql.end();
+  }
+}
 
 export interface SystemUrls {
   databaseUrl: string;
@@ -57,9 +87,12 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     // The BFF IDEs (development) load the schema through the gateway.
     GATEWAY_INTROSPECTION: 'true',
   };
-  const [products, stockA, prices, orders] = await Promise.all([startProducts(env), startStock(env), startPrices(env), startOrders(env)]);
-  const stockB = await startStock(env);
+  const products = await startProducts(env);
+  const withCatalog = { ...env, PRODUCTS_URL: products.url };
+  const [stockA, prices, orders] = await Promise.all([startStock(withCatalog), startPrices(withCatalog), startOrders(withCatalog)]);
+  const stockB = await startStock(withCatalog);
   await seedDemoData(databaseUrl);
+  await registerTestChannels(databaseUrl);
   const gateway = await startGateway({
     ...env,
     PRODUCTS_URL: products.url,

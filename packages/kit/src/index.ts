@@ -14,3 +14,4 @@ export * from './database-admin.ts';
 export * from './change-feed.ts';
 export * from './change-triggers.ts';
 export * from './change-stream-client.ts';
+export * from './subgraph-client.ts';

@@ -15,6 +15,8 @@ import { formatError } from './format-error.ts';
 
 export interface SubgraphRequestContext extends BaseContext {
   channel: ChannelContext;
+  /** The verified token itself, forwarded unchanged when this subgraph calls another one. */
+  contextToken: string;
   requestId: string;
   log: Logger;
   sqlCounter: SqlCounter;
@@ -67,7 +69,7 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
     }
     const rid = channel.requestId || requestId;
     const sqlCounter: SqlCounter = sqlCounterStore.getStore() ?? { statements: 0 };
-    const base: SubgraphRequestContext = { channel, requestId: rid, log: opts.logger.child({ requestId: rid }), sqlCounter };
+    const base: SubgraphRequestContext = { channel, contextToken: token as string, requestId: rid, log: opts.logger.child({ requestId: rid }), sqlCounter };
     return opts.extendContext(base);
   }
 

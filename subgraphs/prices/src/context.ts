@@ -1,4 +1,4 @@
-import type { Database, SubgraphRequestContext } from '@storegraph/kit';
+import type { Database, SubgraphClient, SubgraphRequestContext } from '@storegraph/kit';
 import type * as tables from './db/tables.ts';
 import { createPriceLoaders, type PriceLoaders } from './loaders/price.loaders.ts';
 import { createPromotionLoaders, type PromotionLoaders } from './loaders/promotion.loaders.ts';
@@ -11,12 +11,14 @@ export interface PricesContext extends SubgraphRequestContext {
   /** One instant per request: every line of a quote is priced at the same time. */
   now: Date;
   loaders: PriceLoaders & SettingsLoaders & PromotionLoaders;
+  /** The products subgraph: which variants the caller's channel sells, and their categories. */
+  catalog: SubgraphClient;
   /** Where `importFxRates` reads from (PRICES_FX_FEED_URL); undefined when no feed is configured. */
   fxFeedUrl: string | undefined;
 }
 
-export function createPricesContext(db: PricesDb, base: SubgraphRequestContext, fxFeedUrl?: string): PricesContext {
-  const ctx = { ...base, db, now: new Date(), fxFeedUrl } as PricesContext;
+export function createPricesContext(db: PricesDb, base: SubgraphRequestContext, catalog: SubgraphClient, fxFeedUrl?: string): PricesContext {
+  const ctx = { ...base, db, catalog, now: new Date(), fxFeedUrl } as PricesContext;
   ctx.loaders = { ...createPriceLoaders(ctx), ...createSettingsLoaders(ctx), ...createPromotionLoaders(ctx) };
   return ctx;
 }

@@ -1,4 +1,4 @@
-import { loadConfig, startSubgraph } from '@storegraph/kit';
+import { loadConfig, startSubgraph, SubgraphClient } from '@storegraph/kit';
 import { z } from 'zod';
 import * as tables from './db/tables.ts';
 import { createPricesContext } from './context.ts';
@@ -6,9 +6,14 @@ import { resolvers } from './resolvers/index.ts';
 
 export { tables };
 
-export function startPrices(env: NodeJS.ProcessEnv = process.env) {
-  const { PRICES_FX_FEED_URL } = loadConfig({ PRICES_FX_FEED_URL: z.string().url().optional() }, env);
-  return startSubgraph(
+export async function startPrices(env: NodeJS.ProcessEnv = process.env) {
+  const { PRICES_FX_FEED_URL, PRODUCTS_URL } = loadConfig(
+    { PRICES_FX_FEED_URL: z.string().url().optional(), PRODUCTS_URL: z.string().min(1).default('http://127.0.0.1:4101/graphql') },
+    env,
+  );
+  // PRODUCTS_URL may list replicas for the gateway; one is enough here.
+  const catalog = new SubgraphClient('products', PRODUCTS_URL.split(',')[0]!);
+  const running = await startSubgraph(
     {
       name: 'prices',
       pgSchema: 'prices',
@@ -17,8 +22,15 @@ export function startPrices(env: NodeJS.ProcessEnv = process.env) {
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,
-      extendContext: (db, base) => createPricesContext(db, base, PRICES_FX_FEED_URL),
+      extendContext: (db, base) => createPricesContext(db, base, catalog, PRICES_FX_FEED_URL),
     },
     env,
   );
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await catalog.close();
+    },
+  };
 }

@@ -182,7 +182,8 @@ describe('quotes', () => {
     });
     expect(missing.data.quote).toEqual({
       __typename: 'QuoteNotPossible',
-      unpriced: [{ variantId: 'var_nope', reason: 'NO_PRICE' }],
+      // The catalog has no such variant, so it is not sold here at all.
+      unpriced: [{ variantId: 'var_nope', reason: 'NOT_IN_CHANNEL' }],
       message: expect.any(String),
     });
   });

@@ -22,12 +22,14 @@ export async function priceExplain(ctx: PricesContext, variantId: string, quanti
   assertQuantity(quantity);
   let scoped = ctx;
   if (as && (as.customerGroup || as.companyId)) {
-    assertStaff(ctx, ctx.channel.channel, ['pricing-admin', 'viewer']);
+    // Pricing as another group or company reveals contract prices: pricing staff only, not viewers.
+    assertStaff(ctx, ctx.channel.channel, ['pricing-admin']);
     if (![as.customerGroup, as.companyId].every((v) => v == null || /^[A-Za-z0-9_.:-]{1,64}$/.test(v)))
       throw badInput('INVALID_ID', 'malformed as', { argument: 'as' });
     scoped = createPricesContext(
       ctx.db,
       { ...ctx, channel: { ...ctx.channel, customerGroup: as.customerGroup ?? undefined, companyId: as.companyId ?? undefined } },
+      ctx.catalog,
       ctx.fxFeedUrl,
     );
   }

@@ -6,7 +6,7 @@ import { priceNotFound } from './price.service.ts';
 import { channelTaxIncluded, resolveUnitPrice, type UnitPrice } from './unit-price.service.ts';
 
 export interface QuoteInput {
-  lines: { variantId: string; quantity: number; categoryIds?: string[] | null }[];
+  lines: { variantId: string; quantity: number }[];
   couponCodes?: string[] | null;
   shipTo?: { country: string; region?: string | null } | null;
 }
@@ -25,9 +25,6 @@ function validate(input: QuoteInput) {
       throw badInput('DUPLICATE_LINE', `line ${i}: variant ${l.variantId} appears twice; add up the quantity`, { argument: `input.lines[${i}]` });
     seen.add(l.variantId);
     assertQuantity(l.quantity, `input.lines[${i}].quantity`);
-    const cats = l.categoryIds ?? [];
-    if (cats.length > 20 || !cats.every((c) => ID.test(c)))
-      throw badInput('INVALID_ID', `line ${i}: up to 20 well-formed categoryIds`, { argument: `input.lines[${i}].categoryIds` });
   });
   const codes = input.couponCodes ?? [];
   if (codes.length > 10 || !codes.every((c) => /^[A-Za-z0-9_-]{1,64}$/.test(c.trim()))) {
@@ -48,10 +45,33 @@ const money = (amount: bigint, currency: string) => ({ amount, currency });
 export async function quote(ctx: PricesContext, input: QuoteInput) {
   validate(input);
   const where = { country: input.shipTo?.country ?? ctx.channel.country, region: input.shipTo?.region ?? '' };
-  const [resolved, promos] = await Promise.all([
+  // The catalog, asked with the caller's own context, says which variants this channel sells and in which
+  // categories: a client can neither quote a hidden product nor claim a category to unlock a promotion.
+  const [catalog, resolved, promos] = await Promise.all([
+    ctx.catalog.entities<{ id: string; categoryIds: string[] }>(
+      ctx,
+      'Variant',
+      input.lines.map((l) => l.variantId),
+      'id categoryIds',
+    ),
     Promise.all(input.lines.map((l) => resolveUnitPrice(ctx, l.variantId, l.quantity, where))),
     eligiblePromotions(ctx, input.couponCodes ?? []),
   ]);
+  const hidden = input.lines.filter((_, i) => !catalog[i]);
+  if (hidden.length > 0) {
+    const currency = ctx.channel.currency;
+    return {
+      __typename: 'QuoteNotPossible',
+      unpriced: hidden.map((l) => ({
+        __typename: 'PriceNotFound',
+        variantId: l.variantId,
+        currency,
+        reason: 'NOT_IN_CHANNEL',
+        message: 'not sold in this channel',
+      })),
+      message: 'some lines are not sold in this channel',
+    };
+  }
   const unpriced = resolved.filter((r) => r.kind === 'not-found');
   if (unpriced.length > 0) {
     return { __typename: 'QuoteNotPossible', unpriced: unpriced.map(priceNotFound), message: 'some lines cannot be sold in this context' };
@@ -61,7 +81,7 @@ export async function quote(ctx: PricesContext, input: QuoteInput) {
   const lines = prices.map((p, i) => ({
     variantId: p.variantId,
     quantity: p.quantity,
-    categoryIds: input.lines[i]!.categoryIds ?? [],
+    categoryIds: catalog[i]!.categoryIds,
     unit: p.unit,
     taxRateBp: p.taxRateBp,
     taxCategory: p.taxCategory,
