@@ -147,6 +147,9 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     }
     const doc = chooseDocument(body);
     if ('error' in doc) return sendJson(res, doc.error[0], errorBody(doc.error[1], doc.error[2]));
+    // Writes need someone to answer for them (a customer, buyer, till or staff member; a storefront's guest
+    // checkout gets a guest token from the identity provider): a reservation or order is owned by its caller.
+    if (!principal && !queryOnly(doc.query)) return sendJson(res, 401, errorBody('UNAUTHENTICATED', 'sign in (or use a guest token) to change anything'));
     let context: ChannelContext;
     try {
       context = await buildContext(req, principal, requestId);

@@ -33,6 +33,7 @@ import type { StockContext } from '../context.ts';
 import { rethrowAsAppError } from './db-errors.ts';
 import { appError } from '@storegraph/schema';
 import { actorOf } from './staff-scope.service.ts';
+import { staffCan } from '@storegraph/schema';
 
 export const RESERVATION_LIMITS = {
   maxLines: 1_000,
@@ -118,13 +119,27 @@ export async function reserveStock(ctx: StockContext, input: ReserveStockInput) 
   const payload = JSON.stringify(lines.map(([variantId, quantity]) => ({ variantId, quantity })));
   const result = await callJson(
     ctx,
-    sql`select stock.reserve(${ctx.channel.channel}, ${key}, ${requestHash(lines, ttlSeconds)}, ${payload}::jsonb, ${ttlSeconds}::int, ${actorOf(ctx)}) as result`,
+    // The key is the caller's own: two shoppers who happen to pick the same key get two reservations.
+    sql`select stock.reserve(${ctx.channel.channel}, ${`${actorOf(ctx)}|${key}`}, ${requestHash(lines, ttlSeconds)}, ${payload}::jsonb, ${ttlSeconds}::int, ${actorOf(ctx)}) as result`,
   );
   return shape(result!);
 }
 
+/**
+ * A reservation belongs to whoever made it (customer, till, buyer); stock and order staff of the channel
+ * may act on any. Anyone else is told it does not exist.
+ */
+async function assertOwner(ctx: StockContext, id: string): Promise<void> {
+  if (staffCan(ctx.channel, 'stock-admin') || staffCan(ctx.channel, 'order-admin')) return;
+  const rows = (await ctx.db.db.execute(sql`select actor from stock.reservations where id = ${id}::uuid and channel = ${ctx.channel.channel}`)) as unknown as {
+    actor: string;
+  }[];
+  if (rows[0] && rows[0].actor !== actorOf(ctx)) throw appError('NOT_FOUND', `no reservation ${id} in this channel`);
+}
+
 async function finish(ctx: StockContext, id: string, to: 'CONFIRMED' | 'RELEASED') {
   if (!UUID.test(id)) throw appError('NOT_FOUND', `no reservation ${id} in this channel`);
+  await assertOwner(ctx, id);
   const result = await callJson(
     ctx,
     sql`select stock.finish_reservation(${ctx.channel.channel}, ${id}::uuid, ${to}::stock.reservation_status, ${actorOf(ctx)}) as result`,
@@ -140,6 +155,11 @@ export const releaseReservation = (ctx: StockContext, id: string) => finish(ctx,
 /** A reservation of the caller's channel, or null. */
 export async function findReservation(ctx: StockContext, id: string) {
   if (!UUID.test(id)) return null;
+  try {
+    await assertOwner(ctx, id);
+  } catch {
+    return null;
+  }
   const result = await callJson(
     ctx,
     sql`select stock.reservation_json(r.id) as result from stock.reservations r where r.id = ${id}::uuid and r.channel = ${ctx.channel.channel}`,
