@@ -25,7 +25,7 @@ async function untilCached(query: string, variables: object) {
 }
 
 async function untilFresh(query: string, variables: object, isFresh: (body: any) => boolean) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     const r = await ask(query, variables);
     if (isFresh(r.body)) return { r, attempts: i + 1 };
     await sleep(20);
@@ -98,5 +98,40 @@ describe('asking for a fresh answer', () => {
     const fresh = await ask(CHANNEL, {}, { 'cache-control': 'no-cache' });
     expect(fresh.cache).toBe('MISS');
     expect(fresh.body.data.currentChannel.code).toBe('web-eu');
+  });
+});
+
+describe('what may be shared', () => {
+  it('follows the gateway: anonymous catalog answers are public for a minute, signed-in ones private', async () => {
+    const { CONTEXT_HEADER } = await import('@storegraph/schema');
+    const { signedContext } = await import('../support/clients.ts');
+    const ask = async (extra: object) =>
+      (
+        await fetch(system().gateway, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: await signedContext('web-eu', extra) },
+          body: JSON.stringify({ query: PAGE, variables: { slug: 'no-such-product' } }),
+        })
+      ).headers.get('cache-control');
+    expect(await ask({})).toBe('max-age=60, public');
+    expect(await ask({ customerId: 'cus_anna' })).toBe('max-age=60, private');
+  });
+
+  it('caches a price only until its validity ends', async () => {
+    const sql = sqlClient();
+    try {
+      const slug = (await sql`select slug from products.products where id = 'prd_0234'`)[0]!.slug as string;
+      // A web-eu sale on var_0234_1 that ends in 3 seconds.
+      await sql`insert into prices.price_books (id, name, level, currency, channel, tax_included) values ('bk_cache_test', 'Cache test sale', 'CHANNEL', 'EUR', 'web-eu', true) on conflict do nothing`;
+      await sql`insert into prices.price_entries (book_id, variant_id, amount, valid_to) values ('bk_cache_test', 'var_0234_1', 1234, now() + interval '3 seconds')`;
+      const onSale = await untilCached(PAGE, { slug });
+      expect(onSale.body.data.product.variants[0].price.unit.amount).toBe(1234);
+      // No row changes when the sale ends: the cache must let the answer go by itself.
+      const { r } = await untilFresh(PAGE, { slug }, (b) => b.data.product.variants[0].price.unit.amount !== 1234);
+      expect(r.cache).not.toBe('HIT');
+    } finally {
+      await sql`delete from prices.price_entries where book_id = 'bk_cache_test'`;
+      await sql.end();
+    }
   });
 });

@@ -9,7 +9,7 @@ import { hashDocument, isIntrospectionOnly, loadAllowList, selectionDepth, type 
 import { ChannelRegistry, type ChannelDefinition } from './channel-registry.ts';
 import { GatewayClient, type GraphQLRequestBody } from './gateway-client.ts';
 import { DEMO_USERS } from './demo-users.ts';
-import { ResponseCache } from './response-cache.ts';
+import { ResponseCache, sharedMaxAge } from './response-cache.ts';
 
 export interface BffOptions {
   name: 'b2c' | 'b2b' | 'pos';
@@ -181,7 +181,8 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     opts.logger.debug({ requestId, channel: context.channel, operation: body.operationName }, 'graphql');
     if (cacheKey) {
       const cacheable = result.status === 200 && !(result.body as { errors?: unknown }).errors;
-      const stored = cacheable && cache!.set(cacheKey, { status: result.status, body: result.text, subgraphs: result.subgraphs }, generations!);
+      const entry = { status: result.status, body: result.text, subgraphs: result.subgraphs };
+      const stored = cacheable && cache!.set(cacheKey, entry, generations!, sharedMaxAge(result.cacheControl));
       res.setHeader('x-cache', stored ? 'MISS' : 'BYPASS');
     }
     sendText(res, result.status, result.text);

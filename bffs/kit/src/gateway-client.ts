@@ -8,6 +8,16 @@ export interface GraphQLRequestBody {
   extensions?: Record<string, unknown>;
 }
 
+export interface GatewayResult {
+  status: number;
+  body: unknown;
+  text: string;
+  /** subgraphs that answered (x-storegraph-subgraphs) */
+  subgraphs: string[];
+  /** the gateway's overall cache policy: the strictest of every subgraph's hints */
+  cacheControl: string;
+}
+
 /** HTTP to the gateway over a keep-alive pool: BFFs never import the gateway or a subgraph. */
 export class GatewayClient {
   private readonly pool: Pool;
@@ -19,11 +29,7 @@ export class GatewayClient {
     this.path = u.pathname;
   }
 
-  async execute(
-    body: GraphQLRequestBody,
-    contextToken: string,
-    requestId: string,
-  ): Promise<{ status: number; body: unknown; text: string; subgraphs: string[] }> {
+  async execute(body: GraphQLRequestBody, contextToken: string, requestId: string): Promise<GatewayResult> {
     const res = await this.pool.request({
       method: 'POST',
       path: this.path,
@@ -33,11 +39,13 @@ export class GatewayClient {
     const text = await res.body.text();
     const tag = res.headers['x-storegraph-subgraphs'];
     const subgraphs = typeof tag === 'string' && tag ? tag.split(',') : [];
+    const cc = res.headers['cache-control'];
+    const cacheControl = typeof cc === 'string' ? cc : '';
     try {
-      return { status: res.statusCode, body: JSON.parse(text), text, subgraphs };
+      return { status: res.statusCode, body: JSON.parse(text), text, subgraphs, cacheControl };
     } catch {
       const body = { errors: [{ message: 'bad gateway response', extensions: { code: 'BAD_GATEWAY' } }] };
-      return { status: 502, body, text: JSON.stringify(body), subgraphs: [] };
+      return { status: 502, body, text: JSON.stringify(body), subgraphs: [], cacheControl: '' };
     }
   }
 

@@ -7,8 +7,22 @@ interface Entry {
   subgraphs: string[];
 }
 
+/** Seconds an answer may be shared, from the gateway's Cache-Control; 0 unless it is public. */
+export function sharedMaxAge(cacheControl: string): number {
+  const directives = cacheControl
+    .toLowerCase()
+    .split(',')
+    .map((d) => d.trim());
+  if (!directives.includes('public')) return 0;
+  const maxAge = directives.find((d) => d.startsWith('max-age='));
+  const seconds = maxAge ? Number(maxAge.slice(8)) : 0;
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : 0;
+}
+
 /**
- * Caches anonymous catalog reads per channel, locale, operation and variables. Each entry is tagged with
+ * Caches anonymous catalog reads per channel, locale, operation and variables, for as long as every
+ * subgraph that answered allows a shared copy (the gateway's Cache-Control: public, max-age; prices end
+ * it at the next validity boundary, so a sale that ends is not served). Each entry is tagged with
  * the subgraphs that answered it (the gateway's x-storegraph-subgraphs header) and is dropped the moment one
  * of them reports a data change through the gateway's /changes stream. While that stream is down nothing is
  * served from or stored in the cache, and a reconnect starts from empty, so a missed change can never
@@ -18,17 +32,26 @@ interface Entry {
 export class ResponseCache {
   private readonly entries: LRUCache<string, Entry>;
   private readonly generations = new Map<string, number>();
+  /** Bumped whenever the change stream drops or reconnects: an answer that straddles a gap is never stored. */
+  private epoch = 0;
   private readonly stream: ChangeStreamClient;
 
+  private readonly maxTtlMs: number;
+
   constructor(gatewayUrl: string, opts: { max: number; ttlMs: number }) {
+    this.maxTtlMs = opts.ttlMs;
     this.entries = new LRUCache({ max: opts.max, ttl: opts.ttlMs });
     this.stream = new ChangeStreamClient(gatewayUrl.replace(/\/graphql$/, '/changes'));
     this.stream.on('change', (e) => {
       this.generations.set(e.schema, (this.generations.get(e.schema) ?? 0) + 1);
       for (const [key, entry] of this.entries.entries()) if (entry.subgraphs.includes(e.schema)) this.entries.delete(key);
     });
-    this.stream.on('up', () => this.entries.clear());
-    this.stream.on('down', () => this.entries.clear());
+    const reset = () => {
+      this.epoch += 1;
+      this.entries.clear();
+    };
+    this.stream.on('up', reset);
+    this.stream.on('down', reset);
     this.stream.start();
   }
 
@@ -41,15 +64,15 @@ export class ResponseCache {
   }
 
   /** Generations now, to hand back to `set` when the answer arrives. */
-  snapshot(): Map<string, number> {
-    return new Map(this.generations);
+  snapshot(): { epoch: number; generations: Map<string, number> } {
+    return { epoch: this.epoch, generations: new Map(this.generations) };
   }
 
-  set(key: string, entry: Entry, before: Map<string, number>): boolean {
-    if (!this.usable || entry.subgraphs.length === 0) return false;
-    const changed = entry.subgraphs.some((s) => (this.generations.get(s) ?? 0) !== (before.get(s) ?? 0));
+  set(key: string, entry: Entry, before: ReturnType<ResponseCache['snapshot']>, maxAgeSeconds: number): boolean {
+    if (!this.usable || entry.subgraphs.length === 0 || maxAgeSeconds <= 0 || before.epoch !== this.epoch) return false;
+    const changed = entry.subgraphs.some((s) => (this.generations.get(s) ?? 0) !== (before.generations.get(s) ?? 0));
     if (changed) return false;
-    this.entries.set(key, entry);
+    this.entries.set(key, entry, { ttl: Math.min(maxAgeSeconds * 1000, this.maxTtlMs) });
     return true;
   }
 

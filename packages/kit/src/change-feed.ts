@@ -15,13 +15,23 @@ export interface ChangeEvent {
   schema: string;
 }
 
-export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent] }> {
+export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent]; gap: [] }> {
   private unlisten?: () => Promise<void>;
 
   async listen(sql: Sql, schema: string): Promise<void> {
-    const sub = await sql.listen(CHANGE_CHANNEL, (payload) => {
-      if (payload === schema) this.emit('change', { schema });
-    });
+    let listens = 0;
+    const sub = await sql.listen(
+      CHANGE_CHANNEL,
+      (payload) => {
+        if (payload === schema) this.emit('change', { schema });
+      },
+      // postgres.js re-listens by itself after losing its connection; whatever was notified meanwhile is
+      // lost, so followers are told to forget what they cached.
+      () => {
+        listens += 1;
+        if (listens > 1) this.emit('gap');
+      },
+    );
     this.unlisten = () => sub.unlisten();
   }
 

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { ChangeEvent } from './change-feed.ts';
 
+const SILENCE_LIMIT_MS = 45_000;
+
 export interface ChangeStreamEvents {
   change: [ChangeEvent];
   /** (re)connected: events may have been missed while down, so caches must start empty */
@@ -31,15 +33,20 @@ export class ChangeStreamClient extends EventEmitter<ChangeStreamEvents> {
     let delay = 100;
     while (!this.stopped) {
       try {
-        this.controller = new AbortController();
-        const res = await fetch(this.url, { signal: this.controller.signal, headers: { accept: 'text/event-stream' } });
+        const controller = new AbortController();
+        this.controller = controller;
+        const res = await fetch(this.url, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
         if (!res.ok || !res.body) throw new Error(`change stream ${this.url}: HTTP ${res.status}`);
         this.connected = true;
         this.emit('up');
         delay = 100;
         const decoder = new TextDecoder();
         let buffer = '';
+        // The server pings every 15 s; a stream silent for 45 s is half-open and no longer to be trusted.
+        let watchdog = setTimeout(() => controller.abort(), SILENCE_LIMIT_MS).unref();
         for await (const chunk of res.body) {
+          clearTimeout(watchdog);
+          watchdog = setTimeout(() => controller.abort(), SILENCE_LIMIT_MS).unref();
           buffer += decoder.decode(chunk as Uint8Array, { stream: true });
           let end = buffer.indexOf('\n\n');
           while (end >= 0) {
@@ -51,6 +58,7 @@ export class ChangeStreamClient extends EventEmitter<ChangeStreamEvents> {
             end = buffer.indexOf('\n\n');
           }
         }
+        clearTimeout(watchdog);
       } catch {
         /* reconnect below */
       }

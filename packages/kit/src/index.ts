@@ -15,3 +15,4 @@ export * from './change-feed.ts';
 export * from './change-triggers.ts';
 export * from './change-stream-client.ts';
 export * from './subgraph-client.ts';
+export * from './cache-hints.ts';

@@ -67,6 +67,10 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
   });
   const changes = new ChangeFeed();
   await changes.listen(database.sql, def.pgSchema);
+  changes.on('gap', () => {
+    logger.warn('change notifications may have been missed: ending change streams');
+    endChangeStreams();
+  });
   const server = await serveGraphQL({
     name: def.name,
     port: config[`${upper}_PORT`] as number,

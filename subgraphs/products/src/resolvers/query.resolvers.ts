@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ProductsContext } from '../context.ts';
-import { catalogCacheHint } from '../cache-hints.ts';
+import { cacheHint } from '@storegraph/kit';
 import { findChannel } from '../services/channel.service.ts';
 import { findProduct, findVariant, listProducts, type FindProductArgs, type ListProductsArgs } from '../services/catalog.service.ts';
 import { listAttributeDefinitions } from '../services/attributes.service.ts';
@@ -13,31 +13,31 @@ type Info = GraphQLResolveInfo;
 
 export const queryResolvers = {
   currentChannel: (_: unknown, __: unknown, ctx: Ctx, info: Info) => {
-    catalogCacheHint(ctx.channel, info, 300);
+    cacheHint(ctx.channel, info, 300);
     return ctx.loaders.channel.load(ctx.channel.channel);
   },
   salesChannel: (_: unknown, args: { code: string }, ctx: Ctx, info: Info) => {
-    catalogCacheHint(ctx.channel, info, 300);
+    cacheHint(ctx.channel, info, 300);
     return findChannel(ctx, args.code);
   },
   products: (_: unknown, args: ListProductsArgs, ctx: Ctx, info: Info) => {
-    catalogCacheHint(ctx.channel, info);
+    cacheHint(ctx.channel, info);
     return listProducts(ctx, args);
   },
   product: (_: unknown, args: FindProductArgs, ctx: Ctx, info: Info) => {
-    catalogCacheHint(ctx.channel, info);
+    cacheHint(ctx.channel, info);
     return findProduct(ctx, args);
   },
   variantBySku: (_: unknown, args: { sku: string }, ctx: Ctx, info: Info) => {
-    catalogCacheHint(ctx.channel, info);
+    cacheHint(ctx.channel, info);
     return findVariant(ctx, { sku: args.sku });
   },
   variantByBarcode: (_: unknown, args: { gtin: string }, ctx: Ctx, info: Info) => {
-    catalogCacheHint(ctx.channel, info);
+    cacheHint(ctx.channel, info);
     return findVariant(ctx, { gtin: args.gtin });
   },
   attributeDefinitions: (_: unknown, __: unknown, ctx: Ctx, info: Info) => {
-    catalogCacheHint(ctx.channel, info);
+    cacheHint(ctx.channel, info);
     return listAttributeDefinitions(ctx);
   },
   adminProduct: async (_: unknown, args: { id: string }, ctx: Ctx) => {

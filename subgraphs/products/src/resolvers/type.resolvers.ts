@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ProductsContext } from '../context.ts';
-import { catalogCacheHint } from '../cache-hints.ts';
+import { cacheHint } from '@storegraph/kit';
 import { findChannel } from '../services/channel.service.ts';
 import { productFacets } from '../services/facets.service.ts';
 import { channelRowsVisibleToStaff } from '../services/channel-assignment.service.ts';
@@ -22,7 +22,7 @@ const attributeValue = (a: AttributeRow) => ({
 export const typeResolvers = {
   SalesChannel: {
     __resolveReference: (ref: { code: string }, ctx: Ctx, info: Info) => {
-      catalogCacheHint(ctx.channel, info, 300);
+      cacheHint(ctx.channel, info, 300);
       return findChannel(ctx, ref.code);
     },
   },
@@ -32,7 +32,7 @@ export const typeResolvers = {
   Product: {
     // Entity references go through the same visibility loader as every other read.
     __resolveReference: (ref: { id: string }, ctx: Ctx, info: Info) => {
-      catalogCacheHint(ctx.channel, info);
+      cacheHint(ctx.channel, info);
       return ctx.loaders.visibleProduct.load(ref.id);
     },
     brand: (p: ProductRow, _: unknown, ctx: Ctx) => (p.brandId ? ctx.loaders.brand.load(p.brandId) : null),
@@ -46,7 +46,7 @@ export const typeResolvers = {
   },
   Variant: {
     __resolveReference: (ref: { id: string }, ctx: Ctx, info: Info) => {
-      catalogCacheHint(ctx.channel, info);
+      cacheHint(ctx.channel, info);
       return ctx.loaders.visibleVariant.load(ref.id);
     },
     options: optionList,

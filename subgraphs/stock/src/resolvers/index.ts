@@ -1,3 +1,5 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { cacheHint } from '@storegraph/kit';
 import { staffCan } from '@storegraph/schema';
 import type { StockContext } from '../context.ts';
 import { availabilityOf, backorderOf } from '../services/availability.service.ts';
@@ -18,7 +20,10 @@ export const resolvers = {
   Mutation: { ...reservationResolvers.Mutation, ...staffResolvers.Mutation },
   Variant: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    availability: (v: { id: string }, _: unknown, ctx: Ctx) => availabilityOf(ctx, v.id),
+    availability: (v: { id: string }, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {
+      cacheHint(ctx.channel, info);
+      return availabilityOf(ctx, v.id);
+    },
   },
   Availability: {
     backorder: (a: { variantId: string }, _: unknown, ctx: Ctx) => backorderOf(ctx, a.variantId),
