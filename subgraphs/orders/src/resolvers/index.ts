@@ -1,6 +1,6 @@
 import { MinorUnitsScalar } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
-import { myOrders, orderById, type OrderRow } from '../services/order-query.service.ts';
+import { myOrders, type OrderRow } from '../services/order-query.service.ts';
 import type { orderLines } from '../db/tables.ts';
 
 type Ctx = OrdersContext;
@@ -12,7 +12,7 @@ export const resolvers = {
     myOrders: (_: unknown, args: { first: number; after?: string }, ctx: Ctx) => myOrders(ctx, args),
   },
   Order: {
-    __resolveReference: (ref: { id: string }, ctx: Ctx) => orderById(ctx, ref.id),
+    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.visibleOrder.load(ref.id),
     channel: (o: OrderRow) => ({ code: o.channel }),
     placedAt: (o: OrderRow) => o.placedAt.toISOString(),
     total: (o: OrderRow) => ({ amount: o.total, currency: o.currency }),

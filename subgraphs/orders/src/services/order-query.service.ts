@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { appError } from '@storegraph/schema';
 import { decodeCursor, encodeCursor } from '@storegraph/kit';
 import { orders } from '../db/tables.ts';
@@ -24,13 +24,17 @@ export async function myOrders(ctx: OrdersContext, args: { first: number; after?
   const conditions = [owner];
   if (args.after) {
     const cursor = decodeCursor(args.after);
-    if (cursor?.length !== 2) throw appError('BAD_USER_INPUT', 'malformed cursor', { argument: 'after' });
-    const placedAt = new Date(String(cursor[0]));
-    const id = String(cursor[1]);
-    conditions.push(or(lt(orders.placedAt, placedAt), and(eq(orders.placedAt, placedAt), lt(orders.id, id)))!);
+    // The cursor keeps placed_at as PostgreSQL's own text (microseconds): a JS Date keeps milliseconds
+    // and would skip orders placed in the same millisecond as the last one shown.
+    if (cursor?.length !== 2 || typeof cursor[0] !== 'string' || typeof cursor[1] !== 'string' || Number.isNaN(Date.parse(cursor[0]))) {
+      throw appError('BAD_USER_INPUT', 'malformed cursor', { argument: 'after' });
+    }
+    const [placedAt, id] = cursor as [string, string];
+    const at = sql`${placedAt}::timestamptz`;
+    conditions.push(or(sql`${orders.placedAt} < ${at}`, and(sql`${orders.placedAt} = ${at}`, lt(orders.id, id)))!);
   }
   const rows = await ctx.db.db
-    .select()
+    .select({ order: orders, placedAtText: sql<string>`${orders.placedAt}::text` })
     .from(orders)
     .where(and(...conditions))
     .orderBy(desc(orders.placedAt), desc(orders.id))
@@ -38,18 +42,17 @@ export async function myOrders(ctx: OrdersContext, args: { first: number; after?
   const page = rows.slice(0, args.first);
   const last = page.at(-1);
   return {
-    nodes: page,
-    pageInfo: { hasNextPage: rows.length > args.first, endCursor: last ? encodeCursor([last.placedAt.toISOString(), last.id]) : null },
+    nodes: page.map((r) => r.order),
+    pageInfo: { hasNextPage: rows.length > args.first, endCursor: last ? encodeCursor([last.placedAtText, last.order.id]) : null },
   };
 }
 
-export async function orderById(ctx: OrdersContext, id: string): Promise<OrderRow | null> {
+/** The caller's orders among `ids` (one statement for a whole batch); others are simply absent. */
+export async function ordersByIds(ctx: OrdersContext, ids: readonly string[]): Promise<OrderRow[]> {
   const owner = ownedBy(ctx);
-  if (!owner) return null;
-  const [row] = await ctx.db.db
+  if (!owner) return [];
+  return ctx.db.db
     .select()
     .from(orders)
-    .where(and(eq(orders.id, id), owner))
-    .limit(1);
-  return row ?? null;
+    .where(and(inArray(orders.id, [...ids]), owner));
 }
