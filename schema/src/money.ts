@@ -72,6 +72,10 @@ export const MinorUnitsScalar = new GraphQLScalarType({
   name: 'MinorUnits',
   description: 'An integer amount of minor currency units (cents for EUR, yen for JPY, fils for KWD).',
   serialize: (v) => {
+    if (typeof v === 'bigint' && (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))) {
+      // Reachable from input (e.g. a huge price times a huge quantity): the caller's request, not a bug.
+      throw new GraphQLError('amount exceeds the largest representable amount (2^53-1 minor units)', { extensions: { code: 'BAD_USER_INPUT' } });
+    }
     const n = typeof v === 'bigint' ? Number(v) : v;
     if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new GraphQLError(`cannot serialize ${String(v)} as MinorUnits`);
     return n;

@@ -10,6 +10,10 @@ import type { Tx } from './attributes.service.ts';
  */
 export async function refreshRuleMembership(tx: Tx, scope: { productIds: string[] } | { channel: string }): Promise<void> {
   if ('productIds' in scope && scope.productIds.length === 0) return;
+  // One recompute at a time, held to commit: a recompute that waited here starts after the other's write
+  // committed and so sees it. Without it, a rule change and a product edit racing could each miss the
+  // other's uncommitted write and leave by_rule wrong (e.g. an excluded product still visible).
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('storegraph:products:rule-membership'))`);
   const productScope: SQL =
     'productIds' in scope
       ? sql`${products.id} in (${sql.join(

@@ -50,7 +50,11 @@ export const staffResolvers = {
     variant: variantRef,
     location: locationOf,
     free: (l: Level) => l.onHand - l.reserved - l.safetyStock,
-    fences: (l: Level, _: unknown, ctx: Ctx) => ctx.loaders.fencesByLevel.load(`${l.variantId}\u001f${l.locationId}`),
+    // Only the fences of channels this staff member may see: another channel's allocation is its own business.
+    fences: async (l: Level, _: unknown, ctx: Ctx) =>
+      (await ctx.loaders.fencesByLevel.load(`${l.variantId}\u001f${l.locationId}`)).filter(
+        (f) => staffCan(ctx.channel, 'stock-admin', f.channel) || staffCan(ctx.channel, 'viewer', f.channel),
+      ),
   },
   StockFence: { channel: channelRef, variant: variantRef, location: locationOf },
   StockMovement: {
