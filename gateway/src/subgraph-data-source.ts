@@ -1,5 +1,14 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { CONTEXT_HEADER } from '@storegraph/schema';
+import { Agent, fetch as undiciFetch } from 'undici';
+
+/**
+ * Keep-alive connections to the subgraphs, shared by every data source. undici's fetch instead of the
+ * gateway's default make-fetch-happen, whose HTTP-cache layer and stream plumbing cost CPU on every
+ * subgraph call and buy nothing for POSTs.
+ */
+const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 300_000, connections: 256 });
+const fetcher = ((url: string, init: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher: agent })) as never;
 
 export interface GatewayContext {
   contextToken?: string;
@@ -21,7 +30,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly subgraph: string,
     private readonly urls: string[],
   ) {
-    super({ url: urls[0] });
+    super({ url: urls[0], fetcher });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
