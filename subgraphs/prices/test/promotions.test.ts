@@ -7,6 +7,10 @@ const UPSERT = `mutation($i: PromotionInput!) { upsertPromotion(input: $i) { id 
 const REDEEM = `mutation($o: ID!, $p: [ID!]!) { redeemPromotions(orderId: $o, promotionIds: $p) {
   __typename ... on PromotionsRedeemed { orderId promotionIds replayed } ... on PromotionLimitReached { promotionId limit } } }`;
 
+/** Redemption is the checkout's call: a service principal (order-admin) acting for the customer. */
+const checkout = { staff: { id: 'service:orders', roles: ['order-admin'] as const, channels: ['*'] } };
+const redeem = (vars: Record<string, unknown>, ctx: Record<string, unknown>) => prices(REDEEM, vars, { ...checkout, ...ctx } as never);
+
 async function upsert(input: Record<string, unknown>, channel = 'test-promo') {
   const res = await prices(UPSERT, { i: { channel, ...input } }, asAdmin({ channel }));
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
@@ -107,20 +111,20 @@ describe('usage limits and redemption', () => {
   it('redeems a code once per order, replays a retry, and refuses the use beyond the limit', async () => {
     await upsert({ id: 'tp_once', name: 'One use only', kind: 'PERCENT_OFF', target: 'SUBTOTAL', percentBasisPoints: 500, couponCode: 'ONCE', usageLimit: 1 });
     const buyer = { ...shop, customerId: 'cus_limit_a' };
-    const first = await prices(REDEEM, { o: 'ord_limit_1', p: ['tp_once'] }, buyer);
+    const first = await redeem({ o: 'ord_limit_1', p: ['tp_once'] }, buyer);
     expect(first.data.redeemPromotions).toEqual({ __typename: 'PromotionsRedeemed', orderId: 'ord_limit_1', promotionIds: ['tp_once'], replayed: false });
-    const retry = await prices(REDEEM, { o: 'ord_limit_1', p: ['tp_once'] }, buyer);
+    const retry = await redeem({ o: 'ord_limit_1', p: ['tp_once'] }, buyer);
     expect(retry.data.redeemPromotions.replayed).toBe(true);
     expect(await countRows(`select count(*) as n from prices.promotion_redemptions where promotion_id = 'tp_once'`)).toBe(1);
 
-    const second = await prices(REDEEM, { o: 'ord_limit_2', p: ['tp_once'] }, { ...shop, customerId: 'cus_limit_b' });
+    const second = await redeem({ o: 'ord_limit_2', p: ['tp_once'] }, { ...shop, customerId: 'cus_limit_b' });
     expect(second.data.redeemPromotions).toEqual({ __typename: 'PromotionLimitReached', promotionId: 'tp_once', limit: 'TOTAL' });
     expect(await countRows(`select count(*) as n from prices.promotion_redemptions where order_id = 'ord_limit_2'`)).toBe(0);
 
     const q = (await prices(QUOTE, cart(['ONCE']), { ...shop, customerId: 'cus_limit_b' })).data.quote;
     expect(q.rejectedCoupons).toEqual([expect.objectContaining({ code: 'ONCE', reason: 'USAGE_LIMIT_REACHED' })]);
 
-    const reused = await prices(REDEEM, { o: 'ord_limit_1', p: ['tp_save5'] }, buyer);
+    const reused = await redeem({ o: 'ord_limit_1', p: ['tp_save5'] }, buyer);
     expect(reused.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
@@ -135,9 +139,9 @@ describe('usage limits and redemption', () => {
       perCustomerLimit: 1,
     });
     const a = { ...shop, customerId: 'cus_pc_a' };
-    expect((await prices(REDEEM, { o: 'ord_pc_1', p: ['tp_per_customer'] }, a)).data.redeemPromotions.__typename).toBe('PromotionsRedeemed');
+    expect((await redeem({ o: 'ord_pc_1', p: ['tp_per_customer'] }, a)).data.redeemPromotions.__typename).toBe('PromotionsRedeemed');
     expect((await prices(QUOTE, cart(['MINE']), a)).data.quote.rejectedCoupons[0].reason).toBe('CUSTOMER_LIMIT_REACHED');
-    expect((await prices(REDEEM, { o: 'ord_pc_2', p: ['tp_per_customer'] }, a)).data.redeemPromotions.limit).toBe('PER_CUSTOMER');
+    expect((await redeem({ o: 'ord_pc_2', p: ['tp_per_customer'] }, a)).data.redeemPromotions.limit).toBe('PER_CUSTOMER');
     expect(
       (await prices(QUOTE, cart(['MINE']), { ...shop, customerId: 'cus_pc_b' })).data.quote.discounts.map((d: { promotionId: string }) => d.promotionId),
     ).toContain('tp_per_customer');
@@ -147,7 +151,7 @@ describe('usage limits and redemption', () => {
   it('grants exactly the three uses a code has when twelve orders race for it', async () => {
     await upsert({ id: 'tp_race', name: 'Three uses', kind: 'PERCENT_OFF', target: 'SUBTOTAL', percentBasisPoints: 500, couponCode: 'RACE', usageLimit: 3 });
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => prices(REDEEM, { o: `ord_race_${i}`, p: ['tp_race'] }, { ...shop, customerId: `cus_race_${i}` })),
+      Array.from({ length: 12 }, (_, i) => redeem({ o: `ord_race_${i}`, p: ['tp_race'] }, { ...shop, customerId: `cus_race_${i}` })),
     );
     const won = results.filter((r) => r.data?.redeemPromotions.__typename === 'PromotionsRedeemed');
     expect(won).toHaveLength(3);
@@ -191,5 +195,13 @@ describe('staff promotion administration', () => {
     expect(ok.data.upsertPromotion).toMatchObject({ id: 'tp_us_only', channel: 'web-us' });
     const move = await prices(UPSERT, { i: { ...input, channel: 'test-promo' } }, asAdmin());
     expect(move.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'IMMUTABLE_PROMOTION_FIELD' });
+  });
+});
+
+describe('who may redeem', () => {
+  it('refuses a shopper who records redemptions directly', async () => {
+    const res = await prices(REDEEM, { o: 'ord_fake_1', p: ['tp_once'] }, { ...shop, customerId: 'cus_sneaky' });
+    expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await countRows(`select count(*)::int as n from prices.promotion_redemptions where order_id = 'ord_fake_1'`)).toBe(0);
   });
 });
