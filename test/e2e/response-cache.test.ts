@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sqlClient, system, tokenFor } from '../support/clients.ts';
+import { RELEASE, RESERVE, gateway, ok, receive } from './stock-support.ts';
 
 const PAGE = `query ProductPage($slug: String!) { product(slug: $slug) { id name variants { id price { ... on VariantPrice { unit { amount currency } } } availability { available } } } }`;
 const CHANNEL = `query CurrentChannel { currentChannel { code name currency } }`;
@@ -61,17 +62,32 @@ describe('response cache for anonymous catalog reads', () => {
     await sql`update prices.price_entries set amount = amount - 7 where variant_id = 'var_0233_1' and book_id = 'bk_base_eur'`;
   });
 
-  it('drops it when stock changes, but keeps answers that never read stock', async () => {
+  it('drops it when stock is received, but keeps answers that never read stock', async () => {
     const slug = await slugOf();
     const page = await untilCached(PAGE, { slug });
     await untilCached(CHANNEL, {});
     const old = page.body.data.product.variants[0].availability.available;
-    await sql`update stock.levels set on_hand = on_hand + 3 where variant_id = 'var_0233_1' and location_id = 'loc_wh_hamburg'`;
+    await receive('var_0233_1', 'loc_wh_hamburg', 3);
     const { r } = await untilFresh(PAGE, { slug }, (b) => b.data.product.variants[0].availability.available === old + 3);
     expect(r.cache).not.toBe('HIT');
     // CurrentChannel is answered by the catalog alone: a stock movement leaves it cached.
     expect((await ask(CHANNEL, {})).cache).toBe('HIT');
-    await sql`update stock.levels set on_hand = on_hand - 3 where variant_id = 'var_0233_1' and location_id = 'loc_wh_hamburg'`;
+  });
+
+  it('drops it when a shopper reserves units (announced by the polled stock version, not NOTIFY)', async () => {
+    const slug = await slugOf();
+    const page = await untilCached(PAGE, { slug });
+    const before = page.body.data.product.variants[0].availability.available;
+    const res = await gateway(
+      'web-eu',
+      RESERVE,
+      { input: { idempotencyKey: `cache-${Date.now()}`, lines: [{ variantId: 'var_0233_1', quantity: 1 }] } },
+      { customerId: 'cus_cache' },
+    );
+    expect(ok(res).reserveStock.__typename).toBe('Reservation');
+    const { r } = await untilFresh(PAGE, { slug }, (b) => b.data.product.variants[0].availability.available === before - 1);
+    expect(r.cache).not.toBe('HIT');
+    ok(await gateway('web-eu', RELEASE, { id: res.data.reserveStock.id }, { customerId: 'cus_cache' }));
   });
 
   it('never caches or serves cached answers to a signed-in customer', async () => {

@@ -35,6 +35,37 @@ export class ChangeFeed extends EventEmitter<{ change: [ChangeEvent]; gap: [] }>
     this.unlisten = () => sub.unlisten();
   }
 
+  /**
+   * For a subgraph whose writes are too hot for NOTIFY (every notifying commit takes one global queue
+   * lock, which serialised stock reservations: 156 -> 231 per second without it), follows a version
+   * instead: a cheap query (e.g. the newest outbox id) read every `intervalMs`; a new value is a change.
+   * A failed read is a gap: followers drop what they cached.
+   */
+  poll(sql: Sql, schema: string, query: string, intervalMs: number): void {
+    let last: string | undefined;
+    let failing = false;
+    const tick = async () => {
+      try {
+        const [row] = await sql.unsafe(query);
+        const version = String(Object.values(row ?? {})[0] ?? '');
+        if (last !== undefined && version !== last) this.emit('change', { schema });
+        last = version;
+        failing = false;
+      } catch {
+        if (!failing) this.emit('gap');
+        failing = true;
+      }
+    };
+    const timer = setInterval(() => void tick(), intervalMs);
+    timer.unref();
+    void tick();
+    const unlisten = this.unlisten;
+    this.unlisten = async () => {
+      clearInterval(timer);
+      await unlisten?.();
+    };
+  }
+
   async close(): Promise<void> {
     await this.unlisten?.();
   }

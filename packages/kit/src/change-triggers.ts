@@ -9,7 +9,7 @@ import { CHANGE_CHANNEL } from './change-feed.ts';
  * notifications of one transaction, so a reservation touching levels, movements and outbox sends one, and
  * so does a 10,000-row import.
  */
-export async function installChangeTriggers(sql: Sql, pgSchema: string): Promise<void> {
+export async function installChangeTriggers(sql: Sql, pgSchema: string, quietTables: readonly string[] = []): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(pgSchema)) throw new Error(`unsafe schema name ${pgSchema}`);
   await sql.unsafe(`
     create or replace function "${pgSchema}".storegraph_notify_change() returns trigger language plpgsql as $$
@@ -20,11 +20,21 @@ export async function installChangeTriggers(sql: Sql, pgSchema: string): Promise
   const tables = await sql`
     select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = ${pgSchema} and c.relkind in ('r', 'p') and c.relname <> '__migrations'
+      and c.relname <> all(${quietTables as string[]})
       and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'storegraph_notify_change')`;
   for (const { name } of tables) {
     await sql.unsafe(
       `create trigger storegraph_notify_change after insert or update or delete or truncate on "${pgSchema}"."${name}"
        for each statement execute function "${pgSchema}".storegraph_notify_change()`,
     );
+  }
+}
+
+/** Removes the notify triggers from tables whose changes are announced another way (see ChangeFeed.poll). */
+export async function dropChangeTriggers(sql: Sql, pgSchema: string, tables: readonly string[]): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(pgSchema)) throw new Error(`unsafe schema name ${pgSchema}`);
+  for (const name of tables) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe table name ${name}`);
+    await sql.unsafe(`drop trigger if exists storegraph_notify_change on "${pgSchema}"."${name}"`);
   }
 }

@@ -2,7 +2,7 @@ import postgres, { type Sql } from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { countStatement } from './sql-counter.ts';
-import { installChangeTriggers } from './change-triggers.ts';
+import { dropChangeTriggers, installChangeTriggers } from './change-triggers.ts';
 
 export interface Database<TSchema extends Record<string, unknown>> {
   db: PostgresJsDatabase<TSchema>;
@@ -36,13 +36,14 @@ export function openDatabase<TSchema extends Record<string, unknown>>(opts: Data
  * migrate one after the other instead of racing on the same DDL. Each subgraph keeps its own
  * migrations table inside its own Postgres schema.
  */
-export async function migrateSchema(url: string, pgSchema: string, migrationsFolder: string): Promise<void> {
+export async function migrateSchema(url: string, pgSchema: string, migrationsFolder: string, quietTables: readonly string[] = []): Promise<void> {
   const lockClient = postgres(url, { max: 1, onnotice: () => {} });
   const client = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await lockClient`select pg_advisory_lock(hashtext(${`storegraph:migrate:${pgSchema}`}))`;
     await migrate(drizzle(client), { migrationsFolder, migrationsSchema: pgSchema, migrationsTable: '__migrations' });
-    await installChangeTriggers(client, pgSchema);
+    await dropChangeTriggers(client, pgSchema, quietTables);
+    await installChangeTriggers(client, pgSchema, quietTables);
   } finally {
     await lockClient`select pg_advisory_unlock(hashtext(${`storegraph:migrate:${pgSchema}`}))`.catch(() => {});
     await Promise.all([lockClient.end({ timeout: 5 }), client.end({ timeout: 5 })]);

@@ -18,6 +18,12 @@ export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TCo
   tables: TSchema;
   resolvers: GraphQLResolverMap<TContext>;
   extendContext: (db: Database<TSchema>, base: SubgraphRequestContext) => TContext;
+  /**
+   * How data changes are announced for cache invalidation: by default a NOTIFY trigger on every table.
+   * A subgraph with very hot writes names those tables `quietTables` (no trigger) and a version query
+   * whose value moves whenever they change, polled instead (see ChangeFeed.poll).
+   */
+  changeVersion?: { quietTables: readonly string[]; query: string; intervalMs: number };
   /** Background jobs (e.g. the reservation sweeper); returns a stop function. */
   background?: (db: Database<TSchema>) => () => Promise<void>;
 }
@@ -49,7 +55,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     STOREGRAPH_RUN_BACKGROUND: boolean;
   };
   const logger = createLogger(def.name);
-  await migrateSchema(config.DATABASE_URL, def.pgSchema, def.migrationsFolder.pathname);
+  await migrateSchema(config.DATABASE_URL, def.pgSchema, def.migrationsFolder.pathname, def.changeVersion?.quietTables);
   const database = openDatabase({
     url: config.DATABASE_URL,
     schema: def.tables,
@@ -67,6 +73,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
   });
   const changes = new ChangeFeed();
   await changes.listen(database.sql, def.pgSchema);
+  if (def.changeVersion) changes.poll(database.sql, def.pgSchema, def.changeVersion.query, def.changeVersion.intervalMs);
   changes.on('gap', () => {
     logger.warn('change notifications may have been missed: ending change streams');
     endChangeStreams();

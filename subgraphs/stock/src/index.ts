@@ -32,6 +32,16 @@ export function startStock(env: NodeJS.ProcessEnv = process.env) {
       tables,
       resolvers: resolvers as never,
       extendContext: createStockContext,
+      // The tables every reservation writes announce changes by a polled version, not NOTIFY, which
+      // serialised reservation commits. A level change always writes a movement and so an outbox row;
+      // fences and backorder allowances carry updated_at (and rows can go): their count and newest stamp.
+      changeVersion: {
+        quietTables: ['levels', 'movements', 'outbox', 'reservations', 'reservation_allocations', 'allocations', 'backorder_policies'],
+        query: `select concat_ws('/', (select max(id) from stock.outbox),
+          (select count(*) || ':' || coalesce(max(updated_at)::text, '') from stock.allocations),
+          (select count(*) || ':' || coalesce(max(updated_at)::text, '') from stock.backorder_policies)) as version`,
+        intervalMs: 100,
+      },
       background: (db) =>
         startStockJobs(db, {
           sweepIntervalMs: jobs.STOCK_SWEEP_INTERVAL_MS,
