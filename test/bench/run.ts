@@ -50,6 +50,15 @@ async function main() {
     GATEWAY_URL: 'http://127.0.0.1:4300/graphql',
   };
   const services: ServiceProcess[] = [];
+  // Ctrl-C (or a CI timeout) must not leave the services and the database behind.
+  const abort = async () => {
+    await stopAll(services);
+    await dropDatabase(serverUrl, dbName).catch(() => {});
+    if (pg) await pg.stop();
+    process.exit(130);
+  };
+  process.once('SIGINT', () => void abort());
+  process.once('SIGTERM', () => void abort());
   try {
     const subgraphs = [
       launch('products', 'subgraphs/products/src/main.ts', env, 4301),

@@ -5,3 +5,4 @@ export * from './channel-registry.ts';
 export * from './gateway-client.ts';
 export * from './bff-server.ts';
 export * from './bff-config.ts';
+export * from './start-channel-bff.ts';

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import type { ChannelKind } from '@storegraph/schema';
+import { createLogger } from '@storegraph/kit';
+import { bffConfig } from './bff-config.ts';
+import { startBff, type BffOptions } from './bff-server.ts';
+
+const SHARED_OPERATIONS = readFileSync(new URL('./shared-operations.graphql', import.meta.url), 'utf8');
+
+export interface ChannelBff {
+  name: 'b2c' | 'b2b' | 'pos';
+  kind: ChannelKind;
+  defaultPort: number;
+  /** The BFF's own operations.graphql; the shared operations are added to it. */
+  operations: URL;
+  resolveCaller: BffOptions['resolveCaller'];
+}
+
+/** Starts one channel's BFF from validated configuration: only its caller rules and operations differ. */
+export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = process.env) {
+  const prefix = bff.name.toUpperCase();
+  const config = bffConfig(prefix, bff.defaultPort, env);
+  return startBff({
+    name: bff.name,
+    kind: bff.kind,
+    port: config[`${prefix}_PORT`] as number,
+    gatewayUrl: config.GATEWAY_URL,
+    contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
+    idpSecret: config.STOREGRAPH_IDP_SECRET,
+    operations: `${readFileSync(bff.operations, 'utf8')}\n${SHARED_OPERATIONS}`,
+    allowAdhoc: config.BFF_ALLOW_ADHOC,
+    ide: config.BFF_IDE,
+    demoLogin: config.BFF_DEMO_LOGIN,
+    cache: { max: config.BFF_CACHE_MAX, ttlMs: config.BFF_CACHE_TTL_MS },
+    logger: createLogger(`bff-${bff.name}`),
+    resolveCaller: bff.resolveCaller,
+  });
+}
