@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ServiceProcess {
@@ -56,4 +56,18 @@ export function launch(name: string, entry: string, env: NodeJS.ProcessEnv, port
 export async function stopAll(services: ServiceProcess[]) {
   for (const s of services) s.child.kill('SIGTERM');
   await Promise.all(services.map((s) => (s.child.exitCode !== null ? null : new Promise((r) => s.child.once('exit', r)))));
+}
+
+/** CPU seconds of every PostgreSQL process (server and backends): the database's share of the box. */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry));
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return total;
 }

@@ -12,7 +12,7 @@ import { CONTEXT_HEADER, signChannelContext } from '@storegraph/schema';
 import { DEV_CONTEXT_SECRET, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@storegraph/kit';
 import { DEMO_USERS, DEV_IDP_SECRET, issueToken } from '@storegraph/bff-kit';
 import { CHANNELS, seedDemoData } from '@storegraph/demo';
-import { cpuSeconds, launch, rssMiB, stopAll, waitReady, type ServiceProcess } from './processes.ts';
+import { cpuSeconds, launch, postgresCpuSeconds, rssMiB, stopAll, waitReady, type ServiceProcess } from './processes.ts';
 import { catalogScenarios, type Scenario } from './scenarios.ts';
 import { stockScenarios } from './stock-scenarios.ts';
 import { renderTable, type ScenarioResult } from './report.ts';
@@ -235,8 +235,13 @@ async function runScenario(s: Scenario, services: ServiceProcess[]): Promise<Sce
   const { sql, error } = await probe(services, s);
   await autocannon({ ...options, duration: WARMUP });
   const before = Object.fromEntries(services.map((p) => [p.name, cpuSeconds(p.child.pid!)]));
+  const pgBefore = postgresCpuSeconds();
+  const selfBefore = process.cpuUsage();
   const r = await autocannon({ ...options, duration: DURATION });
   const cpu = Object.fromEntries(services.map((p) => [p.name, (cpuSeconds(p.child.pid!) - before[p.name]!) / DURATION])) as Record<string, number>;
+  cpu.postgres = (postgresCpuSeconds() - pgBefore) / DURATION;
+  const self = process.cpuUsage(selfBefore);
+  cpu['load generator'] = (self.user + self.system) / 1e6 / DURATION;
   return {
     name: s.name,
     target: s.target,
