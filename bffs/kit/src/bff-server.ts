@@ -10,6 +10,8 @@ import { ChannelRegistry, type ChannelDefinition } from './channel-registry.ts';
 import { GatewayClient, type GraphQLRequestBody } from './gateway-client.ts';
 import { DEMO_USERS } from './demo-users.ts';
 import { ResponseCache, sharedMaxAge } from './response-cache.ts';
+import { serveLiveAvailability } from './live-availability.ts';
+import { ChangeStreamClient } from '@storegraph/kit';
 
 export interface BffOptions {
   name: 'b2c' | 'b2b' | 'pos';
@@ -36,6 +38,7 @@ export interface RunningBff {
 }
 
 const MAX_DEPTH = 12;
+const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(ids: $ids) { id availability { available inStock } } }';
 const MAX_BODY = 256 * 1024;
 
 function errorBody(code: string, message: string) {
@@ -68,7 +71,9 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const byName = new Map<string, AllowedOperation>([...allowList.values()].map((o) => [o.name, o]));
   const gateway = new GatewayClient(opts.gatewayUrl);
   const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
-  const cache = opts.cache.max > 0 ? new ResponseCache(opts.gatewayUrl, opts.cache) : undefined;
+  // One follower of the gateway's change stream per BFF: it invalidates the cache and drives live queries.
+  const changes = new ChangeStreamClient(opts.gatewayUrl.replace(/\/graphql$/, '/changes')).start();
+  const cache = opts.cache.max > 0 ? new ResponseCache(changes, opts.cache) : undefined;
   const isQuery = new Map<string, boolean>();
   function queryOnly(query: string): boolean {
     let known = isQuery.get(query);
@@ -249,6 +254,37 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       if (!res.headersSent) sendJson(res, 502, errorBody('INTERNAL_SERVER_ERROR', 'internal error'));
     }
   });
+  const live = serveLiveAvailability(server, {
+    logger: opts.logger,
+    contextFor: async (params) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(params)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
+      const req = { headers } as unknown as http.IncomingMessage;
+      let principal: Principal | null;
+      try {
+        principal = await verifyBearer(headers.authorization, opts.idpSecret);
+      } catch (err) {
+        throw new GraphQLError((err as Error).message, { extensions: { code: 'UNAUTHENTICATED' } });
+      }
+      return buildContext(req, principal, randomUUID());
+    },
+    read: async (ctx, variantIds) => {
+      const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
+      const res = await gateway.execute({ query: LIVE_AVAILABILITY, variables: { ids: variantIds } }, token, ctx.requestId);
+      const variants =
+        (res.body as { data?: { variantsById?: ({ id: string; availability: { available: number; inStock: boolean } } | null)[] } }).data?.variantsById ?? [];
+      return variants.filter((v) => v !== null).map((v) => ({ variantId: v!.id, ...v!.availability }));
+    },
+    onStockChange: (listener) => {
+      const onChange = (e: { schema: string }) => e.schema === 'stock' && listener();
+      changes.on('change', onChange);
+      changes.on('up', listener);
+      return () => {
+        changes.off('change', onChange);
+        changes.off('up', listener);
+      };
+    },
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -262,7 +298,8 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      cache?.close();
+      changes.stop();
+      await live.close();
       await gateway.close();
     },
   };

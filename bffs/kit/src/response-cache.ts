@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { ChangeStreamClient } from '@storegraph/kit';
+import type { ChangeStreamClient } from '@storegraph/kit';
 
 interface Entry {
   status: number;
@@ -38,10 +38,10 @@ export class ResponseCache {
 
   private readonly maxTtlMs: number;
 
-  constructor(gatewayUrl: string, opts: { max: number; ttlMs: number }) {
+  constructor(stream: ChangeStreamClient, opts: { max: number; ttlMs: number }) {
     this.maxTtlMs = opts.ttlMs;
     this.entries = new LRUCache({ max: opts.max, ttl: opts.ttlMs });
-    this.stream = new ChangeStreamClient(gatewayUrl.replace(/\/graphql$/, '/changes'));
+    this.stream = stream;
     this.stream.on('change', (e) => {
       this.generations.set(e.schema, (this.generations.get(e.schema) ?? 0) + 1);
       for (const [key, entry] of this.entries.entries()) if (entry.subgraphs.includes(e.schema)) this.entries.delete(key);
@@ -52,7 +52,6 @@ export class ResponseCache {
     };
     this.stream.on('up', reset);
     this.stream.on('down', reset);
-    this.stream.start();
   }
 
   get usable(): boolean {
@@ -74,9 +73,5 @@ export class ResponseCache {
     if (changed) return false;
     this.entries.set(key, entry, { ttl: Math.min(maxAgeSeconds * 1000, this.maxTtlMs) });
     return true;
-  }
-
-  close(): void {
-    this.stream.stop();
   }
 }

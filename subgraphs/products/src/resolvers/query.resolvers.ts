@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ProductsContext } from '../context.ts';
 import { cacheHint } from '@storegraph/kit';
+import { appError } from '@storegraph/schema';
 import { findChannel } from '../services/channel.service.ts';
 import { findProduct, findVariant, listProducts, type FindProductArgs, type ListProductsArgs } from '../services/catalog.service.ts';
 import { listAttributeDefinitions } from '../services/attributes.service.ts';
@@ -27,6 +28,11 @@ export const queryResolvers = {
   product: (_: unknown, args: FindProductArgs, ctx: Ctx, info: Info) => {
     cacheHint(ctx.channel, info);
     return findProduct(ctx, args);
+  },
+  variantsById: (_: unknown, args: { ids: string[] }, ctx: Ctx, info: Info) => {
+    if (args.ids.length > 100) throw appError('BAD_USER_INPUT', 'at most 100 ids', { argument: 'ids' });
+    cacheHint(ctx.channel, info);
+    return ctx.loaders.visibleVariant.loadMany(args.ids);
   },
   variantBySku: (_: unknown, args: { sku: string }, ctx: Ctx, info: Info) => {
     cacheHint(ctx.channel, info);
