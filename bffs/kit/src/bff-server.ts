@@ -45,9 +45,9 @@ function errorBody(code: string, message: string) {
   return { errors: [{ message, extensions: { code } }] };
 }
 
-function sendText(res: http.ServerResponse, status: number, text: string) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+function sendText(res: http.ServerResponse, status: number, body: string | Buffer) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 function negotiateLocale(req: http.IncomingMessage, def: ChannelDefinition): string {
@@ -169,7 +169,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     // Only anonymous reads are shared: anything signed-in may carry customer, group or company prices.
     const cacheKey =
       cache && !principal && queryOnly(doc.query)
-        ? JSON.stringify([context.channel, context.locale, doc.query, body.operationName ?? null, body.variables ?? null])
+        ? JSON.stringify([context.channel, context.locale, hashDocument(doc.query), body.operationName ?? null, body.variables ?? null])
         : undefined;
     // `Cache-Control: no-cache` asks for a fresh answer (HTTP semantics); it still refreshes the cache.
     const revalidate = String(req.headers['cache-control'] ?? '').includes('no-cache');
@@ -186,7 +186,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     opts.logger.debug({ requestId, channel: context.channel, operation: body.operationName }, 'graphql');
     if (cacheKey) {
       const cacheable = result.status === 200 && !(result.body as { errors?: unknown }).errors;
-      const entry = { status: result.status, body: result.text, subgraphs: result.subgraphs };
+      const entry = { status: result.status, body: Buffer.from(result.text), subgraphs: result.subgraphs };
       const stored = cacheable && cache!.set(cacheKey, entry, generations!, sharedMaxAge(result.cacheControl));
       res.setHeader('x-cache', stored ? 'MISS' : 'BYPASS');
     }
