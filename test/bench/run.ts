@@ -35,6 +35,8 @@ async function main() {
     STOREGRAPH_CONTEXT_SECRET: DEV_CONTEXT_SECRET,
     STOREGRAPH_IDP_SECRET: DEV_IDP_SECRET,
     STOREGRAPH_EXPOSE_SQL_COUNT: 'true',
+    // Cold-cache scenarios ask for fresh answers with Cache-Control: no-cache.
+    BFF_CACHE_BYPASS: 'true',
     PRODUCTS_PORT: '4301',
     STOCK_PORT: '4302',
     PRICES_PORT: '4303',

@@ -47,6 +47,24 @@ describe('production defaults', () => {
     expect(adhoc.errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_ALLOWED');
   });
 
+  it('serves anonymous readers from the cache even when they ask to bypass it', async () => {
+    for (let i = 0; i < 50; i++) {
+      const res = await fetch(b2c.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ operationName: 'CurrentChannel' }),
+      });
+      if (res.headers.get('x-cache') === 'HIT') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const forced = await fetch(b2c.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
+      body: JSON.stringify({ operationName: 'CurrentChannel' }),
+    });
+    expect(forced.headers.get('x-cache')).toBe('HIT');
+  });
+
   it('refuses the demo login', async () => {
     const res = await fetch(b2c.url.replace('/graphql', '/auth/demo-login'), { method: 'POST', body: JSON.stringify({ email: 'anna@example.com' }) });
     expect(res.status).toBe(404);

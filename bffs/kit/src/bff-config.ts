@@ -16,6 +16,8 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       BFF_IDE: boolSchema(dev),
       BFF_DEMO_LOGIN: boolSchema(dev),
       BFF_CACHE_MAX: z.coerce.number().int().min(0).default(5000),
+      // Off in production: an anonymous client could otherwise send every read past the cache to the backend.
+      BFF_CACHE_BYPASS: boolSchema(dev),
       BFF_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(300_000),
     },
     env,
@@ -27,6 +29,7 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     BFF_IDE: boolean;
     BFF_DEMO_LOGIN: boolean;
     BFF_CACHE_MAX: number;
+    BFF_CACHE_BYPASS: boolean;
     BFF_CACHE_TTL_MS: number;
   } & Record<string, unknown>;
 }

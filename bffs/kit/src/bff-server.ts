@@ -24,8 +24,8 @@ export interface BffOptions {
   allowAdhoc: boolean;
   ide: boolean;
   demoLogin: boolean;
-  /** Cache anonymous reads (invalidated by data changes); off when 0. */
-  cache: { max: number; ttlMs: number };
+  /** Cache anonymous reads (invalidated by data changes); off when max is 0. */
+  cache: { max: number; ttlMs: number; honourNoCache: boolean };
   logger: Logger;
   /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
   resolveCaller: (req: http.IncomingMessage, principal: Principal | null) => { channel: string };
@@ -172,7 +172,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
         ? JSON.stringify([context.channel, context.locale, hashDocument(doc.query), body.operationName ?? null, body.variables ?? null])
         : undefined;
     // `Cache-Control: no-cache` asks for a fresh answer (HTTP semantics); it still refreshes the cache.
-    const revalidate = String(req.headers['cache-control'] ?? '').includes('no-cache');
+    const revalidate = opts.cache.honourNoCache && String(req.headers['cache-control'] ?? '').includes('no-cache');
     if (cacheKey && !revalidate) {
       const hit = cache!.get(cacheKey);
       if (hit) {
