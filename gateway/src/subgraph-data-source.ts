@@ -1,14 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
 import { CONTEXT_HEADER } from '@storegraph/schema';
-import { Agent, fetch as undiciFetch } from 'undici';
-
-/**
- * Keep-alive connections to the subgraphs, shared by every data source. undici's fetch instead of the
- * gateway's default make-fetch-happen, whose HTTP-cache layer and stream plumbing cost CPU on every
- * subgraph call and buy nothing for POSTs.
- */
-const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 300_000, connections: 256 });
-const fetcher = ((url: string, init: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher: agent })) as never;
+import { subgraphFetch, type SubgraphResponse } from './subgraph-fetcher.ts';
+import { cacheHintOf } from './cache-policy.ts';
 
 export interface GatewayContext {
   contextToken?: string;
@@ -18,10 +12,17 @@ export interface GatewayContext {
   subgraphs?: Set<string>;
 }
 
+type SubgraphResult = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
+
 /**
- * Forwards the BFF-signed sales-channel context and the request id to each subgraph, untouched: the
- * gateway neither reads nor trusts it (subgraphs verify it). With several replica URLs configured it
- * round-robins between them.
+ * One subgraph behind the gateway. Forwards the BFF-signed sales-channel context and the request id,
+ * untouched: the gateway neither reads nor trusts it (subgraphs verify it). With several replica URLs
+ * configured it round-robins between them.
+ *
+ * `process` is Apollo's RemoteGraphQLDataSource.process without what we never use (APQ to subgraphs, the
+ * node-fetch Headers and Request built per call): the listing profile spent a fifth of the gateway's CPU
+ * in that plumbing. What it must keep, it keeps: the subgraph's Cache-Control restricts the overall
+ * policy (the BFF response cache lives on it), non-2xx answers become errors with the status.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private next = 0;
@@ -30,33 +31,56 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly subgraph: string,
     private readonly urls: string[],
   ) {
-    super({ url: urls[0], fetcher });
+    super({ url: urls[0] });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (this.urls.length > 1) {
-      (request.http as { url: string }).url = this.urls[this.next]!;
-      this.next = (this.next + 1) % this.urls.length;
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResult> {
+    const { request, context } = options;
+    const url = this.urls[this.next]!;
+    this.next = (this.next + 1) % this.urls.length;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const traced = 'requestId' in context; // health checks / schema loading carry no request context
+    if (traced) {
+      if (context.contextToken) headers[CONTEXT_HEADER] = context.contextToken;
+      headers['x-request-id'] = context.requestId;
     }
-    if (!('requestId' in context)) return; // health checks / schema loading carry no request context
-    if (context.contextToken) request.http!.headers.set(CONTEXT_HEADER, context.contextToken);
-    request.http!.headers.set('x-request-id', context.requestId);
+    const { http: _http, ...body } = request;
+    const response = await subgraphFetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+    const result = await this.parse(response);
+    if ('incomingRequestContext' in options) {
+      const policy = options.incomingRequestContext.overallCachePolicy;
+      if (policy && 'restrict' in policy) policy.restrict(cacheHintOf(response.headers.get('cache-control')));
+    }
+    if (traced) {
+      context.subgraphs ??= new Set();
+      context.subgraphs.add(this.subgraph);
+      const counts = (result.extensions as { sqlStatements?: Record<string, number> } | undefined)?.sqlStatements;
+      if (counts) {
+        context.sqlStatements ??= {};
+        for (const [name, n] of Object.entries(counts)) context.sqlStatements[name] = (context.sqlStatements[name] ?? 0) + n;
+        delete (result.extensions as Record<string, unknown>).sqlStatements;
+      }
+    }
+    return result;
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const response = await super.process(options);
-    const ctx = options.context as GatewayContext;
-    if (ctx && 'requestId' in ctx) {
-      ctx.subgraphs ??= new Set();
-      ctx.subgraphs.add(this.subgraph);
+  private async parse(response: SubgraphResponse): Promise<SubgraphResult> {
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
     }
-    const counts = (response.extensions as { sqlStatements?: Record<string, number> } | undefined)?.sqlStatements;
-    const context = options.context as GatewayContext;
-    if (counts && context && 'requestId' in context) {
-      context.sqlStatements ??= {};
-      for (const [name, n] of Object.entries(counts)) context.sqlStatements[name] = (context.sqlStatements[name] ?? 0) + n;
-      delete (response.extensions as Record<string, unknown>).sqlStatements;
+    if (!response.ok) {
+      throw new GraphQLError(`${response.status}: ${response.statusText}`, {
+        extensions: {
+          code: response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : undefined,
+          response: { url: response.url, status: response.status, body },
+        },
+      });
     }
-    return response;
+    if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${text.slice(0, 200)}`);
+    return { ...(body as SubgraphResult), http: response as never };
   }
 }

@@ -1,5 +1,6 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { z } from 'zod';
+import { hmacKey } from './hmac-key.ts';
 
 /**
  * The sales-channel context: who is asking, through which channel, in which currency and locale.
@@ -46,9 +47,9 @@ export class ContextError extends Error {
   }
 }
 
-function keyOf(secret: string): Uint8Array {
+function keyOf(secret: string): Promise<CryptoKey> {
   if (secret.length < 32) throw new ContextError('context signing secret must be at least 32 characters');
-  return new TextEncoder().encode(secret);
+  return hmacKey(secret);
 }
 
 export async function signChannelContext(ctx: ChannelContext, secret: string, issuer: string, ttlSeconds = CONTEXT_TTL_SECONDS): Promise<string> {
@@ -59,7 +60,7 @@ export async function signChannelContext(ctx: ChannelContext, secret: string, is
     .setAudience(CONTEXT_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
-    .sign(keyOf(secret));
+    .sign(await keyOf(secret));
 }
 
 /**
@@ -71,7 +72,7 @@ export async function verifyChannelContext(token: string | undefined, secrets: s
   let lastError: unknown;
   for (const secret of secrets) {
     try {
-      const { payload } = await jwtVerify(token, keyOf(secret), {
+      const { payload } = await jwtVerify(token, await keyOf(secret), {
         audience: CONTEXT_AUDIENCE,
         algorithms: ['HS256'],
       });

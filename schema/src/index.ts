@@ -2,3 +2,4 @@ export * from './channel-context.ts';
 export * from './money.ts';
 export * from './error-codes.ts';
 export * from './subgraph-list.ts';
+export * from './hmac-key.ts';

@@ -49,7 +49,10 @@ export async function waitReady(url: string, child: ChildProcess) {
 
 /** Each service as its own process, as in production (and as `pnpm start` runs them). */
 export function launch(name: string, entry: string, env: NodeJS.ProcessEnv, port: number): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_CPU_PROF=prices,gateway writes a V8 CPU profile of those processes to bench-results/profiles on exit.
+  const profiled = (process.env.BENCH_CPU_PROF ?? '').split(',').includes(name);
+  const flags = profiled ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profiles', `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', entry], { env: { ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return { name, url: `http://127.0.0.1:${port}/graphql`, child };
 }
 

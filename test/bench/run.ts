@@ -20,6 +20,8 @@ import { renderTable, type ScenarioResult } from './report.ts';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 5600);
+// BENCH_ONLY=regex runs the matching scenarios (plus the bare baseline) — for profiling one path.
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
 
 async function main() {
   const started = Date.now();
@@ -106,6 +108,7 @@ async function main() {
 
     const results: ScenarioResult[] = [];
     for (const scenario of scenarios) {
+      if (ONLY && scenario.target !== 'bare' && !ONLY.test(scenario.name)) continue;
       results.push(await runScenario(scenario, services));
       console.log(`[bench] ${scenario.name}: ${results.at(-1)!.rps.toFixed(0)} req/s, p99 ${results.at(-1)!.p99} ms`);
     }

@@ -185,7 +185,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     const result = await gateway.execute({ query: doc.query, variables: body.variables, operationName: body.operationName }, token, requestId);
     opts.logger.debug({ requestId, channel: context.channel, operation: body.operationName }, 'graphql');
     if (cacheKey) {
-      const cacheable = result.status === 200 && !(result.body as { errors?: unknown }).errors;
+      const cacheable = result.status === 200 && !result.hasErrors;
       const entry = { status: result.status, body: Buffer.from(result.text), subgraphs: result.subgraphs };
       const stored = cacheable && cache!.set(cacheKey, entry, generations!, sharedMaxAge(result.cacheControl));
       res.setHeader('x-cache', stored ? 'MISS' : 'BYPASS');

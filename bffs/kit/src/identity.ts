@@ -1,6 +1,6 @@
 import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { StaffRole } from '@storegraph/schema';
+import { hmacKey, StaffRole } from '@storegraph/schema';
 
 /**
  * Callers authenticate with a bearer token from the identity provider (in production an OIDC provider;
@@ -22,10 +22,6 @@ export type Principal = z.infer<typeof Principal>;
 
 export const IDP_ISSUER = 'storegraph-demo-idp';
 
-function key(secret: string) {
-  return new TextEncoder().encode(secret);
-}
-
 export async function issueToken(principal: Principal, secret: string, ttl = '12h'): Promise<string> {
   return new SignJWT({ ...Principal.parse(principal) })
     .setProtectedHeader({ alg: 'HS256' })
@@ -33,7 +29,7 @@ export async function issueToken(principal: Principal, secret: string, ttl = '12
     .setSubject(principal.sub)
     .setIssuedAt()
     .setExpirationTime(ttl)
-    .sign(key(secret));
+    .sign(await hmacKey(secret));
 }
 
 export class AuthError extends Error {}
@@ -43,7 +39,7 @@ export async function verifyBearer(header: string | undefined, secret: string): 
   const match = /^Bearer\s+(.+)$/i.exec(header);
   if (!match) throw new AuthError('authorization header must be "Bearer <token>"');
   try {
-    const { payload } = await jwtVerify(match[1]!, key(secret), { issuer: IDP_ISSUER, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(match[1]!, await hmacKey(secret), { issuer: IDP_ISSUER, algorithms: ['HS256'] });
     return Principal.parse(payload);
   } catch {
     throw new AuthError('invalid or expired access token');
