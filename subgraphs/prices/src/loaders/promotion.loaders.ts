@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
+import { groupByKey } from '@storegraph/kit';
 import { promotionRedemptions, promotions } from '../db/tables.ts';
+import { perDatabase } from '../db/prepared.ts';
 import type { PricesContext } from '../context.ts';
 
 export type PromotionRow = typeof promotions.$inferSelect;
@@ -9,32 +11,41 @@ export interface PromotionUsage {
   byCustomer: number;
 }
 
+const statements = perDatabase((db) => ({
+  activePromotions: db
+    .select()
+    .from(promotions)
+    .where(sql`${promotions.channel} = any(${sql.placeholder('channels')}::text[]) and ${eq(promotions.active, true)}`)
+    .prepare('prices_active_promotions'),
+  // An anonymous caller binds null: `customer_id = null` counts nothing, so byCustomer is 0.
+  usage: db
+    .select({
+      promotionId: promotionRedemptions.promotionId,
+      total: count(),
+      byCustomer: sql<number>`count(*) filter (where ${promotionRedemptions.customerId} = ${sql.placeholder('customerId')})`.mapWith(Number),
+    })
+    .from(promotionRedemptions)
+    .where(sql`${promotionRedemptions.promotionId} = any(${sql.placeholder('promotionIds')}::text[])`)
+    .groupBy(promotionRedemptions.promotionId)
+    .prepare('prices_promotion_usage'),
+}));
+
 export function createPromotionLoaders(ctx: PricesContext) {
-  const { db } = ctx.db;
+  const q = statements(ctx.db.db);
   const customerId = ctx.channel.customerId ?? null;
   return {
     /** Active promotions of a channel. Only ever asked for the caller's own channel. */
     channelPromotions: new DataLoader<string, PromotionRow[]>(async (channels) => {
-      const rows = await db
-        .select()
-        .from(promotions)
-        .where(and(inArray(promotions.channel, [...channels]), eq(promotions.active, true)));
-      return channels.map((ch) => rows.filter((r) => r.channel === ch));
+      const rows = await q.activePromotions.execute({ channels });
+      return groupByKey(channels, rows, (r) => r.channel);
     }),
 
     /** Redemptions so far per promotion, in total and by the calling customer. */
-    usage: new DataLoader<string, PromotionUsage>(async (ids) => {
-      const rows = await db
-        .select({
-          promotionId: promotionRedemptions.promotionId,
-          total: count(),
-          byCustomer: sql<number>`count(*) filter (where ${promotionRedemptions.customerId} = ${customerId})`.mapWith(Number),
-        })
-        .from(promotionRedemptions)
-        .where(inArray(promotionRedemptions.promotionId, [...ids]))
-        .groupBy(promotionRedemptions.promotionId);
-      return ids.map((id) => {
-        const r = rows.find((x) => x.promotionId === id);
+    usage: new DataLoader<string, PromotionUsage>(async (promotionIds) => {
+      const rows = await q.usage.execute({ promotionIds, customerId });
+      const byId = new Map(rows.map((r) => [r.promotionId, r]));
+      return promotionIds.map((id) => {
+        const r = byId.get(id);
         return { total: r?.total ?? 0, byCustomer: r?.byCustomer ?? 0 };
       });
     }),
