@@ -4,7 +4,18 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { z } from 'zod';
 import { CONTEXT_HEADER, SUBGRAPHS } from '@storegraph/schema';
-import { boolSchema, createLogger, endChangeStreams, formatError, loadConfig, portSchema, sendJson, serveChangeStream, serveGraphQL } from '@storegraph/kit';
+import {
+  boolSchema,
+  createLogger,
+  endChangeStreams,
+  formatError,
+  loadConfig,
+  portSchema,
+  sendJson,
+  serveChangeStream,
+  serveGraphQL,
+  SQL_COUNT_HEADER,
+} from '@storegraph/kit';
 import { ChangeRelay } from './change-relay.ts';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.ts';
 
@@ -63,7 +74,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
       return {
         async willSendResponse({ response, contextValue }) {
           if (contextValue.subgraphs) response.http.headers.set('x-storegraph-subgraphs', [...contextValue.subgraphs].sort().join(','));
-          if (!config.STOREGRAPH_EXPOSE_SQL_COUNT || response.body.kind !== 'single') return;
+          if (!contextValue.countSql || response.body.kind !== 'single') return;
           const r = response.body.singleResult;
           r.extensions = { ...r.extensions, sqlStatements: contextValue.sqlStatements ?? {} };
         },
@@ -92,7 +103,9 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
     },
     context: async (req, requestId) => {
       const token = req.headers[CONTEXT_HEADER];
-      return { contextToken: typeof token === 'string' ? token : undefined, requestId };
+      // Asked-for SQL counts travel on to the subgraphs (tests and the benchmark; see kit's sql-counter.ts).
+      const countSql = config.STOREGRAPH_EXPOSE_SQL_COUNT && !!req.headers[SQL_COUNT_HEADER];
+      return { contextToken: typeof token === 'string' ? token : undefined, requestId, countSql };
     },
   });
   return {

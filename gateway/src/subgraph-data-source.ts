@@ -1,12 +1,15 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { CONTEXT_HEADER } from '@storegraph/schema';
+import { SQL_COUNT_HEADER } from '@storegraph/kit';
 import { subgraphFetch, type SubgraphResponse } from './subgraph-fetcher.ts';
 import { cacheHintOf } from './cache-policy.ts';
 
 export interface GatewayContext {
   contextToken?: string;
   requestId: string;
+  /** the caller asked for SQL statement counts (STOREGRAPH_EXPOSE_SQL_COUNT on) */
+  countSql?: boolean;
   sqlStatements?: Record<string, number>;
   /** subgraphs this request read from: BFF caches tag their entries with them for invalidation */
   subgraphs?: Set<string>;
@@ -43,6 +46,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (traced) {
       if (context.contextToken) headers[CONTEXT_HEADER] = context.contextToken;
       headers['x-request-id'] = context.requestId;
+      if (context.countSql) headers[SQL_COUNT_HEADER] = '1';
     }
     const { http: _http, ...body } = request;
     const response = await subgraphFetch(url, { method: 'POST', headers, body: JSON.stringify(body) });

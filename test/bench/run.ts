@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import autocannon, { type Options } from 'autocannon';
 import postgres from 'postgres';
 import { CONTEXT_HEADER, signChannelContext } from '@storegraph/schema';
-import { DEV_CONTEXT_SECRET, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@storegraph/kit';
+import { DEV_CONTEXT_SECRET, SQL_COUNT_HEADER, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@storegraph/kit';
 import { DEMO_USERS, DEV_IDP_SECRET, issueToken } from '@storegraph/bff-kit';
 import { CHANNELS, seedDemoData } from '@storegraph/demo';
 import { cpuSeconds, launch, postgresCpuSeconds, rssMiB, stopAll, waitReady, type ServiceProcess } from './processes.ts';
@@ -222,7 +222,9 @@ async function responseSize(services: ServiceProcess[], s: Scenario): Promise<nu
 /** One request outside the load, to read the SQL statement counts and check the answer has no errors. */
 async function probe(services: ServiceProcess[], s: Scenario) {
   if (s.target === 'bare') return { sql: {}, error: null as string | null };
-  const res = await fetch(urlOf(services, s.target), { method: 'POST', headers: await headersFor(s), body: bodyOf(s) });
+  // Only this probe asks for SQL counts: counting runs an AsyncLocalStorage, which the load must not pay for.
+  const headers = { ...(await headersFor(s)), [SQL_COUNT_HEADER]: '1' };
+  const res = await fetch(urlOf(services, s.target), { method: 'POST', headers, body: bodyOf(s) });
   const json = (await res.json()) as { errors?: { message: string }[]; extensions?: { sqlStatements?: Record<string, number> } };
   return { sql: json.extensions?.sqlStatements ?? {}, error: json.errors?.[0]?.message ?? null };
 }

@@ -2,6 +2,7 @@ import { inject } from 'vitest';
 import postgres from 'postgres';
 import { CONTEXT_HEADER, signChannelContext, type ChannelContext } from '@storegraph/schema';
 import { DEMO_USERS, issueToken } from '@storegraph/bff-kit';
+import { SQL_COUNT_HEADER } from '@storegraph/kit';
 
 export const system = () => inject('system');
 
@@ -13,7 +14,13 @@ export interface GraphQLResponse<T = any> {
 }
 
 export async function postGraphQL<T = any>(url: string, body: object, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  // Every test request asks for its SQL statement count (answered because the test system runs with
+  // STOREGRAPH_EXPOSE_SQL_COUNT on): N+1 regressions show up in the assertions on it.
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [SQL_COUNT_HEADER]: '1', ...headers },
+    body: JSON.stringify(body),
+  });
   const json = (await res.json()) as Omit<GraphQLResponse<T>, 'status'>;
   return { status: res.status, ...json };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, parse } from 'graphql';
 import { signChannelContext, type ChannelContext, type ChannelKind } from '@storegraph/schema';
-import { graphiqlPage, sendJson, type Logger } from '@storegraph/kit';
+import { graphiqlPage, SQL_COUNT_HEADER, sendJson, type Logger } from '@storegraph/kit';
 import { AuthError, issueToken, verifyBearer, type Principal } from './identity.ts';
 import { hashDocument, isIntrospectionOnly, loadAllowList, selectionDepth, type AllowedOperation } from './allow-list.ts';
 import { ChannelRegistry, type ChannelDefinition } from './channel-registry.ts';
@@ -182,7 +182,9 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     }
     const generations = cacheKey ? cache!.snapshot() : undefined;
     const token = await signChannelContext(context, opts.contextSecret, `bff-${opts.name}`);
-    const result = await gateway.execute({ query: doc.query, variables: body.variables, operationName: body.operationName }, token, requestId);
+    // A request for SQL counts passes through (it only has an effect where STOREGRAPH_EXPOSE_SQL_COUNT is on).
+    const countSql = req.headers[SQL_COUNT_HEADER] ? { [SQL_COUNT_HEADER]: '1' } : undefined;
+    const result = await gateway.execute({ query: doc.query, variables: body.variables, operationName: body.operationName }, token, requestId, countSql);
     opts.logger.debug({ requestId, channel: context.channel, operation: body.operationName }, 'graphql');
     if (cacheKey) {
       const cacheable = result.status === 200 && !result.hasErrors;

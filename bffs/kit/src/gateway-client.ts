@@ -32,11 +32,11 @@ export class GatewayClient {
     this.path = u.pathname;
   }
 
-  async execute(body: GraphQLRequestBody, contextToken: string, requestId: string): Promise<GatewayResult> {
+  async execute(body: GraphQLRequestBody, contextToken: string, requestId: string, extraHeaders: Record<string, string> = {}): Promise<GatewayResult> {
     const res = await this.pool.request({
       method: 'POST',
       path: this.path,
-      headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId },
+      headers: { ...extraHeaders, 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId },
       body: JSON.stringify(body),
     });
     const text = await res.body.text();

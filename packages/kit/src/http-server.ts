@@ -4,7 +4,7 @@ import { URL } from 'node:url';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import type { Logger } from './logger.ts';
 import { graphiqlPage } from './graphiql.ts';
-import { sqlCounterStore } from './sql-counter.ts';
+import { SQL_COUNT_HEADER, withSqlCounter } from './sql-counter.ts';
 
 export interface ServeOptions<TContext extends BaseContext> {
   name: string;
@@ -20,6 +20,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   /** Extra routes handled before GraphQL (e.g. a BFF's /auth endpoints). Return true when handled. */
   routes?: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => Promise<boolean>;
   maxBodyBytes?: number;
+  /** count SQL statements of requests that ask for it (SQL_COUNT_HEADER); see sql-counter.ts */
+  countSql?: boolean;
 }
 
 export interface RunningServer {
@@ -101,13 +103,9 @@ export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOpti
         }
       }
       const httpRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body: parsed };
-      // Each request runs in its own SQL counter store, so statements are counted per request.
-      const result = await sqlCounterStore.run({ statements: 0 }, () =>
-        opts.apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: httpRequest,
-          context: () => opts.context(req, requestId),
-        }),
-      );
+      const execute = () => opts.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: httpRequest, context: () => opts.context(req, requestId) });
+      // A request that asks for its SQL count runs in its own counter store (tests and the benchmark only).
+      const result = opts.countSql && req.headers[SQL_COUNT_HEADER] ? await withSqlCounter(execute) : await execute();
       for (const [k, v] of result.headers) res.setHeader(k, v);
       res.setHeader('x-request-id', requestId);
       res.statusCode = result.status ?? 200;

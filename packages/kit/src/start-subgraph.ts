@@ -84,6 +84,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     apollo,
     context,
     logger,
+    countSql: config.STOREGRAPH_EXPOSE_SQL_COUNT,
     routes: async (req, res) => {
       if (req.method !== 'GET' || !req.url?.startsWith('/changes')) return false;
       serveChangeStream([changes], req, res);

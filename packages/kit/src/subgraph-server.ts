@@ -19,7 +19,8 @@ export interface SubgraphRequestContext extends BaseContext {
   contextToken: string;
   requestId: string;
   log: Logger;
-  sqlCounter: SqlCounter;
+  /** present when the request asked for its SQL count (sql-counter.ts) */
+  sqlCounter?: SqlCounter;
 }
 
 export interface SubgraphServerOptions<TContext extends SubgraphRequestContext> {
@@ -68,7 +69,7 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
       throw requestError('UNAUTHENTICATED', message);
     }
     const rid = channel.requestId || requestId;
-    const sqlCounter: SqlCounter = sqlCounterStore.getStore() ?? { statements: 0 };
+    const sqlCounter = sqlCounterStore.getStore();
     const base: SubgraphRequestContext = { channel, contextToken: token as string, requestId: rid, log: opts.logger.child({ requestId: rid }), sqlCounter };
     return opts.extendContext(base);
   }
