@@ -1,22 +1,9 @@
 import DataLoader from 'dataloader';
 import { byKey, groupByKey } from '@storegraph/kit';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import {
-  attributeDefinitions,
-  attributeValues,
-  brands,
-  categories,
-  channelProducts,
-  media,
-  productCategories,
-  productTranslations,
-  products,
-  salesChannels,
-  variants,
-} from '../db/tables.ts';
+import type { brands, categories, channelProducts, productTranslations, salesChannels, variants } from '../db/tables.ts';
 import type { ProductsContext } from '../context.ts';
-import { channelJoin, productFields, visibleInChannel, type ProductRow } from '../services/visibility.ts';
-import { CATALOG_DEFAULT_LOCALE, channelDefaultLocaleSql } from '../services/locale.ts';
+import { catalogQueries } from '../services/catalog.queries.ts';
+import { channelValues, type ProductRow } from '../services/visibility.ts';
 
 export type VariantRow = typeof variants.$inferSelect;
 export type CategoryRow = typeof categories.$inferSelect;
@@ -37,151 +24,63 @@ export interface AttributeRow {
   numberValue: number | null;
 }
 
-const attributeFields = {
-  productId: attributeValues.productId,
-  variantId: attributeValues.variantId,
-  code: attributeValues.attributeCode,
-  name: attributeDefinitions.name,
-  type: attributeDefinitions.type,
-  value: attributeValues.value,
-  numberValue: attributeValues.numberValue,
-};
-
-/** Per-request loaders: one SQL statement per relation per request, whatever the page size. */
+/**
+ * Per-request loaders: one SQL statement per relation per request, whatever the page size. The loaders
+ * carry the caller's context; the statements they run are prepared once per process.
+ */
 export function createCatalogLoaders(ctx: ProductsContext) {
-  const { db } = ctx.db;
-  const visible = visibleInChannel(ctx.channel);
-  const { channel, locale } = ctx.channel;
+  const q = catalogQueries(ctx.db);
+  const channel = channelValues(ctx.channel);
   return {
     visibleProduct: new DataLoader<string, ProductRow | null>(async (ids) => {
-      const rows = await db
-        .select(productFields(ctx.channel))
-        .from(products)
-        .innerJoin(channelProducts, channelJoin(ctx.channel))
-        .where(and(visible, inArray(products.id, [...ids])));
+      const rows = await q.visibleProducts.execute({ ...channel, ids });
       return byKey(ids, rows as ProductRow[], (r) => r.id);
     }),
     visibleVariant: new DataLoader<string, VariantRow | null>(async (ids) => {
-      const rows = await db
-        .select({ variant: variants })
-        .from(variants)
-        .innerJoin(products, eq(products.id, variants.productId))
-        .innerJoin(channelProducts, channelJoin(ctx.channel))
-        .where(and(visible, eq(variants.status, 'ACTIVE'), inArray(variants.id, [...ids])));
-      return byKey(
-        ids,
-        rows.map((r) => r.variant),
-        (r) => r.id,
-      );
+      return byKey(ids, await q.visibleVariants.execute({ ...channel, ids }), (r) => r.id);
     }),
     /** Sellable variants of products the caller already sees (the parent went through the visibility join). */
     variantsOfProduct: new DataLoader<string, VariantRow[]>(async (ids) => {
-      const rows = await db
-        .select()
-        .from(variants)
-        .where(and(inArray(variants.productId, [...ids]), eq(variants.status, 'ACTIVE')))
-        .orderBy(asc(variants.productId), asc(variants.position), asc(variants.id));
-      return groupByKey(ids, rows, (r) => r.productId);
+      return groupByKey(ids, await q.variantsOfProducts.execute({ ids }), (r) => r.productId);
     }),
     /** Every variant, archived ones too: the staff view of the master record. */
     allVariantsOfProduct: new DataLoader<string, VariantRow[]>(async (ids) => {
-      const rows = await db
-        .select()
-        .from(variants)
-        .where(inArray(variants.productId, [...ids]))
-        .orderBy(asc(variants.productId), asc(variants.position), asc(variants.id));
-      return groupByKey(ids, rows, (r) => r.productId);
+      return groupByKey(ids, await q.allVariantsOfProducts.execute({ ids }), (r) => r.productId);
     }),
     brand: new DataLoader<string, typeof brands.$inferSelect | null>(async (ids) => {
-      const rows = await db
-        .select()
-        .from(brands)
-        .where(inArray(brands.id, [...ids]));
-      return byKey(ids, rows, (r) => r.id);
+      return byKey(ids, await q.brands.execute({ ids }), (r) => r.id);
     }),
     category: new DataLoader<string, CategoryRow | null>(async (ids) => {
-      const rows = await db
-        .select()
-        .from(categories)
-        .where(inArray(categories.id, [...ids]));
-      return byKey(ids, rows, (r) => r.id);
+      return byKey(ids, await q.categories.execute({ ids }), (r) => r.id);
     }),
     categoriesOfProduct: new DataLoader<string, CategoryRow[]>(async (ids) => {
-      const rows = await db
-        .select({ productId: productCategories.productId, category: categories })
-        .from(productCategories)
-        .innerJoin(categories, eq(categories.id, productCategories.categoryId))
-        .where(inArray(productCategories.productId, [...ids]))
-        .orderBy(asc(productCategories.productId), asc(categories.id));
+      const rows = await q.categoriesOfProducts.execute({ ids });
       return groupByKey(ids, rows, (r) => r.productId).map((list) => list.map((r) => r.category));
     }),
-    /** Alt text is chosen in SQL (channel:locale, locale, channel:default, default, catalog) so it costs no extra statement. */
+    /** Ids of each product's categories and their ancestors, sorted. */
+    categoryIdsOfProduct: new DataLoader<string, string[]>(async (ids) => {
+      const rows = await q.categoryIdsOfProducts.execute({ ids });
+      return groupByKey(ids, rows, (r) => r.productId).map((list) => list.map((r) => r.id).sort());
+    }),
     mediaOfProduct: new DataLoader<string, MediaRow[]>(async (ids) => {
-      const channelDefault = channelDefaultLocaleSql(channel);
-      const rows = await db
-        .select({
-          id: media.id,
-          productId: media.productId,
-          url: media.url,
-          position: media.position,
-          alt: sql<string | null>`coalesce(
-            ${media.alt} ->> ${`${channel}:${locale}`},
-            ${media.alt} ->> ${locale},
-            ${media.alt} ->> (${channel} || ':' || ${channelDefault}),
-            ${media.alt} ->> ${channelDefault},
-            ${media.alt} ->> ${CATALOG_DEFAULT_LOCALE})`,
-        })
-        .from(media)
-        .where(inArray(media.productId, [...ids]))
-        .orderBy(asc(media.productId), asc(media.position), asc(media.id));
-      return groupByKey(ids, rows, (r) => r.productId);
+      return groupByKey(ids, await q.mediaOfProducts.execute({ ...channel, ids }), (r) => r.productId);
     }),
     productAttributes: new DataLoader<string, AttributeRow[]>(async (ids) => {
-      const rows = await db
-        .select(attributeFields)
-        .from(attributeValues)
-        .innerJoin(attributeDefinitions, eq(attributeDefinitions.code, attributeValues.attributeCode))
-        .where(and(inArray(attributeValues.productId, [...ids]), isNull(attributeValues.variantId)))
-        .orderBy(asc(attributeValues.productId), asc(attributeValues.attributeCode));
-      return groupByKey(ids, rows, (r) => r.productId);
+      return groupByKey(ids, await q.productAttributes.execute({ ids }), (r) => r.productId);
     }),
     variantAttributes: new DataLoader<string, AttributeRow[]>(async (ids) => {
-      const rows = await db
-        .select(attributeFields)
-        .from(attributeValues)
-        .innerJoin(attributeDefinitions, eq(attributeDefinitions.code, attributeValues.attributeCode))
-        .where(inArray(attributeValues.variantId, [...ids]))
-        .orderBy(asc(attributeValues.variantId), asc(attributeValues.attributeCode));
-      return groupByKey(ids, rows, (r) => r.variantId!);
+      return groupByKey(ids, await q.variantAttributes.execute({ ids }), (r) => r.variantId!);
     }),
     translationsOfProduct: new DataLoader<string, (typeof productTranslations.$inferSelect)[]>(async (ids) => {
-      const rows = await db
-        .select({
-          productId: productTranslations.productId,
-          locale: productTranslations.locale,
-          name: productTranslations.name,
-          description: productTranslations.description,
-        })
-        .from(productTranslations)
-        .where(inArray(productTranslations.productId, [...ids]))
-        .orderBy(asc(productTranslations.productId), asc(productTranslations.locale));
+      const rows = await q.translationsOfProducts.execute({ ids });
       return groupByKey(ids, rows as (typeof productTranslations.$inferSelect)[], (r) => r.productId);
     }),
     /** Staff view: the product's rows in every channel the staff member administers. */
     channelRowsOfProduct: new DataLoader<string, (typeof channelProducts.$inferSelect)[]>(async (ids) => {
-      const rows = await db
-        .select()
-        .from(channelProducts)
-        .where(inArray(channelProducts.productId, [...ids]))
-        .orderBy(asc(channelProducts.productId), asc(channelProducts.channel));
-      return groupByKey(ids, rows, (r) => r.productId);
+      return groupByKey(ids, await q.channelRowsOfProducts.execute({ ids }), (r) => r.productId);
     }),
     channel: new DataLoader<string, typeof salesChannels.$inferSelect | null>(async (codes) => {
-      const rows = await db
-        .select()
-        .from(salesChannels)
-        .where(inArray(salesChannels.code, [...codes]));
-      return byKey(codes, rows, (r) => r.code);
+      return byKey(codes, await q.channels.execute({ codes }), (r) => r.code);
     }),
   };
 }

@@ -6,7 +6,7 @@ import { productFacets } from '../services/facets.service.ts';
 import { channelRowsVisibleToStaff } from '../services/channel-assignment.service.ts';
 import type { ListingQuery } from '../services/listing-conditions.ts';
 import type { ProductRow } from '../services/visibility.ts';
-import type { AttributeRow, CategoryRow, VariantRow } from '../loaders/catalog.loaders.ts';
+import type { AttributeRow, VariantRow } from '../loaders/catalog.loaders.ts';
 
 type Ctx = ProductsContext;
 type Info = GraphQLResolveInfo;
@@ -52,21 +52,8 @@ export const typeResolvers = {
     options: optionList,
     attributes: async (v: VariantRow, _: unknown, ctx: Ctx) => (await ctx.loaders.variantAttributes.load(v.id)).map(attributeValue),
     product: (v: VariantRow, _: unknown, ctx: Ctx) => ctx.loaders.visibleProduct.load(v.productId),
-    categoryIds: async (v: VariantRow, _: unknown, ctx: Ctx) => {
-      // Walk up the tree level by level: each level is one batched category load for all variants asked.
-      const ids = new Set<string>();
-      let level = await ctx.loaders.categoriesOfProduct.load(v.productId);
-      while (level.length > 0) {
-        const parents: string[] = [];
-        for (const c of level) {
-          if (ids.has(c.id)) continue;
-          ids.add(c.id);
-          if (c.parentId) parents.push(c.parentId);
-        }
-        level = (await ctx.loaders.category.loadMany(parents)).filter((c): c is CategoryRow => !!c && !(c instanceof Error));
-      }
-      return [...ids].sort();
-    },
+    // The product's categories and all their ancestors: one recursive statement for every variant asked.
+    categoryIds: (v: VariantRow, _: unknown, ctx: Ctx) => ctx.loaders.categoryIdsOfProduct.load(v.productId),
   },
   AdminProduct: {
     brand: (p: { brandId: string | null }, _: unknown, ctx: Ctx) => (p.brandId ? ctx.loaders.brand.load(p.brandId) : null),

@@ -2,7 +2,7 @@ import { and, sql } from 'drizzle-orm';
 import { attributeDefinitions, attributeValues, brands, categories, channelProducts, productCategories, products } from '../db/tables.ts';
 import type { ProductsContext } from '../context.ts';
 import { listingConditions, type ListingQuery, type OmitGroup } from './listing-conditions.ts';
-import { channelJoin } from './visibility.ts';
+import { channelJoin, channelValues } from './visibility.ts';
 
 interface FacetRow {
   grp: 'brand' | 'category' | 'attribute';
@@ -24,6 +24,7 @@ export interface FacetValue {
  * NUMBER attributes are filtered by range and get no value facet.
  */
 export async function productFacets(ctx: ProductsContext, query: ListingQuery) {
+  const channel = channelValues(ctx.channel);
   const filtered = [...new Set((query.filter?.attributes ?? []).map((a) => a.code))];
   const attributeParts = [
     ...filtered.map((code) => ({ omit: { attribute: code } as OmitGroup, only: sql`av.attribute_code = ${code}` })),
@@ -40,10 +41,10 @@ export async function productFacets(ctx: ProductsContext, query: ListingQuery) {
     ({ omit, only }) => sql`
     select 'attribute' as grp, av.attribute_code as code, ad.name as group_name, av.value as value, av.value as label,
       count(distinct ${products.id})::int as count
-    from ${products} inner join ${channelProducts} on ${channelJoin(ctx.channel)}
+    from ${products} inner join ${channelProducts} on ${channelJoin(channel)}
       inner join ${attributeValues} av on av.product_id = ${products.id}
       inner join ${attributeDefinitions} ad on ad.code = av.attribute_code and ad.filterable and ad.type <> 'NUMBER'
-    where ${and(...listingConditions(ctx.channel, query, omit))} and ${only}
+    where ${and(...listingConditions(channel, query, omit))} and ${only}
     group by av.attribute_code, ad.name, av.value`,
   );
   const statement = sql`
@@ -53,17 +54,17 @@ export async function productFacets(ctx: ProductsContext, query: ListingQuery) {
       select closure.ancestor, c.id from closure join ${categories} c on c.parent_id = closure.descendant
     )
     select 'brand' as grp, null as code, null as group_name, b.slug as value, b.name as label, count(*)::int as count
-    from ${products} inner join ${channelProducts} on ${channelJoin(ctx.channel)}
+    from ${products} inner join ${channelProducts} on ${channelJoin(channel)}
       inner join ${brands} b on b.id = ${products.brandId}
-    where ${and(...listingConditions(ctx.channel, query, 'brand'))}
+    where ${and(...listingConditions(channel, query, 'brand'))}
     group by b.slug, b.name
     union all
     select 'category', null, null, c.slug, c.name, count(distinct ${products.id})::int
-    from ${products} inner join ${channelProducts} on ${channelJoin(ctx.channel)}
+    from ${products} inner join ${channelProducts} on ${channelJoin(channel)}
       inner join ${productCategories} pc on pc.product_id = ${products.id}
       inner join closure on closure.descendant = pc.category_id
       inner join ${categories} c on c.id = closure.ancestor
-    where ${and(...listingConditions(ctx.channel, query, 'category'))}
+    where ${and(...listingConditions(channel, query, 'category'))}
     group by c.slug, c.name
     ${sql.join(
       attributeParts.map((p) => sql`union all ${p}`),

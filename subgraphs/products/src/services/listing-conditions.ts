@@ -1,9 +1,8 @@
 import { and, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { ChannelContext } from '@storegraph/schema';
 import { appError } from '@storegraph/schema';
 import { attributeValues, brands, categories, channelProducts, productCategories, productTranslations, products } from '../db/tables.ts';
 import { CATALOG_DEFAULT_LOCALE } from './locale.ts';
-import { translationChain, visibleInChannel } from './visibility.ts';
+import { translationChain, visibleInChannel, type ChannelSql } from './visibility.ts';
 
 export interface AttributeFilterInput {
   code: string;
@@ -46,7 +45,7 @@ export function categoryTreeSql(slug: string) {
  * (requested locale, its language, the channel default), else the master. `apply` turns it into a
  * match or a rank, with the tsquery parsed by the same configuration the document was stemmed with.
  */
-function documentSql(channel: ChannelContext, apply: (vector: SQL, config: SQL) => SQL) {
+function documentSql(channel: ChannelSql, apply: (vector: SQL, config: SQL) => SQL) {
   const chain = translationChain(channel);
   return sql`(select ${apply(sql`d.v`, sql`d.c`)} from (
       select t.search_vector as v, products.search_config(t.locale) as c, ${chain.priority} as prio
@@ -57,14 +56,14 @@ function documentSql(channel: ChannelContext, apply: (vector: SQL, config: SQL) 
     ) d order by d.prio limit 1)`;
 }
 
-export function searchMatchSql(channel: ChannelContext, search: string) {
+export function searchMatchSql(channel: ChannelSql, search: string) {
   const cfg = sql`products.search_config(${channel.locale})`;
   return sql`(coalesce(${documentSql(channel, (v, c) => sql`${v} @@ websearch_to_tsquery(${c}, ${search})`)}, false)
     or (${channelProducts.nameOverride} is not null
         and to_tsvector(${cfg}, ${channelProducts.nameOverride}) @@ websearch_to_tsquery(${cfg}, ${search})))`;
 }
 
-export function searchRankSql(channel: ChannelContext, search: string) {
+export function searchRankSql(channel: ChannelSql, search: string) {
   return sql<number>`coalesce(${documentSql(channel, (v, c) => sql`ts_rank(${v}, websearch_to_tsquery(${c}, ${search}))`)}, 0)::real`;
 }
 
@@ -87,7 +86,7 @@ function attributeCondition(f: AttributeFilterInput): SQL {
 }
 
 /** Visibility plus every filter and the search, except the omitted group. */
-export function listingConditions(channel: ChannelContext, q: ListingQuery, omit: OmitGroup = null): SQL[] {
+export function listingConditions(channel: ChannelSql, q: ListingQuery, omit: OmitGroup = null): SQL[] {
   const conditions: SQL[] = [visibleInChannel(channel)!];
   const f = q.filter ?? {};
   if (f.categorySlug && omit !== 'category') {

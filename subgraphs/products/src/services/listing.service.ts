@@ -3,7 +3,8 @@ import { appError } from '@storegraph/schema';
 import { decodeCursor, encodeCursor } from '@storegraph/kit';
 import { channelProducts, products } from '../db/tables.ts';
 import type { ProductsContext } from '../context.ts';
-import { channelJoin, displayNameSql, productFields, type ProductRow } from './visibility.ts';
+import { channelJoin, channelValues, displayNameSql, productFields, type ChannelSql, type ProductRow } from './visibility.ts';
+import { catalogQueries } from './catalog.queries.ts';
 import { listingConditions, normalisedSearch, searchRankSql, type ListingQuery } from './listing-conditions.ts';
 
 export const MAX_PAGE_SIZE = 100;
@@ -19,8 +20,7 @@ export interface ListProductsArgs extends ListingQuery {
 type Row = ProductRow & { rank?: string };
 
 /** How each sort orders, what its cursor holds and how it seeks past a cursor (keyset, never OFFSET). */
-function sortPlan(ctx: ProductsContext, sort: ProductSort, search: string | null) {
-  const name = displayNameSql(ctx.channel);
+function sortPlan(channel: ChannelSql, sort: ProductSort, search: string | null) {
   switch (sort) {
     case 'CHANNEL_ORDER':
       return {
@@ -29,13 +29,15 @@ function sortPlan(ctx: ProductsContext, sort: ProductSort, search: string | null
         after: ([o, id]: (string | number)[]) => sql`(${channelProducts.sortOrder}, ${products.id}) > (${Number(o)}, ${String(id)})`,
         valid: (c: (string | number)[]) => typeof c[0] === 'number',
       };
-    case 'NAME':
+    case 'NAME': {
+      const name = displayNameSql(channel);
       return {
         orderBy: [asc(name), asc(products.id)],
         key: (r: Row) => [r.name, r.id],
         after: ([n, id]: (string | number)[]) => sql`(${name}, ${products.id}) > (${String(n)}, ${String(id)})`,
         valid: (c: (string | number)[]) => typeof c[0] === 'string',
       };
+    }
     case 'NEWEST':
       return {
         orderBy: [desc(products.createdAt), desc(products.id)],
@@ -45,7 +47,7 @@ function sortPlan(ctx: ProductsContext, sort: ProductSort, search: string | null
       };
     case 'RELEVANCE': {
       if (!search) throw appError('BAD_USER_INPUT', 'sort RELEVANCE needs a search', { argument: 'sort' });
-      const rank = searchRankSql(ctx.channel, search);
+      const rank = searchRankSql(channel, search);
       return {
         orderBy: [desc(rank), asc(products.id)],
         key: (r: Row) => [r.rank!, r.id],
@@ -65,23 +67,24 @@ export async function listProducts(ctx: ProductsContext, args: ListProductsArgs)
   }
   const search = normalisedSearch(args);
   const sort: ProductSort = args.sort ?? (search ? 'RELEVANCE' : 'CHANNEL_ORDER');
-  const plan = sortPlan(ctx, sort, search);
-  const conditions: SQL[] = listingConditions(ctx.channel, args);
+  const channel = channelValues(ctx.channel);
+  const plan = sortPlan(channel, sort, search);
+  const conditions: SQL[] = listingConditions(channel, args);
+  let cursor: (string | number)[] | undefined;
   if (args.after) {
-    const cursor = decodeCursor(args.after);
-    if (cursor?.length !== 3 || cursor[0] !== sort || typeof cursor[2] !== 'string' || !plan.valid(cursor.slice(1))) {
+    const decoded = decodeCursor(args.after);
+    if (decoded?.length !== 3 || decoded[0] !== sort || typeof decoded[2] !== 'string' || !plan.valid(decoded.slice(1))) {
       throw appError('BAD_USER_INPUT', 'malformed cursor, or a cursor of another sort', { argument: 'after' });
     }
-    conditions.push(plan.after(cursor.slice(1)));
+    cursor = decoded.slice(1);
   }
-  const fields = { ...productFields(ctx.channel), ...('rank' in plan ? { rank: sql<string>`${plan.rank}::text`.as('rank') } : {}) };
-  const rows = (await ctx.db.db
-    .select(fields)
-    .from(products)
-    .innerJoin(channelProducts, channelJoin(ctx.channel))
-    .where(and(...conditions))
-    .orderBy(...plan.orderBy)
-    .limit(args.first + 1)) as Row[];
+  // The storefronts' plain listing (channel order, visibility the only condition) runs prepared; filtered,
+  // searched and otherwise sorted listings are built per request.
+  const rows = (
+    sort === 'CHANNEL_ORDER' && conditions.length === 1
+      ? await channelOrderPage(ctx, channel, args.first + 1, cursor)
+      : await builtPage(ctx, channel, plan, cursor ? [...conditions, plan.after(cursor)] : conditions, args.first + 1)
+  ) as Row[];
   const page = rows.slice(0, args.first);
   for (const row of page) ctx.loaders.visibleProduct.prime(row.id, row);
   const edges = page.map((node) => ({ cursor: encodeCursor([sort, ...plan.key(node)]), node }));
@@ -92,4 +95,20 @@ export async function listProducts(ctx: ProductsContext, args: ListProductsArgs)
     /** Kept for the facets resolver, which runs only when facets are asked for. */
     query: { filter: args.filter, search: args.search } satisfies ListingQuery,
   };
+}
+
+function channelOrderPage(ctx: ProductsContext, channel: ReturnType<typeof channelValues>, limit: number, cursor?: (string | number)[]) {
+  const statement = catalogQueries(ctx.db).listing(limit, cursor !== undefined);
+  return cursor ? statement.execute({ ...channel, afterSortOrder: Number(cursor[0]), afterId: String(cursor[1]) }) : statement.execute(channel);
+}
+
+function builtPage(ctx: ProductsContext, channel: ChannelSql, plan: ReturnType<typeof sortPlan>, conditions: SQL[], limit: number) {
+  const fields = { ...productFields(channel), ...('rank' in plan ? { rank: sql<string>`${plan.rank}::text`.as('rank') } : {}) };
+  return ctx.db.db
+    .select(fields)
+    .from(products)
+    .innerJoin(channelProducts, channelJoin(channel))
+    .where(and(...conditions))
+    .orderBy(...plan.orderBy)
+    .limit(limit);
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { appError } from '@storegraph/schema';
 import type { ProductsContext } from '../context.ts';
 import { salesChannels } from '../db/tables.ts';
@@ -8,9 +8,12 @@ export const CATALOG_DEFAULT_LOCALE = 'en-GB';
 
 const LOCALE_SHAPE = /^[a-z]{2}(-[A-Z]{2})?$/;
 
-/** The caller's channel default locale, as a SQL scalar, so the fallback chain costs no extra statement. */
-export function channelDefaultLocaleSql(channel: string) {
-  return sql`(select ${salesChannels.defaultLocale} from ${salesChannels} where ${salesChannels.code} = ${channel})`;
+/**
+ * The caller's channel default locale, as a SQL scalar, so the fallback chain costs no extra statement;
+ * null when `when` is given and false.
+ */
+export function channelDefaultLocaleSql(channel: string | Placeholder, when?: SQL) {
+  return sql`(select ${salesChannels.defaultLocale} from ${salesChannels} where ${salesChannels.code} = ${channel}${when ? sql` and ${when}` : sql``})`;
 }
 
 /**
