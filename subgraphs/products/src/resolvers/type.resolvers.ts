@@ -12,7 +12,11 @@ type Ctx = ProductsContext;
 type Info = GraphQLResolveInfo;
 type Options = Record<string, string>;
 
-const optionList = (v: { options: Options }) => Object.entries(v.options).map(([name, value]) => ({ name, value }));
+const optionList = (v: { options: Options }) => {
+  const list: { name: string; value: string }[] = [];
+  for (const name in v.options) list.push({ name, value: v.options[name]! });
+  return list;
+};
 const attributeValue = (a: AttributeRow) => ({
   ...a,
   booleanValue: a.type === 'BOOLEAN' ? a.value === 'true' : null,

@@ -51,7 +51,8 @@ function prepareCatalogQueries({ db }: ProductsDb) {
     visibleProducts()
       .where(after ? and(visible, afterCursor) : visible)
       .orderBy(...channelOrder)
-      .limit(limit)
+      // drizzle binds a numeric limit as a parameter; the integer is written into the text instead.
+      .limit(sql.raw(String(Math.trunc(limit))) as unknown as number)
       .prepare(`products_listing_${after ? 'after_' : ''}${limit}`);
   const listingPages = new Map<string, ReturnType<typeof listingPage>>();
   const channelDefault = channelDefaultLocaleSql(channel.channel);

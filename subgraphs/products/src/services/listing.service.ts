@@ -87,11 +87,15 @@ export async function listProducts(ctx: ProductsContext, args: ListProductsArgs)
   ) as Row[];
   const page = rows.slice(0, args.first);
   for (const row of page) ctx.loaders.visibleProduct.prime(row.id, row);
-  const edges = page.map((node) => ({ cursor: encodeCursor([sort, ...plan.key(node)]), node }));
+  const cursorOf = (node: Row) => encodeCursor([sort, ...plan.key(node)]);
+  const last = page.at(-1);
   return {
-    edges,
+    // Storefronts read `nodes`: a cursor per row is encoded only when `edges` is asked for.
+    get edges() {
+      return page.map((node) => ({ cursor: cursorOf(node), node }));
+    },
     nodes: page,
-    pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: { hasNextPage: rows.length > args.first, endCursor: last ? cursorOf(last) : null },
     /** Kept for the facets resolver, which runs only when facets are asked for. */
     query: { filter: args.filter, search: args.search } satisfies ListingQuery,
   };
