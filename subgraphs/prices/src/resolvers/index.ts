@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { cacheHint, CATALOG_MAX_AGE_SECONDS } from '@storegraph/kit';
+import { cacheHint } from '@storegraph/kit';
 import { MinorUnitsScalar } from '@storegraph/schema';
 import type { PricesContext } from '../context.ts';
 import { getChannelPricing, setChannelPricing, type ChannelPricingInput } from '../services/channel-pricing-admin.service.ts';
@@ -14,19 +14,6 @@ import { redeemPromotions } from '../services/redemption.service.ts';
 
 type Ctx = PricesContext;
 const byTypename = { __resolveType: (r: { __typename: string }) => r.__typename };
-
-/**
- * Until the next moment a price entry of this variant starts or stops being valid (at most the catalog
- * maximum): a cached price must not outlive a sale that ends, since no row changes when it does.
- */
-async function secondsUntilPriceChange(ctx: Ctx, variantId: string): Promise<number> {
-  const now = ctx.now.getTime();
-  let next = now + CATALOG_MAX_AGE_SECONDS * 1000;
-  for (const c of await ctx.loaders.candidates.load(variantId)) {
-    for (const t of [c.validFrom, c.validTo]) if (t && t.getTime() > now && t.getTime() < next) next = t.getTime();
-  }
-  return Math.max(0, Math.floor((next - now) / 1000));
-}
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -52,9 +39,9 @@ export const resolvers = {
   Variant: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
     price: async (v: { id: string }, args: { quantity: number }, ctx: Ctx, info: GraphQLResolveInfo) => {
-      const result = await priceOf(ctx, v.id, args.quantity);
-      cacheHint(ctx.channel, info, await secondsUntilPriceChange(ctx, v.id));
-      return result;
+      const { price, maxAge } = await priceOf(ctx, v.id, args.quantity);
+      cacheHint(ctx.channel, info, maxAge);
+      return price;
     },
   },
   PriceResult: byTypename,

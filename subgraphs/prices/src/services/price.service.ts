@@ -1,7 +1,9 @@
+import { CATALOG_MAX_AGE_SECONDS } from '@storegraph/kit';
 import type { PricesContext } from '../context.ts';
 import { splitTax } from '../money/tax.math.ts';
+import type { PriceCandidate } from '../strategies/price-selection.strategy.ts';
 import { assertQuantity } from './input.validation.ts';
-import { resolveUnitPrice, type UnitPrice, type UnitPriceResult } from './unit-price.service.ts';
+import { loadAll, type PriceLine, resolveUnitPrices, type UnitPrice, type UnitPriceResult } from './unit-price.service.ts';
 
 const money = (amount: bigint, currency: string) => ({ amount, currency });
 
@@ -33,9 +35,41 @@ export function variantPrice(p: UnitPrice) {
   };
 }
 
-/** The price of a variant for the caller's channel, customer group, company and quantity. */
-export async function priceOf(ctx: PricesContext, variantId: string, quantity: number) {
+/**
+ * Until the next moment one of the variant's entries starts or stops being valid (at most the catalog
+ * maximum): a cached price must not outlive a sale that ends, since no row changes when it does.
+ */
+export function secondsUntilPriceChange(candidates: readonly PriceCandidate[], now: Date): number {
+  const at = now.getTime();
+  let next = at + CATALOG_MAX_AGE_SECONDS * 1000;
+  for (const c of candidates) {
+    const from = c.validFrom?.getTime();
+    if (from !== undefined && from > at && from < next) next = from;
+    const to = c.validTo?.getTime();
+    if (to !== undefined && to > at && to < next) next = to;
+  }
+  return Math.max(0, Math.floor((next - at) / 1000));
+}
+
+export type VariantPriceAnswer = { price: ReturnType<typeof variantPrice> | ReturnType<typeof priceNotFound>; maxAge: number };
+
+/** `Variant.price` for every variant a request asks for, in one batch (see the variantPrice loader). */
+export async function variantPrices(ctx: PricesContext, lines: readonly PriceLine[]): Promise<VariantPriceAnswer[]> {
+  const [results, candidates] = await Promise.all([
+    resolveUnitPrices(ctx, lines, { country: ctx.channel.country }),
+    loadAll(
+      ctx.loaders.candidates,
+      lines.map((l) => l.variantId),
+    ),
+  ]);
+  return results.map((r, i) => ({
+    price: r.kind === 'priced' ? variantPrice(r.price) : priceNotFound(r),
+    maxAge: secondsUntilPriceChange(candidates[i]!, ctx.now),
+  }));
+}
+
+/** The price of a variant for the caller's channel, customer group, company and quantity, with how long it may be cached. */
+export function priceOf(ctx: PricesContext, variantId: string, quantity: number): Promise<VariantPriceAnswer> {
   assertQuantity(quantity);
-  const result = await resolveUnitPrice(ctx, variantId, quantity, { country: ctx.channel.country });
-  return result.kind === 'priced' ? variantPrice(result.price) : priceNotFound(result);
+  return ctx.loaders.variantPrice.load({ variantId, quantity });
 }

@@ -3,7 +3,7 @@ import { computeQuote } from '../pricing/quote.calculator.ts';
 import { assertQuantity, badInput } from './input.validation.ts';
 import { eligiblePromotions } from './promotion-eligibility.service.ts';
 import { priceNotFound } from './price.service.ts';
-import { channelTaxIncluded, resolveUnitPrice, type UnitPrice } from './unit-price.service.ts';
+import { channelTaxIncluded, resolveUnitPrices, type UnitPrice } from './unit-price.service.ts';
 
 export interface QuoteInput {
   lines: { variantId: string; quantity: number }[];
@@ -54,7 +54,7 @@ export async function quote(ctx: PricesContext, input: QuoteInput) {
       input.lines.map((l) => l.variantId),
       'id categoryIds',
     ),
-    Promise.all(input.lines.map((l) => resolveUnitPrice(ctx, l.variantId, l.quantity, where))),
+    resolveUnitPrices(ctx, input.lines, where),
     eligiblePromotions(ctx, input.couponCodes ?? []),
   ]);
   const hidden = input.lines.filter((_, i) => !catalog[i]);
