@@ -3,13 +3,14 @@
  *
  * Locking approach (also in subgraphs/stock/README.md), and why it holds:
  *
- * 1. One round trip. Each use case is one call of a plpgsql function (migration 0002): `stock.reserve`,
+ * 1. One round trip. Each use case is one call of a plpgsql function (migrations 0002, 0004): `stock.reserve`,
  *    `stock.finish_reservation`, `stock.expire_reservations`. The transaction is that single statement,
  *    so row locks are held for the time the database needs, never across network round trips.
  * 2. The level row is the mutex. Every change to a (variant, location) level OR to the ring-fences of
  *    that pair happens while holding the level row's FOR UPDATE lock. Availability is computed after the
- *    lock is granted (READ COMMITTED gives the next statement a fresh snapshot), so two reservations for
- *    the same units are serialised: the second one sees the first one's `reserved` and fence.
+ *    lock is granted (the locking statement returns the newest committed version of each row it waited
+ *    for; the fences are read by the next statement, which READ COMMITTED gives a fresh snapshot), so two
+ *    reservations for the same units are serialised: the second one sees the first one's `reserved` and fence.
  * 3. One global lock order. A request locks all level rows it may touch in ONE statement,
  *    `ORDER BY variant_id, location_id FOR UPDATE` (the sort runs below the lock, so rows are locked in
  *    that order). Backorder rows come after all level rows, in (channel, variant_id) order. Two requests
@@ -30,6 +31,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { StockContext } from '../context.ts';
+import { perDatabase } from '../db/prepared.ts';
+import { reservations } from '../db/tables.ts';
 import { rethrowAsAppError } from './db-errors.ts';
 import { appError } from '@storegraph/schema';
 import { actorOf } from './staff-scope.service.ts';
@@ -105,9 +108,32 @@ function shape(json: ResultJson) {
   return { ...json, expiresAt: new Date(json.expiresAt).toISOString(), createdAt: new Date(json.createdAt).toISOString() };
 }
 
-async function callJson(ctx: StockContext, query: ReturnType<typeof sql>): Promise<ResultJson | null> {
+const p = sql.placeholder;
+/** One call of a plpgsql function (migrations 0002, 0004) per use case, each a prepared statement. */
+const statements = perDatabase((db) => ({
+  reserve: db
+    .select({ result: sql<ResultJson>`fn.result` })
+    .from(sql`stock.reserve(${p('channel')}, ${p('key')}, ${p('hash')}, ${p('lines')}::jsonb, ${p('ttlSeconds')}::int, ${p('actor')}) as fn(result)`)
+    .prepare('stock_reserve'),
+  finish: db
+    .select({ result: sql<ResultJson>`fn.result` })
+    .from(sql`stock.finish_reservation(${p('channel')}, ${p('id')}::uuid, ${p('to')}::stock.reservation_status, ${p('actor')}) as fn(result)`)
+    .prepare('stock_finish_reservation'),
+  owner: db
+    .select({ actor: reservations.actor })
+    .from(reservations)
+    .where(sql`${reservations.id} = ${p('id')}::uuid and ${reservations.channel} = ${p('channel')}`)
+    .prepare('stock_reservation_owner'),
+  find: db
+    .select({ result: sql<ResultJson>`stock.reservation_json(${reservations.id})` })
+    .from(reservations)
+    .where(sql`${reservations.id} = ${p('id')}::uuid and ${reservations.channel} = ${p('channel')}`)
+    .prepare('stock_reservation_json'),
+}));
+
+async function callJson(run: Promise<{ result: ResultJson | null }[]>): Promise<ResultJson | null> {
   try {
-    const rows = (await ctx.db.db.execute(query)) as unknown as { result: ResultJson | null }[];
+    const rows = await run;
     return rows[0]?.result ?? null;
   } catch (err) {
     rethrowAsAppError(err);
@@ -116,11 +142,17 @@ async function callJson(ctx: StockContext, query: ReturnType<typeof sql>): Promi
 
 export async function reserveStock(ctx: StockContext, input: ReserveStockInput) {
   const { key, lines, ttlSeconds } = normaliseReservation(input);
-  const payload = JSON.stringify(lines.map(([variantId, quantity]) => ({ variantId, quantity })));
+  const actor = actorOf(ctx);
   const result = await callJson(
-    ctx,
-    // The key is the caller's own: two shoppers who happen to pick the same key get two reservations.
-    sql`select stock.reserve(${ctx.channel.channel}, ${`${actorOf(ctx)}|${key}`}, ${requestHash(lines, ttlSeconds)}, ${payload}::jsonb, ${ttlSeconds}::int, ${actorOf(ctx)}) as result`,
+    statements(ctx.db.db).reserve.execute({
+      channel: ctx.channel.channel,
+      // The key is the caller's own: two shoppers who happen to pick the same key get two reservations.
+      key: `${actor}|${key}`,
+      hash: requestHash(lines, ttlSeconds),
+      lines: JSON.stringify(lines.map(([variantId, quantity]) => ({ variantId, quantity }))),
+      ttlSeconds,
+      actor,
+    }),
   );
   return shape(result!);
 }
@@ -131,19 +163,14 @@ export async function reserveStock(ctx: StockContext, input: ReserveStockInput) 
  */
 async function assertOwner(ctx: StockContext, id: string): Promise<void> {
   if (staffCan(ctx.channel, 'stock-admin') || staffCan(ctx.channel, 'order-admin')) return;
-  const rows = (await ctx.db.db.execute(sql`select actor from stock.reservations where id = ${id}::uuid and channel = ${ctx.channel.channel}`)) as unknown as {
-    actor: string;
-  }[];
+  const rows = await statements(ctx.db.db).owner.execute({ id, channel: ctx.channel.channel });
   if (rows[0] && rows[0].actor !== actorOf(ctx)) throw appError('NOT_FOUND', `no reservation ${id} in this channel`);
 }
 
 async function finish(ctx: StockContext, id: string, to: 'CONFIRMED' | 'RELEASED') {
   if (!UUID.test(id)) throw appError('NOT_FOUND', `no reservation ${id} in this channel`);
   await assertOwner(ctx, id);
-  const result = await callJson(
-    ctx,
-    sql`select stock.finish_reservation(${ctx.channel.channel}, ${id}::uuid, ${to}::stock.reservation_status, ${actorOf(ctx)}) as result`,
-  );
+  const result = await callJson(statements(ctx.db.db).finish.execute({ channel: ctx.channel.channel, id, to, actor: actorOf(ctx) }));
   return shape(result!);
 }
 
@@ -160,9 +187,6 @@ export async function findReservation(ctx: StockContext, id: string) {
   } catch {
     return null;
   }
-  const result = await callJson(
-    ctx,
-    sql`select stock.reservation_json(r.id) as result from stock.reservations r where r.id = ${id}::uuid and r.channel = ${ctx.channel.channel}`,
-  );
+  const result = await callJson(statements(ctx.db.db).find.execute({ id, channel: ctx.channel.channel }));
   return result ? shape(result) : null;
 }
