@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { cacheHint } from '@storegraph/kit';
 import { staffCan } from '@storegraph/schema';
 import type { StockContext } from '../context.ts';
-import { availabilityOf, backorderOf } from '../services/availability.service.ts';
+import { availabilityOf, backorderOf, pickupLocationsOf } from '../services/availability.service.ts';
 import type { LocationAvailabilityRow } from '../loaders/stock.loaders.ts';
 import { reservationResolvers } from './reservation.resolvers.ts';
 import { staffResolvers } from './staff.resolvers.ts';
@@ -19,13 +19,14 @@ export const resolvers = {
   },
   Mutation: { ...reservationResolvers.Mutation, ...staffResolvers.Mutation },
   Variant: {
-    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    __resolveReference: (ref: { id: string }) => ref,
     availability: (v: { id: string }, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {
       cacheHint(ctx.channel, info);
       return availabilityOf(ctx, v.id);
     },
   },
   Availability: {
+    pickupLocations: pickupLocationsOf,
     backorder: (a: { variantId: string }, _: unknown, ctx: Ctx) => backorderOf(ctx, a.variantId),
   },
   SalesChannel: {

@@ -1,20 +1,19 @@
 import type { StockContext } from '../context.ts';
+import type { LocationAvailabilityRow, VariantAvailability } from '../loaders/stock.loaders.ts';
 
 /**
  * Availability of a variant in the caller's channel: per bound location, what this channel could reserve
  * there now (its own fence plus the shared pool left after other channels' fences, see stock.sellable),
- * summed. Backorders add to what can be ordered, not to what is in stock.
+ * summed. Backorders add to what can be ordered, not to what is in stock. The loader sums per batch, so a
+ * listing of 200 variants does no work per variant here.
  */
-export async function availabilityOf(ctx: StockContext, variantId: string) {
-  const perLocation = await ctx.loaders.availabilityByVariant.load(variantId);
-  const available = perLocation.reduce((sum, l) => sum + l.available, 0);
-  return {
-    variantId,
-    available,
-    inStock: available > 0,
-    locations: perLocation,
-    pickupLocations: perLocation.filter((l) => l.pickup),
-  };
+export function availabilityOf(ctx: StockContext, variantId: string): Promise<VariantAvailability> {
+  return ctx.loaders.availability.load(variantId);
+}
+
+/** The locations where customers can collect, computed only when asked for. */
+export function pickupLocationsOf(availability: VariantAvailability): LocationAvailabilityRow[] {
+  return availability.locations.filter((l) => l.pickup);
 }
 
 export async function backorderOf(ctx: StockContext, variantId: string) {
