@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
@@ -12,6 +13,7 @@ import { CONTEXT_HEADER, ContextError, type ChannelContext, requestError, verify
 import type { Logger } from './logger.ts';
 import { sqlCounterStore, type SqlCounter } from './sql-counter.ts';
 import { formatError } from './format-error.ts';
+import { cacheControlHeader, startCachePolicy, type CachePolicy } from './cache-hints.ts';
 
 export interface SubgraphRequestContext extends BaseContext {
   channel: ChannelContext;
@@ -19,6 +21,8 @@ export interface SubgraphRequestContext extends BaseContext {
   contextToken: string;
   requestId: string;
   log: Logger;
+  /** filled by `cacheHint` from the resolvers; becomes the answer's Cache-Control header */
+  cachePolicy: CachePolicy;
   /** present when the request asked for its SQL count (sql-counter.ts) */
   sqlCounter?: SqlCounter;
 }
@@ -40,10 +44,12 @@ export interface SubgraphServerOptions<TContext extends SubgraphRequestContext> 
  * request (headers, cookies) is trusted.
  */
 export function createSubgraphServer<TContext extends SubgraphRequestContext>(opts: SubgraphServerOptions<TContext>) {
-  const sqlCountPlugin: ApolloServerPlugin<TContext> = {
+  const responsePlugin: ApolloServerPlugin<TContext> = {
     async requestDidStart() {
       return {
         async willSendResponse({ response, contextValue }) {
+          const hasErrors = response.body.kind !== 'single' || !!response.body.singleResult.errors;
+          response.http.headers.set('cache-control', cacheControlHeader(contextValue?.cachePolicy, hasErrors));
           if (!opts.exposeSqlCount || response.body.kind !== 'single' || !contextValue.sqlCounter) return;
           const result = response.body.singleResult;
           result.extensions = { ...result.extensions, sqlStatements: { [opts.name]: contextValue.sqlCounter.statements } };
@@ -53,7 +59,14 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
   };
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }),
-    plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), sqlCountPlugin],
+    plugins: [
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      // Cache hints are our own (cache-hints.ts): Apollo's plugin hooks every field of every answer.
+      ApolloServerPluginCacheControlDisabled(),
+      responsePlugin,
+    ],
     introspection: true, // subgraphs sit behind the gateway; composition tooling needs _service.sdl
     formatError: formatError(opts.logger),
     includeStacktraceInErrorResponses: false,
@@ -70,7 +83,14 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
     }
     const rid = channel.requestId || requestId;
     const sqlCounter = sqlCounterStore.getStore();
-    const base: SubgraphRequestContext = { channel, contextToken: token as string, requestId: rid, log: opts.logger.child({ requestId: rid }), sqlCounter };
+    const base: SubgraphRequestContext = {
+      channel,
+      contextToken: token as string,
+      requestId: rid,
+      log: opts.logger.child({ requestId: rid }),
+      sqlCounter,
+      cachePolicy: startCachePolicy(channel),
+    };
     return opts.extendContext(base);
   }
 
