@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_IDP_SECRET, DEMO_USERS, issueToken } from '@storegraph/bff-kit';
-import { DEV_CONTEXT_SECRET, ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '@storegraph/kit';
+import { DEV_CONTEXT_SECRET, ensureDatabase, SERVICE_NODE_FLAGS, startEmbeddedPostgres, type RunningPostgres } from '@storegraph/kit';
 import { seedDemoData } from '@storegraph/demo';
 
 const children: ChildProcess[] = [];
@@ -40,7 +40,7 @@ async function waitReady(name: string, url: string, child: ChildProcess) {
 }
 
 function launch(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', entry], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     // Ctrl-C reaches every process of the terminal's group at once: a child that stopped cleanly first is

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SERVICE_NODE_FLAGS } from '@storegraph/kit';
 
 export interface ServiceProcess {
   name: string;
@@ -52,7 +53,9 @@ export function launch(name: string, entry: string, env: NodeJS.ProcessEnv, port
   // BENCH_CPU_PROF=prices,gateway writes a V8 CPU profile of those processes to bench-results/profiles on exit.
   const profiled = (process.env.BENCH_CPU_PROF ?? '').split(',').includes(name);
   const flags = profiled ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profiles', `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', entry], { env: { ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_NODE_FLAGS replaces the services' V8 flags, for A/B runs (e.g. BENCH_NODE_FLAGS=' ' for V8's defaults).
+  const nodeFlags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean) : SERVICE_NODE_FLAGS;
+  const child = spawn(process.execPath, [...nodeFlags, ...flags, '--import', 'tsx', entry], { env: { ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return { name, url: `http://127.0.0.1:${port}/graphql`, child };
 }
 

@@ -16,3 +16,4 @@ export * from './change-triggers.ts';
 export * from './change-stream-client.ts';
 export * from './subgraph-client.ts';
 export * from './cache-hints.ts';
+export * from './node-flags.ts';
