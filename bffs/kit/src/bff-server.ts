@@ -296,12 +296,14 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     url,
     port,
     close: async () => {
+      // Subscriptions first: once the HTTP server has closed, ws refuses to close its own server ("The
+      // server is not running") and the stop was logged as an error.
+      await live.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       changes.stop();
-      await live.close();
       await gateway.close();
     },
   };

@@ -90,7 +90,15 @@ export function serveLiveAvailability(server: http.Server, deps: LiveAvailabilit
     },
     wss,
   );
-  return { close: async () => disposable.dispose() };
+  // Closing twice (Ctrl-C reaches a service as SIGINT, and the launcher may follow with SIGTERM) must not
+  // ask ws to close a server it already closed: that rejects with "The server is not running".
+  let closing: Promise<void> | undefined;
+  return {
+    close: () => {
+      closing ??= Promise.resolve(disposable.dispose());
+      return closing;
+    },
+  };
 }
 
 async function* watch(deps: LiveAvailabilityDeps, ctx: ChannelContext, variantIds: string[]): AsyncGenerator<AvailabilityRow[]> {
