@@ -1,9 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { CONTEXT_HEADER } from '@storegraph/schema';
-import { SQL_COUNT_HEADER } from '@storegraph/kit';
+import { parseCacheControl, SQL_COUNT_HEADER } from '@storegraph/kit';
 import { subgraphFetch, type SubgraphResponse } from './subgraph-fetcher.ts';
-import { cacheHintOf } from './cache-policy.ts';
 
 export interface GatewayContext {
   contextToken?: string;
@@ -53,7 +52,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const result = await this.parse(response);
     if ('incomingRequestContext' in options) {
       const policy = options.incomingRequestContext.overallCachePolicy;
-      if (policy && 'restrict' in policy) policy.restrict(cacheHintOf(response.headers.get('cache-control')));
+      if (policy && 'restrict' in policy) policy.restrict(parseCacheControl(response.headers.get('cache-control')));
     }
     if (traced) {
       context.subgraphs ??= new Set();

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { ChangeStreamClient } from '@storegraph/kit';
+import { parseCacheControl, type ChangeStreamClient } from '@storegraph/kit';
 
 interface Entry {
   status: number;
@@ -10,14 +10,8 @@ interface Entry {
 
 /** Seconds an answer may be shared, from the gateway's Cache-Control; 0 unless it is public. */
 export function sharedMaxAge(cacheControl: string): number {
-  const directives = cacheControl
-    .toLowerCase()
-    .split(',')
-    .map((d) => d.trim());
-  if (!directives.includes('public')) return 0;
-  const maxAge = directives.find((d) => d.startsWith('max-age='));
-  const seconds = maxAge ? Number(maxAge.slice(8)) : 0;
-  return Number.isInteger(seconds) && seconds > 0 ? seconds : 0;
+  const hint = parseCacheControl(cacheControl);
+  return hint.scope === 'PUBLIC' ? hint.maxAge : 0;
 }
 
 /**

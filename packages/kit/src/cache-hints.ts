@@ -58,6 +58,23 @@ function namedType(type: GraphQLOutputType): GraphQLNamedType {
   return t;
 }
 
+/**
+ * A Cache-Control header read back as a hint, the way Apollo's gateway reads a subgraph's: no max-age
+ * means 0 (not cacheable); `private` or `public` sets the scope. The gateway folds each subgraph's into
+ * its overall policy; the BFFs share an answer for as long as the gateway's allows.
+ */
+export function parseCacheControl(header: string | null | undefined): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
+  const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
+  if (!header) return hint;
+  for (const part of header.split(',')) {
+    const [name, value] = part.trim().toLowerCase().split('=');
+    if (name === 'max-age' && value && /^[0-9]+$/.test(value)) hint.maxAge = Number(value);
+    else if (name === 'private') hint.scope = 'PRIVATE';
+    else if (name === 'public') hint.scope = 'PUBLIC';
+  }
+  return hint;
+}
+
 const typeCaps = new WeakMap<GraphQLNamedType, number>();
 
 /** A type's `@cacheControl(maxAge: N)` from the subgraph SDL; no cap when absent (or inheritMaxAge). */

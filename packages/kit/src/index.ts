@@ -17,3 +17,4 @@ export * from './change-stream-client.ts';
 export * from './subgraph-client.ts';
 export * from './cache-hints.ts';
 export * from './node-flags.ts';
+export * from './per-database.ts';

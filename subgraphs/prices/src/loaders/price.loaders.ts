@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
 import { eq, sql } from 'drizzle-orm';
-import { groupByKey } from '@storegraph/kit';
+import { groupByKey, perDatabase } from '@storegraph/kit';
 import { priceBooks, priceEntries } from '../db/tables.ts';
-import { perDatabase } from '../db/prepared.ts';
-import type { PricesContext } from '../context.ts';
+import type { PricesContext, PricesDb } from '../context.ts';
 import type { PriceCandidate } from '../strategies/price-selection.strategy.ts';
 
 const channel = sql.placeholder('channel');
@@ -19,7 +18,7 @@ const ownChannelOrAll = sql`(${priceBooks.channel} is null or ${priceBooks.chann
  * One statement text for every caller: a caller without a group or company binds null there, and
  * `customer_group = null` matches no book, so the GROUP and COMPANY arms simply select nothing.
  */
-const statements = perDatabase((db) => ({
+const statements = perDatabase((db: PricesDb['db']) => ({
   candidates: db
     .select({
       entryId: priceEntries.id,

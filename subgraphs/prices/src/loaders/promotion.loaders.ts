@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
 import { count, eq, sql } from 'drizzle-orm';
-import { groupByKey } from '@storegraph/kit';
+import { groupByKey, perDatabase } from '@storegraph/kit';
 import { promotionRedemptions, promotions } from '../db/tables.ts';
-import { perDatabase } from '../db/prepared.ts';
-import type { PricesContext } from '../context.ts';
+import type { PricesContext, PricesDb } from '../context.ts';
 
 export type PromotionRow = typeof promotions.$inferSelect;
 export interface PromotionUsage {
@@ -11,7 +10,7 @@ export interface PromotionUsage {
   byCustomer: number;
 }
 
-const statements = perDatabase((db) => ({
+const statements = perDatabase((db: PricesDb['db']) => ({
   activePromotions: db
     .select()
     .from(promotions)

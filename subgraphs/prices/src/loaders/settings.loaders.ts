@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
 import { type Column, desc, sql } from 'drizzle-orm';
-import { byKey } from '@storegraph/kit';
+import { byKey, perDatabase } from '@storegraph/kit';
 import { channelPricing, fxRates, taxRates, variantTaxCategories } from '../db/tables.ts';
-import { perDatabase } from '../db/prepared.ts';
-import type { PricesContext } from '../context.ts';
+import type { PricesContext, PricesDb } from '../context.ts';
 
 export type TaxCategory = 'STANDARD' | 'REDUCED' | 'ZERO';
 export interface TaxRateRow {
@@ -26,7 +25,7 @@ export const pairKey = (from: string, to: string) => `${from}>${to}`;
 /** Key lists bind as one array parameter (`= any($1)`), so the statement text never depends on the batch size. */
 const anyOf = (column: Column, name: string) => sql`${column} = any(${sql.placeholder(name)}::text[])`;
 
-const statements = perDatabase((db) => ({
+const statements = perDatabase((db: PricesDb['db']) => ({
   taxCategories: db
     .select({ variantId: variantTaxCategories.variantId, category: variantTaxCategories.category })
     .from(variantTaxCategories)

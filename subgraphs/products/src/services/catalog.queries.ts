@@ -12,6 +12,7 @@ import {
   salesChannels,
   variants,
 } from '../db/tables.ts';
+import { perDatabase } from '@storegraph/kit';
 import type { ProductsDb } from '../context.ts';
 import { channelJoin, channelPlaceholders, productFields, visibleInChannel } from './visibility.ts';
 import { CATALOG_DEFAULT_LOCALE, channelDefaultLocaleSql } from './locale.ts';
@@ -186,14 +187,5 @@ function prepareCatalogQueries({ db }: ProductsDb) {
 
 export type CatalogQueries = ReturnType<typeof prepareCatalogQueries>;
 
-const prepared = new WeakMap<ProductsDb, CatalogQueries>();
-
 /** The prepared statements of this database (one pool per process): built on first use, then shared by every request. */
-export function catalogQueries(db: ProductsDb): CatalogQueries {
-  let queries = prepared.get(db);
-  if (!queries) {
-    queries = prepareCatalogQueries(db);
-    prepared.set(db, queries);
-  }
-  return queries;
-}
+export const catalogQueries: (db: ProductsDb) => CatalogQueries = perDatabase(prepareCatalogQueries);

@@ -1,9 +1,8 @@
 import DataLoader from 'dataloader';
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
-import { byKey, groupByKey } from '@storegraph/kit';
+import { byKey, groupByKey, perDatabase } from '@storegraph/kit';
 import { allocations, backorderPolicies, channelAllocationPolicies, channelLocations, levels, locations } from '../db/tables.ts';
-import { perDatabase } from '../db/prepared.ts';
-import type { StockContext } from '../context.ts';
+import type { StockContext, StockDb } from '../context.ts';
 
 export interface LocationAvailabilityRow {
   variantId: string;
@@ -37,7 +36,7 @@ const fenceSums = sql`(select a.variant_id, a.location_id,
     (sum(a.remaining) filter (where a.channel <> ${channel}))::int as others
   from ${allocations} a where a.variant_id = any(${ids}::text[]) group by 1, 2) f`;
 
-const statements = perDatabase((db) => ({
+const statements = perDatabase((db: StockDb['db']) => ({
   locations: db.select().from(locations).where(sql`${locations.id} = any(${ids}::text[])`).prepare('stock_locations_by_id'),
   availability: db
     .select({

@@ -30,8 +30,8 @@
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { StockContext } from '../context.ts';
-import { perDatabase } from '../db/prepared.ts';
+import type { StockContext, StockDb } from '../context.ts';
+import { perDatabase } from '@storegraph/kit';
 import { reservations } from '../db/tables.ts';
 import { rethrowAsAppError } from './db-errors.ts';
 import { appError } from '@storegraph/schema';
@@ -110,7 +110,7 @@ function shape(json: ResultJson) {
 
 const p = sql.placeholder;
 /** One call of a plpgsql function (migrations 0002, 0004) per use case, each a prepared statement. */
-const statements = perDatabase((db) => ({
+const statements = perDatabase((db: StockDb['db']) => ({
   reserve: db
     .select({ result: sql<ResultJson>`fn.result` })
     .from(sql`stock.reserve(${p('channel')}, ${p('key')}, ${p('hash')}, ${p('lines')}::jsonb, ${p('ttlSeconds')}::int, ${p('actor')}) as fn(result)`)
