@@ -63,29 +63,74 @@ export async function signChannelContext(ctx: ChannelContext, secret: string, is
     .sign(await keyOf(secret));
 }
 
+/** Who may sign contexts by default: the BFFs and the checkout acting as a service. */
+export const DEFAULT_CONTEXT_ISSUERS = ['bff-b2c', 'bff-b2b', 'bff-pos', 'bff-admin', 'svc-orders'] as const;
+/** The issuer the orders subgraph signs with when its checkout calls stock and prices for a customer. */
+export const CHECKOUT_ISSUER = 'svc-orders';
+
+export interface ContextVerifyOptions {
+  /** Accepted `iss` values. */
+  issuers: readonly string[];
+  /** Longest accepted lifetime (exp - iat): a context signed to live for years is refused. */
+  maxTtlSeconds: number;
+  /** Tolerated clock difference between signer and verifier, for `iat` and `exp`. */
+  clockSkewSeconds: number;
+}
+
+export const DEFAULT_VERIFY_OPTIONS: ContextVerifyOptions = { issuers: DEFAULT_CONTEXT_ISSUERS, maxTtlSeconds: 300, clockSkewSeconds: 30 };
+
+export interface VerifiedContext {
+  context: ChannelContext;
+  /** Which service signed it (a BFF, or the checkout acting for a customer). */
+  issuer: string;
+}
+
 /**
- * Verifies signature, audience and expiry, then the shape. Any failure is a ContextError whose
- * message is safe to return to the caller (it never echoes the token).
+ * Verifies signature, audience, issuer and lifetime, then the shape. A token must say when it was issued
+ * and when it expires, live at most `maxTtlSeconds`, and not be issued in the future beyond the clock
+ * skew. Any failure is a ContextError whose message names the reason and is safe to return to the caller
+ * (it never echoes the token).
  */
-export async function verifyChannelContext(token: string | undefined, secrets: string[]): Promise<ChannelContext> {
+export async function verifyChannelContext(
+  token: string | undefined,
+  secrets: string[],
+  options: ContextVerifyOptions = DEFAULT_VERIFY_OPTIONS,
+): Promise<VerifiedContext> {
   if (!token) throw new ContextError('missing sales-channel context');
+  let verified: Awaited<ReturnType<typeof jwtVerify>> | undefined;
   let lastError: unknown;
   for (const secret of secrets) {
     try {
-      const { payload } = await jwtVerify(token, await keyOf(secret), {
-        audience: CONTEXT_AUDIENCE,
+      verified = await jwtVerify(token, await keyOf(secret), {
         algorithms: ['HS256'],
+        requiredClaims: ['exp', 'iat', 'iss', 'aud'],
+        clockTolerance: options.clockSkewSeconds,
       });
-      const parsed = ChannelContextSchema.safeParse(payload.ctx);
-      if (!parsed.success) throw new ContextError('malformed sales-channel context');
-      return parsed.data;
+      break;
     } catch (err) {
-      if (err instanceof ContextError) throw err;
       lastError = err;
+      // Only a bad signature may be another key's: any other failure is final.
+      if (!(err instanceof joseErrors.JWSSignatureVerificationFailed)) break;
     }
   }
-  if (lastError instanceof joseErrors.JWTExpired) throw new ContextError('expired sales-channel context');
-  throw new ContextError('invalid sales-channel context signature');
+  if (!verified) throw new ContextError(reasonOf(lastError));
+  const { payload } = verified;
+  const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  if (!aud.includes(CONTEXT_AUDIENCE)) throw new ContextError('sales-channel context is for another audience');
+  if (!payload.iss || !options.issuers.includes(payload.iss)) throw new ContextError('sales-channel context from an unknown issuer');
+  const now = Math.floor(Date.now() / 1000);
+  if (payload.iat! > now + options.clockSkewSeconds) throw new ContextError('sales-channel context issued in the future');
+  if (payload.exp! - payload.iat! > options.maxTtlSeconds) throw new ContextError(`sales-channel context lives longer than ${options.maxTtlSeconds} s`);
+  const parsed = ChannelContextSchema.safeParse(payload.ctx);
+  if (!parsed.success) throw new ContextError('malformed sales-channel context');
+  return { context: parsed.data, issuer: payload.iss };
+}
+
+function reasonOf(err: unknown): string {
+  if (err instanceof joseErrors.JWTExpired) return 'expired sales-channel context';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) return `sales-channel context without a valid ${err.claim} claim`;
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'invalid sales-channel context signature';
+  return 'malformed sales-channel context';
 }
 
 /** Staff may act on a channel when a role they hold is scoped to it (or to every channel). */

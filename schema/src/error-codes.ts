@@ -10,6 +10,8 @@ export const ErrorCodes = {
   FORBIDDEN: 403,
   BAD_USER_INPUT: 400,
   NOT_FOUND: 404,
+  /** The caller's channel does not sell (or see) this: answered without any figure about it. */
+  NOT_IN_CHANNEL: 404,
   CONFLICT: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   OPERATION_NOT_ALLOWED: 403,

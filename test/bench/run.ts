@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import autocannon, { type Options } from 'autocannon';
 import postgres from 'postgres';
-import { CONTEXT_HEADER, signChannelContext } from '@storegraph/schema';
+import { CONTEXT_HEADER, DEFAULT_CONTEXT_ISSUERS, signChannelContext } from '@storegraph/schema';
 import { DEV_CONTEXT_SECRET, SQL_COUNT_HEADER, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@storegraph/kit';
 import { DEMO_USERS, DEV_IDP_SECRET, issueToken } from '@storegraph/bff-kit';
 import { CHANNELS, seedDemoData } from '@storegraph/demo';
@@ -35,6 +35,8 @@ async function main() {
     LOG_LEVEL: 'error',
     DATABASE_URL: databaseUrl,
     STOREGRAPH_CONTEXT_SECRET: DEV_CONTEXT_SECRET,
+    // The harness signs its own contexts for the subgraph-direct scenarios.
+    STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'bench'].join(','),
     STOREGRAPH_IDP_SECRET: DEV_IDP_SECRET,
     STOREGRAPH_EXPOSE_SQL_COUNT: 'true',
     // Cold-cache scenarios ask for fresh answers with Cache-Control: no-cache.

@@ -63,7 +63,8 @@ describe('sorting and cursors', () => {
   it('pages through the channel by name in the caller’s language, each product once and in order', async () => {
     const rows = await all('NAME');
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
-    expect(rows.length).toBe(216);
+    // Other test files create products of their own in web-eu; the demo's ids are prd_0001 to prd_0240.
+    expect(rows.filter((r) => /^prd_\d{4}$/.test(r.id)).length).toBe(216);
     const sorted = await gateway(`{ products(first: 5, sort: NAME) { nodes { name } } }`, {}, 'web-eu');
     expect(sorted.data.products.nodes.map((n: { name: string }) => n.name)).toEqual(rows.slice(0, 5).map((r) => r.name));
   });

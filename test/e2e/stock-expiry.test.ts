@@ -16,7 +16,7 @@ describe('reservation expiry', () => {
   });
 
   it('returns the units of expired reservations exactly once with four sweepers running at once', async () => {
-    const variant = freshVariant('expiry');
+    const variant = await freshVariant('expiry');
     await receive(variant, HAMBURG, 20);
     const short = await Promise.all(Array.from({ length: 12 }, () => reserve('web-eu', [{ variantId: variant, quantity: 1 }], { ttlSeconds: 1 })));
     const long = await reserve('web-eu', [{ variantId: variant, quantity: 2 }], { ttlSeconds: 900 });
@@ -43,17 +43,17 @@ describe('reservation expiry', () => {
 
     // Nothing left to do for a later sweep, and the long reservation is untouched.
     expect(await expireOverdueReservations(sweeperA)).toBe(0);
-    expect(ok(await gateway('web-eu', CONFIRM, { id: long.data.reserveStock.id })).confirmReservation.status).toBe('CONFIRMED');
+    expect(ok(await gateway('web-eu', CONFIRM, { id: long.data.reserveStock.id }, STAFF)).confirmReservation.status).toBe('CONFIRMED');
   });
 
   it('refuses to confirm or release an expired reservation, as data', async () => {
-    const variant = freshVariant('expired-confirm');
+    const variant = await freshVariant('expired-confirm');
     await receive(variant, HAMBURG, 5);
     const res = await reserve('web-eu', [{ variantId: variant, quantity: 2 }], { ttlSeconds: 1 });
     const id = res.data.reserveStock.id;
     await sleep(1_200);
     // Confirming after expiry expires it on the spot (if no sweeper got there first) and says so.
-    expect(ok(await gateway('web-eu', CONFIRM, { id })).confirmReservation).toEqual({
+    expect(ok(await gateway('web-eu', CONFIRM, { id }, STAFF)).confirmReservation).toEqual({
       __typename: 'ReservationNotActive',
       reservationId: id,
       status: 'EXPIRED',
@@ -70,14 +70,14 @@ describe('reservation expiry', () => {
 
 describe('confirming and releasing', () => {
   it('turns a confirmed reservation into SALE movements once, however often it is confirmed', async () => {
-    const variant = freshVariant('confirm');
+    const variant = await freshVariant('confirm');
     await receive(variant, HAMBURG, 5);
     const id = (await reserve('pos-berlin', [{ variantId: variant, quantity: 1 }])).data.reserveStock;
     expect(id.__typename).toBe('InsufficientStock'); // the till sells from Berlin only
 
     const res = await reserve('trade-eu', [{ variantId: variant, quantity: 3 }]);
     const rid = res.data.reserveStock.id;
-    const confirms = await Promise.all(Array.from({ length: 5 }, () => gateway('trade-eu', CONFIRM, { id: rid })));
+    const confirms = await Promise.all(Array.from({ length: 5 }, () => gateway('trade-eu', CONFIRM, { id: rid }, STAFF)));
     for (const c of confirms) expect(ok(c).confirmReservation).toEqual({ __typename: 'Reservation', id: rid, status: 'CONFIRMED' });
     const levels = await levelsMatchLedger([variant]);
     expect(levels[0]).toMatchObject({ on_hand: 2, reserved: 0 });
@@ -86,10 +86,11 @@ describe('confirming and releasing', () => {
   });
 
   it('does not let another channel see, confirm or release a reservation', async () => {
-    const variant = freshVariant('foreign');
+    const variant = await freshVariant('foreign');
     await receive(variant, HAMBURG, 5);
     const rid = (await reserve('trade-eu', [{ variantId: variant, quantity: 1 }])).data.reserveStock.id;
-    expect((await gateway('web-eu', CONFIRM, { id: rid })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const webEuStaff = { staff: { id: 'stf_web_eu_stock', roles: ['stock-admin' as const], channels: ['web-eu'] } };
+    expect((await gateway('web-eu', CONFIRM, { id: rid }, webEuStaff)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await gateway('web-eu', RELEASE, { id: rid })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(ok(await gateway('web-eu', `query($id: ID!) { reservation(id: $id) { id } }`, { id: rid })).reservation).toBeNull();
     expect(ok(await gateway('trade-eu', `query($id: ID!) { reservation(id: $id) { id status } }`, { id: rid })).reservation).toEqual({

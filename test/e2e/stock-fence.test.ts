@@ -15,7 +15,7 @@ describe('a dedicated ring-fence for trade-eu', () => {
   });
 
   it('is invisible to web-eu and reserved by trade-eu first, then the shared pool', async () => {
-    const variant = freshVariant('fence');
+    const variant = await freshVariant('fence');
     await receive(variant, HAMBURG, 40);
     expect(ok(await fence('trade-eu', variant, HAMBURG, 15)).setStockFence).toEqual({ channel: { code: 'trade-eu' }, remaining: 15 });
     expect((await availability('web-eu', variant)).available).toBe(25);
@@ -38,7 +38,7 @@ describe('a dedicated ring-fence for trade-eu', () => {
   });
 
   it('cannot be consumed by web-eu even when both channels race for every unit', async () => {
-    const variant = freshVariant('fence-race');
+    const variant = await freshVariant('fence-race');
     await receive(variant, HAMBURG, 40);
     ok(await fence('trade-eu', variant, HAMBURG, 15));
     const channels = ['web-eu', 'trade-eu'];
@@ -64,7 +64,7 @@ describe('a dedicated ring-fence for trade-eu', () => {
   });
 
   it('refuses to fence more than is free, at a location the channel does not sell from, or for a shared channel', async () => {
-    const variant = freshVariant('fence-bad');
+    const variant = await freshVariant('fence-bad');
     await receive(variant, HAMBURG, 10);
     await receive(variant, BERLIN, 10);
     expect((await fence('trade-eu', variant, HAMBURG, 11)).errors?.[0]?.extensions?.code).toBe('CONFLICT');
@@ -83,7 +83,7 @@ describe('dynamic fences', () => {
   const REBALANCE = `mutation($v: ID, $h: Int!) { rebalanceStockFences(variantId: $v, windowHours: $h) { channel { code } location { id } remaining } }`;
 
   it('are re-split between DYNAMIC channels in proportion to their recent demand', async () => {
-    const variant = freshVariant('dynamic');
+    const variant = await freshVariant('dynamic');
     await receive(variant, BERLIN, 30);
     // web-eu and pos-berlin both sell from the Berlin shop.
     for (const channel of ['web-eu', 'pos-berlin']) ok(await gateway('web-eu', SET_POLICY, { channel, mode: 'DYNAMIC' }, STAFF));

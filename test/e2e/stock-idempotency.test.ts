@@ -3,7 +3,7 @@ import { HAMBURG, count, freshVariant, levelsMatchLedger, receive, reserve } fro
 
 describe('reservation idempotency keys', () => {
   it('reserves once when the same request is sent 40 times at once', async () => {
-    const variant = freshVariant('idem');
+    const variant = await freshVariant('idem');
     await receive(variant, HAMBURG, 10);
     const key = `idem-${variant}`;
     const results = await Promise.all(Array.from({ length: 40 }, () => reserve('web-eu', [{ variantId: variant, quantity: 2 }], { key })));
@@ -20,7 +20,7 @@ describe('reservation idempotency keys', () => {
   });
 
   it('treats split and merged lines of the same variant as the same request', async () => {
-    const variant = freshVariant('idem-merge');
+    const variant = await freshVariant('idem-merge');
     await receive(variant, HAMBURG, 10);
     const key = `idem-${variant}`;
     const split = await reserve(
@@ -37,7 +37,7 @@ describe('reservation idempotency keys', () => {
   });
 
   it('refuses the same key for a different request and writes nothing', async () => {
-    const variant = freshVariant('idem-reuse');
+    const variant = await freshVariant('idem-reuse');
     await receive(variant, HAMBURG, 10);
     const key = `idem-${variant}`;
     await reserve('web-eu', [{ variantId: variant, quantity: 1 }], { key });
@@ -50,7 +50,7 @@ describe('reservation idempotency keys', () => {
   });
 
   it('keeps keys per channel: the same key in another channel is another reservation', async () => {
-    const variant = freshVariant('idem-channel');
+    const variant = await freshVariant('idem-channel');
     await receive(variant, HAMBURG, 10);
     const key = `idem-${variant}`;
     const web = await reserve('web-eu', [{ variantId: variant, quantity: 1 }], { key });
@@ -60,7 +60,7 @@ describe('reservation idempotency keys', () => {
   });
 
   it('lets a key that failed for lack of stock try again once stock arrives', async () => {
-    const variant = freshVariant('idem-retry');
+    const variant = await freshVariant('idem-retry');
     await receive(variant, HAMBURG, 1);
     const key = `idem-${variant}`;
     const short = await reserve('web-eu', [{ variantId: variant, quantity: 2 }], { key });

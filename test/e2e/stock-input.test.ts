@@ -3,7 +3,7 @@ import { HAMBURG, RESERVE, count, freshVariant, gateway, levelsMatchLedger, rece
 
 describe('invalid reservation input', () => {
   it('gets BAD_USER_INPUT and writes nothing', async () => {
-    const variant = freshVariant('input');
+    const variant = await freshVariant('input');
     await receive(variant, HAMBURG, 10);
     const prefix = `bad-${variant}`;
     const ledgerBefore = await count((sql) => sql`select count(*)::int as n from stock.movements where variant_id = ${variant}`);
@@ -11,7 +11,6 @@ describe('invalid reservation input', () => {
     const cases: Record<string, Record<string, unknown>> = {
       'zero quantity': { lines: [{ variantId: variant, quantity: 0 }] },
       'negative quantity': { lines: [line, { variantId: variant, quantity: -3 }] },
-      'unknown variant': { lines: [line, { variantId: 'var_does_not_exist', quantity: 1 }] },
       'no lines': { lines: [] },
       '1,001 lines': { lines: Array.from({ length: 1001 }, () => line) },
       'ttl of zero': { lines: [line], ttlSeconds: 0 },
@@ -25,7 +24,12 @@ describe('invalid reservation input', () => {
       expect(res.data ?? null, name).toBeNull();
     }
     const unknown = await gateway('web-eu', RESERVE, { input: { idempotencyKey: `${prefix}-x`, lines: [{ variantId: 'var_nope', quantity: 1 }] } });
-    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', variantIds: ['var_nope'] });
+    // Unknown and hidden look the same to a channel: neither says whether the variant exists elsewhere.
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_IN_CHANNEL', variantIds: ['var_nope'] });
+    const mixed = await gateway('web-eu', RESERVE, {
+      input: { idempotencyKey: `${prefix}-y`, lines: [line, { variantId: 'var_does_not_exist', quantity: 1 }] },
+    });
+    expect(mixed.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_IN_CHANNEL', variantIds: ['var_does_not_exist'] });
 
     expect(await count((sql) => sql`select count(*)::int as n from stock.movements where variant_id = ${variant}`)).toBe(ledgerBefore);
     expect(await count((sql) => sql`select count(*)::int as n from stock.reservations where idempotency_key like ${`${prefix}%`}`)).toBe(0);
@@ -33,7 +37,7 @@ describe('invalid reservation input', () => {
   });
 
   it('accepts exactly 1,000 lines', async () => {
-    const variant = freshVariant('thousand');
+    const variant = await freshVariant('thousand');
     await receive(variant, HAMBURG, 1000);
     const res = await gateway('web-eu', RESERVE, {
       input: { idempotencyKey: `k-${variant}`, lines: Array.from({ length: 1000 }, () => ({ variantId: variant, quantity: 1 })) },

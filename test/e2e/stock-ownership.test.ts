@@ -7,7 +7,7 @@ const ben = { customerId: 'cus_ben' };
 
 describe('a reservation belongs to whoever made it', () => {
   it('gives two shoppers who pick the same idempotency key two separate reservations', async () => {
-    const v = freshVariant('owner-key');
+    const v = await freshVariant('owner-key');
     await receive(v, HAMBURG, 5);
     const input = { idempotencyKey: 'cart-1', lines: [{ variantId: v, quantity: 1 }] };
     const a = ok(await gateway('web-eu', RESERVE, { input }, anna)).reserveStock;
@@ -17,15 +17,18 @@ describe('a reservation belongs to whoever made it', () => {
     expect(b.id).not.toBe(a.id);
   });
 
-  it('lets only its owner (or stock staff) confirm or release it', async () => {
-    const v = freshVariant('owner-finish');
+  it('lets only its owner (or stock staff) release it, and only stock staff or the checkout confirm it', async () => {
+    const v = await freshVariant('owner-finish');
     await receive(v, HAMBURG, 5);
     const mine = ok(await gateway('web-eu', RESERVE, { input: { idempotencyKey: `k-${v}`, lines: [{ variantId: v, quantity: 2 }] } }, anna)).reserveStock;
     const stolen = await gateway('web-eu', RELEASE, { id: mine.id }, ben);
     expect(stolen.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const anonymous = await gateway('web-eu', CONFIRM, { id: mine.id });
+    const anonymous = await gateway('web-eu', RELEASE, { id: mine.id });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect(ok(await gateway('web-eu', CONFIRM, { id: mine.id }, anna)).confirmReservation.status).toBe('CONFIRMED');
+    // Confirming records a sale: a shopper who could do it would sell stock with no order and no payment.
+    const byOwner = await gateway('web-eu', CONFIRM, { id: mine.id }, anna);
+    expect(byOwner.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(ok(await gateway('web-eu', CONFIRM, { id: mine.id }, STAFF)).confirmReservation.status).toBe('CONFIRMED');
     const other = ok(await gateway('web-eu', RESERVE, { input: { idempotencyKey: `k2-${v}`, lines: [{ variantId: v, quantity: 1 }] } }, ben)).reserveStock;
     expect(ok(await gateway('web-eu', RELEASE, { id: other.id }, STAFF)).releaseReservation.status).toBe('RELEASED');
   });

@@ -3,7 +3,7 @@ import { BERLIN, HAMBURG, count, freshVariant, levelsMatchLedger, receive, reser
 
 describe('reservations racing for the last units, two stock replicas behind the gateway', () => {
   it('sells exactly 50 units when 300 buyers from web-eu, trade-eu and pos-berlin race for them', async () => {
-    const variant = freshVariant('race');
+    const variant = await freshVariant('race');
     // web-eu sells from Hamburg and Berlin, trade-eu from Hamburg, pos-berlin from Berlin: 50 in all.
     await receive(variant, HAMBURG, 30);
     await receive(variant, BERLIN, 20);
@@ -53,8 +53,8 @@ describe('reservations racing for the last units, two stock replicas behind the 
   });
 
   it('never deadlocks when multi-line reservations name the same variants in opposite orders', async () => {
-    const a = freshVariant('lock-a');
-    const b = freshVariant('lock-b');
+    const a = await freshVariant('lock-a');
+    const b = await freshVariant('lock-b');
     await receive(a, HAMBURG, 40);
     await receive(b, HAMBURG, 40);
     const results = await Promise.all(
@@ -81,8 +81,8 @@ describe('reservations racing for the last units, two stock replicas behind the 
   });
 
   it('sums two lines of the same variant and reserves all of it or nothing', async () => {
-    const variant = freshVariant('sum');
-    const other = freshVariant('sum-other');
+    const variant = await freshVariant('sum');
+    const other = await freshVariant('sum-other');
     await receive(variant, HAMBURG, 3);
     await receive(other, HAMBURG, 5);
     const tooMany = await reserve('trade-eu', [
@@ -105,7 +105,7 @@ describe('reservations racing for the last units, two stock replicas behind the 
   });
 
   it('splits a line across the channel’s locations in priority order', async () => {
-    const variant = freshVariant('split');
+    const variant = await freshVariant('split');
     await receive(variant, HAMBURG, 2);
     await receive(variant, BERLIN, 5);
     const res = await reserve('web-eu', [{ variantId: variant, quantity: 4 }]);

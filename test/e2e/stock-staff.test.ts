@@ -31,7 +31,7 @@ const HISTORY = `query($v: ID!, $loc: ID, $first: Int!, $after: String) {
 
 describe('staff stock operations', () => {
   it('receives, adjusts, counts, transfers and takes returns, each booked in the ledger', async () => {
-    const v = freshVariant('staff');
+    const v = await freshVariant('staff');
     await receive(v, HAMBURG, 10);
     expect(
       ok(await gateway('web-eu', ADJUST, { input: { variantId: v, locationId: HAMBURG, delta: -2, reason: 'damaged' } }, STAFF)).adjustStock,
@@ -63,7 +63,7 @@ describe('staff stock operations', () => {
   });
 
   it('pages the history newest first with cursors', async () => {
-    const v = freshVariant('paging');
+    const v = await freshVariant('paging');
     for (let i = 1; i <= 5; i++) await receive(v, HAMBURG, i);
     const first = ok(await gateway('web-eu', HISTORY, { v, first: 2 }, STAFF)).stockMovements;
     expect(first.nodes.map((n: any) => n.deltaOnHand)).toEqual([5, 4]);
@@ -73,7 +73,7 @@ describe('staff stock operations', () => {
   });
 
   it('refuses what would go below the reserved units, and bad input, writing nothing', async () => {
-    const v = freshVariant('staff-bad');
+    const v = await freshVariant('staff-bad');
     await receive(v, HAMBURG, 5);
     await reserve('trade-eu', [{ variantId: v, quantity: 4 }]);
     const before = await count((sql) => sql`select count(*)::int as n from stock.movements where variant_id = ${v}`);
@@ -91,7 +91,7 @@ describe('staff stock operations', () => {
   });
 
   it('scopes staff to the locations of their channels, and shoppers to nothing', async () => {
-    const v = freshVariant('scope');
+    const v = await freshVariant('scope');
     await receive(v, HAMBURG, 5);
     const usStaff = { staff: { id: 'stf_us', roles: ['stock-admin' as const, 'viewer' as const], channels: ['web-us'] } };
     const posStaff = { staff: { id: 'stf_pos', roles: ['stock-admin' as const], channels: ['pos-berlin'] } };
@@ -111,7 +111,7 @@ describe('staff stock operations', () => {
 
 describe('availability in the caller’s channel', () => {
   it('lists click & collect locations and respects safety stock', async () => {
-    const v = freshVariant('collect');
+    const v = await freshVariant('collect');
     await receive(v, HAMBURG, 4);
     await receive(v, BERLIN, 3);
     await receive(v, MUNICH, 2);
@@ -130,7 +130,7 @@ describe('availability in the caller’s channel', () => {
   });
 
   it('takes backorders up to the channel’s limit and gives the promise back on release', async () => {
-    const v = freshVariant('backorder');
+    const v = await freshVariant('backorder');
     await receive(v, HAMBURG, 2);
     ok(
       await gateway(
@@ -156,7 +156,7 @@ describe('availability in the caller’s channel', () => {
   });
 
   it('lets a signed-in shopper reserve through the b2c BFF', async () => {
-    const v = freshVariant('bff');
+    const v = await freshVariant('bff');
     await receive(v, HAMBURG, 3);
     const res = await bff(
       'b2c',

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { ChannelContext } from '@storegraph/schema';
 import { direct, sqlClient, system, type GraphQLResponse } from '../support/clients.ts';
+import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
 
 /** Helpers shared by the stock-*.test.ts files: every call goes through the gateway (both stock replicas). */
 export const STAFF: Partial<ChannelContext> = { staff: { id: 'stf_stock_test', roles: ['stock-admin', 'viewer'], channels: ['*'] } };
@@ -9,11 +10,16 @@ export const HAMBURG = 'loc_wh_hamburg';
 export const BERLIN = 'loc_berlin_shop';
 export const MUNICH = 'loc_munich_shop';
 
-let counter = 0;
-/** A variant id no other test (or the demo data) uses. */
-export function freshVariant(tag: string): string {
-  counter += 1;
-  return `var_t_${tag}_${process.pid}_${Date.now().toString(36)}_${counter}`;
+/** The channels a stock test's variant is sold in (stock refuses to reserve what a channel does not sell). */
+const SELLING_CHANNELS = ['web-eu', 'web-us', 'trade-eu', 'pos-berlin'];
+
+/**
+ * A variant no other test (or the demo data) uses: a real catalog product of its own, sold in the demo
+ * channels, created by a catalog admin through the gateway as staff would.
+ */
+export async function freshVariant(tag: string, channels: string[] = SELLING_CHANNELS): Promise<string> {
+  const product = await createTestProduct({ channels, name: `Stock test ${tag}` });
+  return product.variants[0]!.id as string;
 }
 
 export function gateway<T = any>(channel: string, query: string, variables: Record<string, unknown> = {}, extra: Partial<ChannelContext> = {}) {

@@ -10,6 +10,7 @@ import { startB2bBff } from '@storegraph/bff-b2b';
 import { startPosBff } from '@storegraph/bff-pos';
 import { seedDemoData } from '@storegraph/demo';
 import postgres from 'postgres';
+import { DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
 
 /**
  * Channels some subgraph tests sign contexts for (their own currency, or promotions that must not touch
@@ -74,6 +75,8 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     DATABASE_URL: databaseUrl,
     STOREGRAPH_CONTEXT_SECRET: DEV_CONTEXT_SECRET,
     STOREGRAPH_IDP_SECRET: DEV_IDP_SECRET,
+    // Subgraph tests sign their own contexts (issuer 'test'), as a BFF would.
+    STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'test'].join(','),
     STOREGRAPH_EXPOSE_SQL_COUNT: 'true',
     PRODUCTS_PORT: '0',
     STOCK_PORT: '0',

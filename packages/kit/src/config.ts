@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
 
 /**
  * Configuration is read once at start-up and validated; a bad value stops the process with the
@@ -31,6 +32,19 @@ export const contextSecretsSchema = z
     }
     return [DEV_CONTEXT_SECRET];
   });
+
+/** Services whose signed contexts subgraphs accept (comma-separated); the BFFs and the checkout by default. */
+export const contextIssuersSchema = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [...DEFAULT_CONTEXT_ISSUERS],
+  );
 
 export const portSchema = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 export const boolSchema = (fallback: boolean) =>

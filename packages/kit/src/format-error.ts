@@ -1,12 +1,14 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from './logger.ts';
+import { clientErrorFromPg } from './pg-errors.ts';
 
 const CLIENT_CODES = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'BAD_USER_INPUT',
   'NOT_FOUND',
+  'NOT_IN_CHANNEL',
   'CONFLICT',
   'IDEMPOTENCY_KEY_REUSED',
   'OPERATION_NOT_ALLOWED',
@@ -17,18 +19,32 @@ const CLIENT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** What only our own services may see: which subgraph answered, and the gateway's view of its reply. */
+const INTERNAL_EXTENSIONS = ['stacktrace', 'http', 'serviceName', 'response', 'exception'];
+
+function clientExtensions(extensions: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(extensions ?? {})) if (!INTERNAL_EXTENSIONS.includes(k)) out[k] = v;
+  return out;
+}
+
 /**
- * Errors with a stable code pass through; anything else is a bug: logged with its stack and returned
- * as INTERNAL_SERVER_ERROR without internals (no SQL, no stack) reaching the client.
+ * Errors with a stable code pass through (without internal names); input PostgreSQL refused becomes
+ * BAD_USER_INPUT through kit's one translator; anything else is a bug: logged with its stack and
+ * returned as INTERNAL_SERVER_ERROR without internals (no SQL, no stack, no service name) reaching the client.
  */
 export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CLIENT_CODES.has(code)) {
-      const { stacktrace: _s, http: _h, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      // The gateway passes a subgraph's 401 on with its URL and body in the message: keep only the code.
+      const message = formatted.extensions?.serviceName && code === 'UNAUTHENTICATED' ? 'invalid or missing sales-channel context' : formatted.message;
+      return { ...formatted, message, extensions: clientExtensions(formatted.extensions) };
     }
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected resolver error');
+    const original = unwrapResolverError(error);
+    const fromPg = clientErrorFromPg(original);
+    if (fromPg) return { message: fromPg.message, path: formatted.path, locations: formatted.locations, extensions: { ...fromPg.extensions } };
+    logger.error({ err: original, path: formatted.path }, 'unexpected resolver error');
     return { message: 'internal error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

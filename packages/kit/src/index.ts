@@ -18,3 +18,4 @@ export * from './subgraph-client.ts';
 export * from './cache-hints.ts';
 export * from './node-flags.ts';
 export * from './per-database.ts';
+export * from './pg-errors.ts';

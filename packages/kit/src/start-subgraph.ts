@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-tag';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { boolSchema, contextSecretsSchema, loadConfig, portSchema } from './config.ts';
+import { boolSchema, contextIssuersSchema, contextSecretsSchema, loadConfig, portSchema } from './config.ts';
+import { DEFAULT_VERIFY_OPTIONS } from '@storegraph/schema';
 import { z } from 'zod';
 import { openDatabase, migrateSchema, type Database } from './database.ts';
 import { createLogger } from './logger.ts';
@@ -44,6 +45,8 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
       [`${upper}_PORT`]: portSchema(def.defaultPort),
       [`${upper}_DB_POOL`]: z.coerce.number().int().min(1).max(200).default(10),
       STOREGRAPH_CONTEXT_SECRET: contextSecretsSchema,
+      STOREGRAPH_CONTEXT_ISSUERS: contextIssuersSchema,
+      STOREGRAPH_CONTEXT_MAX_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(DEFAULT_VERIFY_OPTIONS.maxTtlSeconds),
       STOREGRAPH_EXPOSE_SQL_COUNT: boolSchema(false),
       STOREGRAPH_RUN_BACKGROUND: boolSchema(true),
     },
@@ -51,6 +54,8 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
   ) as Record<string, unknown> & {
     DATABASE_URL: string;
     STOREGRAPH_CONTEXT_SECRET: string[];
+    STOREGRAPH_CONTEXT_ISSUERS: string[];
+    STOREGRAPH_CONTEXT_MAX_TTL_SECONDS: number;
     STOREGRAPH_EXPOSE_SQL_COUNT: boolean;
     STOREGRAPH_RUN_BACKGROUND: boolean;
   };
@@ -67,6 +72,11 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     typeDefs: gql(readFileSync(def.schemaFile, 'utf8')),
     resolvers: def.resolvers,
     contextSecrets: config.STOREGRAPH_CONTEXT_SECRET,
+    verifyOptions: {
+      ...DEFAULT_VERIFY_OPTIONS,
+      issuers: config.STOREGRAPH_CONTEXT_ISSUERS,
+      maxTtlSeconds: config.STOREGRAPH_CONTEXT_MAX_TTL_SECONDS,
+    },
     logger,
     exposeSqlCount: config.STOREGRAPH_EXPOSE_SQL_COUNT,
     extendContext: (base) => def.extendContext(database, base),

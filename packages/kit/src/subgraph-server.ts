@@ -9,7 +9,7 @@ import {
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
-import { CONTEXT_HEADER, ContextError, type ChannelContext, requestError, verifyChannelContext } from '@storegraph/schema';
+import { CONTEXT_HEADER, ContextError, type ChannelContext, type ContextVerifyOptions, requestError, verifyChannelContext } from '@storegraph/schema';
 import type { Logger } from './logger.ts';
 import { sqlCounterStore, type SqlCounter } from './sql-counter.ts';
 import { formatError } from './format-error.ts';
@@ -17,6 +17,8 @@ import { cacheControlHeader, startCachePolicy, type CachePolicy } from './cache-
 
 export interface SubgraphRequestContext extends BaseContext {
   channel: ChannelContext;
+  /** Who signed the context: a BFF (`bff-b2c`, ...) or the checkout acting for a customer (`svc-orders`). */
+  issuer: string;
   /** The verified token itself, forwarded unchanged when this subgraph calls another one. */
   contextToken: string;
   requestId: string;
@@ -32,6 +34,7 @@ export interface SubgraphServerOptions<TContext extends SubgraphRequestContext> 
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<TContext>;
   contextSecrets: string[];
+  verifyOptions: ContextVerifyOptions;
   logger: Logger;
   exposeSqlCount: boolean;
   /** Adds per-request services and loaders to the verified base context. */
@@ -75,8 +78,9 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
   async function context(req: http.IncomingMessage, requestId: string): Promise<TContext> {
     const token = req.headers[CONTEXT_HEADER];
     let channel: ChannelContext;
+    let issuer: string;
     try {
-      channel = await verifyChannelContext(typeof token === 'string' ? token : undefined, opts.contextSecrets);
+      ({ context: channel, issuer } = await verifyChannelContext(typeof token === 'string' ? token : undefined, opts.contextSecrets, opts.verifyOptions));
     } catch (err) {
       const message = err instanceof ContextError ? err.message : 'invalid sales-channel context';
       throw requestError('UNAUTHENTICATED', message);
@@ -85,6 +89,7 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
     const sqlCounter = sqlCounterStore.getStore();
     const base: SubgraphRequestContext = {
       channel,
+      issuer,
       contextToken: token as string,
       requestId: rid,
       log: opts.logger.child({ requestId: rid }),

@@ -25,6 +25,7 @@ beforeAll(async () => {
     PRICES_PORT: '0',
     PRICES_DB_POOL: '2',
     STOREGRAPH_CONTEXT_SECRET: system().contextSecret,
+    STOREGRAPH_CONTEXT_ISSUERS: 'bff-b2c,test',
     STOREGRAPH_RUN_BACKGROUND: 'false',
     PRICES_FX_FEED_URL: FEED,
   });

@@ -1,4 +1,4 @@
-import type { Database, SubgraphRequestContext } from '@storegraph/kit';
+import type { Database, SubgraphClient, SubgraphRequestContext } from '@storegraph/kit';
 import type * as tables from './db/tables.ts';
 import { createStockLoaders, type StockLoaders } from './loaders/stock.loaders.ts';
 
@@ -7,10 +7,12 @@ export type StockDb = Database<typeof tables>;
 export interface StockContext extends SubgraphRequestContext {
   db: StockDb;
   loaders: StockLoaders;
+  /** The products subgraph: which variants the caller's channel sells (the read paths' own definition). */
+  catalog: SubgraphClient;
 }
 
-export function createStockContext(db: StockDb, base: SubgraphRequestContext): StockContext {
-  const ctx = { ...base, db } as StockContext;
+export function createStockContext(db: StockDb, base: SubgraphRequestContext, catalog: SubgraphClient): StockContext {
+  const ctx = { ...base, db, catalog } as StockContext;
   ctx.loaders = createStockLoaders(ctx);
   return ctx;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, startSubgraph } from '@storegraph/kit';
+import { loadConfig, startSubgraph, SubgraphClient } from '@storegraph/kit';
 import * as tables from './db/tables.ts';
 import { createStockContext } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -9,7 +9,7 @@ export { tables };
 export { expireOverdueReservations } from './services/expiry.service.ts';
 export { rebalanceFences } from './services/rebalance.service.ts';
 
-export function startStock(env: NodeJS.ProcessEnv = process.env) {
+export async function startStock(env: NodeJS.ProcessEnv = process.env) {
   const jobs = loadConfig(
     {
       STOCK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
@@ -19,10 +19,13 @@ export function startStock(env: NodeJS.ProcessEnv = process.env) {
         .min(1_000)
         .default(15 * 60_000),
       STOCK_REBALANCE_WINDOW_HOURS: z.coerce.number().int().min(1).max(2_160).default(168),
+      PRODUCTS_URL: z.string().min(1).default('http://127.0.0.1:4101/graphql'),
     },
     env,
   );
-  return startSubgraph(
+  // PRODUCTS_URL may list replicas for the gateway; one is enough here.
+  const catalog = new SubgraphClient('products', jobs.PRODUCTS_URL.split(',')[0]!);
+  const running = await startSubgraph(
     {
       name: 'stock',
       pgSchema: 'stock',
@@ -31,7 +34,7 @@ export function startStock(env: NodeJS.ProcessEnv = process.env) {
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,
-      extendContext: createStockContext,
+      extendContext: (db, base) => createStockContext(db, base, catalog),
       // The tables every reservation writes announce changes by a polled version, not NOTIFY, which
       // serialised reservation commits. A level change always writes a movement and so an outbox row;
       // fences and backorder allowances carry updated_at (and rows can go): their count and newest stamp.
@@ -51,4 +54,11 @@ export function startStock(env: NodeJS.ProcessEnv = process.env) {
     },
     env,
   );
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await catalog.close();
+    },
+  };
 }

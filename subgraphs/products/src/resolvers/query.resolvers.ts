@@ -13,9 +13,12 @@ type Ctx = ProductsContext;
 type Info = GraphQLResolveInfo;
 
 export const queryResolvers = {
-  currentChannel: (_: unknown, __: unknown, ctx: Ctx, info: Info) => {
+  currentChannel: async (_: unknown, __: unknown, ctx: Ctx, info: Info) => {
     cacheHint(ctx.channel, info, 300);
-    return ctx.loaders.channel.load(ctx.channel.channel);
+    // A validly signed context can still name a channel staff have since removed: a client error, not a bug.
+    const channel = await ctx.loaders.channel.load(ctx.channel.channel);
+    if (!channel) throw appError('NOT_FOUND', `no channel ${ctx.channel.channel}`);
+    return channel;
   },
   salesChannel: (_: unknown, args: { code: string }, ctx: Ctx, info: Info) => {
     cacheHint(ctx.channel, info, 300);

@@ -36,7 +36,7 @@ import { reservations } from '../db/tables.ts';
 import { rethrowAsAppError } from './db-errors.ts';
 import { appError } from '@storegraph/schema';
 import { actorOf } from './staff-scope.service.ts';
-import { staffCan } from '@storegraph/schema';
+import { CHECKOUT_ISSUER, staffCan } from '@storegraph/schema';
 
 export const RESERVATION_LIMITS = {
   maxLines: 1_000,
@@ -140,8 +140,23 @@ async function callJson(run: Promise<{ result: ResultJson | null }[]>): Promise<
   }
 }
 
+/**
+ * A channel reserves only what it sells: the catalog, asked with the caller's own context, applies the
+ * same channel assignment and visibility as every read path. Anything it does not show is NOT_IN_CHANNEL,
+ * with no quantity, so a storefront cannot probe another channel's (or a trade-only) stock.
+ */
+async function assertSoldInChannel(ctx: StockContext, variantIds: string[]): Promise<void> {
+  const seen = await ctx.catalog.entities<{ id: string }>(ctx, 'Variant', variantIds, 'id');
+  const hidden = variantIds.filter((_, i) => !seen[i]);
+  if (hidden.length > 0) throw appError('NOT_IN_CHANNEL', `not sold in channel ${ctx.channel.channel}: ${hidden.join(', ')}`, { variantIds: hidden });
+}
+
 export async function reserveStock(ctx: StockContext, input: ReserveStockInput) {
   const { key, lines, ttlSeconds } = normaliseReservation(input);
+  await assertSoldInChannel(
+    ctx,
+    lines.map(([variantId]) => variantId),
+  );
   const actor = actorOf(ctx);
   const result = await callJson(
     statements(ctx.db.db).reserve.execute({
@@ -174,8 +189,17 @@ async function finish(ctx: StockContext, id: string, to: 'CONFIRMED' | 'RELEASED
   return shape(result!);
 }
 
-/** The reserved units are sold: SALE movements lower on hand and reserved. */
-export const confirmReservation = (ctx: StockContext, id: string) => finish(ctx, id, 'CONFIRMED');
+/**
+ * The reserved units are sold: SALE movements lower on hand and reserved. Only the checkout (which has an
+ * order and a payment behind it) or stock staff may do that; a shopper who could confirm would record a
+ * sale with no order.
+ */
+export async function confirmReservation(ctx: StockContext, id: string) {
+  const c = ctx.channel;
+  const checkout = ctx.issuer === CHECKOUT_ISSUER && staffCan(c, 'order-admin');
+  if (!checkout && !staffCan(c, 'stock-admin')) throw appError('FORBIDDEN', 'confirming a reservation is the checkout’s (or stock staff’s) call');
+  return finish(ctx, id, 'CONFIRMED');
+}
 /** The reserved units go back to where they came from (fences included). */
 export const releaseReservation = (ctx: StockContext, id: string) => finish(ctx, id, 'RELEASED');
 
