@@ -32,6 +32,8 @@ export const ChannelContextSchema = z.object({
   country: z.string().regex(/^[A-Z]{2}$/),
   taxMode: TaxMode,
   customerId: z.string().max(64).optional(),
+  /** An anonymous shopper's guest session (B2C): owns a guest cart; beside customerId right after sign-in, to merge it. */
+  guestId: z.string().max(64).optional(),
   customerGroup: z.string().max(64).optional(),
   companyId: z.string().max(64).optional(),
   locationId: z.string().max(64).optional(),

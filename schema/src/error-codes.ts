@@ -15,6 +15,8 @@ export const ErrorCodes = {
   CONFLICT: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   OPERATION_NOT_ALLOWED: 403,
+  /** A service this request needs did not answer; retrying later (with the same idempotency key) is safe. */
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -10,6 +10,7 @@ import { startB2bBff } from '@storegraph/bff-b2b';
 import { startPosBff } from '@storegraph/bff-pos';
 import { seedDemoData } from '@storegraph/demo';
 import postgres from 'postgres';
+import { CARD_PROVIDER_STANDIN_KEY, serveCardProviderStandin } from './card-provider-standin.ts';
 import { DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
 
 /**
@@ -53,6 +54,8 @@ export interface SystemUrls {
   pos: string;
   contextSecret: string;
   idpSecret: string;
+  /** The card provider stand-in (msw handlers on a real port): `/__standin/intents?reference=<checkout id>`. */
+  cardProvider: string;
 }
 
 /**
@@ -90,10 +93,24 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     // The BFF IDEs (development) load the schema through the gateway.
     GATEWAY_INTROSPECTION: 'true',
   };
+  // The card provider is a third party: its msw stand-in is served on a real port, because orders calls it
+  // from this process while the tests run in workers (they read what it holds over its /__standin routes).
+  const card = await serveCardProviderStandin();
   const products = await startProducts(env);
   const withCatalog = { ...env, PRODUCTS_URL: products.url };
-  const [stockA, prices, orders] = await Promise.all([startStock(withCatalog), startPrices(withCatalog), startOrders(withCatalog)]);
+  const [stockA, prices] = await Promise.all([startStock(withCatalog), startPrices(withCatalog)]);
   const stockB = await startStock(withCatalog);
+  const orders = await startOrders({
+    ...withCatalog,
+    STOCK_URL: stockA.url,
+    PRICES_URL: prices.url,
+    PAYMENT_CARD_API_URL: card.url,
+    PAYMENT_CARD_API_KEY: CARD_PROVIDER_STANDIN_KEY,
+    // Declines and lost answers come back fast in tests: 1 s per attempt, 2 attempts.
+    PAYMENT_CARD_TIMEOUT_MS: '1000',
+    PAYMENT_CARD_MAX_ATTEMPTS: '2',
+    ORDERS_RECOVERY_INTERVAL_MS: '500',
+  });
   await seedDemoData(databaseUrl);
   await registerTestChannels(databaseUrl);
   const gateway = await startGateway({
@@ -117,10 +134,12 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     pos: pos.url,
     contextSecret: DEV_CONTEXT_SECRET,
     idpSecret: DEV_IDP_SECRET,
+    cardProvider: card.url,
   };
   const stop = async () => {
     for (const s of [b2c, b2b, pos, gateway]) await s.close();
     for (const s of [products, stockA, stockB, prices, orders]) await s.close();
+    await card.close();
     await dropDatabase(serverUrl!, dbName).catch(() => {});
     if (pg) await pg.stop();
   };

@@ -49,8 +49,9 @@ export async function seedOrders(db: SeedDb, catalog: DemoProduct[]) {
       channel: o.channel,
       customerId: o.customerId,
       companyId: o.companyId,
-      status: 'CONFIRMED',
+      status: 'PROCESSING',
       currency: o.currency,
+      subtotal: lines.reduce((s, l) => s + l.lineTotal, 0),
       total: lines.reduce((s, l) => s + l.lineTotal, 0),
       placedAt: new Date(Date.UTC(2026, 10, 20) - o.days * 86_400_000),
     });

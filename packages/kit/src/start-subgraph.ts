@@ -49,6 +49,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
       STOREGRAPH_CONTEXT_MAX_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(DEFAULT_VERIFY_OPTIONS.maxTtlSeconds),
       STOREGRAPH_EXPOSE_SQL_COUNT: boolSchema(false),
       STOREGRAPH_RUN_BACKGROUND: boolSchema(true),
+      STOREGRAPH_FAULT_INJECTION: boolSchema(false),
     },
     env,
   ) as Record<string, unknown> & {
@@ -58,7 +59,10 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     STOREGRAPH_CONTEXT_MAX_TTL_SECONDS: number;
     STOREGRAPH_EXPOSE_SQL_COUNT: boolean;
     STOREGRAPH_RUN_BACKGROUND: boolean;
+    STOREGRAPH_FAULT_INJECTION: boolean;
   };
+  if (config.STOREGRAPH_FAULT_INJECTION && env.NODE_ENV === 'production')
+    throw new Error('invalid configuration:\n  STOREGRAPH_FAULT_INJECTION: never in production');
   const logger = createLogger(def.name);
   await migrateSchema(config.DATABASE_URL, def.pgSchema, def.migrationsFolder.pathname, def.changeVersion?.quietTables);
   const database = openDatabase({
@@ -79,6 +83,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     },
     logger,
     exposeSqlCount: config.STOREGRAPH_EXPOSE_SQL_COUNT,
+    faultInjection: config.STOREGRAPH_FAULT_INJECTION,
     extendContext: (base) => def.extendContext(database, base),
   });
   const changes = new ChangeFeed();

@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import { CONTEXT_HEADER } from '@storegraph/schema';
-import { appError } from '@storegraph/schema';
+import { appError, ErrorCodes, type ErrorCode } from '@storegraph/schema';
 import type { SubgraphRequestContext } from './subgraph-server.ts';
 
 /**
@@ -39,7 +39,47 @@ export class SubgraphClient {
     return body.data._entities;
   }
 
+  /**
+   * Runs one operation with a given signed context (the caller's own, or a service context the caller's
+   * service signed, e.g. the checkout acting for a customer). Answers `data`; a GraphQL error with a stable
+   * client code is rethrown with that code (the other subgraph refused the input), anything else is
+   * INTERNAL_SERVER_ERROR: the other service failed, and the caller's saga decides what that means.
+   */
+  async execute<T>(contextToken: string, requestId: string, query: string, variables: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
+    const res = await this.pool.request({
+      method: 'POST',
+      path: this.path,
+      headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId },
+      body: JSON.stringify({ query, variables }),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const body = (await res.body.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[] };
+    const first = body.errors?.[0];
+    if (first) {
+      const code = first.extensions?.code;
+      if (code && code !== 'INTERNAL_SERVER_ERROR' && code in ErrorCodes) {
+        const { code: _c, ...extra } = first.extensions!;
+        throw appError(code as ErrorCode, first.message, extra);
+      }
+      throw new SubgraphUnavailableError(this.name, first.message);
+    }
+    if (res.statusCode !== 200 || !body.data) throw new SubgraphUnavailableError(this.name, `HTTP ${res.statusCode}`);
+    return body.data;
+  }
+
   close(): Promise<void> {
     return this.pool.close();
+  }
+}
+
+/** Another subgraph did not give an answer (down, timed out, or failed): the outcome of a write is unknown. */
+export class SubgraphUnavailableError extends Error {
+  constructor(
+    readonly service: string,
+    detail: string,
+  ) {
+    super(`the ${service} service did not answer: ${detail}`);
+    this.name = 'SubgraphUnavailableError';
   }
 }

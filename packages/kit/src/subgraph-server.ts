@@ -25,6 +25,8 @@ export interface SubgraphRequestContext extends BaseContext {
   log: Logger;
   /** filled by `cacheHint` from the resolvers; becomes the answer's Cache-Control header */
   cachePolicy: CachePolicy;
+  /** Crash tests only (STOREGRAPH_FAULT_INJECTION, refused in production): a step boundary to die at. */
+  crashAt?: string;
   /** present when the request asked for its SQL count (sql-counter.ts) */
   sqlCounter?: SqlCounter;
 }
@@ -37,6 +39,8 @@ export interface SubgraphServerOptions<TContext extends SubgraphRequestContext> 
   verifyOptions: ContextVerifyOptions;
   logger: Logger;
   exposeSqlCount: boolean;
+  /** Honour `x-storegraph-crash-at` (crash tests); start-up refuses it in production. */
+  faultInjection?: boolean;
   /** Adds per-request services and loaders to the verified base context. */
   extendContext: (base: SubgraphRequestContext) => TContext;
 }
@@ -96,6 +100,8 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
       sqlCounter,
       cachePolicy: startCachePolicy(channel),
     };
+    const crashAt = opts.faultInjection ? req.headers['x-storegraph-crash-at'] : undefined;
+    if (typeof crashAt === 'string') base.crashAt = crashAt;
     return opts.extendContext(base);
   }
 

@@ -1,16 +1,33 @@
-import type { Database, SubgraphRequestContext } from '@storegraph/kit';
+import type { Database, SubgraphClient, SubgraphRequestContext } from '@storegraph/kit';
 import type * as tables from './db/tables.ts';
 import { createOrderLoaders, type OrderLoaders } from './loaders/order.loaders.ts';
+import { createCartLoaders, type CartLoaders } from './loaders/cart.loaders.ts';
+import type { PaymentProviders } from './strategies/payment-provider.registry.ts';
 
 export type OrdersDb = Database<typeof tables>;
 
-export interface OrdersContext extends SubgraphRequestContext {
-  db: OrdersDb;
-  loaders: OrderLoaders;
+/** What orders needs beyond its database: the subgraphs it calls, payments and its settings. */
+export interface OrdersDeps {
+  prices: SubgraphClient;
+  stock: SubgraphClient;
+  products: SubgraphClient;
+  payments: PaymentProviders;
+  /** Signs the checkout's service contexts (the first of STOREGRAPH_CONTEXT_SECRET). */
+  contextSecret: string;
+  /** A cart untouched this long expires. */
+  cartIdleMs: number;
+  /** How long checkout holds stock before the order confirms it (the TTL releases it if all else fails). */
+  reservationTtlSeconds: number;
 }
 
-export function createOrdersContext(db: OrdersDb, base: SubgraphRequestContext): OrdersContext {
-  const ctx = { ...base, db } as OrdersContext;
-  ctx.loaders = createOrderLoaders(ctx);
+export interface OrdersContext extends SubgraphRequestContext {
+  db: OrdersDb;
+  deps: OrdersDeps;
+  loaders: OrderLoaders & CartLoaders;
+}
+
+export function createOrdersContext(db: OrdersDb, base: SubgraphRequestContext, deps: OrdersDeps): OrdersContext {
+  const ctx = { ...base, db, deps } as OrdersContext;
+  ctx.loaders = { ...createOrderLoaders(ctx), ...createCartLoaders(ctx) };
   return ctx;
 }

@@ -9,8 +9,8 @@ describe('order history', () => {
   beforeAll(async () => {
     // Five orders within one millisecond (microseconds apart), as a busy till or a bulk import places them.
     for (let i = 1; i <= 5; i++) {
-      await sql`insert into orders.orders (id, number, channel, customer_id, status, currency, total, placed_at)
-        values (${`ord_hist_${i}`}, ${`SG-HIST-${i}`}, 'web-eu', ${customer}, 'CONFIRMED', 'EUR', ${1000 * i}, ${`2026-03-01 10:00:00.000${i}00+00`}::timestamptz)
+      await sql`insert into orders.orders (id, number, channel, customer_id, status, currency, subtotal, total, placed_at)
+        values (${`ord_hist_${i}`}, ${`SG-HIST-${i}`}, 'web-eu', ${customer}, 'PROCESSING', 'EUR', ${1000 * i}, ${1000 * i}, ${`2026-03-01 10:00:00.000${i}00+00`}::timestamptz)
         on conflict do nothing`;
     }
   });

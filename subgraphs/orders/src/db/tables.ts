@@ -1,9 +1,9 @@
-import { bigint, index, integer, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { OrderStatus } from '../domain/order-status.machine.ts';
+import type { Address } from '../domain/address.rules.ts';
 
 /** The order book owns this Postgres schema; no other subgraph reads it. */
 export const ordersSchema = pgSchema('orders');
-
-export const orderStatus = ordersSchema.enum('order_status', ['PENDING', 'CONFIRMED', 'FULFILLED', 'CANCELLED']);
 
 export const orders = ordersSchema.table(
   'orders',
@@ -13,13 +13,38 @@ export const orders = ordersSchema.table(
     channel: text('channel').notNull(),
     customerId: text('customer_id'),
     companyId: text('company_id'),
-    status: orderStatus('status').notNull().default('PENDING'),
+    status: text('status').$type<OrderStatus>().notNull().default('PLACED'),
+    /** Who placed it (`customer:…`, `guest:…`, `till:…`), as carts and checkouts name owners. */
+    owner: text('owner'),
+    version: integer('version').notNull().default(1),
     currency: text('currency').notNull(),
-    /** Minor units. */
+    email: text('email'),
+    shippingAddress: jsonb('shipping_address').$type<Address>(),
+    billingAddress: jsonb('billing_address').$type<Address>(),
+    shippingMethod: text('shipping_method'),
+    pickupLocationId: text('pickup_location_id'),
+    taxIncluded: boolean('tax_included').notNull().default(true),
+    /** Minor units, all of them. */
+    subtotal: bigint('subtotal', { mode: 'number' }).notNull(),
+    discountTotal: bigint('discount_total', { mode: 'number' }).notNull().default(0),
+    shippingTotal: bigint('shipping_total', { mode: 'number' }).notNull().default(0),
+    taxTotal: bigint('tax_total', { mode: 'number' }).notNull().default(0),
     total: bigint('total', { mode: 'number' }).notNull(),
+    paymentProvider: text('payment_provider'),
+    paymentRef: text('payment_ref'),
+    paymentStatus: text('payment_status'),
+    reservationId: uuid('reservation_id'),
+    checkoutId: uuid('checkout_id'),
+    cancelReason: text('cancel_reason'),
     placedAt: timestamp('placed_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('orders_customer_idx').on(t.customerId, t.placedAt), index('orders_company_idx').on(t.companyId, t.placedAt)],
+  (t) => [
+    index('orders_customer_idx').on(t.customerId, t.placedAt),
+    index('orders_company_idx').on(t.companyId, t.placedAt),
+    index('orders_queue_idx').on(t.channel, t.status, t.placedAt, t.id),
+    uniqueIndex('orders_checkout_uq').on(t.checkoutId),
+  ],
 );
 
 export const orderLines = ordersSchema.table(
@@ -33,7 +58,105 @@ export const orderLines = ordersSchema.table(
     sku: text('sku').notNull(),
     quantity: integer('quantity').notNull(),
     unitAmount: bigint('unit_amount', { mode: 'number' }).notNull(),
+    discountTotal: bigint('discount_total', { mode: 'number' }).notNull().default(0),
+    tax: bigint('tax', { mode: 'number' }).notNull().default(0),
+    taxRateBp: integer('tax_rate_bp'),
+    /** What the line costs the customer after discounts (gross in tax-inclusive channels, net otherwise). */
     lineTotal: bigint('line_total', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
 );
+
+export const orderNumbers = ordersSchema.table('order_numbers', {
+  channel: text('channel').primaryKey(),
+  prefix: text('prefix').notNull(),
+  lastValue: bigint('last_value', { mode: 'number' }).notNull().default(0),
+});
+
+export type CartStatus = 'ACTIVE' | 'CHECKING_OUT' | 'COMPLETED' | 'MERGED';
+
+export const carts = ordersSchema.table(
+  'carts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: text('channel').notNull(),
+    /** `customer:<id>` or `guest:<id>`: who may read and change it. */
+    owner: text('owner').notNull(),
+    customerId: text('customer_id'),
+    companyId: text('company_id'),
+    currency: text('currency').notNull(),
+    status: text('status').$type<CartStatus>().notNull().default('ACTIVE'),
+    version: integer('version').notNull().default(1),
+    email: text('email'),
+    shippingAddress: jsonb('shipping_address').$type<Address>(),
+    billingAddress: jsonb('billing_address').$type<Address>(),
+    shippingMethod: text('shipping_method'),
+    pickupLocationId: text('pickup_location_id'),
+    couponCodes: text('coupon_codes').array().notNull().default([]),
+    checkoutId: uuid('checkout_id'),
+    orderId: text('order_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('carts_owner_idx').on(t.channel, t.owner, t.status, t.updatedAt)],
+);
+
+export const cartLines = ordersSchema.table(
+  'cart_lines',
+  {
+    cartId: uuid('cart_id')
+      .notNull()
+      .references(() => carts.id, { onDelete: 'cascade' }),
+    variantId: text('variant_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.cartId, t.variantId] })],
+);
+
+export type CheckoutStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'FAILED';
+
+export const checkouts = ordersSchema.table('checkouts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  channel: text('channel').notNull(),
+  owner: text('owner').notNull(),
+  idempotencyKey: text('idempotency_key').notNull(),
+  requestHash: text('request_hash').notNull(),
+  cartId: uuid('cart_id').notNull(),
+  /** The caller's verified sales-channel context: recovery acts for the same customer in the same channel. */
+  context: jsonb('context').notNull(),
+  paymentProvider: text('payment_provider').notNull(),
+  expectedTotal: bigint('expected_total', { mode: 'number' }).notNull(),
+  status: text('status').$type<CheckoutStatus>().notNull().default('RUNNING'),
+  step: text('step').notNull().default('started'),
+  result: jsonb('result'),
+  leaseUntil: timestamp('lease_until', { withTimezone: true }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const checkoutSteps = ordersSchema.table(
+  'checkout_steps',
+  {
+    checkoutId: uuid('checkout_id')
+      .notNull()
+      .references(() => checkouts.id, { onDelete: 'cascade' }),
+    step: text('step').notNull(),
+    outcome: jsonb('outcome').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.checkoutId, t.step] })],
+);
+
+export const outbox = ordersSchema.table('outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventId: uuid('event_id').notNull().defaultRandom(),
+  type: text('type').notNull(),
+  channel: text('channel').notNull(),
+  aggregateId: text('aggregate_id').notNull(),
+  aggregateVersion: integer('aggregate_version').notNull(),
+  data: jsonb('data').notNull(),
+  occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+});

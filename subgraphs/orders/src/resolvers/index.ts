@@ -1,26 +1,15 @@
 import { MinorUnitsScalar } from '@storegraph/schema';
-import type { OrdersContext } from '../context.ts';
-import { myOrders, type OrderRow } from '../services/order-query.service.ts';
-import type { orderLines } from '../db/tables.ts';
-
-type Ctx = OrdersContext;
-type LineRow = typeof orderLines.$inferSelect & { currency?: string };
+import { cartResolvers } from './cart.resolvers.ts';
+import { checkoutResolvers } from './checkout.resolvers.ts';
+import { orderResolvers } from './order.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
-  Query: {
-    myOrders: (_: unknown, args: { first: number; after?: string }, ctx: Ctx) => myOrders(ctx, args),
-  },
-  Order: {
-    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.visibleOrder.load(ref.id),
-    channel: (o: OrderRow) => ({ code: o.channel }),
-    placedAt: (o: OrderRow) => o.placedAt.toISOString(),
-    total: (o: OrderRow) => ({ amount: o.total, currency: o.currency }),
-    lines: async (o: OrderRow, _: unknown, ctx: Ctx) => (await ctx.loaders.linesOfOrder.load(o.id)).map((l) => ({ ...l, currency: o.currency })),
-  },
-  OrderLine: {
-    variant: (l: LineRow) => ({ id: l.variantId }),
-    unitPrice: (l: LineRow) => ({ amount: l.unitAmount, currency: l.currency }),
-    lineTotal: (l: LineRow) => ({ amount: l.lineTotal, currency: l.currency }),
-  },
+  Query: { ...orderResolvers.Query, ...cartResolvers.Query },
+  Mutation: { ...cartResolvers.Mutation, ...orderResolvers.Mutation, ...checkoutResolvers.Mutation },
+  Order: orderResolvers.Order,
+  OrderLine: orderResolvers.OrderLine,
+  OrderTransitionResult: orderResolvers.OrderTransitionResult,
+  Cart: cartResolvers.Cart,
+  PlaceOrderResult: checkoutResolvers.PlaceOrderResult,
 };

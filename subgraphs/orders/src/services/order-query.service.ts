@@ -56,3 +56,12 @@ export async function ordersByIds(ctx: OrdersContext, ids: readonly string[]): P
     .from(orders)
     .where(and(inArray(orders.id, [...ids]), owner));
 }
+
+/** The order a checkout of the caller's created (the caller owns it whether customer, guest or till). */
+export async function findOrderForCheckout(ctx: OrdersContext, orderId: string): Promise<OrderRow | null> {
+  const [row] = await ctx.db.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.id, orderId), eq(orders.channel, ctx.channel.channel)));
+  return row ?? null;
+}

@@ -1,0 +1,120 @@
+import type { Logger } from '@storegraph/kit';
+import type { OrdersDb, OrdersDeps } from '../context.ts';
+import { beginCompensation, finishCompleted, finishFailed, LeaseLost, recordStep, stepOutcomes } from './checkout.repository.ts';
+import { StepEnv, type CheckoutStep } from './checkout-step.ts';
+import { POINT_OF_NO_RETURN, STEP_ORDER, type CheckoutRow, type PlaceOrderOutcome, type StepId } from './checkout.types.ts';
+import { crashIfAsked } from './fault-injection.ts';
+import { authorizePaymentStep } from './steps/authorize-payment.step.ts';
+import { confirmStockStep } from './steps/confirm-stock.step.ts';
+import { createOrderStep, type CreatedOrder } from './steps/create-order.step.ts';
+import { quoteCartStep } from './steps/quote-cart.step.ts';
+import { redeemPromotionsStep } from './steps/redeem-promotions.step.ts';
+import { reserveStockStep } from './steps/reserve-stock.step.ts';
+import { validateCart } from './steps/validate-cart.step.ts';
+
+const STEPS: Record<StepId, CheckoutStep> = {
+  validate: validateCart,
+  quote: quoteCartStep,
+  reserve: reserveStockStep,
+  authorize: authorizePaymentStep,
+  create_order: createOrderStep,
+  confirm_stock: confirmStockStep,
+  redeem_promotions: redeemPromotionsStep,
+};
+
+const LEFT_NOTHING = new Set<PlaceOrderOutcome['__typename']>(['PriceChanged', 'InsufficientStock', 'PaymentDeclined', 'CartNotReady', 'CartLocked']);
+
+/** Failure of a step that is neither an expected outcome nor ours to judge: the saga is undone. */
+const UNAVAILABLE: PlaceOrderOutcome = {
+  __typename: 'PaymentUnavailable',
+  message: 'the checkout could not be completed; nothing was charged and the stock was released',
+};
+
+export interface RunOptions {
+  paymentToken?: string;
+  /** Crash tests: the boundary at which to SIGKILL this process (see fault-injection.ts). */
+  crashAt?: string;
+  /** Recovery takes over a saga whose request is gone: it never starts a step that charges. */
+  recovering?: boolean;
+}
+
+/**
+ * Drives one saga to its end: forward step by step, each outcome persisted before the next starts; on an
+ * expected failure the answer is stored first, then the steps done are undone in reverse. Before the order
+ * exists, anything unexpected (a subgraph down, a bug) is undone too; after it exists, the remaining steps
+ * are only ever finished, by this worker or by recovery.
+ */
+export async function runCheckout(
+  db: OrdersDb['db'],
+  deps: OrdersDeps,
+  log: Logger,
+  checkout: CheckoutRow,
+  opts: RunOptions = {},
+): Promise<PlaceOrderOutcome | null> {
+  const done = await stepOutcomes(db, checkout.id);
+  const env = new StepEnv(db, deps, checkout, done, log, opts.paymentToken);
+  try {
+    if (checkout.status === 'COMPENSATING') return await compensate(env, checkout.result!, opts);
+    const pastNoReturn = done.has(POINT_OF_NO_RETURN);
+    if (opts.recovering && !pastNoReturn) {
+      await beginCompensation(db, checkout, UNAVAILABLE);
+      return await compensate(env, UNAVAILABLE, opts);
+    }
+    for (const id of STEP_ORDER) {
+      if (done.has(id)) continue;
+      const step = STEPS[id];
+      let result: Awaited<ReturnType<CheckoutStep['run']>>;
+      try {
+        result = await step.run(env);
+      } catch (err) {
+        if (err instanceof LeaseLost || done.has(POINT_OF_NO_RETURN)) throw err;
+        log.error({ err, checkoutId: checkout.id, step: id }, 'checkout step failed: compensating');
+        await beginCompensation(db, checkout, UNAVAILABLE);
+        return await compensate(env, UNAVAILABLE, opts);
+      }
+      if ('fail' in result) {
+        await beginCompensation(db, checkout, result.fail);
+        return await compensate(env, result.fail, opts);
+      }
+      if (!step.persistsItself) await recordStep(db, checkout, id, result.outcome);
+      done.set(id, result.outcome);
+      crashIfAsked(opts.crashAt, `after:${id}`);
+    }
+    const placed: PlaceOrderOutcome = { __typename: 'OrderPlaced', orderId: env.outcome<CreatedOrder>('create_order').orderId };
+    await finishCompleted(db, checkout, placed);
+    return placed;
+  } catch (err) {
+    if (err instanceof LeaseLost) {
+      log.warn({ checkoutId: checkout.id }, 'checkout taken over by recovery');
+      return null;
+    }
+    // Left RUNNING or COMPENSATING with its lease: recovery picks it up when the lease runs out.
+    log.error({ err, checkoutId: checkout.id }, 'checkout interrupted; recovery will finish it');
+    return null;
+  }
+}
+
+/**
+ * Undoes in reverse: every step with a persisted outcome, and the one after the last of them, which may
+ * have started without its outcome being persisted (its undo finds out what happened). An undo that
+ * fails (a service down) leaves the saga COMPENSATING for recovery to retry.
+ */
+async function compensate(env: StepEnv, answer: PlaceOrderOutcome, opts: RunOptions): Promise<PlaceOrderOutcome> {
+  let lastDone = -1;
+  STEP_ORDER.forEach((s, i) => {
+    if (env.done.has(s)) lastDone = i;
+  });
+  // A step that answered an expected failure (declined, short, changed price) left nothing behind; after
+  // anything else the step after the last persisted one may have acted without its outcome being stored.
+  const maybeStarted = LEFT_NOTHING.has(answer.__typename) ? undefined : STEP_ORDER[lastDone + 1];
+  for (let i = Math.min(lastDone + 1, STEP_ORDER.length - 1); i >= 0; i--) {
+    const id = STEP_ORDER[i]!;
+    const step = STEPS[id];
+    if (!step.undo) continue;
+    if (!env.done.has(id) && (id !== maybeStarted || step.persistsItself)) continue;
+    await step.undo(env, env.done.get(id));
+    crashIfAsked(opts.crashAt, `undo:${id}`);
+  }
+  await finishFailed(env.db, env.checkout);
+  return answer;
+}

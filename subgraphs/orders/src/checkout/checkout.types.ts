@@ -1,0 +1,35 @@
+import type { CheckoutStatus } from '../db/tables.ts';
+import type { CartProblem } from '../services/cart-view.service.ts';
+
+/** The answer placeOrder gives, stored with the saga so every replay of the key gives it again. */
+export type PlaceOrderOutcome =
+  | { __typename: 'OrderPlaced'; orderId: string }
+  | { __typename: 'PriceChanged'; expected: number; actual: number; currency: string }
+  | { __typename: 'InsufficientStock'; lines: { variantId: string; requested: number; available: number }[] }
+  | { __typename: 'PaymentDeclined'; reason: string; declineCode: string | null }
+  | { __typename: 'PaymentUnavailable'; message: string }
+  | { __typename: 'CartNotReady'; problems: CartProblem[] }
+  | { __typename: 'CartLocked'; cartId: string; status: string };
+
+export interface CheckoutRow {
+  id: string;
+  channel: string;
+  owner: string;
+  idempotencyKey: string;
+  requestHash: string;
+  cartId: string;
+  context: unknown;
+  paymentProvider: string;
+  expectedTotal: number;
+  status: CheckoutStatus;
+  step: string;
+  result: PlaceOrderOutcome | null;
+  attempts: number;
+}
+
+/** The steps in order. Each persists its outcome before the next starts; ids are stable (they are stored). */
+export const STEP_ORDER = ['validate', 'quote', 'reserve', 'authorize', 'create_order', 'confirm_stock', 'redeem_promotions'] as const;
+export type StepId = (typeof STEP_ORDER)[number];
+
+/** From this step on the order exists: recovery finishes the saga instead of undoing it. */
+export const POINT_OF_NO_RETURN: StepId = 'create_order';

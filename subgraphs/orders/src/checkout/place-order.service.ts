@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { appError, type ChannelContext } from '@storegraph/schema';
+import type { OrdersContext } from '../context.ts';
+import { ownerOf } from '../services/cart-owner.ts';
+import { findCart } from '../services/cart.service.ts';
+import { assertCode, badInput } from '../services/cart-input.validation.ts';
+import { loadCheckout, startCheckout } from './checkout.repository.ts';
+import { runCheckout } from './checkout-runner.ts';
+import type { CheckoutRow, PlaceOrderOutcome } from './checkout.types.ts';
+
+export interface PlaceOrderInput {
+  cartId: string;
+  idempotencyKey: string;
+  expectedTotal: { amount: number; currency: string };
+  payment: { provider: string; token?: string | null };
+}
+
+const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+/** How long a duplicate request waits for the first one's answer before asking the client to retry. */
+const WAIT_MS = 20_000;
+
+function requestHash(input: PlaceOrderInput): string {
+  const { cartId, expectedTotal, payment } = input;
+  return createHash('sha256')
+    .update(JSON.stringify([cartId, expectedTotal.amount, expectedTotal.currency, payment.provider]))
+    .digest('hex');
+}
+
+function validate(ctx: OrdersContext, input: PlaceOrderInput): void {
+  if (!KEY.test(input.idempotencyKey)) badInput('INVALID_IDEMPOTENCY_KEY', 'idempotencyKey is 8 to 128 of A-Z, a-z, 0-9, _ . : -', 'input.idempotencyKey');
+  const { amount, currency } = input.expectedTotal;
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    badInput('INVALID_AMOUNT', 'expectedTotal.amount is a non-negative integer of minor units', 'input.expectedTotal.amount');
+  if (currency !== ctx.channel.currency) badInput('INVALID_CURRENCY', `this channel sells in ${ctx.channel.currency}`, 'input.expectedTotal.currency');
+  assertCode(input.payment.provider, 'input.payment.provider');
+  ctx.deps.payments.get(input.payment.provider);
+  if (input.payment.token != null && !/^[A-Za-z0-9_]{1,255}$/.test(input.payment.token))
+    badInput('INVALID_PAYMENT_TOKEN', 'malformed payment token', 'input.payment.token');
+}
+
+/**
+ * placeOrder: the same key gives the same answer, however often and however concurrently it is sent (the
+ * saga row is unique per caller and key); the same key for another cart or total is
+ * IDEMPOTENCY_KEY_REUSED. Bad input and a cart that is not the caller's write nothing.
+ */
+export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<PlaceOrderOutcome> {
+  const owner = ownerOf(ctx.channel);
+  if (!owner) throw appError('UNAUTHENTICATED', 'sign in or start a guest session to check out');
+  validate(ctx, input);
+  const cart = await findCart(ctx, input.cartId);
+  if (!cart) throw appError('NOT_FOUND', `no cart ${input.cartId}`, { argument: 'input.cartId' });
+  const { staff: _staff, ...customerContext } = ctx.channel as ChannelContext;
+  const { checkout, fresh } = await startCheckout(ctx.db.db, {
+    channel: ctx.channel.channel,
+    owner,
+    idempotencyKey: input.idempotencyKey,
+    requestHash: requestHash(input),
+    cartId: cart.id,
+    context: customerContext,
+    paymentProvider: input.payment.provider,
+    expectedTotal: input.expectedTotal.amount,
+  });
+  if (checkout.requestHash !== requestHash(input)) {
+    throw appError('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was used for another checkout', { argument: 'input.idempotencyKey' });
+  }
+  if (fresh) {
+    const answer = await runCheckout(ctx.db.db, ctx.deps, ctx.log, checkout, { paymentToken: input.payment.token ?? undefined, crashAt: ctx.crashAt });
+    if (answer) return answer;
+  }
+  return awaitAnswer(ctx, checkout);
+}
+
+/** A duplicate (or a run interrupted by a failing service) waits for the saga's stored answer. */
+async function awaitAnswer(ctx: OrdersContext, checkout: CheckoutRow): Promise<PlaceOrderOutcome> {
+  const until = Date.now() + WAIT_MS;
+  let current: CheckoutRow | null = checkout;
+  while (current && Date.now() < until) {
+    if (current.status === 'COMPLETED' || current.status === 'FAILED') return current.result!;
+    await new Promise((r) => setTimeout(r, 25));
+    current = await loadCheckout(ctx.db.db, checkout.id);
+  }
+  throw appError('SERVICE_UNAVAILABLE', 'the checkout is still being completed; retry with the same idempotency key', { retryable: true });
+}

@@ -1,0 +1,56 @@
+import { GraphQLError } from 'graphql';
+import { releaseReservation, reserveStock } from '../../clients/stock.client.ts';
+import type { CheckoutStep, StepEnv } from '../checkout-step.ts';
+import type { ValidatedCart } from './validate-cart.step.ts';
+
+export interface ReservedStock {
+  reservationId: string;
+}
+
+const keyOf = (env: StepEnv) => `checkout:${env.checkout.id}`;
+
+async function reserve(env: StepEnv) {
+  const { lines } = env.outcome<ValidatedCart>('validate');
+  return reserveStock(env.deps.stock, await env.serviceToken(), env.requestId, keyOf(env), lines, env.deps.reservationTtlSeconds);
+}
+
+/** All lines or none, before the order exists; the saga's key makes a repeat return the same hold. */
+export const reserveStockStep: CheckoutStep = {
+  id: 'reserve',
+  async run(env) {
+    let answer: Awaited<ReturnType<typeof reserve>>;
+    try {
+      answer = await reserve(env);
+    } catch (err) {
+      // Stock applies the catalogue too: a line the channel stopped selling since the quote.
+      if (err instanceof GraphQLError && err.extensions.code === 'NOT_IN_CHANNEL') {
+        const ids = (err.extensions.variantIds as string[]) ?? [];
+        return {
+          fail: { __typename: 'CartNotReady', problems: ids.map((variantId) => ({ code: 'NOT_SOLD', message: 'not sold in this channel', variantId })) },
+        };
+      }
+      throw err;
+    }
+    if (answer.__typename === 'InsufficientStock') {
+      return {
+        fail: {
+          __typename: 'InsufficientStock',
+          lines: answer.lines.map((l) => ({ variantId: l.variant.id, requested: l.requested, available: l.available })),
+        },
+      };
+    }
+    const outcome: ReservedStock = { reservationId: answer.id };
+    return { outcome };
+  },
+  async undo(env, outcome) {
+    let id = (outcome as ReservedStock | undefined)?.reservationId;
+    if (!id) {
+      // The answer was lost: asking again under the same key returns the hold if it was made (or makes it,
+      // to be released at once), so either way nothing stays reserved.
+      const replay = await reserve(env).catch(() => null);
+      if (replay?.__typename !== 'Reservation') return;
+      id = replay.id;
+    }
+    await releaseReservation(env.deps.stock, await env.serviceToken(), env.requestId, id);
+  },
+};

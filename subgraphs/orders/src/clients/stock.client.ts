@@ -1,0 +1,49 @@
+import type { SubgraphClient } from '@storegraph/kit';
+
+export type ReserveAnswer =
+  | { __typename: 'Reservation'; id: string; status: string }
+  | { __typename: 'InsufficientStock'; lines: { variant: { id: string }; requested: number; available: number }[] };
+
+const RESERVE = `mutation CheckoutReserve($input: ReserveStockInput!) {
+  reserveStock(input: $input) {
+    __typename
+    ... on Reservation { id status }
+    ... on InsufficientStock { lines { variant { id } requested available } }
+  }
+}`;
+
+/**
+ * All lines or none. The key is the saga's: a repeat (a retry, or recovery after a crash whose answer was
+ * lost) returns the same reservation instead of holding the units twice.
+ */
+export async function reserveStock(
+  stock: SubgraphClient,
+  token: string,
+  requestId: string,
+  key: string,
+  lines: { variantId: string; quantity: number }[],
+  ttlSeconds: number,
+): Promise<ReserveAnswer> {
+  const data = await stock.execute<{ reserveStock: ReserveAnswer }>(token, requestId, RESERVE, { input: { idempotencyKey: key, lines, ttlSeconds } });
+  return data.reserveStock;
+}
+
+export type FinishAnswer =
+  | { __typename: 'Reservation'; id: string; status: string }
+  | { __typename: 'ReservationNotActive'; reservationId: string; status: string };
+
+const FINISH = (field: 'confirmReservation' | 'releaseReservation') => `mutation Checkout_${field}($id: ID!) {
+  ${field}(id: $id) { __typename ... on Reservation { id status } ... on ReservationNotActive { reservationId status } }
+}`;
+const CONFIRM = FINISH('confirmReservation');
+const RELEASE = FINISH('releaseReservation');
+
+/** Sells the reserved units; confirming twice answers the same. */
+export async function confirmReservation(stock: SubgraphClient, token: string, requestId: string, id: string): Promise<FinishAnswer> {
+  return (await stock.execute<{ confirmReservation: FinishAnswer }>(token, requestId, CONFIRM, { id })).confirmReservation;
+}
+
+/** Gives the units back; releasing a released (or expired) reservation changes nothing. */
+export async function releaseReservation(stock: SubgraphClient, token: string, requestId: string, id: string): Promise<FinishAnswer> {
+  return (await stock.execute<{ releaseReservation: FinishAnswer }>(token, requestId, RELEASE, { id })).releaseReservation;
+}

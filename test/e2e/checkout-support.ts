@@ -1,0 +1,98 @@
+import { CONTEXT_HEADER } from '@storegraph/schema';
+import { postGraphQL, signedContext, sqlClient, system, tokenFor, type GraphQLResponse } from '../support/clients.ts';
+import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
+import { HAMBURG, receive } from './stock-support.ts';
+
+/**
+ * Checkout scenarios drive the BFFs the way a storefront does: allow-listed operations by name only, with
+ * the caller's bearer token. Each test makes its own products (catalog admin), prices (pricing admin) and
+ * stock (stock admin), so its expected figures are its own.
+ */
+
+export type Bff = 'b2c' | 'b2b' | 'pos';
+
+export async function op<T = any>(
+  which: Bff,
+  operationName: string,
+  variables: Record<string, unknown>,
+  auth: { as?: string; token?: string; channel?: string } = {},
+): Promise<GraphQLResponse<T>> {
+  const headers: Record<string, string> = {};
+  const token = auth.token ?? (auth.as ? await tokenFor(auth.as) : undefined);
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (auth.channel) headers['x-storefront-channel'] = auth.channel;
+  return postGraphQL<T>(system()[which], { operationName, variables }, headers);
+}
+
+export function data<T = any>(res: GraphQLResponse<T>): T {
+  if (res.errors?.length || res.status !== 200) throw new Error(`unexpected answer ${res.status}: ${JSON.stringify(res.errors)}`);
+  return res.data as T;
+}
+
+const PRICING_ADMIN = { staff: { id: 'stf_checkout_tests', roles: ['pricing-admin' as const], channels: ['*'] } };
+const IMPORT = `mutation($b: ID!, $e: [PriceEntryInput!]!) { importPriceEntries(bookId: $b, entries: $e, replaceAll: false) { imported } }`;
+
+/**
+ * A product of the test's own, sold in `channels`, priced in the base books (EUR gross, USD net) and with
+ * `stock` units in the Hamburg warehouse (which web-eu, web-us and trade-eu sell from).
+ */
+export async function sellable(o: { eur: number; usd?: number; stock: number; channels?: string[] }): Promise<string> {
+  const product = await createTestProduct({ channels: o.channels ?? ['web-eu', 'web-us', 'trade-eu'], name: 'Checkout test product' });
+  const variantId = product.variants[0]!.id as string;
+  const headers = { [CONTEXT_HEADER]: await signedContext('web-eu', PRICING_ADMIN) };
+  const books: [string, number | undefined][] = [
+    ['bk_base_eur', o.eur],
+    ['bk_base_usd', o.usd],
+  ];
+  for (const [book, amount] of books) {
+    if (amount === undefined) continue;
+    const res = await postGraphQL(system().gateway, { query: IMPORT, variables: { b: book, e: [{ variantId, amount }] } }, headers);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+  }
+  if (o.stock > 0) await receive(variantId, HAMBURG, o.stock);
+  return variantId;
+}
+
+export const BERLIN_ADDRESS = { name: 'Anna Berg', line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
+
+/** A cart ready to order: lines, email, a German address and the standard shipping method. */
+export async function readyCart(
+  which: Bff,
+  auth: { as?: string; token?: string; channel?: string },
+  lines: { variantId: string; quantity: number }[],
+  method = 'standard',
+) {
+  const cart = data(await op(which, 'CreateCart', { email: 'shopper@example.com' }, auth)).createCart;
+  data(await op(which, 'AddCartLines', { cartId: cart.id, lines }, auth));
+  const ready = data(
+    await op(which, 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: method } }, auth),
+  ).setCartDetails;
+  return ready as { id: string; version: number; totals: { total: { amount: number; currency: string } } | null; problems: { code: string }[] };
+}
+
+export const key = (tag: string) => `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+/** One row of SQL for assertions on what was written. */
+export async function one<T>(q: (sql: ReturnType<typeof sqlClient>) => Promise<T[]>): Promise<T> {
+  const sql = sqlClient();
+  try {
+    return (await q(sql))[0]!;
+  } finally {
+    await sql.end();
+  }
+}
+
+export async function stockOf(variantId: string): Promise<{ on_hand: number; reserved: number }> {
+  return one(
+    (sql) =>
+      sql<
+        { on_hand: number; reserved: number }[]
+      >`select coalesce(sum(on_hand), 0)::int as on_hand, coalesce(sum(reserved), 0)::int as reserved from stock.levels where variant_id = ${variantId}`,
+  );
+}
+
+/** What the card provider stand-in holds for a checkout (our reference at the provider is the checkout id). */
+export async function cardIntents(reference: string): Promise<{ id: string; status: string; amount: number }[]> {
+  const res = await fetch(`${system().cardProvider}/__standin/intents?reference=${encodeURIComponent(reference)}`);
+  return (await res.json()) as { id: string; status: string; amount: number }[];
+}
