@@ -136,6 +136,8 @@ export interface DemoVariant {
   gtin: string;
   options: Record<string, string>;
   position: number;
+  /** Shipping weight in grams: the product's weight_g, ten times that for a trade bulk pack of 10. */
+  weightGrams: number;
 }
 export interface DemoProduct {
   id: string;
@@ -167,6 +169,8 @@ export function demoProducts(count = 240): DemoProduct[] {
     const channels = tradeOnly ? ['trade-eu'] : ['web-eu', 'trade-eu', ...(i % 7 === 0 ? [] : ['web-us']), ...(i % 3 === 0 ? ['pos-berlin'] : [])];
     const colours = COLOURS.slice(0, 1 + Math.floor(rand() * 2));
     const sizes = leaf.cat === 'cat_bags' || leaf.cat === 'cat_hats' ? ['One size'] : SIZES.slice(0, 2 + Math.floor(rand() * 3));
+    // From the product number, never from the PRNG, so adding weights moved no price or stock level.
+    const weightGrams = 200 + (i % 9) * 100;
     const variants: DemoVariant[] = [];
     for (const colour of colours) {
       for (const size of sizes) {
@@ -177,6 +181,7 @@ export function demoProducts(count = 240): DemoProduct[] {
           gtin: ean13(gtinSeq++),
           options: { colour, size },
           position,
+          weightGrams: tradeOnly ? weightGrams * 10 : weightGrams,
         });
       }
     }
@@ -197,7 +202,7 @@ export function demoProducts(count = 240): DemoProduct[] {
       attributes: {
         material: MATERIALS[i % MATERIALS.length]!,
         waterproof: String(leaf.cat === 'cat_jackets' || leaf.cat === 'cat_boots'),
-        weight_g: String(200 + (i % 9) * 100),
+        weight_g: String(weightGrams),
       },
     });
   }

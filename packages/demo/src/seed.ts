@@ -6,6 +6,7 @@ import type { SeedDb } from './seed-util.ts';
 import { seedProducts } from './seed-products.ts';
 import { seedStock } from './seed-stock.ts';
 import { seedPrices } from './seed-prices.ts';
+import { seedShipping } from './seed-shipping.ts';
 import { seedOrders } from './seed-orders.ts';
 
 /**
@@ -25,6 +26,7 @@ export async function seedDemoData(databaseUrl: string, opts: { products?: numbe
       await seedProducts(txDb, catalog);
       await seedStock(txDb, catalog);
       await seedPrices(txDb, catalog);
+      await seedShipping(txDb);
       await seedOrders(txDb, catalog);
       await tx.execute(sql`insert into public.storegraph_seed (name) values ('demo')`);
     });

@@ -170,3 +170,44 @@ export const promotionRedemptions = pricesSchema.table(
     index('promotion_redemptions_by_order_idx').on(t.orderId),
   ],
 );
+
+export const shippingMethodKind = pricesSchema.enum('shipping_method_kind', ['FLAT', 'FREE_ABOVE', 'WEIGHT_BANDS', 'PICKUP']);
+
+/**
+ * Shipping methods of one channel, priced in the channel's currency and tax basis (gross in INCLUSIVE
+ * channels, net in EXCLUSIVE ones) like the goods. FLAT and FREE_ABOVE charge `amount` (FREE_ABOVE
+ * nothing once the goods total after discounts reaches `free_from`); WEIGHT_BANDS charge the first band
+ * whose `upToGrams` the cart's weight does not exceed; PICKUP is 0. An empty `countries` ships anywhere.
+ */
+export const shippingMethods = pricesSchema.table(
+  'shipping_methods',
+  {
+    channel: text('channel').notNull(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    kind: shippingMethodKind('kind').notNull(),
+    currency: text('currency').notNull(),
+    amount: bigint('amount', { mode: 'number' }),
+    freeFrom: bigint('free_from', { mode: 'number' }),
+    /** WEIGHT_BANDS only: ascending by upToGrams; heavier than the last band is not shipped this way. */
+    weightBands: jsonb('weight_bands').$type<{ upToGrams: number; amount: number }[]>(),
+    taxCategory: taxCategory('tax_category').notNull().default('STANDARD'),
+    countries: text('countries').array().notNull().default(sql`'{}'::text[]`),
+    active: boolean('active').notNull().default(true),
+    /** Display order of a channel's offers, then code. */
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channel, t.code] }),
+    check('shipping_methods_amount_non_negative', sql`${t.amount} is null or ${t.amount} >= 0`),
+    check('shipping_methods_free_from_positive', sql`${t.freeFrom} is null or ${t.freeFrom} > 0`),
+    check(
+      'shipping_methods_kind_shape',
+      sql`case ${t.kind}
+        when 'FLAT' then ${t.amount} is not null
+        when 'FREE_ABOVE' then ${t.amount} is not null and ${t.freeFrom} is not null
+        when 'WEIGHT_BANDS' then ${t.weightBands} is not null
+        else ${t.amount} = 0 end`,
+    ),
+  ],
+);

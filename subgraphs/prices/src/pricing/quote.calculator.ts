@@ -99,6 +99,27 @@ function discountsFor(p: PromotionRule, lines: readonly PricedLine[], remaining:
   return { parts: cap(lines.map((l) => p.amountOff! * BigInt(l.quantity))), why: 'per qualifying unit' };
 }
 
+/** Anything taxed at one rate: a line, or the shipping charge. */
+interface Taxed {
+  taxCategory: string;
+  taxRateBp: number;
+  net: bigint;
+  tax: bigint;
+}
+
+/** One tax line per category and rate, highest rate first. */
+function taxLinesOf(parts: readonly Taxed[]): TaxLine[] {
+  const taxLines = new Map<string, TaxLine>();
+  for (const p of parts) {
+    const key = `${p.taxCategory}:${p.taxRateBp}`;
+    const t = taxLines.get(key) ?? { taxCategory: p.taxCategory, rateBp: p.taxRateBp, net: 0n, tax: 0n };
+    t.net += p.net;
+    t.tax += p.tax;
+    taxLines.set(key, t);
+  }
+  return [...taxLines.values()].sort((a, b) => b.rateBp - a.rateBp || a.taxCategory.localeCompare(b.taxCategory));
+}
+
 const byPriority = (a: PromotionRule, b: PromotionRule) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
@@ -144,25 +165,39 @@ export function computeQuote(lines: readonly PricedLine[], promotions: readonly 
     const split = splitTax(total, l.taxRateBp, taxIncluded);
     return { ...l, subtotal: l.unit * BigInt(l.quantity), discounts: perLine[i]!, total, ...split };
   });
-  const taxLines = new Map<string, TaxLine>();
-  for (const l of quoted) {
-    const key = `${l.taxCategory}:${l.taxRateBp}`;
-    const t = taxLines.get(key) ?? { taxCategory: l.taxCategory, rateBp: l.taxRateBp, net: 0n, tax: 0n };
-    t.net += l.net;
-    t.tax += l.tax;
-    taxLines.set(key, t);
-  }
   const sum = (f: (l: QuotedLine) => bigint) => quoted.reduce((s, l) => s + f(l), 0n);
   const gross = sum((l) => l.gross);
   return {
     lines: quoted,
     applied,
     skipped,
-    taxLines: [...taxLines.values()].sort((a, b) => b.rateBp - a.rateBp || a.taxCategory.localeCompare(b.taxCategory)),
+    taxLines: taxLinesOf(quoted),
     subtotal: sum((l) => l.subtotal),
     discountTotal: applied.reduce((s, a) => s + a.amount, 0n),
     net: sum((l) => l.net),
     tax: sum((l) => l.tax),
+    gross,
+    total: gross,
+  };
+}
+
+/** A shipping charge already split by the tax rule (see `shipping.calculator.ts`). */
+export interface ShippingLine extends Taxed {
+  gross: bigint;
+}
+
+/**
+ * The quote with shipping added: its tax joins the tax line of its category and rate, and net, tax, gross
+ * and total include it, so they still add up (net + tax = gross). Subtotal and discountTotal stay the
+ * goods': promotions never discount shipping.
+ */
+export function addShipping(q: QuoteComputation, shipping: ShippingLine): QuoteComputation {
+  const gross = q.gross + shipping.gross;
+  return {
+    ...q,
+    taxLines: taxLinesOf([...q.lines, shipping]),
+    net: q.net + shipping.net,
+    tax: q.tax + shipping.tax,
     gross,
     total: gross,
   };

@@ -11,6 +11,8 @@ import { priceOf } from '../services/price.service.ts';
 import { listPromotions, upsertPromotion, type PromotionInput } from '../services/promotion-admin.service.ts';
 import { quote, type QuoteInput } from '../services/quote.service.ts';
 import { redeemPromotions } from '../services/redemption.service.ts';
+import { upsertShippingMethod, type ShippingMethodInput } from '../services/shipping-admin.service.ts';
+import { shippingMethodOffers, type ShippingMethodsArgs } from '../services/shipping.service.ts';
 
 type Ctx = PricesContext;
 const byTypename = { __resolveType: (r: { __typename: string }) => r.__typename };
@@ -25,6 +27,7 @@ export const resolvers = {
     fxRates: (_: unknown, __: unknown, ctx: Ctx) => currentFxRates(ctx),
     promotions: (_: unknown, args: { channel: string }, ctx: Ctx) => listPromotions(ctx, args.channel),
     channelPricing: (_: unknown, args: { channel: string }, ctx: Ctx) => getChannelPricing(ctx, args.channel),
+    shippingMethods: (_: unknown, args: ShippingMethodsArgs, ctx: Ctx) => shippingMethodOffers(ctx, args),
   },
   Mutation: {
     upsertPriceBook: (_: unknown, args: { input: PriceBookInput }, ctx: Ctx) => upsertPriceBook(ctx, args.input),
@@ -34,6 +37,7 @@ export const resolvers = {
     importFxRates: (_: unknown, __: unknown, ctx: Ctx) => importFxRates(ctx),
     upsertPromotion: (_: unknown, args: { input: PromotionInput }, ctx: Ctx) => upsertPromotion(ctx, args.input),
     setChannelPricing: (_: unknown, args: { input: ChannelPricingInput }, ctx: Ctx) => setChannelPricing(ctx, args.input),
+    upsertShippingMethod: (_: unknown, args: { input: ShippingMethodInput }, ctx: Ctx) => upsertShippingMethod(ctx, args.input),
     redeemPromotions: (_: unknown, args: { orderId: string; promotionIds: string[] }, ctx: Ctx) => redeemPromotions(ctx, args.orderId, args.promotionIds),
   },
   Variant: {

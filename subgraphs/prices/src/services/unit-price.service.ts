@@ -54,7 +54,7 @@ export async function loadAll<K, V>(loader: DataLoader<K, V>, keys: readonly K[]
 }
 
 /** The tax rate of each category at the jurisdiction: the region's rate, else the country-wide one. */
-function ratesByCategory(rates: readonly TaxRateRow[], region: string): Map<TaxCategory, number> {
+export function ratesByCategory(rates: readonly TaxRateRow[], region: string): Map<TaxCategory, number> {
   const byCategory = new Map<TaxCategory, number>();
   for (const r of rates) if (r.region === '' && !byCategory.has(r.category)) byCategory.set(r.category, r.rateBp);
   if (region) for (const r of rates) if (r.region === region) byCategory.set(r.category, r.rateBp);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  check,
   customType,
   doublePrecision,
   index,
@@ -119,8 +120,11 @@ export const variants = productsSchema.table(
     /** DRAFT is unused for variants: a variant is sellable (ACTIVE) or retired (ARCHIVED). */
     status: productStatus('status').notNull().default('ACTIVE'),
     version: integer('version').notNull().default(1),
+    /** Shipping weight in grams, packaging included; null when not yet measured (pricing counts it as 0 g). */
+    weightGrams: integer('weight_grams'),
   },
   (t) => [
+    check('variants_weight_grams_non_negative', sql`${t.weightGrams} >= 0`),
     uniqueIndex('variants_sku_uq').on(t.sku),
     uniqueIndex('variants_gtin_uq').on(t.gtin).where(sql`${t.gtin} is not null`),
     index('variants_product_idx').on(t.productId, t.position),

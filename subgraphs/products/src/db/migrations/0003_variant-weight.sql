@@ -1,0 +1,2 @@
+ALTER TABLE "products"."variants" ADD COLUMN "weight_grams" integer;--> statement-breakpoint
+ALTER TABLE "products"."variants" ADD CONSTRAINT "variants_weight_grams_non_negative" CHECK ("products"."variants"."weight_grams" >= 0);
