@@ -108,3 +108,51 @@ describe('a signed-in customer checks out on the web shop', () => {
     expect(await stockOf(a)).toEqual({ on_hand: 0, reserved: 0 });
   });
 });
+
+describe('cancelling an order', () => {
+  it('puts the sold units back on hand and answers the order CANCELLED; a second cancel is an illegal transition', async () => {
+    const a = await sellable({ eur: 6000, stock: 3 });
+    const cart = await readyCart('b2c', anna, [{ variantId: a, quantity: 2 }]);
+    // 2 x 60.00 = 120.00, free shipping.
+    const placed = data(
+      await op(
+        'b2c',
+        'PlaceOrder',
+        { input: { cartId: cart.id, idempotencyKey: key('cancel'), expectedTotal: { amount: 12000, currency: 'EUR' }, payment: { provider: 'manual' } } },
+        anna,
+      ),
+    ).placeOrder;
+    expect(placed.__typename).toBe('OrderPlaced');
+    expect(await stockOf(a)).toEqual({ on_hand: 1, reserved: 0 });
+    const cancelled = data(await op('b2c', 'CancelOrder', { id: placed.order.id, reason: 'changed my mind' }, anna)).cancelOrder;
+    expect(cancelled).toEqual({
+      __typename: 'OrderStatusChanged',
+      order: { id: placed.order.id, status: 'CANCELLED', cancelReason: 'changed my mind', payment: { provider: 'manual', status: 'VOIDED' } },
+    });
+    expect(await stockOf(a)).toEqual({ on_hand: 3, reserved: 0 });
+    const again = data(await op('b2c', 'CancelOrder', { id: placed.order.id, reason: 'again' }, anna)).cancelOrder;
+    expect(again).toEqual({ __typename: 'IllegalOrderTransition', from: 'CANCELLED', to: 'CANCELLED', allowed: [] });
+    expect(await stockOf(a)).toEqual({ on_hand: 3, reserved: 0 });
+    const events = await one(
+      (sql) => sql<{ types: string[] }[]>`select array_agg(type order by id) as types from orders.outbox where aggregate_id = ${placed.order.id}`,
+    );
+    expect(events.types).toEqual(['order.placed', 'order.cancelled']);
+  });
+
+  it('does not let ben cancel (or see) anna’s order', async () => {
+    const a = await sellable({ eur: 6000, stock: 2 });
+    const cart = await readyCart('b2c', anna, [{ variantId: a, quantity: 1 }]);
+    const placed = data(
+      await op(
+        'b2c',
+        'PlaceOrder',
+        { input: { cartId: cart.id, idempotencyKey: key('foreign'), expectedTotal: { amount: 6000, currency: 'EUR' }, payment: { provider: 'manual' } } },
+        anna,
+      ),
+    ).placeOrder;
+    const res = await op('b2c', 'CancelOrder', { id: placed.order.id, reason: 'not mine' }, { as: 'ben@example.com' });
+    expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(data(await op('b2c', 'OrderStatus', { id: placed.order.id }, { as: 'ben@example.com' })).order).toBeNull();
+    expect(data(await op('b2c', 'OrderStatus', { id: placed.order.id }, anna)).order.status).toBe('PLACED');
+  });
+});

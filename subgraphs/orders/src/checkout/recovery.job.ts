@@ -1,6 +1,6 @@
 import type { Logger } from '@storegraph/kit';
 import type { OrdersDb, OrdersDeps } from '../context.ts';
-import { settlePendingVoids } from '../services/order-cancel.service.ts';
+import { settleCancellations } from '../services/order-cancel.service.ts';
 import { claimAbandoned } from './checkout.repository.ts';
 import { runCheckout } from './checkout-runner.ts';
 
@@ -20,7 +20,7 @@ export async function recoverCheckouts(db: OrdersDb['db'], deps: OrdersDeps, log
       handled += 1;
     }
   }
-  await settlePendingVoids(db, deps, log);
+  await settleCancellations(db, deps, log);
   return handled;
 }
 

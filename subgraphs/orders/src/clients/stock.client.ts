@@ -32,7 +32,7 @@ export type FinishAnswer =
   | { __typename: 'Reservation'; id: string; status: string }
   | { __typename: 'ReservationNotActive'; reservationId: string; status: string };
 
-const FINISH = (field: 'confirmReservation' | 'releaseReservation') => `mutation Checkout_${field}($id: ID!) {
+const FINISH = (field: 'confirmReservation' | 'releaseReservation' | 'restockReservation') => `mutation Checkout_${field}($id: ID!) {
   ${field}(id: $id) { __typename ... on Reservation { id status } ... on ReservationNotActive { reservationId status } }
 }`;
 const CONFIRM = FINISH('confirmReservation');
@@ -46,4 +46,11 @@ export async function confirmReservation(stock: SubgraphClient, token: string, r
 /** Gives the units back; releasing a released (or expired) reservation changes nothing. */
 export async function releaseReservation(stock: SubgraphClient, token: string, requestId: string, id: string): Promise<FinishAnswer> {
   return (await stock.execute<{ releaseReservation: FinishAnswer }>(token, requestId, RELEASE, { id })).releaseReservation;
+}
+
+const RESTOCK = FINISH('restockReservation');
+
+/** A cancelled order's sold units go back on hand (once, however often asked). */
+export async function restockReservation(stock: SubgraphClient, token: string, requestId: string, id: string): Promise<FinishAnswer> {
+  return (await stock.execute<{ restockReservation: FinishAnswer }>(token, requestId, RESTOCK, { id })).restockReservation;
 }

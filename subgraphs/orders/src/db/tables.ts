@@ -34,6 +34,8 @@ export const orders = ordersSchema.table(
     paymentRef: text('payment_ref'),
     paymentStatus: text('payment_status'),
     reservationId: uuid('reservation_id'),
+    /** SOLD once the checkout confirmed the hold; RESTOCK_PENDING -> RESTOCKED when a cancellation puts it back. */
+    stockStatus: text('stock_status'),
     checkoutId: uuid('checkout_id'),
     cancelReason: text('cancel_reason'),
     placedAt: timestamp('placed_at', { withTimezone: true }).notNull().defaultNow(),

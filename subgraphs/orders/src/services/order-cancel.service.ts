@@ -1,17 +1,28 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Logger } from '@storegraph/kit';
+import type { ChannelContext } from '@storegraph/schema';
 import type { OrdersDb, OrdersDeps } from '../context.ts';
-import { orders, outbox } from '../db/tables.ts';
+import { checkouts, orders, outbox } from '../db/tables.ts';
 import { canTransition, type OrderStatus } from '../domain/order-status.machine.ts';
+import { signCheckoutContext } from '../clients/service-context.ts';
+import { restockReservation } from '../clients/stock.client.ts';
 
 type Db = OrdersDb['db'];
 
 export type CancelOutcome = { cancelled: true; from: OrderStatus } | { cancelled: false; from: OrderStatus | null };
 
+/** The checkout confirmed the order's hold: its units are sold (and a cancellation must put them back). */
+export async function markSold(db: Db, orderId: string): Promise<void> {
+  await db
+    .update(orders)
+    .set({ stockStatus: 'SOLD' })
+    .where(and(eq(orders.id, orderId), sql`${orders.stockStatus} is null`));
+}
+
 /**
- * Cancels in one transaction (status, `order.cancelled` in the outbox, the payment marked VOID_PENDING),
- * then voids the authorisation. A crash or a provider outage between the two leaves VOID_PENDING, which
- * the recovery job finishes: the void is never lost.
+ * Cancels in one transaction (status, `order.cancelled` in the outbox, the payment marked VOID_PENDING and
+ * sold stock RESTOCK_PENDING), then voids the authorisation and puts the units back. A crash or an outage
+ * between the two leaves the *_PENDING marks, which the recovery job settles: neither is ever lost.
  */
 export async function cancelOrderRow(
   db: Db,
@@ -26,14 +37,14 @@ export async function cancelOrderRow(
     if (!order) return { cancelled: false, from: null } as const;
     if (!canTransition(order.status, 'CANCELLED') || (allowedFrom && !allowedFrom.includes(order.status)))
       return { cancelled: false, from: order.status } as const;
-    const voidPending = order.paymentStatus === 'AUTHORIZED';
     await tx
       .update(orders)
       .set({
         status: 'CANCELLED',
         cancelReason: reason,
         version: sql`${orders.version} + 1`,
-        paymentStatus: voidPending ? 'VOID_PENDING' : order.paymentStatus,
+        paymentStatus: order.paymentStatus === 'AUTHORIZED' ? 'VOID_PENDING' : order.paymentStatus,
+        stockStatus: order.stockStatus === 'SOLD' ? 'RESTOCK_PENDING' : order.stockStatus,
         updatedAt: new Date(),
       })
       .where(eq(orders.id, orderId));
@@ -46,29 +57,45 @@ export async function cancelOrderRow(
     });
     return { cancelled: true, from: order.status } as const;
   });
-  if (outcome.cancelled) await settlePendingVoids(db, deps, log, [orderId]);
+  if (outcome.cancelled) await settleCancellations(db, deps, log, [orderId]);
   return outcome;
 }
 
-/** Voids authorisations of cancelled orders (VOID_PENDING); safe to repeat (one key per order). */
-export async function settlePendingVoids(db: Db, deps: OrdersDeps, log: Logger, orderIds?: string[]): Promise<number> {
-  const where = orderIds ? and(eq(orders.paymentStatus, 'VOID_PENDING'), inArray(orders.id, orderIds)) : eq(orders.paymentStatus, 'VOID_PENDING');
-  const pending = await db.select({ id: orders.id, provider: orders.paymentProvider, ref: orders.paymentRef }).from(orders).where(where).limit(50);
-  let done = 0;
-  for (const p of pending) {
-    if (!p.provider || !p.ref) continue;
-    const answer = await deps.payments.get(p.provider).void({ providerRef: p.ref, idempotencyKey: `${p.id}:cancel-void` });
-    if (answer.status === 'UNAVAILABLE') {
-      log.warn({ orderId: p.id }, 'payment provider unavailable: void stays pending');
-      continue;
+/**
+ * Voids authorisations (VOID_PENDING) and restocks sold units (RESTOCK_PENDING) of cancelled orders; safe
+ * to repeat: one provider key per order, and stock restocks a reservation once.
+ */
+export async function settleCancellations(db: Db, deps: OrdersDeps, log: Logger, orderIds?: string[]): Promise<number> {
+  const pendingAny = or(eq(orders.paymentStatus, 'VOID_PENDING'), eq(orders.stockStatus, 'RESTOCK_PENDING'))!;
+  const pending = await db
+    .select({ order: orders, context: checkouts.context })
+    .from(orders)
+    .leftJoin(checkouts, eq(checkouts.id, orders.checkoutId))
+    .where(orderIds ? and(pendingAny, inArray(orders.id, orderIds)) : pendingAny)
+    .limit(50);
+  let settled = 0;
+  for (const { order, context } of pending) {
+    if (order.paymentStatus === 'VOID_PENDING' && order.paymentProvider && order.paymentRef) {
+      const answer = await deps.payments.get(order.paymentProvider).void({ providerRef: order.paymentRef, idempotencyKey: `${order.id}:cancel-void` });
+      if (answer.status === 'UNAVAILABLE') log.warn({ orderId: order.id }, 'payment provider unavailable: void stays pending');
+      else
+        await db
+          .update(orders)
+          .set({ paymentStatus: answer.status === 'VOIDED' ? 'VOIDED' : `VOID_${answer.reason}` })
+          .where(eq(orders.id, order.id));
     }
-    await db
-      .update(orders)
-      .set({ paymentStatus: answer.status === 'VOIDED' ? 'VOIDED' : `VOID_${answer.reason}` })
-      .where(eq(orders.id, p.id));
-    done += 1;
+    if (order.stockStatus === 'RESTOCK_PENDING' && order.reservationId && context) {
+      try {
+        const token = await signCheckoutContext(context as ChannelContext, deps.contextSecret);
+        await restockReservation(deps.stock, token, `cancel-${order.id}`, order.reservationId);
+        await db.update(orders).set({ stockStatus: 'RESTOCKED' }).where(eq(orders.id, order.id));
+      } catch (err) {
+        log.warn({ err, orderId: order.id }, 'restock failed: stays pending');
+      }
+    }
+    settled += 1;
   }
-  return done;
+  return settled;
 }
 
 /** From the saga (the stock hold ran out before the order could confirm it). */

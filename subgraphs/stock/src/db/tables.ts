@@ -183,7 +183,7 @@ export const backorderPolicies = stockSchema.table(
   ],
 );
 
-export const reservationStatus = stockSchema.enum('reservation_status', ['ACTIVE', 'CONFIRMED', 'RELEASED', 'EXPIRED']);
+export const reservationStatus = stockSchema.enum('reservation_status', ['ACTIVE', 'CONFIRMED', 'RELEASED', 'EXPIRED', 'RESTOCKED']);
 
 /** One reservation per (channel, idempotency key); request_hash tells a retry from a reused key. */
 export const reservations = stockSchema.table(

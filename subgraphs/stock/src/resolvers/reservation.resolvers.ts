@@ -1,5 +1,12 @@
 import type { StockContext } from '../context.ts';
-import { confirmReservation, findReservation, releaseReservation, reserveStock, type ReserveStockInput } from '../services/reservation.service.ts';
+import {
+  confirmReservation,
+  findReservation,
+  releaseReservation,
+  reserveStock,
+  restockReservation,
+  type ReserveStockInput,
+} from '../services/reservation.service.ts';
 
 type Ctx = StockContext;
 const variantRef = (o: { variantId: string }) => ({ id: o.variantId });
@@ -12,6 +19,7 @@ export const reservationResolvers = {
     reserveStock: (_: unknown, args: { input: ReserveStockInput }, ctx: Ctx) => reserveStock(ctx, args.input),
     confirmReservation: (_: unknown, args: { id: string }, ctx: Ctx) => confirmReservation(ctx, args.id),
     releaseReservation: (_: unknown, args: { id: string }, ctx: Ctx) => releaseReservation(ctx, args.id),
+    restockReservation: (_: unknown, args: { id: string }, ctx: Ctx) => restockReservation(ctx, args.id),
   },
   ReserveStockResult: { __resolveType: (r: { __typename: string }) => r.__typename },
   ReservationChangeResult: { __resolveType: (r: { __typename: string }) => r.__typename },

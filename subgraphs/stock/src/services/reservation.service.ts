@@ -115,6 +115,10 @@ const statements = perDatabase((db: StockDb['db']) => ({
     .select({ result: sql<ResultJson>`fn.result` })
     .from(sql`stock.reserve(${p('channel')}, ${p('key')}, ${p('hash')}, ${p('lines')}::jsonb, ${p('ttlSeconds')}::int, ${p('actor')}) as fn(result)`)
     .prepare('stock_reserve'),
+  restock: db
+    .select({ result: sql<ResultJson>`fn.result` })
+    .from(sql`stock.restock_reservation(${p('channel')}, ${p('id')}::uuid, ${p('actor')}) as fn(result)`)
+    .prepare('stock_restock_reservation'),
   finish: db
     .select({ result: sql<ResultJson>`fn.result` })
     .from(sql`stock.finish_reservation(${p('channel')}, ${p('id')}::uuid, ${p('to')}::stock.reservation_status, ${p('actor')}) as fn(result)`)
@@ -195,11 +199,28 @@ async function finish(ctx: StockContext, id: string, to: 'CONFIRMED' | 'RELEASED
  * sale with no order.
  */
 export async function confirmReservation(ctx: StockContext, id: string) {
-  const c = ctx.channel;
-  const checkout = ctx.issuer === CHECKOUT_ISSUER && staffCan(c, 'order-admin');
-  if (!checkout && !staffCan(c, 'stock-admin')) throw appError('FORBIDDEN', 'confirming a reservation is the checkout’s (or stock staff’s) call');
+  assertMaySell(ctx);
   return finish(ctx, id, 'CONFIRMED');
 }
+
+function assertMaySell(ctx: StockContext): void {
+  const c = ctx.channel;
+  const checkout = ctx.issuer === CHECKOUT_ISSUER && staffCan(c, 'order-admin');
+  if (!checkout && !staffCan(c, 'stock-admin'))
+    throw appError('FORBIDDEN', 'turning a reservation into a sale (or back) is the checkout’s (or stock staff’s) call');
+}
+/**
+ * An order cancelled before it shipped: its sold units go back on hand where they were sold from, once.
+ * The same principals as confirming (the checkout, or stock staff).
+ */
+export async function restockReservation(ctx: StockContext, id: string) {
+  assertMaySell(ctx);
+  if (!UUID.test(id)) throw appError('NOT_FOUND', `no reservation ${id} in this channel`);
+  await assertOwner(ctx, id);
+  const result = await callJson(statements(ctx.db.db).restock.execute({ channel: ctx.channel.channel, id, actor: actorOf(ctx) }));
+  return shape(result!);
+}
+
 /** The reserved units go back to where they came from (fences included). */
 export const releaseReservation = (ctx: StockContext, id: string) => finish(ctx, id, 'RELEASED');
 

@@ -1,5 +1,5 @@
 import { confirmReservation } from '../../clients/stock.client.ts';
-import { cancelOrderForCheckout } from '../../services/order-cancel.service.ts';
+import { cancelOrderForCheckout, markSold } from '../../services/order-cancel.service.ts';
 import type { CheckoutStep } from '../checkout-step.ts';
 import type { CreatedOrder } from './create-order.step.ts';
 import type { ReservedStock } from './reserve-stock.step.ts';
@@ -15,7 +15,8 @@ export const confirmStockStep: CheckoutStep = {
     const { reservationId } = env.outcome<ReservedStock>('reserve');
     const answer = await confirmReservation(env.deps.stock, await env.serviceToken(), env.requestId, reservationId);
     const status = answer.status;
-    if (status !== 'CONFIRMED') {
+    if (status === 'CONFIRMED') await markSold(env.db, env.outcome<CreatedOrder>('create_order').orderId);
+    else {
       const { orderId } = env.outcome<CreatedOrder>('create_order');
       env.log.warn({ checkoutId: env.checkout.id, orderId, reservation: status }, 'the stock hold ran out before the order confirmed it: cancelling the order');
       await cancelOrderForCheckout(env, orderId, 'STOCK_HOLD_EXPIRED');

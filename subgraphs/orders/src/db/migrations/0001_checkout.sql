@@ -26,6 +26,7 @@ ALTER TABLE "orders"."orders"
   ADD COLUMN "payment_ref" text,
   ADD COLUMN "payment_status" text,
   ADD COLUMN "reservation_id" uuid,
+  ADD COLUMN "stock_status" text,
   ADD COLUMN "checkout_id" uuid,
   ADD COLUMN "cancel_reason" text,
   ADD COLUMN "updated_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
