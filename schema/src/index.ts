@@ -3,3 +3,4 @@ export * from './money.ts';
 export * from './error-codes.ts';
 export * from './subgraph-list.ts';
 export * from './hmac-key.ts';
+export * from './input-rules.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Kind, parse, print, visit, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
+import { Kind, parse, print, visit, type DefinitionNode, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 
 export interface AllowedOperation {
   name: string;
@@ -40,21 +40,40 @@ export function loadAllowList(source: string): Map<string, AllowedOperation> {
   return allowed;
 }
 
-/** Depth of the deepest selection: ad-hoc queries (development only) are still bounded. */
+/**
+ * Depth of the deepest selection: ad-hoc queries (development only) are still bounded. Every selection set
+ * is a level, an inline fragment's included, and a fragment spread counts as its inline equivalent would:
+ * counted per definition, 50 levels split over a chain of fragments each one level deep passed as 2.
+ */
 export function selectionDepth(doc: DocumentNode): number {
-  let depth = 0;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  // A fragment's depth does not depend on where it is spread: each is measured once, so a document that
+  // spreads the same fragments again and again costs no more than its size.
+  const measured = new Map<string, number>();
+  const entered = new Set<string>();
+  const setDepth = (set: SelectionSetNode): number => {
+    let deepest = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) deepest = Math.max(deepest, sel.selectionSet ? setDepth(sel.selectionSet) : 0);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, setDepth(sel.selectionSet));
+      else deepest = Math.max(deepest, fragmentDepth(sel.name.value));
+    }
+    return 1 + deepest;
+  };
+  const fragmentDepth = (name: string): number => {
+    const known = measured.get(name);
+    if (known !== undefined) return known;
+    const f = fragments.get(name);
+    // Unknown or cyclic spreads are the gateway's validation errors; here they only must not loop.
+    if (!f || entered.has(name)) return 0;
+    entered.add(name);
+    const depth = setDepth(f.selectionSet);
+    measured.set(name, depth);
+    return depth;
+  };
   let max = 0;
-  visit(doc, {
-    SelectionSet: {
-      enter() {
-        depth += 1;
-        max = Math.max(max, depth);
-      },
-      leave() {
-        depth -= 1;
-      },
-    },
-  });
+  for (const d of doc.definitions) if (d.kind === Kind.OPERATION_DEFINITION) max = Math.max(max, setDepth(d.selectionSet));
   return max;
 }
 

@@ -15,7 +15,7 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { ChannelContext } from '@storegraph/schema';
+import { findInputViolation, type ChannelContext } from '@storegraph/schema';
 import type { Logger } from '@storegraph/kit';
 
 export interface AvailabilityRow {
@@ -106,6 +106,9 @@ async function* watch(deps: LiveAvailabilityDeps, ctx: ChannelContext, variantId
   if (ids.length === 0 || ids.length > MAX_VARIANTS) {
     throw new GraphQLError(`watch 1 to ${MAX_VARIANTS} variants`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
+  // The socket is an edge like HTTP: the same input rule, before the ids travel on to the gateway.
+  const bad = findInputViolation(variantIds, {}, '$.variantIds');
+  if (bad) throw new GraphQLError(bad.message, { extensions: { code: 'BAD_USER_INPUT', argument: bad.path, reason: bad.reason } });
   let wake: (() => void) | undefined;
   let pending = true;
   const stop = deps.onStockChange(() => {

@@ -1,0 +1,46 @@
+import type http from 'node:http';
+import type { ChannelContext } from '@storegraph/schema';
+import type { ChannelDefinition, ChannelRegistry } from './channel-registry.ts';
+import type { Principal } from './identity.ts';
+
+export type ResolveCaller = (req: http.IncomingMessage, principal: Principal | null) => { channel: string };
+export type ContextBuilder = (req: http.IncomingMessage, principal: Principal | null, requestId: string) => Promise<ChannelContext>;
+
+/** The channel's locale the caller prefers (Accept-Language), by exact tag, then by language, else the default. */
+export function negotiateLocale(req: http.IncomingMessage, def: ChannelDefinition): string {
+  const header = String(req.headers['accept-language'] ?? '');
+  for (const part of header.split(',')) {
+    const tag = part.split(';')[0]!.trim();
+    const exact = def.locales.find((l) => l.toLowerCase() === tag.toLowerCase());
+    if (exact) return exact;
+    const lang = def.locales.find((l) => l.slice(0, 2).toLowerCase() === tag.slice(0, 2).toLowerCase());
+    if (lang && tag) return lang;
+  }
+  return def.defaultLocale;
+}
+
+/**
+ * Builds the sales-channel context the subgraphs trust: the BFF's caller rules pick the channel (throwing
+ * a GraphQLError when the caller may not use it), the principal says who is asking.
+ */
+export function contextBuilder(resolveCaller: ResolveCaller, channels: ChannelRegistry): ContextBuilder {
+  return async (req, principal, requestId) => {
+    const { channel } = resolveCaller(req, principal);
+    const def = await channels.get(channel);
+    const staff = principal?.kind === 'staff' ? { id: principal.sub, roles: principal.roles ?? [], channels: principal.channels ?? [] } : undefined;
+    return {
+      requestId,
+      channel: def.code,
+      channelKind: def.kind,
+      currency: def.currency,
+      locale: negotiateLocale(req, def),
+      country: def.country,
+      taxMode: def.taxMode,
+      customerId: principal && principal.kind !== 'device' && principal.kind !== 'staff' ? principal.sub : undefined,
+      customerGroup: principal?.group,
+      companyId: principal?.kind === 'buyer' ? principal.company : undefined,
+      locationId: principal?.kind === 'device' ? principal.location : undefined,
+      staff,
+    };
+  };
+}

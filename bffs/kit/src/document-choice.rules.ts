@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { getOperationAST, GraphQLError, parse, print, type DocumentNode } from 'graphql';
+import { isIntrospectionOnly, selectionDepth, type AllowedOperation } from './allow-list.ts';
+import { EdgeCodes, refusal, type EdgeRefusal } from './edge-refusal.ts';
+import type { GraphQLRequestBody } from './gateway-client.ts';
+import { literalsRefusal } from './input-edge.rules.ts';
+
+/** What the gateway is asked to run. */
+export interface ChosenOperation {
+  query: string;
+  /** sha256 of the printed document: the allow-list's key and part of the cache key */
+  hash: string;
+  /** The operation to run, always one the document has (the gateway answered an unknown one with a 500). */
+  operationName: string | undefined;
+  kind: 'query' | 'mutation' | 'subscription';
+}
+
+/** Ad-hoc queries (development only) are still bounded. */
+export const MAX_DEPTH = 12;
+/**
+ * Introspection nests type references by design: graphql's getIntrospectionQuery(), which GraphiQL sends,
+ * is 18 levels deep (selectionDepth, with every option on); 20 lets it pass and refuses a 50-level probe.
+ */
+export const MAX_INTROSPECTION_DEPTH = 20;
+/** The introspection query is about 400 tokens, our largest operation about 300: a bound on parsing work. */
+const MAX_TOKENS = 5_000;
+
+interface Listed {
+  op: AllowedOperation;
+  doc: DocumentNode;
+}
+
+/** Picks the document and the operation in it a request runs: from the allow-list, or ad hoc when allowed. */
+export class DocumentChooser {
+  private readonly byHash = new Map<string, Listed>();
+  private readonly byName = new Map<string, Listed>();
+
+  constructor(
+    allowList: Map<string, AllowedOperation>,
+    private readonly bff: string,
+    private readonly allowAdhoc: boolean,
+  ) {
+    for (const op of allowList.values()) {
+      const listed = { op, doc: parse(op.query) };
+      this.byHash.set(op.hash, listed);
+      this.byName.set(op.name, listed);
+    }
+  }
+
+  choose(body: GraphQLRequestBody): ChosenOperation | EdgeRefusal {
+    if (!body.query) {
+      const persisted = (body.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+      const known = typeof persisted === 'string' ? this.byHash.get(persisted) : body.operationName ? this.byName.get(body.operationName) : undefined;
+      if (!known) return refusal(400, EdgeCodes.PERSISTED_QUERY_NOT_FOUND, 'unknown operation: send its query or an allowed hash');
+      return resolveOperation(known.doc, known.op.query, known.op.hash, body.operationName);
+    }
+    let doc: DocumentNode;
+    let hash: string;
+    try {
+      doc = parse(body.query, { maxTokens: MAX_TOKENS });
+      hash = createHash('sha256').update(print(doc)).digest('hex');
+    } catch (err) {
+      const message = err instanceof GraphQLError ? err.message : 'the query could not be parsed';
+      return refusal(400, EdgeCodes.GRAPHQL_PARSE_FAILED, message);
+    }
+    const listed = this.byHash.get(hash);
+    if (listed) return resolveOperation(listed.doc, listed.op.query, hash, body.operationName);
+    if (!this.allowAdhoc) return refusal(403, 'OPERATION_NOT_ALLOWED', `this operation is not on the ${this.bff} allow-list`);
+    const cap = isIntrospectionOnly(doc) ? MAX_INTROSPECTION_DEPTH : MAX_DEPTH;
+    if (selectionDepth(doc) > cap) return refusal(400, 'BAD_USER_INPUT', `query deeper than ${cap} levels`);
+    return literalsRefusal(doc) ?? resolveOperation(doc, body.query, hash, body.operationName);
+  }
+}
+
+/** GraphQL's own rule: the named operation, or the only one when none is named. */
+function resolveOperation(doc: DocumentNode, query: string, hash: string, operationName: string | null | undefined): ChosenOperation | EdgeRefusal {
+  const op = getOperationAST(doc, operationName);
+  if (op) return { query, hash, operationName: op.name?.value, kind: op.operation };
+  const operations = doc.definitions.filter((d) => d.kind === 'OperationDefinition').length;
+  const message = operationName
+    ? `the document has no operation named ${JSON.stringify(operationName.slice(0, 100))}`
+    : operations === 0
+      ? 'the document has no operation'
+      : 'the document has several operations: name the one to run in operationName';
+  return refusal(400, EdgeCodes.OPERATION_RESOLUTION_FAILURE, message);
+}

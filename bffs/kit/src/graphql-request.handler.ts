@@ -1,0 +1,106 @@
+import type http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { signChannelContext, type ChannelContext } from '@storegraph/schema';
+import { SQL_COUNT_HEADER, type Logger } from '@storegraph/kit';
+import type { ContextBuilder } from './channel-context.builder.ts';
+import type { DocumentChooser } from './document-choice.rules.ts';
+import { isRefusal, refusal, sendRefusal, type EdgeCode, type EdgeRefusal } from './edge-refusal.ts';
+import type { GatewayClient } from './gateway-client.ts';
+import { parseGraphQLRequest } from './graphql-request.parser.ts';
+import { getRefusal } from './http-edge.rules.ts';
+import { AuthError, verifyBearer, type Principal } from './identity.ts';
+import { variablesRefusal } from './input-edge.rules.ts';
+import type { ResponseCachePolicy } from './response-cache.policy.ts';
+
+export interface GraphQLHandlerDeps {
+  bff: string;
+  contextSecret: string;
+  idpSecret: string;
+  logger: Logger;
+  chooser: DocumentChooser;
+  buildContext: ContextBuilder;
+  cache: ResponseCachePolicy;
+  gateway: GatewayClient;
+}
+
+function sendText(res: http.ServerResponse, status: number, body: string | Buffer) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/**
+ * One GraphQL request, checked in the order a refusal is cheapest and says the most: the request's shape,
+ * the document and operation, the method (GET reads only), the input rule, who is asking, the channel.
+ * Everything refused here never reaches the gateway.
+ */
+export function graphqlHandler(deps: GraphQLHandlerDeps) {
+  const issuer = `bff-${deps.bff}`;
+
+  async function authenticate(req: http.IncomingMessage): Promise<Principal | null | EdgeRefusal> {
+    try {
+      return await verifyBearer(req.headers.authorization, deps.idpSecret);
+    } catch (err) {
+      if (err instanceof AuthError) return refusal(401, 'UNAUTHENTICATED', err.message);
+      throw err;
+    }
+  }
+
+  async function contextFor(req: http.IncomingMessage, principal: Principal | null, requestId: string): Promise<ChannelContext | EdgeRefusal> {
+    try {
+      return await deps.buildContext(req, principal, requestId);
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      const code = String(err.extensions.code ?? 'FORBIDDEN') as EdgeCode;
+      return refusal(code === 'UNAUTHENTICATED' ? 401 : 403, code, err.message);
+    }
+  }
+
+  return async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
+    const requestId = randomUUID();
+    const started = performance.now();
+    let operation: string | null = null;
+    res.once('finish', () =>
+      deps.logger.info(
+        { requestId, operation, status: res.statusCode, cache: res.getHeader('x-cache') ?? null, ms: Math.round(performance.now() - started) },
+        'request',
+      ),
+    );
+    const refuse = (r: EdgeRefusal) => sendRefusal(req, res, r);
+    const body = parseGraphQLRequest(req.method ?? 'GET', req.url ?? '/', raw);
+    if (isRefusal(body)) return refuse(body);
+    operation = body.operationName ?? null;
+    const chosen = deps.chooser.choose(body);
+    if (isRefusal(chosen)) return refuse(chosen);
+    const early = (req.method === 'GET' ? getRefusal(chosen.kind) : null) ?? variablesRefusal(body.variables);
+    if (early) return refuse(early);
+    const principal = await authenticate(req);
+    if (isRefusal(principal)) return refuse(principal);
+    // Writes need someone to answer for them (a customer, buyer, till or staff member; a storefront's guest
+    // checkout gets a guest token from the identity provider): a reservation or order is owned by its caller.
+    if (!principal && chosen.kind !== 'query') return refuse(refusal(401, 'UNAUTHENTICATED', 'sign in (or use a guest token) to change anything'));
+    const context = await contextFor(req, principal, requestId);
+    if (isRefusal(context)) return refuse(context);
+    res.setHeader('x-request-id', requestId);
+
+    const cacheKey = deps.cache.keyFor(principal, chosen, context, body.variables);
+    const hit = deps.cache.lookup(req, cacheKey);
+    if (hit) {
+      res.setHeader('x-cache', 'HIT');
+      return sendText(res, hit.status, hit.body);
+    }
+    const ticket = deps.cache.ticket(cacheKey);
+    const token = await signChannelContext(context, deps.contextSecret, issuer);
+    // A request for SQL counts passes through (it only has an effect where STOREGRAPH_EXPOSE_SQL_COUNT is on).
+    const countSql = req.headers[SQL_COUNT_HEADER] ? { [SQL_COUNT_HEADER]: '1' } : undefined;
+    const result = await deps.gateway.execute(
+      { query: chosen.query, variables: body.variables, operationName: chosen.operationName },
+      token,
+      requestId,
+      countSql,
+    );
+    deps.logger.debug({ requestId, channel: context.channel, operation: chosen.operationName }, 'graphql');
+    if (ticket) res.setHeader('x-cache', deps.cache.store(ticket, result));
+    sendText(res, result.status, result.text);
+  };
+}

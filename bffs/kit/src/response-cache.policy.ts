@@ -1,0 +1,46 @@
+import type http from 'node:http';
+import type { ChannelContext } from '@storegraph/schema';
+import type { ChosenOperation } from './document-choice.rules.ts';
+import type { GatewayResult } from './gateway-client.ts';
+import type { Principal } from './identity.ts';
+import { sharedMaxAge, type ResponseCache } from './response-cache.ts';
+
+type Snapshot = ReturnType<ResponseCache['snapshot']>;
+
+/** A cacheable request on its way to the gateway: where its answer would be stored, and what the cache looked like before. */
+export interface CacheTicket {
+  key: string;
+  before: Snapshot;
+}
+
+/** When and how the BFF's response cache is used for one request. */
+export class ResponseCachePolicy {
+  constructor(
+    private readonly cache: ResponseCache | undefined,
+    private readonly honourNoCache: boolean,
+  ) {}
+
+  /** Only anonymous reads are shared: anything signed-in may carry customer, group or company prices. */
+  keyFor(principal: Principal | null, chosen: ChosenOperation, context: ChannelContext, variables: unknown): string | undefined {
+    if (!this.cache || principal || chosen.kind !== 'query') return undefined;
+    return JSON.stringify([context.channel, context.locale, chosen.hash, chosen.operationName ?? null, variables ?? null]);
+  }
+
+  /** The stored answer, unless `Cache-Control: no-cache` asks for a fresh one (HTTP semantics; it still refreshes the cache). */
+  lookup(req: http.IncomingMessage, key: string | undefined) {
+    if (!key) return undefined;
+    const revalidate = this.honourNoCache && String(req.headers['cache-control'] ?? '').includes('no-cache');
+    return revalidate ? undefined : this.cache!.get(key);
+  }
+
+  ticket(key: string | undefined): CacheTicket | undefined {
+    return key ? { key, before: this.cache!.snapshot() } : undefined;
+  }
+
+  /** Stores a clean answer for as long as every subgraph allowed a shared copy; says whether it was stored. */
+  store(ticket: CacheTicket, result: GatewayResult): 'MISS' | 'BYPASS' {
+    const cacheable = result.status === 200 && !result.hasErrors;
+    const entry = { status: result.status, body: Buffer.from(result.text), subgraphs: result.subgraphs };
+    return cacheable && this.cache!.set(ticket.key, entry, ticket.before, sharedMaxAge(result.cacheControl)) ? 'MISS' : 'BYPASS';
+  }
+}
