@@ -11,6 +11,7 @@ import {
   formatError,
   loadConfig,
   portSchema,
+  requestGuardPlugin,
   sendJson,
   serveChangeStream,
   serveGraphQL,
@@ -85,7 +86,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
     gateway,
     introspection: config.GATEWAY_INTROSPECTION || config.GATEWAY_IDE,
     // Apollo's landing pages load from a CDN: disabled; our offline GraphiQL is served instead when enabled.
-    plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginLandingPageDisabled(), sqlCountPlugin],
+    plugins: [ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginLandingPageDisabled(), requestGuardPlugin<GatewayContext>(), sqlCountPlugin],
     formatError: formatError(logger),
     includeStacktraceInErrorResponses: false,
   });

@@ -15,11 +15,25 @@ export const ErrorCodes = {
   CONFLICT: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   OPERATION_NOT_ALLOWED: 403,
+  /** The HTTP edge (GraphQL over HTTP): a malformed request, an unknown or ambiguous operation, a document that does not parse or validate. */
+  BAD_REQUEST: 400,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  PERSISTED_QUERY_NOT_FOUND: 400,
+  OPERATION_RESOLUTION_FAILURE: 400,
+  METHOD_NOT_ALLOWED: 405,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   /** A service this request needs did not answer; retrying later (with the same idempotency key) is safe. */
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
+
+/** The codes by name, for code that refers to one (`Code.NOT_FOUND`) rather than typing the string. */
+export const Code = Object.fromEntries(Object.keys(ErrorCodes).map((k) => [k, k])) as { readonly [K in ErrorCode]: K };
+
+/** Codes a client may see with their message: everything but INTERNAL_SERVER_ERROR (whose details stay in the logs). */
+export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set(Object.keys(ErrorCodes).filter((c) => c !== 'INTERNAL_SERVER_ERROR'));
 
 /**
  * An error raised by a resolver: a GraphQL error in a 200 response. It carries no HTTP status on

@@ -212,3 +212,26 @@ describe('answers carry no internal details', () => {
     expect(text).not.toMatch(/127\.0\.0\.1|http:\/\/|serviceName|products/);
   });
 });
+
+describe('callers that reach the gateway or a subgraph directly get the edge’s rules too', () => {
+  it('answers an unknown operationName with 400 OPERATION_RESOLUTION_FAILURE, not a 500', async () => {
+    const token = await signedContext('web-eu');
+    for (const url of [system().gateway, system().products]) {
+      const res = await postGraphQL(url, { query: 'query A { __typename }', operationName: 'B' }, { [CONTEXT_HEADER]: token });
+      expect(res.status, url).toBe(400);
+      expect(res.errors?.[0]?.extensions?.code, url).toBe('OPERATION_RESOLUTION_FAILURE');
+    }
+  });
+
+  it('refuses a control character or a lone surrogate in variables with BAD_USER_INPUT naming the variable', async () => {
+    const token = await signedContext('web-eu');
+    for (const s of ['a\u0007b', 'x\ud800y']) {
+      const res = await postGraphQL(
+        system().gateway,
+        { query: 'query($s: String!) { product(slug: $s) { id } }', variables: { s } },
+        { [CONTEXT_HEADER]: token },
+      );
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: '$.s' });
+    }
+  });
+});

@@ -1,19 +1,9 @@
 import type http from 'node:http';
 import type { ErrorCode } from '@storegraph/schema';
 
-/**
- * Codes only the HTTP edge answers with, next to schema's ErrorCodes (to be moved into that one list).
- * The names follow Apollo Server's where it has one, so a client switches on the same code at every hop.
- */
-export const EdgeCodes = {
-  BAD_REQUEST: 'BAD_REQUEST',
-  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
-  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
-  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
-  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
-  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-} as const;
-export type EdgeCode = ErrorCode | (typeof EdgeCodes)[keyof typeof EdgeCodes];
+/** The edge answers with codes from schema's one list (names follow Apollo Server's where it has one). */
+export type EdgeCode = ErrorCode;
+export { Code as EdgeCodes } from '@storegraph/schema';
 
 /** A request the BFF answers itself without asking the gateway: data, not an exception. */
 export interface EdgeRefusal {

@@ -1,24 +1,8 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { CLIENT_ERROR_CODES } from '@storegraph/schema';
 import type { Logger } from './logger.ts';
 import { clientErrorFromPg } from './pg-errors.ts';
-
-const CLIENT_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'NOT_IN_CHANNEL',
-  'CONFLICT',
-  'SERVICE_UNAVAILABLE',
-  'IDEMPOTENCY_KEY_REUSED',
-  'OPERATION_NOT_ALLOWED',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
 
 /** What only our own services may see: which subgraph answered, and the gateway's view of its reply. */
 const INTERNAL_EXTENSIONS = ['stacktrace', 'http', 'serviceName', 'response', 'exception'];
@@ -37,7 +21,7 @@ function clientExtensions(extensions: Record<string, unknown> | undefined): Reco
 export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) {
       // The gateway passes a subgraph's 401 on with its URL and body in the message: keep only the code.
       const message = formatted.extensions?.serviceName && code === 'UNAUTHENTICATED' ? 'invalid or missing sales-channel context' : formatted.message;
       return { ...formatted, message, extensions: clientExtensions(formatted.extensions) };

@@ -19,3 +19,4 @@ export * from './cache-hints.ts';
 export * from './node-flags.ts';
 export * from './per-database.ts';
 export * from './pg-errors.ts';
+export * from './request-guard.plugin.ts';

@@ -13,6 +13,7 @@ import { CONTEXT_HEADER, ContextError, type ChannelContext, type ContextVerifyOp
 import type { Logger } from './logger.ts';
 import { sqlCounterStore, type SqlCounter } from './sql-counter.ts';
 import { formatError } from './format-error.ts';
+import { requestGuardPlugin } from './request-guard.plugin.ts';
 import { cacheControlHeader, startCachePolicy, type CachePolicy } from './cache-hints.ts';
 
 export interface SubgraphRequestContext extends BaseContext {
@@ -72,6 +73,7 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
       ApolloServerPluginLandingPageDisabled(),
       // Cache hints are our own (cache-hints.ts): Apollo's plugin hooks every field of every answer.
       ApolloServerPluginCacheControlDisabled(),
+      requestGuardPlugin<TContext>(),
       responsePlugin,
     ],
     introspection: true, // subgraphs sit behind the gateway; composition tooling needs _service.sdl
