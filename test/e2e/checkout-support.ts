@@ -1,7 +1,6 @@
-import { CONTEXT_HEADER } from '@storegraph/schema';
-import { postGraphQL, signedContext, sqlClient, system, tokenFor, type GraphQLResponse } from '../support/clients.ts';
+import { postGraphQL, sqlClient, system, tokenFor, type GraphQLResponse } from '../support/clients.ts';
 import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
-import { HAMBURG, receive } from './stock-support.ts';
+import { HAMBURG, priceVariant, receive } from './stock-support.ts';
 
 /**
  * Checkout scenarios drive the BFFs the way a storefront does: allow-listed operations by name only, with
@@ -29,9 +28,6 @@ export function data<T = any>(res: GraphQLResponse<T>): T {
   return res.data as T;
 }
 
-const PRICING_ADMIN = { staff: { id: 'stf_checkout_tests', roles: ['pricing-admin' as const], channels: ['*'] } };
-const IMPORT = `mutation($b: ID!, $e: [PriceEntryInput!]!) { importPriceEntries(bookId: $b, entries: $e, replaceAll: false) { imported } }`;
-
 /**
  * A product of the test's own, sold in `channels`, priced in the base books (EUR gross, USD net) and with
  * `stock` units in the Hamburg warehouse (which web-eu, web-us and trade-eu sell from).
@@ -39,16 +35,8 @@ const IMPORT = `mutation($b: ID!, $e: [PriceEntryInput!]!) { importPriceEntries(
 export async function sellable(o: { eur: number; usd?: number; stock: number; channels?: string[] }): Promise<string> {
   const product = await createTestProduct({ channels: o.channels ?? ['web-eu', 'web-us', 'trade-eu'], name: 'Checkout test product' });
   const variantId = product.variants[0]!.id as string;
-  const headers = { [CONTEXT_HEADER]: await signedContext('web-eu', PRICING_ADMIN) };
-  const books: [string, number | undefined][] = [
-    ['bk_base_eur', o.eur],
-    ['bk_base_usd', o.usd],
-  ];
-  for (const [book, amount] of books) {
-    if (amount === undefined) continue;
-    const res = await postGraphQL(system().gateway, { query: IMPORT, variables: { b: book, e: [{ variantId, amount }] } }, headers);
-    if (res.errors) throw new Error(JSON.stringify(res.errors));
-  }
+  // Every product a channel sells has a price there, so listings other tests read stay whole.
+  await priceVariant(variantId, { eur: o.eur, usd: o.usd ?? Math.round(o.eur * 1.1) });
   if (o.stock > 0) await receive(variantId, HAMBURG, o.stock);
   return variantId;
 }
@@ -94,5 +82,5 @@ export async function stockOf(variantId: string): Promise<{ on_hand: number; res
 /** What the card provider stand-in holds for a checkout (our reference at the provider is the checkout id). */
 export async function cardIntents(reference: string): Promise<{ id: string; status: string; amount: number }[]> {
   const res = await fetch(`${system().cardProvider}/__standin/intents?reference=${encodeURIComponent(reference)}`);
-  return (await res.json()) as { id: string; status: string; amount: number }[];
+  return ((await res.json()) as { data: { id: string; status: string; amount: number }[] }).data;
 }

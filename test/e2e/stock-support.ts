@@ -19,7 +19,25 @@ const SELLING_CHANNELS = ['web-eu', 'web-us', 'trade-eu', 'pos-berlin'];
  */
 export async function freshVariant(tag: string, channels: string[] = SELLING_CHANNELS): Promise<string> {
   const product = await createTestProduct({ channels, name: `Stock test ${tag}` });
-  return product.variants[0]!.id as string;
+  const variantId = product.variants[0]!.id as string;
+  // Priced like any product a channel sells, so listings other tests read at the same time stay whole.
+  await priceVariant(variantId, { eur: 1000, usd: 1099 });
+  return variantId;
+}
+
+const PRICING_ADMIN = { staff: { id: 'stf_stock_tests', roles: ['pricing-admin' as const], channels: ['*'] } };
+const IMPORT_PRICES = `mutation($b: ID!, $e: [PriceEntryInput!]!) { importPriceEntries(bookId: $b, entries: $e, replaceAll: false) { imported } }`;
+
+/** Base prices for a test's own variant: EUR gross (bk_base_eur), USD net (bk_base_usd), as pricing staff. */
+export async function priceVariant(variantId: string, amounts: { eur?: number; usd?: number }): Promise<void> {
+  const books: [string, number | undefined][] = [
+    ['bk_base_eur', amounts.eur],
+    ['bk_base_usd', amounts.usd],
+  ];
+  for (const [book, amount] of books) {
+    if (amount === undefined) continue;
+    ok(await gateway('web-eu', IMPORT_PRICES, { b: book, e: [{ variantId, amount }] }, PRICING_ADMIN));
+  }
 }
 
 export function gateway<T = any>(channel: string, query: string, variables: Record<string, unknown> = {}, extra: Partial<ChannelContext> = {}) {

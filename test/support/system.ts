@@ -110,6 +110,8 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     PAYMENT_CARD_TIMEOUT_MS: '1000',
     PAYMENT_CARD_MAX_ATTEMPTS: '2',
     ORDERS_RECOVERY_INTERVAL_MS: '500',
+    // Crashed checkouts are taken over after 5 s (the slowest test step, a card timing out twice, takes ~2.3 s).
+    ORDERS_CHECKOUT_LEASE_SECONDS: '5',
   });
   await seedDemoData(databaseUrl);
   await registerTestChannels(databaseUrl);

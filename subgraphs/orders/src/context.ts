@@ -18,6 +18,8 @@ export interface OrdersDeps {
   cartIdleMs: number;
   /** How long checkout holds stock before the order confirms it (the TTL releases it if all else fails). */
   reservationTtlSeconds: number;
+  /** How long a checkout worker owns its saga between two steps before recovery may take it over. */
+  leaseSeconds: number;
 }
 
 export interface OrdersContext extends SubgraphRequestContext {

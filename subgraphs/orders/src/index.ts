@@ -27,6 +27,8 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         .default(24 * 14),
       ORDERS_RESERVATION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
       ORDERS_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+      // Longer than the slowest step (a card authorisation: 3 attempts of 5 s plus backoff).
+      ORDERS_CHECKOUT_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
     },
     env,
   );
@@ -40,6 +42,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
     contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
     cartIdleMs: config.ORDERS_CART_IDLE_HOURS * 3_600_000,
     reservationTtlSeconds: config.ORDERS_RESERVATION_TTL_SECONDS,
+    leaseSeconds: config.ORDERS_CHECKOUT_LEASE_SECONDS,
   };
   const running = await startSubgraph(
     {

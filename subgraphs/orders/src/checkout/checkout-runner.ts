@@ -57,7 +57,7 @@ export async function runCheckout(
     if (checkout.status === 'COMPENSATING') return await compensate(env, checkout.result!, opts);
     const pastNoReturn = done.has(POINT_OF_NO_RETURN);
     if (opts.recovering && !pastNoReturn) {
-      await beginCompensation(db, checkout, UNAVAILABLE);
+      await beginCompensation(db, checkout, UNAVAILABLE, deps.leaseSeconds);
       return await compensate(env, UNAVAILABLE, opts);
     }
     for (const id of STEP_ORDER) {
@@ -69,14 +69,14 @@ export async function runCheckout(
       } catch (err) {
         if (err instanceof LeaseLost || done.has(POINT_OF_NO_RETURN)) throw err;
         log.error({ err, checkoutId: checkout.id, step: id }, 'checkout step failed: compensating');
-        await beginCompensation(db, checkout, UNAVAILABLE);
+        await beginCompensation(db, checkout, UNAVAILABLE, deps.leaseSeconds);
         return await compensate(env, UNAVAILABLE, opts);
       }
       if ('fail' in result) {
-        await beginCompensation(db, checkout, result.fail);
+        await beginCompensation(db, checkout, result.fail, deps.leaseSeconds);
         return await compensate(env, result.fail, opts);
       }
-      if (!step.persistsItself) await recordStep(db, checkout, id, result.outcome);
+      if (!step.persistsItself) await recordStep(db, checkout, id, result.outcome, deps.leaseSeconds);
       done.set(id, result.outcome);
       crashIfAsked(opts.crashAt, `after:${id}`);
     }

@@ -3,23 +3,22 @@ import type { OrdersDb } from '../context.ts';
 import { carts, checkoutSteps, checkouts } from '../db/tables.ts';
 import type { CheckoutRow, PlaceOrderOutcome, StepId } from './checkout.types.ts';
 
-/** How long a worker owns a saga between two persisted steps before recovery may take it over. */
-export const LEASE_SECONDS = 30;
-
 /** Another worker (recovery, after this one looked dead) took the saga: this one stops touching it. */
 export class LeaseLost extends Error {}
 
 type Db = OrdersDb['db'];
-const lease = () => sql`now() + make_interval(secs => ${LEASE_SECONDS})`;
+/** How long a worker owns a saga between two persisted steps before recovery may take it over. */
+const lease = (seconds: number) => sql`now() + make_interval(secs => ${seconds})`;
 
 /** The saga of this key, created now (fresh) or as it already was (a retry or a concurrent duplicate). */
 export async function startCheckout(
   db: Db,
   row: Omit<CheckoutRow, 'id' | 'status' | 'step' | 'result' | 'attempts'>,
+  leaseSeconds: number,
 ): Promise<{ checkout: CheckoutRow; fresh: boolean }> {
   const inserted = await db
     .insert(checkouts)
-    .values({ ...row, leaseUntil: sql`${lease()}` as unknown as Date })
+    .values({ ...row, leaseUntil: sql`${lease(leaseSeconds)}` as unknown as Date })
     .onConflictDoNothing({ target: [checkouts.channel, checkouts.owner, checkouts.idempotencyKey] })
     .returning();
   if (inserted[0]) return { checkout: inserted[0] as CheckoutRow, fresh: true };
@@ -46,10 +45,10 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
  * Persists a step's outcome and renews the lease, fenced by `attempts`: recovery bumps it when it takes a
  * saga over, so a worker that lost its lease cannot write past the one that took it.
  */
-export async function recordStep(db: Db | Tx, c: CheckoutRow, step: StepId, outcome: unknown): Promise<void> {
+export async function recordStep(db: Db | Tx, c: CheckoutRow, step: StepId, outcome: unknown, leaseSeconds: number): Promise<void> {
   const moved = await db
     .update(checkouts)
-    .set({ step, updatedAt: new Date(), leaseUntil: sql`${lease()}` as unknown as Date })
+    .set({ step, updatedAt: new Date(), leaseUntil: sql`${lease(leaseSeconds)}` as unknown as Date })
     .where(and(eq(checkouts.id, c.id), eq(checkouts.attempts, c.attempts)))
     .returning({ id: checkouts.id });
   if (moved.length === 0) throw new LeaseLost(`checkout ${c.id} was taken over`);
@@ -60,10 +59,10 @@ export async function recordStep(db: Db | Tx, c: CheckoutRow, step: StepId, outc
 }
 
 /** The answer is decided (a failure): stored first, so replays and a crash mid-compensation both see it. */
-export async function beginCompensation(db: Db, c: CheckoutRow, result: PlaceOrderOutcome): Promise<void> {
+export async function beginCompensation(db: Db, c: CheckoutRow, result: PlaceOrderOutcome, leaseSeconds: number): Promise<void> {
   const moved = await db
     .update(checkouts)
-    .set({ status: 'COMPENSATING', result, updatedAt: new Date(), leaseUntil: sql`${lease()}` as unknown as Date })
+    .set({ status: 'COMPENSATING', result, updatedAt: new Date(), leaseUntil: sql`${lease(leaseSeconds)}` as unknown as Date })
     .where(and(eq(checkouts.id, c.id), eq(checkouts.attempts, c.attempts)))
     .returning({ id: checkouts.id });
   if (moved.length === 0) throw new LeaseLost(`checkout ${c.id} was taken over`);
@@ -94,7 +93,7 @@ export async function finishCompleted(db: Db, c: CheckoutRow, result: PlaceOrder
  * Recovery: takes over sagas whose worker stopped renewing its lease (a crash), at most `limit`, skipping
  * any another replica is taking right now. Bumping attempts fences the previous worker out.
  */
-export async function claimAbandoned(db: Db, limit: number): Promise<CheckoutRow[]> {
+export async function claimAbandoned(db: Db, limit: number, leaseSeconds: number): Promise<CheckoutRow[]> {
   return db.transaction(async (tx) => {
     const due = await tx
       .select({ id: checkouts.id })
@@ -106,7 +105,7 @@ export async function claimAbandoned(db: Db, limit: number): Promise<CheckoutRow
     if (due.length === 0) return [];
     const rows = await tx
       .update(checkouts)
-      .set({ attempts: sql`${checkouts.attempts} + 1`, leaseUntil: sql`${lease()}` as unknown as Date, updatedAt: new Date() })
+      .set({ attempts: sql`${checkouts.attempts} + 1`, leaseUntil: sql`${lease(leaseSeconds)}` as unknown as Date, updatedAt: new Date() })
       .where(
         inArray(
           checkouts.id,

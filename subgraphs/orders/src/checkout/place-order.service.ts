@@ -50,16 +50,20 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
   const cart = await findCart(ctx, input.cartId);
   if (!cart) throw appError('NOT_FOUND', `no cart ${input.cartId}`, { argument: 'input.cartId' });
   const { staff: _staff, ...customerContext } = ctx.channel as ChannelContext;
-  const { checkout, fresh } = await startCheckout(ctx.db.db, {
-    channel: ctx.channel.channel,
-    owner,
-    idempotencyKey: input.idempotencyKey,
-    requestHash: requestHash(input),
-    cartId: cart.id,
-    context: customerContext,
-    paymentProvider: input.payment.provider,
-    expectedTotal: input.expectedTotal.amount,
-  });
+  const { checkout, fresh } = await startCheckout(
+    ctx.db.db,
+    {
+      channel: ctx.channel.channel,
+      owner,
+      idempotencyKey: input.idempotencyKey,
+      requestHash: requestHash(input),
+      cartId: cart.id,
+      context: customerContext,
+      paymentProvider: input.payment.provider,
+      expectedTotal: input.expectedTotal.amount,
+    },
+    ctx.deps.leaseSeconds,
+  );
   if (checkout.requestHash !== requestHash(input)) {
     throw appError('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was used for another checkout', { argument: 'input.idempotencyKey' });
   }

@@ -12,7 +12,7 @@ import { runCheckout } from './checkout-runner.ts';
 export async function recoverCheckouts(db: OrdersDb['db'], deps: OrdersDeps, log: Logger, batch = 10): Promise<number> {
   let handled = 0;
   for (;;) {
-    const claimed = await claimAbandoned(db, batch);
+    const claimed = await claimAbandoned(db, batch, deps.leaseSeconds);
     if (claimed.length === 0) break;
     for (const checkout of claimed) {
       log.info({ checkoutId: checkout.id, status: checkout.status, step: checkout.step, attempts: checkout.attempts }, 'recovering checkout');

@@ -98,7 +98,7 @@ export const createOrderStep: CheckoutStep = {
         },
       });
       const outcome: CreatedOrder = { orderId, number };
-      await recordStep(tx, c, 'create_order', outcome);
+      await recordStep(tx, c, 'create_order', outcome, env.deps.leaseSeconds);
       return { outcome };
     });
   },

@@ -47,7 +47,7 @@ export const validateCart: CheckoutStep = {
           companyId: cart.companyId,
         },
       };
-      await recordStep(tx, c, 'validate', outcome);
+      await recordStep(tx, c, 'validate', outcome, env.deps.leaseSeconds);
       return { outcome };
     });
   },

@@ -1,0 +1,206 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTEXT_HEADER, DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
+import { postGraphQL, signedContext, sqlClient, system } from '../support/clients.ts';
+import { CARD_PROVIDER_STANDIN_KEY } from '../support/card-provider-standin.ts';
+import { cardIntents, data, op, readyCart, sellable, stockOf } from './checkout-support.ts';
+import { levelsMatchLedger } from './stock-support.ts';
+
+/**
+ * Crash safety of the checkout saga: a second orders process (a replica on the same database) is killed
+ * with SIGKILL at a step boundary of real checkouts and restarted, 14 times, cycling through every
+ * boundary. Each life of the replica takes 4 checkouts at once, all asking to die at the same boundary:
+ * the first to reach it kills the process, the others die wherever they were. The test system's own
+ * orders process and the restarted replica both run the recovery job, as replicas would. Afterwards each
+ * of the 56 sagas must be a complete order (stock sold, payment authorised) or nothing (no hold, no open
+ * authorisation), and the ledger must sum.
+ */
+
+const anna = { as: 'anna@example.com' };
+const PLACE = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { __typename } }`;
+
+/** Where to die, and what the saga must end as: before the order exists it is undone, after it is finished. */
+const POINTS: [string, 'tok_visa' | 'tok_declined', 'COMPLETED' | 'FAILED'][] = [
+  ['after:validate', 'tok_visa', 'FAILED'],
+  ['after:quote', 'tok_visa', 'FAILED'],
+  ['after:reserve', 'tok_visa', 'FAILED'],
+  ['after:authorize', 'tok_visa', 'FAILED'],
+  ['after:create_order', 'tok_visa', 'COMPLETED'],
+  ['after:confirm_stock', 'tok_visa', 'COMPLETED'],
+  ['after:redeem_promotions', 'tok_visa', 'COMPLETED'],
+  // A declined card is compensated; the crash comes while releasing the stock.
+  ['undo:reserve', 'tok_declined', 'FAILED'],
+];
+const LIVES = 14;
+const PER_LIFE = 4;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+let port = 0;
+let child: ChildProcess | undefined;
+
+async function startReplica(): Promise<void> {
+  const s = system();
+  child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/orders/src/main.ts'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: s.databaseUrl,
+      ORDERS_PORT: String(port),
+      ORDERS_DB_POOL: '3',
+      PRODUCTS_URL: s.products,
+      STOCK_URL: s.stock[0]!,
+      PRICES_URL: s.prices,
+      STOREGRAPH_CONTEXT_SECRET: s.contextSecret,
+      STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'test'].join(','),
+      STOREGRAPH_FAULT_INJECTION: 'true',
+      PAYMENT_CARD_API_URL: s.cardProvider,
+      PAYMENT_CARD_API_KEY: CARD_PROVIDER_STANDIN_KEY,
+      PAYMENT_CARD_TIMEOUT_MS: '1000',
+      ORDERS_RECOVERY_INTERVAL_MS: '300',
+      ORDERS_CHECKOUT_LEASE_SECONDS: '5',
+      LOG_LEVEL: 'fatal',
+    },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error('orders replica exited while starting');
+    if (
+      await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await sleep(50);
+  }
+  throw new Error('orders replica did not become ready');
+}
+
+const alive = () => child && child.exitCode === null && child.signalCode === null;
+
+beforeAll(async () => {
+  port = await freePort();
+  await startReplica();
+}, 60_000);
+
+afterAll(() => {
+  if (alive()) child!.kill('SIGKILL');
+});
+
+describe('a checkout killed at any step boundary', () => {
+  it(`ends every saga as a whole order or as nothing (${LIVES * PER_LIFE} checkouts, ${LIVES} kills)`, async () => {
+    // 10.00 EUR gross + 4.90 standard shipping = 14.90 per checkout of one unit.
+    const variant = await sellable({ eur: 1000, stock: 500 });
+    const runs: { cartId: string; key: string; point: string; token: string; expected: string; life: number }[] = [];
+    for (let life = 0; life < LIVES; life++) {
+      const [point, token, expected] = POINTS[life % POINTS.length]!;
+      if (!alive()) await startReplica();
+      const batch = await Promise.all(
+        Array.from({ length: PER_LIFE }, async (_, n) => {
+          const cart = await readyCart('b2c', anna, [{ variantId: variant, quantity: 1 }]);
+          expect(cart.totals!.total).toEqual({ amount: 1490, currency: 'EUR' });
+          return { cartId: cart.id, key: `crash-${life}-${n}-${point.replace(':', '-')}-${Date.now().toString(36)}`, point, token, expected, life };
+        }),
+      );
+      const headers = {
+        [CONTEXT_HEADER]: await signedContext('web-eu', { customerId: 'cus_anna', customerGroup: 'loyalty-gold' }),
+        'x-storegraph-crash-at': point,
+      };
+      const answers = await Promise.all(
+        batch.map((run) => {
+          const input = { cartId: run.cartId, idempotencyKey: run.key, expectedTotal: { amount: 1490, currency: 'EUR' }, payment: { provider: 'card', token } };
+          return postGraphQL(`http://127.0.0.1:${port}/graphql`, { query: PLACE, variables: { input } }, headers).catch(() => null);
+        }),
+      );
+      // The process died mid-request: at least the checkout that reached the boundary got no answer.
+      expect(answers.filter((a) => a === null).length, point).toBeGreaterThan(0);
+      for (let i = 0; i < 40 && alive(); i++) await sleep(25);
+      expect(alive(), point).toBe(false);
+      runs.push(...batch);
+    }
+    await startReplica();
+
+    // Recovery (in both processes) takes each saga over once its lease ran out (5 s).
+    const sql = sqlClient();
+    try {
+      const cartIds = runs.map((r) => r.cartId);
+      let rows: { id: string; cart_id: string; status: string }[] = [];
+      for (let i = 0; i < 120; i++) {
+        rows = await sql`select id, cart_id, status from orders.checkouts where cart_id in ${sql(cartIds)}`;
+        if (rows.length === runs.length && rows.every((r) => r.status === 'COMPLETED' || r.status === 'FAILED')) break;
+        await sleep(500);
+      }
+      expect(rows.length).toBe(runs.length);
+      const byCart = new Map(rows.map((r) => [r.cart_id, r]));
+      let sold = 0;
+      const lifeMatched = new Set<number>();
+      for (const run of runs) {
+        const saga = byCart.get(run.cartId)!;
+        expect(['COMPLETED', 'FAILED'], run.point).toContain(saga.status);
+        // The checkout that reached the boundary ends as the boundary says; the others of its life died at
+        // whatever point they had reached, and only the whole-or-nothing rule applies to them.
+        if (saga.status === run.expected) lifeMatched.add(run.life);
+        run.expected = saga.status;
+        const orders = await sql<{ id: string; total: string; stock_status: string | null; payment_status: string }[]>`
+          select id, total, stock_status, payment_status from orders.orders where checkout_id = ${saga.id}`;
+        const [reservation] = await sql<
+          { status: string }[]
+        >`select status::text from stock.reservations where idempotency_key = ${`staff:svc-checkout|checkout:${saga.id}`}`;
+        const intents = await cardIntents(saga.id);
+        const [cart] = await sql<{ status: string }[]>`select status from orders.carts where id = ${run.cartId}`;
+        if (run.expected === 'COMPLETED') {
+          sold += 1;
+          expect(orders.length, run.point).toBe(1);
+          expect(Number(orders[0]!.total)).toBe(1490);
+          expect(orders[0]!.stock_status, run.point).toBe('SOLD');
+          expect(orders[0]!.payment_status, run.point).toBe('AUTHORIZED');
+          expect(reservation?.status, run.point).toBe('CONFIRMED');
+          expect(
+            intents.map((x) => [x.status, x.amount]),
+            run.point,
+          ).toEqual([['requires_capture', 1490]]);
+          expect(cart!.status).toBe('COMPLETED');
+        } else {
+          expect(orders.length, run.point).toBe(0);
+          // Either never held, or held and given back.
+          expect(['RELEASED', undefined], run.point).toContain(reservation?.status);
+          expect(
+            intents.filter((x) => x.status === 'requires_capture'),
+            run.point,
+          ).toEqual([]);
+          expect(cart!.status, run.point).toBe('ACTIVE');
+        }
+      }
+      expect(lifeMatched.size).toBe(LIVES);
+      // Nothing held, nothing oversold, the ledger sums: exactly the completed orders' units left.
+      expect(await stockOf(variant)).toEqual({ on_hand: 500 - sold, reserved: 0 });
+      await levelsMatchLedger([variant]);
+    } finally {
+      await sql.end();
+    }
+
+    // A client retrying with the same key through the storefront gets the saga's final answer.
+    for (const run of runs.filter((_, i) => i % PER_LIFE === 0)) {
+      const input = {
+        cartId: run.cartId,
+        idempotencyKey: run.key,
+        expectedTotal: { amount: 1490, currency: 'EUR' },
+        payment: { provider: 'card', token: run.token },
+      };
+      const answer = data(await op('b2c', 'PlaceOrder', { input }, anna)).placeOrder.__typename;
+      const expected = run.expected === 'COMPLETED' ? 'OrderPlaced' : run.token === 'tok_declined' ? 'PaymentDeclined' : 'PaymentUnavailable';
+      expect(answer, run.point).toBe(expected);
+    }
+  }, 600_000);
+});
