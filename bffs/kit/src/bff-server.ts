@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
 import { ChangeStreamClient, sendJson, type Logger } from '@storegraph/kit';
-import { verifyBearer, type Principal } from './identity.ts';
+import { issueGuestToken, verifyBearer, type Principal } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { contextBuilder } from './channel-context.builder.ts';
@@ -30,6 +30,8 @@ export interface BffOptions {
   allowAdhoc: boolean;
   ide: boolean;
   demoLogin: boolean;
+  /** Storefronts: anonymous shoppers get a guest session token at POST /auth/guest (to own a cart and check out). */
+  guestSessions: boolean;
   /** Cache anonymous reads (invalidated by data changes); off when max is 0. */
   cache: { max: number; ttlMs: number; honourNoCache: boolean };
   logger: Logger;
@@ -52,7 +54,7 @@ const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(i
 export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const gateway = new GatewayClient(opts.gatewayUrl);
   const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
-  const buildContext = contextBuilder(opts.resolveCaller, channels);
+  const buildContext = contextBuilder(opts.resolveCaller, channels, opts.idpSecret);
   // One follower of the gateway's change stream per BFF: it invalidates the cache and drives live queries.
   const changes = new ChangeStreamClient(opts.gatewayUrl.replace(/\/graphql$/, '/changes')).start();
   const cache = opts.cache.max > 0 ? new ResponseCache(changes, opts.cache) : undefined;
@@ -85,6 +87,10 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
           () => false,
         );
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready' });
+      }
+      if (url.pathname === '/auth/guest' && req.method === 'POST' && opts.guestSessions) {
+        const raw = await jsonBody(req, res);
+        return raw === null ? undefined : sendJson(res, 200, { ...(await issueGuestToken(opts.idpSecret)), tokenType: 'Bearer' });
       }
       if (url.pathname === '/auth/demo-login' && req.method === 'POST' && opts.demoLogin) {
         const raw = await jsonBody(req, res);

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { ChannelContext } from '@storegraph/schema';
 import type { ChannelDefinition, ChannelRegistry } from './channel-registry.ts';
-import type { Principal } from './identity.ts';
+import { guestOf, type Principal } from './identity.ts';
 
 export type ResolveCaller = (req: http.IncomingMessage, principal: Principal | null) => { channel: string };
 export type ContextBuilder = (req: http.IncomingMessage, principal: Principal | null, requestId: string) => Promise<ChannelContext>;
@@ -23,11 +23,15 @@ export function negotiateLocale(req: http.IncomingMessage, def: ChannelDefinitio
  * Builds the sales-channel context the subgraphs trust: the BFF's caller rules pick the channel (throwing
  * a GraphQLError when the caller may not use it), the principal says who is asking.
  */
-export function contextBuilder(resolveCaller: ResolveCaller, channels: ChannelRegistry): ContextBuilder {
+export function contextBuilder(resolveCaller: ResolveCaller, channels: ChannelRegistry, idpSecret: string): ContextBuilder {
   return async (req, principal, requestId) => {
     const { channel } = resolveCaller(req, principal);
     const def = await channels.get(channel);
     const staff = principal?.kind === 'staff' ? { id: principal.sub, roles: principal.roles ?? [], channels: principal.channels ?? [] } : undefined;
+    const isCustomer = principal?.kind === 'customer' || principal?.kind === 'buyer';
+    // A guest is their session; a customer who just signed in may name the guest session they came from.
+    const guestId =
+      principal?.kind === 'guest' ? principal.sub : principal?.kind === 'customer' ? await guestOf(req.headers['x-guest-token'], idpSecret) : undefined;
     return {
       requestId,
       channel: def.code,
@@ -36,7 +40,8 @@ export function contextBuilder(resolveCaller: ResolveCaller, channels: ChannelRe
       locale: negotiateLocale(req, def),
       country: def.country,
       taxMode: def.taxMode,
-      customerId: principal && principal.kind !== 'device' && principal.kind !== 'staff' ? principal.sub : undefined,
+      customerId: isCustomer ? principal.sub : undefined,
+      guestId,
       customerGroup: principal?.group,
       companyId: principal?.kind === 'buyer' ? principal.company : undefined,
       locationId: principal?.kind === 'device' ? principal.location : undefined,

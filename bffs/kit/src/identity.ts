@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { hmacKey, StaffRole } from '@storegraph/schema';
@@ -8,7 +9,7 @@ import { hmacKey, StaffRole } from '@storegraph/schema';
  */
 export const Principal = z.object({
   sub: z.string().min(1),
-  kind: z.enum(['customer', 'buyer', 'device', 'staff']),
+  kind: z.enum(['customer', 'buyer', 'device', 'staff', 'guest']),
   name: z.string().optional(),
   group: z.string().optional(),
   company: z.string().optional(),
@@ -44,4 +45,26 @@ export async function verifyBearer(header: string | undefined, secret: string): 
   } catch {
     throw new AuthError('invalid or expired access token');
   }
+}
+
+/** How long a guest session (and so a guest cart) can be resumed with its token. */
+export const GUEST_SESSION_TTL = '30d';
+
+/**
+ * An anonymous shopper's session on a storefront: a bearer token of its own (kind guest), so a guest can
+ * own a cart and check out; nothing else about them is known until they give an email at checkout.
+ */
+export async function issueGuestToken(secret: string): Promise<{ accessToken: string; guestId: string }> {
+  const guestId = `gst_${randomUUID().replaceAll('-', '')}`;
+  return { accessToken: await issueToken({ sub: guestId, kind: 'guest' }, secret, GUEST_SESSION_TTL), guestId };
+}
+
+/**
+ * The guest session a signed-in customer came from (`x-guest-token`), so their guest cart can be merged;
+ * anything but a valid guest token is ignored.
+ */
+export async function guestOf(header: string | string[] | undefined, secret: string): Promise<string | undefined> {
+  if (typeof header !== 'string' || header.length > 2048) return undefined;
+  const principal = await verifyBearer(`Bearer ${header.replace(/^Bearer\s+/i, '')}`, secret).catch(() => null);
+  return principal?.kind === 'guest' ? principal.sub : undefined;
 }

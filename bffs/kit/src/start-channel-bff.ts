@@ -13,6 +13,8 @@ export interface ChannelBff {
   /** The BFF's own operations.graphql; the shared operations are added to it. */
   operations: URL;
   resolveCaller: BffOptions['resolveCaller'];
+  /** Offers guest sessions (POST /auth/guest): the B2C storefront does, trade and till channels do not. */
+  guestSessions?: boolean;
 }
 
 /** Starts one channel's BFF from validated configuration: only its caller rules and operations differ. */
@@ -33,5 +35,6 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     cache: { max: config.BFF_CACHE_MAX, ttlMs: config.BFF_CACHE_TTL_MS, honourNoCache: config.BFF_CACHE_BYPASS },
     logger: createLogger(`bff-${bff.name}`),
     resolveCaller: bff.resolveCaller,
+    guestSessions: bff.guestSessions ?? false,
   });
 }
