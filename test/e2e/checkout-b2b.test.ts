@@ -1,15 +1,34 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CONTEXT_HEADER } from '@storegraph/schema';
 import { postGraphQL, signedContext, system } from '../support/clients.ts';
-import { data, key, one, op, readyCart, sellable, stockOf } from './checkout-support.ts';
+import { data, key, one, op, readyCart, sellable, stockOf, type TestIdentity, testIdentity } from './checkout-support.ts';
 
 /**
  * A trade buyer checks out on the B2B portal (trade-eu: net prices, VAT added on top) at their company's
  * contract price; the order is the company's, and another company's buyer cannot see it.
  */
 
-const acme = { as: 'buyer@acme.example' };
-const globex = { as: 'buyer@globex.example' };
+// Two companies of this file's own (the demo companies' order lists are other files' expectations), each
+// with a buyer; the first gets a contract price book like Acme's.
+const COMPANY = `cmp_t_b2b_a_${process.pid}`;
+const OTHER = `cmp_t_b2b_b_${process.pid}`;
+const CONTRACT = `bk_t_b2b_${process.pid}`;
+const acme = testIdentity('b2b-buyer-a', { kind: 'buyer', company: COMPANY });
+const globex = testIdentity('b2b-buyer-b', { kind: 'buyer', company: OTHER });
+
+beforeAll(async () => {
+  const res = await postGraphQL(
+    system().gateway,
+    {
+      query: `mutation($i: PriceBookInput!) { upsertPriceBook(input: $i) { id } }`,
+      variables: {
+        i: { id: CONTRACT, name: 'Test company contract', level: 'COMPANY', currency: 'EUR', channel: 'trade-eu', companyId: COMPANY, taxIncluded: false },
+      },
+    },
+    { [CONTEXT_HEADER]: await signedContext('trade-eu', PRICING_ADMIN) },
+  );
+  expect(res.errors).toBeUndefined();
+});
 
 const PRICING_ADMIN = { staff: { id: 'stf_checkout_b2b_tests', roles: ['pricing-admin' as const], channels: ['*'] } };
 
@@ -28,7 +47,7 @@ async function importPrice(bookId: string, variantId: string, amount: number) {
 }
 
 /** Every order on the buyer's CompanyOrders pages, newest first. */
-async function companyOrders(auth: { as: string }) {
+async function companyOrders(auth: TestIdentity) {
   const all: any[] = [];
   let after: string | null = null;
   for (;;) {
@@ -43,7 +62,7 @@ describe('a trade buyer orders on the B2B portal', () => {
   it("pays Acme's contract net price plus VAT, and the order is Acme's alone", async () => {
     // 119.00 EUR gross in the base book (the consumer price); Acme's contract says 80.00 net.
     const v = await sellable({ eur: 11_900, stock: 10 });
-    await importPrice('bk_acme', v, 8000);
+    await importPrice(CONTRACT, v, 8000);
     // trade-eu, Acme: the contract (COMPANY) entry wins over the base book. 3 x 80.00 = 240.00 net,
     // above standard shipping's free-from 50.00; VAT 19% on top: 24000 x 1900 / 10000 = 45.60.
     // Total 240.00 + 45.60 = 285.60.
@@ -86,7 +105,7 @@ describe('a trade buyer orders on the B2B portal', () => {
         (sql) => sql<{ company_id: string; customer_id: string; channel: string }[]>`
         select company_id, customer_id, channel from orders.orders where id = ${order.id}`,
       ),
-    ).toEqual({ company_id: 'cmp_acme', customer_id: 'cus_acme_buyer', channel: 'trade-eu' });
+    ).toEqual({ company_id: COMPANY, customer_id: acme.sub, channel: 'trade-eu' });
 
     // Acme's buyer finds it by id and in the company's orders.
     expect(data(await op('b2b', 'OrderStatus', { id: order.id }, acme)).order).toMatchObject({ id: order.id, number: order.number, status: 'PLACED' });

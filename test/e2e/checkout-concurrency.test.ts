@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sqlClient } from '../support/clients.ts';
-import { BERLIN_ADDRESS, type Bff, data, key, op, sellable, stockOf } from './checkout-support.ts';
+import { BERLIN_ADDRESS, type Bff, data, key, op, sellable, stockOf, type TestIdentity, testIdentity } from './checkout-support.ts';
 import { HAMBURG, levelsMatchLedger, receive } from './stock-support.ts';
 
 /**
@@ -17,7 +17,7 @@ interface Shopper {
   bff: Bff;
   /** The warehouse the shopper's channel sells from. */
   pool: string;
-  as: string;
+  auth: TestIdentity;
   channel?: string;
   address: Record<string, string>;
   currency: string;
@@ -39,13 +39,19 @@ const WEB_US = { 1: 3431, 2: 6031 };
 //   2 units: 33.62 + tax 638.78 -> 6.39 + 4.90 + 0.93 = 45.84
 const TRADE_EU = { 1: 2583, 2: 4584 };
 
+// The file's own shoppers and two buyers of two companies of its own (no contract prices: the trade rule applies).
+const shopperA = testIdentity('conc-a');
+const shopperB = testIdentity('conc-b');
+const buyerA = testIdentity('conc-buyer-a', { kind: 'buyer', company: `cmp_t_conc_a_${process.pid}` });
+const buyerB = testIdentity('conc-buyer-b', { kind: 'buyer', company: `cmp_t_conc_b_${process.pid}` });
+
 const SHOPPERS: Shopper[] = [
-  { bff: 'b2c', pool: HAMBURG, as: 'anna@example.com', channel: 'web-eu', address: BERLIN_ADDRESS, currency: 'EUR', total: WEB_EU },
-  { bff: 'b2c', pool: HAMBURG, as: 'ben@example.com', channel: 'web-eu', address: BERLIN_ADDRESS, currency: 'EUR', total: WEB_EU },
-  { bff: 'b2c', pool: NEW_JERSEY, as: 'anna@example.com', channel: 'web-us', address: NEW_YORK, currency: 'USD', total: WEB_US },
-  { bff: 'b2c', pool: NEW_JERSEY, as: 'ben@example.com', channel: 'web-us', address: NEW_YORK, currency: 'USD', total: WEB_US },
-  { bff: 'b2b', pool: HAMBURG, as: 'buyer@acme.example', address: { ...BERLIN_ADDRESS, company: 'Acme GmbH' }, currency: 'EUR', total: TRADE_EU },
-  { bff: 'b2b', pool: HAMBURG, as: 'buyer@globex.example', address: { ...BERLIN_ADDRESS, company: 'Globex Ltd' }, currency: 'EUR', total: TRADE_EU },
+  { bff: 'b2c', pool: HAMBURG, auth: shopperA, channel: 'web-eu', address: BERLIN_ADDRESS, currency: 'EUR', total: WEB_EU },
+  { bff: 'b2c', pool: HAMBURG, auth: shopperB, channel: 'web-eu', address: BERLIN_ADDRESS, currency: 'EUR', total: WEB_EU },
+  { bff: 'b2c', pool: NEW_JERSEY, auth: shopperA, channel: 'web-us', address: NEW_YORK, currency: 'USD', total: WEB_US },
+  { bff: 'b2c', pool: NEW_JERSEY, auth: shopperB, channel: 'web-us', address: NEW_YORK, currency: 'USD', total: WEB_US },
+  { bff: 'b2b', pool: HAMBURG, auth: buyerA, address: { ...BERLIN_ADDRESS, company: 'Acme GmbH' }, currency: 'EUR', total: TRADE_EU },
+  { bff: 'b2b', pool: HAMBURG, auth: buyerB, address: { ...BERLIN_ADDRESS, company: 'Globex Ltd' }, currency: 'EUR', total: TRADE_EU },
 ];
 
 const UNITS = 50;
@@ -75,7 +81,7 @@ async function inBatches<T, R>(items: T[], limit: number, work: (item: T, i: num
 }
 
 async function prepare(variantId: string, shopper: Shopper, quantity: 1 | 2): Promise<Prepared> {
-  const auth = { as: shopper.as, channel: shopper.channel };
+  const auth = { token: shopper.auth.token, channel: shopper.channel };
   const cart = data(await op(shopper.bff, 'CreateCart', { email: 'racer@example.com' }, auth)).createCart;
   data(await op(shopper.bff, 'AddCartLines', { cartId: cart.id, lines: [{ variantId, quantity }] }, auth));
   const ready = data(
@@ -118,7 +124,7 @@ describe('checkouts racing for scarce stock', () => {
               payment: { provider: 'manual' },
             },
           },
-          { as: c.shopper.as, channel: c.shopper.channel },
+          { token: c.shopper.auth.token, channel: c.shopper.channel },
         ),
       ),
     );

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTEXT_HEADER, DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
 import { postGraphQL, signedContext, sqlClient, system } from '../support/clients.ts';
 import { CARD_PROVIDER_STANDIN_KEY } from '../support/card-provider-standin.ts';
-import { cardIntents, data, op, readyCart, sellable, stockOf } from './checkout-support.ts';
+import { cardIntents, data, one, op, readyCart, sellable, stockOf, testIdentity } from './checkout-support.ts';
 import { levelsMatchLedger } from './stock-support.ts';
 
 /**
@@ -18,7 +18,7 @@ import { levelsMatchLedger } from './stock-support.ts';
  * authorisation), and the ledger must sum.
  */
 
-const anna = { as: 'anna@example.com' };
+const anna = testIdentity('crash');
 const PLACE = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { __typename } }`;
 
 /** Where to die, and what the saga must end as: before the order exists it is undone, after it is finished. */
@@ -102,7 +102,7 @@ describe('a checkout killed at any step boundary', () => {
   it(`ends every saga as a whole order or as nothing (${LIVES * PER_LIFE} checkouts, ${LIVES} kills)`, async () => {
     // 10.00 EUR gross + 4.90 standard shipping = 14.90 per checkout of one unit.
     const variant = await sellable({ eur: 1000, stock: 500 });
-    const runs: { cartId: string; key: string; point: string; token: string; expected: string; life: number }[] = [];
+    const runs: { cartId: string; key: string; point: string; token: string; expected: string; life: number; saga?: boolean }[] = [];
     for (let life = 0; life < LIVES; life++) {
       const [point, token, expected] = POINTS[life % POINTS.length]!;
       if (!alive()) await startReplica();
@@ -114,7 +114,7 @@ describe('a checkout killed at any step boundary', () => {
         }),
       );
       const headers = {
-        [CONTEXT_HEADER]: await signedContext('web-eu', { customerId: 'cus_anna', customerGroup: 'loyalty-gold' }),
+        [CONTEXT_HEADER]: await signedContext('web-eu', { customerId: anna.sub }),
         'x-storegraph-crash-at': point,
       };
       const answers = await Promise.all(
@@ -138,20 +138,26 @@ describe('a checkout killed at any step boundary', () => {
       let rows: { id: string; cart_id: string; status: string }[] = [];
       for (let i = 0; i < 120; i++) {
         rows = await sql`select id, cart_id, status from orders.checkouts where cart_id in ${sql(cartIds)}`;
-        if (rows.length === runs.length && rows.every((r) => r.status === 'COMPLETED' || r.status === 'FAILED')) break;
+        if (rows.every((r) => r.status === 'COMPLETED' || r.status === 'FAILED')) break;
         await sleep(500);
       }
-      expect(rows.length).toBe(runs.length);
+      // A checkout killed (by another one's crash) before its saga row committed left no trace at all.
+      expect(rows.length).toBeGreaterThan(runs.length / 2);
       const byCart = new Map(rows.map((r) => [r.cart_id, r]));
+      for (const run of runs.filter((r) => !byCart.has(r.cartId))) {
+        const [cart] = await sql<{ status: string; order_id: string | null }[]>`select status, order_id from orders.carts where id = ${run.cartId}`;
+        expect(cart, run.point).toEqual({ status: 'ACTIVE', order_id: null });
+      }
       let sold = 0;
       const lifeMatched = new Set<number>();
-      for (const run of runs) {
+      for (const run of runs.filter((r) => byCart.has(r.cartId))) {
         const saga = byCart.get(run.cartId)!;
         expect(['COMPLETED', 'FAILED'], run.point).toContain(saga.status);
         // The checkout that reached the boundary ends as the boundary says; the others of its life died at
         // whatever point they had reached, and only the whole-or-nothing rule applies to them.
         if (saga.status === run.expected) lifeMatched.add(run.life);
         run.expected = saga.status;
+        run.saga = true;
         const orders = await sql<{ id: string; total: string; stock_status: string | null; payment_status: string }[]>`
           select id, total, stock_status, payment_status from orders.orders where checkout_id = ${saga.id}`;
         const [reservation] = await sql<
@@ -191,7 +197,7 @@ describe('a checkout killed at any step boundary', () => {
     }
 
     // A client retrying with the same key through the storefront gets the saga's final answer.
-    for (const run of runs.filter((_, i) => i % PER_LIFE === 0)) {
+    for (const run of runs.filter((r) => r.saga).slice(0, 16)) {
       const input = {
         cartId: run.cartId,
         idempotencyKey: run.key,
@@ -199,8 +205,12 @@ describe('a checkout killed at any step boundary', () => {
         payment: { provider: 'card', token: run.token },
       };
       const answer = data(await op('b2c', 'PlaceOrder', { input }, anna)).placeOrder.__typename;
-      const expected = run.expected === 'COMPLETED' ? 'OrderPlaced' : run.token === 'tok_declined' ? 'PaymentDeclined' : 'PaymentUnavailable';
-      expect(answer, run.point).toBe(expected);
+      // Completed: the order. Undone: the answer decided when compensation began (a decline stays a
+      // decline; a checkout cut off before it had an answer was undone by recovery as PaymentUnavailable).
+      const stored = await one((q) => q<{ t: string }[]>`select result->>'__typename' as t from orders.checkouts where cart_id = ${run.cartId}`);
+      expect(answer, run.point).toBe(stored.t);
+      if (run.expected === 'COMPLETED') expect(answer).toBe('OrderPlaced');
+      else expect(['PaymentDeclined', 'PaymentUnavailable']).toContain(answer);
     }
   }, 600_000);
 });

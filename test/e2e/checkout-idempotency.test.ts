@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sqlClient, system } from '../support/clients.ts';
-import { data, key, op, readyCart, sellable, stockOf } from './checkout-support.ts';
+import { data, key, op, readyCart, sellable, stockOf, testIdentity } from './checkout-support.ts';
 import { count } from './stock-support.ts';
 
 /**
@@ -9,7 +9,7 @@ import { count } from './stock-support.ts';
  * cart give one order, one authorisation.
  */
 
-const anna = { as: 'anna@example.com' };
+const anna = testIdentity('checkout-idempotency-anna');
 
 /** The intents the card provider stand-in holds for one checkout (our reference there is the saga id). */
 async function intentsOf(checkoutId: string): Promise<{ status: string; amount: number; currency: string }[]> {

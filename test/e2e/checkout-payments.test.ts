@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sqlClient, system } from '../support/clients.ts';
-import { data, key, op, readyCart, sellable, stockOf } from './checkout-support.ts';
+import { data, key, op, readyCart, sellable, stockOf, testIdentity } from './checkout-support.ts';
 
 /**
  * Payment outcomes of the checkout, against the card provider stand-in (a third party, on a real port):
@@ -8,8 +8,8 @@ import { data, key, op, readyCart, sellable, stockOf } from './checkout-support.
  * flaky provider is retried under the same key; a customer's cancellation voids the authorisation.
  */
 
-const anna = { as: 'anna@example.com' };
-const ben = { as: 'ben@example.com' };
+const anna = testIdentity('checkout-payments-anna');
+const ben = testIdentity('checkout-payments-ben');
 
 interface Intent {
   status: string;

@@ -1,6 +1,8 @@
+import { beforeAll } from 'vitest';
 import { postGraphQL, sqlClient, system, tokenFor, type GraphQLResponse } from '../support/clients.ts';
 import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
 import { HAMBURG, priceVariant, receive } from './stock-support.ts';
+import { issueToken } from '@storegraph/bff-kit';
 
 /**
  * Checkout scenarios drive the BFFs the way a storefront does: allow-listed operations by name only, with
@@ -39,6 +41,31 @@ export async function sellable(o: { eur: number; usd?: number; stock: number; ch
   await priceVariant(variantId, { eur: o.eur, usd: o.usd ?? Math.round(o.eur * 1.1) });
   if (o.stock > 0) await receive(variantId, HAMBURG, o.stock);
   return variantId;
+}
+
+/**
+ * A customer of the test's own (the identity provider issues tokens for any account): the demo customers'
+ * order lists are other files' expectations, so checkouts here never add to them.
+ */
+export async function testCustomer(tag: string, extra: { group?: string; company?: string; kind?: 'customer' | 'buyer' } = {}) {
+  const sub = `cus_t_${tag}_${Math.random().toString(36).slice(2, 8)}`;
+  const token = await issueToken({ sub, kind: extra.kind ?? 'customer', group: extra.group, company: extra.company }, system().idpSecret);
+  return { token, sub };
+}
+
+export interface TestIdentity {
+  token: string;
+  sub: string;
+}
+
+/**
+ * A test file's own shopper or buyer, issued before its tests run: use it as `op(..., identity)`.
+ * Checkouts never add to the demo customers' order lists, which other files assert exactly.
+ */
+export function testIdentity(tag: string, extra: { group?: string; company?: string; kind?: 'customer' | 'buyer' } = {}): TestIdentity {
+  const identity: TestIdentity = { token: '', sub: '' };
+  beforeAll(async () => Object.assign(identity, await testCustomer(tag, extra)));
+  return identity;
 }
 
 export const BERLIN_ADDRESS = { name: 'Anna Berg', line1: 'Hauptstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' };

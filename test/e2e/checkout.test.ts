@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BERLIN_ADDRESS, data, key, one, op, readyCart, sellable, stockOf } from './checkout-support.ts';
+import { BERLIN_ADDRESS, data, key, one, op, readyCart, sellable, stockOf, testIdentity } from './checkout-support.ts';
 
-const anna = { as: 'anna@example.com' };
+const anna = testIdentity('checkout-anna');
+const ben = testIdentity('checkout-ben');
 
 describe('a signed-in customer checks out on the web shop', () => {
   it('places an order charged exactly the quote, with stock sold and the order.placed event written', async () => {
@@ -150,9 +151,9 @@ describe('cancelling an order', () => {
         anna,
       ),
     ).placeOrder;
-    const res = await op('b2c', 'CancelOrder', { id: placed.order.id, reason: 'not mine' }, { as: 'ben@example.com' });
+    const res = await op('b2c', 'CancelOrder', { id: placed.order.id, reason: 'not mine' }, ben);
     expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect(data(await op('b2c', 'OrderStatus', { id: placed.order.id }, { as: 'ben@example.com' })).order).toBeNull();
+    expect(data(await op('b2c', 'OrderStatus', { id: placed.order.id }, ben)).order).toBeNull();
     expect(data(await op('b2c', 'OrderStatus', { id: placed.order.id }, anna)).order.status).toBe('PLACED');
   });
 });

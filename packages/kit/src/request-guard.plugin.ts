@@ -9,6 +9,12 @@ import { ErrorCodes, findInputViolation } from '@storegraph/schema';
  * input rule (no control characters, well-formed Unicode, bounded size), so such input never reaches
  * PostgreSQL. Thrown before execution, so nothing is written.
  */
+/**
+ * Behind the BFFs the size caps are the use case's own (a staff import takes 10,000 price entries or a
+ * CSV of several MB and says TOO_MANY_ROWS itself); what no request may carry is enforced here.
+ */
+const STAFF_SIZED = { maxStringLength: 16 * 1024 * 1024, maxDepth: 16, maxValues: 1_000_000 };
+
 export function requestGuardPlugin<T extends BaseContext>(): ApolloServerPlugin<T> {
   return {
     async requestDidStart() {
@@ -19,7 +25,7 @@ export function requestGuardPlugin<T extends BaseContext>(): ApolloServerPlugin<
               extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: ErrorCodes.OPERATION_RESOLUTION_FAILURE } },
             });
           }
-          const violation = findInputViolation(request.variables ?? {});
+          const violation = findInputViolation(request.variables ?? {}, STAFF_SIZED);
           if (violation) {
             throw new GraphQLError(violation.message, {
               extensions: { code: 'BAD_USER_INPUT', argument: violation.path, reason: violation.reason, http: { status: ErrorCodes.BAD_USER_INPUT } },

@@ -33,7 +33,9 @@ function validate(ctx: OrdersContext, input: PlaceOrderInput): void {
     badInput('INVALID_AMOUNT', 'expectedTotal.amount is a non-negative integer of minor units', 'input.expectedTotal.amount');
   if (currency !== ctx.channel.currency) badInput('INVALID_CURRENCY', `this channel sells in ${ctx.channel.currency}`, 'input.expectedTotal.currency');
   assertCode(input.payment.provider, 'input.payment.provider');
-  ctx.deps.payments.get(input.payment.provider);
+  const provider = ctx.deps.payments.get(input.payment.provider);
+  if (provider.requiresToken && !input.payment.token)
+    badInput('PAYMENT_TOKEN_REQUIRED', `${provider.name} payments need the payment method's token`, 'input.payment.token');
   if (input.payment.token != null && !/^[A-Za-z0-9_]{1,255}$/.test(input.payment.token))
     badInput('INVALID_PAYMENT_TOKEN', 'malformed payment token', 'input.payment.token');
 }

@@ -31,7 +31,15 @@ export function mergeLines(lines: { variantId: string; quantity: number }[]): Ma
     assertQuantity(l.quantity, `lines[${i}].quantity`);
     merged.set(l.variantId, (merged.get(l.variantId) ?? 0) + l.quantity);
   });
+  for (const [variantId, quantity] of merged) assertLineTotal(variantId, quantity);
   return merged;
+}
+
+/** A line (the same variant added several times) holds at most maxQuantity units. */
+export function assertLineTotal(variantId: string, quantity: number): void {
+  if (quantity > CART_LIMITS.maxQuantity) {
+    badInput('INVALID_QUANTITY', `the line for ${variantId} would hold ${quantity} units; at most ${CART_LIMITS.maxQuantity}`, 'lines');
+  }
 }
 
 export function cleanEmail(email: string | null | undefined): string | null {

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { appError } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
 import { cartLines, carts } from '../db/tables.ts';
@@ -8,6 +8,7 @@ import { assertSoldInChannel } from './cart-catalog.service.ts';
 import {
   CART_LIMITS,
   assertCode,
+  assertLineTotal,
   assertQuantity,
   assertVariantId,
   checkedAddress,
@@ -110,13 +111,18 @@ export async function addCartLines(ctx: OrdersContext, id: string, lines: { vari
   const merged = mergeLines(lines);
   await assertSoldInChannel(ctx, [...merged.keys()]);
   return changeCart(ctx, id, expectedVersion, async (tx, cart) => {
+    // Under the cart's row lock: what the lines already hold plus what is added stays within a line's limit.
+    const held = await tx
+      .select({ variantId: cartLines.variantId, quantity: cartLines.quantity })
+      .from(cartLines)
+      .where(and(eq(cartLines.cartId, cart.id), inArray(cartLines.variantId, [...merged.keys()])));
+    for (const h of held) assertLineTotal(h.variantId, h.quantity + merged.get(h.variantId)!);
     for (const [variantId, quantity] of merged) {
       await tx
         .insert(cartLines)
         .values({ cartId: cart.id, variantId, quantity })
         .onConflictDoUpdate({ target: [cartLines.cartId, cartLines.variantId], set: { quantity: sql`${cartLines.quantity} + excluded.quantity` } });
     }
-    // The CHECK on quantity refuses a line past the limit; the count is ours to keep.
     if ((await lineCount(tx, cart.id)) > CART_LIMITS.maxLines)
       throw appError('BAD_USER_INPUT', `a cart has at most ${CART_LIMITS.maxLines} lines`, { reason: 'TOO_MANY_LINES', argument: 'lines' });
   });

@@ -40,6 +40,7 @@ const STATES: Record<string, AuthorizationState> = {
  */
 export class CardPaymentStrategy implements PaymentProviderStrategy {
   readonly name = 'card';
+  readonly requiresToken = true;
   private readonly api: CardApiTransport;
 
   constructor(config: CardApiConfig, log: Logger) {

@@ -7,6 +7,7 @@ import { assertPayable, type PaymentProviderStrategy } from './payment-provider.
  */
 export const manualPayment: PaymentProviderStrategy = {
   name: 'manual',
+  requiresToken: false,
 
   async authorize(req) {
     assertPayable(req.amount);

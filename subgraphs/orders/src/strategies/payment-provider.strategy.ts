@@ -15,6 +15,8 @@ import { assertMinorUnits, type Money } from '@storegraph/schema';
  */
 export interface PaymentProviderStrategy {
   readonly name: string;
+  /** The client must send a payment-method token (a card form's); checked before any checkout starts. */
+  readonly requiresToken: boolean;
 
   /**
    * Reserves `amount` on the payment method. Replaying a key returns the first answer again, as it was
