@@ -15,7 +15,7 @@ export interface ScenarioResult {
 /** The markdown table: each scenario with its ratio to the bare Node baseline measured in the same run. */
 export function renderTable(
   results: ScenarioResult[],
-  meta: { oversell: number; hotSku: object | null; stats: object; duration: number; memory: Record<string, number> },
+  meta: { oversell: number; hotSku: object | null; stats: object; duration: number; memory: Record<string, number>; notes?: string[] },
 ): string {
   const bare = results.find((r) => r.target === 'bare');
   const lines = [
@@ -39,6 +39,7 @@ export function renderTable(
   lines.push(
     '',
     `Oversold stock levels after the run: ${meta.oversell}`,
+    ...(meta.notes ?? []).map((n) => `Note: ${n}`),
     `Resident memory per process (MiB): ${Object.entries(meta.memory)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,

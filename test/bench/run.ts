@@ -15,6 +15,7 @@ import { CHANNELS, seedDemoData } from '@storegraph/demo';
 import { cpuSeconds, launch, postgresCpuSeconds, rssMiB, stopAll, waitReady, type ServiceProcess } from './processes.ts';
 import { catalogScenarios, type Scenario } from './scenarios.ts';
 import { stockScenarios } from './stock-scenarios.ts';
+import { runCheckoutScenarios } from './checkout-scenarios.ts';
 import { renderTable, type ScenarioResult } from './report.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -114,6 +115,13 @@ async function main() {
       results.push(await runScenario(scenario, services));
       console.log(`[bench] ${scenario.name}: ${results.at(-1)!.rps.toFixed(0)} req/s, p99 ${results.at(-1)!.p99} ms`);
     }
+    // Checkout scenarios drive their own loop: each order needs a cart of its own, prepared beforehand.
+    const checkout = await runCheckoutScenarios(
+      { b2cUrl: 'http://127.0.0.1:4311/graphql', gatewayUrl: env.GATEWAY_URL!, databaseUrl, services, duration: DURATION, warmup: WARMUP },
+      ONLY,
+    );
+    for (const r of checkout.results) console.log(`[bench] ${r.name}: ${r.rps.toFixed(0)} orders/s, p99 ${r.p99} ms`);
+    results.push(...checkout.results);
     const oversell = await oversellCheck(databaseUrl);
     const hot = scenarios.find((x) => x.hotVariant);
     const hotSku = hot ? await hotSkuCheck(databaseUrl, hot.hotVariant!) : null;
@@ -122,6 +130,7 @@ async function main() {
       hotSku,
       stats,
       duration: DURATION,
+      notes: checkout.notes,
       memory: Object.fromEntries(services.map((s) => [s.name, rssMiB(s.child.pid!)])),
     });
     mkdirSync('bench-results', { recursive: true });

@@ -13,6 +13,8 @@ export const SQL_COUNT_HEADER = 'x-storegraph-sql-count';
 
 export interface SqlCounter {
   statements: number;
+  /** Statements of the subgraphs this request called (a checkout calls stock, prices and products). */
+  downstream?: Record<string, number>;
 }
 export const sqlCounterStore = new AsyncLocalStorage<SqlCounter>();
 let counting = 0;

@@ -2,6 +2,7 @@ import { Pool } from 'undici';
 import { CONTEXT_HEADER } from '@storegraph/schema';
 import { appError, ErrorCodes, type ErrorCode } from '@storegraph/schema';
 import type { SubgraphRequestContext } from './subgraph-server.ts';
+import { SQL_COUNT_HEADER, sqlCounterStore } from './sql-counter.ts';
 
 /**
  * How one subgraph asks another, as production would: over HTTP, on keep-alive connections, with the
@@ -46,15 +47,27 @@ export class SubgraphClient {
    * INTERNAL_SERVER_ERROR: the other service failed, and the caller's saga decides what that means.
    */
   async execute<T>(contextToken: string, requestId: string, query: string, variables: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
+    // A request counting its SQL (tests, the bench probe) counts what it makes other subgraphs run too.
+    const counter = sqlCounterStore.getStore();
+    const headers: Record<string, string> = { 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId };
+    if (counter) headers[SQL_COUNT_HEADER] = '1';
     const res = await this.pool.request({
       method: 'POST',
       path: this.path,
-      headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId },
+      headers,
       body: JSON.stringify({ query, variables }),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const body = (await res.body.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[] };
+    const body = (await res.body.json()) as {
+      data?: T;
+      errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
+      extensions?: { sqlStatements?: Record<string, number> };
+    };
+    if (counter && body.extensions?.sqlStatements) {
+      counter.downstream ??= {};
+      for (const [name, n] of Object.entries(body.extensions.sqlStatements)) counter.downstream[name] = (counter.downstream[name] ?? 0) + n;
+    }
     const first = body.errors?.[0];
     if (first) {
       const code = first.extensions?.code;

@@ -60,7 +60,10 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
           response.http.headers.set('cache-control', cacheControlHeader(contextValue?.cachePolicy, hasErrors));
           if (!opts.exposeSqlCount || response.body.kind !== 'single' || !contextValue.sqlCounter) return;
           const result = response.body.singleResult;
-          result.extensions = { ...result.extensions, sqlStatements: { [opts.name]: contextValue.sqlCounter.statements } };
+          const { statements, downstream } = contextValue.sqlCounter;
+          const counts: Record<string, number> = { ...downstream };
+          counts[opts.name] = (counts[opts.name] ?? 0) + statements;
+          result.extensions = { ...result.extensions, sqlStatements: counts };
         },
       };
     },
