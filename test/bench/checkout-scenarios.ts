@@ -163,22 +163,28 @@ export async function runCheckoutScenarios(env: Env, only: RegExp | null): Promi
   const results: ScenarioResult[] = [];
   const notes: string[] = [];
   const sql = postgres(env.databaseUrl, { max: 1 });
-  // In-stock web-eu variants in Hamburg with a EUR price: what a shopper can put in a cart.
+  // 300 web-eu variants with a EUR price, stocked in Hamburg by stock staff (the ledger stays the sum of its
+  // movements) with enough units that the load never runs short: what shoppers put in their carts.
   const pool = (
     await sql`
     select l.variant_id from stock.levels l
     join products.variants v on v.id = l.variant_id
-    join products.channel_products cp on cp.channel = 'web-eu' and cp.product_id = v.product_id and cp.visible
+    join products.channel_products cp on cp.channel = 'web-eu' and cp.product_id = v.product_id and cp.visible and cp.assigned
     join prices.price_entries e on e.book_id = 'bk_base_eur' and e.variant_id = l.variant_id
-    where l.location_id = 'loc_wh_hamburg' and l.on_hand - l.reserved > 500 order by 1 limit 2000`
+    where l.location_id = 'loc_wh_hamburg' order by 1 limit 300`
   ).map((r) => r.variant_id as string);
+  await inParallel(pool.length, 8, (i) =>
+    staffCall(env.gatewayUrl, 'mutation($i: StockQuantityInput!) { receiveStock(input: $i) { onHand } }', {
+      i: { variantId: pool[i]!, locationId: 'loc_wh_hamburg', quantity: 1000, reason: 'bench checkout stock' },
+    }),
+  );
   const client = new BffClient(env.b2cUrl, 32);
   try {
     if (!only || only.test('checkout placeOrder 3-line')) {
       if (pool.length < 3) throw new Error('no stock to check out');
-      // Enough carts for the warm-up and the run at up to ~400 orders/s.
+      // Enough carts for the warm-up and the run at up to BENCH_CHECKOUT_RATE orders/s (default 300).
       const tokens = await customers(64);
-      const count = Math.ceil(400 * (env.duration + env.warmup));
+      const count = Math.ceil(Number(process.env.BENCH_CHECKOUT_RATE ?? 300) * (env.duration + env.warmup));
       const started = Date.now();
       const carts = await inParallel(count, 24, (i) => {
         const pick = new Set<string>();
@@ -235,8 +241,15 @@ export async function runCheckoutScenarios(env: Env, only: RegExp | null): Promi
     }
 
     if (!only || only.test('flash sale')) {
-      // The hot SKU: exactly 100 units in every location web-eu sells from, counted in by stock staff.
-      const hot = pool[pool.length - 1]!;
+      // The hot SKU (not one the checkout scenario sold): exactly 100 units in Hamburg and none in the other
+      // locations web-eu sells from, counted by stock staff.
+      const [row] = await sql`
+        select l.variant_id from stock.levels l
+        join products.variants v on v.id = l.variant_id
+        join products.channel_products cp on cp.channel = 'web-eu' and cp.product_id = v.product_id and cp.visible and cp.assigned
+        join prices.price_entries e on e.book_id = 'bk_base_eur' and e.variant_id = l.variant_id
+        where l.location_id = 'loc_wh_hamburg' and l.variant_id <> all(${pool}) order by 1 desc limit 1`;
+      const hot = row!.variant_id as string;
       const locations = (await sql`select location_id from stock.channel_locations where channel = 'web-eu'`).map((r) => r.location_id as string);
       for (const locationId of locations) {
         const units = locationId === 'loc_wh_hamburg' ? 100 : 0;

@@ -43,19 +43,31 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
  * Persists a step's outcome and renews the lease, fenced by `attempts`: recovery bumps it when it takes a
- * saga over, so a worker that lost its lease cannot write past the one that took it.
+ * saga over, so a worker that lost its lease cannot write past the one that took it. One statement (one
+ * commit outside a transaction); with `completed`, the same statement also ends the saga with its answer.
  */
-export async function recordStep(db: Db | Tx, c: CheckoutRow, step: StepId, outcome: unknown, leaseSeconds: number): Promise<void> {
-  const moved = await db
-    .update(checkouts)
-    .set({ step, updatedAt: new Date(), leaseUntil: sql`${lease(leaseSeconds)}` as unknown as Date })
-    .where(and(eq(checkouts.id, c.id), eq(checkouts.attempts, c.attempts)))
-    .returning({ id: checkouts.id });
-  if (moved.length === 0) throw new LeaseLost(`checkout ${c.id} was taken over`);
-  await db
-    .insert(checkoutSteps)
-    .values({ checkoutId: c.id, step, outcome: outcome ?? {} })
-    .onConflictDoNothing();
+export async function recordStep(
+  db: Db | Tx,
+  c: CheckoutRow,
+  step: StepId,
+  outcome: unknown,
+  leaseSeconds: number,
+  completed?: PlaceOrderOutcome,
+): Promise<void> {
+  const status = completed ? 'COMPLETED' : c.status;
+  const rows = await db.execute<{ moved: number }>(sql`
+    with moved as (
+      update orders.checkouts
+      set step = ${step}, status = ${status}, result = coalesce(${completed ? JSON.stringify(completed) : null}::jsonb, result),
+          updated_at = now(), lease_until = ${lease(leaseSeconds)}
+      where id = ${c.id} and attempts = ${c.attempts}
+      returning id),
+    recorded as (
+      insert into orders.checkout_steps (checkout_id, step, outcome)
+      select id, ${step}, ${JSON.stringify(outcome ?? {})}::jsonb from moved
+      on conflict do nothing)
+    select count(*)::int as moved from moved`);
+  if (!rows[0] || rows[0].moved === 0) throw new LeaseLost(`checkout ${c.id} was taken over`);
 }
 
 /** The answer is decided (a failure): stored first, so replays and a crash mid-compensation both see it. */
