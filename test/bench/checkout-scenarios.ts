@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import postgres from 'postgres';
-import { CONTEXT_HEADER, signChannelContext } from '@storegraph/schema';
-import { DEV_CONTEXT_SECRET, SQL_COUNT_HEADER } from '@storegraph/kit';
+import { CONTEXT_HEADER } from '@storegraph/schema';
+import { SQL_COUNT_HEADER } from '@storegraph/kit';
+import { benchStaffContext } from './staff-context.ts';
 import { DEV_IDP_SECRET, issueToken, loadAllowList } from '@storegraph/bff-kit';
 import { cpuSeconds, postgresCpuSeconds, rssMiB, type ServiceProcess } from './processes.ts';
 import type { ScenarioResult } from './report.ts';
@@ -130,20 +131,7 @@ function cpuWindow(services: ServiceProcess[]) {
 }
 
 async function staffCall(gatewayUrl: string, query: string, variables: object) {
-  const token = await signChannelContext(
-    {
-      requestId: 'bench-checkout-setup',
-      channel: 'web-eu',
-      channelKind: 'B2C',
-      currency: 'EUR',
-      locale: 'de-DE',
-      country: 'DE',
-      taxMode: 'INCLUSIVE',
-      staff: { id: 'bench', roles: ['stock-admin'], channels: ['*'] },
-    },
-    DEV_CONTEXT_SECRET,
-    'bench',
-  );
+  const token = await benchStaffContext(['stock-admin']);
   const res = await fetch(gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: token },

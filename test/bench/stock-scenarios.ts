@@ -1,6 +1,6 @@
 import postgres from 'postgres';
-import { CONTEXT_HEADER, signChannelContext } from '@storegraph/schema';
-import { DEV_CONTEXT_SECRET } from '@storegraph/kit';
+import { CONTEXT_HEADER } from '@storegraph/schema';
+import { benchStaffContext } from './staff-context.ts';
 import type { Scenario } from './scenarios.ts';
 
 const RESERVE = `mutation Reserve($input: ReserveStockInput!) {
@@ -30,20 +30,7 @@ export async function stockScenarios(databaseUrl: string, env: NodeJS.ProcessEnv
   await sql.end();
   const hotVariant = hot!.variant_id as string;
   // Stock the hot SKU through the staff API, so the ledger stays the sum of its movements.
-  const staff = await signChannelContext(
-    {
-      requestId: 'bench-setup',
-      channel: 'web-eu',
-      channelKind: 'B2C',
-      currency: 'EUR',
-      locale: 'de-DE',
-      country: 'DE',
-      taxMode: 'INCLUSIVE',
-      staff: { id: 'bench', roles: ['stock-admin'], channels: ['*'] },
-    },
-    DEV_CONTEXT_SECRET,
-    'bench',
-  );
+  const staff = await benchStaffContext(['stock-admin']);
   const res = await fetch(env.GATEWAY_URL!, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: staff },

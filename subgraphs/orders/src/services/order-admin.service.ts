@@ -1,11 +1,11 @@
-import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { appError, staffCan } from '@storegraph/schema';
-import { decodeCursor, encodeCursor } from '@storegraph/kit';
 import type { OrdersContext } from '../context.ts';
 import { orders, outbox } from '../db/tables.ts';
 import { allowedNext, canTransition, isOrderStatus, type OrderStatus } from '../domain/order-status.machine.ts';
 import { cancelOrderRow } from './order-cancel.service.ts';
 import type { OrderRow } from './order-query.service.ts';
+import { orderPage } from './order-page.ts';
 import { ownerOf } from './cart-owner.ts';
 
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -19,27 +19,7 @@ export async function orderQueue(ctx: OrdersContext, args: { channel: string; st
     throw appError('BAD_USER_INPUT', 'first must be between 1 and 200', { argument: 'first' });
   const statuses = args.statuses ?? ['PLACED', 'PROCESSING', 'PARTIALLY_FULFILLED'];
   if (!statuses.every(isOrderStatus)) throw appError('BAD_USER_INPUT', 'unknown status', { argument: 'statuses' });
-  const conditions = [eq(orders.channel, args.channel), inArray(orders.status, statuses)];
-  if (args.after) {
-    const cursor = decodeCursor(args.after);
-    if (cursor?.length !== 2 || typeof cursor[0] !== 'string' || typeof cursor[1] !== 'string' || Number.isNaN(Date.parse(cursor[0]))) {
-      throw appError('BAD_USER_INPUT', 'malformed cursor', { argument: 'after' });
-    }
-    const at = sql`${cursor[0]}::timestamptz`;
-    conditions.push(or(sql`${orders.placedAt} > ${at}`, and(sql`${orders.placedAt} = ${at}`, gt(orders.id, cursor[1] as string)))!);
-  }
-  const rows = await ctx.db.db
-    .select({ order: orders, placedAtText: sql<string>`${orders.placedAt}::text` })
-    .from(orders)
-    .where(and(...conditions))
-    .orderBy(asc(orders.placedAt), asc(orders.id))
-    .limit(args.first + 1);
-  const page = rows.slice(0, args.first);
-  const last = page.at(-1);
-  return {
-    nodes: page.map((r) => r.order),
-    pageInfo: { hasNextPage: rows.length > args.first, endCursor: last ? encodeCursor([last.placedAtText, last.order.id]) : null },
-  };
+  return orderPage(ctx, [eq(orders.channel, args.channel), inArray(orders.status, statuses)], args, 'oldest');
 }
 
 /** The order if the caller may act on it: order-admin of its channel, or (reading) its owner. */
