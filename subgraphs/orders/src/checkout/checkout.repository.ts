@@ -110,7 +110,8 @@ export async function claimAbandoned(db: Db, limit: number, leaseSeconds: number
     const due = await tx
       .select({ id: checkouts.id })
       .from(checkouts)
-      .where(and(inArray(checkouts.status, ['RUNNING', 'COMPENSATING']), lt(checkouts.leaseUntil, sql`now()`)))
+      // Literal statuses, so PostgreSQL can use the partial index on unfinished sagas (a parameter would not match it).
+      .where(and(sql`${checkouts.status} in ('RUNNING', 'COMPENSATING')`, lt(checkouts.leaseUntil, sql`now()`)))
       .orderBy(checkouts.leaseUntil)
       .limit(limit)
       .for('update', { skipLocked: true });

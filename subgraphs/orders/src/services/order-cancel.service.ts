@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from '@storegraph/kit';
 import type { ChannelContext } from '@storegraph/schema';
 import type { OrdersDb, OrdersDeps } from '../context.ts';
@@ -66,7 +66,8 @@ export async function cancelOrderRow(
  * to repeat: one provider key per order, and stock restocks a reservation once.
  */
 export async function settleCancellations(db: Db, deps: OrdersDeps, log: Logger, orderIds?: string[]): Promise<number> {
-  const pendingAny = or(eq(orders.paymentStatus, 'VOID_PENDING'), eq(orders.stockStatus, 'RESTOCK_PENDING'))!;
+  // Literal values, so PostgreSQL can use the partial index on pending settlements (migration 0002).
+  const pendingAny = sql`(${orders.paymentStatus} = 'VOID_PENDING' or ${orders.stockStatus} = 'RESTOCK_PENDING')`;
   const pending = await db
     .select({ order: orders, context: checkouts.context })
     .from(orders)
