@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLResponse } from '../support/clients.ts';
-import { BERLIN_ADDRESS, data, key, op, readyCart, sellable, stockOf, testIdentity } from './checkout-support.ts';
+import { BERLIN_ADDRESS, data, key, one, op, readyCart, sellable, stockOf, testCustomer, testIdentity } from './checkout-support.ts';
 import { count } from './stock-support.ts';
 
 /**
@@ -251,5 +251,27 @@ describe('a cart that is not ready', () => {
     expect(after).toEqual({ lines: 1, units: 1, version: 3, checkouts: 1, orders: 0, holds: 0 });
     expect(await stockOf(v)).toEqual({ on_hand: 5, reserved: 0 });
     expect(data(await op('b2c', 'Cart', { id: cart.id }, anna)).cart.status).toBe('ACTIVE');
+  });
+});
+
+describe('an idle cart', () => {
+  it('expires: it reads as gone and takes no more changes or orders', async () => {
+    const shopper = await testCustomer('idle');
+    const v = await sellable({ eur: 1000, stock: 3 });
+    const cart = await readyCart('b2c', shopper, [{ variantId: v, quantity: 1 }]);
+    // The idle time (ORDERS_CART_IDLE_HOURS, two weeks by default) has passed: moved back by the database's clock.
+    await one((sql) => sql`update orders.carts set expires_at = now() - interval '1 second' where id = ${cart.id} returning id`);
+    expect(data(await op('b2c', 'Cart', { id: cart.id }, shopper)).cart).toBeNull();
+    expect(data(await op('b2c', 'MyCart', {}, shopper)).myCart).toBeNull();
+    const add = await op('b2c', 'AddCartLines', { cartId: cart.id, lines: [{ variantId: v, quantity: 1 }] }, shopper);
+    expect(add.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const place = await op(
+      'b2c',
+      'PlaceOrder',
+      { input: { cartId: cart.id, idempotencyKey: key('idle'), expectedTotal: { amount: 1490, currency: 'EUR' }, payment: { provider: 'manual' } } },
+      shopper,
+    );
+    expect(place.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(await stockOf(v)).toEqual({ on_hand: 3, reserved: 0 });
   });
 });

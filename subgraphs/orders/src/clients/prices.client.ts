@@ -3,6 +3,7 @@ import type { SubgraphClient } from '@storegraph/kit';
 /** What the checkout reads of a quote; amounts are integer minor units of `currency`. */
 export interface QuoteLine {
   variantId: string;
+  sku: string;
   quantity: number;
   unit: number;
   subtotal: number;
@@ -43,7 +44,7 @@ const QUOTE = `query CheckoutQuote($input: QuoteInput!) {
     __typename
     ... on Quote {
       currency taxIncluded
-      lines { variantId quantity unit { amount } subtotal { amount } total { amount } tax { amount } taxRate { rateBasisPoints }
+      lines { variantId sku quantity unit { amount } subtotal { amount } total { amount } tax { amount } taxRate { rateBasisPoints }
         discounts { promotionId amount { amount } } }
       discounts { promotionId }
       rejectedCoupons { code message }
@@ -64,6 +65,7 @@ interface RawQuote {
   taxIncluded: boolean;
   lines: {
     variantId: string;
+    sku: string;
     quantity: number;
     unit: A;
     subtotal: A;
@@ -95,6 +97,7 @@ export async function quoteCart(prices: SubgraphClient, token: string, requestId
     taxIncluded: q.taxIncluded,
     lines: q.lines.map((l) => ({
       variantId: l.variantId,
+      sku: l.sku,
       quantity: l.quantity,
       unit: n(l.unit),
       subtotal: n(l.subtotal),

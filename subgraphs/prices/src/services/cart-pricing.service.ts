@@ -7,6 +7,7 @@ import { channelTaxIncluded, type Jurisdiction, resolveUnitPrices, type UnitPric
 
 interface CatalogVariant {
   id: string;
+  sku: string;
   categoryIds: string[];
   weightGrams: number | null;
 }
@@ -24,6 +25,8 @@ export type PricedCart =
       kind: 'priced';
       computation: QuoteComputation;
       prices: UnitPrice[];
+      /** Per line, as the catalog shows it to the caller (an order records it without asking again). */
+      skus: string[];
       rejectedCoupons: { code: string; reason: string; message: string }[];
       /** Sum of the lines' totals: after discounts, in the channel's tax basis. */
       goodsTotal: bigint;
@@ -49,7 +52,7 @@ export async function priceCart(
       ctx,
       'Variant',
       lines.map((l) => l.variantId),
-      'id categoryIds weightGrams',
+      'id sku categoryIds weightGrams',
     ),
     resolveUnitPrices(ctx, lines, where),
     eligiblePromotions(ctx, couponCodes),
@@ -99,6 +102,7 @@ export async function priceCart(
     kind: 'priced',
     computation,
     prices,
+    skus: catalog.map((v) => v!.sku),
     rejectedCoupons,
     goodsTotal: computation.lines.reduce((s, l) => s + l.total, 0n),
     // BigInt: a million units of a variant at the column's limit (2^31 g) pass 2^53 g.

@@ -66,6 +66,7 @@ export async function quote(ctx: PricesContext, input: QuoteInput) {
       const p = prices[i]!;
       return {
         variantId: l.variantId,
+        sku: cart.skus[i]!,
         quantity: l.quantity,
         unit: money(l.unit, c),
         listPrice: p.list !== null ? money(p.list, c) : null,
