@@ -26,15 +26,12 @@ export class SubgraphClient {
   async entities<T>(ctx: SubgraphRequestContext, typename: string, ids: readonly string[], selection: string): Promise<(T | null)[]> {
     if (ids.length === 0) return [];
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`;
-    const res = await this.pool.request({
-      method: 'POST',
-      path: this.path,
-      headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: ctx.contextToken, 'x-request-id': ctx.requestId },
-      body: JSON.stringify({ query, variables: { r: ids.map((id) => ({ __typename: typename, id })) } }),
+    const { status, body } = await this.post<{ _entities?: (T | null)[] }>(ctx.contextToken, ctx.requestId, {
+      query,
+      variables: { r: ids.map((id) => ({ __typename: typename, id })) },
     });
-    const body = (await res.body.json()) as { data?: { _entities?: (T | null)[] }; errors?: { message: string }[] };
-    if (res.statusCode !== 200 || !body.data?._entities) {
-      ctx.log.error({ subgraph: this.name, status: res.statusCode, errors: body.errors }, 'subgraph call failed');
+    if (status !== 200 || !body.data?._entities) {
+      ctx.log.error({ subgraph: this.name, status, errors: body.errors }, 'subgraph call failed');
       throw appError('INTERNAL_SERVER_ERROR', `the ${this.name} service did not answer`);
     }
     return body.data._entities;
@@ -47,7 +44,22 @@ export class SubgraphClient {
    * INTERNAL_SERVER_ERROR: the other service failed, and the caller's saga decides what that means.
    */
   async execute<T>(contextToken: string, requestId: string, query: string, variables: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
-    // A request counting its SQL (tests, the bench probe) counts what it makes other subgraphs run too.
+    const { status, body } = await this.post<T>(contextToken, requestId, { query, variables }, timeoutMs);
+    const first = body.errors?.[0];
+    if (first) {
+      const code = first.extensions?.code;
+      if (code && code !== 'INTERNAL_SERVER_ERROR' && code in ErrorCodes) {
+        const { code: _c, ...extra } = first.extensions!;
+        throw appError(code as ErrorCode, first.message, extra);
+      }
+      throw new SubgraphUnavailableError(this.name, first.message);
+    }
+    if (status !== 200 || !body.data) throw new SubgraphUnavailableError(this.name, `HTTP ${status}`);
+    return body.data;
+  }
+
+  /** One POST; a request counting its SQL (tests, the bench probe) counts what it makes this subgraph run too. */
+  private async post<T>(contextToken: string, requestId: string, payload: object, timeoutMs = 10_000) {
     const counter = sqlCounterStore.getStore();
     const headers: Record<string, string> = { 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId };
     if (counter) headers[SQL_COUNT_HEADER] = '1';
@@ -55,7 +67,7 @@ export class SubgraphClient {
       method: 'POST',
       path: this.path,
       headers,
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify(payload),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
@@ -68,17 +80,7 @@ export class SubgraphClient {
       counter.downstream ??= {};
       for (const [name, n] of Object.entries(body.extensions.sqlStatements)) counter.downstream[name] = (counter.downstream[name] ?? 0) + n;
     }
-    const first = body.errors?.[0];
-    if (first) {
-      const code = first.extensions?.code;
-      if (code && code !== 'INTERNAL_SERVER_ERROR' && code in ErrorCodes) {
-        const { code: _c, ...extra } = first.extensions!;
-        throw appError(code as ErrorCode, first.message, extra);
-      }
-      throw new SubgraphUnavailableError(this.name, first.message);
-    }
-    if (res.statusCode !== 200 || !body.data) throw new SubgraphUnavailableError(this.name, `HTTP ${res.statusCode}`);
-    return body.data;
+    return { status: res.statusCode, body };
   }
 
   close(): Promise<void> {
