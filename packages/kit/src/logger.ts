@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -27,11 +27,12 @@ const REDACT = [
 ];
 
 /** Structured JSON logs, one line per event, always with the service name (and request id per request). */
-export function createLogger(service: string): Logger {
-  return pino({
+export function createLogger(service: string, destination?: DestinationStream): Logger {
+  const options = {
     name: service,
     level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
     base: { service },
     redact: { paths: REDACT, censor: '[redacted]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from './logger.ts';
+
+/** What one log call writes, as the JSON line a log shipper would read. */
+function logged(write: (log: ReturnType<typeof createLogger>) => void): string {
+  const lines: string[] = [];
+  const log = createLogger('test', { write: (line: string) => lines.push(line) });
+  write(log);
+  expect(lines.length).toBe(1);
+  return lines[0]!;
+}
+
+describe('log lines', () => {
+  it('carry a PostgreSQL error without its query parameters or SQL text', () => {
+    // postgres.js puts the statement and its parameters on the error it throws.
+    const err = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), {
+      code: '22021',
+      query: "select * from orders.carts where email = 'anna@example.com'",
+      parameters: ['cus_anna', 'anna@example.com'],
+    });
+    const line = logged((log) => log.error({ err }, 'unexpected resolver error'));
+    expect(line).toContain('22021');
+    expect(line).toContain('invalid byte sequence');
+    expect(line).not.toContain('anna');
+    expect(line).not.toContain('cus_anna');
+    expect(JSON.parse(line).err.parameters).toBe('[redacted]');
+  });
+
+  it('never write a bearer token, a signed context, an email or a customer id', () => {
+    const line = logged((log) =>
+      log.error(
+        { headers: { authorization: 'Bearer eyJsecret', 'x-storegraph-context': 'eyJcontext' }, email: 'ben@example.com', customerId: 'cus_ben' },
+        'refused',
+      ),
+    );
+    for (const secret of ['eyJsecret', 'eyJcontext', 'ben@example.com', 'cus_ben']) expect(line).not.toContain(secret);
+    expect(line).toContain('refused');
+  });
+});
