@@ -214,7 +214,8 @@ async function headersFor(s: Scenario): Promise<Record<string, string>> {
       },
       DEV_CONTEXT_SECRET,
       'bench',
-      600,
+      // The longest lifetime subgraphs accept (STOREGRAPH_CONTEXT_MAX_TTL_SECONDS); a scenario lasts well under it.
+      300,
     );
   }
   return headers;

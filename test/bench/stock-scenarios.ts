@@ -26,7 +26,11 @@ export async function stockScenarios(databaseUrl: string, env: NodeJS.ProcessEnv
     select distinct l.variant_id from stock.levels l
     join products.channel_products cp on cp.channel = 'web-eu' and cp.product_id = (select product_id from products.variants v where v.id = l.variant_id)
     where l.location_id = 'loc_wh_hamburg' and l.on_hand > 10 order by 1 limit 2000`;
-  const [hot] = await sql`select variant_id from stock.levels where location_id = 'loc_wh_hamburg' order by variant_id desc limit 1`;
+  // The hot SKU is one web-eu sells (stock refuses to reserve anything else), outside the spread set.
+  const [hot] = await sql`
+    select l.variant_id from stock.levels l
+    join products.channel_products cp on cp.channel = 'web-eu' and cp.visible and cp.product_id = (select product_id from products.variants v where v.id = l.variant_id)
+    where l.location_id = 'loc_wh_hamburg' order by l.variant_id desc limit 1`;
   await sql.end();
   const hotVariant = hot!.variant_id as string;
   // Stock the hot SKU through the staff API, so the ledger stays the sum of its movements.

@@ -2,7 +2,8 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_HEADER } from '@storegraph/schema';
 import { postGraphQL, signedContext, sqlClient, system, tokenFor } from '../support/clients.ts';
-import { CONFIRM, HAMBURG, RESERVE, freshVariant, gateway, ok, receive } from './stock-support.ts';
+import { CONFIRM, HAMBURG, RELEASE, RESERVE, freshVariant, gateway, ok, receive } from './stock-support.ts';
+import { SET_CHANNEL, asStaff, createTestProduct, ok as catalogOk } from '../../subgraphs/products/test/catalog-admin.ts';
 
 /**
  * The server-side findings of the probe (issue 10): stock writes across channels, sales without an order,
@@ -66,6 +67,28 @@ describe('stock writes stay inside the channel’s catalogue', () => {
       const released = await byName('pos', 'ReleaseReservation', { id: res.data.reserveStock.id }, 'till-1@berlin.shop');
       expect(released.data.releaseReservation.status).toBe('RELEASED');
     }
+  });
+});
+
+describe('stock remembers what a channel sells only until the catalogue changes', () => {
+  it('refuses the next reservation once staff hide the product in the channel', async () => {
+    const product = await createTestProduct({ channels: ['web-eu'], name: 'Hidden later' });
+    const variantId = product.variants[0]!.id as string;
+    await receive(variantId, HAMBURG, 5);
+    const anna = { customerId: 'cus_anna' };
+    const first = ok(await gateway('web-eu', RESERVE, { input: { idempotencyKey: `k1-${variantId}`, lines: [{ variantId, quantity: 1 }] } }, anna));
+    expect(first.reserveStock.__typename).toBe('Reservation');
+    catalogOk(await asStaff(SET_CHANNEL, { channel: 'web-eu', productId: product.id, input: { visible: false } }));
+    // The change reaches stock through the catalogue's change stream; at most a moment later it is refused.
+    let code: unknown;
+    for (let i = 0; i < 40; i++) {
+      const res = await gateway('web-eu', RESERVE, { input: { idempotencyKey: `k2-${variantId}-${i}`, lines: [{ variantId, quantity: 1 }] } }, anna);
+      code = res.errors?.[0]?.extensions?.code;
+      if (code === 'NOT_IN_CHANNEL') break;
+      if (res.data?.reserveStock?.id) ok(await gateway('web-eu', RELEASE, { id: res.data.reserveStock.id }, anna));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(code).toBe('NOT_IN_CHANNEL');
   });
 });
 

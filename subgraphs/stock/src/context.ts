@@ -1,6 +1,7 @@
 import type { Database, SubgraphClient, SubgraphRequestContext } from '@storegraph/kit';
 import type * as tables from './db/tables.ts';
 import { createStockLoaders, type StockLoaders } from './loaders/stock.loaders.ts';
+import type { SoldInChannelCache } from './services/sold-in-channel.cache.ts';
 
 export type StockDb = Database<typeof tables>;
 
@@ -9,10 +10,12 @@ export interface StockContext extends SubgraphRequestContext {
   loaders: StockLoaders;
   /** The products subgraph: which variants the caller's channel sells (the read paths' own definition). */
   catalog: SubgraphClient;
+  /** Its answers, until the catalogue announces a change. */
+  soldInChannel: SoldInChannelCache;
 }
 
-export function createStockContext(db: StockDb, base: SubgraphRequestContext, catalog: SubgraphClient): StockContext {
-  const ctx = { ...base, db, catalog } as StockContext;
+export function createStockContext(db: StockDb, base: SubgraphRequestContext, catalog: SubgraphClient, soldInChannel: SoldInChannelCache): StockContext {
+  const ctx = { ...base, db, catalog, soldInChannel } as StockContext;
   ctx.loaders = createStockLoaders(ctx);
   return ctx;
 }

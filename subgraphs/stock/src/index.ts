@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { loadConfig, startSubgraph, SubgraphClient } from '@storegraph/kit';
+import { ChangeStreamClient, loadConfig, startSubgraph, SubgraphClient } from '@storegraph/kit';
+import { SoldInChannelCache } from './services/sold-in-channel.cache.ts';
 import * as tables from './db/tables.ts';
 import { createStockContext } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -24,7 +25,10 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
     env,
   );
   // PRODUCTS_URL may list replicas for the gateway; one is enough here.
-  const catalog = new SubgraphClient('products', jobs.PRODUCTS_URL.split(',')[0]!);
+  const productsUrl = jobs.PRODUCTS_URL.split(',')[0]!;
+  const catalog = new SubgraphClient('products', productsUrl);
+  const catalogChanges = new ChangeStreamClient(productsUrl.replace(/\/graphql$/, '/changes')).start();
+  const soldInChannel = new SoldInChannelCache(catalogChanges);
   const running = await startSubgraph(
     {
       name: 'stock',
@@ -34,7 +38,7 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,
-      extendContext: (db, base) => createStockContext(db, base, catalog),
+      extendContext: (db, base) => createStockContext(db, base, catalog, soldInChannel),
       // The tables every reservation writes announce changes by a polled version, not NOTIFY, which
       // serialised reservation commits. A level change always writes a movement and so an outbox row;
       // fences and backorder allowances carry updated_at (and rows can go): their count and newest stamp.
@@ -57,6 +61,7 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
   return {
     ...running,
     close: async () => {
+      catalogChanges.stop();
       await running.close();
       await catalog.close();
     },

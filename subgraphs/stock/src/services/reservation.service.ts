@@ -150,8 +150,17 @@ async function callJson(run: Promise<{ result: ResultJson | null }[]>): Promise<
  * with no quantity, so a storefront cannot probe another channel's (or a trade-only) stock.
  */
 async function assertSoldInChannel(ctx: StockContext, variantIds: string[]): Promise<void> {
-  const seen = await ctx.catalog.entities<{ id: string }>(ctx, 'Variant', variantIds, 'id');
-  const hidden = variantIds.filter((_, i) => !seen[i]);
+  const channel = ctx.channel.channel;
+  const cacheable = !ctx.channel.staff;
+  const ask = cacheable ? ctx.soldInChannel.unknown(channel, variantIds) : variantIds;
+  if (ask.length === 0) return;
+  const seen = await ctx.catalog.entities<{ id: string }>(ctx, 'Variant', ask, 'id');
+  const hidden = ask.filter((_, i) => !seen[i]);
+  if (cacheable)
+    ctx.soldInChannel.remember(
+      channel,
+      ask.filter((_, i) => seen[i]),
+    );
   if (hidden.length > 0) throw appError('NOT_IN_CHANNEL', `not sold in channel ${ctx.channel.channel}: ${hidden.join(', ')}`, { variantIds: hidden });
 }
 
