@@ -229,14 +229,15 @@ export async function runCheckoutScenarios(env: Env, only: RegExp | null): Promi
     }
 
     if (!only || only.test('flash sale')) {
-      // The hot SKU (not one the checkout scenario sold): exactly 100 units in Hamburg and none in the other
+      // The hot SKU (not one the checkout scenario sold, nor one another scenario holds): exactly 100 units in Hamburg and none in the other
       // locations web-eu sells from, counted by stock staff.
       const [row] = await sql`
         select l.variant_id from stock.levels l
         join products.variants v on v.id = l.variant_id
         join products.channel_products cp on cp.channel = 'web-eu' and cp.product_id = v.product_id and cp.visible and cp.assigned
         join prices.price_entries e on e.book_id = 'bk_base_eur' and e.variant_id = l.variant_id
-        where l.location_id = 'loc_wh_hamburg' and l.variant_id <> all(${pool}) order by 1 desc limit 1`;
+        where l.location_id = 'loc_wh_hamburg' and l.reserved = 0 and l.variant_id <> all(${pool})
+        order by 1 desc offset 10 limit 1`;
       const hot = row!.variant_id as string;
       const locations = (await sql`select location_id from stock.channel_locations where channel = 'web-eu'`).map((r) => r.location_id as string);
       for (const locationId of locations) {
