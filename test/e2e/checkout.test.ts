@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BERLIN_ADDRESS, data, key, one, op, readyCart, sellable, stockOf, testIdentity } from './checkout-support.ts';
+import { BERLIN_ADDRESS, data, key, one, op, readyCart, sellable, stockOf, testCustomer, testIdentity } from './checkout-support.ts';
 
 const anna = testIdentity('checkout-anna');
 const ben = testIdentity('checkout-ben');
@@ -155,5 +155,38 @@ describe('cancelling an order', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(data(await op('b2c', 'OrderStatus', { id: placed.order.id }, ben)).order).toBeNull();
     expect(data(await op('b2c', 'OrderStatus', { id: placed.order.id }, anna)).order.status).toBe('PLACED');
+  });
+});
+
+describe('a coupon at checkout', () => {
+  it('charges the discounted quote and records the redemption against the order, once per customer', async () => {
+    const shopper = await testCustomer('coupon');
+    const a = await sellable({ eur: 10_000, stock: 5 });
+    const cart = await readyCart('b2c', shopper, [{ variantId: a, quantity: 1 }]);
+    const withCoupon = data(await op('b2c', 'SetCartDetails', { cartId: cart.id, input: { couponCodes: ['welcome10'] } }, shopper)).setCartDetails;
+    // WELCOME10 (web-eu demo): 10% off the subtotal. 100.00 - 10.00 = 90.00, free shipping from 50.00.
+    expect(withCoupon.couponCodes).toEqual(['WELCOME10']);
+    expect(withCoupon.totals.discount).toEqual({ amount: 1000, currency: 'EUR' });
+    expect(withCoupon.totals.total).toEqual({ amount: 9000, currency: 'EUR' });
+    const placed = data(
+      await op(
+        'b2c',
+        'PlaceOrder',
+        { input: { cartId: cart.id, idempotencyKey: key('coupon'), expectedTotal: { amount: 9000, currency: 'EUR' }, payment: { provider: 'manual' } } },
+        shopper,
+      ),
+    ).placeOrder;
+    expect(placed.__typename).toBe('OrderPlaced');
+    expect(placed.order.discountTotal).toEqual({ amount: 1000, currency: 'EUR' });
+    expect(placed.order.total).toEqual({ amount: 9000, currency: 'EUR' });
+    const redeemed = await one(
+      (sql) => sql<{ n: number; promotion: string }[]>`
+      select count(*)::int as n, min(promotion_id) as promotion from prices.promotion_redemptions where order_id = ${placed.order.id}`,
+    );
+    expect(redeemed).toEqual({ n: 1, promotion: 'promo_web_eu_welcome10' });
+    // Once per customer: a second cart of the same customer is no longer discounted.
+    const again = await readyCart('b2c', shopper, [{ variantId: a, quantity: 1 }]);
+    const second = data(await op('b2c', 'SetCartDetails', { cartId: again.id, input: { couponCodes: ['WELCOME10'] } }, shopper)).setCartDetails;
+    expect(second.totals.total).toEqual({ amount: 10_000, currency: 'EUR' });
   });
 });
