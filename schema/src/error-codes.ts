@@ -44,6 +44,11 @@ export function appError(code: ErrorCode, message: string, extra: Record<string,
   return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
+/** Variants the caller's channel does not sell (or that do not exist: the two look the same), with no figure about them. */
+export function notInChannel(channel: string, variantIds: string[]): GraphQLError {
+  return appError('NOT_IN_CHANNEL', `not sold in channel ${channel}: ${variantIds.join(', ')}`, { variantIds });
+}
+
 /** An error that refuses the whole request before execution (e.g. a bad context): with its HTTP status. */
 export function requestError(code: ErrorCode, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status: ErrorCodes[code] } } });

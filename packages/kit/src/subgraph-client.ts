@@ -38,6 +38,15 @@ export class SubgraphClient {
   }
 
   /**
+   * Which of `ids` the other subgraph shows the caller and which it does not (hidden and unknown look
+   * the same): how stock and carts check a channel sells a variant, by the catalogue's own rule.
+   */
+  async shown(ctx: SubgraphRequestContext, typename: string, ids: readonly string[]): Promise<{ shown: string[]; hidden: string[] }> {
+    const seen = await this.entities<{ id: string }>(ctx, typename, ids, 'id');
+    return { shown: ids.filter((_, i) => seen[i]), hidden: ids.filter((_, i) => !seen[i]) };
+  }
+
+  /**
    * Runs one operation with a given signed context (the caller's own, or a service context the caller's
    * service signed, e.g. the checkout acting for a customer). Answers `data`; a GraphQL error with a stable
    * client code is rethrown with that code (the other subgraph refused the input), anything else is

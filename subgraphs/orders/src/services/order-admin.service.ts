@@ -6,7 +6,6 @@ import { allowedNext, canTransition, isOrderStatus, type OrderStatus } from '../
 import { cancelOrderRow } from './order-cancel.service.ts';
 import type { OrderRow } from './order-query.service.ts';
 import { orderPage } from './order-page.ts';
-import { ownerOf } from './cart-owner.ts';
 
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -22,19 +21,18 @@ export async function orderQueue(ctx: OrdersContext, args: { channel: string; st
   return orderPage(ctx, [eq(orders.channel, args.channel), inArray(orders.status, statuses)], args, 'oldest');
 }
 
-/** The order if the caller may act on it: order-admin of its channel, or (reading) its owner. */
+/**
+ * The order if the caller may act on it: order-admin of its channel, or (reading) its owner in this channel,
+ * by the same rule as the history (`ownedBy`, through the per-request loader).
+ */
 async function orderFor(ctx: OrdersContext, id: string): Promise<{ order: OrderRow; staff: boolean } | null> {
   if (!ID.test(id)) return null;
-  const [order] = await ctx.db.db.select().from(orders).where(eq(orders.id, id));
-  if (!order) return null;
-  if (staffCan(ctx.channel, 'order-admin', order.channel)) return { order, staff: true };
-  if (order.channel !== ctx.channel.channel) return null;
-  const c = ctx.channel;
-  // A company buyer sees the company's orders; a customer their own; a guest session what it placed.
-  const own = c.companyId
-    ? order.companyId === c.companyId
-    : (c.customerId && order.customerId === c.customerId) || (order.owner !== null && order.owner === ownerOf(c));
-  return own ? { order, staff: false } : null;
+  if (ctx.channel.staff) {
+    const [order] = await ctx.db.db.select().from(orders).where(eq(orders.id, id));
+    if (order && staffCan(ctx.channel, 'order-admin', order.channel)) return { order, staff: true };
+  }
+  const own = await ctx.loaders.visibleOrder.load(id);
+  return own && own.channel === ctx.channel.channel ? { order: own, staff: false } : null;
 }
 
 const illegal = (from: OrderStatus, to: OrderStatus) => ({ __typename: 'IllegalOrderTransition', from, to, allowed: allowedNext(from) });

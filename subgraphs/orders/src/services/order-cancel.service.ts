@@ -98,8 +98,3 @@ export async function settleCancellations(db: Db, deps: OrdersDeps, log: Logger,
   }
   return settled;
 }
-
-/** From the saga (the stock hold ran out before the order could confirm it). */
-export async function cancelOrderForCheckout(env: { db: Db; deps: OrdersDeps; log: Logger }, orderId: string, reason: string): Promise<void> {
-  await cancelOrderRow(env.db, env.deps, env.log, orderId, reason);
-}

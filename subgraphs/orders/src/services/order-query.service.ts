@@ -3,18 +3,21 @@ import { appError } from '@storegraph/schema';
 import { orders } from '../db/tables.ts';
 import type { OrdersContext } from '../context.ts';
 import { orderPage } from './order-page.ts';
+import { ownerOf } from './cart-owner.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 
 /**
- * Whose orders the caller may read: a B2B buyer reads their company's orders, a customer their own.
- * Anonymous callers read none. The condition is built from the signed context only.
+ * Whose orders the caller may read: a B2B buyer reads their company's orders, a customer their own, a
+ * guest session (or a till) what it placed. Anonymous callers read none. Built from the signed context only:
+ * the one rule for the history, `order(id)` and entity references alike.
  */
 export function ownedBy(ctx: OrdersContext): SQL | null {
   const c = ctx.channel;
   if (c.companyId) return eq(orders.companyId, c.companyId);
   if (c.customerId) return eq(orders.customerId, c.customerId);
-  return null;
+  const owner = ownerOf(c);
+  return owner ? eq(orders.owner, owner) : null;
 }
 
 export async function myOrders(ctx: OrdersContext, args: { first: number; after?: string | null }) {

@@ -36,7 +36,7 @@ import { reservations } from '../db/tables.ts';
 import { rethrowAsAppError } from './db-errors.ts';
 import { appError } from '@storegraph/schema';
 import { actorOf } from './staff-scope.service.ts';
-import { CHECKOUT_ISSUER, staffCan } from '@storegraph/schema';
+import { CHECKOUT_ISSUER, notInChannel, staffCan } from '@storegraph/schema';
 
 export const RESERVATION_LIMITS = {
   maxLines: 1_000,
@@ -154,14 +154,9 @@ async function assertSoldInChannel(ctx: StockContext, variantIds: string[]): Pro
   const cacheable = !ctx.channel.staff;
   const ask = cacheable ? ctx.soldInChannel.unknown(channel, variantIds) : variantIds;
   if (ask.length === 0) return;
-  const seen = await ctx.catalog.entities<{ id: string }>(ctx, 'Variant', ask, 'id');
-  const hidden = ask.filter((_, i) => !seen[i]);
-  if (cacheable)
-    ctx.soldInChannel.remember(
-      channel,
-      ask.filter((_, i) => seen[i]),
-    );
-  if (hidden.length > 0) throw appError('NOT_IN_CHANNEL', `not sold in channel ${ctx.channel.channel}: ${hidden.join(', ')}`, { variantIds: hidden });
+  const { shown, hidden } = await ctx.catalog.shown(ctx, 'Variant', ask);
+  if (cacheable) ctx.soldInChannel.remember(channel, shown);
+  if (hidden.length > 0) throw notInChannel(channel, hidden);
 }
 
 export async function reserveStock(ctx: StockContext, input: ReserveStockInput) {

@@ -1,5 +1,5 @@
 import { confirmReservation } from '../../clients/stock.client.ts';
-import { cancelOrderForCheckout, markSold } from '../../services/order-cancel.service.ts';
+import { cancelOrderRow, markSold } from '../../services/order-cancel.service.ts';
 import type { CheckoutStep } from '../checkout-step.ts';
 import type { CreatedOrder } from './create-order.step.ts';
 import type { ReservedStock } from './reserve-stock.step.ts';
@@ -19,7 +19,7 @@ export const confirmStockStep: CheckoutStep = {
     else {
       const { orderId } = env.outcome<CreatedOrder>('create_order');
       env.log.warn({ checkoutId: env.checkout.id, orderId, reservation: status }, 'the stock hold ran out before the order confirmed it: cancelling the order');
-      await cancelOrderForCheckout(env, orderId, 'STOCK_HOLD_EXPIRED');
+      await cancelOrderRow(env.db, env.deps, env.log, orderId, 'STOCK_HOLD_EXPIRED');
     }
     return { outcome: { status } };
   },
