@@ -73,6 +73,7 @@ async function main() {
     ['stock', 4102],
     ['prices', 4103],
     ['orders', 4104],
+    ['customers', 4105],
   ] as const;
   await Promise.all(
     subgraphs.map(([name, port]) =>

@@ -37,6 +37,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv) {
       STOCK_URL: urlList,
       PRICES_URL: urlList,
       ORDERS_URL: urlList,
+      CUSTOMERS_URL: urlList,
     },
     env,
   );
@@ -54,6 +55,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
     stock: config.STOCK_URL,
     prices: config.PRICES_URL,
     orders: config.ORDERS_URL,
+    customers: config.CUSTOMERS_URL,
   };
   const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s.name, urls[s.name] ?? [`http://127.0.0.1:${s.port}/graphql`]])) as Record<string, string[]>;
   const relay = new ChangeRelay(subgraphUrls).start();

@@ -17,7 +17,7 @@ export type ChannelKind = z.infer<typeof ChannelKind>;
 export const TaxMode = z.enum(['INCLUSIVE', 'EXCLUSIVE']);
 export type TaxMode = z.infer<typeof TaxMode>;
 
-export const StaffRole = z.enum(['catalog-admin', 'pricing-admin', 'stock-admin', 'order-admin', 'viewer']);
+export const StaffRole = z.enum(['catalog-admin', 'pricing-admin', 'stock-admin', 'order-admin', 'customer-admin', 'viewer']);
 export type StaffRole = z.infer<typeof StaffRole>;
 
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 currency code');
@@ -36,6 +36,12 @@ export const ChannelContextSchema = z.object({
   guestId: z.string().max(64).optional(),
   customerGroup: z.string().max(64).optional(),
   companyId: z.string().max(64).optional(),
+  /** A buyer's role in their company, read from the customer record (not the token). */
+  companyRole: z.enum(['BUYER', 'APPROVER', 'ADMIN']).optional(),
+  /** The signed-in customer's session (the sign-in's refresh-token family): sign-out ends it. */
+  sessionId: z.string().max(64).optional(),
+  /** The caller's address as the BFF saw it: sign-in throttling counts failures per address. */
+  clientIp: z.string().max(64).optional(),
   locationId: z.string().max(64).optional(),
   /** Staff principal: roles apply only to the channels listed (`*` for every channel). */
   staff: z.object({ id: z.string(), roles: z.array(StaffRole), channels: z.array(z.string()) }).optional(),
@@ -66,9 +72,11 @@ export async function signChannelContext(ctx: ChannelContext, secret: string, is
 }
 
 /** Who may sign contexts by default: the BFFs and the checkout acting as a service. */
-export const DEFAULT_CONTEXT_ISSUERS = ['bff-b2c', 'bff-b2b', 'bff-pos', 'bff-admin', 'svc-orders'] as const;
+export const DEFAULT_CONTEXT_ISSUERS = ['bff-b2c', 'bff-b2b', 'bff-pos', 'bff-admin', 'svc-orders', 'svc-customers'] as const;
 /** The issuer the orders subgraph signs with when its checkout calls stock and prices for a customer. */
 export const CHECKOUT_ISSUER = 'svc-orders';
+/** The issuer the customers subgraph signs with when an erasure asks orders to forget a person. */
+export const CUSTOMERS_SERVICE_ISSUER = 'svc-customers';
 
 export interface ContextVerifyOptions {
   /** Accepted `iss` values. */

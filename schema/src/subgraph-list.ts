@@ -4,6 +4,7 @@ export const SUBGRAPHS = [
   { name: 'stock', sdl: 'subgraphs/stock/src/schema.graphql', port: 4102, env: 'STOCK_URL' },
   { name: 'prices', sdl: 'subgraphs/prices/src/schema.graphql', port: 4103, env: 'PRICES_URL' },
   { name: 'orders', sdl: 'subgraphs/orders/src/schema.graphql', port: 4104, env: 'ORDERS_URL' },
+  { name: 'customers', sdl: 'subgraphs/customers/src/schema.graphql', port: 4105, env: 'CUSTOMERS_URL' },
 ] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
 export const SUPERGRAPH_PATH = 'schema/supergraph.graphql';

@@ -4,6 +4,7 @@ import { startProducts } from '@storegraph/products';
 import { startStock } from '@storegraph/stock';
 import { startPrices } from '@storegraph/prices';
 import { startOrders } from '@storegraph/orders';
+import { startCustomers } from '@storegraph/customers';
 import { startGateway } from '@storegraph/gateway';
 import { startB2cBff } from '@storegraph/bff-b2c';
 import { startB2bBff } from '@storegraph/bff-b2b';
@@ -48,6 +49,7 @@ export interface SystemUrls {
   stock: string[];
   prices: string;
   orders: string;
+  customers: string;
   gateway: string;
   b2c: string;
   b2b: string;
@@ -85,6 +87,7 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     STOCK_PORT: '0',
     PRICES_PORT: '0',
     ORDERS_PORT: '0',
+    CUSTOMERS_PORT: '0',
     GATEWAY_PORT: '0',
     B2C_PORT: '0',
     B2B_PORT: '0',
@@ -113,6 +116,7 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     // Crashed checkouts are taken over after 5 s (the slowest test step, a card timing out twice, takes ~2.3 s).
     ORDERS_CHECKOUT_LEASE_SECONDS: '5',
   });
+  const customers = await startCustomers({ ...env, ORDERS_URL: orders.url, CUSTOMERS_ERASURE_RETRY_MS: '500' });
   await seedDemoData(databaseUrl);
   await registerTestChannels(databaseUrl);
   const gateway = await startGateway({
@@ -121,6 +125,7 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     STOCK_URL: `${stockA.url},${stockB.url}`,
     PRICES_URL: prices.url,
     ORDERS_URL: orders.url,
+    CUSTOMERS_URL: customers.url,
   });
   const bffEnv = { ...env, GATEWAY_URL: gateway.url };
   const [b2c, b2b, pos] = await Promise.all([startB2cBff(bffEnv), startB2bBff(bffEnv), startPosBff(bffEnv)]);
@@ -130,6 +135,7 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     stock: [stockA.url, stockB.url],
     prices: prices.url,
     orders: orders.url,
+    customers: customers.url,
     gateway: gateway.url,
     b2c: b2c.url,
     b2b: b2b.url,
@@ -140,7 +146,7 @@ export async function startSystem(log: (m: string) => void = () => {}) {
   };
   const stop = async () => {
     for (const s of [b2c, b2b, pos, gateway]) await s.close();
-    for (const s of [products, stockA, stockB, prices, orders]) await s.close();
+    for (const s of [customers, products, stockA, stockB, prices, orders]) await s.close();
     await card.close();
     await dropDatabase(serverUrl!, dbName).catch(() => {});
     if (pg) await pg.stop();

@@ -12,6 +12,7 @@ export function startB2cBff(env: NodeJS.ProcessEnv = process.env) {
       defaultPort: 4201,
       operations: new URL('./operations.graphql', import.meta.url),
       guestSessions: true,
+      accounts: true,
       resolveCaller: (req, principal) => {
         const asked = req.headers['x-storefront-channel'];
         const channel = typeof asked === 'string' ? asked : B2C_CHANNELS[0]!;

@@ -6,8 +6,9 @@ import { signChannelContext, type ChannelKind } from '@storegraph/schema';
 import { ChangeStreamClient, sendJson, type Logger } from '@storegraph/kit';
 import { issueGuestToken, verifyBearer, type Principal } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
+import { AccountDirectory } from './account-directory.ts';
 import { ChannelRegistry } from './channel-registry.ts';
-import { contextBuilder } from './channel-context.builder.ts';
+import { contextBuilder, type ResolveCaller } from './channel-context.builder.ts';
 import { DocumentChooser } from './document-choice.rules.ts';
 import { devTools } from './dev-tools.handler.ts';
 import { errorBody, isRefusal, refusal, sendRefusal } from './edge-refusal.ts';
@@ -36,7 +37,7 @@ export interface BffOptions {
   cache: { max: number; ttlMs: number; honourNoCache: boolean };
   logger: Logger;
   /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
-  resolveCaller: (req: http.IncomingMessage, principal: Principal | null) => { channel: string };
+  resolveCaller: ResolveCaller;
 }
 
 export interface RunningBff {
@@ -54,7 +55,8 @@ const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(i
 export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const gateway = new GatewayClient(opts.gatewayUrl);
   const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
-  const buildContext = contextBuilder(opts.resolveCaller, channels, opts.idpSecret);
+  const accounts = new AccountDirectory(gateway, opts.contextSecret, `bff-${opts.name}`);
+  const buildContext = contextBuilder(opts.resolveCaller, channels, opts.idpSecret, accounts);
   // One follower of the gateway's change stream per BFF: it invalidates the cache and drives live queries.
   const changes = new ChangeStreamClient(opts.gatewayUrl.replace(/\/graphql$/, '/changes')).start();
   const cache = opts.cache.max > 0 ? new ResponseCache(changes, opts.cache) : undefined;
@@ -68,6 +70,8 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     buildContext,
     cache: new ResponseCachePolicy(cache, opts.cache.honourNoCache),
     gateway,
+    accounts,
+    acceptDemoTokens: opts.demoLogin,
   });
 
   /** A JSON body within the size limit, or the refusal already sent (before reading it when the type is wrong). */
@@ -115,7 +119,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       const req = { headers } as unknown as http.IncomingMessage;
       let principal: Principal | null;
       try {
-        principal = await verifyBearer(headers.authorization, opts.idpSecret);
+        principal = await verifyBearer(headers.authorization, opts.idpSecret, { acceptDemoTokens: opts.demoLogin });
       } catch (err) {
         throw new GraphQLError((err as Error).message, { extensions: { code: 'UNAUTHENTICATED' } });
       }

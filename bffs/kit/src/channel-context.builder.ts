@@ -1,10 +1,18 @@
 import type http from 'node:http';
-import type { ChannelContext } from '@storegraph/schema';
+import { appError, type ChannelContext } from '@storegraph/schema';
+import type { AccountDirectory, AccountFacts } from './account-directory.ts';
 import type { ChannelDefinition, ChannelRegistry } from './channel-registry.ts';
 import { guestOf, type Principal } from './identity.ts';
 
-export type ResolveCaller = (req: http.IncomingMessage, principal: Principal | null) => { channel: string };
-export type ContextBuilder = (req: http.IncomingMessage, principal: Principal | null, requestId: string) => Promise<ChannelContext>;
+/** Picks the channel; `operationName` lets a closed portal admit anonymous callers to its sign-in operations only. */
+export type ResolveCaller = (req: http.IncomingMessage, principal: Principal | null, operationName?: string) => { channel: string };
+export type ContextBuilder = (req: http.IncomingMessage, principal: Principal | null, requestId: string, operationName?: string) => Promise<ChannelContext>;
+
+/** Operations an anonymous caller may send on every BFF, closed portals included: how one gets signed in. */
+/** Operations after which the caller's session is over: the BFF drops what it cached about it. */
+export const SESSION_ENDING_OPERATIONS: ReadonlySet<string> = new Set(['SignOut', 'EraseMyAccount']);
+
+export const SIGN_IN_OPERATIONS: ReadonlySet<string> = new Set(['SignUp', 'SignIn', 'RefreshSession', 'RequestPasswordReset', 'ResetPassword', 'VerifyEmail']);
 
 /** The channel's locale the caller prefers (Accept-Language), by exact tag, then by language, else the default. */
 export function negotiateLocale(req: http.IncomingMessage, def: ChannelDefinition): string {
@@ -23,16 +31,16 @@ export function negotiateLocale(req: http.IncomingMessage, def: ChannelDefinitio
  * Builds the sales-channel context the subgraphs trust: the BFF's caller rules pick the channel (throwing
  * a GraphQLError when the caller may not use it), the principal says who is asking.
  */
-export function contextBuilder(resolveCaller: ResolveCaller, channels: ChannelRegistry, idpSecret: string): ContextBuilder {
-  return async (req, principal, requestId) => {
-    const { channel } = resolveCaller(req, principal);
+export function contextBuilder(resolveCaller: ResolveCaller, channels: ChannelRegistry, idpSecret: string, accounts: AccountDirectory): ContextBuilder {
+  return async (req, principal, requestId, operationName) => {
+    const { channel } = resolveCaller(req, principal, operationName);
     const def = await channels.get(channel);
     const staff = principal?.kind === 'staff' ? { id: principal.sub, roles: principal.roles ?? [], channels: principal.channels ?? [] } : undefined;
     const isCustomer = principal?.kind === 'customer' || principal?.kind === 'buyer';
     // A guest is their session; a customer who just signed in may name the guest session they came from.
     const guestId =
       principal?.kind === 'guest' ? principal.sub : principal?.kind === 'customer' ? await guestOf(req.headers['x-guest-token'], idpSecret) : undefined;
-    return {
+    const base: ChannelContext = {
       requestId,
       channel: def.code,
       channelKind: def.kind,
@@ -40,12 +48,22 @@ export function contextBuilder(resolveCaller: ResolveCaller, channels: ChannelRe
       locale: negotiateLocale(req, def),
       country: def.country,
       taxMode: def.taxMode,
-      customerId: isCustomer ? principal.sub : undefined,
       guestId,
-      customerGroup: principal?.group,
-      companyId: principal?.kind === 'buyer' ? principal.company : undefined,
       locationId: principal?.kind === 'device' ? principal.location : undefined,
+      clientIp: req.socket?.remoteAddress,
       staff,
+    };
+    if (!isCustomer) return base;
+    // Group, company and role from the customer record (cached briefly), never from the token's claims.
+    const facts: AccountFacts = await accounts.factsFor(principal, base);
+    if (principal.kind === 'buyer' && !facts.companyId) throw appError('FORBIDDEN', 'this buyer no longer acts for a company');
+    return {
+      ...base,
+      customerId: principal.sub,
+      sessionId: principal.sid,
+      customerGroup: facts.group,
+      companyId: principal.kind === 'buyer' ? facts.companyId : undefined,
+      companyRole: principal.kind === 'buyer' ? facts.companyRole : undefined,
     };
   };
 }

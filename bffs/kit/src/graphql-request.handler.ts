@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelContext } from '@storegraph/schema';
 import { SQL_COUNT_HEADER, type Logger } from '@storegraph/kit';
-import type { ContextBuilder } from './channel-context.builder.ts';
+import type { AccountDirectory } from './account-directory.ts';
+import { SESSION_ENDING_OPERATIONS, SIGN_IN_OPERATIONS, type ContextBuilder } from './channel-context.builder.ts';
 import type { DocumentChooser } from './document-choice.rules.ts';
 import { isRefusal, refusal, sendRefusal, type EdgeCode, type EdgeRefusal } from './edge-refusal.ts';
 import type { GatewayClient } from './gateway-client.ts';
@@ -22,6 +23,9 @@ export interface GraphQLHandlerDeps {
   buildContext: ContextBuilder;
   cache: ResponseCachePolicy;
   gateway: GatewayClient;
+  accounts: AccountDirectory;
+  /** Development: the demo identity provider's tokens are accepted. */
+  acceptDemoTokens: boolean;
 }
 
 function sendText(res: http.ServerResponse, status: number, body: string | Buffer) {
@@ -39,16 +43,21 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
 
   async function authenticate(req: http.IncomingMessage): Promise<Principal | null | EdgeRefusal> {
     try {
-      return await verifyBearer(req.headers.authorization, deps.idpSecret);
+      return await verifyBearer(req.headers.authorization, deps.idpSecret, { acceptDemoTokens: deps.acceptDemoTokens });
     } catch (err) {
       if (err instanceof AuthError) return refusal(401, 'UNAUTHENTICATED', err.message);
       throw err;
     }
   }
 
-  async function contextFor(req: http.IncomingMessage, principal: Principal | null, requestId: string): Promise<ChannelContext | EdgeRefusal> {
+  async function contextFor(
+    req: http.IncomingMessage,
+    principal: Principal | null,
+    requestId: string,
+    operationName?: string,
+  ): Promise<ChannelContext | EdgeRefusal> {
     try {
-      return await deps.buildContext(req, principal, requestId);
+      return await deps.buildContext(req, principal, requestId, operationName);
     } catch (err) {
       if (!(err instanceof GraphQLError)) throw err;
       const code = String(err.extensions.code ?? 'FORBIDDEN') as EdgeCode;
@@ -78,8 +87,10 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     if (isRefusal(principal)) return refuse(principal);
     // Writes need someone to answer for them (a customer, buyer, till or staff member; a storefront's guest
     // checkout gets a guest token from the identity provider): a reservation or order is owned by its caller.
-    if (!principal && chosen.kind !== 'query') return refuse(refusal(401, 'UNAUTHENTICATED', 'sign in (or use a guest token) to change anything'));
-    const context = await contextFor(req, principal, requestId);
+    const signingIn = chosen.operationName !== undefined && chosen.operationName !== null && SIGN_IN_OPERATIONS.has(chosen.operationName);
+    if (!principal && chosen.kind !== 'query' && !signingIn)
+      return refuse(refusal(401, 'UNAUTHENTICATED', 'sign in (or use a guest token) to change anything'));
+    const context = await contextFor(req, principal, requestId, chosen.operationName ?? undefined);
     if (isRefusal(context)) return refuse(context);
     res.setHeader('x-request-id', requestId);
 
@@ -101,6 +112,8 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     );
     deps.logger.debug({ requestId, channel: context.channel, operation: chosen.operationName }, 'graphql');
     if (ticket) res.setHeader('x-cache', deps.cache.store(ticket, result));
+    // This BFF stops honouring the session at once; other replicas within the account cache's lifetime.
+    if (principal && SESSION_ENDING_OPERATIONS.has(chosen.operationName ?? '')) deps.accounts.forget(principal);
     sendText(res, result.status, result.text);
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { hmacKey, StaffRole } from '@storegraph/schema';
+import { CUSTOMER_TOKEN_ISSUER, hmacKey, StaffRole } from '@storegraph/schema';
 
 /**
  * Callers authenticate with a bearer token from the identity provider (in production an OIDC provider;
@@ -18,6 +18,10 @@ export const Principal = z.object({
   channel: z.string().optional(),
   roles: z.array(StaffRole).optional(),
   channels: z.array(z.string()).optional(),
+  /** Accounts signed in with the customers subgraph: the session (sign-in family) the token belongs to. */
+  sid: z.string().max(64).optional(),
+  /** Which identity provider vouched for this principal (the demo one is for development only). */
+  iss: z.string().optional(),
 });
 export type Principal = z.infer<typeof Principal>;
 
@@ -35,16 +39,33 @@ export async function issueToken(principal: Principal, secret: string, ttl = '12
 
 export class AuthError extends Error {}
 
-export async function verifyBearer(header: string | undefined, secret: string): Promise<Principal | null> {
+export interface BearerOptions {
+  /** Development only: accept the demo identity provider's customer, buyer, device and staff tokens. */
+  acceptDemoTokens: boolean;
+}
+
+/**
+ * Verifies a bearer token from one of the two issuers the BFFs know: the customers subgraph (accounts, with a
+ * session id; what production runs) and this BFF family's own issuer, which signs guest sessions always and the
+ * demo principals in development only.
+ */
+export async function verifyBearer(header: string | undefined, secret: string, opts: BearerOptions = { acceptDemoTokens: true }): Promise<Principal | null> {
   if (!header) return null;
   const match = /^Bearer\s+(.+)$/i.exec(header);
   if (!match) throw new AuthError('authorization header must be "Bearer <token>"');
+  let principal: Principal;
   try {
-    const { payload } = await jwtVerify(match[1]!, await hmacKey(secret), { issuer: IDP_ISSUER, algorithms: ['HS256'] });
-    return Principal.parse(payload);
+    const { payload } = await jwtVerify(match[1]!, await hmacKey(secret), { issuer: [IDP_ISSUER, CUSTOMER_TOKEN_ISSUER], algorithms: ['HS256'] });
+    principal = Principal.parse(payload);
   } catch {
     throw new AuthError('invalid or expired access token');
   }
+  if (principal.iss === CUSTOMER_TOKEN_ISSUER) {
+    if ((principal.kind !== 'customer' && principal.kind !== 'buyer') || !principal.sid) throw new AuthError('invalid or expired access token');
+  } else if (principal.kind !== 'guest' && !opts.acceptDemoTokens) {
+    throw new AuthError('demo identity tokens are accepted in development only; sign in');
+  }
+  return principal;
 }
 
 /** How long a guest session (and so a guest cart) can be resumed with its token. */

@@ -6,3 +6,4 @@ export * from './gateway-client.ts';
 export * from './bff-server.ts';
 export * from './bff-config.ts';
 export * from './start-channel-bff.ts';
+export { SIGN_IN_OPERATIONS } from './channel-context.builder.ts';

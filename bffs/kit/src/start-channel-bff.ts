@@ -5,6 +5,7 @@ import { bffConfig } from './bff-config.ts';
 import { startBff, type BffOptions } from './bff-server.ts';
 
 const SHARED_OPERATIONS = readFileSync(new URL('./shared-operations.graphql', import.meta.url), 'utf8');
+const ACCOUNT_OPERATIONS = readFileSync(new URL('./account-operations.graphql', import.meta.url), 'utf8');
 
 export interface ChannelBff {
   name: 'b2c' | 'b2b' | 'pos';
@@ -15,6 +16,8 @@ export interface ChannelBff {
   resolveCaller: BffOptions['resolveCaller'];
   /** Offers guest sessions (POST /auth/guest): the B2C storefront does, trade and till channels do not. */
   guestSessions?: boolean;
+  /** Its callers have accounts (sign-in, profile, address book): the storefront and the trade portal; tills do not. */
+  accounts?: boolean;
 }
 
 /** Starts one channel's BFF from validated configuration: only its caller rules and operations differ. */
@@ -28,7 +31,7 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     gatewayUrl: config.GATEWAY_URL,
     contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
     idpSecret: config.STOREGRAPH_IDP_SECRET,
-    operations: `${readFileSync(bff.operations, 'utf8')}\n${SHARED_OPERATIONS}`,
+    operations: [readFileSync(bff.operations, 'utf8'), SHARED_OPERATIONS, bff.accounts ? ACCOUNT_OPERATIONS : ''].join('\n'),
     allowAdhoc: config.BFF_ALLOW_ADHOC,
     ide: config.BFF_IDE,
     demoLogin: config.BFF_DEMO_LOGIN,

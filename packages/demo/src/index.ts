@@ -1,2 +1,3 @@
 export * from './demo-catalog.ts';
 export * from './seed.ts';
+export { DEMO_PASSWORD } from './seed-customers.ts';

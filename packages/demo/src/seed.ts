@@ -8,6 +8,7 @@ import { seedStock } from './seed-stock.ts';
 import { seedPrices } from './seed-prices.ts';
 import { seedShipping } from './seed-shipping.ts';
 import { seedOrders } from './seed-orders.ts';
+import { seedCustomers } from './seed-customers.ts';
 
 /**
  * Seeds the demo brand once: a marker row per database makes a second start reuse the data. Runs after
@@ -28,6 +29,7 @@ export async function seedDemoData(databaseUrl: string, opts: { products?: numbe
       await seedPrices(txDb, catalog);
       await seedShipping(txDb);
       await seedOrders(txDb, catalog);
+      await seedCustomers(txDb);
       await tx.execute(sql`insert into public.storegraph_seed (name) values ('demo')`);
     });
     // Fresh tables have no planner statistics until autovacuum gets to them; without them the listing

@@ -1,6 +1,6 @@
 import { bigint, bigserial, boolean, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { OrderStatus } from '../domain/order-status.machine.ts';
-import type { Address } from '../domain/address.rules.ts';
+import type { Address } from '@storegraph/schema';
 
 /** The order book owns this Postgres schema; no other subgraph reads it. */
 export const ordersSchema = pgSchema('orders');

@@ -3,6 +3,7 @@ import { allowedNext } from '../domain/order-status.machine.ts';
 import type { orderLines } from '../db/tables.ts';
 import { cancelOrder, findOrder, orderQueue, setOrderStatus } from '../services/order-admin.service.ts';
 import { myOrders, type OrderRow } from '../services/order-query.service.ts';
+import { anonymiseCustomerOrders } from '../services/order-erasure.service.ts';
 
 type Ctx = OrdersContext;
 type LineRow = typeof orderLines.$inferSelect & { currency: string };
@@ -17,11 +18,14 @@ export const orderResolvers = {
   Mutation: {
     cancelOrder: (_: unknown, args: { id: string; reason: string }, ctx: Ctx) => cancelOrder(ctx, args.id, args.reason),
     setOrderStatus: (_: unknown, args: { id: string; status: string }, ctx: Ctx) => setOrderStatus(ctx, args.id, args.status),
+    anonymiseCustomerOrders: (_: unknown, args: { customerId: string }, ctx: Ctx) => anonymiseCustomerOrders(ctx, args.customerId),
   },
   OrderTransitionResult: { __resolveType: (r: { __typename: string }) => r.__typename },
   Order: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.visibleOrder.load(ref.id),
     channel: (o: OrderRow) => ({ code: o.channel }),
+    customer: (o: OrderRow) => (o.customerId ? { id: o.customerId } : null),
+    company: (o: OrderRow) => (o.companyId ? { id: o.companyId } : null),
     placedAt: (o: OrderRow) => o.placedAt.toISOString(),
     subtotal: (o: OrderRow) => money(o.subtotal, o.currency),
     discountTotal: (o: OrderRow) => money(o.discountTotal, o.currency),

@@ -1,5 +1,5 @@
 import { appError } from '@storegraph/schema';
-import { addressProblem, cleanAddress, type Address } from '../domain/address.rules.ts';
+import { addressProblem, cleanAddress, type Address } from '@storegraph/schema';
 
 export const CART_LIMITS = { maxLines: 100, maxQuantity: 10_000, maxCoupons: 5, maxEmail: 254 } as const;
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/;

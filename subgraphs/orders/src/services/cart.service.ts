@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { appError } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
 import { cartLines, carts } from '../db/tables.ts';
-import type { Address } from '../domain/address.rules.ts';
+import type { Address } from '@storegraph/schema';
 import { ownerOf } from './cart-owner.ts';
 import { assertSoldInChannel } from './cart-catalog.service.ts';
 import {

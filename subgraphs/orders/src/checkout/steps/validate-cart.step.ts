@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Address } from '../../domain/address.rules.ts';
+import type { Address } from '@storegraph/schema';
 import { CART_LIMITS } from '../../services/cart-input.validation.ts';
 import { detailProblems } from '../../services/cart-view.service.ts';
 import type { CartRow } from '../../services/cart.service.ts';

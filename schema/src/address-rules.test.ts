@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressProblem } from './address.rules.ts';
+import { addressProblem } from './address-rules.ts';
 
 const ok = { name: 'Anna Berg', line1: 'Hauptstr. 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
 

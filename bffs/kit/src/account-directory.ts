@@ -1,0 +1,81 @@
+import { appError, CUSTOMER_TOKEN_ISSUER, signChannelContext, type ChannelContext } from '@storegraph/schema';
+import type { GatewayClient } from './gateway-client.ts';
+import type { Principal } from './identity.ts';
+
+/** What the customer record says about a signed-in caller right now. */
+export interface AccountFacts {
+  group?: string;
+  companyId?: string;
+  companyRole?: 'BUYER' | 'APPROVER' | 'ADMIN';
+}
+
+interface ViewerSession {
+  active: boolean;
+  inRealm: boolean;
+  group: string | null;
+  companyId: string | null;
+  companyRole: AccountFacts['companyRole'] | null;
+}
+
+const QUERY = 'query ViewerSession { viewerSession { active inRealm group companyId companyRole } }';
+
+/**
+ * The caller's group, company and role come from the customers subgraph, not from token claims, and a
+ * signed-out or revoked session is refused: answers are kept for `ttlMs` per session and channel, so a buyer
+ * removed from a company or a changed group takes effect within that time (30 s by default; the issue's bound is 60 s).
+ * Sign-out through this BFF forgets the entry at once.
+ */
+export class AccountDirectory {
+  private cache = new Map<string, { facts: AccountFacts | 'revoked' | 'elsewhere' | 'unknown'; at: number }>();
+
+  constructor(
+    private readonly gateway: GatewayClient,
+    private readonly secret: string,
+    private readonly issuer: string,
+    private readonly ttlMs = 30_000,
+  ) {}
+
+  /** Facts for a customer or buyer; throws UNAUTHENTICATED (session over) or FORBIDDEN (account of another realm). */
+  async factsFor(principal: Principal, base: ChannelContext): Promise<AccountFacts> {
+    const key = `${base.channel}|${principal.sub}|${principal.sid ?? '-'}`;
+    let hit = this.cache.get(key);
+    if (!hit || Date.now() - hit.at > this.ttlMs) {
+      hit = { facts: await this.lookup(principal, base), at: Date.now() };
+      if (this.cache.size > 50_000) this.cache.clear();
+      this.cache.set(key, hit);
+    }
+    const facts = hit.facts;
+    if (facts === 'revoked') throw appError('UNAUTHENTICATED', 'this session has ended; sign in again');
+    if (facts === 'elsewhere') throw appError('FORBIDDEN', `this account does not sign in on channel ${base.channel}`);
+    if (facts === 'unknown') {
+      // Development tokens for people with no account (test identities) keep their claims; real tokens need an account.
+      if (principal.iss === CUSTOMER_TOKEN_ISSUER) throw appError('UNAUTHENTICATED', 'no such account; sign in again');
+      return { group: principal.group, companyId: principal.kind === 'buyer' ? principal.company : undefined };
+    }
+    return facts;
+  }
+
+  forget(principal: Principal) {
+    for (const key of this.cache.keys()) if (key.endsWith(`|${principal.sub}|${principal.sid ?? '-'}`)) this.cache.delete(key);
+  }
+
+  private async lookup(principal: Principal, base: ChannelContext) {
+    const ctx: ChannelContext = {
+      ...base,
+      customerId: principal.sub,
+      sessionId: principal.sid,
+      customerGroup: undefined,
+      companyId: undefined,
+      staff: undefined,
+    };
+    const token = await signChannelContext(ctx, this.secret, this.issuer);
+    const res = await this.gateway.execute({ query: QUERY, operationName: 'ViewerSession' }, token, base.requestId);
+    const body = res.body as { data?: { viewerSession: ViewerSession | null }; errors?: { message: string }[] };
+    if (!body.data) throw appError('SERVICE_UNAVAILABLE', 'the customer service did not answer; try again');
+    const s = body.data.viewerSession;
+    if (!s) return 'unknown' as const;
+    if (!s.active) return 'revoked' as const;
+    if (!s.inRealm) return 'elsewhere' as const;
+    return { group: s.group ?? undefined, companyId: s.companyId ?? undefined, companyRole: s.companyRole ?? undefined };
+  }
+}

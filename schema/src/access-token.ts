@@ -1,0 +1,17 @@
+/**
+ * Bearer tokens the BFFs accept, by issuer. The customers subgraph signs access tokens for accounts;
+ * the BFFs verify them with the same identity-provider secret and then read the account's current
+ * state (session alive, group, company, role) from the customers subgraph, never from the claims alone.
+ */
+export const CUSTOMER_TOKEN_ISSUER = 'storegraph-customers';
+/** Access tokens are short: a revoked session's token stops working at the latest when it expires. */
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
+/** What a customer access token carries: who (sub), what kind of account, and the session (sign-in family). */
+export interface CustomerTokenClaims {
+  sub: string;
+  kind: 'customer' | 'buyer';
+  /** The session's family id: signOut and refresh-token reuse revoke it. */
+  sid: string;
+  name?: string;
+}

@@ -1,0 +1,125 @@
+import { bigint, bigserial, boolean, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Address } from '@storegraph/schema';
+
+/** The customer record owns this Postgres schema; no other subgraph reads it. */
+export const customersSchema = pgSchema('customers');
+
+const at = (name: string) => timestamp(name, { withTimezone: true });
+
+export const accountPolicies = customersSchema.table('account_policies', {
+  channel: text('channel').primaryKey(),
+  realm: text('realm').notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+export type AccountKind = 'customer' | 'buyer';
+export type AccountStatus = 'ACTIVE' | 'ERASED';
+
+export const accounts = customersSchema.table('accounts', {
+  id: text('id').primaryKey(),
+  realm: text('realm').notNull(),
+  kind: text('kind').$type<AccountKind>().notNull().default('customer'),
+  status: text('status').$type<AccountStatus>().notNull().default('ACTIVE'),
+  email: text('email').notNull(),
+  emailVerifiedAt: at('email_verified_at'),
+  passwordHash: text('password_hash'),
+  name: text('name'),
+  customerGroup: text('customer_group'),
+  createdChannel: text('created_channel').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+  erasedAt: at('erased_at'),
+  version: integer('version').notNull().default(1),
+});
+
+export type SessionStatus = 'ACTIVE' | 'ROTATED' | 'REVOKED';
+
+export const sessions = customersSchema.table('sessions', {
+  id: uuid('id').primaryKey(),
+  familyId: uuid('family_id').notNull(),
+  accountId: text('account_id').notNull(),
+  channel: text('channel').notNull(),
+  refreshHash: text('refresh_hash').notNull(),
+  status: text('status').$type<SessionStatus>().notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+  expiresAt: at('expires_at').notNull(),
+  rotatedAt: at('rotated_at'),
+  revokedAt: at('revoked_at'),
+  revokeReason: text('revoke_reason'),
+});
+
+export type TokenPurpose = 'VERIFY_EMAIL' | 'RESET_PASSWORD';
+
+export const accountTokens = customersSchema.table('account_tokens', {
+  id: uuid('id').primaryKey(),
+  accountId: text('account_id').notNull(),
+  purpose: text('purpose').$type<TokenPurpose>().notNull(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+  expiresAt: at('expires_at').notNull(),
+  usedAt: at('used_at'),
+});
+
+export const addresses = customersSchema.table('addresses', {
+  id: uuid('id').primaryKey(),
+  accountId: text('account_id').notNull(),
+  label: text('label'),
+  address: jsonb('address').$type<Address>().notNull(),
+  defaultShipping: boolean('default_shipping').notNull().default(false),
+  defaultBilling: boolean('default_billing').notNull().default(false),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+export const companies = customersSchema.table('companies', {
+  id: text('id').primaryKey(),
+  realm: text('realm').notNull(),
+  name: text('name').notNull(),
+  status: text('status').$type<'ACTIVE' | 'SUSPENDED'>().notNull().default('ACTIVE'),
+  currency: text('currency').notNull(),
+  paymentTermsDays: integer('payment_terms_days').notNull().default(0),
+  /** Minor units of the company's currency. */
+  creditLimit: bigint('credit_limit', { mode: 'number' }).notNull().default(0),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+export const companyLocations = customersSchema.table('company_locations', {
+  id: uuid('id').primaryKey(),
+  companyId: text('company_id').notNull(),
+  name: text('name').notNull(),
+  address: jsonb('address').$type<Address>().notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+export type CompanyRole = 'BUYER' | 'APPROVER' | 'ADMIN';
+
+export const companyMembers = customersSchema.table('company_members', {
+  accountId: text('account_id').primaryKey(),
+  companyId: text('company_id').notNull(),
+  role: text('role').$type<CompanyRole>().notNull(),
+  /** Minor units of the company's currency; null = no limit. */
+  orderLimit: bigint('order_limit', { mode: 'number' }),
+  monthlyLimit: bigint('monthly_limit', { mode: 'number' }),
+  addedAt: at('added_at').notNull().defaultNow(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+export const erasures = customersSchema.table('erasures', {
+  accountId: text('account_id').primaryKey(),
+  requestedAt: at('requested_at').notNull().defaultNow(),
+  requestedBy: text('requested_by').notNull(),
+  ordersAnonymisedAt: at('orders_anonymised_at'),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+});
+
+export const outbox = customersSchema.table('outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventId: uuid('event_id').notNull().defaultRandom(),
+  type: text('type').notNull(),
+  occurredAt: at('occurred_at').notNull().defaultNow(),
+  channel: text('channel'),
+  aggregateId: text('aggregate_id').notNull(),
+  aggregateVersion: integer('aggregate_version').notNull(),
+  data: jsonb('data').notNull(),
+  publishedAt: at('published_at'),
+});

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { contextSecretsSchema, createLogger, loadConfig, startSubgraph, SubgraphClient } from '@storegraph/kit';
+import * as tables from './db/tables.ts';
+import { createCustomersContext, type CustomersDb, type CustomersDeps } from './context.ts';
+import { resolvers } from './resolvers/index.ts';
+import { PasswordHasher } from './services/password-hasher.ts';
+import { SignInThrottle } from './services/sign-in.throttle.ts';
+import { RealmDirectory } from './services/realm.directory.ts';
+import { startErasureRetries } from './jobs/erasure.job.ts';
+
+export { tables };
+export { PasswordHasher, ARGON2_OPTIONS } from './services/password-hasher.ts';
+
+export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(
+    {
+      ORDERS_URL: z.string().min(1).default('http://127.0.0.1:4104/graphql'),
+      STOREGRAPH_CONTEXT_SECRET: contextSecretsSchema,
+      STOREGRAPH_IDP_SECRET: z.string().min(32, 'at least 32 characters'),
+      // Two hashes at once: each takes one core for ~25 ms; more would only queue inside libuv and starve reads.
+      CUSTOMERS_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+      CUSTOMERS_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+      CUSTOMERS_SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
+      CUSTOMERS_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+      CUSTOMERS_REFRESH_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+      CUSTOMERS_VERIFY_EMAIL_TTL_HOURS: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 14)
+        .default(48),
+      CUSTOMERS_RESET_PASSWORD_TTL_MINUTES: z.coerce
+        .number()
+        .int()
+        .min(5)
+        .max(24 * 60)
+        .default(60),
+      CUSTOMERS_ERASURE_RETRY_MS: z.coerce.number().int().min(100).default(10_000),
+    },
+    env,
+  );
+  const logger = createLogger('customers');
+  let database: CustomersDb | undefined;
+  const deps: CustomersDeps = {
+    hasher: new PasswordHasher(config.CUSTOMERS_HASH_CONCURRENCY),
+    throttle: new SignInThrottle({
+      perAccount: config.CUSTOMERS_SIGNIN_FAILURES_PER_ACCOUNT,
+      perIp: config.CUSTOMERS_SIGNIN_FAILURES_PER_IP,
+      windowSeconds: config.CUSTOMERS_SIGNIN_WINDOW_SECONDS,
+    }),
+    realms: new RealmDirectory(() => database!),
+    idpSecret: config.STOREGRAPH_IDP_SECRET,
+    contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
+    orders: new SubgraphClient('orders', config.ORDERS_URL.split(',')[0]!),
+    refreshTtlDays: config.CUSTOMERS_REFRESH_TTL_DAYS,
+    verifyEmailTtlHours: config.CUSTOMERS_VERIFY_EMAIL_TTL_HOURS,
+    resetPasswordTtlMinutes: config.CUSTOMERS_RESET_PASSWORD_TTL_MINUTES,
+  };
+  const running = await startSubgraph(
+    {
+      name: 'customers',
+      pgSchema: 'customers',
+      defaultPort: 4105,
+      schemaFile: new URL('./schema.graphql', import.meta.url),
+      migrationsFolder: new URL('./db/migrations', import.meta.url),
+      tables,
+      resolvers: resolvers as never,
+      extendContext: (db, base) => createCustomersContext(db, base, deps),
+      // Answers about people are private (never in a shared cache): no NOTIFY on these tables.
+      changeVersion: {
+        quietTables: [
+          'accounts',
+          'sessions',
+          'account_tokens',
+          'addresses',
+          'companies',
+          'company_locations',
+          'company_members',
+          'erasures',
+          'outbox',
+          'account_policies',
+        ],
+        query: `select coalesce(max(id), 0)::text as version from customers.outbox`,
+        intervalMs: 5_000,
+      },
+      background: (db) => startErasureRetries(db, deps, logger, config.CUSTOMERS_ERASURE_RETRY_MS),
+    },
+    env,
+  );
+  database = running.database;
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await deps.orders.close();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { runUntilSignal } from '@storegraph/kit';
+import { startCustomers } from './index.ts';
+
+await runUntilSignal('customers', startCustomers);

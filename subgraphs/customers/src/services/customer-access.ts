@@ -1,0 +1,29 @@
+import { appError } from '@storegraph/schema';
+import type { CustomersContext } from '../context.ts';
+import type { Account } from './session.service.ts';
+
+const STAFF_READ = new Set(['customer-admin', 'viewer']);
+
+/** Staff who may read (or with `customer-admin`, change) customers, and the realms their channels reach (null = all). */
+export async function staffRealms(ctx: CustomersContext, write: boolean): Promise<string[] | null> {
+  const staff = ctx.channel.staff;
+  const allowed = staff?.roles.some((r) => (write ? r === 'customer-admin' : STAFF_READ.has(r)));
+  if (!staff || !allowed) throw appError('FORBIDDEN', write ? 'needs the customer-admin role' : 'needs the customer-admin or viewer role');
+  return ctx.deps.realms.realmsOf(staff.channels);
+}
+
+/**
+ * The one rule for reading an account: its owner; an admin or approver of the same company; staff whose
+ * channels reach its realm. Everyone else gets null, as if it did not exist.
+ */
+export async function canSeeAccount(ctx: CustomersContext, account: Account): Promise<boolean> {
+  if (account.id === ctx.channel.customerId) return true;
+  if (ctx.channel.staff) {
+    const realms = await staffRealms(ctx, false).catch(() => undefined);
+    return realms === null || realms?.includes(account.realm) === true;
+  }
+  const viewer = ctx.channel.customerId;
+  if (!viewer) return false;
+  const [mine, theirs] = await Promise.all([ctx.loaders.membership.load(viewer), ctx.loaders.membership.load(account.id)]);
+  return !!mine && !!theirs && mine.companyId === theirs.companyId && mine.role !== 'BUYER';
+}

@@ -1,0 +1,35 @@
+import { inArray } from 'drizzle-orm';
+import type { CustomersDb } from '../context.ts';
+import { accountPolicies } from '../db/tables.ts';
+
+/**
+ * Which account realm each channel signs people into. A channel without a policy is isolated: its realm is
+ * its own code. Read-mostly (staff change it rarely), so answers are kept for 30 s per process.
+ */
+export class RealmDirectory {
+  private cache = new Map<string, { realm: string; at: number }>();
+
+  constructor(private readonly db: () => CustomersDb) {}
+
+  async realmOf(channel: string): Promise<string> {
+    const hit = this.cache.get(channel);
+    if (hit && Date.now() - hit.at < 30_000) return hit.realm;
+    const [row] = await this.db()
+      .db.select({ realm: accountPolicies.realm })
+      .from(accountPolicies)
+      .where(inArray(accountPolicies.channel, [channel]));
+    const realm = row?.realm ?? channel;
+    this.cache.set(channel, { realm, at: Date.now() });
+    return realm;
+  }
+
+  /** Realms a staff member's channels reach; null for `*` (every realm). */
+  async realmsOf(channels: readonly string[]): Promise<string[] | null> {
+    if (channels.includes('*')) return null;
+    return [...new Set(await Promise.all(channels.map((c) => this.realmOf(c))))];
+  }
+
+  forget(channel: string) {
+    this.cache.delete(channel);
+  }
+}

@@ -1,0 +1,27 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { ACCESS_TOKEN_TTL_SECONDS, CUSTOMER_TOKEN_ISSUER, hmacKey, type CustomerTokenClaims } from '@storegraph/schema';
+
+/** A secret to hand out once (refresh, verification and reset tokens): only its SHA-256 is stored. */
+export function newSecretToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+/** 256 random bits need no salt or slow hash: SHA-256 makes the stored value useless to a database thief. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export async function signAccessToken(claims: CustomerTokenClaims, secret: string): Promise<{ token: string; expiresAt: Date }> {
+  const expiresAt = new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000);
+  const token = await new SignJWT({ kind: claims.kind, sid: claims.sid, name: claims.name })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(CUSTOMER_TOKEN_ISSUER)
+    .setSubject(claims.sub)
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(await hmacKey(secret));
+  return { token, expiresAt };
+}

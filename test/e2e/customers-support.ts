@@ -1,0 +1,58 @@
+import { expect } from 'vitest';
+import { data, op, type Bff } from './checkout-support.ts';
+import { sqlClient } from '../support/clients.ts';
+
+/** A fresh email no other test (or run) uses. */
+export const freshEmail = (tag: string) => `${tag}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}@test.example`;
+
+export const PASSWORD = 'a long enough passphrase';
+
+export interface Session {
+  token: string;
+  refreshToken: string;
+  customerId: string;
+}
+
+const asSession = (s: { accessToken: string; refreshToken: string; customer: { id: string } }): Session => ({
+  token: s.accessToken,
+  refreshToken: s.refreshToken,
+  customerId: s.customer.id,
+});
+
+export async function signUp(email: string, channel = 'web-eu', name = 'Test Shopper'): Promise<Session> {
+  const res = data(await op('b2c', 'SignUp', { input: { email, password: PASSWORD, name } }, { channel })).signUp;
+  expect(res.__typename).toBe('AuthSession');
+  return asSession(res);
+}
+
+export async function signIn(which: Bff, email: string, password: string, channel?: string) {
+  return data(await op(which, 'SignIn', { input: { email, password } }, { channel })).signIn;
+}
+
+export async function signedIn(which: Bff, email: string, password: string, channel?: string): Promise<Session> {
+  const res = await signIn(which, email, password, channel);
+  expect(res.__typename, JSON.stringify(res)).toBe('AuthSession');
+  return asSession(res);
+}
+
+/** The newest event of a type for an account, as the mailer reads it from the outbox. */
+export async function lastEvent(customerId: string, type: string): Promise<{ data: Record<string, string> } | undefined> {
+  const sql = sqlClient();
+  try {
+    const rows = await sql<{ data: Record<string, string> }[]>`
+      select data from customers.outbox where aggregate_id = ${customerId} and type = ${type} order by id desc limit 1`;
+    return rows[0];
+  } finally {
+    await sql.end();
+  }
+}
+
+export async function eventCount(customerId: string, type: string): Promise<number> {
+  const sql = sqlClient();
+  try {
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from customers.outbox where aggregate_id = ${customerId} and type = ${type}`;
+    return row!.n;
+  } finally {
+    await sql.end();
+  }
+}
