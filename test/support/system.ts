@@ -93,6 +93,8 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     B2B_PORT: '0',
     POS_PORT: '0',
     BFF_ALLOW_ADHOC: 'true',
+    // A removed buyer or a changed group shows within 1 s here (30 s by default), so tests need not wait long.
+    BFF_ACCOUNT_CACHE_MS: '1000',
     // The BFF IDEs (development) load the schema through the gateway.
     GATEWAY_INTROSPECTION: 'true',
   };

@@ -32,7 +32,7 @@ export class AccountDirectory {
     private readonly gateway: GatewayClient,
     private readonly secret: string,
     private readonly issuer: string,
-    private readonly ttlMs = 30_000,
+    private readonly ttlMs: number,
   ) {}
 
   /** Facts for a customer or buyer; throws UNAUTHENTICATED (session over) or FORBIDDEN (account of another realm). */

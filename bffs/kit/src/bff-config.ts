@@ -19,6 +19,9 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       // Off in production: an anonymous client could otherwise send every read past the cache to the backend.
       BFF_CACHE_BYPASS: boolSchema(dev),
       BFF_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(300_000),
+      // How long a signed-in caller's group, company and session state are reused; the bound on how late a
+      // removed buyer or a changed group takes effect (the customers issue asks for 60 s at most).
+      BFF_ACCOUNT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(30_000),
     },
     env,
   ) as {
@@ -31,5 +34,6 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     BFF_CACHE_MAX: number;
     BFF_CACHE_BYPASS: boolean;
     BFF_CACHE_TTL_MS: number;
+    BFF_ACCOUNT_CACHE_MS: number;
   } & Record<string, unknown>;
 }

@@ -33,6 +33,8 @@ export interface BffOptions {
   demoLogin: boolean;
   /** Storefronts: anonymous shoppers get a guest session token at POST /auth/guest (to own a cart and check out). */
   guestSessions: boolean;
+  /** How long a signed-in caller's account facts are reused (BFF_ACCOUNT_CACHE_MS). */
+  accountCacheMs: number;
   /** Cache anonymous reads (invalidated by data changes); off when max is 0. */
   cache: { max: number; ttlMs: number; honourNoCache: boolean };
   logger: Logger;
@@ -55,7 +57,7 @@ const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(i
 export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const gateway = new GatewayClient(opts.gatewayUrl);
   const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
-  const accounts = new AccountDirectory(gateway, opts.contextSecret, `bff-${opts.name}`);
+  const accounts = new AccountDirectory(gateway, opts.contextSecret, `bff-${opts.name}`, opts.accountCacheMs);
   const buildContext = contextBuilder(opts.resolveCaller, channels, opts.idpSecret, accounts);
   // One follower of the gateway's change stream per BFF: it invalidates the cache and drives live queries.
   const changes = new ChangeStreamClient(opts.gatewayUrl.replace(/\/graphql$/, '/changes')).start();
