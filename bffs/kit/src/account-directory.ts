@@ -48,7 +48,8 @@ export class AccountDirectory {
     if (facts === 'revoked') throw appError('UNAUTHENTICATED', 'this session has ended; sign in again');
     if (facts === 'elsewhere') throw appError('FORBIDDEN', `this account does not sign in on channel ${base.channel}`);
     if (facts === 'unknown') {
-      // Development tokens for people with no account (test identities) keep their claims; real tokens need an account.
+      // Identity-provider tokens for people with no account here (an external provider's users, test identities)
+      // keep their claims; a token the customers subgraph signed needs its account.
       if (principal.iss === CUSTOMER_TOKEN_ISSUER) throw appError('UNAUTHENTICATED', 'no such account; sign in again');
       return { group: principal.group, companyId: principal.kind === 'buyer' ? principal.company : undefined };
     }

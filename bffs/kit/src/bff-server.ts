@@ -73,7 +73,6 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     cache: new ResponseCachePolicy(cache, opts.cache.honourNoCache),
     gateway,
     accounts,
-    acceptDemoTokens: opts.demoLogin,
   });
 
   /** A JSON body within the size limit, or the refusal already sent (before reading it when the type is wrong). */
@@ -121,7 +120,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       const req = { headers } as unknown as http.IncomingMessage;
       let principal: Principal | null;
       try {
-        principal = await verifyBearer(headers.authorization, opts.idpSecret, { acceptDemoTokens: opts.demoLogin });
+        principal = await verifyBearer(headers.authorization, opts.idpSecret);
       } catch (err) {
         throw new GraphQLError((err as Error).message, { extensions: { code: 'UNAUTHENTICATED' } });
       }

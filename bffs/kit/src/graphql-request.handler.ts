@@ -24,8 +24,6 @@ export interface GraphQLHandlerDeps {
   cache: ResponseCachePolicy;
   gateway: GatewayClient;
   accounts: AccountDirectory;
-  /** Development: the demo identity provider's tokens are accepted. */
-  acceptDemoTokens: boolean;
 }
 
 function sendText(res: http.ServerResponse, status: number, body: string | Buffer) {
@@ -43,7 +41,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
 
   async function authenticate(req: http.IncomingMessage): Promise<Principal | null | EdgeRefusal> {
     try {
-      return await verifyBearer(req.headers.authorization, deps.idpSecret, { acceptDemoTokens: deps.acceptDemoTokens });
+      return await verifyBearer(req.headers.authorization, deps.idpSecret);
     } catch (err) {
       if (err instanceof AuthError) return refusal(401, 'UNAUTHENTICATED', err.message);
       throw err;

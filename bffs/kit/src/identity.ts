@@ -39,17 +39,13 @@ export async function issueToken(principal: Principal, secret: string, ttl = '12
 
 export class AuthError extends Error {}
 
-export interface BearerOptions {
-  /** Development only: accept the demo identity provider's customer, buyer, device and staff tokens. */
-  acceptDemoTokens: boolean;
-}
-
 /**
  * Verifies a bearer token from one of the two issuers the BFFs know: the customers subgraph (accounts, with a
- * session id; what production runs) and this BFF family's own issuer, which signs guest sessions always and the
- * demo principals in development only.
+ * session id) and the identity-provider issuer (guest sessions, devices, staff, and in development the demo
+ * people), both signed with STOREGRAPH_IDP_SECRET. Either way the customer record, where one exists, decides
+ * the caller's group, company and session (AccountDirectory), not these claims.
  */
-export async function verifyBearer(header: string | undefined, secret: string, opts: BearerOptions = { acceptDemoTokens: true }): Promise<Principal | null> {
+export async function verifyBearer(header: string | undefined, secret: string): Promise<Principal | null> {
   if (!header) return null;
   const match = /^Bearer\s+(.+)$/i.exec(header);
   if (!match) throw new AuthError('authorization header must be "Bearer <token>"');
@@ -60,10 +56,8 @@ export async function verifyBearer(header: string | undefined, secret: string, o
   } catch {
     throw new AuthError('invalid or expired access token');
   }
-  if (principal.iss === CUSTOMER_TOKEN_ISSUER) {
-    if ((principal.kind !== 'customer' && principal.kind !== 'buyer') || !principal.sid) throw new AuthError('invalid or expired access token');
-  } else if (principal.kind !== 'guest' && !opts.acceptDemoTokens) {
-    throw new AuthError('demo identity tokens are accepted in development only; sign in');
+  if (principal.iss === CUSTOMER_TOKEN_ISSUER && ((principal.kind !== 'customer' && principal.kind !== 'buyer') || !principal.sid)) {
+    throw new AuthError('invalid or expired access token');
   }
   return principal;
 }
