@@ -16,6 +16,7 @@ import { cpuSeconds, launch, postgresCpuSeconds, rssMiB, stopAll, waitReady, typ
 import { catalogScenarios, type Scenario } from './scenarios.ts';
 import { stockScenarios } from './stock-scenarios.ts';
 import { runCheckoutScenarios } from './checkout-scenarios.ts';
+import { signInScenarios } from './sign-in-scenarios.ts';
 import { renderTable, type ScenarioResult } from './report.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -46,6 +47,7 @@ async function main() {
     STOCK_PORT: '4302',
     PRICES_PORT: '4303',
     ORDERS_PORT: '4304',
+    CUSTOMERS_PORT: '4305',
     GATEWAY_PORT: '4300',
     B2C_PORT: '4311',
     B2B_PORT: '4312',
@@ -54,6 +56,7 @@ async function main() {
     STOCK_URL: 'http://127.0.0.1:4302/graphql',
     PRICES_URL: 'http://127.0.0.1:4303/graphql',
     ORDERS_URL: 'http://127.0.0.1:4304/graphql',
+    CUSTOMERS_URL: 'http://127.0.0.1:4305/graphql',
     GATEWAY_URL: 'http://127.0.0.1:4300/graphql',
   };
   const services: ServiceProcess[] = [];
@@ -72,6 +75,7 @@ async function main() {
       launch('stock', 'subgraphs/stock/src/main.ts', env, 4302),
       launch('prices', 'subgraphs/prices/src/main.ts', env, 4303),
       launch('orders', 'subgraphs/orders/src/main.ts', env, 4304),
+      launch('customers', 'subgraphs/customers/src/main.ts', env, 4305),
     ];
     services.push(...subgraphs);
     await Promise.all(subgraphs.map((s) => waitReady(s.url.replace('/graphql', '/readyz'), s.child)));
@@ -98,7 +102,8 @@ async function main() {
     };
     const tokens = { b2b: await token('buyer@acme.example'), pos: await token('till-1@berlin.shop') };
     const sample = await sampleRows(databaseUrl);
-    const scenarios: Scenario[] = [...catalogScenarios(tokens, sample), ...(await stockScenarios(databaseUrl, env))];
+    const catalog = catalogScenarios(tokens, sample);
+    const scenarios: Scenario[] = [...catalog, ...(await stockScenarios(databaseUrl, env)), ...signInScenarios(catalog[0]!)];
 
     // The bare baseline answers with a payload the size of the B2C listing response.
     const listingBytes = await responseSize(services, scenarios[0]!);
@@ -252,6 +257,16 @@ async function runScenario(s: Scenario, services: ServiceProcess[]): Promise<Sce
     requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: bodyOf(s) }) }],
   };
   const { sql, error } = await probe(services, s);
+  const background = s.background
+    ? autocannon({
+        url: urlOf(services, s.background.target),
+        method: 'POST' as const,
+        headers: await headersFor(s.background),
+        connections: s.background.connections,
+        requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: bodyOf(s.background!) }) }],
+        duration: WARMUP + DURATION + 1,
+      })
+    : null;
   await autocannon({ ...options, duration: WARMUP });
   const before = Object.fromEntries(services.map((p) => [p.name, cpuSeconds(p.child.pid!)]));
   const pgBefore = postgresCpuSeconds();
@@ -261,8 +276,9 @@ async function runScenario(s: Scenario, services: ServiceProcess[]): Promise<Sce
   cpu.postgres = (postgresCpuSeconds() - pgBefore) / DURATION;
   const self = process.cpuUsage(selfBefore);
   cpu['load generator'] = (self.user + self.system) / 1e6 / DURATION;
+  const behind = await background;
   return {
-    name: s.name,
+    name: behind ? `${s.name} (storm: ${behind.requests.average.toFixed(0)}/s)` : s.name,
     target: s.target,
     baseline: !!s.baseline,
     rps: r.requests.average,

@@ -23,6 +23,8 @@ export interface Scenario {
   baseline?: boolean;
   /** for the hot-SKU race: checked for oversell and counted after the run */
   hotVariant?: string;
+  /** load run at the same time (not measured): e.g. a sign-in storm beside catalogue reads */
+  background?: Scenario;
 }
 
 export function catalogScenarios(tokens: Record<string, string>, sample: { slug: string; gtin: string }): Scenario[] {

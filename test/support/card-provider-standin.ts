@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getResponse, type HttpHandler, HttpResponse, http } from 'msw';
+import { type HttpHandler, HttpResponse, http } from 'msw';
+import { serveHandlers } from './msw-port.ts';
 
 /**
  * A stand-in for the card provider (Stripe's PaymentIntents API, the parts orders uses), as msw handlers:
@@ -279,50 +278,15 @@ export interface ServedCardProviderStandin extends CardProviderStandin {
   close(): Promise<void>;
 }
 
-/**
- * The same handlers on a real local HTTP port, through msw's getResponse: a node:http adapter of a few
- * lines instead of @mswjs/http-middleware, which would bring Express for the same job.
- */
+/** The same handlers on a real local HTTP port (PAYMENT_CARD_API_URL), for orders running in another process. */
 export async function serveCardProviderStandin(options: Omit<StandinOptions, 'origin'> & { port?: number } = {}): Promise<ServedCardProviderStandin> {
   const standin = createCardProviderStandin({ ...options, origin: '*' });
-  const server = createServer(async (req, res) => {
-    try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      // The client giving up (its timeout) ends a tok_timeout wait instead of leaving it to run out.
-      const gone = new AbortController();
-      res.on('close', () => {
-        if (!res.writableFinished) gone.abort();
-      });
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
-      const request = new Request(`http://${req.headers.host}${req.url}`, {
-        method: req.method,
-        headers,
-        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
-        signal: gone.signal,
-      });
-      const response =
-        (await getResponse(standin.handlers, request)) ??
-        HttpResponse.json({ error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.url})` } }, { status: 404 });
-      if (res.destroyed) return;
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (err) {
-      if (!res.headersSent && !res.destroyed) res.writeHead(500).end(String(err));
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    ...standin,
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const served = await serveHandlers(
+    standin.handlers,
+    () => HttpResponse.json({ error: { type: 'invalid_request_error', message: 'Unrecognized request URL' } }, { status: 404 }),
+    options.port,
+  );
+  return { ...standin, ...served };
 }
 
 function hang(signal: AbortSignal, ms: number): Promise<void> {

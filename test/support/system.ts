@@ -12,6 +12,7 @@ import { startPosBff } from '@storegraph/bff-pos';
 import { seedDemoData } from '@storegraph/demo';
 import postgres from 'postgres';
 import { CARD_PROVIDER_STANDIN_KEY, serveCardProviderStandin } from './card-provider-standin.ts';
+import { OIDC_STANDIN_AUDIENCE, serveOidcProviderStandin } from './oidc-provider-standin.ts';
 import { DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
 
 /**
@@ -58,6 +59,8 @@ export interface SystemUrls {
   idpSecret: string;
   /** The card provider stand-in (msw handlers on a real port): `/__standin/intents?reference=<checkout id>`. */
   cardProvider: string;
+  /** The OpenID Connect provider stand-in: `POST /__standin/token` issues a token for a user. */
+  oidcProvider: string;
 }
 
 /**
@@ -129,7 +132,9 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     ORDERS_URL: orders.url,
     CUSTOMERS_URL: customers.url,
   });
-  const bffEnv = { ...env, GATEWAY_URL: gateway.url };
+  // An external OpenID Connect provider beside the built-in accounts (a third party: an msw stand-in on a port).
+  const oidc = await serveOidcProviderStandin();
+  const bffEnv = { ...env, GATEWAY_URL: gateway.url, OIDC_ISSUER: oidc.issuer, OIDC_JWKS_URL: oidc.jwksUrl, OIDC_AUDIENCE: OIDC_STANDIN_AUDIENCE };
   const [b2c, b2b, pos] = await Promise.all([startB2cBff(bffEnv), startB2bBff(bffEnv), startPosBff(bffEnv)]);
   const urls: SystemUrls = {
     databaseUrl,
@@ -145,11 +150,13 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     contextSecret: DEV_CONTEXT_SECRET,
     idpSecret: DEV_IDP_SECRET,
     cardProvider: card.url,
+    oidcProvider: oidc.url,
   };
   const stop = async () => {
     for (const s of [b2c, b2b, pos, gateway]) await s.close();
     for (const s of [customers, products, stockA, stockB, prices, orders]) await s.close();
     await card.close();
+    await oidc.close();
     await dropDatabase(serverUrl!, dbName).catch(() => {});
     if (pg) await pg.stop();
   };

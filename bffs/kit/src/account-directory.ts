@@ -18,6 +18,7 @@ interface ViewerSession {
 }
 
 const QUERY = 'query ViewerSession { viewerSession { active inRealm group companyId companyRole } }';
+const EXTERNAL = 'mutation ExternalAccount($input: ExternalIdentityInput!) { accountForExternalIdentity(input: $input) { customerId } }';
 
 /**
  * The caller's group, company and role come from the customers subgraph, not from token claims, and a
@@ -47,6 +48,7 @@ export class AccountDirectory {
     const facts = hit.facts;
     if (facts === 'revoked') throw appError('UNAUTHENTICATED', 'this session has ended; sign in again');
     if (facts === 'elsewhere') throw appError('FORBIDDEN', `this account does not sign in on channel ${base.channel}`);
+    if (facts === 'unknown' && principal.external) throw appError('UNAUTHENTICATED', 'no such account; sign in again');
     if (facts === 'unknown') {
       // Identity-provider tokens for people with no account here (an external provider's users, test identities)
       // keep their claims; a token the customers subgraph signed needs its account.
@@ -54,6 +56,33 @@ export class AccountDirectory {
       return { group: principal.group, companyId: principal.kind === 'buyer' ? principal.company : undefined };
     }
     return facts;
+  }
+
+  private external = new Map<string, { customerId: string; at: number }>();
+
+  /**
+   * The account an external provider's user is in this channel's realm (created on first sign-in). Kept for
+   * the same time as the facts; a provider's user is a customer of the storefront, never a trade buyer.
+   */
+  async externalAccount(principal: Principal, base: ChannelContext): Promise<Principal> {
+    const key = `${base.channel}|${principal.iss}|${principal.sub}`;
+    let hit = this.external.get(key);
+    if (!hit || Date.now() - hit.at > this.ttlMs) {
+      const token = await signChannelContext({ ...base, customerId: undefined, staff: undefined }, this.secret, this.issuer);
+      const input = { issuer: principal.iss, subject: principal.sub, email: principal.email, emailVerified: !!principal.emailVerified, name: principal.name };
+      const res = await this.gateway.execute({ query: EXTERNAL, variables: { input }, operationName: 'ExternalAccount' }, token, base.requestId);
+      const body = res.body as {
+        data?: { accountForExternalIdentity: { customerId: string } };
+        errors?: { message: string; extensions?: { code?: string } }[];
+      };
+      const refused = body.errors?.[0];
+      if (refused?.extensions?.code === 'CONFLICT' || refused?.extensions?.code === 'FORBIDDEN') throw appError(refused.extensions.code, refused.message);
+      if (!body.data) throw appError('SERVICE_UNAVAILABLE', 'the customer service did not answer; try again');
+      hit = { customerId: body.data.accountForExternalIdentity.customerId, at: Date.now() };
+      if (this.external.size > 50_000) this.external.clear();
+      this.external.set(key, hit);
+    }
+    return { sub: hit.customerId, kind: 'customer', name: principal.name, iss: principal.iss, external: true };
   }
 
   forget(principal: Principal) {

@@ -22,6 +22,10 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       // How long a signed-in caller's group, company and session state are reused; the bound on how late a
       // removed buyer or a changed group takes effect (the customers issue asks for 60 s at most).
       BFF_ACCOUNT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(30_000),
+      // An external OpenID Connect provider beside the built-in accounts (both or neither of issuer and JWKS).
+      OIDC_ISSUER: z.string().url().optional(),
+      OIDC_JWKS_URL: z.string().url().optional(),
+      OIDC_AUDIENCE: z.string().min(1).optional(),
     },
     env,
   ) as {
@@ -35,5 +39,8 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     BFF_CACHE_BYPASS: boolean;
     BFF_CACHE_TTL_MS: number;
     BFF_ACCOUNT_CACHE_MS: number;
+    OIDC_ISSUER?: string;
+    OIDC_JWKS_URL?: string;
+    OIDC_AUDIENCE?: string;
   } & Record<string, unknown>;
 }

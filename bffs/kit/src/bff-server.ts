@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
 import { ChangeStreamClient, sendJson, type Logger } from '@storegraph/kit';
-import { issueGuestToken, verifyBearer, type Principal } from './identity.ts';
+import { issueGuestToken, type Principal } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
+import { bearerAuthenticator, ExternalIdentityVerifier, type OidcOptions } from './external-identity.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { contextBuilder, type ResolveCaller } from './channel-context.builder.ts';
 import { DocumentChooser } from './document-choice.rules.ts';
@@ -33,6 +34,8 @@ export interface BffOptions {
   demoLogin: boolean;
   /** Storefronts: anonymous shoppers get a guest session token at POST /auth/guest (to own a cart and check out). */
   guestSessions: boolean;
+  /** An external OpenID Connect provider whose tokens this BFF accepts beside its own (OIDC_ISSUER, OIDC_JWKS_URL). */
+  oidc?: OidcOptions;
   /** How long a signed-in caller's account facts are reused (BFF_ACCOUNT_CACHE_MS). */
   accountCacheMs: number;
   /** Cache anonymous reads (invalidated by data changes); off when max is 0. */
@@ -57,6 +60,7 @@ const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(i
 export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const gateway = new GatewayClient(opts.gatewayUrl);
   const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
+  const authenticate = bearerAuthenticator(opts.idpSecret, opts.oidc ? new ExternalIdentityVerifier(opts.oidc) : undefined);
   const accounts = new AccountDirectory(gateway, opts.contextSecret, `bff-${opts.name}`, opts.accountCacheMs);
   const buildContext = contextBuilder(opts.resolveCaller, channels, opts.idpSecret, accounts);
   // One follower of the gateway's change stream per BFF: it invalidates the cache and drives live queries.
@@ -73,6 +77,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     cache: new ResponseCachePolicy(cache, opts.cache.honourNoCache),
     gateway,
     accounts,
+    authenticate,
   });
 
   /** A JSON body within the size limit, or the refusal already sent (before reading it when the type is wrong). */
@@ -120,7 +125,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       const req = { headers } as unknown as http.IncomingMessage;
       let principal: Principal | null;
       try {
-        principal = await verifyBearer(headers.authorization, opts.idpSecret);
+        principal = await authenticate(headers.authorization);
       } catch (err) {
         throw new GraphQLError((err as Error).message, { extensions: { code: 'UNAUTHENTICATED' } });
       }

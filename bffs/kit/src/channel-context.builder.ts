@@ -54,16 +54,17 @@ export function contextBuilder(resolveCaller: ResolveCaller, channels: ChannelRe
       staff,
     };
     if (!isCustomer) return base;
+    const caller = principal.external && principal.email ? await accounts.externalAccount(principal, base) : principal;
     // Group, company and role from the customer record (cached briefly), never from the token's claims.
-    const facts: AccountFacts = await accounts.factsFor(principal, base);
-    if (principal.kind === 'buyer' && !facts.companyId) throw appError('FORBIDDEN', 'this buyer no longer acts for a company');
+    const facts: AccountFacts = await accounts.factsFor(caller, base);
+    if (caller.kind === 'buyer' && !facts.companyId) throw appError('FORBIDDEN', 'this buyer no longer acts for a company');
     return {
       ...base,
-      customerId: principal.sub,
-      sessionId: principal.sid,
+      customerId: caller.sub,
+      sessionId: caller.sid,
       customerGroup: facts.group,
-      companyId: principal.kind === 'buyer' ? facts.companyId : undefined,
-      companyRole: principal.kind === 'buyer' ? facts.companyRole : undefined,
+      companyId: caller.kind === 'buyer' ? facts.companyId : undefined,
+      companyRole: caller.kind === 'buyer' ? facts.companyRole : undefined,
     };
   };
 }

@@ -10,7 +10,8 @@ import { isRefusal, refusal, sendRefusal, type EdgeCode, type EdgeRefusal } from
 import type { GatewayClient } from './gateway-client.ts';
 import { parseGraphQLRequest } from './graphql-request.parser.ts';
 import { getRefusal } from './http-edge.rules.ts';
-import { AuthError, verifyBearer, type Principal } from './identity.ts';
+import type { Authenticate } from './external-identity.ts';
+import { AuthError, type Principal } from './identity.ts';
 import { variablesRefusal } from './input-edge.rules.ts';
 import type { ResponseCachePolicy } from './response-cache.policy.ts';
 
@@ -24,6 +25,7 @@ export interface GraphQLHandlerDeps {
   cache: ResponseCachePolicy;
   gateway: GatewayClient;
   accounts: AccountDirectory;
+  authenticate: Authenticate;
 }
 
 function sendText(res: http.ServerResponse, status: number, body: string | Buffer) {
@@ -41,7 +43,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
 
   async function authenticate(req: http.IncomingMessage): Promise<Principal | null | EdgeRefusal> {
     try {
-      return await verifyBearer(req.headers.authorization, deps.idpSecret);
+      return await deps.authenticate(req.headers.authorization);
     } catch (err) {
       if (err instanceof AuthError) return refusal(401, 'UNAUTHENTICATED', err.message);
       throw err;

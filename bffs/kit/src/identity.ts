@@ -20,8 +20,12 @@ export const Principal = z.object({
   channels: z.array(z.string()).optional(),
   /** Accounts signed in with the customers subgraph: the session (sign-in family) the token belongs to. */
   sid: z.string().max(64).optional(),
-  /** Which identity provider vouched for this principal (the demo one is for development only). */
+  /** Which identity provider vouched for this principal. */
   iss: z.string().optional(),
+  /** An external OpenID Connect provider's user: `sub` is the provider's subject until mapped to an account. */
+  external: z.boolean().optional(),
+  email: z.string().optional(),
+  emailVerified: z.boolean().optional(),
 });
 export type Principal = z.infer<typeof Principal>;
 

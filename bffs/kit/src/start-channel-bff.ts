@@ -20,6 +20,12 @@ export interface ChannelBff {
   accounts?: boolean;
 }
 
+function oidcOptions(config: ReturnType<typeof bffConfig>) {
+  if (!config.OIDC_ISSUER && !config.OIDC_JWKS_URL) return undefined;
+  if (!config.OIDC_ISSUER || !config.OIDC_JWKS_URL) throw new Error('invalid configuration:\n  OIDC_ISSUER and OIDC_JWKS_URL: set both or neither');
+  return { issuer: config.OIDC_ISSUER, jwksUrl: config.OIDC_JWKS_URL, audience: config.OIDC_AUDIENCE };
+}
+
 /** Starts one channel's BFF from validated configuration: only its caller rules and operations differ. */
 export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = process.env) {
   const prefix = bff.name.toUpperCase();
@@ -36,6 +42,7 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     ide: config.BFF_IDE,
     demoLogin: config.BFF_DEMO_LOGIN,
     accountCacheMs: config.BFF_ACCOUNT_CACHE_MS,
+    oidc: oidcOptions(config),
     cache: { max: config.BFF_CACHE_MAX, ttlMs: config.BFF_CACHE_TTL_MS, honourNoCache: config.BFF_CACHE_BYPASS },
     logger: createLogger(`bff-${bff.name}`),
     resolveCaller: bff.resolveCaller,

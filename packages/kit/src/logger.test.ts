@@ -36,4 +36,23 @@ describe('log lines', () => {
     for (const secret of ['eyJsecret', 'eyJcontext', 'ben@example.com', 'cus_ben']) expect(line).not.toContain(secret);
     expect(line).toContain('refused');
   });
+
+  it('never write a password, a refresh or reset token, or the variables of a sign-in', () => {
+    const line = logged((log) =>
+      log.warn(
+        {
+          variables: { input: { email: 'anna@example.com', password: 'hunter2hunter2' } },
+          input: { password: 'p4ssw0rd-nested', email: 'nested@example.com' },
+          refreshToken: 'rt-secret',
+          body: { token: 'reset-secret', newPassword: 'new-secret-pass' },
+          accountId: 'cus_anna',
+        },
+        'sign-in',
+      ),
+    );
+    for (const secret of ['hunter2hunter2', 'p4ssw0rd-nested', 'nested@example.com', 'rt-secret', 'reset-secret', 'new-secret-pass', 'cus_anna']) {
+      expect(line).not.toContain(secret);
+    }
+    expect(line).toContain('sign-in');
+  });
 });

@@ -24,6 +24,17 @@ const REDACT = [
   'password',
   'email',
   'customerId',
+  'accountId',
+  // Sign-in, refresh and reset inputs: never logged, wherever a caller nests them.
+  'variables',
+  'refreshToken',
+  'accessToken',
+  'newPassword',
+  '*.password',
+  '*.token',
+  '*.refreshToken',
+  '*.newPassword',
+  '*.email',
 ];
 
 /** Structured JSON logs, one line per event, always with the service name (and request id per request). */

@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { Address } from '@storegraph/schema';
 
 /** The customer record owns this Postgres schema; no other subgraph reads it. */
@@ -123,3 +123,15 @@ export const outbox = customersSchema.table('outbox', {
   data: jsonb('data').notNull(),
   publishedAt: at('published_at'),
 });
+
+export const externalIdentities = customersSchema.table(
+  'external_identities',
+  {
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    realm: text('realm').notNull(),
+    accountId: text('account_id').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.subject, t.realm] })],
+);

@@ -5,6 +5,7 @@ import { addAddress, removeAddress, updateAddress, type SaveAddressInput } from 
 import { addCompanyBuyer, myCompany, removeCompanyBuyer, updateCompanyBuyer } from '../services/company.service.ts';
 import { eraseCustomer, eraseMyAccount, exportMyData } from '../services/privacy.service.ts';
 import { refreshSession, signOut } from '../services/session.service.ts';
+import { accountForExternalIdentity, type ExternalIdentityInput } from '../services/external-identity.service.ts';
 import { accountPolicy, searchCompanies, searchCustomers, setAccountPolicy, setCustomerGroup } from '../services/staff.service.ts';
 import { visibleAccount } from './customer.resolvers.ts';
 
@@ -26,6 +27,7 @@ export const accountResolvers = {
     signIn: (_: unknown, a: Args<{ input: { email: string; password: string } }>, ctx: Ctx) => signIn(ctx, a.input),
     refreshSession: (_: unknown, a: Args<{ refreshToken: string }>, ctx: Ctx) => refreshSession(ctx, a.refreshToken),
     signOut: (_: unknown, __: unknown, ctx: Ctx) => signOut(ctx),
+    accountForExternalIdentity: (_: unknown, a: Args<{ input: ExternalIdentityInput }>, ctx: Ctx) => accountForExternalIdentity(ctx, a.input),
     requestEmailVerification: (_: unknown, __: unknown, ctx: Ctx) => requestEmailVerification(ctx),
     verifyEmail: (_: unknown, a: Args<{ token: string }>, ctx: Ctx) => verifyEmail(ctx, a.token),
     requestPasswordReset: (_: unknown, a: Args<{ email: string }>, ctx: Ctx) => requestPasswordReset(ctx, a.email),
