@@ -19,6 +19,7 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       // Off in production: an anonymous client could otherwise send every read past the cache to the backend.
       BFF_CACHE_BYPASS: boolSchema(dev),
       BFF_CACHE_TTL_MS: z.coerce.number().int().min(1000).default(300_000),
+      BFF_CACHE_STALE_MS: z.coerce.number().int().min(0).default(600_000),
     },
     env,
   ) as {
@@ -31,5 +32,6 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     BFF_CACHE_MAX: number;
     BFF_CACHE_BYPASS: boolean;
     BFF_CACHE_TTL_MS: number;
+    BFF_CACHE_STALE_MS: number;
   } & Record<string, unknown>;
 }

@@ -12,6 +12,7 @@ import { getRefusal } from './http-edge.rules.ts';
 import { AuthError, verifyBearer, type Principal } from './identity.ts';
 import { variablesRefusal } from './input-edge.rules.ts';
 import type { ResponseCachePolicy } from './response-cache.policy.ts';
+import { failedAsWhole, RETRY_AFTER_SECONDS, staleBody } from './unavailable-answer.ts';
 
 export interface GraphQLHandlerDeps {
   bff: string;
@@ -100,6 +101,19 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
       countSql,
     );
     deps.logger.debug({ requestId, channel: context.channel, operation: chosen.operationName }, 'graphql');
+    if (failedAsWhole(result)) {
+      // Browsing outlives an outage: the last clean anonymous answer, marked stale, within its age bound.
+      const stale = deps.cache.stale(cacheKey);
+      if (stale) {
+        const { body: staleText, ageSeconds } = staleBody(stale);
+        res.setHeader('x-cache', 'STALE');
+        res.setHeader('age', String(ageSeconds));
+        return sendText(res, 200, staleText);
+      }
+      // Nothing to fall back on: a retryable 503, and when to try again.
+      res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendText(res, 503, result.text);
+    }
     if (ticket) res.setHeader('x-cache', deps.cache.store(ticket, result));
     sendText(res, result.status, result.text);
   };

@@ -32,7 +32,7 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     allowAdhoc: config.BFF_ALLOW_ADHOC,
     ide: config.BFF_IDE,
     demoLogin: config.BFF_DEMO_LOGIN,
-    cache: { max: config.BFF_CACHE_MAX, ttlMs: config.BFF_CACHE_TTL_MS, honourNoCache: config.BFF_CACHE_BYPASS },
+    cache: { max: config.BFF_CACHE_MAX, ttlMs: config.BFF_CACHE_TTL_MS, staleMs: config.BFF_CACHE_STALE_MS, honourNoCache: config.BFF_CACHE_BYPASS },
     logger: createLogger(`bff-${bff.name}`),
     resolveCaller: bff.resolveCaller,
     guestSessions: bff.guestSessions ?? false,
