@@ -62,11 +62,22 @@ async function waitReady(name: string, url: string, handle: Handle) {
 
 /** A service as the supervisor sees it: started, and (on a first start) waited for until it says it is up. */
 function supervised(spec: ServiceSpec, env: NodeJS.ProcessEnv) {
+  let started = false;
   return {
     name: spec.name,
     start: async () => {
       const handle = spawnService(spec.entry, env, SERVICE_NODE_FLAGS);
-      await waitReady(spec.name, `http://127.0.0.1:${portOf(spec, env)}${spec.readyPath}`, handle);
+      // The first start waits until it is ready (its dependencies answer); a restart only until it is alive,
+      // since what it depends on may be what is down.
+      const path = started ? '/healthz' : spec.readyPath;
+      try {
+        await waitReady(spec.name, `http://127.0.0.1:${portOf(spec, env)}${path}`, handle);
+      } catch (err) {
+        await handle.stop(1_000);
+        throw err;
+      }
+      started = true;
+      log(`${spec.name} up (pid ${handle.pid})`);
       return handle;
     },
   };

@@ -9,6 +9,7 @@ export interface Supervised {
 }
 
 export interface Handle {
+  pid?: number;
   /** resolves when it exits, with why */
   exited: Promise<string>;
   /** asks it to stop (SIGTERM), kills it (SIGKILL) after `graceMs`; resolves once it is gone */
@@ -87,7 +88,7 @@ export class Supervisor {
         return;
       }
       this.running.set(item.name, current);
-      this.opts.log(`${item.name} restarted`);
+      this.opts.log(`${item.name} restarted${current.pid ? ` (pid ${current.pid})` : ''}`);
     }
   }
 
@@ -115,7 +116,7 @@ export function spawnService(entry: string, env: NodeJS.ProcessEnv, nodeFlags: r
     stdio: ['pipe', 'inherit', 'inherit'],
   });
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(exitReason(code, signal))));
-  return { child, exited, stop: (graceMs) => stopChild(child, exited, graceMs) };
+  return { child, pid: child.pid, exited, stop: (graceMs) => stopChild(child, exited, graceMs) };
 }
 
 export async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {

@@ -53,6 +53,8 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     } catch (err) {
       if (!(err instanceof GraphQLError)) throw err;
       const code = String(err.extensions.code ?? 'FORBIDDEN') as EdgeCode;
+      if (code === 'SERVICE_UNAVAILABLE')
+        return refusal(503, code, err.message, { extensions: { service: err.extensions.service }, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
       return refusal(code === 'UNAUTHENTICATED' ? 401 : 403, code, err.message);
     }
   }
