@@ -86,13 +86,15 @@ function supervised(spec: ServiceSpec, env: NodeJS.ProcessEnv) {
 async function main() {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    log('no DATABASE_URL: starting embedded PostgreSQL in .data/ ...');
+    // STOREGRAPH_DATA_DIR: where the embedded server keeps its data (tests give it a directory of their own).
+    const dataDir = process.env.STOREGRAPH_DATA_DIR ?? '.data';
+    log(`no DATABASE_URL: starting embedded PostgreSQL in ${dataDir}/ ...`);
     let serverUrl = '';
     // The remembered port is reused when the server restarts, so the URL the services hold stays right.
     await supervisor.add({
       name: POSTGRES,
       start: async () => {
-        const pg = await startEmbeddedPostgres('.data', (m) => /FATAL|PANIC|exited/.test(m) && log(`postgresql: ${m}`));
+        const pg = await startEmbeddedPostgres(dataDir, (m) => /FATAL|PANIC|exited/.test(m) && log(`postgresql: ${m}`));
         serverUrl = pg.serverUrl;
         return { exited: pg.exited, stop: () => pg.stop() };
       },
