@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase, freePort } from '@storegraph/kit';
@@ -11,17 +14,64 @@ import { system } from '../support/clients.ts';
  * to the whole process group, as a terminal sends it) must stop every process and end the launcher.
  */
 
-let launcher: ChildProcess;
-let stderr = '';
-let stdout = '';
-const ports: Record<string, number> = {};
-const dbName = `sg_launcher_${Date.now().toString(36)}_${process.pid}`;
-let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+/** One `npm start` in its own process group, on free ports. */
+class Launcher {
+  child!: ChildProcess;
+  stderr = '';
+  stdout = '';
+  readonly ports: Record<string, number> = {};
+  exit!: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 
-/** pid of a service as the launcher last reported it (`<name> up (pid N)` / `<name> restarted (pid N)`) */
-function pidOf(name: string): number {
-  const all = [...stderr.matchAll(new RegExp(`\\] ${name} (?:up|restarted) \\(pid (\\d+)\\)`, 'g'))];
-  return Number(all.at(-1)?.[1]);
+  async start(extra: NodeJS.ProcessEnv): Promise<this> {
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...extra };
+    for (const s of SERVICES) {
+      this.ports[s.name] = await freePort();
+      env[s.portEnv] = String(this.ports[s.name]);
+    }
+    for (const k of ['DATABASE_URL', 'PRODUCTS_URL', 'STOCK_URL', 'PRICES_URL', 'ORDERS_URL', 'GATEWAY_URL']) if (!(k in extra)) delete env[k];
+    // Its own process group, so that the test can send SIGINT to every process at once, as Ctrl-C does.
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
+    this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exit = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+    await this.until('the launcher says it is running', 150_000, async () => this.stdout.includes('Storegraph is running'));
+    return this;
+  }
+
+  /** pid of a service as the launcher last reported it (`<name> up (pid N)` / `<name> restarted (pid N)`) */
+  pidOf(name: string): number {
+    const all = [...this.stderr.matchAll(new RegExp(`\\] ${name} (?:up|restarted) \\(pid (\\d+)\\)`, 'g'))];
+    return Number(all.at(-1)?.[1]);
+  }
+
+  async until<T>(what: string, ms: number, probe: () => Promise<T | undefined | false>): Promise<T> {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      const v = await probe().catch(() => undefined);
+      if (v) return v;
+      await sleep(100);
+    }
+    throw new Error(`${what} not within ${ms} ms\n${this.stderr.slice(-3000)}`);
+  }
+
+  /** The B2C listing answers whole (products, prices and availability). */
+  async listingWhole(): Promise<boolean> {
+    const res = await fetch(`http://127.0.0.1:${this.ports['bff-b2c']}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
+      body: JSON.stringify({ operationName: 'ProductListing', variables: { first: 3 } }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    const body = (await res.json()) as { data?: { products: { nodes: { variants: { availability: unknown }[] }[] } }; errors?: unknown[] };
+    return res.status === 200 && !body.errors && body.data!.products.nodes.length === 3 && body.data!.products.nodes[0]!.variants[0]!.availability !== null;
+  }
+
+  async kill(): Promise<void> {
+    if (this.child?.exitCode === null && this.child.signalCode === null) {
+      process.kill(-this.child.pid!, 'SIGKILL');
+      await this.exit;
+    }
+  }
 }
 
 function alive(pid: number): boolean {
@@ -33,86 +83,98 @@ function alive(pid: number): boolean {
   }
 }
 
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined | false>): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await probe().catch(() => undefined);
-    if (v) return v;
-    await sleep(100);
-  }
-  throw new Error(`${what} not within ${ms} ms\n${stderr.slice(-3000)}`);
-}
-
-const listing = async () => {
-  const res = await fetch(`http://127.0.0.1:${ports['bff-b2c']}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
-    body: JSON.stringify({ operationName: 'ProductListing', variables: { first: 3 } }),
-    signal: AbortSignal.timeout(5_000),
-  });
-  const body = (await res.json()) as { data?: { products: { nodes: { variants: { availability: unknown }[] }[] } }; errors?: unknown[] };
-  return res.status === 200 && !body.errors && body.data!.products.nodes.length === 3 && body.data!.products.nodes[0]!.variants[0]!.availability !== null;
-};
+const dbName = `sg_launcher_${Date.now().toString(36)}_${process.pid}`;
+const launcher = new Launcher();
 
 beforeAll(async () => {
-  const databaseUrl = await ensureDatabase(system().databaseUrl, dbName);
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
-  for (const s of SERVICES) {
-    ports[s.name] = await freePort();
-    env[s.portEnv] = String(ports[s.name]);
-  }
-  for (const k of ['PRODUCTS_URL', 'STOCK_URL', 'PRICES_URL', 'ORDERS_URL', 'GATEWAY_URL']) delete env[k];
-  // Its own process group, so that the test can send SIGINT to every process at once, as Ctrl-C does.
-  launcher = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  launcher.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  launcher.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  exit = new Promise((resolve) => launcher.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
-  await until('the launcher says it is running', 150_000, async () => stdout.includes('Storegraph is running'));
+  await launcher.start({ DATABASE_URL: await ensureDatabase(system().databaseUrl, dbName) });
 }, 180_000);
 
 afterAll(async () => {
-  if (launcher?.exitCode === null && launcher.signalCode === null) {
-    process.kill(-launcher.pid!, 'SIGKILL');
-    await exit;
-  }
+  await launcher.kill();
   await dropDatabase(system().databaseUrl, dbName).catch(() => {});
 }, 60_000);
 
 describe('the launcher', () => {
   it('restarts a SIGKILLed subgraph within seconds, saying why, and the listing is whole again', async () => {
-    expect(await listing()).toBe(true);
-    const before = pidOf('stock');
+    expect(await launcher.listingWhole()).toBe(true);
+    const before = launcher.pidOf('stock');
     const killed = Date.now();
     process.kill(before, 'SIGKILL');
-    await until('stock restarted', 15_000, async () => pidOf('stock') !== before && alive(pidOf('stock')));
-    await until('the listing whole again', 15_000, listing);
+    await launcher.until('stock restarted', 15_000, async () => launcher.pidOf('stock') !== before && alive(launcher.pidOf('stock')));
+    await launcher.until('the listing whole again', 15_000, () => launcher.listingWhole());
     const backMs = Date.now() - killed;
     console.log(`[resilience] stock SIGKILLed under the launcher: listing whole again after ${backMs} ms`);
-    expect(stderr).toContain('stock was killed (SIGKILL); restarting in');
+    expect(launcher.stderr).toContain('stock was killed (SIGKILL); restarting in');
     expect(backMs).toBeLessThan(10_000);
   }, 40_000);
 
   it('restarts a SIGKILLed gateway, and the BFFs serve through the new one', async () => {
-    const before = pidOf('gateway');
+    const before = launcher.pidOf('gateway');
     const killed = Date.now();
     process.kill(before, 'SIGKILL');
-    await until('gateway restarted', 15_000, async () => pidOf('gateway') !== before);
-    await until('the listing whole again', 15_000, listing);
+    await launcher.until('gateway restarted', 15_000, async () => launcher.pidOf('gateway') !== before);
+    await launcher.until('the listing whole again', 15_000, () => launcher.listingWhole());
     expect(Date.now() - killed).toBeLessThan(10_000);
-    expect(stderr).toContain('gateway was killed (SIGKILL); restarting in');
+    expect(launcher.stderr).toContain('gateway was killed (SIGKILL); restarting in');
   }, 40_000);
 
   it('stops every process and exits (130) promptly on Ctrl-C', async () => {
-    const pids = SERVICES.map((s) => pidOf(s.name));
+    const pids = SERVICES.map((s) => launcher.pidOf(s.name));
     expect(pids.every(alive)).toBe(true);
     const sent = Date.now();
-    process.kill(-launcher.pid!, 'SIGINT');
-    const { code, at } = await exit;
+    process.kill(-launcher.child.pid!, 'SIGINT');
+    const { code, at } = await launcher.exit;
     console.log(`[resilience] Ctrl-C: launcher exited ${code} after ${at - sent} ms`);
     expect(code).toBe(130);
     expect(at - sent).toBeLessThan(25_000);
-    await until('every service gone', 5_000, async () => pids.every((p) => !alive(p)));
+    await launcher.until('every service gone', 5_000, async () => pids.every((p) => !alive(p)));
     // Children that stopped on the same Ctrl-C were part of the stop, not crashes to restart.
-    expect(stderr.slice(stderr.indexOf('stopping (SIGINT)'))).not.toContain('restarted');
+    expect(launcher.stderr.slice(launcher.stderr.indexOf('stopping (SIGINT)'))).not.toContain('restarted');
   }, 40_000);
+});
+
+describe('the launcher on its embedded PostgreSQL', () => {
+  const dataDir = `.data/launcher-test-${process.pid}`;
+  const embedded = new Launcher();
+
+  beforeAll(async () => {
+    await embedded.start({ STOREGRAPH_DATA_DIR: dataDir });
+  }, 180_000);
+
+  afterAll(async () => {
+    await embedded.kill();
+    await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('restarts PostgreSQL when it is SIGKILLed, and the services reconnect without being restarted', async () => {
+    const services = SERVICES.map((s) => embedded.pidOf(s.name));
+    const postmaster = Number((await readFile(`${dataDir}/pg/postmaster.pid`, 'utf8')).split('\n')[0]);
+    const killed = Date.now();
+    process.kill(postmaster, 'SIGKILL');
+    await embedded.until('postgresql restarted', 30_000, async () => embedded.stderr.includes('postgresql restarted'));
+    await embedded.until('the listing whole again', 20_000, () => embedded.listingWhole());
+    console.log(`[resilience] embedded PostgreSQL SIGKILLed: listing whole again after ${Date.now() - killed} ms`);
+    expect(embedded.stderr).toMatch(/postgresql exited with code 1; restarting in/);
+    expect(SERVICES.map((s) => embedded.pidOf(s.name))).toEqual(services);
+  }, 60_000);
+
+  it('stops everything and exits 1 when a service keeps crashing', async () => {
+    const pids = SERVICES.map((s) => embedded.pidOf(s.name));
+    const stock = embedded.pidOf('stock');
+    process.kill(stock, 'SIGKILL');
+    await embedded.until('stock gone', 5_000, async () => !alive(stock));
+    // Its port taken by something else: every restart of stock fails (EADDRINUSE).
+    const squatter = net.createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => squatter.listen(embedded.ports.stock, '127.0.0.1', resolve));
+    try {
+      const { code } = await embedded.exit;
+      expect(code).toBe(1);
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
+    expect(embedded.stderr).toMatch(/stock .*; it crashed 6 times in 60 s: giving up/);
+    await embedded.until('every service gone', 5_000, async () => pids.every((p) => !alive(p)));
+    expect(existsSync(`${dataDir}/pg/postmaster.pid`)).toBe(false);
+  }, 90_000);
 });
