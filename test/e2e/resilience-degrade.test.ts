@@ -92,6 +92,17 @@ describe('stock killed during browsing', () => {
       for (const e of a.body.errors!) expect(e.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'stock' });
     }
 
+    // The product page likewise: the product, its variants and their prices, availability null.
+    const slug = (before.body.data.products.nodes as any[])[0].slug as string;
+    const page = await b2c('ProductPage', { slug }, { 'cache-control': 'no-cache' });
+    expect(page.status).toBe(200);
+    expect(page.body.data.product.slug).toBe(slug);
+    for (const v of page.body.data.product.variants) {
+      expect(v.availability).toBeNull();
+      expect(v.price.__typename).toBe('VariantPrice');
+    }
+    expect(codes(page)).toEqual(page.body.errors!.map(() => 'SERVICE_UNAVAILABLE'));
+
     // Checkout cannot hold stock: refused as a whole (503, Retry-After), nothing reserved, the cart usable.
     const key = `res-${Date.now().toString(36)}`;
     const place = (idempotencyKey: string) =>
@@ -116,6 +127,23 @@ describe('stock killed during browsing', () => {
     const after = await b2c('ProductListing', { first: 4 }, { 'cache-control': 'no-cache' });
     expect(after.body.errors).toBeUndefined();
     expect(after.body.data.products.nodes[0].variants[0].availability).not.toBeNull();
+  });
+});
+
+describe('prices killed during browsing', () => {
+  it('keeps the listing answering with products and availability, price null and an error naming prices', async () => {
+    await sys.kill('prices');
+    const a = await b2c('ProductListing', { first: 4 }, { 'cache-control': 'no-cache' });
+    expect(a.status).toBe(200);
+    expect(a.ms).toBeLessThan(2_000);
+    const variants = (a.body.data.products.nodes as any[]).flatMap((n) => n.variants);
+    expect(variants.length).toBeGreaterThan(0);
+    for (const v of variants) {
+      expect(v.price).toBeNull();
+      expect(typeof v.availability.available).toBe('number');
+    }
+    for (const e of a.body.errors!) expect(e.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'prices' });
+    await sys.start('prices');
   });
 });
 
