@@ -1,6 +1,7 @@
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { system } from '../support/clients.ts';
 import { startProcessSystem, type ProcessSystem } from '../support/process-system.ts';
 
@@ -34,6 +35,13 @@ async function b2c(operationName: string, variables: Record<string, unknown>, he
 
 const codes = (a: Answer) => (a.body.errors ?? []).map((e) => e.extensions?.code);
 
+/** /readyz of a service: its status, what it says, and how long it took. */
+async function readyz(name: string) {
+  const started = performance.now();
+  const res = await fetch(sys.url(name).replace('/graphql', '/readyz'), { signal: AbortSignal.timeout(5_000) });
+  return { status: res.status, ms: performance.now() - started, body: (await res.json()) as Record<string, unknown> };
+}
+
 async function guestCart(variantId: string) {
   const { accessToken } = (await (
     await fetch(sys.url('bff-b2c').replace('/graphql', '/auth/guest'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
@@ -60,6 +68,11 @@ beforeAll(async () => {
   sys = await startProcessSystem(system().databaseUrl);
   sql = postgres(sys.databaseUrl, { max: 2, onnotice: () => {} });
 }, 180_000);
+
+// A test that fails after killing a service must not leave it dead for the next one.
+afterEach(async () => {
+  await sys?.revive();
+}, 60_000);
 
 afterAll(async () => {
   await sql?.end({ timeout: 5 });
@@ -91,6 +104,12 @@ describe('stock killed during browsing', () => {
       expect(a.body.errors?.length).toBeGreaterThan(0);
       for (const e of a.body.errors!) expect(e.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'stock' });
     }
+
+    // The gateway says it cannot serve everything, and says what is missing; stock's dependants stay up.
+    const gatewayReady = await readyz('gateway');
+    expect(gatewayReady).toMatchObject({ status: 503, body: { status: 'not-ready', unavailable: ['stock'] } });
+    expect(gatewayReady.ms).toBeLessThan(1_000);
+    expect((await readyz('products')).status).toBe(200);
 
     // The product page likewise: the product, its variants and their prices, availability null.
     const slug = (before.body.data.products.nodes as any[])[0].slug as string;
@@ -124,6 +143,7 @@ describe('stock killed during browsing', () => {
       if (placed.status === 503) await sleep(250);
     }
     expect(placed!.body.data.placeOrder.__typename).toBe('OrderPlaced');
+    expect((await readyz('gateway')).status).toBe(200);
     const after = await b2c('ProductListing', { first: 4 }, { 'cache-control': 'no-cache' });
     expect(after.body.errors).toBeUndefined();
     expect(after.body.data.products.nodes[0].variants[0].availability).not.toBeNull();
@@ -158,8 +178,12 @@ describe('gateway killed', () => {
     expect(fresh.status).toBe(200);
     expect(fresh.headers.get('x-cache')).toBe('MISS');
     await sys.kill('gateway');
-
-    const stale = await b2c('ProductListing', { first: 2 });
+    // Until the BFF notices the gateway's change stream is gone its cache is still trusted (a HIT).
+    let stale = await b2c('ProductListing', { first: 2 });
+    for (let i = 0; i < 40 && stale.headers.get('x-cache') === 'HIT'; i++) {
+      await sleep(50);
+      stale = await b2c('ProductListing', { first: 2 });
+    }
     expect(stale.status).toBe(200);
     expect(stale.headers.get('x-cache')).toBe('STALE');
     expect(stale.body.extensions?.stale?.ageSeconds).toBeGreaterThanOrEqual(0);
@@ -197,6 +221,14 @@ describe('PostgreSQL unreachable for 20 s', () => {
       expect(codes(a)).not.toContain('INTERNAL_SERVER_ERROR');
     }
 
+    // Readiness tells the truth within a second: the subgraphs cannot reach their database.
+    for (const name of ['products', 'stock']) {
+      const r = await readyz(name);
+      expect(r).toMatchObject({ status: 503, body: { database: 'unavailable' } });
+      expect(r.ms).toBeLessThan(1_100);
+    }
+    expect((await readyz(`products`)).body.status).toBe('not-ready');
+
     await sys.proxy.restore();
     const back = Date.now();
     let ok: Answer | undefined;
@@ -205,8 +237,8 @@ describe('PostgreSQL unreachable for 20 s', () => {
       if (ok.status === 200 && !ok.body.errors) break;
       await sleep(100);
     }
-    expect(ok!.status).toBe(200);
     expect(ok!.body.errors).toBeUndefined();
+    expect(ok!.status).toBe(200);
     expect(ok!.body.data.products.nodes).toHaveLength(5);
     const resumedMs = Date.now() - back;
     console.log(
@@ -215,4 +247,25 @@ describe('PostgreSQL unreachable for 20 s', () => {
     expect(resumedMs).toBeLessThan(5_000);
     expect(['products', 'stock', 'prices', 'orders', 'gateway', 'bff-b2c'].map((n) => sys.pid(n))).toEqual(pids);
   }, 60_000);
+});
+
+describe('a stopping BFF', () => {
+  it('closes its idle keep-alive connections at once, answers what is in flight, and exits', async () => {
+    const port = Number(new URL(sys.url('bff-b2c')).port);
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    // One request on a keep-alive connection, answered: the connection stays open and idle.
+    socket.write('GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: keep-alive\r\n\r\n');
+    await new Promise((r) => socket.once('data', r));
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())));
+    const sent = performance.now();
+    await sys.kill('bff-b2c', 'SIGTERM');
+    const exitedMs = performance.now() - sent;
+    const closedMs = (await closed) - sent;
+    console.log(
+      `[resilience] SIGTERM to a BFF: idle keep-alive connection closed after ${Math.round(closedMs)} ms, process gone after ${Math.round(exitedMs)} ms`,
+    );
+    expect(closedMs).toBeLessThan(1_000);
+    expect(exitedMs).toBeLessThan(6_000);
+  });
 });

@@ -22,6 +22,8 @@ export interface ProcessSystem {
   kill(name: string, signal?: NodeJS.Signals): Promise<void>;
   /** starts one service again and waits until it is alive */
   start(name: string): Promise<void>;
+  /** starts again every service that is not running (after a test that failed before restarting what it killed) */
+  revive(): Promise<void>;
   /** the last lines the service wrote to stderr (for failure messages) */
   stderr(name: string): string;
   stop(): Promise<void>;
@@ -116,6 +118,10 @@ export async function startProcessSystem(sharedDatabaseUrl: string): Promise<Pro
       await gone;
     },
     start: (name) => launch(spec(name), '/healthz'),
+    revive: async () => {
+      const dead = [...children].filter(([, c]) => c.exitCode !== null || c.signalCode !== null).map(([n]) => n);
+      await Promise.all(dead.map((n) => launch(spec(n), '/healthz')));
+    },
     stderr: (name) => logs.get(name) ?? '',
     stop,
   };

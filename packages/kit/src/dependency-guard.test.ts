@@ -51,6 +51,8 @@ describe('DependencyGuard', () => {
     expect(refusedAtOnce.sent).toBe(false);
     expect(performance.now() - started).toBeLessThan(50);
     await sleep(1_050);
+    // Readiness sees it will let the next call through, before any call tests it.
+    expect(guard.closed).toBe(true);
     expect(await guard.run(async () => 42, { idempotent: false })).toBe(42);
     expect(guard.closed).toBe(true);
     expect(openCircuits()).not.toContain('flaky');

@@ -57,21 +57,33 @@ export interface GuardOptions {
  */
 export class DependencyGuard {
   private readonly breaker;
+  private readonly halfOpenAfterMs: number;
+  private openedAt = 0;
 
   constructor(
     readonly service: string,
     opts: GuardOptions = {},
   ) {
+    this.halfOpenAfterMs = opts.halfOpenAfterMs ?? 1_000;
     this.breaker = circuitBreaker(
       handleWhen((err) => err instanceof DependencyUnavailableError),
-      { halfOpenAfter: opts.halfOpenAfterMs ?? 1_000, breaker: new ConsecutiveBreaker(opts.failures ?? 5) },
+      { halfOpenAfter: this.halfOpenAfterMs, breaker: new ConsecutiveBreaker(opts.failures ?? 5) },
     );
+    this.breaker.onBreak(() => {
+      this.openedAt = performance.now();
+    });
     guards.add(this);
   }
 
-  /** Closed or half-open: calls go through. */
+  /**
+   * Calls would go through: closed, half-open, or open for longer than `halfOpenAfterMs` (cockatiel moves to
+   * half-open only when the next call arrives; readiness must not wait for traffic that a not-ready service
+   * never gets).
+   */
   get closed(): boolean {
-    return this.breaker.state !== CircuitState.Open && this.breaker.state !== CircuitState.Isolated;
+    const state = this.breaker.state;
+    if (state === CircuitState.Isolated) return false;
+    return state !== CircuitState.Open || performance.now() - this.openedAt >= this.halfOpenAfterMs;
   }
 
   /**
