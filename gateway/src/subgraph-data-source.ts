@@ -82,8 +82,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         return await this.once(options, this.pick(), read);
       } catch (err) {
         if (!(err instanceof DependencyUnavailableError)) throw err;
-        // A write that may have reached the subgraph is never repeated here: its client retries with its key.
-        if (attempt >= attempts || (!read && err.sent)) {
+        // Another replica gets a call that certainly never left, or a read that was refused or dropped; a
+        // timed-out read is not tried again (the caller has waited long enough), and a write that may have
+        // reached the subgraph is never repeated here: its client retries with its idempotency key.
+        const again = err.sent ? read && err.retryable : true;
+        if (attempt >= attempts || !again) {
           const { message, extensions } = serviceUnavailable(this.subgraph);
           return { errors: [{ message, extensions: { ...extensions } }] } as SubgraphResult;
         }

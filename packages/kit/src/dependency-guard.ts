@@ -18,6 +18,11 @@ export class DependencyUnavailableError extends Error {
     super(`the ${service} service did not answer: ${detail}`);
     this.name = 'DependencyUnavailableError';
   }
+
+  /** Refused or dropped, not slow: worth one more try for a read (a timed-out read is not tried again). */
+  get retryable(): boolean {
+    return RETRYABLE.has(this.transportCode);
+  }
 }
 
 /** The client-facing error for a dependency that is down: retryable, naming the service. */
@@ -107,7 +112,7 @@ export class DependencyGuard {
         });
       } catch (err) {
         if (err instanceof BrokenCircuitError) throw new DependencyUnavailableError(this.service, 'circuit open', false);
-        const retry = opts.idempotent && attempt === 1 && err instanceof DependencyUnavailableError && RETRYABLE.has(err.transportCode);
+        const retry = opts.idempotent && attempt === 1 && err instanceof DependencyUnavailableError && err.retryable;
         if (!retry) throw err;
         await new Promise((r) => setTimeout(r, 50));
       }
