@@ -66,6 +66,37 @@ class Launcher {
     return res.status === 200 && !body.errors && body.data!.products.nodes.length === 3 && body.data!.products.nodes[0]!.variants[0]!.availability !== null;
   }
 
+  /**
+   * Shoppers browsing while something is killed: 4 loops of anonymous listings until stopped. Answers the
+   * statuses and error codes seen; any answer that is not JSON counts as 'not-json'.
+   */
+  browse(): { stop(): Promise<{ answers: number; statuses: Set<number>; codes: Set<string> }> } {
+    let running = true;
+    const seen = { answers: 0, statuses: new Set<number>(), codes: new Set<string>() };
+    const loop = async (n: number) => {
+      while (running) {
+        const res = await fetch(`http://127.0.0.1:${this.ports['bff-b2c']}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ operationName: 'ProductListing', variables: { first: 2 + (n % 2) } }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        seen.answers += 1;
+        seen.statuses.add(res.status);
+        const body = (await res.json().catch(() => ({ errors: [{ extensions: { code: 'not-json' } }] }))) as { errors?: { extensions?: { code?: string } }[] };
+        for (const e of body.errors ?? []) seen.codes.add(String(e.extensions?.code));
+      }
+    };
+    const loops = [0, 1, 2, 3].map(loop);
+    return {
+      stop: async () => {
+        running = false;
+        await Promise.all(loops);
+        return seen;
+      },
+    };
+  }
+
   async kill(): Promise<void> {
     if (this.child?.exitCode === null && this.child.signalCode === null) {
       process.kill(-this.child.pid!, 'SIGKILL');
@@ -96,26 +127,40 @@ afterAll(async () => {
 }, 60_000);
 
 describe('the launcher', () => {
-  it('restarts a SIGKILLed subgraph within seconds, saying why, and the listing is whole again', async () => {
+  it('restarts a SIGKILLed subgraph within seconds, saying why, and browsing never sees INTERNAL_SERVER_ERROR', async () => {
     expect(await launcher.listingWhole()).toBe(true);
+    const shoppers = launcher.browse();
     const before = launcher.pidOf('stock');
     const killed = Date.now();
     process.kill(before, 'SIGKILL');
     await launcher.until('stock restarted', 15_000, async () => launcher.pidOf('stock') !== before && alive(launcher.pidOf('stock')));
     await launcher.until('the listing whole again', 15_000, () => launcher.listingWhole());
     const backMs = Date.now() - killed;
-    console.log(`[resilience] stock SIGKILLed under the launcher: listing whole again after ${backMs} ms`);
+    const seen = await shoppers.stop();
+    console.log(
+      `[resilience] stock SIGKILLed under the launcher: listing whole again after ${backMs} ms; ${seen.answers} answers while it was down, statuses ${[...seen.statuses]}, codes ${[...seen.codes]}`,
+    );
+    expect([...seen.statuses]).toEqual([200]);
+    expect([...seen.codes].filter((c) => c !== 'SERVICE_UNAVAILABLE')).toEqual([]);
     expect(launcher.stderr).toContain('stock was killed (SIGKILL); restarting in');
     expect(backMs).toBeLessThan(10_000);
   }, 40_000);
 
-  it('restarts a SIGKILLed gateway, and the BFFs serve through the new one', async () => {
+  it('restarts a SIGKILLed gateway, and the BFFs serve through the new one, answering only retryable failures meanwhile', async () => {
+    const shoppers = launcher.browse();
     const before = launcher.pidOf('gateway');
     const killed = Date.now();
     process.kill(before, 'SIGKILL');
     await launcher.until('gateway restarted', 15_000, async () => launcher.pidOf('gateway') !== before);
     await launcher.until('the listing whole again', 15_000, () => launcher.listingWhole());
     expect(Date.now() - killed).toBeLessThan(10_000);
+    const seen = await shoppers.stop();
+    console.log(
+      `[resilience] gateway SIGKILLed under the launcher: ${seen.answers} answers meanwhile, statuses ${[...seen.statuses]}, codes ${[...seen.codes]}`,
+    );
+    // The listings asked before are served stale (200); anything else is a retryable 503.
+    expect([...seen.statuses].filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    expect([...seen.codes].filter((c) => c !== 'SERVICE_UNAVAILABLE')).toEqual([]);
     expect(launcher.stderr).toContain('gateway was killed (SIGKILL); restarting in');
   }, 40_000);
 
