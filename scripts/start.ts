@@ -50,6 +50,7 @@ async function waitReady(name: string, url: string, handle: Handle) {
   });
   for (let i = 0; i < 1200; i++) {
     if (gone) throw new Error(`${name} exited before it was ready`);
+    if (supervisor.isStopping) throw new Error(`stopping while ${name} was starting`);
     const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
       (r) => r.ok,
       () => false,

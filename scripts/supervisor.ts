@@ -92,7 +92,7 @@ export class Supervisor {
     }
   }
 
-  /** Stops in the given order (later names first is what callers pass), each within graceMs. */
+  /** Stops group by group in the given order (the names of a group, comma-separated, together), each within graceMs. */
   async stopAll(order: readonly string[], graceMs: number): Promise<void> {
     this.stopping = true;
     for (const group of order) {
