@@ -132,8 +132,10 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
       const res = await gateway.execute({ query: LIVE_AVAILABILITY, variables: { ids: variantIds } }, token, ctx.requestId);
       const variants =
-        (res.body as { data?: { variantsById?: ({ id: string; availability: { available: number; inStock: boolean } } | null)[] } }).data?.variantsById ?? [];
-      return variants.filter((v) => v !== null).map((v) => ({ variantId: v!.id, ...v!.availability }));
+        (res.body as { data?: { variantsById?: ({ id: string; availability: { available: number; inStock: boolean } | null } | null)[] } }).data
+          ?.variantsById ?? [];
+      // While stock is down availability is null: nothing new to push (subscribers keep the last figures).
+      return variants.flatMap((v) => (v?.availability ? [{ variantId: v.id, ...v.availability }] : []));
     },
     onStockChange: (listener) => {
       const onChange = (e: { schema: string }) => e.schema === 'stock' && listener();
