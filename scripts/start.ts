@@ -1,35 +1,57 @@
 /**
  * `pnpm start`: the whole system on one machine. Uses DATABASE_URL when set, else an embedded
- * PostgreSQL under .data/. Every subgraph, the gateway and each BFF runs as its own process; Ctrl-C
- * stops them all and the database. Demo data is seeded once.
+ * PostgreSQL under .data/. Every subgraph, the gateway and each BFF runs as its own process, supervised:
+ * a crashed service (or the embedded PostgreSQL) is restarted with backoff; Ctrl-C or SIGTERM stops them
+ * all and the database and exits (130 / 143); a service that keeps crashing stops everything with exit 1.
+ * Demo data is seeded once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_IDP_SECRET, DEMO_USERS, issueToken } from '@storegraph/bff-kit';
-import { DEV_CONTEXT_SECRET, ensureDatabase, SERVICE_NODE_FLAGS, startEmbeddedPostgres, type RunningPostgres } from '@storegraph/kit';
+import { DEV_CONTEXT_SECRET, ensureDatabase, SERVICE_NODE_FLAGS, startEmbeddedPostgres } from '@storegraph/kit';
 import { seedDemoData } from '@storegraph/demo';
+import { portOf, SERVICES, serviceUrls, type ServiceSpec } from './service-list.ts';
+import { spawnService, Supervisor, type Handle } from './supervisor.ts';
 
-const children: ChildProcess[] = [];
-let pg: RunningPostgres | undefined;
-let stopping = false;
+const log = (line: string) => console.error(`[storegraph] ${line}`);
+/** How long one service may take to stop (drain, close its pools) before it is killed. */
+const STOP_GRACE_MS = 8_000;
+/** The launcher exits by then whatever happens: it must never hang half-stopped. */
+const STOP_DEADLINE_MS = 25_000;
+const POSTGRES = 'postgresql';
 
-async function shutdown(code: number) {
-  if (stopping) return;
-  stopping = true;
-  console.log('\n[storegraph] stopping ...');
-  for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))));
-  if (pg) await pg.stop();
-  console.log('[storegraph] stopped');
+let exiting = false;
+const supervisor = new Supervisor({ log, onGiveUp: () => void shutdown(1, 'a service keeps crashing') });
+
+async function shutdown(code: number, why: string) {
+  if (exiting) return;
+  exiting = true;
+  log(`stopping (${why}) ...`);
+  setTimeout(() => {
+    log(`still stopping after ${STOP_DEADLINE_MS / 1000} s: exiting anyway`);
+    process.exit(code || 1);
+  }, STOP_DEADLINE_MS).unref();
+  // BFFs first (no new requests in), then the gateway, the subgraphs, and the database last.
+  const order = ['bff', 'gateway', 'subgraph'].map((phase) =>
+    SERVICES.filter((s) => s.phase === phase)
+      .map((s) => s.name)
+      .join(','),
+  );
+  await supervisor.stopAll([...order, POSTGRES], STOP_GRACE_MS).catch((err) => log(`error while stopping: ${err}`));
+  log('stopped');
   process.exit(code);
 }
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', () => void shutdown(130, 'SIGINT'));
+process.on('SIGTERM', () => void shutdown(143, 'SIGTERM'));
 
-async function waitReady(name: string, url: string, child: ChildProcess) {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
-    const ok = await fetch(url).then(
+async function waitReady(name: string, url: string, handle: Handle) {
+  let gone = false;
+  void handle.exited.then(() => {
+    gone = true;
+  });
+  for (let i = 0; i < 1200; i++) {
+    if (gone) throw new Error(`${name} exited before it was ready`);
+    if (supervisor.isStopping) throw new Error(`stopping while ${name} was starting`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
       (r) => r.ok,
       () => false,
     );
@@ -39,26 +61,46 @@ async function waitReady(name: string, url: string, child: ChildProcess) {
   throw new Error(`${name} did not become ready at ${url}`);
 }
 
-function launch(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '--import', 'tsx', entry], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    // Ctrl-C reaches every process of the terminal's group at once: a child that stopped cleanly first is
-    // part of the same shutdown, not a crash.
-    const clean = code === 0 || signal === 'SIGINT' || signal === 'SIGTERM';
-    if (!clean) console.error(`[storegraph] ${name} exited (${code ?? signal}); stopping everything`);
-    void shutdown(clean ? 0 : 1);
-  });
-  children.push(child);
-  return child;
+/** A service as the supervisor sees it: started, and (on a first start) waited for until it says it is up. */
+function supervised(spec: ServiceSpec, env: NodeJS.ProcessEnv) {
+  let started = false;
+  return {
+    name: spec.name,
+    start: async () => {
+      const handle = spawnService(spec.entry, env, SERVICE_NODE_FLAGS);
+      // The first start waits until it is ready (its dependencies answer); a restart only until it is alive,
+      // since what it depends on may be what is down.
+      const path = started ? '/healthz' : spec.readyPath;
+      try {
+        await waitReady(spec.name, `http://127.0.0.1:${portOf(spec, env)}${path}`, handle);
+      } catch (err) {
+        await handle.stop(1_000);
+        throw err;
+      }
+      started = true;
+      log(`${spec.name} up (pid ${handle.pid})`);
+      return handle;
+    },
+  };
 }
 
 async function main() {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    console.log('[storegraph] no DATABASE_URL: starting embedded PostgreSQL in .data/ ...');
-    pg = await startEmbeddedPostgres('.data');
-    databaseUrl = await ensureDatabase(pg.serverUrl, 'storegraph');
+    // STOREGRAPH_DATA_DIR: where the embedded server keeps its data (tests give it a directory of their own).
+    const dataDir = process.env.STOREGRAPH_DATA_DIR ?? '.data';
+    log(`no DATABASE_URL: starting embedded PostgreSQL in ${dataDir}/ ...`);
+    let serverUrl = '';
+    // The remembered port is reused when the server restarts, so the URL the services hold stays right.
+    await supervisor.add({
+      name: POSTGRES,
+      start: async () => {
+        const pg = await startEmbeddedPostgres(dataDir, (m) => /FATAL|PANIC|exited/.test(m) && log(`postgresql: ${m}`));
+        serverUrl = pg.serverUrl;
+        return { exited: pg.exited, stop: () => pg.stop() };
+      },
+    });
+    databaseUrl = await ensureDatabase(serverUrl, 'storegraph');
   }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -68,38 +110,23 @@ async function main() {
     GATEWAY_IDE: process.env.GATEWAY_IDE ?? 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
-  const subgraphs = [
-    ['products', 4101],
-    ['stock', 4102],
-    ['prices', 4103],
-    ['orders', 4104],
-    ['customers', 4105],
-  ] as const;
-  await Promise.all(
-    subgraphs.map(([name, port]) =>
-      waitReady(name, `http://127.0.0.1:${env[`${name.toUpperCase()}_PORT`] ?? port}/readyz`, launch(name, `subgraphs/${name}/src/main.ts`, env)),
-    ),
-  );
+  Object.assign(env, serviceUrls(env));
+  const phase = (p: ServiceSpec['phase']) => Promise.all(SERVICES.filter((s) => s.phase === p).map((s) => supervisor.add(supervised(s, env))));
+  await phase('subgraph');
   const { seeded } = await seedDemoData(databaseUrl);
-  console.log(seeded ? '[storegraph] demo data seeded' : '[storegraph] demo data already present (reused)');
-  const gatewayPort = env.GATEWAY_PORT ?? '4000';
-  await waitReady('gateway', `http://127.0.0.1:${gatewayPort}/readyz`, launch('gateway', 'gateway/src/main.ts', env));
-  const bffs = [
-    ['b2c', env.B2C_PORT ?? '4201'],
-    ['b2b', env.B2B_PORT ?? '4202'],
-    ['pos', env.POS_PORT ?? '4203'],
-  ] as const;
-  await Promise.all(
-    bffs.map(([name, port]) => waitReady(`bff-${name}`, `http://127.0.0.1:${port}/healthz`, launch(`bff-${name}`, `bffs/${name}/src/main.ts`, env))),
-  );
+  log(seeded ? 'demo data seeded' : 'demo data already present (reused)');
+  await phase('gateway');
+  await phase('bff');
+  if (exiting) return;
 
+  const at = (name: string) => `http://127.0.0.1:${portOf(SERVICES.find((s) => s.name === name)!, env)}/graphql`;
   const lines = [
     '',
     'Storegraph is running.',
-    `  B2C BFF   http://127.0.0.1:${bffs[0][1]}/graphql   (GraphiQL in a browser; header x-storefront-channel: web-eu | web-us)`,
-    `  B2B BFF   http://127.0.0.1:${bffs[1][1]}/graphql`,
-    `  POS BFF   http://127.0.0.1:${bffs[2][1]}/graphql`,
-    `  Gateway   http://127.0.0.1:${gatewayPort}/graphql   (needs a BFF-signed context)`,
+    `  B2C BFF   ${at('bff-b2c')}   (GraphiQL in a browser; header x-storefront-channel: web-eu | web-us)`,
+    `  B2B BFF   ${at('bff-b2b')}`,
+    `  POS BFF   ${at('bff-pos')}`,
+    `  Gateway   ${at('gateway')}   (needs a BFF-signed context)`,
     '',
     'Sign in (Authorization: Bearer <token>); or POST {"email": ...} to <bff>/auth/demo-login:',
   ];
@@ -110,12 +137,12 @@ async function main() {
   lines.push(
     '',
     'Try: curl -s localhost:4201/graphql -H content-type:application/json -d \'{"operationName":"ProductListing","variables":{"first":3}}\'',
-    'Ctrl-C stops everything.',
+    'A crashed service is restarted; Ctrl-C stops everything.',
   );
   console.log(lines.join('\n'));
 }
 
-main().catch(async (err) => {
-  console.error('[storegraph] failed to start:', err);
-  await shutdown(1);
+main().catch((err) => {
+  log(`failed to start: ${err instanceof Error ? err.message : err}`);
+  void shutdown(1, 'failed to start');
 });

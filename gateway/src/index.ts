@@ -20,6 +20,19 @@ import {
 import { ChangeRelay } from './change-relay.ts';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.ts';
 
+async function subgraphAlive(source: SubgraphDataSource): Promise<boolean> {
+  if (!source.available) return false;
+  const alive = await Promise.all(
+    source.replicaUrls.map((u) =>
+      fetch(u.replace(/\/graphql$/, '/healthz'), { signal: AbortSignal.timeout(500) }).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    ),
+  );
+  return alive.some(Boolean);
+}
+
 const supergraphPath = new URL('../../schema/supergraph.graphql', import.meta.url);
 
 export function gatewayConfig(env: NodeJS.ProcessEnv) {
@@ -64,11 +77,14 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
     // everything and reconnect; until every subgraph is followed again, /changes answers 503.
     if (!healthy) endChangeStreams();
   });
+  const sources = new Map<string, SubgraphDataSource>();
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(supergraphPath, 'utf8'),
     buildService: ({ name, url }) => {
       const fallback = SUBGRAPHS.find((s) => s.name === name);
-      return new SubgraphDataSource(name, urls[name] ?? [url ?? `http://127.0.0.1:${fallback?.port}/graphql`]);
+      const source = new SubgraphDataSource(name, urls[name] ?? [url ?? `http://127.0.0.1:${fallback?.port}/graphql`]);
+      sources.set(name, source);
+      return source;
     },
     logger,
   });
@@ -103,6 +119,12 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
       if (!relay.healthy) sendJson(res, 503, { status: 'change stream not ready' });
       else serveChangeStream([relay], req, res);
       return true;
+    },
+    // Ready when every subgraph has a replica that is alive (its /healthz within 500 ms) and whose circuit is
+    // closed: a gateway that can only answer part of every request is not one to send more traffic to.
+    ready: async () => {
+      const unavailable = (await Promise.all([...sources].map(async ([name, source]) => ((await subgraphAlive(source)) ? null : name)))).filter(Boolean);
+      return { ok: unavailable.length === 0, detail: { unavailable } };
     },
     context: async (req, requestId) => {
       const token = req.headers[CONTEXT_HEADER];

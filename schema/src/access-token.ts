@@ -15,3 +15,6 @@ export interface CustomerTokenClaims {
   sid: string;
   name?: string;
 }
+
+/** Development only (refused in production by config): the secret the identity provider and BFFs share by default. */
+export const DEV_IDP_SECRET = 'storegraph-dev-identity-secret-change-me-0123456789';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { boolSchema, contextSecretsSchema, loadConfig, portSchema } from '@storegraph/kit';
+import { DEV_IDP_SECRET } from '@storegraph/schema';
 
-export const DEV_IDP_SECRET = 'storegraph-dev-identity-secret-change-me-0123456789';
+export { DEV_IDP_SECRET };
 
 /** The configuration every BFF shares; validated once at start-up. */
 export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.ProcessEnv) {
@@ -26,6 +27,7 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       OIDC_ISSUER: z.string().url().optional(),
       OIDC_JWKS_URL: z.string().url().optional(),
       OIDC_AUDIENCE: z.string().min(1).optional(),
+      BFF_CACHE_STALE_MS: z.coerce.number().int().min(0).default(600_000),
     },
     env,
   ) as {
@@ -42,5 +44,6 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     OIDC_ISSUER?: string;
     OIDC_JWKS_URL?: string;
     OIDC_AUDIENCE?: string;
+    BFF_CACHE_STALE_MS: number;
   } & Record<string, unknown>;
 }

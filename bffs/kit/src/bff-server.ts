@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
-import { ChangeStreamClient, sendJson, type Logger } from '@storegraph/kit';
+import { ChangeStreamClient, drainServer, sendJson, type Logger } from '@storegraph/kit';
 import { issueGuestToken, type Principal } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
@@ -39,7 +39,7 @@ export interface BffOptions {
   /** How long a signed-in caller's account facts are reused (BFF_ACCOUNT_CACHE_MS). */
   accountCacheMs: number;
   /** Cache anonymous reads (invalidated by data changes); off when max is 0. */
-  cache: { max: number; ttlMs: number; honourNoCache: boolean };
+  cache: { max: number; ttlMs: number; staleMs?: number; honourNoCache: boolean };
   logger: Logger;
   /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
   resolveCaller: ResolveCaller;
@@ -87,15 +87,22 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     return typeof body === 'string' ? body : null;
   }
 
+  let stopping = false;
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // A stopping BFF tells each client to reconnect elsewhere rather than keep a socket to a closing server.
+    if (stopping) res.setHeader('connection', 'close');
     try {
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', service: `bff-${opts.name}` });
+      // Ready while it can answer: not stopping, and the gateway is alive (its /healthz within 1 s). The
+      // gateway's own readiness is not asked: with a subgraph down the BFF still serves, degraded or stale.
       if (url.pathname === '/readyz') {
-        const ready = await fetch(opts.gatewayUrl.replace(/\/graphql$/, '/readyz')).then(
-          (r) => r.ok,
-          () => false,
-        );
+        const ready =
+          !stopping &&
+          (await fetch(opts.gatewayUrl.replace(/\/graphql$/, '/healthz'), { signal: AbortSignal.timeout(1_000) }).then(
+            (r) => r.ok,
+            () => false,
+          ));
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready' });
       }
       if (url.pathname === '/auth/guest' && req.method === 'POST' && opts.guestSessions) {
@@ -114,7 +121,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       if (raw !== null) await handleGraphQL(req, res, raw);
     } catch (err) {
       opts.logger.error({ err }, 'bff request failed');
-      if (!res.headersSent) sendJson(res, 502, errorBody('INTERNAL_SERVER_ERROR', 'internal error'));
+      if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'internal error'));
     }
   });
   const live = serveLiveAvailability(server, {
@@ -135,8 +142,10 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
       const res = await gateway.execute({ query: LIVE_AVAILABILITY, variables: { ids: variantIds } }, token, ctx.requestId);
       const variants =
-        (res.body as { data?: { variantsById?: ({ id: string; availability: { available: number; inStock: boolean } } | null)[] } }).data?.variantsById ?? [];
-      return variants.filter((v) => v !== null).map((v) => ({ variantId: v!.id, ...v!.availability }));
+        (res.body as { data?: { variantsById?: ({ id: string; availability: { available: number; inStock: boolean } | null } | null)[] } }).data
+          ?.variantsById ?? [];
+      // While stock is down availability is null: nothing new to push (subscribers keep the last figures).
+      return variants.flatMap((v) => (v?.availability ? [{ variantId: v.id, ...v.availability }] : []));
     },
     onStockChange: (listener) => {
       const onChange = (e: { schema: string }) => e.schema === 'stock' && listener();
@@ -159,11 +168,9 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     close: async () => {
       // Subscriptions first: once the HTTP server has closed, ws refuses to close its own server ("The
       // server is not running") and the stop was logged as an error.
+      stopping = true;
       await live.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await drainServer(server);
       changes.stop();
       await gateway.close();
     },

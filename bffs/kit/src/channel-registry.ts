@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { ChannelKind, TaxMode } from '@storegraph/schema';
 import { signChannelContext } from '@storegraph/schema';
 import type { GatewayClient } from './gateway-client.ts';
@@ -11,6 +12,11 @@ export interface ChannelDefinition {
   locales: string[];
   country: string;
   taxMode: TaxMode;
+}
+
+function unavailable(body: unknown): boolean {
+  const errors = (body as { errors?: { extensions?: { code?: string } }[] } | null)?.errors ?? [];
+  return errors.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
 }
 
 const QUERY = 'query ChannelBootstrap($code: ID!) { salesChannel(code: $code) { code kind name currency defaultLocale locales country taxMode } }';
@@ -48,6 +54,11 @@ export class ChannelRegistry {
     );
     const res = await this.gateway.execute({ query: QUERY, variables: { code } }, token, `${this.service}-bootstrap`);
     const def = (res.body as { data?: { salesChannel?: ChannelDefinition | null } }).data?.salesChannel;
+    if (!def && unavailable(res.body)) {
+      // The catalog (or the gateway) is down: a channel known a minute ago is still that channel.
+      if (hit) return hit.def;
+      throw new GraphQLError('the catalog is unavailable; retry later', { extensions: { code: 'SERVICE_UNAVAILABLE', service: 'products', retryable: true } });
+    }
     if (!def) throw new Error(`sales channel ${code} is not defined in the catalog`);
     if (def.kind !== this.kind) throw new Error(`sales channel ${code} is ${def.kind}, this BFF serves ${this.kind}`);
     this.cache.set(code, { def, at: Date.now() });

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { CONTEXT_HEADER } from '@storegraph/schema';
 
 export interface GraphQLRequestBody {
@@ -21,6 +21,13 @@ export interface GatewayResult {
   cacheControl: string;
 }
 
+function unavailable(): GatewayResult {
+  const body = {
+    errors: [{ message: 'the gateway service is unavailable; retry later', extensions: { code: 'SERVICE_UNAVAILABLE', service: 'gateway', retryable: true } }],
+  };
+  return { status: 503, body, hasErrors: true, text: JSON.stringify(body), subgraphs: [], cacheControl: '' };
+}
+
 /** HTTP to the gateway over a keep-alive pool: BFFs never import the gateway or a subgraph. */
 export class GatewayClient {
   private readonly pool: Pool;
@@ -28,18 +35,33 @@ export class GatewayClient {
 
   constructor(url: string, connections = 64) {
     const u = new URL(url);
-    this.pool = new Pool(u.origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+    // Connects fail after 1 s; an answer may take up to 35 s (the gateway gives a write 30 s).
+    this.pool = new Pool(u.origin, {
+      connections,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      connect: { timeout: 1_000 },
+      headersTimeout: 35_000,
+      bodyTimeout: 35_000,
+    });
     this.path = u.pathname;
   }
 
+  /** The gateway's answer; when the gateway does not answer (down, reset, timed out), a SERVICE_UNAVAILABLE 503 of our own. */
   async execute(body: GraphQLRequestBody, contextToken: string, requestId: string, extraHeaders: Record<string, string> = {}): Promise<GatewayResult> {
-    const res = await this.pool.request({
-      method: 'POST',
-      path: this.path,
-      headers: { ...extraHeaders, 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId },
-      body: JSON.stringify(body),
-    });
-    const text = await res.body.text();
+    let res: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      res = await this.pool.request({
+        method: 'POST',
+        path: this.path,
+        headers: { ...extraHeaders, 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId },
+        body: JSON.stringify(body),
+      });
+      text = await res.body.text();
+    } catch {
+      return unavailable();
+    }
     const tag = res.headers['x-storegraph-subgraphs'];
     const subgraphs = typeof tag === 'string' && tag ? tag.split(',') : [];
     const cc = res.headers['cache-control'];
@@ -64,8 +86,8 @@ export class GatewayClient {
       const body = JSON.parse(text) as { errors?: unknown };
       return { status: res.statusCode, body, hasErrors: !!body?.errors, text, subgraphs, cacheControl };
     } catch {
-      const body = { errors: [{ message: 'bad gateway response', extensions: { code: 'BAD_GATEWAY' } }] };
-      return { status: 502, body, hasErrors: true, text: JSON.stringify(body), subgraphs: [], cacheControl: '' };
+      // Not JSON: a proxy's error page or a gateway cut off mid-answer.
+      return unavailable();
     }
   }
 

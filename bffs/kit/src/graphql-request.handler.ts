@@ -14,6 +14,7 @@ import type { Authenticate } from './external-identity.ts';
 import { AuthError, type Principal } from './identity.ts';
 import { variablesRefusal } from './input-edge.rules.ts';
 import type { ResponseCachePolicy } from './response-cache.policy.ts';
+import { failedAsWhole, RETRY_AFTER_SECONDS, staleBody } from './unavailable-answer.ts';
 
 export interface GraphQLHandlerDeps {
   bff: string;
@@ -61,6 +62,8 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     } catch (err) {
       if (!(err instanceof GraphQLError)) throw err;
       const code = String(err.extensions.code ?? 'FORBIDDEN') as EdgeCode;
+      if (code === 'SERVICE_UNAVAILABLE')
+        return refusal(503, code, err.message, { extensions: { service: err.extensions.service }, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
       return refusal(code === 'UNAUTHENTICATED' ? 401 : 403, code, err.message);
     }
   }
@@ -111,6 +114,19 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
       countSql,
     );
     deps.logger.debug({ requestId, channel: context.channel, operation: chosen.operationName }, 'graphql');
+    if (failedAsWhole(result)) {
+      // Browsing outlives an outage: the last clean anonymous answer, marked stale, within its age bound.
+      const stale = deps.cache.stale(cacheKey);
+      if (stale) {
+        const { body: staleText, ageSeconds } = staleBody(stale);
+        res.setHeader('x-cache', 'STALE');
+        res.setHeader('age', String(ageSeconds));
+        return sendText(res, 200, staleText);
+      }
+      // Nothing to fall back on: a retryable 503, and when to try again.
+      res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendText(res, 503, result.text);
+    }
     if (ticket) res.setHeader('x-cache', deps.cache.store(ticket, result));
     // This BFF stops honouring the session at once; other replicas within the account cache's lifetime.
     if (principal && SESSION_ENDING_OPERATIONS.has(chosen.operationName ?? '')) deps.accounts.forget(principal);

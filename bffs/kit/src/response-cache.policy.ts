@@ -33,6 +33,11 @@ export class ResponseCachePolicy {
     return revalidate ? undefined : this.cache!.get(key);
   }
 
+  /** The last clean answer, for when a fresh one failed as a whole (bounded age; see ResponseCache.stale). */
+  stale(key: string | undefined) {
+    return key ? this.cache!.stale(key) : undefined;
+  }
+
   ticket(key: string | undefined): CacheTicket | undefined {
     return key ? { key, before: this.cache!.snapshot() } : undefined;
   }

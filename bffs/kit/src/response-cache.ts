@@ -8,6 +8,11 @@ interface Entry {
   subgraphs: string[];
 }
 
+/** An answer kept to fall back on while the system cannot give a fresh one. */
+export interface StaleEntry extends Entry {
+  storedAt: number;
+}
+
 /** Seconds an answer may be shared, from the gateway's Cache-Control; 0 unless it is public. */
 export function sharedMaxAge(cacheControl: string): number {
   const hint = parseCacheControl(cacheControl);
@@ -32,10 +37,16 @@ export class ResponseCache {
   private readonly stream: ChangeStreamClient;
 
   private readonly maxTtlMs: number;
+  /**
+   * The last clean answer per key, kept for `staleMs` whatever changes or gaps happen since: served only
+   * when a fresh answer failed as a whole (a subgraph, the gateway or the database down), marked stale.
+   */
+  private readonly lastGood: LRUCache<string, StaleEntry>;
 
-  constructor(stream: ChangeStreamClient, opts: { max: number; ttlMs: number }) {
+  constructor(stream: ChangeStreamClient, opts: { max: number; ttlMs: number; staleMs?: number }) {
     this.maxTtlMs = opts.ttlMs;
     this.entries = new LRUCache({ max: opts.max, ttl: opts.ttlMs });
+    this.lastGood = new LRUCache({ max: opts.max, ttl: opts.staleMs ?? 600_000 });
     this.stream = stream;
     this.stream.on('change', (e) => {
       this.generations.set(e.schema, (this.generations.get(e.schema) ?? 0) + 1);
@@ -67,6 +78,12 @@ export class ResponseCache {
     const changed = entry.subgraphs.some((s) => (this.generations.get(s) ?? 0) !== (before.generations.get(s) ?? 0));
     if (changed) return false;
     this.entries.set(key, entry, { ttl: Math.min(maxAgeSeconds * 1000, this.maxTtlMs) });
+    this.lastGood.set(key, { ...entry, storedAt: Date.now() });
     return true;
+  }
+
+  /** The last clean answer for `key`, if it is younger than the stale bound. */
+  stale(key: string): StaleEntry | undefined {
+    return this.lastGood.get(key);
   }
 }

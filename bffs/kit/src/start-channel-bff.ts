@@ -43,7 +43,7 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     demoLogin: config.BFF_DEMO_LOGIN,
     accountCacheMs: config.BFF_ACCOUNT_CACHE_MS,
     oidc: oidcOptions(config),
-    cache: { max: config.BFF_CACHE_MAX, ttlMs: config.BFF_CACHE_TTL_MS, honourNoCache: config.BFF_CACHE_BYPASS },
+    cache: { max: config.BFF_CACHE_MAX, ttlMs: config.BFF_CACHE_TTL_MS, staleMs: config.BFF_CACHE_STALE_MS, honourNoCache: config.BFF_CACHE_BYPASS },
     logger: createLogger(`bff-${bff.name}`),
     resolveCaller: bff.resolveCaller,
     guestSessions: bff.guestSessions ?? false,

@@ -38,6 +38,12 @@ process.stdin.resume();
 try {
   if (!existsSync(path.join(dbDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
+  // The server dying under us (killed, crashed) ends this process too, so the launcher sees it and restarts it.
+  pg.process?.once('exit', (code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`embedded PostgreSQL exited (${signal ?? code})\n`);
+    process.exit(1);
+  });
   process.stdout.write('READY\n');
 } catch (err) {
   process.stderr.write(`embedded PostgreSQL failed: ${err}\n`);

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 export interface RunningPostgres {
   /** Server URL without a database name: callers append the database they need. */
   serverUrl: string;
+  /** Resolves when the server has gone (stopped, killed, or crashed), with why: the launcher restarts it. */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   child.stderr.on('data', (d: Buffer) => log(d.toString().trim()));
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ? `was killed (${signal})` : `exited with code ${code}`)),
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -62,11 +67,14 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
   });
   return {
     serverUrl: `postgres://postgres:${password}@127.0.0.1:${port}`,
+    exited,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
+      // A fast shutdown takes well under a second; one stuck for 15 s is killed rather than waited on forever.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
+      clearTimeout(timer);
     },
   };
 }

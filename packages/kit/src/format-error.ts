@@ -3,6 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { CLIENT_ERROR_CODES } from '@storegraph/schema';
 import type { Logger } from './logger.ts';
 import { clientErrorFromPg } from './pg-errors.ts';
+import { DependencyUnavailableError, serviceUnavailable } from './dependency-guard.ts';
 
 /** What only our own services may see: which subgraph answered, and the gateway's view of its reply. */
 const INTERNAL_EXTENSIONS = ['stacktrace', 'http', 'serviceName', 'response', 'exception'];
@@ -15,7 +16,8 @@ function clientExtensions(extensions: Record<string, unknown> | undefined): Reco
 
 /**
  * Errors with a stable code pass through (without internal names); input PostgreSQL refused becomes
- * BAD_USER_INPUT through kit's one translator; anything else is a bug: logged with its stack and
+ * BAD_USER_INPUT through kit's one translator, a database or another service that did not answer
+ * SERVICE_UNAVAILABLE (retryable); anything else is a bug: logged with its stack and
  * returned as INTERNAL_SERVER_ERROR without internals (no SQL, no stack, no service name) reaching the client.
  */
 export function formatError(logger: Logger) {
@@ -27,6 +29,10 @@ export function formatError(logger: Logger) {
       return { ...formatted, message, extensions: clientExtensions(formatted.extensions) };
     }
     const original = unwrapResolverError(error);
+    if (original instanceof DependencyUnavailableError) {
+      const { message, extensions } = serviceUnavailable(original.service);
+      return { message, path: formatted.path, locations: formatted.locations, extensions: { ...extensions } };
+    }
     const fromPg = clientErrorFromPg(original);
     if (fromPg) return { message: fromPg.message, path: formatted.path, locations: formatted.locations, extensions: { ...fromPg.extensions } };
     logger.error({ err: original, path: formatted.path }, 'unexpected resolver error');

@@ -13,8 +13,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   context: (req: http.IncomingMessage, requestId: string) => Promise<TContext>;
   logger: Logger;
-  /** readiness: the database answers, the supergraph is loaded, ... */
-  ready?: () => Promise<boolean>;
+  /** readiness: the database answers, the supergraph is loaded, ...; `detail` is shown on /readyz */
+  ready?: () => Promise<boolean | { ok: boolean; detail?: Record<string, unknown> }>;
   /** Serve GraphiQL on GET /graphql for browsers. */
   graphiql?: { title: string; headers?: Record<string, string> } | false;
   /** Extra routes handled before GraphQL (e.g. a BFF's /auth endpoints). Return true when handled. */
@@ -22,6 +22,44 @@ export interface ServeOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** count SQL statements of requests that ask for it (SQL_COUNT_HEADER); see sql-counter.ts */
   countSql?: boolean;
+}
+
+/** /readyz answers within this even when a check hangs (a paused database, a dependency that accepts and never answers). */
+const READY_TIMEOUT_MS = 1_000;
+/** A stopping server lets requests in flight finish for this long, then closes what is left. */
+export const DRAIN_MS = 5_000;
+
+/** Runs a readiness check, not ready when it throws or takes longer than 1 s. */
+export async function checkReady(ready: ServeOptions<BaseContext>['ready']): Promise<{ ok: boolean; detail?: Record<string, unknown> }> {
+  if (!ready) return { ok: true };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ ok: boolean; detail: Record<string, unknown> }>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, detail: { timedOut: true } }), READY_TIMEOUT_MS);
+  });
+  try {
+    const answer = await Promise.race([ready().then((r) => (typeof r === 'boolean' ? { ok: r } : r)), late]);
+    return answer;
+  } catch {
+    return { ok: false };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Stops an HTTP server without cutting answers off or leaving clients on dead keep-alive sockets: no new
+ * connections; idle keep-alive sockets closed now; each request still running answers with
+ * `Connection: close` (see `draining`), and whatever is left after `DRAIN_MS` is closed.
+ */
+export async function drainServer(server: http.Server, ms = DRAIN_MS): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  // A socket that finishes its last request goes idle: close it then rather than at its keep-alive timeout.
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  const timer = setTimeout(() => server.closeAllConnections(), ms);
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(timer);
 }
 
 export interface RunningServer {
@@ -69,13 +107,16 @@ function requestIdOf(req: http.IncomingMessage): string {
 export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOptions<TContext>): Promise<RunningServer> {
   const limit = opts.maxBodyBytes ?? 2 * 1024 * 1024;
   await opts.apollo.start();
+  let draining = false;
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (draining) res.setHeader('connection', 'close');
     try {
+      // Liveness: the process answers. Readiness: it can serve (see `ready`), and it is not stopping.
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', service: opts.name });
       if (url.pathname === '/readyz') {
-        const ok = opts.ready ? await opts.ready().catch(() => false) : true;
-        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not-ready', service: opts.name });
+        const { ok, detail } = draining ? { ok: false, detail: { stopping: true } } : await checkReady(opts.ready);
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not-ready', service: opts.name, ...detail });
       }
       const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req, limit) : '';
       if (opts.routes && (await opts.routes(req, res, body))) return;
@@ -139,10 +180,8 @@ export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOpti
     url,
     port,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      draining = true;
+      await drainServer(server);
       await opts.apollo.stop();
     },
   };

@@ -20,3 +20,4 @@ export * from './node-flags.ts';
 export * from './per-database.ts';
 export * from './pg-errors.ts';
 export * from './request-guard.plugin.ts';
+export * from './dependency-guard.ts';

@@ -29,7 +29,37 @@ export function pgErrorOf(err: unknown): PgErrorLike | null {
 /** Unique constraint name -> [reason, field] for a CONFLICT answer. */
 export type UniqueReasons = Record<string, [string, string]>;
 
+/** postgres.js's own codes for a connection it lost or could not make, and the sockets' */
+const CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+
+/**
+ * The database could not serve the statement, through no fault of the request: no connection (refused,
+ * lost, timed out), the server shutting down or starting (57P01-57P03), out of connections (53300), a
+ * connection failure (class 08), or the statement timeout (57014). Retrying later may succeed.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === '53300' || code === '57014') return true;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export function clientErrorFromPg(err: unknown, uniqueReasons: UniqueReasons = {}): GraphQLError | null {
+  if (isDatabaseUnavailable(err)) return appError('SERVICE_UNAVAILABLE', 'the database is unavailable; retry later', { service: 'database', retryable: true });
   const pg = pgErrorOf(err);
   if (!pg) return null;
   // Our plpgsql functions raise with HINT = an API error code and DETAIL = a JSON object of extensions.

@@ -4,7 +4,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { boolSchema, contextIssuersSchema, contextSecretsSchema, loadConfig, portSchema } from './config.ts';
 import { DEFAULT_VERIFY_OPTIONS } from '@storegraph/schema';
 import { z } from 'zod';
-import { openDatabase, migrateSchema, type Database } from './database.ts';
+import { databaseReachable, openDatabase, migrateSchema, type Database } from './database.ts';
+import { openCircuits } from './dependency-guard.ts';
 import { createLogger } from './logger.ts';
 import { serveGraphQL, type RunningServer } from './http-server.ts';
 import { createSubgraphServer, type SubgraphRequestContext } from './subgraph-server.ts';
@@ -44,6 +45,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
       DATABASE_URL: z.string().url(),
       [`${upper}_PORT`]: portSchema(def.defaultPort),
       [`${upper}_DB_POOL`]: z.coerce.number().int().min(1).max(200).default(10),
+      STOREGRAPH_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
       STOREGRAPH_CONTEXT_SECRET: contextSecretsSchema,
       STOREGRAPH_CONTEXT_ISSUERS: contextIssuersSchema,
       STOREGRAPH_CONTEXT_MAX_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(DEFAULT_VERIFY_OPTIONS.maxTtlSeconds),
@@ -60,6 +62,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     STOREGRAPH_EXPOSE_SQL_COUNT: boolean;
     STOREGRAPH_RUN_BACKGROUND: boolean;
     STOREGRAPH_FAULT_INJECTION: boolean;
+    STOREGRAPH_DB_STATEMENT_TIMEOUT_MS: number;
   };
   if (config.STOREGRAPH_FAULT_INJECTION && env.NODE_ENV === 'production')
     throw new Error('invalid configuration:\n  STOREGRAPH_FAULT_INJECTION: never in production');
@@ -70,6 +73,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     schema: def.tables,
     poolSize: config[`${upper}_DB_POOL`] as number,
     applicationName: `storegraph-${def.name}`,
+    statementTimeoutMs: config.STOREGRAPH_DB_STATEMENT_TIMEOUT_MS,
   });
   const { apollo, context } = createSubgraphServer<TContext>({
     name: def.name,
@@ -105,9 +109,12 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
       serveChangeStream([changes], req, res);
       return true;
     },
+    // Ready: its own database answers within 1 s and no service it calls has an open circuit.
     ready: async () => {
-      await database.sql`select 1`;
-      return true;
+      const open = openCircuits();
+      // 800 ms, inside /readyz's 1 s, so that a slow database is reported as such rather than as a timeout.
+      const db = await databaseReachable(database.sql, 800);
+      return { ok: db && open.length === 0, detail: { database: db ? 'up' : 'unavailable', unavailable: open } };
     },
   });
   const stopBackground = config.STOREGRAPH_RUN_BACKGROUND && def.background ? def.background(database) : async () => {};

@@ -3,6 +3,10 @@ import { CONTEXT_HEADER } from '@storegraph/schema';
 import { appError, ErrorCodes, type ErrorCode } from '@storegraph/schema';
 import type { SubgraphRequestContext } from './subgraph-server.ts';
 import { SQL_COUNT_HEADER, sqlCounterStore } from './sql-counter.ts';
+import { DependencyGuard, DependencyUnavailableError, serviceUnavailable } from './dependency-guard.ts';
+
+/** A read between subgraphs is a lookup by key: 2 s is generous, and it keeps a caller's answer near 2 s when one hangs. */
+const READ_TIMEOUT_MS = 2_000;
 
 /**
  * How one subgraph asks another, as production would: over HTTP, on keep-alive connections, with the
@@ -12,25 +16,41 @@ import { SQL_COUNT_HEADER, sqlCounterStore } from './sql-counter.ts';
 export class SubgraphClient {
   private readonly pool: Pool;
   private readonly path: string;
+  /** timeouts, one retry of reads, and a circuit breaker (see dependency-guard.ts) */
+  readonly guard: DependencyGuard;
 
   constructor(
     private readonly name: string,
     url: string,
   ) {
     const u = new URL(url);
-    this.pool = new Pool(u.origin, { connections: 32, keepAliveTimeout: 60_000 });
+    // connect fails after 1 s (a black-holed host), not undici's default 10 s
+    this.pool = new Pool(u.origin, { connections: 32, keepAliveTimeout: 60_000, connect: { timeout: 1_000 } });
     this.path = u.pathname;
+    this.guard = new DependencyGuard(name);
   }
 
   /** Resolves entities by key; null where the other subgraph does not show that entity to this caller. */
   async entities<T>(ctx: SubgraphRequestContext, typename: string, ids: readonly string[], selection: string): Promise<(T | null)[]> {
     if (ids.length === 0) return [];
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`;
-    const { status, body } = await this.post<{ _entities?: (T | null)[] }>(ctx.contextToken, ctx.requestId, {
-      query,
-      variables: { r: ids.map((id) => ({ __typename: typename, id })) },
-    });
+    const payload = { query, variables: { r: ids.map((id) => ({ __typename: typename, id })) } };
+    let answer: Awaited<ReturnType<typeof this.post<{ _entities?: (T | null)[] }>>>;
+    try {
+      answer = await this.guard.run(() => this.post<{ _entities?: (T | null)[] }>(ctx.contextToken, ctx.requestId, payload, READ_TIMEOUT_MS), {
+        idempotent: true,
+        failed: (a) => (a.status >= 500 ? `HTTP ${a.status}` : null),
+      });
+    } catch (err) {
+      if (!(err instanceof DependencyUnavailableError)) throw err;
+      ctx.log.warn({ subgraph: this.name, err: err.message }, 'subgraph unavailable');
+      throw serviceUnavailable(this.name);
+    }
+    const { status, body } = answer;
     if (status !== 200 || !body.data?._entities) {
+      // Its own refusal (an expired context, a code it chose) is passed on; anything else is a failure of ours.
+      const code = body.errors?.[0]?.extensions?.code;
+      if (code && code !== 'INTERNAL_SERVER_ERROR' && code in ErrorCodes) throw appError(code as ErrorCode, body.errors![0]!.message);
       ctx.log.error({ subgraph: this.name, status, errors: body.errors }, 'subgraph call failed');
       throw appError('INTERNAL_SERVER_ERROR', `the ${this.name} service did not answer`);
     }
@@ -50,10 +70,16 @@ export class SubgraphClient {
    * Runs one operation with a given signed context (the caller's own, or a service context the caller's
    * service signed, e.g. the checkout acting for a customer). Answers `data`; a GraphQL error with a stable
    * client code is rethrown with that code (the other subgraph refused the input), anything else is
-   * INTERNAL_SERVER_ERROR: the other service failed, and the caller's saga decides what that means.
+   * SubgraphUnavailableError: the other service failed, and the caller's saga decides what that means. A
+   * transport failure (refused, reset, timed out, 5xx, circuit open) is DependencyUnavailableError, whose
+   * `sent` says whether a write may have happened. Queries are retried once; mutations never here.
    */
   async execute<T>(contextToken: string, requestId: string, query: string, variables: Record<string, unknown>, timeoutMs = 10_000): Promise<T> {
-    const { status, body } = await this.post<T>(contextToken, requestId, { query, variables }, timeoutMs);
+    const idempotent = query.trimStart().startsWith('query');
+    const { status, body } = await this.guard.run(() => this.post<T>(contextToken, requestId, { query, variables }, timeoutMs), {
+      idempotent,
+      failed: (a) => (a.status >= 500 ? `HTTP ${a.status}` : null),
+    });
     const first = body.errors?.[0];
     if (first) {
       const code = first.extensions?.code;

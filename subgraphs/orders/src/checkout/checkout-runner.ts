@@ -1,6 +1,7 @@
-import type { Logger } from '@storegraph/kit';
+import { GraphQLError } from 'graphql';
+import { DependencyUnavailableError, serviceUnavailable, type Logger } from '@storegraph/kit';
 import type { OrdersDb, OrdersDeps } from '../context.ts';
-import { beginCompensation, finishCompleted, finishFailed, LeaseLost, recordStep, stepOutcomes } from './checkout.repository.ts';
+import { beginCompensation, finishCompleted, finishFailed, forgetCheckout, LeaseLost, recordStep, stepOutcomes } from './checkout.repository.ts';
 import { StepEnv, type CheckoutStep } from './checkout-step.ts';
 import { POINT_OF_NO_RETURN, STEP_ORDER, type CheckoutRow, type PlaceOrderOutcome, type StepId } from './checkout.types.ts';
 import { crashIfAsked } from './fault-injection.ts';
@@ -29,6 +30,13 @@ const UNAVAILABLE: PlaceOrderOutcome = {
   __typename: 'PaymentUnavailable',
   message: 'the checkout could not be completed; nothing was charged and the stock was released',
 };
+
+/** The service a step could not reach (down, timed out, circuit open, or answering SERVICE_UNAVAILABLE itself), if that is why it failed. */
+function unavailableService(err: unknown): string | null {
+  if (err instanceof DependencyUnavailableError) return err.service;
+  if (err instanceof GraphQLError && err.extensions.code === 'SERVICE_UNAVAILABLE') return String(err.extensions.service ?? 'a required');
+  return null;
+}
 
 export interface RunOptions {
   paymentToken?: string;
@@ -68,9 +76,18 @@ export async function runCheckout(
         result = await step.run(env);
       } catch (err) {
         if (err instanceof LeaseLost || done.has(POINT_OF_NO_RETURN)) throw err;
-        log.error({ err, checkoutId: checkout.id, step: id }, 'checkout step failed: compensating');
+        const service = unavailableService(err);
+        log.error({ err, checkoutId: checkout.id, step: id, unavailable: service }, 'checkout step failed: compensating');
         await beginCompensation(db, checkout, UNAVAILABLE, deps.leaseSeconds);
-        return await compensate(env, UNAVAILABLE, opts);
+        if (!service) return await compensate(env, UNAVAILABLE, opts);
+        // A service was down: the client is told to retry (SERVICE_UNAVAILABLE), and the undone saga is
+        // forgotten so that the retry with the same key checks out afresh. An undo that cannot finish now
+        // leaves the saga COMPENSATING for recovery, and the answer is the same.
+        await compensate(env, UNAVAILABLE, opts).then(
+          () => forgetCheckout(db, checkout),
+          (undoErr) => log.warn({ err: undoErr, checkoutId: checkout.id }, 'compensation left to recovery'),
+        );
+        throw serviceUnavailable(service);
       }
       if ('fail' in result) {
         await beginCompensation(db, checkout, result.fail, deps.leaseSeconds);
@@ -91,6 +108,7 @@ export async function runCheckout(
     await finishCompleted(db, checkout, placed);
     return placed;
   } catch (err) {
+    if (err instanceof GraphQLError && err.extensions.code === 'SERVICE_UNAVAILABLE') throw err;
     if (err instanceof LeaseLost) {
       log.warn({ checkoutId: checkout.id }, 'checkout taken over by recovery');
       return null;

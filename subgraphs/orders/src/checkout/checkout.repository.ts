@@ -129,3 +129,12 @@ export async function claimAbandoned(db: Db, limit: number, leaseSeconds: number
     return rows as CheckoutRow[];
   });
 }
+
+/**
+ * A saga undone because a service it needed was unavailable leaves no trace: the client was told
+ * SERVICE_UNAVAILABLE, and a retry with the same key must run the checkout again, not replay a failure.
+ * Only a FAILED saga (fully compensated, its cart released) of this attempt is removed; its steps cascade.
+ */
+export async function forgetCheckout(db: Db, c: CheckoutRow): Promise<void> {
+  await db.delete(checkouts).where(and(eq(checkouts.id, c.id), eq(checkouts.status, 'FAILED'), eq(checkouts.attempts, c.attempts)));
+}

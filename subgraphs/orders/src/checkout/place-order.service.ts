@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appError, type ChannelContext } from '@storegraph/schema';
+import { serviceUnavailable } from '@storegraph/kit';
 import type { OrdersContext } from '../context.ts';
 import { ownerOf } from '../services/cart-owner.ts';
 import { findCart } from '../services/cart.service.ts';
@@ -51,6 +52,9 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
   validate(ctx, input);
   const cart = await findCart(ctx, input.cartId);
   if (!cart) throw appError('NOT_FOUND', `no cart ${input.cartId}`, { argument: 'input.cartId' });
+  // A checkout cannot succeed while stock or prices is known to be down (its circuit open): refused before
+  // anything is written or held, and retryable with the same key.
+  for (const dep of [ctx.deps.stock, ctx.deps.prices]) if (!dep.guard.closed) throw serviceUnavailable(dep.guard.service);
   const { staff: _staff, ...customerContext } = ctx.channel as ChannelContext;
   const { checkout, fresh } = await startCheckout(
     ctx.db.db,

@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEV_IDP_SECRET } from '@storegraph/bff-kit';
+import { seedDemoData } from '@storegraph/demo';
+import { DEV_CONTEXT_SECRET, dropDatabase, ensureDatabase, freePort } from '@storegraph/kit';
+import { portOf, SERVICES, serviceUrls, type ServiceSpec } from '../../scripts/service-list.ts';
+import { TcpProxy } from './tcp-proxy.ts';
+
+/**
+ * The whole system as real processes (every service of the launcher's list, one process each), for tests
+ * that kill and restart them: its own database on the test run's PostgreSQL server, reached through a
+ * TcpProxy the test can cut. The shared test system runs in-process and must not be killed.
+ */
+export interface ProcessSystem {
+  /** GraphQL URL per service name (`stock`, `gateway`, `bff-b2c`, ...) */
+  url(name: string): string;
+  /** direct URL of this system's database (not through the proxy) */
+  databaseUrl: string;
+  proxy: TcpProxy;
+  pid(name: string): number | undefined;
+  /** kills one service (SIGKILL unless told) and waits until it is gone */
+  kill(name: string, signal?: NodeJS.Signals): Promise<void>;
+  /** starts one service again and waits until it is alive */
+  start(name: string): Promise<void>;
+  /** starts again every service that is not running (after a test that failed before restarting what it killed) */
+  revive(): Promise<void>;
+  /** the last lines the service wrote to stderr (for failure messages) */
+  stderr(name: string): string;
+  stop(): Promise<void>;
+}
+
+async function waitFor(url: string, child: ChildProcess, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode ?? child.signalCode}) before answering ${url}`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer within ${ms} ms`);
+}
+
+export async function startProcessSystem(sharedDatabaseUrl: string): Promise<ProcessSystem> {
+  const server = new URL(sharedDatabaseUrl);
+  const dbName = `sg_resilience_${Date.now().toString(36)}_${process.pid}`;
+  const serverUrl = sharedDatabaseUrl;
+  const databaseUrl = await ensureDatabase(serverUrl, dbName);
+  const proxy = await new TcpProxy(server.hostname, Number(server.port || 5432)).start();
+  const viaProxy = new URL(databaseUrl);
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: viaProxy.toString(),
+    STOREGRAPH_CONTEXT_SECRET: DEV_CONTEXT_SECRET,
+    STOREGRAPH_IDP_SECRET: DEV_IDP_SECRET,
+    STOREGRAPH_SUPERVISED: '1',
+    // small pools: this is a second system on a 2-core machine
+    PRODUCTS_DB_POOL: '3',
+    STOCK_DB_POOL: '3',
+    PRICES_DB_POOL: '3',
+    ORDERS_DB_POOL: '3',
+  };
+  for (const s of SERVICES) env[s.portEnv] = String(await freePort());
+  Object.assign(env, serviceUrls(env));
+
+  const children = new Map<string, ChildProcess>();
+  const logs = new Map<string, string>();
+  const launch = async (spec: ServiceSpec, path: string) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], { env, stdio: ['pipe', 'ignore', 'pipe'] });
+    logs.set(spec.name, '');
+    child.stderr!.on('data', (d: Buffer) => logs.set(spec.name, (logs.get(spec.name)! + d.toString()).slice(-4000)));
+    children.set(spec.name, child);
+    await waitFor(`http://127.0.0.1:${portOf(spec, env)}${path}`, child, 90_000);
+  };
+  const spec = (name: string) => SERVICES.find((s) => s.name === name)!;
+  const phase = (p: ServiceSpec['phase']) => Promise.all(SERVICES.filter((s) => s.phase === p).map((s) => launch(s, s.readyPath)));
+
+  const stop = async () => {
+    await Promise.all(
+      [...children.values()].map(async (c) => {
+        if (c.exitCode !== null || c.signalCode !== null) return;
+        const gone = new Promise((r) => c.once('exit', r));
+        c.kill('SIGTERM');
+        const timer = setTimeout(() => c.kill('SIGKILL'), 10_000);
+        await gone;
+        clearTimeout(timer);
+      }),
+    );
+    await proxy.close();
+    await dropDatabase(serverUrl, dbName).catch(() => {});
+  };
+  try {
+    await phase('subgraph');
+    await seedDemoData(databaseUrl);
+    await phase('gateway');
+    await phase('bff');
+  } catch (err) {
+    const why = [...logs].map(([n, l]) => `--- ${n}\n${l}`).join('\n');
+    await stop();
+    throw new Error(`${(err as Error).message}\n${why}`);
+  }
+
+  return {
+    url: (name) => `http://127.0.0.1:${portOf(spec(name), env)}/graphql`,
+    databaseUrl,
+    proxy,
+    pid: (name) => children.get(name)?.pid,
+    kill: async (name, signal = 'SIGKILL') => {
+      const c = children.get(name)!;
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      const gone = new Promise((r) => c.once('exit', r));
+      c.kill(signal);
+      await gone;
+    },
+    start: (name) => launch(spec(name), '/healthz'),
+    revive: async () => {
+      const dead = [...children].filter(([, c]) => c.exitCode !== null || c.signalCode !== null).map(([n]) => n);
+      await Promise.all(dead.map((n) => launch(spec(n), '/healthz')));
+    },
+    stderr: (name) => logs.get(name) ?? '',
+    stop,
+  };
+}
