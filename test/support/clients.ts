@@ -33,16 +33,22 @@ export async function tokenFor(email: string): Promise<string> {
   return issueToken(principal, system().idpSecret);
 }
 
+/**
+ * Calls a BFF as a production client does: an allow-listed operation by name only (the BFF holds its text;
+ * the test system enforces the allow-list as production does), with the caller's bearer token (`as` a demo
+ * user or a `token` of the test's own) and channel. Every BFF call of the suite goes through here.
+ */
 export async function bff<T = any>(
   which: 'b2c' | 'b2b' | 'pos',
-  query: string,
+  operationName: string,
   variables: Record<string, unknown> = {},
-  opts: { as?: string; channel?: string; headers?: Record<string, string> } = {},
+  opts: { as?: string; token?: string; channel?: string; headers?: Record<string, string> } = {},
 ): Promise<GraphQLResponse<T>> {
   const headers: Record<string, string> = { ...opts.headers };
-  if (opts.as) headers.authorization = `Bearer ${await tokenFor(opts.as)}`;
+  const token = opts.token ?? (opts.as ? await tokenFor(opts.as) : undefined);
+  if (token) headers.authorization = `Bearer ${token}`;
   if (opts.channel) headers['x-storefront-channel'] = opts.channel;
-  return postGraphQL<T>(system()[which], { query, variables }, headers);
+  return postGraphQL<T>(system()[which], { operationName, variables }, headers);
 }
 
 export const CHANNEL_DEFAULTS: Record<string, Omit<ChannelContext, 'requestId'>> = {

@@ -89,9 +89,11 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     B2C_PORT: '0',
     B2B_PORT: '0',
     POS_PORT: '0',
-    BFF_ALLOW_ADHOC: 'true',
-    // The BFF IDEs (development) load the schema through the gateway.
-    GATEWAY_INTROSPECTION: 'true',
+    // The front doors run as production runs them: allow-listed operations only, no demo login, no IDE.
+    // The IDE's own test (graphiql.test.ts) starts a development BFF and gateway of its own.
+    BFF_ALLOW_ADHOC: 'false',
+    BFF_DEMO_LOGIN: 'false',
+    BFF_IDE: 'false',
   };
   // The card provider is a third party: its msw stand-in is served on a real port, because orders calls it
   // from this process while the tests run in workers (they read what it holds over its /__standin routes).
