@@ -11,6 +11,8 @@ export interface GraphQLResponse<T = any> {
   data?: T;
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
   extensions?: { sqlStatements?: Record<string, number> };
+  /** The answer's HTTP headers (x-cache, cache-control). */
+  headers: Headers;
 }
 
 export async function postGraphQL<T = any>(url: string, body: object, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
@@ -21,8 +23,8 @@ export async function postGraphQL<T = any>(url: string, body: object, headers: R
     headers: { 'content-type': 'application/json', [SQL_COUNT_HEADER]: '1', ...headers },
     body: JSON.stringify(body),
   });
-  const json = (await res.json()) as Omit<GraphQLResponse<T>, 'status'>;
-  return { status: res.status, ...json };
+  const json = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+  return { status: res.status, headers: res.headers, ...json };
 }
 
 /** A bearer token for a demo user, as the identity provider would issue it. */
