@@ -158,12 +158,7 @@ describe('availability in the caller’s channel', () => {
   it('lets a signed-in shopper reserve through the b2c BFF', async () => {
     const v = await freshVariant('bff');
     await receive(v, HAMBURG, 3);
-    const res = await bff(
-      'b2c',
-      'ReserveStock',
-      { input: { idempotencyKey: `bff-${v}`, lines: [{ variantId: v, quantity: 2 }] } },
-      { as: 'anna@example.com' },
-    );
+    const res = await bff('b2c', 'ReserveStock', { input: { idempotencyKey: `bff-${v}`, lines: [{ variantId: v, quantity: 2 }] } }, { as: 'anna@example.com' });
     expect(res.errors).toBeUndefined();
     expect(res.data.reserveStock).toMatchObject({ __typename: 'Reservation', status: 'ACTIVE', lines: [{ quantity: 2 }] });
     const mine = await count((sql) => sql`select count(*)::int as n from stock.movements where variant_id = ${v} and actor = 'customer:cus_anna'`);
