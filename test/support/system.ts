@@ -81,6 +81,13 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     // Subgraph tests sign their own contexts (issuer 'test'), as a BFF would.
     STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'test'].join(','),
     STOREGRAPH_EXPOSE_SQL_COUNT: 'true',
+    // 5 connections a subgraph process (7 processes, ~40 in all with the sweepers' listeners): a shared
+    // 100-connection PostgreSQL holds two test runs at once; the default 10 made a second run fail with
+    // "too many clients". Races still overlap (both stock replicas' pools busy, row-lock waits seen).
+    PRODUCTS_DB_POOL: '5',
+    STOCK_DB_POOL: '5',
+    PRICES_DB_POOL: '5',
+    ORDERS_DB_POOL: '5',
     PRODUCTS_PORT: '0',
     STOCK_PORT: '0',
     PRICES_PORT: '0',
