@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bff, sqlClient, system, tokenFor } from '../support/clients.ts';
 import { RELEASE, RESERVE, gateway, ok, receive } from './stock-support.ts';
@@ -39,6 +39,14 @@ describe('response cache for anonymous catalog reads', () => {
   const slugOf = async () => (await sql`select slug from products.products where id = 'prd_0233'`)[0]!.slug as string;
   afterAll(async () => {
     await sql.end();
+  });
+  // Each test starts from a settled cache: what the previous test changed (a price put back, stock
+  // received) has reached it, whichever test ran before (the file passes in any order).
+  beforeEach(async () => {
+    const slug = await slugOf();
+    const fresh = await ask(PAGE, { slug }, { 'cache-control': 'no-cache' });
+    expect(fresh.body.errors).toBeUndefined();
+    await untilFresh(PAGE, { slug }, (b) => JSON.stringify(b) === JSON.stringify(fresh.body));
   });
 
   it('serves the second anonymous read from the cache, byte for byte the same answer', async () => {
