@@ -80,14 +80,17 @@ describe('translations', () => {
 
 describe('a rule change racing product edits', () => {
   it('leaves exactly the products that match the rule in the channel, whichever committed first', async () => {
-    // A fresh attribute: the rule matches this test's products only, so no other file's counts move.
+    // A fresh attribute: the rule matches this test's products only, so no other file's counts move. Hats,
+    // not the default jackets: catalog-visibility briefly excludes all apparel from sandbox-eu.
     const attr = `race_${uid()}`;
     ok(
       await asStaff(`mutation($input: AttributeDefinitionInput!) { defineAttribute(input: $input) { code } }`, {
         input: { code: attr, name: 'Race', type: 'ENUM', allowedValues: ['in', 'out'] },
       }),
     );
-    const products = await Promise.all(Array.from({ length: 12 }, () => createTestProduct({ attributes: [{ code: attr, value: 'out' }] })));
+    const products = await Promise.all(
+      Array.from({ length: 12 }, () => createTestProduct({ categoryIds: ['cat_hats'], attributes: [{ code: attr, value: 'out' }] })),
+    );
     const edit = (id: string, version: number, value: string) =>
       asStaff(
         `mutation($id: ID!, $v: Int!, $a: [AttributeValueInput!]) { updateProduct(id: $id, expectedVersion: $v, input: { attributes: $a }) { version } }`,
