@@ -88,6 +88,10 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     STOCK_DB_POOL: '5',
     PRICES_DB_POOL: '5',
     ORDERS_DB_POOL: '5',
+    // No background sweeps or rebalances during a run: a test that asserts on them triggers the work itself
+    // (expireReservations, rebalanceStockFences), so what it counts is its own (an hour outlasts any run).
+    STOCK_SWEEP_INTERVAL_MS: '3600000',
+    STOCK_REBALANCE_INTERVAL_MS: '3600000',
     PRODUCTS_PORT: '0',
     STOCK_PORT: '0',
     PRICES_PORT: '0',
