@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_HEADER } from '@storegraph/schema';
 import { loadAllowList } from '@storegraph/bff-kit';
-import { postGraphQL, signedContext, system } from '../support/clients.ts';
+import { postGraphQL, signedContext, system, tokenFor } from '../support/clients.ts';
 
 const shared = readFileSync(new URL('../../bffs/kit/src/shared-operations.graphql', import.meta.url), 'utf8');
 
@@ -20,6 +20,39 @@ describe('client contract: every allow-listed operation is valid against the sup
         expect(codes, `${op.name}: ${JSON.stringify(res.errors)}`).not.toContain('GRAPHQL_VALIDATION_FAILED');
         expect(codes, op.name).not.toContain('GRAPHQL_PARSE_FAILED');
       }
+    });
+  }
+});
+
+describe('the allow-list is the gate, as in production', () => {
+  const callers = { b2c: 'anna@example.com', b2b: 'buyer@acme.example', pos: 'till-1@berlin.shop' } as const;
+
+  for (const bff of ['b2c', 'b2b', 'pos'] as const) {
+    it(`${bff}: refuses ad-hoc text, also under an allow-listed name, and runs nothing`, async () => {
+      const headers = { authorization: `Bearer ${await tokenFor(callers[bff])}` };
+      const attempts = [
+        { query: '{ __typename }' },
+        // The name is listed; the text (another selection, another page size) is not.
+        { query: 'query CurrentChannel { currentChannel { code } }', operationName: 'CurrentChannel' },
+        {
+          query: 'mutation ReleaseReservation($id: ID!) { releaseReservation(id: $id) { __typename } }',
+          operationName: 'ReleaseReservation',
+          variables: { id: 'res_x' },
+        },
+      ];
+      for (const body of attempts) {
+        const res = await postGraphQL(system()[bff], body, headers);
+        expect(res.status, JSON.stringify(body)).toBe(403);
+        expect(
+          res.errors?.map((e) => e.extensions?.code),
+          JSON.stringify(body),
+        ).toEqual(['OPERATION_NOT_ALLOWED']);
+        expect(res.data ?? null).toBeNull();
+      }
+      // The same caller's listed operation by name is answered: the 403s above are about the text.
+      const listed = await postGraphQL(system()[bff], { operationName: 'CurrentChannel' }, headers);
+      expect(listed.status).toBe(200);
+      expect(listed.data.currentChannel.currency).toBe('EUR');
     });
   }
 });

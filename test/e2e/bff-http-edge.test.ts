@@ -2,8 +2,9 @@ import net from 'node:net';
 import { getIntrospectionQuery } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlClient, system, tokenFor } from '../support/clients.ts';
+import { startDevelopmentB2c } from '../support/development-front-door.ts';
 
 /**
  * The HTTP edge of the three BFFs, driven as clients (and a hostile web page) drive it: the method and
@@ -11,8 +12,16 @@ import { sqlClient, system, tokenFor } from '../support/clients.ts';
  * refusal, and the depth caps. Each test failed on the BFF the probe ran against.
  */
 
-type Bff = 'b2c' | 'b2b' | 'pos';
-const USERS: Record<Bff, string> = { b2c: 'anna@example.com', b2b: 'buyer@acme.example', pos: 'till-1@berlin.shop' };
+/** 'dev' is a development-mode B2C BFF of this file's own: the edge rules for ad-hoc documents, which production refuses. */
+type Bff = 'b2c' | 'b2b' | 'pos' | 'dev';
+let dev: Awaited<ReturnType<typeof startDevelopmentB2c>> | undefined;
+beforeAll(async () => {
+  dev = await startDevelopmentB2c();
+});
+afterAll(async () => {
+  await dev?.close();
+});
+const USERS: Record<Bff, string> = { b2c: 'anna@example.com', b2b: 'buyer@acme.example', pos: 'till-1@berlin.shop', dev: 'anna@example.com' };
 /** Unique to this run: every idempotency key below contains it, and only rows containing it are counted. */
 const RUN = `edge-${process.pid}-${Date.now().toString(36)}`;
 
@@ -26,7 +35,7 @@ async function call(which: Bff, init: { method?: string; search?: URLSearchParam
   const headers: Record<string, string> = {};
   if (init.contentType !== null) headers['content-type'] = init.contentType ?? 'application/json';
   if (init.as) headers.authorization = `Bearer ${await tokenFor(init.as)}`;
-  const url = `${system()[which]}${init.search ? `?${init.search}` : ''}`;
+  const url = `${which === 'dev' ? dev!.url : system()[which]}${init.search ? `?${init.search}` : ''}`;
   const res = await fetch(url, { method: init.method ?? 'POST', headers, body: init.body });
   return { status: res.status, headers: res.headers, json: await res.json() };
 }
@@ -64,7 +73,7 @@ describe('GET runs queries only (GraphQL over HTTP)', () => {
       query: 'mutation($input: ReserveStockInput!) { reserveStock(input: $input) { __typename } }',
       variables: JSON.stringify(reserveInput(`${RUN}-get-adhoc`, variant)),
     });
-    const res = await call('b2c', { method: 'GET', search: adhoc, as: USERS.b2c });
+    const res = await call('dev', { method: 'GET', search: adhoc, as: USERS.b2c });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');
     expect(await reservationsContaining(`${RUN}-get-`)).toBe(0);
@@ -88,8 +97,11 @@ describe('operation resolution', () => {
   it('answers 400 OPERATION_RESOLUTION_FAILURE, not 500, to an unknown operationName with an allow-listed or ad-hoc text', async () => {
     const listed =
       'query CurrentChannel {\n  currentChannel {\n    code\n    name\n    currency\n    defaultLocale\n    locales\n    country\n    taxMode\n  }\n}';
-    for (const query of [listed, 'query Mine { currentChannel { code } }']) {
-      const res = await post('b2c', { query, operationName: 'NoSuchOperation' });
+    for (const [which, query] of [
+      ['b2c', listed],
+      ['dev', 'query Mine { currentChannel { code } }'],
+    ] as const) {
+      const res = await post(which, { query, operationName: 'NoSuchOperation' });
       expect(res.status, query).toBe(400);
       expect(codeOf(res), query).toBe('OPERATION_RESOLUTION_FAILURE');
       expect(res.json.errors?.[0]?.message).toBe('the document has no operation named "NoSuchOperation"');
@@ -100,10 +112,10 @@ describe('operation resolution', () => {
 
   it('answers 400 to several operations without an operationName, and runs the one named', async () => {
     const query = 'query A { currentChannel { code } } query B { currentChannel { currency } }';
-    const unnamed = await post('b2c', { query });
+    const unnamed = await post('dev', { query });
     expect(unnamed.status).toBe(400);
     expect(codeOf(unnamed)).toBe('OPERATION_RESOLUTION_FAILURE');
-    const named = await post('b2c', { query, operationName: 'B' });
+    const named = await post('dev', { query, operationName: 'B' });
     expect(named.status).toBe(200);
     expect(named.json.data).toEqual({ currentChannel: { currency: 'EUR' } });
   });
@@ -174,7 +186,7 @@ describe('the input rule at the edge', () => {
   });
 
   it('applies the rule to string literals of an ad-hoc document', async () => {
-    const res = await post('b2c', { query: '{ product(slug: "jacke\\u0000") { id } }' });
+    const res = await post('dev', { query: '{ product(slug: "jacke\\u0000") { id } }' });
     expect(res.status).toBe(400);
     expect(res.json.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'product.slug', reason: 'CONTROL_CHARACTER' });
   });
@@ -332,19 +344,19 @@ describe('depth caps', () => {
   const nestedTypeRefs = (levels: number) => `{ __schema { types { ${'ofType { '.repeat(levels)}name${' }'.repeat(levels)} } } }`;
 
   it('refuses a 50-level introspection query, also when split over fragments', async () => {
-    const deep = await post('b2c', { query: nestedTypeRefs(47) });
+    const deep = await post('dev', { query: nestedTypeRefs(47) });
     expect(deep.status).toBe(400);
     expect(codeOf(deep)).toBe('BAD_USER_INPUT');
     expect(deep.json.errors?.[0]?.message).toBe('query deeper than 20 levels');
     // Each fragment is one level deep on its own; spread into one another they are 50.
     const fragments = Array.from({ length: 25 }, (_, i) => `fragment F${i} on __Type { ofType { ${i < 24 ? `...F${i + 1}` : 'name'} } }`).join('\n');
-    const split = await post('b2c', { query: `{ __schema { types { ...F0 } } }\n${fragments}` });
+    const split = await post('dev', { query: `{ __schema { types { ...F0 } } }\n${fragments}` });
     expect(split.status).toBe(400);
     expect(codeOf(split)).toBe('BAD_USER_INPUT');
   });
 
   it("answers GraphiQL's standard introspection query", async () => {
-    const res = await post('b2c', { query: getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, schemaDescription: true }) });
+    const res = await post('dev', { query: getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, schemaDescription: true }) });
     expect(res.status).toBe(200);
     expect(res.json.errors).toBeUndefined();
     expect(res.json.data.__schema.queryType.name).toBe('Query');
@@ -352,7 +364,7 @@ describe('depth caps', () => {
   });
 
   it('keeps the 12-level cap for other ad-hoc queries', async () => {
-    const res = await post('b2c', { query: `{ products(first: 1) { nodes { ${'variants { product { '.repeat(5)}id${' } }'.repeat(5)} } } }` });
+    const res = await post('dev', { query: `{ products(first: 1) { nodes { ${'variants { product { '.repeat(5)}id${' } }'.repeat(5)} } } }` });
     expect(res.status).toBe(400);
     expect(res.json.errors?.[0]?.message).toBe('query deeper than 12 levels');
   });

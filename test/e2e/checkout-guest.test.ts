@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { system, tokenFor } from '../support/clients.ts';
+import { bff, system, tokenFor } from '../support/clients.ts';
 import { BERLIN_ADDRESS, data, key, one, op, sellable, stockOf } from './checkout-support.ts';
 
 /** A guest session from the storefront BFF, as a shop's first page load gets one. */
@@ -98,12 +98,7 @@ describe('guest checkout on the web shop', () => {
 });
 
 async function mergeAs(customerToken: string, guestToken: string) {
-  const res = await fetch(system().b2c, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${customerToken}`, 'x-guest-token': guestToken },
-    body: JSON.stringify({ operationName: 'MergeGuestCart', variables: {} }),
-  });
-  const body = (await res.json()) as { data?: { mergeGuestCart: any }; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data!.mergeGuestCart;
+  const res = await bff('b2c', 'MergeGuestCart', {}, { token: customerToken, headers: { 'x-guest-token': guestToken } });
+  expect(res.errors).toBeUndefined();
+  return res.data.mergeGuestCart;
 }

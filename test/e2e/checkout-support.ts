@@ -1,5 +1,5 @@
 import { beforeAll } from 'vitest';
-import { postGraphQL, sqlClient, system, tokenFor, type GraphQLResponse } from '../support/clients.ts';
+import { bff, sqlClient, system, type GraphQLResponse } from '../support/clients.ts';
 import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
 import { HAMBURG, priceVariant, receive } from './stock-support.ts';
 import { issueToken } from '@storegraph/bff-kit';
@@ -12,18 +12,8 @@ import { issueToken } from '@storegraph/bff-kit';
 
 export type Bff = 'b2c' | 'b2b' | 'pos';
 
-export async function op<T = any>(
-  which: Bff,
-  operationName: string,
-  variables: Record<string, unknown>,
-  auth: { as?: string; token?: string; channel?: string } = {},
-): Promise<GraphQLResponse<T>> {
-  const headers: Record<string, string> = {};
-  const token = auth.token ?? (auth.as ? await tokenFor(auth.as) : undefined);
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (auth.channel) headers['x-storefront-channel'] = auth.channel;
-  return postGraphQL<T>(system()[which], { operationName, variables }, headers);
-}
+/** An allow-listed operation by name through a BFF (test/support/clients.ts builds every BFF call). */
+export const op = bff;
 
 export function data<T = any>(res: GraphQLResponse<T>): T {
   if (res.errors?.length || res.status !== 200) throw new Error(`unexpected answer ${res.status}: ${JSON.stringify(res.errors)}`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { CONTEXT_HEADER } from '@storegraph/schema';
 import { demoProducts } from '@storegraph/demo';
-import { bff, direct, postGraphQL, signedContext, system } from '../support/clients.ts';
+import { bff, direct, postGraphQL, signedContext, sqlClient, system } from '../support/clients.ts';
 
 const LISTING = `query ProductListing($first: Int!, $after: String, $filter: ProductFilter) {
   products(first: $first, after: $after, filter: $filter) {
@@ -24,9 +24,15 @@ const LISTING = `query ProductListing($first: Int!, $after: String, $filter: Pro
   }
 }`;
 
+/**
+ * One demo brand no test creates products in (tests use Fjell and Lumen): other files' new products can
+ * show in a listing a moment before they are priced, so listings that check prices read demo products.
+ */
+const DEMO_ONLY = { brandSlug: 'northwind' };
+
 describe('the vertical slice through every BFF', () => {
   it('lists web-eu products with EUR prices, availability and German names for an anonymous shopper', async () => {
-    const res = await bff('b2c', LISTING, { first: 10 }, { headers: { 'accept-language': 'de-DE' } });
+    const res = await bff('b2c', 'ProductListing', { first: 10, filter: DEMO_ONLY }, { headers: { 'accept-language': 'de-DE' } });
     expect(res.errors).toBeUndefined();
     const nodes = res.data.products.nodes;
     expect(nodes).toHaveLength(10);
@@ -39,8 +45,9 @@ describe('the vertical slice through every BFF', () => {
   });
 
   it('prices the web-us storefront in USD', async () => {
-    const res = await bff('b2c', LISTING, { first: 5 }, { channel: 'web-us' });
+    const res = await bff('b2c', 'ProductListing', { first: 5, filter: DEMO_ONLY }, { channel: 'web-us' });
     expect(res.errors).toBeUndefined();
+    expect(res.data.products.nodes).toHaveLength(5);
     for (const p of res.data.products.nodes) {
       for (const v of p.variants) {
         expect(v.price.__typename, `${v.sku}: ${JSON.stringify(v.price)}`).toBe('VariantPrice');
@@ -53,7 +60,7 @@ describe('the vertical slice through every BFF', () => {
     const seen = new Set<string>();
     let after: string | null = null;
     for (let page = 0; page < 40; page++) {
-      const res: any = await bff('b2c', LISTING, { first: 50, after }, {});
+      const res: any = await bff('b2c', 'ProductListing', { first: 50, after }, {});
       expect(res.errors).toBeUndefined();
       for (const n of res.data.products.nodes) {
         expect(seen.has(n.id)).toBe(false);
@@ -71,19 +78,20 @@ describe('the vertical slice through every BFF', () => {
   });
 
   it('serves the trade listing to a signed-in buyer and refuses an anonymous one', async () => {
-    const ok = await bff('b2b', LISTING, { first: 5 }, { as: 'buyer@acme.example' });
+    const ok = await bff('b2b', 'TradeListing', { first: 5, quantity: 1, filter: DEMO_ONLY }, { as: 'buyer@acme.example' });
     expect(ok.errors).toBeUndefined();
     expect(ok.data.products.nodes).toHaveLength(5);
-    const anonymous = await bff('b2b', LISTING, { first: 5 });
+    for (const p of ok.data.products.nodes) for (const v of p.variants) expect(v.price.unit.currency, v.sku).toBe('EUR');
+    const anonymous = await bff('b2b', 'TradeListing', { first: 5 });
     expect(anonymous.status).toBe(401);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('serves a till its shop and refuses a consumer token on the POS BFF', async () => {
-    const ok = await bff('pos', LISTING, { first: 5 }, { as: 'till-1@berlin.shop' });
+    const ok = await bff('pos', 'TillListing', { first: 5, filter: DEMO_ONLY }, { as: 'till-1@berlin.shop' });
     expect(ok.errors).toBeUndefined();
-    expect(ok.data.products.nodes.length).toBeGreaterThan(0);
-    const consumer = await bff('pos', LISTING, { first: 5 }, { as: 'anna@example.com' });
+    expect(ok.data.products.nodes).toHaveLength(5);
+    const consumer = await bff('pos', 'TillListing', { first: 5 }, { as: 'anna@example.com' });
     expect(consumer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
@@ -93,7 +101,7 @@ describe('the vertical slice through every BFF', () => {
       .setIssuer('storegraph-demo-idp')
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode('x'.repeat(40)));
-    const res = await postGraphQL(system().b2c, { query: LISTING, variables: { first: 1 } }, { authorization: `Bearer ${forged}` });
+    const res = await postGraphQL(system().b2c, { operationName: 'ProductListing', variables: { first: 1 } }, { authorization: `Bearer ${forged}` });
     expect(res.status).toBe(401);
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
@@ -159,33 +167,39 @@ describe('signed sales-channel context at every subgraph', () => {
     expect(web.data._entities[0].price.unit.amount).not.toBe(trade.data._entities[0].price.unit.amount);
   });
 
-  it('hides a trade-only product from web-eu by id, slug, SKU, barcode and in the listing', async () => {
-    // prd_0010 is a trade-only bulk pack (see the demo catalog).
-    const q = `query { product(id: "prd_0010") { id } bySlug: product(slug: "x") { id } variantBySku(sku: "none") { id } }`;
-    const web = await bff('b2c', q);
-    expect(web.data.product).toBeNull();
-    const trade = await bff('b2b', q, {}, { as: 'buyer@acme.example' });
-    expect(trade.data.product).toEqual({ id: 'prd_0010' });
-    const sku = await bff('b2b', `{ product(id: "prd_0010") { slug variants { sku gtin } } }`, {}, { as: 'buyer@acme.example' });
-    const { slug, variants } = sku.data.product;
-    const hidden = await bff(
-      'b2c',
+  it('hides a trade-only product from web-eu by slug, SKU, barcode and in the listing', async () => {
+    // prd_0010 is a trade-only bulk pack (see the demo catalog): the portal sells it, the web shop never shows it.
+    const sql = sqlClient();
+    const [row] = await sql<{ slug: string; sku: string; gtin: string }[]>`select p.slug, v.sku, v.gtin from products.products p
+      join products.variants v on v.product_id = p.id where p.id = 'prd_0010' order by v.id limit 1`;
+    await sql.end();
+    const { slug, sku, gtin } = row!;
+    const trade = await bff('b2b', 'TradeVariantBySku', { sku, quantity: 1 }, { as: 'buyer@acme.example' });
+    expect(trade.errors).toBeUndefined();
+    expect(trade.data.variantBySku.product.id).toBe('prd_0010');
+    const page = await bff('b2c', 'ProductPage', { slug });
+    expect(page.errors).toBeUndefined();
+    expect(page.data).toEqual({ product: null });
+    // The web shop has no operation by SKU or barcode: the catalogue's rule is asked through the gateway.
+    const hidden = await direct(
+      system().gateway,
       `query($slug: String!, $sku: String!, $gtin: String!) { product(slug: $slug) { id } variantBySku(sku: $sku) { id } variantByBarcode(gtin: $gtin) { id } }`,
-      { slug, sku: variants[0].sku, gtin: variants[0].gtin },
+      { slug, sku, gtin },
+      'web-eu',
     );
     expect(hidden.errors).toBeUndefined();
     expect(hidden.data).toEqual({ product: null, variantBySku: null, variantByBarcode: null });
+    const shown = await direct(system().gateway, `query($sku: String!) { variantBySku(sku: $sku) { id } }`, { sku }, 'trade-eu');
+    expect(shown.data.variantBySku).not.toBeNull();
   });
 });
 
 describe('orders of the signed-in caller only', () => {
-  const ORDERS = `query { myOrders(first: 10) { nodes { id number total { amount currency } lines { sku quantity lineTotal { amount } } } } }`;
-
   it('shows Anna her orders and Ben his, never each other’s, and nothing to an anonymous shopper', async () => {
-    const anna = await bff('b2c', ORDERS, {}, { as: 'anna@example.com' });
+    const anna = await bff('b2c', 'MyOrders', { first: 10 }, { as: 'anna@example.com' });
     // Ben's account belongs to the US shop (the demo brand keeps US accounts apart from the EU realm).
-    const ben = await bff('b2c', ORDERS, {}, { as: 'ben@example.com', channel: 'web-us' });
-    const nobody = await bff('b2c', ORDERS);
+    const ben = await bff('b2c', 'MyOrders', { first: 10 }, { as: 'ben@example.com', channel: 'web-us' });
+    const nobody = await bff('b2c', 'MyOrders', { first: 10 });
     const ids = (r: any) => r.data.myOrders.nodes.map((o: { id: string }) => o.id).sort();
     expect(ids(anna)).toEqual(['ord_1001', 'ord_1002', 'ord_1003']);
     expect(ids(ben)).toEqual(['ord_1004']);
@@ -197,8 +211,8 @@ describe('orders of the signed-in caller only', () => {
   });
 
   it('shows a trade buyer their company’s orders only', async () => {
-    const acme = await bff('b2b', ORDERS, {}, { as: 'buyer@acme.example' });
-    const globex = await bff('b2b', ORDERS, {}, { as: 'buyer@globex.example' });
+    const acme = await bff('b2b', 'CompanyOrders', { first: 10 }, { as: 'buyer@acme.example' });
+    const globex = await bff('b2b', 'CompanyOrders', { first: 10 }, { as: 'buyer@globex.example' });
     expect(acme.data.myOrders.nodes.map((o: { id: string }) => o.id).sort()).toEqual(['ord_2001', 'ord_2002']);
     expect(globex.data.myOrders.nodes.map((o: { id: string }) => o.id)).toEqual(['ord_3001']);
   });

@@ -1,10 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
-import { system } from '../support/clients.ts';
+import { startDevelopmentB2c } from '../support/development-front-door.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('the GraphQL IDE, offline', () => {
+  // The IDE, its introspection and its demo credentials are development conveniences: the shared test
+  // system's BFFs run as production does, so this test starts a development gateway and B2C BFF of its own.
+  let dev: Awaited<ReturnType<typeof startDevelopmentB2c>>;
+  beforeAll(async () => {
+    dev = await startDevelopmentB2c();
+  });
+  afterAll(async () => {
+    await dev?.close();
+  });
+
   it('loads GraphiQL from the B2C BFF, runs a query with the channel credentials and requests nothing from elsewhere', async () => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -21,7 +31,7 @@ describe('the GraphQL IDE, offline', () => {
     });
     try {
       const page = await browser.newPage();
-      const origin = new URL(system().b2c).origin;
+      const origin = new URL(dev.url).origin;
       const foreign: string[] = [];
       page.on('request', (req) => {
         const url = req.url();

@@ -10,7 +10,7 @@ const QUOTE = `query($input: QuoteInput!) { quote(input: $input) {
 describe('a quote asks the catalog, not the client', () => {
   it('refuses to quote a variant the channel does not sell (a trade-only bulk pack on web-eu)', async () => {
     // var_0010_1 belongs to prd_0010, a trade-only bulk pack in the demo catalog.
-    const res = await bff('b2c', QUOTE, {
+    const res = await bff('b2c', 'PriceQuote', {
       input: {
         lines: [
           { variantId: 'var_0010_1', quantity: 1 },
@@ -19,9 +19,12 @@ describe('a quote asks the catalog, not the client', () => {
       },
     });
     expect(res.errors).toBeUndefined();
-    expect(res.data.quote).toEqual({ __typename: 'QuoteNotPossible', unpriced: [{ variantId: 'var_0010_1', reason: 'NOT_IN_CHANNEL' }] });
-    const trade = await bff('b2b', QUOTE, { input: { lines: [{ variantId: 'var_0010_1', quantity: 1 }] } }, { as: 'buyer@acme.example' });
+    expect(res.data.quote.__typename).toBe('QuoteNotPossible');
+    expect(res.data.quote.unpriced).toEqual([{ variantId: 'var_0010_1', reason: 'NOT_IN_CHANNEL', message: expect.any(String) }]);
+    const trade = await bff('b2b', 'PriceQuote', { input: { lines: [{ variantId: 'var_0010_1', quantity: 1 }] } }, { as: 'buyer@acme.example' });
+    expect(trade.errors).toBeUndefined();
     expect(trade.data.quote.__typename).toBe('Quote');
+    expect(trade.data.quote.lines.map((l: { variantId: string }) => l.variantId)).toEqual(['var_0010_1']);
   });
 
   it('does not let a client claim categories to unlock a category promotion', async () => {

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_HEADER } from '@storegraph/schema';
-import { postGraphQL, signedContext, sqlClient, system, tokenFor } from '../support/clients.ts';
+import { bff, postGraphQL, signedContext, sqlClient, system } from '../support/clients.ts';
 import { CONFIRM, HAMBURG, RELEASE, RESERVE, freshVariant, gateway, ok, receive } from './stock-support.ts';
 import { SET_CHANNEL, asStaff, createTestProduct, ok as catalogOk } from '../../subgraphs/products/test/catalog-admin.ts';
 
@@ -12,10 +12,8 @@ import { SET_CHANNEL, asStaff, createTestProduct, ok as catalogOk } from '../../
  */
 
 /** An allow-listed operation by name only, as a production client sends it. */
-async function byName(which: 'b2c' | 'b2b' | 'pos', operationName: string, variables: Record<string, unknown>, as?: string) {
-  const headers: Record<string, string> = as ? { authorization: `Bearer ${await tokenFor(as)}` } : {};
-  return postGraphQL(system()[which], { operationName, variables }, headers);
-}
+const byName = (which: 'b2c' | 'b2b' | 'pos', operationName: string, variables: Record<string, unknown>, as?: string) =>
+  bff(which, operationName, variables, { as });
 
 async function reservationsWithKey(key: string): Promise<number> {
   const sql = sqlClient();

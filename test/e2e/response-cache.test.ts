@@ -1,18 +1,17 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sqlClient, system, tokenFor } from '../support/clients.ts';
+import { bff, sqlClient, system, tokenFor } from '../support/clients.ts';
 import { RELEASE, RESERVE, gateway, ok, receive } from './stock-support.ts';
 
-const PAGE = `query ProductPage($slug: String!) { product(slug: $slug) { id name variants { id price { ... on VariantPrice { unit { amount currency } } } availability { available } } } }`;
-const CHANNEL = `query CurrentChannel { currentChannel { code name currency } }`;
+const PAGE = 'ProductPage';
+const CHANNEL = 'CurrentChannel';
+/** The gateway's cache hint for a product page, asked directly (the BFF passes it on). */
+const PAGE_TEXT = `query ProductPageHint($slug: String!) { product(slug: $slug) { id name variants { id price { ... on VariantPrice { unit { amount currency } } } availability { available } } } }`;
 
-async function ask(query: string, variables: object, headers: Record<string, string> = {}) {
-  const res = await fetch(system().b2c, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { cache: res.headers.get('x-cache'), body: (await res.json()) as any };
+/** An anonymous storefront read by name (ProductPage, CurrentChannel), with what the cache said. */
+async function ask(operationName: string, variables: object, headers: Record<string, string> = {}) {
+  const res = await bff('b2c', operationName, variables as Record<string, unknown>, { headers });
+  return { cache: res.headers.get('x-cache'), body: { data: res.data, errors: res.errors } as any };
 }
 
 /** Asks until the BFF answers from its cache (the first answers may race the change stream connecting). */
@@ -41,6 +40,14 @@ describe('response cache for anonymous catalog reads', () => {
   afterAll(async () => {
     await sql.end();
   });
+  // Each test starts from a settled cache: what the previous test changed (a price put back, stock
+  // received) has reached it, whichever test ran before (the file passes in any order).
+  beforeEach(async () => {
+    const slug = await slugOf();
+    const fresh = await ask(PAGE, { slug }, { 'cache-control': 'no-cache' });
+    expect(fresh.body.errors).toBeUndefined();
+    await untilFresh(PAGE, { slug }, (b) => JSON.stringify(b) === JSON.stringify(fresh.body));
+  });
 
   it('serves the second anonymous read from the cache, byte for byte the same answer', async () => {
     const slug = await slugOf();
@@ -55,11 +62,14 @@ describe('response cache for anonymous catalog reads', () => {
     const before = await untilCached(PAGE, { slug });
     const oldAmount = before.body.data.product.variants[0].price.unit.amount;
     await sql`update prices.price_entries set amount = amount + 7 where variant_id = 'var_0233_1' and book_id = 'bk_base_eur'`;
-    const { r } = await untilFresh(PAGE, { slug }, (b) => b.data.product.variants[0].price.unit.amount === oldAmount + 7);
-    expect(r.cache).not.toBe('HIT');
-    const again = await untilCached(PAGE, { slug });
-    expect(again.body.data.product.variants[0].price.unit.amount).toBe(oldAmount + 7);
-    await sql`update prices.price_entries set amount = amount - 7 where variant_id = 'var_0233_1' and book_id = 'bk_base_eur'`;
+    try {
+      const { r } = await untilFresh(PAGE, { slug }, (b) => b.data.product.variants[0].price.unit.amount === oldAmount + 7);
+      expect(r.cache).not.toBe('HIT');
+      const again = await untilCached(PAGE, { slug });
+      expect(again.body.data.product.variants[0].price.unit.amount).toBe(oldAmount + 7);
+    } finally {
+      await sql`update prices.price_entries set amount = amount - 7 where variant_id = 'var_0233_1' and book_id = 'bk_base_eur'`;
+    }
   });
 
   it('drops it when stock is received, but keeps answers that never read stock', async () => {
@@ -126,7 +136,7 @@ describe('what may be shared', () => {
         await fetch(system().gateway, {
           method: 'POST',
           headers: { 'content-type': 'application/json', [CONTEXT_HEADER]: await signedContext('web-eu', extra) },
-          body: JSON.stringify({ query: PAGE, variables: { slug: 'no-such-product' } }),
+          body: JSON.stringify({ query: PAGE_TEXT, variables: { slug: 'no-such-product' } }),
         })
       ).headers.get('cache-control');
     expect(await ask({})).toBe('max-age=60, public');

@@ -114,4 +114,51 @@ describe('dynamic fences', () => {
     // Back to SHARED: the fences are gone, everything free is shared again.
     expect((await availability('web-eu', variant)).available).toBe(26);
   });
+
+  it('re-splits every variant’s DYNAMIC fences when no variant is named', async () => {
+    const a = await freshVariant('dynamic-all-a');
+    const b = await freshVariant('dynamic-all-b');
+    await receive(a, BERLIN, 30);
+    await receive(b, BERLIN, 30);
+    for (const channel of ['web-eu', 'pos-berlin']) ok(await gateway('web-eu', SET_POLICY, { channel, mode: 'DYNAMIC' }, STAFF));
+    try {
+      for (const v of [a, b]) {
+        ok(await fence('web-eu', v, BERLIN, 10));
+        ok(await fence('pos-berlin', v, BERLIN, 10));
+      }
+      // a: the till sells 3, the web shop 1 (16 fenced left, split 3 : 1 = 12 : 4).
+      // b: the till sells 1, the web shop 3 (16 left, split 1 : 3 = 4 : 12).
+      const sell = async (channel: string, v: string, n: number) => {
+        for (let i = 0; i < n; i++) expect((await reserve(channel, [{ variantId: v, quantity: 1 }])).data.reserveStock.__typename).toBe('Reservation');
+      };
+      await sell('pos-berlin', a, 3);
+      await sell('web-eu', a, 1);
+      await sell('pos-berlin', b, 1);
+      await sell('web-eu', b, 3);
+
+      const all = ok(
+        await gateway(
+          'web-eu',
+          `mutation($h: Int!) { rebalanceStockFences(windowHours: $h) { channel { code } location { id } remaining variant { id } } }`,
+          { h: 1 },
+          STAFF,
+        ),
+      ).rebalanceStockFences as { channel: { code: string }; remaining: number; variant: { id: string } }[];
+      const mine = (v: string) =>
+        all
+          .filter((f) => f.variant.id === v)
+          .map((f) => [f.channel.code, f.remaining])
+          .sort();
+      expect(mine(a)).toEqual([
+        ['pos-berlin', 12],
+        ['web-eu', 4],
+      ]);
+      expect(mine(b)).toEqual([
+        ['pos-berlin', 4],
+        ['web-eu', 12],
+      ]);
+    } finally {
+      for (const channel of ['web-eu', 'pos-berlin']) ok(await gateway('web-eu', SET_POLICY, { channel, mode: 'SHARED' }, STAFF));
+    }
+  });
 });

@@ -134,9 +134,12 @@ export async function count(query: (sql: ReturnType<typeof sqlClient>) => Promis
 
 /**
  * Samples pg_stat_activity while `work` runs: the most stock backends busy at once and the most waiting
- * on a row lock at once. Reported, not asserted (no timing assertions): it shows the race was real.
+ * on a lock at once (`application` names the service's pool). No timing: tests assert that overlap happened.
  */
-export async function withContentionSampler<T>(work: () => Promise<T>): Promise<{ result: T; maxBusy: number; maxLockWaits: number }> {
+export async function withContentionSampler<T>(
+  work: () => Promise<T>,
+  application = 'storegraph-stock',
+): Promise<{ result: T; maxBusy: number; maxLockWaits: number }> {
   const sql = sqlClient();
   let maxBusy = 0;
   let maxLockWaits = 0;
@@ -145,7 +148,7 @@ export async function withContentionSampler<T>(work: () => Promise<T>): Promise<
     while (!done) {
       const [row] = await sql<{ busy: number; waits: number }[]>`
         select count(*) filter (where state <> 'idle')::int as busy, count(*) filter (where wait_event_type = 'Lock')::int as waits
-        from pg_stat_activity where application_name = 'storegraph-stock' and datname = current_database()`;
+        from pg_stat_activity where application_name = ${application} and datname = current_database()`;
       maxBusy = Math.max(maxBusy, row!.busy);
       maxLockWaits = Math.max(maxLockWaits, row!.waits);
       await new Promise((r) => setTimeout(r, 5));

@@ -11,6 +11,8 @@ export interface GraphQLResponse<T = any> {
   data?: T;
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
   extensions?: { sqlStatements?: Record<string, number> };
+  /** The answer's HTTP headers (x-cache, cache-control). */
+  headers: Headers;
 }
 
 export async function postGraphQL<T = any>(url: string, body: object, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
@@ -21,8 +23,8 @@ export async function postGraphQL<T = any>(url: string, body: object, headers: R
     headers: { 'content-type': 'application/json', [SQL_COUNT_HEADER]: '1', ...headers },
     body: JSON.stringify(body),
   });
-  const json = (await res.json()) as Omit<GraphQLResponse<T>, 'status'>;
-  return { status: res.status, ...json };
+  const json = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+  return { status: res.status, headers: res.headers, ...json };
 }
 
 /** A bearer token for a demo user, as the identity provider would issue it. */
@@ -33,16 +35,22 @@ export async function tokenFor(email: string): Promise<string> {
   return issueToken(principal, system().idpSecret);
 }
 
+/**
+ * Calls a BFF as a production client does: an allow-listed operation by name only (the BFF holds its text;
+ * the test system enforces the allow-list as production does), with the caller's bearer token (`as` a demo
+ * user or a `token` of the test's own) and channel. Every BFF call of the suite goes through here.
+ */
 export async function bff<T = any>(
   which: 'b2c' | 'b2b' | 'pos',
-  query: string,
+  operationName: string,
   variables: Record<string, unknown> = {},
-  opts: { as?: string; channel?: string; headers?: Record<string, string> } = {},
+  opts: { as?: string; token?: string; channel?: string; headers?: Record<string, string> } = {},
 ): Promise<GraphQLResponse<T>> {
   const headers: Record<string, string> = { ...opts.headers };
-  if (opts.as) headers.authorization = `Bearer ${await tokenFor(opts.as)}`;
+  const token = opts.token ?? (opts.as ? await tokenFor(opts.as) : undefined);
+  if (token) headers.authorization = `Bearer ${token}`;
   if (opts.channel) headers['x-storefront-channel'] = opts.channel;
-  return postGraphQL<T>(system()[which], { query, variables }, headers);
+  return postGraphQL<T>(system()[which], { operationName, variables }, headers);
 }
 
 export const CHANNEL_DEFAULTS: Record<string, Omit<ChannelContext, 'requestId'>> = {

@@ -86,6 +86,17 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     // Subgraph tests sign their own contexts (issuer 'test'), as a BFF would.
     STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'test'].join(','),
     STOREGRAPH_EXPOSE_SQL_COUNT: 'true',
+    // 5 connections a subgraph process (7 processes, ~40 in all with the sweepers' listeners): a shared
+    // 100-connection PostgreSQL holds two test runs at once; the default 10 made a second run fail with
+    // "too many clients". Races still overlap (both stock replicas' pools busy, row-lock waits seen).
+    PRODUCTS_DB_POOL: '5',
+    STOCK_DB_POOL: '5',
+    PRICES_DB_POOL: '5',
+    ORDERS_DB_POOL: '5',
+    // No background sweeps or rebalances during a run: a test that asserts on them triggers the work itself
+    // (expireReservations, rebalanceStockFences), so what it counts is its own (an hour outlasts any run).
+    STOCK_SWEEP_INTERVAL_MS: '3600000',
+    STOCK_REBALANCE_INTERVAL_MS: '3600000',
     PRODUCTS_PORT: '0',
     STOCK_PORT: '0',
     PRICES_PORT: '0',
@@ -95,11 +106,15 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     B2C_PORT: '0',
     B2B_PORT: '0',
     POS_PORT: '0',
-    BFF_ALLOW_ADHOC: 'true',
     // A removed buyer or a changed group shows within 1 s here (30 s by default), so tests need not wait long.
     BFF_ACCOUNT_CACHE_MS: '1000',
     // The BFF IDEs (development) load the schema through the gateway.
     GATEWAY_INTROSPECTION: 'true',
+    // The front doors run as production runs them: allow-listed operations only, no demo login, no IDE.
+    // The IDE's own test (graphiql.test.ts) starts a development BFF and gateway of its own.
+    BFF_ALLOW_ADHOC: 'false',
+    BFF_DEMO_LOGIN: 'false',
+    BFF_IDE: 'false',
   };
   // The card provider is a third party: its msw stand-in is served on a real port, because orders calls it
   // from this process while the tests run in workers (they read what it holds over its /__standin routes).

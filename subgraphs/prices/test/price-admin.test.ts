@@ -64,11 +64,10 @@ describe('bulk price import', () => {
     expect(await countRows(`select count(*) as n from prices.price_entries where book_id = 'bk_base_eur' and amount = 1`)).toBe(0);
     const scope = await prices(BOOK, { i: { id: 'bk_bad_scope', name: 'x', level: 'BASE', currency: 'EUR', channel: 'web-eu', taxIncluded: true } }, asAdmin());
     expect(scope.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_BOOK_SCOPE' });
-    const currency = await prices(
-      BOOK,
-      { i: { id: 'bk_test_import', name: 'x', level: 'CHANNEL', currency: 'USD', channel: 'test-import', taxIncluded: true } },
-      admin,
-    );
+    // A book of this test's own (the import test's book is that test's): its currency cannot change.
+    const own = { id: 'bk_test_scope', name: 'Scope test', level: 'CHANNEL', currency: 'EUR', channel: 'test-import', taxIncluded: true };
+    expect((await prices(BOOK, { i: own }, admin)).errors).toBeUndefined();
+    const currency = await prices(BOOK, { i: { ...own, currency: 'USD' } }, admin);
     expect(currency.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'IMMUTABLE_BOOK_FIELD' });
   });
 });

@@ -1,56 +1,64 @@
 import { describe, expect, it } from 'vitest';
-import { convertMinor, parseDecimalRate } from '../src/money/fx.math.ts';
-import { charmRound } from '../src/money/charm-rounding.math.ts';
-import { asAdmin, priceOf, prices, QUOTE, seededAmount, taxOfGross } from './support.ts';
+import { asAdmin, priceOf, prices, QUOTE } from './support.ts';
 
 // var_0002_1: product 2 is in web-eu, web-us and trade-eu, on Acme's contract (10+ tier too) and on no sale book.
 const V = 'var_0002_1';
 const jp = { channel: 'test-jp', currency: 'JPY', country: 'JP', locale: 'en' as never, taxMode: 'INCLUSIVE' as const };
 const kw = { channel: 'test-kw', currency: 'KWD', country: 'KW', locale: 'en' as never, taxMode: 'EXCLUSIVE' as const };
 
+// Expected figures worked out by hand from the demo seed (packages/demo, seed-prices.ts), never with the
+// engine's own functions. Product 2 costs 119.00 EUR gross in bk_base_eur; trade net 119.00 / 1.19 = 100.00;
+// Acme 75 % = 75.00, from 10 units 70 % = 70.00. Amounts are rounded half away from zero, once.
+const GROSS = 11_900;
+const TRADE_NET = 10_000;
+const ACME = 7_500;
+const ACME_FROM_10 = 7_000;
+
 describe('net, tax and gross in inclusive and exclusive channels', () => {
   it('shows the gross EUR list price in web-eu with 19% VAT taken out of it', async () => {
-    const gross = await seededAmount('bk_base_eur', V);
     const p = await priceOf(V, 3);
     expect(p).toMatchObject({ __typename: 'VariantPrice', level: 'BASE', bookId: 'bk_base_eur', taxIncluded: true, converted: false });
-    expect(p.unit.amount).toBe(gross);
-    expect(p.gross.amount).toBe(gross * 3);
-    expect(p.tax.amount).toBe(taxOfGross(gross * 3, 1900));
+    expect(p.unit.amount).toBe(GROSS);
+    // 3 x 119.00 = 357.00 gross; VAT in it: 357.00 x 19 / 119 = 57.00; net 300.00.
+    expect(p.gross.amount).toBe(35_700);
+    expect(p.tax.amount).toBe(5_700);
+    expect(p.net.amount).toBe(30_000);
     expect(p.net.amount + p.tax.amount).toBe(p.gross.amount);
   });
 
   it('prices the gross base book net in a tax-exclusive channel that has no book of its own', async () => {
-    const gross = await seededAmount('bk_base_eur', V);
     const p = await priceOf(V, 1, { channel: 'test-at-trade', country: 'AT', taxMode: 'EXCLUSIVE' });
-    expect(p.unit.amount).toBe(gross - taxOfGross(gross, 2000));
+    // Austrian VAT (20 %) in 119.00: 119.00 x 20 / 120 = 19.8333 -> 19.83; net 119.00 - 19.83 = 99.17.
+    expect(p.unit.amount).toBe(9_917);
     expect(p.taxIncluded).toBe(false);
     expect(p.net.amount).toBe(p.unit.amount);
     expect(p.net.amount + p.tax.amount).toBe(p.gross.amount);
   });
 
   it('adds VAT on top of the net trade book for a trade buyer', async () => {
-    const net = await seededAmount('bk_trade_eu', V);
     const p = await priceOf(V, 1, {}, 'trade-eu');
     expect(p).toMatchObject({ bookId: 'bk_trade_eu', taxIncluded: false });
-    expect(p.net.amount).toBe(net);
-    expect(p.gross.amount).toBe(net + p.tax.amount);
+    // 100.00 net + 19 % = 19.00 VAT = 119.00 gross.
+    expect(p.net.amount).toBe(TRADE_NET);
+    expect(p.tax.amount).toBe(1_900);
+    expect(p.gross.amount).toBe(11_900);
   });
 });
 
 describe('FX conversion', () => {
   it('converts the EUR base into whole yen when no JPY book exists, and says so', async () => {
-    const gross = await seededAmount('bk_base_eur', V);
     const p = await priceOf(V, 1, jp);
     expect(p).toMatchObject({ converted: true, fxSourceCurrency: 'EUR', unit: { currency: 'JPY' } });
-    expect(p.unit.amount).toBe(Number(convertMinor(BigInt(gross), 'EUR', 'JPY', parseDecimalRate('161.5')!)));
+    // 119.00 EUR x 161.5 = 19,218.5 yen -> 19,219 (half away from zero; yen have no minor digits).
+    expect(p.unit.amount).toBe(19_219);
     expect(Number.isInteger(p.unit.amount)).toBe(true);
     expect(p.net.amount + p.tax.amount).toBe(p.gross.amount);
   });
 
   it('converts into KWD fils with three decimals', async () => {
-    const gross = await seededAmount('bk_base_eur', V);
     const p = await priceOf(V, 1, kw);
-    expect(p.unit).toEqual({ amount: Number(convertMinor(BigInt(gross), 'EUR', 'KWD', parseDecimalRate('0.332')!)), currency: 'KWD' });
+    // 119.00 EUR x 0.332 = 39.508 KWD = 39,508 fils.
+    expect(p.unit).toEqual({ amount: 39_508, currency: 'KWD' });
     expect(p.converted).toBe(true);
   });
 
@@ -61,10 +69,9 @@ describe('FX conversion', () => {
       asAdmin(jp),
     );
     expect(set.errors).toBeUndefined();
-    const gross = BigInt(await seededAmount('bk_base_eur', V));
     const before = await priceOf(V, 1, jp);
-    expect(before.unit.amount).toBe(Number(charmRound(convertMinor(gross, 'EUR', 'JPY', parseDecimalRate('161.5')!), { ending: 980, step: 1000 })));
-    expect(before.unit.amount % 1000).toBe(980);
+    // 19,219 yen rounded up to the next amount ending in 980: 19,980.
+    expect(before.unit.amount).toBe(19_980);
 
     const future = new Date(Date.now() + 86_400_000).toISOString();
     const scheduled = await prices(
@@ -75,14 +82,24 @@ describe('FX conversion', () => {
     expect(scheduled.data.setFxRate.rate).toBe('190');
     expect((await priceOf(V, 1, jp)).unit.amount).toBe(before.unit.amount);
 
-    const now = await prices(
-      `mutation($i: FxRateInput!) { setFxRate(input: $i) { rate source } }`,
-      { i: { baseCurrency: 'EUR', quoteCurrency: 'JPY', rate: '120.25' } },
-      asAdmin(),
-    );
-    expect(now.data.setFxRate).toEqual({ rate: '120.25', source: 'staff:stf_test_admin' });
-    const after = await priceOf(V, 1, jp);
-    expect(after.unit.amount).toBe(Number(charmRound(convertMinor(gross, 'EUR', 'JPY', parseDecimalRate('120.25')!), { ending: 980, step: 1000 })));
+    const setJpy = (rate: string) =>
+      prices(`mutation($i: FxRateInput!) { setFxRate(input: $i) { rate source } }`, { i: { baseCurrency: 'EUR', quoteCurrency: 'JPY', rate } }, asAdmin());
+    try {
+      const now = await setJpy('120.25');
+      expect(now.data.setFxRate).toEqual({ rate: '120.25', source: 'staff:stf_test_admin' });
+      const after = await priceOf(V, 1, jp);
+      // 119.00 x 120.25 = 14,309.75 -> 14,310 yen, up to the next ...980: 14,980.
+      expect(after.unit.amount).toBe(14_980);
+    } finally {
+      // The EUR/JPY rate is every channel's, and test-jp's rounding is the other tests' premise: both go back.
+      expect((await setJpy('161.5')).errors).toBeUndefined();
+      const plain = await prices(
+        `mutation { setChannelPricing(input: { channel: "test-jp", fxSourceCurrency: "EUR" }) { rounding { ending } } }`,
+        {},
+        asAdmin(jp),
+      );
+      expect(plain.data.setChannelPricing.rounding).toBeNull();
+    }
   });
 
   it('refuses to guess without a rate: no CHF rate means no CHF price', async () => {
@@ -109,8 +126,8 @@ describe('FX conversion', () => {
 describe('company contract prices', () => {
   it('gives Acme its contract and its 10+ tier, Globex its own, and nobody else either', async () => {
     const acme = { customerId: 'cus_acme_buyer', companyId: 'cmp_acme' };
-    expect(await priceOf(V, 1, acme, 'trade-eu')).toMatchObject({ level: 'COMPANY', bookId: 'bk_acme', unit: { amount: await seededAmount('bk_acme', V) } });
-    expect(await priceOf(V, 10, acme, 'trade-eu')).toMatchObject({ bookId: 'bk_acme', unit: { amount: await seededAmount('bk_acme', V, 10) } });
+    expect(await priceOf(V, 1, acme, 'trade-eu')).toMatchObject({ level: 'COMPANY', bookId: 'bk_acme', unit: { amount: ACME } });
+    expect(await priceOf(V, 10, acme, 'trade-eu')).toMatchObject({ bookId: 'bk_acme', unit: { amount: ACME_FROM_10 } });
     expect((await priceOf(V, 1, { customerId: 'cus_globex_buyer', companyId: 'cmp_globex' }, 'trade-eu')).bookId).toBe('bk_globex');
     expect((await priceOf(V, 1, {}, 'trade-eu')).bookId).toBe('bk_trade_eu');
     // Even a consumer context that claims the company is outside the contract's channel.
@@ -145,7 +162,7 @@ describe('company contract prices', () => {
 describe('quotes', () => {
   it('prices a large B2B order above 2^31 minor units exactly, with the bulk tier coupon', async () => {
     const acme = { customerId: 'cus_acme_buyer', companyId: 'cmp_acme' };
-    const unit = await seededAmount('bk_acme', V, 10);
+    const unit = ACME_FROM_10;
     const res = await prices(QUOTE, { input: { lines: [{ variantId: V, quantity: 600_000 }], couponCodes: ['bulk'] } }, acme, 'trade-eu');
     expect(res.errors).toBeUndefined();
     const q = res.data.quote;

@@ -17,6 +17,21 @@ async function upsert(input: Record<string, unknown>, channel = 'test-promo') {
   return res.data.upsertPromotion;
 }
 
+/**
+ * The SAVE5 code, which several tests need: each creates it (an upsert of the same promotion is a no-op), so
+ * none depends on another having run first (the file passes in any order).
+ */
+const save5 = () =>
+  upsert({
+    id: 'tp_save5',
+    name: 'Save 5',
+    kind: 'AMOUNT_OFF',
+    target: 'SUBTOTAL',
+    amountOff: { amount: 500, currency: 'EUR' },
+    couponCode: 'save5',
+    priority: 1,
+  });
+
 // Lines as a storefront sends them; their categories come from the catalog (trousers and boots).
 const cart = (codes: string[] = [], extra: Partial<Record<string, unknown>> = {}) => ({
   input: {
@@ -40,15 +55,7 @@ describe('promotions of a channel', () => {
       percentBasisPoints: 2000,
       priority: 5,
     });
-    await upsert({
-      id: 'tp_save5',
-      name: 'Save 5',
-      kind: 'AMOUNT_OFF',
-      target: 'SUBTOTAL',
-      amountOff: { amount: 500, currency: 'EUR' },
-      couponCode: 'save5',
-      priority: 1,
-    });
+    await save5();
     await upsert({
       id: 'tp_vip',
       name: 'VIP 30%',
@@ -80,6 +87,7 @@ describe('promotions of a channel', () => {
   });
 
   it('never applies one channel’s promotion to another channel’s cart', async () => {
+    await save5();
     const webEu = (await prices(QUOTE, cart(['SAVE5']))).data.quote;
     expect(webEu.discounts).toEqual([]);
     expect(webEu.rejectedCoupons).toEqual([expect.objectContaining({ code: 'SAVE5', reason: 'UNKNOWN_CODE' })]);
@@ -109,6 +117,7 @@ describe('promotions of a channel', () => {
 
 describe('usage limits and redemption', () => {
   it('redeems a code once per order, replays a retry, and refuses the use beyond the limit', async () => {
+    await save5();
     await upsert({ id: 'tp_once', name: 'One use only', kind: 'PERCENT_OFF', target: 'SUBTOTAL', percentBasisPoints: 500, couponCode: 'ONCE', usageLimit: 1 });
     const buyer = { ...shop, customerId: 'cus_limit_a' };
     const first = await redeem({ o: 'ord_limit_1', p: ['tp_once'] }, buyer);
@@ -161,6 +170,8 @@ describe('usage limits and redemption', () => {
 
 describe('staff promotion administration', () => {
   it('refuses invalid promotions with a stable reason and writes nothing', async () => {
+    // SAVE5 is taken in test-promo (the duplicate case below).
+    await save5();
     const cases: [Record<string, unknown>, string][] = [
       [{ id: 'tp_bad1', name: 'x', kind: 'PERCENT_OFF', target: 'SUBTOTAL', percentBasisPoints: 0 }, 'INVALID_DISCOUNT'],
       [{ id: 'tp_bad2', name: 'x', kind: 'PERCENT_OFF', target: 'PRODUCTS', percentBasisPoints: 100 }, 'INVALID_TARGET'],
