@@ -139,7 +139,7 @@ describe('the launcher', () => {
     const backMs = Date.now() - killed;
     const seen = await shoppers.stop();
     console.log(
-      `[resilience] stock SIGKILLed under the launcher: listing whole again after ${backMs} ms; ${seen.answers} answers while it was down, statuses ${[...seen.statuses]}, codes ${[...seen.codes]}`,
+      `[resilience] stock SIGKILLed under the launcher: up again after ${restartedMs} ms, listing whole after ${backMs} ms; ${seen.answers} answers while it was down, statuses ${[...seen.statuses]}, codes ${[...seen.codes]}`,
     );
     expect([...seen.statuses]).toEqual([200]);
     expect([...seen.codes].filter((c) => c !== 'SERVICE_UNAVAILABLE')).toEqual([]);
