@@ -32,7 +32,9 @@ describe('reservations racing for the last units, two stock replicas behind the 
 
     // The race was real: stock backends of both replicas' pools were busy at once and some waited on the
     // level's row lock (without that lock the count below is what breaks).
-    expect(maxBusy).toBeGreaterThan(1);
+    // One replica has 5 connections (STOCK_DB_POOL in the test system): more than 5 busy at once means
+    // both replicas were serving the race.
+    expect(maxBusy).toBeGreaterThan(5);
     expect(maxLockWaits).toBeGreaterThan(0);
     expect(won).toHaveLength(50);
     expect(lost).toHaveLength(250);
