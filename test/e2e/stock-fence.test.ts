@@ -1,5 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BERLIN, HAMBURG, RELEASE, STAFF, availability, freshVariant, gateway, levelsMatchLedger, ok, receive, reserve } from './stock-support.ts';
+import {
+  BERLIN,
+  HAMBURG,
+  RELEASE,
+  STAFF,
+  availability,
+  freshVariant,
+  gateway,
+  levelsMatchLedger,
+  ok,
+  receive,
+  reserve,
+  withContentionSampler,
+} from './stock-support.ts';
 
 const SET_FENCE = `mutation($input: SetStockFenceInput!) { setStockFence(input: $input) { channel { code } remaining } }`;
 const SET_POLICY = `mutation($channel: ID!, $mode: AllocationMode!) { setChannelAllocationPolicy(channel: $channel, mode: $mode) { mode } }`;
@@ -42,11 +55,20 @@ describe('a dedicated ring-fence for trade-eu', () => {
     await receive(variant, HAMBURG, 40);
     ok(await fence('trade-eu', variant, HAMBURG, 15));
     const channels = ['web-eu', 'trade-eu'];
-    const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        reserve(channels[i % 2]!, [{ variantId: variant, quantity: 1 }]).then((res) => ({ channel: channels[i % 2]!, res })),
+    const {
+      result: results,
+      maxBusy,
+      maxLockWaits,
+    } = await withContentionSampler(() =>
+      Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          reserve(channels[i % 2]!, [{ variantId: variant, quantity: 1 }]).then((res) => ({ channel: channels[i % 2]!, res })),
+        ),
       ),
     );
+    // The channels really raced: stock backends busy at once, some waiting on the level's row lock.
+    expect(maxBusy).toBeGreaterThan(1);
+    expect(maxLockWaits).toBeGreaterThan(0);
     for (const { res } of results) expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
     const won = results.filter((r) => r.res.data.reserveStock.__typename === 'Reservation');
     const web = won.filter((w) => w.channel === 'web-eu');

@@ -32,7 +32,9 @@ describe('reservations racing for the last units, two stock replicas behind the 
 
     // The race was real: stock backends of both replicas' pools were busy at once and some waited on the
     // level's row lock (without that lock the count below is what breaks).
-    expect(maxBusy).toBeGreaterThan(1);
+    // One replica has 5 connections (STOCK_DB_POOL in the test system): more than 5 busy at once means
+    // both replicas were serving the race.
+    expect(maxBusy).toBeGreaterThan(5);
     expect(maxLockWaits).toBeGreaterThan(0);
     expect(won).toHaveLength(50);
     expect(lost).toHaveLength(250);
@@ -62,22 +64,26 @@ describe('reservations racing for the last units, two stock replicas behind the 
     const b = await freshVariant('lock-b');
     await receive(a, HAMBURG, 40);
     await receive(b, HAMBURG, 40);
-    const results = await Promise.all(
-      Array.from({ length: 120 }, (_, i) =>
-        reserve(
-          'web-eu',
-          i % 2 === 0
-            ? [
-                { variantId: a, quantity: 1 },
-                { variantId: b, quantity: 1 },
-              ]
-            : [
-                { variantId: b, quantity: 1 },
-                { variantId: a, quantity: 1 },
-              ],
+    const { result: results, maxLockWaits } = await withContentionSampler(() =>
+      Promise.all(
+        Array.from({ length: 120 }, (_, i) =>
+          reserve(
+            'web-eu',
+            i % 2 === 0
+              ? [
+                  { variantId: a, quantity: 1 },
+                  { variantId: b, quantity: 1 },
+                ]
+              : [
+                  { variantId: b, quantity: 1 },
+                  { variantId: a, quantity: 1 },
+                ],
+          ),
         ),
       ),
     );
+    // Opposite lock orders only matter when the requests wait on each other's rows: they did.
+    expect(maxLockWaits).toBeGreaterThan(0);
     for (const res of results) expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
     const won = results.filter((r) => r.data.reserveStock.__typename === 'Reservation');
     expect(won).toHaveLength(40);
