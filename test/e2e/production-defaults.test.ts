@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '@storegraph/gateway';
 import { startB2cBff } from '@storegraph/bff-b2c';
 import { CONTEXT_HEADER } from '@storegraph/schema';
-import { postGraphQL, signedContext, system } from '../support/clients.ts';
+import { postGraphQL, signedContext, subgraphUrls, system } from '../support/clients.ts';
 
 /** A gateway and a B2C BFF started as production would: no IDE, no introspection, allow-list enforced. */
 describe('production defaults', () => {
@@ -18,10 +18,7 @@ describe('production defaults', () => {
       STOREGRAPH_IDP_SECRET: s.idpSecret,
       GATEWAY_PORT: '0',
       B2C_PORT: '0',
-      PRODUCTS_URL: s.products,
-      STOCK_URL: s.stock.join(','),
-      PRICES_URL: s.prices,
-      ORDERS_URL: s.orders,
+      ...subgraphUrls(),
     };
     gateway = await startGateway(env);
     b2c = await startB2cBff({ ...env, GATEWAY_URL: gateway.url });

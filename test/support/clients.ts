@@ -6,6 +6,12 @@ import { SQL_COUNT_HEADER } from '@storegraph/kit';
 
 export const system = () => inject('system');
 
+/** The running system's subgraphs as a gateway's configuration, for tests that start a gateway of their own. */
+export function subgraphUrls() {
+  const s = system();
+  return { PRODUCTS_URL: s.products, STOCK_URL: s.stock.join(','), PRICES_URL: s.prices, ORDERS_URL: s.orders, CUSTOMERS_URL: s.customers };
+}
+
 export interface GraphQLResponse<T = any> {
   status: number;
   data?: T;

@@ -1,6 +1,6 @@
 import { startGateway } from '@storegraph/gateway';
 import { startB2cBff } from '@storegraph/bff-b2c';
-import { system } from './clients.ts';
+import { subgraphUrls, system } from './clients.ts';
 
 /**
  * A gateway and a B2C BFF as `npm start` runs them in development (ad-hoc documents, GraphiQL, introspection,
@@ -17,10 +17,7 @@ export async function startDevelopmentB2c() {
     GATEWAY_PORT: '0',
     B2C_PORT: '0',
     GATEWAY_INTROSPECTION: 'true',
-    PRODUCTS_URL: s.products,
-    STOCK_URL: s.stock.join(','),
-    PRICES_URL: s.prices,
-    ORDERS_URL: s.orders,
+    ...subgraphUrls(),
   };
   const gateway = await startGateway(env);
   const b2c = await startB2cBff({ ...env, GATEWAY_URL: gateway.url });
