@@ -72,9 +72,14 @@ export async function signChannelContext(ctx: ChannelContext, secret: string, is
 }
 
 /** Who may sign contexts by default: the BFFs and the checkout acting as a service. */
-export const DEFAULT_CONTEXT_ISSUERS = ['bff-b2c', 'bff-b2b', 'bff-pos', 'bff-admin', 'svc-orders', 'svc-customers'] as const;
+export const DEFAULT_CONTEXT_ISSUERS = ['bff-b2c', 'bff-b2b', 'bff-pos', 'bff-admin', 'bff-identity', 'svc-orders', 'svc-customers'] as const;
 /** The issuer the orders subgraph signs with when its checkout calls stock and prices for a customer. */
 export const CHECKOUT_ISSUER = 'svc-orders';
+/**
+ * The issuer a BFF signs its own identity lookups with (a session's facts, an external provider's user): never
+ * a client's request, so `accountForExternalIdentity` can require it whatever a client sends.
+ */
+export const IDENTITY_LOOKUP_ISSUER = 'bff-identity';
 /** The issuer the customers subgraph signs with when an erasure asks orders to forget a person. */
 export const CUSTOMERS_SERVICE_ISSUER = 'svc-customers';
 

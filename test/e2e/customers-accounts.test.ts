@@ -79,6 +79,15 @@ describe('sign-in', () => {
     await signUp(other);
     await signedIn('b2c', other, PASSWORD);
   });
+
+  it('counts guesses sent all at once: of 20 parallel wrong passwords exactly 5 are checked', async () => {
+    const email = freshEmail('storm');
+    await signUp(email);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => signIn('b2c', email, `parallel guess ${i}`)));
+    const kinds = answers.map((a) => a.__typename);
+    expect(kinds.filter((k) => k === 'SignInFailed')).toHaveLength(5);
+    expect(kinds.filter((k) => k === 'SignInThrottled')).toHaveLength(15);
+  });
 });
 
 describe('sessions', () => {
@@ -174,6 +183,11 @@ describe('address book', () => {
     ]);
     expect(me.defaultShippingAddress).toEqual({ id: b.id });
     expect(me.defaultBillingAddress).toEqual({ id: b.id });
+    // Editing the default address's street, without naming the flags, keeps it the default.
+    const moved = data(
+      await op('b2c', 'UpdateAddress', { id: b.id, input: { label: 'Work', address: { ...work, line1: 'Friedrichstraße 101' } } }, { token: s.token }),
+    ).updateAddress;
+    expect(moved).toMatchObject({ defaultShipping: true, defaultBilling: true, address: { line1: 'Friedrichstraße 101' } });
     const bad = data(await op('b2c', 'AddAddress', { input: { address: { ...home, country: 'de' } } }, { token: s.token })).addAddress;
     expect(bad).toEqual({ __typename: 'AccountInputInvalid', field: 'address.country', message: 'country is an ISO 3166-1 alpha-2 code such as DE' });
 
@@ -226,6 +240,14 @@ describe('privacy', () => {
     expect(order.email).toBeNull();
     expect(order.shipping_address).toMatchObject({ name: '[erased]', line1: '[erased]', postalCode: '10115', city: 'Berlin', country: 'DE' });
     expect(Number(order.total)).toBe(placed.order.total.amount);
+    // The checkout's own record of the cart (email, addresses) and the caller's address go too.
+    const saga = await one<{ outcome: unknown; context: Record<string, unknown> }>(
+      (sql) => sql`select s.outcome, c.context from orders.checkout_steps s join orders.checkouts c on c.id = s.checkout_id
+        where c.owner = ${`customer:${s.customerId}`} and s.step = 'validate'`,
+    );
+    expect(saga.outcome).toEqual({ erased: true });
+    expect(saga.context.clientIp).toBeUndefined();
+    expect(saga.context.channel).toBe('web-eu');
     expect(await eventCount(s.customerId, 'customer.erased')).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@storegraph/demo';
 import { CONTEXT_HEADER } from '@storegraph/schema';
 import { postGraphQL, signedContext, system } from '../support/clients.ts';
-import { data, op, sellable } from './checkout-support.ts';
+import { data, one, op, sellable } from './checkout-support.ts';
 import { freshEmail, lastEvent, signedIn, signIn, signUp } from './customers-support.ts';
 
 /**
@@ -164,6 +164,19 @@ describe('staff search', () => {
     expect(everywhere.data.customers.map((c: { id: string }) => c.id).sort()).toEqual([eu.customerId, us.customerId].sort());
     const pricingOnly = await asStaff('web-eu', ['pricing-admin'], ['*'], SEARCH, { s: email });
     expect(pricingOnly.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('lets staff move a channel only into a realm their channels already reach', async () => {
+    const SET = 'mutation($c: ID!, $r: String!) { setAccountPolicy(channel: $c, realm: $r) { channel realm isolated } }';
+    // web-us staff may not open the EU realm's accounts to web-us (and so to their own searches).
+    const grab = await asStaff('web-us', ['customer-admin'], ['web-us'], SET, { c: 'web-us', r: 'brand-eu' });
+    expect(grab.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const { realm } = await one<{ realm: string }>((sql) => sql`select realm from customers.account_policies where channel = 'web-us'`);
+    expect(realm).toBe('web-us');
+    // Nobody else's channel: test-tie (this file's) may join a realm of its own making.
+    const own = `tie-${process.pid}`;
+    const set = await asStaff('web-eu', ['customer-admin'], ['test-tie'], SET, { c: 'test-tie', r: own });
+    expect(set.data).toEqual({ setAccountPolicy: { channel: 'test-tie', realm: own, isolated: true } });
   });
 
   it('finds companies by name for trade staff, not for web-us staff', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { system } from '../support/clients.ts';
 import { data, one, op } from './checkout-support.ts';
-import { freshEmail, signUp } from './customers-support.ts';
+import { freshEmail, lastEvent, signUp } from './customers-support.ts';
 
 /**
  * An external OpenID Connect provider beside the built-in accounts: the BFF verifies its tokens against its
@@ -24,13 +24,31 @@ describe('an external identity provider', () => {
     expect(n).toBe(1);
   });
 
-  it('links a verified email to the existing account, but never an unverified one', async () => {
+  it('links an email both sides verified to the existing account, and nothing less', async () => {
     const email = freshEmail('oidc-link');
     const local = await signUp(email);
     const unverified = await op('b2c', 'Me', {}, { token: await providerToken({ sub: `idp-u|${email}`, email, email_verified: false }) });
     expect(unverified.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    const verified = data(await op('b2c', 'Me', {}, { token: await providerToken({ sub: `idp-v|${email}`, email, email_verified: true }) })).me;
-    expect(verified.id).toBe(local.customerId);
+    // The provider verified the address, but the local account never did: whoever signed up with it first
+    // may not be its owner, so no link either.
+    const notYet = await op('b2c', 'Me', {}, { token: await providerToken({ sub: `idp-v|${email}`, email, email_verified: true }) });
+    expect(notYet.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const mail = await lastEvent(local.customerId, 'customer.email_verification_requested');
+    expect(data(await op('b2c', 'VerifyEmail', { token: mail!.data.token })).verifyEmail.__typename).toBe('EmailVerified');
+    const linked = data(await op('b2c', 'Me', {}, { token: await providerToken({ sub: `idp-v|${email}`, email, email_verified: true }) })).me;
+    expect(linked.id).toBe(local.customerId);
+  });
+
+  it('starts a new account for a provider user whose account was erased', async () => {
+    const email = freshEmail('oidc-erased');
+    const sub = `idp|${email}`;
+    const first = data(await op('b2c', 'Me', {}, { token: await providerToken({ sub, email, email_verified: true }) })).me;
+    expect(data(await op('b2c', 'EraseMyAccount', {}, { token: await providerToken({ sub, email, email_verified: true }) })).eraseMyAccount).toBe(true);
+    const { n } = await one<{ n: number }>((sql) => sql`select count(*)::int as n from customers.external_identities where account_id = ${first.id}`);
+    expect(n).toBe(0);
+    const next = data(await op('b2c', 'Me', {}, { token: await providerToken({ sub, email, email_verified: true }) })).me;
+    expect(next.id).not.toBe(first.id);
+    expect(next.email).toBe(email);
   });
 
   it('refuses a token the provider did not sign, or one that expired', async () => {

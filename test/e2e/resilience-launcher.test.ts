@@ -126,7 +126,9 @@ afterAll(async () => {
   await dropDatabase(system().databaseUrl, dbName).catch(() => {});
 }, 60_000);
 
-describe('the launcher', () => {
+// One launcher serves each block's tests as one story (kill, kill, then Ctrl-C; restart, then a crash loop):
+// the last test ends the launcher, so the order within a block is fixed even when files are shuffled.
+describe('the launcher', { shuffle: false }, () => {
   it('restarts a SIGKILLed subgraph within seconds, saying why, and browsing never sees INTERNAL_SERVER_ERROR', async () => {
     expect(await launcher.listingWhole()).toBe(true);
     const shoppers = launcher.browse();
@@ -181,7 +183,7 @@ describe('the launcher', () => {
   }, 40_000);
 });
 
-describe('the launcher on its embedded PostgreSQL', () => {
+describe('the launcher on its embedded PostgreSQL', { shuffle: false }, () => {
   const dataDir = `.data/launcher-test-${process.pid}`;
   const embedded = new Launcher();
 

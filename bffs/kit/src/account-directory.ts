@@ -1,4 +1,13 @@
-import { appError, CUSTOMER_TOKEN_ISSUER, signChannelContext, type ChannelContext } from '@storegraph/schema';
+import {
+  appError,
+  CLIENT_ERROR_CODES,
+  Code,
+  CUSTOMER_TOKEN_ISSUER,
+  IDENTITY_LOOKUP_ISSUER,
+  signChannelContext,
+  type ChannelContext,
+  type ErrorCode,
+} from '@storegraph/schema';
 import type { GatewayClient } from './gateway-client.ts';
 import type { Principal } from './identity.ts';
 
@@ -32,7 +41,6 @@ export class AccountDirectory {
   constructor(
     private readonly gateway: GatewayClient,
     private readonly secret: string,
-    private readonly issuer: string,
     private readonly ttlMs: number,
   ) {}
 
@@ -68,15 +76,19 @@ export class AccountDirectory {
     const key = `${base.channel}|${principal.iss}|${principal.sub}`;
     let hit = this.external.get(key);
     if (!hit || Date.now() - hit.at > this.ttlMs) {
-      const token = await signChannelContext({ ...base, customerId: undefined, staff: undefined }, this.secret, this.issuer);
+      const token = await signChannelContext({ ...base, customerId: undefined, staff: undefined }, this.secret, IDENTITY_LOOKUP_ISSUER);
       const input = { issuer: principal.iss, subject: principal.sub, email: principal.email, emailVerified: !!principal.emailVerified, name: principal.name };
       const res = await this.gateway.execute({ query: EXTERNAL, variables: { input }, operationName: 'ExternalAccount' }, token, base.requestId);
       const body = res.body as {
         data?: { accountForExternalIdentity: { customerId: string } };
         errors?: { message: string; extensions?: { code?: string } }[];
       };
+      // A refusal with a client code (CONFLICT: an unverified email of a local account; BAD_USER_INPUT: the
+      // provider's claims break a rule) is the caller's to see; only a silent service is SERVICE_UNAVAILABLE.
       const refused = body.errors?.[0];
-      if (refused?.extensions?.code === 'CONFLICT' || refused?.extensions?.code === 'FORBIDDEN') throw appError(refused.extensions.code, refused.message);
+      const code = refused?.extensions?.code;
+      if (refused && code && CLIENT_ERROR_CODES.has(code))
+        throw appError(code === Code.BAD_USER_INPUT ? Code.UNAUTHENTICATED : (code as ErrorCode), refused.message);
       if (!body.data) throw appError('SERVICE_UNAVAILABLE', 'the customer service did not answer; try again');
       hit = { customerId: body.data.accountForExternalIdentity.customerId, at: Date.now() };
       if (this.external.size > 50_000) this.external.clear();
@@ -85,8 +97,11 @@ export class AccountDirectory {
     return { sub: hit.customerId, kind: 'customer', name: principal.name, iss: principal.iss, external: true };
   }
 
-  forget(principal: Principal) {
-    for (const key of this.cache.keys()) if (key.endsWith(`|${principal.sub}|${principal.sid ?? '-'}`)) this.cache.delete(key);
+  /** Drops what is cached about a session (after sign-out or erasure), by the account id the context carried. */
+  forget(customerId: string, sessionId: string | undefined) {
+    for (const key of this.cache.keys()) if (key.endsWith(`|${customerId}|${sessionId ?? '-'}`)) this.cache.delete(key);
+    // An erased account's provider users map to a new account on their next visit.
+    for (const [key, hit] of this.external) if (hit.customerId === customerId) this.external.delete(key);
   }
 
   private async lookup(principal: Principal, base: ChannelContext) {
@@ -98,7 +113,7 @@ export class AccountDirectory {
       companyId: undefined,
       staff: undefined,
     };
-    const token = await signChannelContext(ctx, this.secret, this.issuer);
+    const token = await signChannelContext(ctx, this.secret, IDENTITY_LOOKUP_ISSUER);
     const res = await this.gateway.execute({ query: QUERY, operationName: 'ViewerSession' }, token, base.requestId);
     const body = res.body as { data?: { viewerSession: ViewerSession | null }; errors?: { message: string }[] };
     if (!body.data) throw appError('SERVICE_UNAVAILABLE', 'the customer service did not answer; try again');

@@ -61,7 +61,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const gateway = new GatewayClient(opts.gatewayUrl);
   const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
   const authenticate = bearerAuthenticator(opts.idpSecret, opts.oidc ? new ExternalIdentityVerifier(opts.oidc) : undefined);
-  const accounts = new AccountDirectory(gateway, opts.contextSecret, `bff-${opts.name}`, opts.accountCacheMs);
+  const accounts = new AccountDirectory(gateway, opts.contextSecret, opts.accountCacheMs);
   const buildContext = contextBuilder(opts.resolveCaller, channels, opts.idpSecret, accounts);
   // One follower of the gateway's change stream per BFF: it invalidates the cache and drives live queries.
   const changes = new ChangeStreamClient(opts.gatewayUrl.replace(/\/graphql$/, '/changes')).start();

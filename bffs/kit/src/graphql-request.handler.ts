@@ -86,11 +86,13 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     if (isRefusal(chosen)) return refuse(chosen);
     const early = (req.method === 'GET' ? getRefusal(chosen.kind) : null) ?? variablesRefusal(body.variables);
     if (early) return refuse(early);
-    const principal = await authenticate(req);
+    const signingIn = chosen.operationName !== undefined && chosen.operationName !== null && SIGN_IN_OPERATIONS.has(chosen.operationName);
+    const authenticated = await authenticate(req);
+    // Clients often keep sending the expired access token they are refreshing: signing in ignores a bad one.
+    const principal = isRefusal(authenticated) && signingIn ? null : authenticated;
     if (isRefusal(principal)) return refuse(principal);
     // Writes need someone to answer for them (a customer, buyer, till or staff member; a storefront's guest
     // checkout gets a guest token from the identity provider): a reservation or order is owned by its caller.
-    const signingIn = chosen.operationName !== undefined && chosen.operationName !== null && SIGN_IN_OPERATIONS.has(chosen.operationName);
     if (!principal && chosen.kind !== 'query' && !signingIn)
       return refuse(refusal(401, 'UNAUTHENTICATED', 'sign in (or use a guest token) to change anything'));
     const context = await contextFor(req, principal, requestId, chosen.operationName ?? undefined);
@@ -129,7 +131,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     }
     if (ticket) res.setHeader('x-cache', deps.cache.store(ticket, result));
     // This BFF stops honouring the session at once; other replicas within the account cache's lifetime.
-    if (principal && SESSION_ENDING_OPERATIONS.has(chosen.operationName ?? '')) deps.accounts.forget(principal);
+    if (context.customerId && SESSION_ENDING_OPERATIONS.has(chosen.operationName ?? '')) deps.accounts.forget(context.customerId, context.sessionId);
     sendText(res, result.status, result.text);
   };
 }

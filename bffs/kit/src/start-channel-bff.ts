@@ -22,7 +22,9 @@ export interface ChannelBff {
 
 function oidcOptions(config: ReturnType<typeof bffConfig>) {
   if (!config.OIDC_ISSUER && !config.OIDC_JWKS_URL) return undefined;
-  if (!config.OIDC_ISSUER || !config.OIDC_JWKS_URL) throw new Error('invalid configuration:\n  OIDC_ISSUER and OIDC_JWKS_URL: set both or neither');
+  // Without an audience, tokens the same provider issued to any other application would be accepted here.
+  if (!config.OIDC_ISSUER || !config.OIDC_JWKS_URL || !config.OIDC_AUDIENCE)
+    throw new Error('invalid configuration:\n  OIDC_ISSUER, OIDC_JWKS_URL and OIDC_AUDIENCE: set all three or none');
   return { issuer: config.OIDC_ISSUER, jwksUrl: config.OIDC_JWKS_URL, audience: config.OIDC_AUDIENCE };
 }
 

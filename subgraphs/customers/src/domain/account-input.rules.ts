@@ -34,6 +34,12 @@ const COMMON = new Set([
 
 export type InputProblem = { field: string; message: string };
 
+/** Ids the database keeps as uuid: anything else is simply not found (PostgreSQL would refuse it as 22P02). */
+export const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+/** Realms and customer groups: short lowercase names, as the migration's CHECK has them. */
+export const isSlug = (v: string) => /^[a-z0-9][a-z0-9-]{0,63}$/.test(v);
+
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }

@@ -87,14 +87,22 @@ export async function requestPasswordReset(ctx: CustomersContext, email: string)
 
 /** Sets a new password from a mailed token and ends every session of the account (whoever held them). */
 export async function resetPassword(ctx: CustomersContext, token: string, newPassword: string) {
-  // Checked before the token is spent, so a weak password does not burn the link.
+  // Checked before the token is spent, so a weak password does not burn the link. Tokens are 43 characters;
+  // a dead one (used, expired or of another purpose) costs no hash.
   const [row] =
     token.length > 100
       ? []
       : await ctx.db.db
           .select({ accountId: accountTokens.accountId })
           .from(accountTokens)
-          .where(eq(accountTokens.tokenHash, hashToken(token)));
+          .where(
+            and(
+              eq(accountTokens.tokenHash, hashToken(token)),
+              eq(accountTokens.purpose, 'RESET_PASSWORD'),
+              isNull(accountTokens.usedAt),
+              gt(accountTokens.expiresAt, new Date()),
+            ),
+          );
   const account = row ? await ctx.loaders.account.load(row.accountId) : undefined;
   if (account?.status !== 'ACTIVE') return tokenInvalid;
   const problem = passwordProblem(newPassword, account.email);

@@ -54,23 +54,21 @@ export async function signUp(ctx: CustomersContext, input: { email: string; pass
 
 /**
  * Same answer, in about the same time, for an unknown email and a wrong password: an unknown email still
- * costs one argon2 verification (against a decoy hash). Only failures count towards the throttle.
+ * costs one argon2 verification (against a decoy hash). Every attempt is counted before the check; a success
+ * clears the count.
  */
 export async function signIn(ctx: CustomersContext, input: { email: string; password: string }) {
   if (input.email.length > 254 || input.password.length > 256) return signInFailed;
   const realm = await ctx.deps.realms.realmOf(ctx.channel.channel);
   const key = `${realm}:${normaliseEmail(input.email)}`;
-  const wait = await ctx.deps.throttle.waitSeconds(key, ctx.channel.clientIp);
+  const wait = await ctx.deps.throttle.attempt(key, ctx.channel.clientIp);
   if (wait > 0) return { __typename: 'SignInThrottled' as const, message: 'too many failed sign-ins; try again later', retryAfterSeconds: wait };
   const account = await findByEmail(ctx, realm, input.email);
   const ok = await ctx.deps.hasher.verify(account?.passwordHash, input.password);
   // A trade buyer removed from their company keeps the account but may not sign in to the portal.
   const member = ok && account?.kind === 'buyer' ? await ctx.loaders.membership.load(account.id) : null;
-  if (!ok || !account || (account.kind === 'buyer' && !member)) {
-    await ctx.deps.throttle.failed(key, ctx.channel.clientIp);
-    return signInFailed;
-  }
-  await ctx.deps.throttle.succeeded(key);
+  if (!ok || !account || (account.kind === 'buyer' && !member)) return signInFailed;
+  await ctx.deps.throttle.succeeded(key, ctx.channel.clientIp);
   return ctx.db.db.transaction((tx) => startSession(ctx, tx, account));
 }
 

@@ -9,7 +9,9 @@ export async function staffRealms(ctx: CustomersContext, write: boolean): Promis
   const staff = ctx.channel.staff;
   const allowed = staff?.roles.some((r) => (write ? r === 'customer-admin' : STAFF_READ.has(r)));
   if (!staff || !allowed) throw appError('FORBIDDEN', write ? 'needs the customer-admin role' : 'needs the customer-admin or viewer role');
-  return ctx.deps.realms.realmsOf(staff.channels);
+  // Once per request: a list of 50 customers asks for the realms once, not 50 times.
+  ctx.staffRealms ??= ctx.deps.realms.realmsOf(staff.channels);
+  return ctx.staffRealms;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { appError } from '@storegraph/schema';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { appError, IDENTITY_LOOKUP_ISSUER } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 import { accounts, externalIdentities } from '../db/tables.ts';
 import { emailProblem, normaliseEmail } from '../domain/account-input.rules.ts';
@@ -21,7 +21,7 @@ export interface ExternalIdentityInput {
  * may ask, after verifying the provider's token against its JWKS; no client operation reaches this.
  */
 export async function accountForExternalIdentity(ctx: CustomersContext, input: ExternalIdentityInput) {
-  if (!ctx.issuer.startsWith('bff-')) throw appError('FORBIDDEN', 'only a BFF links external identities');
+  if (ctx.issuer !== IDENTITY_LOOKUP_ISSUER) throw appError('FORBIDDEN', 'only a BFF identity lookup links external identities');
   if (ctx.channel.channelKind === 'B2B') throw appError('FORBIDDEN', 'trade buyers are invited by their company admin');
   if (input.issuer.length > 300 || input.subject.length > 255) throw appError('BAD_USER_INPUT', 'issuer or subject too long');
   const problem = emailProblem(input.email);
@@ -30,13 +30,27 @@ export async function accountForExternalIdentity(ctx: CustomersContext, input: E
   const email = normaliseEmail(input.email);
   return ctx.db.db.transaction(async (tx) => {
     const key = and(eq(externalIdentities.issuer, input.issuer), eq(externalIdentities.subject, input.subject), eq(externalIdentities.realm, realm));
-    const [linked] = await tx.select({ accountId: externalIdentities.accountId }).from(externalIdentities).where(key);
+    const [linked] = await tx
+      .select({ accountId: externalIdentities.accountId })
+      .from(externalIdentities)
+      .innerJoin(accounts, and(eq(accounts.id, externalIdentities.accountId), eq(accounts.status, 'ACTIVE')))
+      .where(key);
     if (linked) return { customerId: linked.accountId, created: false };
     const [byEmail] = input.emailVerified
       ? await tx
           .select()
           .from(accounts)
-          .where(and(eq(accounts.realm, realm), sql`lower(${accounts.email}) = ${email}`, eq(accounts.status, 'ACTIVE'), eq(accounts.kind, 'customer')))
+          // Only a local account whose owner proved the mailbox: else whoever signed up first with someone
+          // else's address would be handed the provider user's sign-ins (and keep their own password).
+          .where(
+            and(
+              eq(accounts.realm, realm),
+              sql`lower(${accounts.email}) = ${email}`,
+              eq(accounts.status, 'ACTIVE'),
+              eq(accounts.kind, 'customer'),
+              isNotNull(accounts.emailVerifiedAt),
+            ),
+          )
       : [];
     let account = byEmail;
     if (!account) {
@@ -52,8 +66,13 @@ export async function accountForExternalIdentity(ctx: CustomersContext, input: E
         })
         .onConflictDoNothing()
         .returning();
-      // The email belongs to a local account and the provider did not verify it: no link, no takeover.
-      if (!account) throw appError('CONFLICT', 'an account with this email exists; sign in with its password to link the provider');
+      if (!account) {
+        // The same user's first sign-in in another tab won the insert: read its link.
+        const [raced] = await tx.select({ accountId: externalIdentities.accountId }).from(externalIdentities).where(key);
+        if (raced) return { customerId: raced.accountId, created: false };
+        // A local account holds the email and one side has not proved the mailbox: no link, no takeover.
+        throw appError('CONFLICT', 'an account with this email exists; sign in with its password and verify the email first');
+      }
       await appendEvent(tx, {
         type: 'customer.created',
         channel: ctx.channel.channel,

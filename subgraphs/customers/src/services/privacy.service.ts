@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { appError, CUSTOMERS_SERVICE_ISSUER, signChannelContext } from '@storegraph/schema';
 import type { Logger } from '@storegraph/kit';
 import type { CustomersContext, CustomersDb, CustomersDeps } from '../context.ts';
-import { accounts, accountTokens, addresses, companyMembers, erasures, sessions } from '../db/tables.ts';
+import { accounts, accountTokens, addresses, companyMembers, erasures, externalIdentities, sessions } from '../db/tables.ts';
 import { appendEvent } from './outbox.ts';
 import { requireCustomer } from './account.service.ts';
 import { staffRealms } from './customer-access.ts';
@@ -13,7 +13,7 @@ export async function exportMyData(ctx: CustomersContext) {
   const account = await ctx.loaders.account.load(id);
   if (account?.status !== 'ACTIVE') return null;
   const { db } = ctx.db;
-  const [book, member, signIns] = await Promise.all([
+  const [book, member, signIns, providers] = await Promise.all([
     ctx.loaders.addresses.load(id),
     ctx.loaders.membership.load(id),
     db
@@ -21,6 +21,10 @@ export async function exportMyData(ctx: CustomersContext) {
       .from(sessions)
       .where(eq(sessions.accountId, id))
       .orderBy(sessions.createdAt),
+    db
+      .select({ issuer: externalIdentities.issuer, subject: externalIdentities.subject, linkedAt: externalIdentities.createdAt })
+      .from(externalIdentities)
+      .where(eq(externalIdentities.accountId, id)),
   ]);
   const document = {
     account: {
@@ -42,6 +46,7 @@ export async function exportMyData(ctx: CustomersContext) {
     })),
     company: member && { companyId: member.companyId, role: member.role, orderLimit: member.orderLimit, monthlyLimit: member.monthlyLimit },
     sessions: signIns,
+    identityProviders: providers,
   };
   return { generatedAt: new Date().toISOString(), json: JSON.stringify(document) };
 }
@@ -72,6 +77,10 @@ async function erase(ctx: CustomersContext, accountId: string, requestedBy: stri
     await tx.delete(addresses).where(eq(addresses.accountId, accountId));
     await tx.delete(accountTokens).where(eq(accountTokens.accountId, accountId));
     await tx.delete(companyMembers).where(eq(companyMembers.accountId, accountId));
+    // A provider's subject names the person too; the next sign-in with it starts a new account.
+    await tx.delete(externalIdentities).where(eq(externalIdentities.accountId, accountId));
+    // Earlier events keep their type and ids for the record; their personal data (and mailed tokens) go.
+    await tx.execute(sql`update customers.outbox set data = jsonb_build_object('customerId', aggregate_id, 'erased', true) where aggregate_id = ${accountId}`);
     await tx.update(sessions).set({ status: 'REVOKED', revokedAt: new Date(), revokeReason: 'erased' }).where(eq(sessions.accountId, accountId));
     await tx.insert(erasures).values({ accountId, requestedBy });
     await appendEvent(tx, {
@@ -120,7 +129,6 @@ export async function anonymisePendingErasures(db: CustomersDb, deps: CustomersD
           locale: 'en',
           country: 'ZZ',
           taxMode: 'INCLUSIVE',
-          staff: { id: 'svc-customers', roles: ['order-admin'], channels: ['*'] },
         },
         deps.contextSecret,
         CUSTOMERS_SERVICE_ISSUER,

@@ -3,6 +3,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import type { CustomersContext } from '../context.ts';
 import { accounts, sessions } from '../db/tables.ts';
 import { hashToken, newSecretToken, signAccessToken } from './session-tokens.ts';
+import { isUuid } from '../domain/account-input.rules.ts';
 import type { Tx } from './outbox.ts';
 
 export type Account = typeof accounts.$inferSelect;
@@ -44,13 +45,14 @@ export function startSession(ctx: CustomersContext, tx: Tx, account: Account): P
 }
 
 /**
- * Exchanges a refresh token for the next pair. The token is single use: the winning request marks its row
- * ROTATED in one UPDATE (so two racing refreshes cannot both win), and presenting a ROTATED token again is
+ * Exchanges a refresh token for the next pair. The token is single use: the first request locks its row
+ * (SELECT ... FOR UPDATE) and marks it ROTATED, so of two racing refreshes the second sees ROTATED, and presenting a ROTATED token again is
  * treated as theft: every session of that sign-in is revoked, the thief's and the owner's alike.
  */
 export async function refreshSession(ctx: CustomersContext, presented: string) {
   const [id, secret] = presented.split('.');
-  if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id) || presented.length > 200) return invalid('refresh token is not valid');
+  // 200 characters is three times a real token (36 + 1 + 43): anything longer is not one of ours.
+  if (!id || !secret || !isUuid(id) || presented.length > 200) return invalid('refresh token is not valid');
   const realm = await ctx.deps.realms.realmOf(ctx.channel.channel);
   return ctx.db.db.transaction(async (tx) => {
     const [row] = await tx
@@ -101,7 +103,7 @@ export async function signOut(ctx: CustomersContext): Promise<boolean> {
 
 /** Is the sign-in behind an access token still alive (not signed out, revoked, or past its refresh expiry)? */
 export async function sessionAlive(ctx: CustomersContext, accountId: string, familyId: string): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/.test(familyId)) return false;
+  if (!isUuid(familyId)) return false;
   const [row] = await ctx.db.db
     .select({ id: sessions.id })
     .from(sessions)

@@ -9,7 +9,7 @@ export interface ThrottleLimits {
 }
 
 /**
- * Slows down password guessing: only failures count, per email (whether or not it has an account, so the
+ * Slows down password guessing: every attempt counts until it succeeds, per email (whether or not it has an account, so the
  * throttle itself tells nothing) and per client address. Counters live in this process (rate-limiter-flexible's
  * memory store): with N replicas an attacker gets N times the budget per window, still far below what guessing
  * needs; the BFFs' own per-IP limits sit in front of it.
@@ -18,24 +18,32 @@ export class SignInThrottle {
   private readonly account: RateLimiterMemory;
   private readonly ip: RateLimiterMemory;
 
-  constructor(private readonly limits: ThrottleLimits) {
+  constructor(limits: ThrottleLimits) {
     this.account = new RateLimiterMemory({ points: limits.perAccount, duration: limits.windowSeconds, blockDuration: limits.windowSeconds });
     this.ip = new RateLimiterMemory({ points: limits.perIp, duration: limits.windowSeconds, blockDuration: limits.windowSeconds });
   }
 
-  /** Seconds until this email or address may try again (0 when it may now). */
-  async waitSeconds(accountKey: string, ip: string | undefined): Promise<number> {
-    const [a, i] = await Promise.all([this.account.get(accountKey), ip ? this.ip.get(ip) : null]);
-    const wait = (r: RateLimiterRes | null, points: number) => (r && r.consumedPoints >= points ? Math.ceil(r.msBeforeNext / 1000) : 0);
-    return Math.max(wait(a, this.limits.perAccount), wait(i, this.limits.perIp));
+  /**
+   * Takes one attempt from both budgets before the password is checked, so a thousand guesses sent at once
+   * cannot all pass a check made before any of them failed. Answers the seconds to wait (0: go ahead).
+   */
+  async attempt(accountKey: string, ip: string | undefined): Promise<number> {
+    const take = async (limiter: RateLimiterMemory, key: string) => {
+      try {
+        await limiter.consume(key);
+        return 0;
+      } catch (refused) {
+        // consume rejects with the limiter's answer once the budget is spent: that is the block, not an error.
+        if (refused instanceof Error) throw refused;
+        return Math.max(1, Math.ceil((refused as RateLimiterRes).msBeforeNext / 1000));
+      }
+    };
+    const [a, i] = await Promise.all([take(this.account, accountKey), ip ? take(this.ip, ip) : 0]);
+    return Math.max(a, i);
   }
 
-  async failed(accountKey: string, ip: string | undefined): Promise<void> {
-    // consume rejects once the budget is spent: that rejection is the block being recorded, not an error.
-    await Promise.all([this.account.consume(accountKey).catch(() => {}), ip ? this.ip.consume(ip).catch(() => {}) : null]);
-  }
-
-  async succeeded(accountKey: string): Promise<void> {
-    await this.account.delete(accountKey);
+  /** A good password clears the email's count and gives the address its attempt back: only failures are counted. */
+  async succeeded(accountKey: string, ip: string | undefined): Promise<void> {
+    await Promise.all([this.account.delete(accountKey), ip ? this.ip.reward(ip, 1) : null]);
   }
 }

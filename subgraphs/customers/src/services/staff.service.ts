@@ -3,6 +3,7 @@ import { appError } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 import { accountPolicies, accounts, companies } from '../db/tables.ts';
 import { staffRealms } from './customer-access.ts';
+import { isSlug } from '../domain/account-input.rules.ts';
 
 const SEARCH_MAX = 100;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -43,6 +44,14 @@ export async function searchCompanies(ctx: CustomersContext, search: string, fir
     .limit(first);
 }
 
+/** Whether any account or channel policy uses the realm (a channel without a policy uses its own code). */
+async function realmInUse(ctx: CustomersContext, realm: string): Promise<boolean> {
+  const [row] = (await ctx.db.db.execute(
+    sql`select exists (select 1 from customers.accounts where realm = ${realm}) or exists (select 1 from customers.account_policies where realm = ${realm}) as used`,
+  )) as unknown as [{ used: boolean }];
+  return row.used;
+}
+
 async function policyView(ctx: CustomersContext, channel: string) {
   const realm = await ctx.deps.realms.realmOf(channel);
   const [{ n }] = (await ctx.db.db.execute(
@@ -59,9 +68,13 @@ export async function accountPolicy(ctx: CustomersContext, channel: string) {
 /** Which realm a channel signs people into. Moving a channel to another realm does not move accounts. */
 export async function setAccountPolicy(ctx: CustomersContext, channel: string, realm: string) {
   const staff = ctx.channel.staff;
-  await staffRealms(ctx, true);
+  const reach = await staffRealms(ctx, true);
   if (!staff!.channels.includes('*') && !staff!.channels.includes(channel)) throw appError('FORBIDDEN', `no customer-admin role on channel ${channel}`);
-  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(realm)) throw appError('BAD_USER_INPUT', 'realm is 1 to 64 of a-z, 0-9 and -');
+  if (!isSlug(realm)) throw appError('BAD_USER_INPUT', 'realm is 1 to 64 of a-z, 0-9 and -');
+  // Joining a realm in use opens its accounts to this channel (and to this staff member's searches): only
+  // for someone whose channels already reach it.
+  if (reach !== null && !reach.includes(realm) && (await realmInUse(ctx, realm)))
+    throw appError('FORBIDDEN', `realm ${realm} belongs to channels you do not manage`);
   await ctx.db.db
     .insert(accountPolicies)
     .values({ channel, realm })
@@ -72,7 +85,7 @@ export async function setAccountPolicy(ctx: CustomersContext, channel: string, r
 
 export async function setCustomerGroup(ctx: CustomersContext, id: string, group: string | null) {
   const realms = await staffRealms(ctx, true);
-  if (group != null && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(group)) throw appError('BAD_USER_INPUT', 'group is 1 to 64 of a-z, 0-9 and -');
+  if (group != null && !isSlug(group)) throw appError('BAD_USER_INPUT', 'group is 1 to 64 of a-z, 0-9 and -');
   const [row] = await ctx.db.db
     .update(accounts)
     .set({ customerGroup: group, updatedAt: new Date(), version: sql`${accounts.version} + 1` })

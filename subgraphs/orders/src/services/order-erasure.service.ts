@@ -28,6 +28,15 @@ export async function anonymiseCustomerOrders(ctx: OrdersContext, customerId: st
       .update(carts)
       .set({ email: null, shippingAddress: null, billingAddress: null })
       .where(eq(carts.owner, `customer:${customerId}`));
+    // Finished checkouts keep their steps' ids and amounts but not the cart they copied (email, addresses) or
+    // the caller's address; a running one is left to finish (it needs both) and is scrubbed by a later call.
+    await tx.execute(sql`
+      update orders.checkout_steps s set outcome = jsonb_build_object('erased', true)
+      from orders.checkouts c
+      where s.checkout_id = c.id and c.owner = ${`customer:${customerId}`} and c.status in ('COMPLETED', 'FAILED') and s.step = 'validate'`);
+    await tx.execute(sql`
+      update orders.checkouts set context = context - 'clientIp' - 'guestId'
+      where owner = ${`customer:${customerId}`} and status in ('COMPLETED', 'FAILED')`);
     return changed.length;
   });
 }
