@@ -24,7 +24,7 @@ async function newAcmeBuyer(admin: { token: string }, role: 'BUYER' | 'APPROVER'
   expect(added.__typename).toBe('CompanyMembership');
   const invitation = await lastEvent(added.customer.id, 'customer.password_reset_requested');
   expect(invitation?.data.reason).toBe('invitation');
-  const set = data(await op('b2b', 'ResetPassword', { token: invitation!.data.token, newPassword: 'trade buyer passphrase' })).resetPassword;
+  const set = data(await op('b2b', 'ResetPassword', { token: invitation!.token!, newPassword: 'trade buyer passphrase' })).resetPassword;
   expect(set.__typename).toBe('PasswordReset');
   const session = await signedIn('b2b', email, 'trade buyer passphrase');
   return { ...session, email, id: added.customer.id as string };

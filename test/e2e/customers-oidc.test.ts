@@ -34,7 +34,7 @@ describe('an external identity provider', () => {
     const notYet = await op('b2c', 'Me', {}, { token: await providerToken({ sub: `idp-v|${email}`, email, email_verified: true }) });
     expect(notYet.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const mail = await lastEvent(local.customerId, 'customer.email_verification_requested');
-    expect(data(await op('b2c', 'VerifyEmail', { token: mail!.data.token })).verifyEmail.__typename).toBe('EmailVerified');
+    expect(data(await op('b2c', 'VerifyEmail', { token: mail!.token! })).verifyEmail.__typename).toBe('EmailVerified');
     const linked = data(await op('b2c', 'Me', {}, { token: await providerToken({ sub: `idp-v|${email}`, email, email_verified: true }) })).me;
     expect(linked.id).toBe(local.customerId);
   });

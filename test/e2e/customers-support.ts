@@ -35,13 +35,18 @@ export async function signedIn(which: Bff, email: string, password: string, chan
   return asSession(res);
 }
 
-/** The newest event of a type for an account, as the mailer reads it from the outbox. */
-export async function lastEvent(customerId: string, type: string): Promise<{ data: Record<string, string> } | undefined> {
+/**
+ * The newest event of a type for an account, as the mailer reads it: the event from the outbox, the link's
+ * plain token (if still unused) from mail_secrets by the event's tokenId.
+ */
+export async function lastEvent(customerId: string, type: string): Promise<{ data: Record<string, string>; token?: string } | undefined> {
   const sql = sqlClient();
   try {
-    const rows = await sql<{ data: Record<string, string> }[]>`
-      select data from customers.outbox where aggregate_id = ${customerId} and type = ${type} order by id desc limit 1`;
-    return rows[0];
+    const rows = await sql<{ data: Record<string, string>; token: string | null }[]>`
+      select o.data, m.token from customers.outbox o left join customers.mail_secrets m on m.token_id::text = o.data->>'tokenId'
+      where o.aggregate_id = ${customerId} and o.type = ${type} order by o.id desc limit 1`;
+    const row = rows[0];
+    return row && { data: row.data, token: row.token ?? undefined };
   } finally {
     await sql.end();
   }

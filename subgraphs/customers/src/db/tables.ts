@@ -60,6 +60,13 @@ export const accountTokens = customersSchema.table('account_tokens', {
   usedAt: at('used_at'),
 });
 
+/** A mail link's plain token, for the mailer only (events carry `tokenId`); deleted once the token is used. */
+export const mailSecrets = customersSchema.table('mail_secrets', {
+  tokenId: uuid('token_id').primaryKey(),
+  token: text('token').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
 export const addresses = customersSchema.table('addresses', {
   id: uuid('id').primaryKey(),
   accountId: text('account_id').notNull(),

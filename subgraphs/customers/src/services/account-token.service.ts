@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { CustomersContext } from '../context.ts';
-import { accounts, accountTokens, type TokenPurpose } from '../db/tables.ts';
+import { accounts, accountTokens, mailSecrets, type TokenPurpose } from '../db/tables.ts';
 import { passwordProblem } from '../domain/account-input.rules.ts';
 import { appendEvent, type Tx } from './outbox.ts';
 import { hashToken, newSecretToken } from './session-tokens.ts';
@@ -15,9 +15,10 @@ const EVENT: Record<TokenPurpose, 'customer.email_verification_requested' | 'cus
 const tokenInvalid = { __typename: 'TokenInvalid' as const, message: 'this link is not valid any more; ask for a new one' };
 
 /**
- * A single-use, expiring token for a link in a mail. The subgraph never sends mail: the token travels to the
- * mailer in the outbox event (written in this transaction); only its hash stays in the table. A new token of
- * the same purpose replaces older unused ones.
+ * A single-use, expiring token for a link in a mail. The subgraph never sends mail: the outbox event (written in
+ * this transaction) tells the mailer to send one and names the token by id; the mailer reads the plain token
+ * from `mail_secrets`, which only it may read and which loses it once used. Only the hash authenticates. A new
+ * token of the same purpose replaces older unused ones.
  */
 export async function issueAccountToken(ctx: CustomersContext, tx: Tx, account: Account, purpose: TokenPurpose, reason = purpose.toLowerCase()) {
   const ttlMs = purpose === 'VERIFY_EMAIL' ? ctx.deps.verifyEmailTtlHours * 3_600_000 : ctx.deps.resetPasswordTtlMinutes * 60_000;
@@ -27,13 +28,15 @@ export async function issueAccountToken(ctx: CustomersContext, tx: Tx, account: 
     .update(accountTokens)
     .set({ usedAt: new Date() })
     .where(and(eq(accountTokens.accountId, account.id), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt)));
-  await tx.insert(accountTokens).values({ id: randomUUID(), accountId: account.id, purpose, tokenHash: hash, expiresAt });
+  const tokenId = randomUUID();
+  await tx.insert(accountTokens).values({ id: tokenId, accountId: account.id, purpose, tokenHash: hash, expiresAt });
+  await tx.insert(mailSecrets).values({ tokenId, token });
   await appendEvent(tx, {
     type: EVENT[purpose],
     channel: ctx.channel.channel,
     aggregateId: account.id,
     aggregateVersion: account.version,
-    data: { customerId: account.id, email: account.email, name: account.name, token, expiresAt: expiresAt.toISOString(), reason },
+    data: { customerId: account.id, email: account.email, name: account.name, tokenId, expiresAt: expiresAt.toISOString(), reason },
   });
 }
 
@@ -51,7 +54,8 @@ async function consume(tx: Tx, token: string, purpose: TokenPurpose) {
         gt(accountTokens.expiresAt, new Date()),
       ),
     )
-    .returning({ accountId: accountTokens.accountId });
+    .returning({ id: accountTokens.id, accountId: accountTokens.accountId });
+  if (row) await tx.delete(mailSecrets).where(eq(mailSecrets.tokenId, row.id));
   return row;
 }
 

@@ -75,6 +75,7 @@ async function erase(ctx: CustomersContext, accountId: string, requestedBy: stri
       .returning();
     if (!row) return false;
     await tx.delete(addresses).where(eq(addresses.accountId, accountId));
+    // mail_secrets go with their tokens (ON DELETE CASCADE).
     await tx.delete(accountTokens).where(eq(accountTokens.accountId, accountId));
     await tx.delete(companyMembers).where(eq(companyMembers.accountId, accountId));
     // A provider's subject names the person too; the next sign-in with it starts a new account.
