@@ -7,6 +7,9 @@ export const freshEmail = (tag: string) => `${tag}-${Date.now().toString(36)}${M
 
 export const PASSWORD = 'a long enough passphrase';
 
+/** The trade portal's company operations, walked by allow-list-walk-accounts.test.ts. */
+export const COMPANY_OPS = ['MyCompany', 'AddCompanyBuyer', 'UpdateCompanyBuyer', 'RemoveCompanyBuyer'];
+
 export interface Session {
   token: string;
   refreshToken: string;
