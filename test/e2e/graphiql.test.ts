@@ -1,10 +1,21 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import { startDevelopmentB2c } from '../support/development-front-door.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * The one browser test. A newcomer's machine may have no Chromium: there the test is skipped with a notice
+ * saying how to get one; CI (CI=true) installs it and fails loudly if it is still missing.
+ */
+const HAVE_BROWSER = existsSync(CHROMIUM);
+if (!HAVE_BROWSER && !process.env.CI) {
+  console.warn(
+    `[test] skipping the GraphiQL browser test: no Chromium at ${CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH.`,
+  );
+}
 
-describe('the GraphQL IDE, offline', () => {
+describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the GraphQL IDE, offline', () => {
   // The IDE, its introspection and its demo credentials are development conveniences: the shared test
   // system's BFFs run as production does, so this test starts a development gateway and B2C BFF of its own.
   let dev: Awaited<ReturnType<typeof startDevelopmentB2c>>;
