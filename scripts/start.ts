@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_IDP_SECRET, DEMO_USERS, issueToken } from '@storegraph/bff-kit';
 import { DEV_CONTEXT_SECRET, ensureDatabase, SERVICE_NODE_FLAGS, startEmbeddedPostgres, type RunningPostgres } from '@storegraph/kit';
-import { seedDemoData } from '@storegraph/demo';
+import { DEMO_PUBLISHABLE_KEYS, seedDemoData } from '@storegraph/demo';
 
 const children: ChildProcess[] = [];
 let pg: RunningPostgres | undefined;
@@ -53,6 +53,13 @@ function launch(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProce
   return child;
 }
 
+/** A password given in DATABASE_URL stays out of the terminal's scrollback (the embedded database's is a dev default). */
+function withoutPassword(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '****';
+  return u.toString();
+}
+
 async function main() {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -95,10 +102,14 @@ async function main() {
   const lines = [
     '',
     'Storegraph is running.',
-    `  B2C BFF   http://127.0.0.1:${bffs[0][1]}/graphql   (GraphiQL in a browser; header x-storefront-channel: web-eu | web-us)`,
+    `  B2C BFF   http://127.0.0.1:${bffs[0][1]}/graphql   (GraphiQL in a browser; storefront key in x-publishable-key)`,
     `  B2B BFF   http://127.0.0.1:${bffs[1][1]}/graphql`,
     `  POS BFF   http://127.0.0.1:${bffs[2][1]}/graphql`,
     `  Gateway   http://127.0.0.1:${gatewayPort}/graphql   (needs a BFF-signed context)`,
+    `  Database  ${pg ? databaseUrl : withoutPassword(databaseUrl)}`,
+    '',
+    'Storefront publishable keys (B2C: send as x-publishable-key; it picks the channel):',
+    ...Object.entries(DEMO_PUBLISHABLE_KEYS).map(([channel, key]) => `  ${channel.padEnd(12)} ${key}`),
     '',
     'Sign in (Authorization: Bearer <token>); or POST {"email": ...} to <bff>/auth/demo-login:',
   ];
@@ -108,7 +119,7 @@ async function main() {
   }
   lines.push(
     '',
-    'Try: curl -s localhost:4201/graphql -H content-type:application/json -d \'{"operationName":"ProductListing","variables":{"first":3}}\'',
+    `Try: curl -s localhost:4201/graphql -H content-type:application/json -H 'x-publishable-key: ${DEMO_PUBLISHABLE_KEYS['web-eu']}' -d '{"operationName":"ProductListing","variables":{"first":3}}'`,
     'Ctrl-C stops everything.',
   );
   console.log(lines.join('\n'));

@@ -1,5 +1,5 @@
 import { beforeAll } from 'vitest';
-import { postGraphQL, sqlClient, system, tokenFor, type GraphQLResponse } from '../support/clients.ts';
+import { channelHeaders, postGraphQL, sqlClient, system, tokenFor, type GraphQLResponse } from '../support/clients.ts';
 import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
 import { HAMBURG, priceVariant, receive } from './stock-support.ts';
 import { issueToken } from '@storegraph/bff-kit';
@@ -21,7 +21,7 @@ export async function op<T = any>(
   const headers: Record<string, string> = {};
   const token = auth.token ?? (auth.as ? await tokenFor(auth.as) : undefined);
   if (token) headers.authorization = `Bearer ${token}`;
-  if (auth.channel) headers['x-storefront-channel'] = auth.channel;
+  Object.assign(headers, channelHeaders(which, auth.channel));
   return postGraphQL<T>(system()[which], { operationName, variables }, headers);
 }
 

@@ -15,6 +15,8 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       BFF_ALLOW_ADHOC: boolSchema(dev),
       BFF_IDE: boolSchema(dev),
       BFF_DEMO_LOGIN: boolSchema(dev),
+      // Off in production: the header is unsigned, so anyone could pick any channel with it.
+      BFF_CHANNEL_HEADER: boolSchema(dev),
       BFF_CACHE_MAX: z.coerce.number().int().min(0).default(5000),
       // Off in production: an anonymous client could otherwise send every read past the cache to the backend.
       BFF_CACHE_BYPASS: boolSchema(dev),
@@ -28,6 +30,7 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     BFF_ALLOW_ADHOC: boolean;
     BFF_IDE: boolean;
     BFF_DEMO_LOGIN: boolean;
+    BFF_CHANNEL_HEADER: boolean;
     BFF_CACHE_MAX: number;
     BFF_CACHE_BYPASS: boolean;
     BFF_CACHE_TTL_MS: number;

@@ -7,7 +7,8 @@ import { ChangeStreamClient, sendJson, type Logger } from '@storegraph/kit';
 import { issueGuestToken, verifyBearer, type Principal } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { ChannelRegistry } from './channel-registry.ts';
-import { contextBuilder } from './channel-context.builder.ts';
+import { contextBuilder, type ResolveCaller } from './channel-context.builder.ts';
+import { PublishableKeys } from './publishable-keys.registry.ts';
 import { DocumentChooser } from './document-choice.rules.ts';
 import { devTools } from './dev-tools.handler.ts';
 import { errorBody, isRefusal, refusal, sendRefusal } from './edge-refusal.ts';
@@ -35,8 +36,12 @@ export interface BffOptions {
   /** Cache anonymous reads (invalidated by data changes); off when max is 0. */
   cache: { max: number; ttlMs: number; honourNoCache: boolean };
   logger: Logger;
+  /** Storefronts: the channel comes from a publishable key (`x-publishable-key`) the catalog issued. */
+  publishableKeys: boolean;
+  /** Development only: an unsigned `x-storefront-channel` header may pick the channel. */
+  channelHeader: boolean;
   /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
-  resolveCaller: (req: http.IncomingMessage, principal: Principal | null) => { channel: string };
+  resolveCaller: ResolveCaller;
 }
 
 export interface RunningBff {
@@ -54,9 +59,13 @@ const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(i
 export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const gateway = new GatewayClient(opts.gatewayUrl);
   const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
-  const buildContext = contextBuilder(opts.resolveCaller, channels, opts.idpSecret);
-  // One follower of the gateway's change stream per BFF: it invalidates the cache and drives live queries.
+  // One follower of the gateway's change stream per BFF: it invalidates the caches and drives live queries.
   const changes = new ChangeStreamClient(opts.gatewayUrl.replace(/\/graphql$/, '/changes')).start();
+  const keys = opts.publishableKeys ? new PublishableKeys(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind, changes) : undefined;
+  const buildContext = contextBuilder(opts.resolveCaller, channels, opts.idpSecret, {
+    channelOfKey: (token) => keys?.channelOf(token) ?? Promise.resolve(null),
+    channelHeader: opts.channelHeader,
+  });
   const cache = opts.cache.max > 0 ? new ResponseCache(changes, opts.cache) : undefined;
   const dev = devTools(opts);
   const handleGraphQL = graphqlHandler({

@@ -3,7 +3,19 @@ import type { ChannelContext } from '@storegraph/schema';
 import type { ChannelDefinition, ChannelRegistry } from './channel-registry.ts';
 import { guestOf, type Principal } from './identity.ts';
 
-export type ResolveCaller = (req: http.IncomingMessage, principal: Principal | null) => { channel: string };
+/** What a BFF's caller rules may consult beyond the request: its publishable keys and whether the dev header counts. */
+export interface CallerLookups {
+  /** The channel a storefront's publishable key names, or null when unknown or revoked (storefront BFFs only). */
+  channelOfKey(token: string): Promise<string | null>;
+  /** Development only: an unsigned `x-storefront-channel` header may pick the channel (BFF_CHANNEL_HEADER). */
+  channelHeader: boolean;
+}
+
+export type ResolveCaller = (
+  req: http.IncomingMessage,
+  principal: Principal | null,
+  lookups: CallerLookups,
+) => { channel: string } | Promise<{ channel: string }>;
 export type ContextBuilder = (req: http.IncomingMessage, principal: Principal | null, requestId: string) => Promise<ChannelContext>;
 
 /** The channel's locale the caller prefers (Accept-Language), by exact tag, then by language, else the default. */
@@ -23,9 +35,9 @@ export function negotiateLocale(req: http.IncomingMessage, def: ChannelDefinitio
  * Builds the sales-channel context the subgraphs trust: the BFF's caller rules pick the channel (throwing
  * a GraphQLError when the caller may not use it), the principal says who is asking.
  */
-export function contextBuilder(resolveCaller: ResolveCaller, channels: ChannelRegistry, idpSecret: string): ContextBuilder {
+export function contextBuilder(resolveCaller: ResolveCaller, channels: ChannelRegistry, idpSecret: string, lookups: CallerLookups): ContextBuilder {
   return async (req, principal, requestId) => {
-    const { channel } = resolveCaller(req, principal);
+    const { channel } = await resolveCaller(req, principal, lookups);
     const def = await channels.get(channel);
     const staff = principal?.kind === 'staff' ? { id: principal.sub, roles: principal.roles ?? [], channels: principal.channels ?? [] } : undefined;
     const isCustomer = principal?.kind === 'customer' || principal?.kind === 'buyer';

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { signChannelContext, type ChannelContext } from '@storegraph/schema';
+import { ErrorCodes, signChannelContext, type ChannelContext } from '@storegraph/schema';
 import { SQL_COUNT_HEADER, type Logger } from '@storegraph/kit';
 import type { ContextBuilder } from './channel-context.builder.ts';
 import type { DocumentChooser } from './document-choice.rules.ts';
@@ -52,7 +52,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     } catch (err) {
       if (!(err instanceof GraphQLError)) throw err;
       const code = String(err.extensions.code ?? 'FORBIDDEN') as EdgeCode;
-      return refusal(code === 'UNAUTHENTICATED' ? 401 : 403, code, err.message);
+      return refusal(code in ErrorCodes ? ErrorCodes[code] : 403, code, err.message);
     }
   }
 

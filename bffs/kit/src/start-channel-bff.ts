@@ -13,6 +13,8 @@ export interface ChannelBff {
   /** The BFF's own operations.graphql; the shared operations are added to it. */
   operations: URL;
   resolveCaller: BffOptions['resolveCaller'];
+  /** Storefronts: the channel comes from a publishable key (x-publishable-key). */
+  publishableKeys?: boolean;
   /** Offers guest sessions (POST /auth/guest): the B2C storefront does, trade and till channels do not. */
   guestSessions?: boolean;
 }
@@ -36,5 +38,7 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     logger: createLogger(`bff-${bff.name}`),
     resolveCaller: bff.resolveCaller,
     guestSessions: bff.guestSessions ?? false,
+    publishableKeys: bff.publishableKeys ?? false,
+    channelHeader: config.BFF_CHANNEL_HEADER,
   });
 }
