@@ -23,8 +23,6 @@ export const ErrorCodes = {
   RATE_LIMITED: 429,
   /** An ad-hoc document over the depth, alias, token or cost limit (extensions.limit names which). */
   QUERY_TOO_COMPLEX: 400,
-  /** The request body is larger than the BFF reads (256 KB). */
-  PAYLOAD_TOO_LARGE: 413,
   /** The HTTP edge (GraphQL over HTTP): a malformed request, an unknown or ambiguous operation, a document that does not parse or validate. */
   BAD_REQUEST: 400,
   GRAPHQL_PARSE_FAILED: 400,

@@ -9,6 +9,7 @@ import { loadAllowList } from './allow-list.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { contextBuilder, type ResolveCaller } from './channel-context.builder.ts';
 import { PublishableKeys } from './publishable-keys.registry.ts';
+import { createRateLimits, type RateLimitSettings } from './rate-limit.rules.ts';
 import { DocumentChooser } from './document-choice.rules.ts';
 import { devTools } from './dev-tools.handler.ts';
 import { errorBody, isRefusal, refusal, sendRefusal } from './edge-refusal.ts';
@@ -40,6 +41,8 @@ export interface BffOptions {
   publishableKeys: boolean;
   /** Development only: an unsigned `x-storefront-channel` header may pick the channel. */
   channelHeader: boolean;
+  /** Request budgets per address, per signed-in caller and for starting sessions (429 + Retry-After). */
+  limits: RateLimitSettings;
   /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
   resolveCaller: ResolveCaller;
 }
@@ -68,6 +71,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   });
   const cache = opts.cache.max > 0 ? new ResponseCache(changes, opts.cache) : undefined;
   const dev = devTools(opts);
+  const limits = await createRateLimits(opts.name, opts.limits, opts.logger);
   const handleGraphQL = graphqlHandler({
     bff: opts.name,
     contextSecret: opts.contextSecret,
@@ -77,6 +81,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     buildContext,
     cache: new ResponseCachePolicy(cache, opts.cache.honourNoCache),
     gateway,
+    limits,
   });
 
   /** A JSON body within the size limit, or the refusal already sent (before reading it when the type is wrong). */
@@ -97,6 +102,9 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
         );
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready' });
       }
+      // Every other request spends its address's budget before anything is read or asked.
+      const overBudget = (await limits.address(req)) ?? (url.pathname.startsWith('/auth/') ? await limits.signIn(req) : null);
+      if (overBudget) return sendRefusal(req, res, overBudget);
       if (url.pathname === '/auth/guest' && req.method === 'POST' && opts.guestSessions) {
         const raw = await jsonBody(req, res);
         return raw === null ? undefined : sendJson(res, 200, { ...(await issueGuestToken(opts.idpSecret)), tokenType: 'Bearer' });
@@ -165,6 +173,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       });
       changes.stop();
       await gateway.close();
+      await limits.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { getOperationAST, GraphQLError, parse, print, type DocumentNode } from 'graphql';
-import { isIntrospectionOnly, selectionDepth, type AllowedOperation } from './allow-list.ts';
+import type { AllowedOperation } from './allow-list.ts';
+import { documentLimitRefusal } from './document-limits.rules.ts';
 import { EdgeCodes, refusal, type EdgeRefusal } from './edge-refusal.ts';
 import type { GraphQLRequestBody } from './gateway-client.ts';
 import { literalsRefusal } from './input-edge.rules.ts';
@@ -15,13 +16,6 @@ export interface ChosenOperation {
   kind: 'query' | 'mutation' | 'subscription';
 }
 
-/** Ad-hoc queries (development only) are still bounded. */
-export const MAX_DEPTH = 12;
-/**
- * Introspection nests type references by design: graphql's getIntrospectionQuery(), which GraphiQL sends,
- * is 18 levels deep (selectionDepth, with every option on); 20 lets it pass and refuses a 50-level probe.
- */
-export const MAX_INTROSPECTION_DEPTH = 20;
 /** The introspection query is about 400 tokens, our largest operation about 300: a bound on parsing work. */
 const MAX_TOKENS = 5_000;
 
@@ -61,14 +55,16 @@ export class DocumentChooser {
       hash = createHash('sha256').update(print(doc)).digest('hex');
     } catch (err) {
       const message = err instanceof GraphQLError ? err.message : 'the query could not be parsed';
+      // graphql-js: "Document contains more that 5000 tokens. Parsing aborted."
+      if (message.endsWith('tokens. Parsing aborted.')) {
+        return refusal(400, EdgeCodes.QUERY_TOO_COMPLEX, message, { extensions: { limit: 'tokens', max: MAX_TOKENS } });
+      }
       return refusal(400, EdgeCodes.GRAPHQL_PARSE_FAILED, message);
     }
     const listed = this.byHash.get(hash);
     if (listed) return resolveOperation(listed.doc, listed.op.query, hash, body.operationName);
     if (!this.allowAdhoc) return refusal(403, 'OPERATION_NOT_ALLOWED', `this operation is not on the ${this.bff} allow-list`);
-    const cap = isIntrospectionOnly(doc) ? MAX_INTROSPECTION_DEPTH : MAX_DEPTH;
-    if (selectionDepth(doc) > cap) return refusal(400, 'BAD_USER_INPUT', `query deeper than ${cap} levels`);
-    return literalsRefusal(doc) ?? resolveOperation(doc, body.query, hash, body.operationName);
+    return documentLimitRefusal(doc, body.variables) ?? literalsRefusal(doc) ?? resolveOperation(doc, body.query, hash, body.operationName);
   }
 }
 

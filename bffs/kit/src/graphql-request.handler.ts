@@ -11,6 +11,7 @@ import { parseGraphQLRequest } from './graphql-request.parser.ts';
 import { getRefusal } from './http-edge.rules.ts';
 import { AuthError, verifyBearer, type Principal } from './identity.ts';
 import { variablesRefusal } from './input-edge.rules.ts';
+import type { RateLimits } from './rate-limit.rules.ts';
 import type { ResponseCachePolicy } from './response-cache.policy.ts';
 
 export interface GraphQLHandlerDeps {
@@ -22,6 +23,7 @@ export interface GraphQLHandlerDeps {
   buildContext: ContextBuilder;
   cache: ResponseCachePolicy;
   gateway: GatewayClient;
+  limits: RateLimits;
 }
 
 function sendText(res: http.ServerResponse, status: number, body: string | Buffer) {
@@ -76,6 +78,8 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     if (early) return refuse(early);
     const principal = await authenticate(req);
     if (isRefusal(principal)) return refuse(principal);
+    const overBudget = principal ? await deps.limits.credential(principal.sub) : null;
+    if (overBudget) return refuse(overBudget);
     // Writes need someone to answer for them (a customer, buyer, till or staff member; a storefront's guest
     // checkout gets a guest token from the identity provider): a reservation or order is owned by its caller.
     if (!principal && chosen.kind !== 'query') return refuse(refusal(401, 'UNAUTHENTICATED', 'sign in (or use a guest token) to change anything'));

@@ -39,6 +39,14 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     resolveCaller: bff.resolveCaller,
     guestSessions: bff.guestSessions ?? false,
     publishableKeys: bff.publishableKeys ?? false,
+    limits: {
+      windowSeconds: config.BFF_RATE_LIMIT_WINDOW_SECONDS,
+      perIp: config.BFF_RATE_LIMIT_PER_IP,
+      perCredential: config.BFF_RATE_LIMIT_PER_CREDENTIAL,
+      signInPerIp: config.BFF_RATE_LIMIT_SIGN_IN,
+      trustForwardedFor: config.BFF_TRUST_FORWARDED_FOR,
+      redisUrl: config.REDIS_URL,
+    },
     channelHeader: config.BFF_CHANNEL_HEADER,
   });
 }
