@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { getOperationAST, GraphQLError, parse, print, type DocumentNode } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, parse, print, type DocumentNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { documentHash, normalFormHash, withTypenames } from './document-normal-form.ts';
 import type { AllowedOperation } from './allow-list.ts';
@@ -97,9 +97,19 @@ export class DocumentChooser {
     }
     const listed = this.listed(doc, body.query, hash, body);
     if (listed) return resolveOperation(listed.doc, listed.query, listed.hash, body.operationName);
-    if (!this.allowAdhoc) return refusal(403, 'OPERATION_NOT_ALLOWED', `this operation is not on the ${this.bff} allow-list`);
+    // `{ __typename }` resolves nothing: clients and GraphQL-over-HTTP audits use it to check the endpoint.
+    if (!this.allowAdhoc && !isTypenameProbe(doc)) return refusal(403, 'OPERATION_NOT_ALLOWED', `this operation is not on the ${this.bff} allow-list`);
     return documentLimitRefusal(doc, body.variables) ?? literalsRefusal(doc) ?? resolveOperation(doc, body.query, hash, body.operationName);
   }
+}
+
+function isTypenameProbe(doc: DocumentNode): boolean {
+  return doc.definitions.every(
+    (d) =>
+      d.kind === Kind.OPERATION_DEFINITION &&
+      d.operation === 'query' &&
+      d.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value === '__typename' && !s.selectionSet),
+  );
 }
 
 function persistedHash(body: GraphQLRequestBody): string | undefined {

@@ -13,6 +13,7 @@ import { AuthError, verifyBearer, type Principal } from './identity.ts';
 import { variablesRefusal } from './input-edge.rules.ts';
 import type { RateLimits } from './rate-limit.rules.ts';
 import type { ResponseCachePolicy } from './response-cache.policy.ts';
+import { gatewayStatus, inMedia, responseMedia, type ResponseMedia } from './response-media.rules.ts';
 
 export interface GraphQLHandlerDeps {
   bff: string;
@@ -26,8 +27,8 @@ export interface GraphQLHandlerDeps {
   limits: RateLimits;
 }
 
-function sendText(res: http.ServerResponse, status: number, body: string | Buffer) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+function sendText(res: http.ServerResponse, status: number, body: string | Buffer, media: ResponseMedia) {
+  res.writeHead(gatewayStatus(status, media), { 'content-type': media.contentType, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -68,7 +69,8 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
         'request',
       ),
     );
-    const refuse = (r: EdgeRefusal) => sendRefusal(req, res, r);
+    const media = responseMedia(req);
+    const refuse = (r: EdgeRefusal) => sendRefusal(req, res, inMedia(r, media));
     const body = parseGraphQLRequest(req.method ?? 'GET', req.url ?? '/', raw);
     if (isRefusal(body)) return refuse(body);
     operation = body.operationName ?? null;
@@ -91,7 +93,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     const hit = deps.cache.lookup(req, cacheKey);
     if (hit) {
       res.setHeader('x-cache', 'HIT');
-      return sendText(res, hit.status, hit.body);
+      return sendText(res, hit.status, hit.body, media);
     }
     const ticket = deps.cache.ticket(cacheKey);
     const token = await signChannelContext(context, deps.contextSecret, issuer);
@@ -105,6 +107,6 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     );
     deps.logger.debug({ requestId, channel: context.channel, operation: chosen.operationName }, 'graphql');
     if (ticket) res.setHeader('x-cache', deps.cache.store(ticket, result));
-    sendText(res, result.status, result.text);
+    sendText(res, result.status, result.text, media);
   };
 }
