@@ -11,7 +11,9 @@ const STATEMENT = /CREATE OR REPLACE FUNCTION\s+([a-z_]+\.[a-z_]+)\s*\([\s\S]*?\
 export function currentFunctions(subgraphDir: string): Map<string, string> {
   const migrations = path.join(subgraphDir, 'src/db/migrations');
   const latest = new Map<string, string>();
-  for (const file of readdirSync(migrations).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(migrations)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     for (const m of readFileSync(path.join(migrations, file), 'utf8').matchAll(STATEMENT)) latest.set(m[1]!.toLowerCase(), `${m[0]}\n`);
   }
   return latest;
@@ -23,7 +25,10 @@ export function functionFiles(root: string): { file: string; expected: string }[
     const dir = path.join(root, 'subgraphs', subgraph);
     if (!existsSync(path.join(dir, 'src/db/migrations'))) continue;
     for (const [name, body] of currentFunctions(dir)) {
-      out.push({ file: path.join(dir, 'src/db/functions', `${name}.sql`), expected: `-- Generated from the migrations by scripts/function-bodies.ts: the body that runs now.\n${body}` });
+      out.push({
+        file: path.join(dir, 'src/db/functions', `${name}.sql`),
+        expected: `-- Generated from the migrations by scripts/function-bodies.ts: the body that runs now.\n${body}`,
+      });
     }
   }
   return out;

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_IDP_SECRET, DEMO_USERS, issueToken } from '@storegraph/bff-kit';
 import { DEV_CONTEXT_SECRET, ensureDatabase, SERVICE_NODE_FLAGS, startEmbeddedPostgres } from '@storegraph/kit';
-import { seedDemoData } from '@storegraph/demo';
+import { DEMO_PASSWORD, DEMO_PUBLISHABLE_KEYS, seedDemoData } from '@storegraph/demo';
 import { portOf, SERVICES, serviceUrls, type ServiceSpec } from './service-list.ts';
 import { spawnService, Supervisor, type Handle } from './supervisor.ts';
 
@@ -84,6 +84,13 @@ function supervised(spec: ServiceSpec, env: NodeJS.ProcessEnv) {
   };
 }
 
+/** A password given in DATABASE_URL stays out of the terminal's scrollback (the embedded database's is a dev default). */
+function withoutPassword(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '****';
+  return u.toString();
+}
+
 async function main() {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -123,10 +130,16 @@ async function main() {
   const lines = [
     '',
     'Storegraph is running.',
-    `  B2C BFF   ${at('bff-b2c')}   (GraphiQL in a browser; header x-storefront-channel: web-eu | web-us)`,
+    `  B2C BFF   ${at('bff-b2c')}   (GraphiQL in a browser; storefront key in x-publishable-key)`,
     `  B2B BFF   ${at('bff-b2b')}`,
     `  POS BFF   ${at('bff-pos')}`,
     `  Gateway   ${at('gateway')}   (needs a BFF-signed context)`,
+    `  Database  ${process.env.DATABASE_URL ? withoutPassword(databaseUrl) : databaseUrl}`,
+    '',
+    'Storefront publishable keys (B2C: send as x-publishable-key; it picks the channel):',
+    ...Object.entries(DEMO_PUBLISHABLE_KEYS).map(([channel, key]) => `  ${channel.padEnd(12)} ${key}`),
+    '',
+    `Demo accounts sign in with the SignIn operation and the password ${DEMO_PASSWORD} (see the README).`,
     '',
     'Sign in (Authorization: Bearer <token>); or POST {"email": ...} to <bff>/auth/demo-login:',
   ];
@@ -136,7 +149,7 @@ async function main() {
   }
   lines.push(
     '',
-    'Try: curl -s localhost:4201/graphql -H content-type:application/json -d \'{"operationName":"ProductListing","variables":{"first":3}}\'',
+    `Try: curl -s localhost:4201/graphql -H content-type:application/json -H 'x-publishable-key: ${DEMO_PUBLISHABLE_KEYS['web-eu']}' -d '{"operationName":"ProductListing","variables":{"first":3}}'`,
     'A crashed service is restarted; Ctrl-C stops everything.',
   );
   console.log(lines.join('\n'));

@@ -15,6 +15,14 @@ export const ErrorCodes = {
   CONFLICT: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   OPERATION_NOT_ALLOWED: 403,
+  /** A storefront request without `x-publishable-key` (production: the channel comes only from a key). */
+  PUBLISHABLE_KEY_REQUIRED: 401,
+  /** A publishable key the catalog does not know, or has revoked. */
+  INVALID_PUBLISHABLE_KEY: 401,
+  /** Too many requests from this credential or address: retry after `Retry-After` seconds. */
+  RATE_LIMITED: 429,
+  /** An ad-hoc document over the depth, alias, token or cost limit (extensions.limit names which). */
+  QUERY_TOO_COMPLEX: 400,
   /** The HTTP edge (GraphQL over HTTP): a malformed request, an unknown or ambiguous operation, a document that does not parse or validate. */
   BAD_REQUEST: 400,
   GRAPHQL_PARSE_FAILED: 400,

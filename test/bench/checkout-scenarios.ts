@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import postgres from 'postgres';
 import { CONTEXT_HEADER } from '@storegraph/schema';
 import { SQL_COUNT_HEADER } from '@storegraph/kit';
+import { DEMO_PUBLISHABLE_KEYS } from '@storegraph/demo';
 import { benchStaffContext } from './staff-context.ts';
 import { DEV_IDP_SECRET, issueToken, loadAllowList } from '@storegraph/bff-kit';
 import { cpuSeconds, postgresCpuSeconds, rssMiB, type ServiceProcess } from './processes.ts';
@@ -52,7 +53,7 @@ class BffClient {
     const res = await this.pool.request({
       method: 'POST',
       path: this.path,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...extra },
+      headers: { 'content-type': 'application/json', 'x-publishable-key': DEMO_PUBLISHABLE_KEYS['web-eu']!, authorization: `Bearer ${token}`, ...extra },
       body: JSON.stringify({ operationName, variables }),
     });
     return (await res.body.json()) as { data?: T; errors?: any[] };

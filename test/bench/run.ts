@@ -11,7 +11,7 @@ import postgres from 'postgres';
 import { CONTEXT_HEADER, DEFAULT_CONTEXT_ISSUERS, signChannelContext } from '@storegraph/schema';
 import { DEV_CONTEXT_SECRET, SQL_COUNT_HEADER, dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@storegraph/kit';
 import { DEMO_USERS, DEV_IDP_SECRET, issueToken } from '@storegraph/bff-kit';
-import { CHANNELS, seedDemoData } from '@storegraph/demo';
+import { CHANNELS, DEMO_PUBLISHABLE_KEYS, seedDemoData } from '@storegraph/demo';
 import { cpuSeconds, launch, postgresCpuSeconds, rssMiB, stopAll, waitReady, type ServiceProcess } from './processes.ts';
 import { catalogScenarios, type Scenario } from './scenarios.ts';
 import { stockScenarios } from './stock-scenarios.ts';
@@ -205,6 +205,8 @@ function urlOf(services: ServiceProcess[], target: string) {
 
 async function headersFor(s: Scenario): Promise<Record<string, string>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...s.headers };
+  // The BFFs run in production mode: a storefront names its channel with its publishable key.
+  if (s.target === 'bff-b2c') headers['x-publishable-key'] ??= DEMO_PUBLISHABLE_KEYS['web-eu']!;
   if (s.channel) {
     const base = CHANNELS.find((c) => c.code === s.channel)!;
     headers[CONTEXT_HEADER] = await signChannelContext(

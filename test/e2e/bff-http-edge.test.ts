@@ -346,13 +346,13 @@ describe('depth caps', () => {
   it('refuses a 50-level introspection query, also when split over fragments', async () => {
     const deep = await post('dev', { query: nestedTypeRefs(47) });
     expect(deep.status).toBe(400);
-    expect(codeOf(deep)).toBe('BAD_USER_INPUT');
+    expect(codeOf(deep)).toBe('QUERY_TOO_COMPLEX');
     expect(deep.json.errors?.[0]?.message).toBe('query deeper than 20 levels');
     // Each fragment is one level deep on its own; spread into one another they are 50.
     const fragments = Array.from({ length: 25 }, (_, i) => `fragment F${i} on __Type { ofType { ${i < 24 ? `...F${i + 1}` : 'name'} } }`).join('\n');
     const split = await post('dev', { query: `{ __schema { types { ...F0 } } }\n${fragments}` });
     expect(split.status).toBe(400);
-    expect(codeOf(split)).toBe('BAD_USER_INPUT');
+    expect(codeOf(split)).toBe('QUERY_TOO_COMPLEX');
   });
 
   it("answers GraphiQL's standard introspection query", async () => {

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '@storegraph/gateway';
 import { startB2cBff } from '@storegraph/bff-b2c';
 import { CONTEXT_HEADER } from '@storegraph/schema';
+import { DEMO_PUBLISHABLE_KEYS } from '@storegraph/demo';
 import { postGraphQL, signedContext, subgraphUrls, system } from '../support/clients.ts';
+
+/** In production the storefront's channel comes only from its publishable key. */
+const KEY = { 'x-publishable-key': DEMO_PUBLISHABLE_KEYS['web-eu']! };
 
 /** A gateway and a B2C BFF started as production would: no IDE, no introspection, allow-list enforced. */
 describe('production defaults', () => {
@@ -36,10 +40,10 @@ describe('production defaults', () => {
   });
 
   it('runs an allow-listed operation by name and refuses an ad-hoc query', async () => {
-    const listed = await postGraphQL(b2c.url, { operationName: 'ProductListing', variables: { first: 2 } });
+    const listed = await postGraphQL(b2c.url, { operationName: 'ProductListing', variables: { first: 2 } }, KEY);
     expect(listed.errors).toBeUndefined();
     expect(listed.data.products.nodes).toHaveLength(2);
-    const adhoc = await postGraphQL(b2c.url, { query: '{ products(first: 100) { nodes { id variants { sku } } } }' });
+    const adhoc = await postGraphQL(b2c.url, { query: '{ products(first: 100) { nodes { id variants { sku } } } }' }, KEY);
     expect(adhoc.status).toBe(403);
     expect(adhoc.errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_ALLOWED');
   });
@@ -48,7 +52,7 @@ describe('production defaults', () => {
     for (let i = 0; i < 50; i++) {
       const res = await fetch(b2c.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...KEY },
         body: JSON.stringify({ operationName: 'CurrentChannel' }),
       });
       if (res.headers.get('x-cache') === 'HIT') break;
@@ -56,7 +60,7 @@ describe('production defaults', () => {
     }
     const forced = await fetch(b2c.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' },
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...KEY },
       body: JSON.stringify({ operationName: 'CurrentChannel' }),
     });
     expect(forced.headers.get('x-cache')).toBe('HIT');

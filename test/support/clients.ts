@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { CONTEXT_HEADER, signChannelContext, type ChannelContext } from '@storegraph/schema';
 import { DEMO_USERS, issueToken } from '@storegraph/bff-kit';
 import { SQL_COUNT_HEADER } from '@storegraph/kit';
+import { DEMO_PUBLISHABLE_KEYS } from '@storegraph/demo';
 
 export const system = () => inject('system');
 
@@ -55,8 +56,22 @@ export async function bff<T = any>(
   const headers: Record<string, string> = { ...opts.headers };
   const token = opts.token ?? (opts.as ? await tokenFor(opts.as) : undefined);
   if (token) headers.authorization = `Bearer ${token}`;
-  if (opts.channel) headers['x-storefront-channel'] = opts.channel;
+  Object.assign(headers, channelHeaders(which, opts.channel, headers));
   return postGraphQL<T>(system()[which], { operationName, variables }, headers);
+}
+
+/**
+ * How a client names its channel: a storefront sends its publishable key (the demo seed issues one per
+ * storefront channel); a till's staff user may name its POS channel. A test that sets either header
+ * itself keeps it.
+ */
+export function channelHeaders(which: 'b2c' | 'b2b' | 'pos', channel: string | undefined, given: Record<string, string> = {}): Record<string, string> {
+  if (given['x-publishable-key'] || given['x-storefront-channel']) return {};
+  if (which === 'b2c') {
+    const key = DEMO_PUBLISHABLE_KEYS[channel ?? 'web-eu'];
+    return key ? { 'x-publishable-key': key } : { 'x-storefront-channel': channel! };
+  }
+  return channel ? { 'x-storefront-channel': channel } : {};
 }
 
 export const CHANNEL_DEFAULTS: Record<string, Omit<ChannelContext, 'requestId'>> = {

@@ -11,7 +11,7 @@ export function startB2bBff(env: NodeJS.ProcessEnv = process.env) {
       defaultPort: 4202,
       operations: new URL('./operations.graphql', import.meta.url),
       accounts: true,
-      resolveCaller: (_req, principal, operationName) => {
+      resolveCaller: (_req, principal, _lookups, operationName) => {
         // The trade portal is closed: every request is a signed-in buyer of a company (or staff), except signing in.
         if (!principal && operationName && SIGN_IN_OPERATIONS.has(operationName)) return { channel: B2B_CHANNEL };
         if (!principal) throw appError('UNAUTHENTICATED', 'sign in as a trade buyer to use the B2B portal');

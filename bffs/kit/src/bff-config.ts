@@ -16,6 +16,8 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       BFF_ALLOW_ADHOC: boolSchema(dev),
       BFF_IDE: boolSchema(dev),
       BFF_DEMO_LOGIN: boolSchema(dev),
+      // Off in production: the header is unsigned, so anyone could pick any channel with it.
+      BFF_CHANNEL_HEADER: boolSchema(dev),
       BFF_CACHE_MAX: z.coerce.number().int().min(0).default(5000),
       // Off in production: an anonymous client could otherwise send every read past the cache to the backend.
       BFF_CACHE_BYPASS: boolSchema(dev),
@@ -28,6 +30,15 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       OIDC_JWKS_URL: z.string().url().optional(),
       OIDC_AUDIENCE: z.string().min(1).optional(),
       BFF_CACHE_STALE_MS: z.coerce.number().int().min(0).default(600_000),
+      // Budgets per window (0 turns one off). One address is often many shoppers (a storefront's SSR
+      // servers, an office NAT), so its default only stops floods: 5,000 requests/s for 10 s. A signed-in
+      // account gets 200/s, a person clicks a few a second; sessions started per address 60 per window.
+      BFF_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+      BFF_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(50_000),
+      BFF_RATE_LIMIT_PER_CREDENTIAL: z.coerce.number().int().min(0).default(2_000),
+      BFF_RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(0).default(60),
+      BFF_TRUST_FORWARDED_FOR: boolSchema(false),
+      REDIS_URL: z.string().url().optional(),
     },
     env,
   ) as {
@@ -37,6 +48,7 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     BFF_ALLOW_ADHOC: boolean;
     BFF_IDE: boolean;
     BFF_DEMO_LOGIN: boolean;
+    BFF_CHANNEL_HEADER: boolean;
     BFF_CACHE_MAX: number;
     BFF_CACHE_BYPASS: boolean;
     BFF_CACHE_TTL_MS: number;
@@ -45,5 +57,11 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     OIDC_JWKS_URL?: string;
     OIDC_AUDIENCE?: string;
     BFF_CACHE_STALE_MS: number;
+    BFF_RATE_LIMIT_WINDOW_SECONDS: number;
+    BFF_RATE_LIMIT_PER_IP: number;
+    BFF_RATE_LIMIT_PER_CREDENTIAL: number;
+    BFF_RATE_LIMIT_SIGN_IN: number;
+    BFF_TRUST_FORWARDED_FOR: boolean;
+    REDIS_URL?: string;
   } & Record<string, unknown>;
 }

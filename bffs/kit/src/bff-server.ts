@@ -10,6 +10,8 @@ import { AccountDirectory } from './account-directory.ts';
 import { bearerAuthenticator, ExternalIdentityVerifier, type OidcOptions } from './external-identity.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { contextBuilder, type ResolveCaller } from './channel-context.builder.ts';
+import { PublishableKeys } from './publishable-keys.registry.ts';
+import { createRateLimits, type RateLimitSettings } from './rate-limit.rules.ts';
 import { DocumentChooser } from './document-choice.rules.ts';
 import { devTools } from './dev-tools.handler.ts';
 import { errorBody, isRefusal, refusal, sendRefusal } from './edge-refusal.ts';
@@ -41,6 +43,12 @@ export interface BffOptions {
   /** Cache anonymous reads (invalidated by data changes); off when max is 0. */
   cache: { max: number; ttlMs: number; staleMs?: number; honourNoCache: boolean };
   logger: Logger;
+  /** Storefronts: the channel comes from a publishable key (`x-publishable-key`) the catalog issued. */
+  publishableKeys: boolean;
+  /** Development only: an unsigned `x-storefront-channel` header may pick the channel. */
+  channelHeader: boolean;
+  /** Request budgets per address, per signed-in caller and for starting sessions (429 + Retry-After). */
+  limits: RateLimitSettings;
   /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
   resolveCaller: ResolveCaller;
 }
@@ -62,11 +70,22 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
   const authenticate = bearerAuthenticator(opts.idpSecret, opts.oidc ? new ExternalIdentityVerifier(opts.oidc) : undefined);
   const accounts = new AccountDirectory(gateway, opts.contextSecret, opts.accountCacheMs);
-  const buildContext = contextBuilder(opts.resolveCaller, channels, opts.idpSecret, accounts);
-  // One follower of the gateway's change stream per BFF: it invalidates the cache and drives live queries.
+  // One follower of the gateway's change stream per BFF: it invalidates the caches and drives live queries.
   const changes = new ChangeStreamClient(opts.gatewayUrl.replace(/\/graphql$/, '/changes')).start();
+  const keys = opts.publishableKeys ? new PublishableKeys(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind, changes) : undefined;
+  const buildContext = contextBuilder(
+    opts.resolveCaller,
+    channels,
+    opts.idpSecret,
+    {
+      channelOfKey: (token) => keys?.channelOf(token) ?? Promise.resolve(null),
+      channelHeader: opts.channelHeader,
+    },
+    accounts,
+  );
   const cache = opts.cache.max > 0 ? new ResponseCache(changes, opts.cache) : undefined;
   const dev = devTools(opts);
+  const limits = await createRateLimits(opts.name, opts.limits, opts.logger);
   const handleGraphQL = graphqlHandler({
     bff: opts.name,
     contextSecret: opts.contextSecret,
@@ -78,6 +97,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     gateway,
     accounts,
     authenticate,
+    limits,
   });
 
   /** A JSON body within the size limit, or the refusal already sent (before reading it when the type is wrong). */
@@ -105,6 +125,9 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
           ));
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready' });
       }
+      // Every other request spends its address's budget before anything is read or asked.
+      const overBudget = (await limits.address(req)) ?? (url.pathname.startsWith('/auth/') ? await limits.signIn(req) : null);
+      if (overBudget) return sendRefusal(req, res, overBudget);
       if (url.pathname === '/auth/guest' && req.method === 'POST' && opts.guestSessions) {
         const raw = await jsonBody(req, res);
         return raw === null ? undefined : sendJson(res, 200, { ...(await issueGuestToken(opts.idpSecret)), tokenType: 'Bearer' });
@@ -173,6 +196,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       await drainServer(server);
       changes.stop();
       await gateway.close();
+      await limits.close();
     },
   };
 }

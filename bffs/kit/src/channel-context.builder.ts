@@ -4,14 +4,27 @@ import type { AccountDirectory, AccountFacts } from './account-directory.ts';
 import type { ChannelDefinition, ChannelRegistry } from './channel-registry.ts';
 import { guestOf, type Principal } from './identity.ts';
 
+/** What a BFF's caller rules may consult beyond the request: its publishable keys and whether the dev header counts. */
+export interface CallerLookups {
+  /** The channel a storefront's publishable key names, or null when unknown or revoked (storefront BFFs only). */
+  channelOfKey(token: string): Promise<string | null>;
+  /** Development only: an unsigned `x-storefront-channel` header may pick the channel (BFF_CHANNEL_HEADER). */
+  channelHeader: boolean;
+}
+
 /** Picks the channel; `operationName` lets a closed portal admit anonymous callers to its sign-in operations only. */
-export type ResolveCaller = (req: http.IncomingMessage, principal: Principal | null, operationName?: string) => { channel: string };
+export type ResolveCaller = (
+  req: http.IncomingMessage,
+  principal: Principal | null,
+  lookups: CallerLookups,
+  operationName?: string,
+) => { channel: string } | Promise<{ channel: string }>;
 export type ContextBuilder = (req: http.IncomingMessage, principal: Principal | null, requestId: string, operationName?: string) => Promise<ChannelContext>;
 
-/** Operations an anonymous caller may send on every BFF, closed portals included: how one gets signed in. */
 /** Operations after which the caller's session is over: the BFF drops what it cached about it. */
 export const SESSION_ENDING_OPERATIONS: ReadonlySet<string> = new Set(['SignOut', 'EraseMyAccount']);
 
+/** Operations an anonymous caller may send on every BFF, closed portals included: how one gets signed in. */
 export const SIGN_IN_OPERATIONS: ReadonlySet<string> = new Set(['SignUp', 'SignIn', 'RefreshSession', 'RequestPasswordReset', 'ResetPassword', 'VerifyEmail']);
 
 /** The channel's locale the caller prefers (Accept-Language), by exact tag, then by language, else the default. */
@@ -31,9 +44,15 @@ export function negotiateLocale(req: http.IncomingMessage, def: ChannelDefinitio
  * Builds the sales-channel context the subgraphs trust: the BFF's caller rules pick the channel (throwing
  * a GraphQLError when the caller may not use it), the principal says who is asking.
  */
-export function contextBuilder(resolveCaller: ResolveCaller, channels: ChannelRegistry, idpSecret: string, accounts: AccountDirectory): ContextBuilder {
+export function contextBuilder(
+  resolveCaller: ResolveCaller,
+  channels: ChannelRegistry,
+  idpSecret: string,
+  lookups: CallerLookups,
+  accounts: AccountDirectory,
+): ContextBuilder {
   return async (req, principal, requestId, operationName) => {
-    const { channel } = resolveCaller(req, principal, operationName);
+    const { channel } = await resolveCaller(req, principal, lookups, operationName);
     const def = await channels.get(channel);
     const staff = principal?.kind === 'staff' ? { id: principal.sub, roles: principal.roles ?? [], channels: principal.channels ?? [] } : undefined;
     const isCustomer = principal?.kind === 'customer' || principal?.kind === 'buyer';

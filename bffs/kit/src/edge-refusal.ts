@@ -12,6 +12,8 @@ export interface EdgeRefusal {
   message: string;
   extensions?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** The media type negotiated for a GraphQL response; application/json otherwise. */
+  contentType?: string;
 }
 
 export function refusal(status: number, code: EdgeCode, message: string, more: Pick<EdgeRefusal, 'extensions' | 'headers'> = {}): EdgeRefusal {
@@ -42,7 +44,7 @@ export function sendRefusal(req: http.IncomingMessage, res: http.ServerResponse,
   const text = JSON.stringify(errorBody(r.code, r.message, r.extensions));
   const headers: Record<string, string | number> = {
     ...r.headers,
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': r.contentType ?? 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
   };
   if (bodyUnread(req)) headers.connection = 'close';

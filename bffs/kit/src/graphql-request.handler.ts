@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { signChannelContext, type ChannelContext } from '@storegraph/schema';
+import { ErrorCodes, signChannelContext, type ChannelContext } from '@storegraph/schema';
 import { SQL_COUNT_HEADER, type Logger } from '@storegraph/kit';
 import type { AccountDirectory } from './account-directory.ts';
 import { SESSION_ENDING_OPERATIONS, SIGN_IN_OPERATIONS, type ContextBuilder } from './channel-context.builder.ts';
@@ -13,8 +13,10 @@ import { getRefusal } from './http-edge.rules.ts';
 import type { Authenticate } from './external-identity.ts';
 import { AuthError, type Principal } from './identity.ts';
 import { variablesRefusal } from './input-edge.rules.ts';
+import type { RateLimits } from './rate-limit.rules.ts';
 import type { ResponseCachePolicy } from './response-cache.policy.ts';
 import { failedAsWhole, RETRY_AFTER_SECONDS, staleBody } from './unavailable-answer.ts';
+import { gatewayStatus, inMedia, responseMedia, type ResponseMedia } from './response-media.rules.ts';
 
 export interface GraphQLHandlerDeps {
   bff: string;
@@ -27,10 +29,11 @@ export interface GraphQLHandlerDeps {
   gateway: GatewayClient;
   accounts: AccountDirectory;
   authenticate: Authenticate;
+  limits: RateLimits;
 }
 
-function sendText(res: http.ServerResponse, status: number, body: string | Buffer) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+function sendText(res: http.ServerResponse, status: number, body: string | Buffer, media: ResponseMedia) {
+  res.writeHead(gatewayStatus(status, media), { 'content-type': media.contentType, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -64,7 +67,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
       const code = String(err.extensions.code ?? 'FORBIDDEN') as EdgeCode;
       if (code === 'SERVICE_UNAVAILABLE')
         return refusal(503, code, err.message, { extensions: { service: err.extensions.service }, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
-      return refusal(code === 'UNAUTHENTICATED' ? 401 : 403, code, err.message);
+      return refusal(code in ErrorCodes ? ErrorCodes[code] : 403, code, err.message);
     }
   }
 
@@ -78,7 +81,8 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
         'request',
       ),
     );
-    const refuse = (r: EdgeRefusal) => sendRefusal(req, res, r);
+    const media = responseMedia(req);
+    const refuse = (r: EdgeRefusal) => sendRefusal(req, res, inMedia(r, media));
     const body = parseGraphQLRequest(req.method ?? 'GET', req.url ?? '/', raw);
     if (isRefusal(body)) return refuse(body);
     operation = body.operationName ?? null;
@@ -91,6 +95,8 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     // Clients often keep sending the expired access token they are refreshing: signing in ignores a bad one.
     const principal = isRefusal(authenticated) && signingIn ? null : authenticated;
     if (isRefusal(principal)) return refuse(principal);
+    const overBudget = principal ? await deps.limits.credential(principal.sub) : null;
+    if (overBudget) return refuse(overBudget);
     // Writes need someone to answer for them (a customer, buyer, till or staff member; a storefront's guest
     // checkout gets a guest token from the identity provider): a reservation or order is owned by its caller.
     if (!principal && chosen.kind !== 'query' && !signingIn)
@@ -103,7 +109,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     const hit = deps.cache.lookup(req, cacheKey);
     if (hit) {
       res.setHeader('x-cache', 'HIT');
-      return sendText(res, hit.status, hit.body);
+      return sendText(res, hit.status, hit.body, media);
     }
     const ticket = deps.cache.ticket(cacheKey);
     const token = await signChannelContext(context, deps.contextSecret, issuer);
@@ -123,15 +129,15 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
         const { body: staleText, ageSeconds } = staleBody(stale);
         res.setHeader('x-cache', 'STALE');
         res.setHeader('age', String(ageSeconds));
-        return sendText(res, 200, staleText);
+        return sendText(res, 200, staleText, media);
       }
       // Nothing to fall back on: a retryable 503, and when to try again.
       res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-      return sendText(res, 503, result.text);
+      return sendText(res, 503, result.text, media);
     }
     if (ticket) res.setHeader('x-cache', deps.cache.store(ticket, result));
     // This BFF stops honouring the session at once; other replicas within the account cache's lifetime.
     if (context.customerId && SESSION_ENDING_OPERATIONS.has(chosen.operationName ?? '')) deps.accounts.forget(context.customerId, context.sessionId);
-    sendText(res, result.status, result.text);
+    sendText(res, result.status, result.text, media);
   };
 }

@@ -14,6 +14,8 @@ export interface ChannelBff {
   /** The BFF's own operations.graphql; the shared operations are added to it. */
   operations: URL;
   resolveCaller: BffOptions['resolveCaller'];
+  /** Storefronts: the channel comes from a publishable key (x-publishable-key). */
+  publishableKeys?: boolean;
   /** Offers guest sessions (POST /auth/guest): the B2C storefront does, trade and till channels do not. */
   guestSessions?: boolean;
   /** Its callers have accounts (sign-in, profile, address book): the storefront and the trade portal; tills do not. */
@@ -49,5 +51,15 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     logger: createLogger(`bff-${bff.name}`),
     resolveCaller: bff.resolveCaller,
     guestSessions: bff.guestSessions ?? false,
+    publishableKeys: bff.publishableKeys ?? false,
+    limits: {
+      windowSeconds: config.BFF_RATE_LIMIT_WINDOW_SECONDS,
+      perIp: config.BFF_RATE_LIMIT_PER_IP,
+      perCredential: config.BFF_RATE_LIMIT_PER_CREDENTIAL,
+      signInPerIp: config.BFF_RATE_LIMIT_SIGN_IN,
+      trustForwardedFor: config.BFF_TRUST_FORWARDED_FOR,
+      redisUrl: config.REDIS_URL,
+    },
+    channelHeader: config.BFF_CHANNEL_HEADER,
   });
 }

@@ -9,6 +9,7 @@ import { seedPrices } from './seed-prices.ts';
 import { seedShipping } from './seed-shipping.ts';
 import { seedOrders } from './seed-orders.ts';
 import { seedCustomers } from './seed-customers.ts';
+import { seedPublishableKeys } from './demo-publishable-keys.ts';
 
 /**
  * Seeds the demo brand once: a marker row per database makes a second start reuse the data. Runs after
@@ -20,7 +21,10 @@ export async function seedDemoData(databaseUrl: string, opts: { products?: numbe
   try {
     await db.execute(sql`create table if not exists public.storegraph_seed (name text primary key, at timestamptz not null default now())`);
     const done = await db.execute(sql`select 1 from public.storegraph_seed where name = 'demo'`);
-    if (done.length > 0) return { seeded: false };
+    if (done.length > 0) {
+      await seedPublishableKeys(db);
+      return { seeded: false };
+    }
     const catalog = demoProducts(opts.products ?? 240);
     await db.transaction(async (tx) => {
       const txDb = tx as unknown as SeedDb;
@@ -30,6 +34,7 @@ export async function seedDemoData(databaseUrl: string, opts: { products?: numbe
       await seedShipping(txDb);
       await seedOrders(txDb, catalog);
       await seedCustomers(txDb);
+      await seedPublishableKeys(txDb);
       await tx.execute(sql`insert into public.storegraph_seed (name) values ('demo')`);
     });
     // Fresh tables have no planner statistics until autovacuum gets to them; without them the listing

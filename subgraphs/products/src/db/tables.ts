@@ -41,6 +41,24 @@ export const salesChannels = productsSchema.table('sales_channels', {
   taxMode: taxMode('tax_mode').notNull(),
 });
 
+/**
+ * A storefront's publishable key (Medusa's idea): a public token shipped in a web page or app that names
+ * the channel its shoppers are in. Public by design, so it is stored as issued (a secret would be hashed);
+ * revoking sets revoked_at and the B2C BFF refuses the key from the next change the stream announces.
+ */
+export const publishableKeys = productsSchema.table(
+  'publishable_keys',
+  {
+    token: text('token').primaryKey(),
+    channel: text('channel')
+      .notNull()
+      .references(() => salesChannels.code),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('publishable_keys_channel').on(t.channel)],
+);
+
 export const brands = productsSchema.table('brands', {
   id: text('id').primaryKey(),
   slug: text('slug').notNull().unique(),

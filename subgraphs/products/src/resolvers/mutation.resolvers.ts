@@ -3,6 +3,7 @@ import * as products from '../services/product-write.service.ts';
 import * as variants from '../services/variant-write.service.ts';
 import * as channels from '../services/channel-assignment.service.ts';
 import { defineAttribute } from '../services/attributes.service.ts';
+import { issueKey, revokeKey } from '../services/publishable-key.service.ts';
 import { startBulkUpsertVariants, type BulkUpsertInput } from '../services/bulk-import.service.ts';
 
 type Ctx = ProductsContext;
@@ -26,4 +27,6 @@ export const mutationResolvers = {
   addChannelRule: (_: unknown, a: { channel: string; input: channels.ChannelRuleInput }, ctx: Ctx) => channels.addChannelRule(ctx, a.channel, a.input),
   removeChannelRule: (_: unknown, a: { id: string }, ctx: Ctx) => channels.removeChannelRule(ctx, a.id),
   bulkUpsertVariants: (_: unknown, a: { input: BulkUpsertInput }, ctx: Ctx) => startBulkUpsertVariants(ctx, a.input),
+  issuePublishableKey: (_: unknown, a: { channel: string }, ctx: Ctx) => issueKey(ctx, a.channel),
+  revokePublishableKey: (_: unknown, a: { token: string }, ctx: Ctx) => revokeKey(ctx, a.token),
 };

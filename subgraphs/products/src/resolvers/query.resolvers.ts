@@ -8,6 +8,7 @@ import { listAttributeDefinitions } from '../services/attributes.service.ts';
 import { adminProduct } from '../services/product-write.service.ts';
 import { getBulkJob } from '../services/bulk-import.service.ts';
 import { requireAnyCatalogAdmin } from '../services/staff-scope.ts';
+import { findLiveKey, listKeys } from '../services/publishable-key.service.ts';
 
 type Ctx = ProductsContext;
 type Info = GraphQLResolveInfo;
@@ -57,4 +58,6 @@ export const queryResolvers = {
     });
   },
   bulkJob: (_: unknown, args: { id: string }, ctx: Ctx) => getBulkJob(ctx, args.id),
+  publishableKey: (_: unknown, args: { token: string }, ctx: Ctx) => findLiveKey(ctx, args.token),
+  publishableKeys: (_: unknown, args: { channel: string }, ctx: Ctx) => listKeys(ctx, args.channel),
 };

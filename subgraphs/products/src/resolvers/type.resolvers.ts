@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { ProductsContext } from '../context.ts';
 import { cacheHint } from '@storegraph/kit';
 import { findChannel } from '../services/channel.service.ts';
+import type { PublishableKey } from '../services/publishable-key.service.ts';
 import { productFacets } from '../services/facets.service.ts';
 import { channelRowsVisibleToStaff } from '../services/channel-assignment.service.ts';
 import type { ListingQuery } from '../services/listing-conditions.ts';
@@ -24,6 +25,10 @@ const attributeValue = (a: AttributeRow) => ({
 });
 
 export const typeResolvers = {
+  PublishableKey: {
+    // Whoever may see the key may see its channel (the service checked the scope).
+    channel: (key: PublishableKey, _: unknown, ctx: Ctx) => ctx.loaders.channel.load(key.channelCode),
+  },
   SalesChannel: {
     __resolveReference: (ref: { code: string }, ctx: Ctx, info: Info) => {
       cacheHint(ctx.channel, info, 300);
