@@ -31,7 +31,9 @@ describe('the allow-list is the gate, as in production', () => {
     it(`${bff}: refuses ad-hoc text, also under an allow-listed name, and runs nothing`, async () => {
       const headers = { authorization: `Bearer ${await tokenFor(callers[bff])}` };
       const attempts = [
-        { query: '{ __typename }' },
+        // ({ __typename } alone is answered without the allow-list: it resolves nothing, and GraphQL-over-HTTP
+        // audits probe with it.)
+        { query: '{ currentChannel { code } }' },
         // The name is listed; the text (another selection, another page size) is not.
         { query: 'query CurrentChannel { currentChannel { code } }', operationName: 'CurrentChannel' },
         {

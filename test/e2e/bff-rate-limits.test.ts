@@ -1,7 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PUBLISHABLE_KEYS } from '@storegraph/demo';
 import { sqlClient, system } from '../support/clients.ts';
 import { startProductionB2c, type RunningTestBff } from '../support/production-bff.ts';
+import { startDevelopmentB2c } from '../support/development-front-door.ts';
 import { testCustomer } from './checkout-support.ts';
 
 const KEY = DEMO_PUBLISHABLE_KEYS['web-eu']!;
@@ -90,11 +91,28 @@ describe('rate limits on the BFF', () => {
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
+
+  it('counts SignIn operations against the same session budget, before any password is checked', async () => {
+    const b = await bffWith({ BFF_RATE_LIMIT_SIGN_IN: '3' });
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await call(b.url, 'SignIn', { input: { email: `nobody-${i}@test.example`, password: 'not a password at all' } }));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+    expect(answers.slice(0, 3).map((a) => a.json.data.signIn.__typename)).toEqual(['SignInFailed', 'SignInFailed', 'SignInFailed']);
+    expect(answers[3]!.json.errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
 });
 
 describe('limits on ad-hoc documents (development BFF, ad-hoc queries allowed)', () => {
+  // The shared test system's BFFs run as production does (no ad-hoc documents): a development one of its own.
+  let dev: Awaited<ReturnType<typeof startDevelopmentB2c>>;
+  beforeAll(async () => {
+    dev = await startDevelopmentB2c();
+  });
+  afterAll(async () => {
+    await dev?.close();
+  });
   const adhoc = async (query: string, variables?: Record<string, unknown>) => {
-    const res = await fetch(system().b2c, {
+    const res = await fetch(dev.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-publishable-key': KEY },
       body: JSON.stringify({ query, variables }),

@@ -108,6 +108,9 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     POS_PORT: '0',
     // A removed buyer or a changed group shows within 1 s here (30 s by default), so tests need not wait long.
     BFF_ACCOUNT_CACHE_MS: '1000',
+    // Every test file signs in from 127.0.0.1: the shared BFFs' session budget per address would be one
+    // budget for the whole suite. bff-rate-limits.test.ts tests the budget on BFFs of its own.
+    BFF_RATE_LIMIT_SIGN_IN: '100000',
     // The BFF IDEs (development) load the schema through the gateway.
     GATEWAY_INTROSPECTION: 'true',
     // The front doors run as production runs them: allow-listed operations only, no demo login, no IDE.

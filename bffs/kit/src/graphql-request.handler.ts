@@ -95,7 +95,9 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     // Clients often keep sending the expired access token they are refreshing: signing in ignores a bad one.
     const principal = isRefusal(authenticated) && signingIn ? null : authenticated;
     if (isRefusal(principal)) return refuse(principal);
-    const overBudget = principal ? await deps.limits.credential(principal.sub) : null;
+    // Signing in (or up, or resetting) draws on the address's session budget as /auth/guest does, before the
+    // customers subgraph's own per-email throttle: a guessing run stops here without reaching a hash.
+    const overBudget = principal ? await deps.limits.credential(principal.sub) : signingIn ? await deps.limits.signIn(req) : null;
     if (overBudget) return refuse(overBudget);
     // Writes need someone to answer for them (a customer, buyer, till or staff member; a storefront's guest
     // checkout gets a guest token from the identity provider): a reservation or order is owned by its caller.
