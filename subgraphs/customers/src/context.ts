@@ -18,6 +18,8 @@ export interface CustomersDeps {
   contextSecret: string;
   orders: SubgraphClient;
   refreshTtlDays: number;
+  /** A sign-in's absolute lifetime, however often it is refreshed. */
+  sessionMaxDays: number;
   verifyEmailTtlHours: number;
   resetPasswordTtlMinutes: number;
 }

@@ -33,6 +33,7 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
       CUSTOMERS_SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
       CUSTOMERS_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
       CUSTOMERS_REFRESH_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+      CUSTOMERS_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(730).default(90),
       CUSTOMERS_VERIFY_EMAIL_TTL_HOURS: z.coerce
         .number()
         .int()
@@ -63,6 +64,7 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
     contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
     orders: new SubgraphClient('orders', config.ORDERS_URL.split(',')[0]!),
     refreshTtlDays: config.CUSTOMERS_REFRESH_TTL_DAYS,
+    sessionMaxDays: config.CUSTOMERS_SESSION_MAX_DAYS,
     verifyEmailTtlHours: config.CUSTOMERS_VERIFY_EMAIL_TTL_HOURS,
     resetPasswordTtlMinutes: config.CUSTOMERS_RESET_PASSWORD_TTL_MINUTES,
   };

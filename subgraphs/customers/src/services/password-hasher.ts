@@ -1,4 +1,5 @@
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { appError } from '@storegraph/schema';
 
 /**
  * argon2id at OWASP's minimum (19 MiB, 2 iterations, 1 lane): about 25 ms a hash on one core here.
@@ -7,6 +8,8 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
  * catalogue reads served from the same machine).
  */
 export const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+const MAX_WAITING = 200;
 
 export class PasswordHasher {
   private running = 0;
@@ -30,6 +33,8 @@ export class PasswordHasher {
   }
 
   private async bounded<T>(work: () => Promise<T>): Promise<T> {
+    // 200 waiting is ~5 s of hashing on one core: past that a caller is told to come back, not queued for longer.
+    if (this.waiting.length >= MAX_WAITING) throw appError('SERVICE_UNAVAILABLE', 'too many sign-ins at once; try again shortly', { service: 'customers' });
     if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.running++;
     try {

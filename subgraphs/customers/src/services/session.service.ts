@@ -20,10 +20,12 @@ export interface AuthSession {
 const invalid = (message: string) => ({ __typename: 'SessionInvalid' as const, message });
 
 /** A refresh-token row and the access token that goes with it; `familyId` is the sign-in it descends from. */
-async function issue(ctx: CustomersContext, tx: Tx, account: Account, familyId: string): Promise<AuthSession> {
+async function issue(ctx: CustomersContext, tx: Tx, account: Account, familyId: string, signedInAt = new Date()): Promise<AuthSession> {
   const refresh = newSecretToken();
   const id = randomUUID();
-  const expiresAt = new Date(Date.now() + ctx.deps.refreshTtlDays * 86_400_000);
+  // Each refresh slides the expiry, but never past the sign-in's absolute limit: then the person signs in again.
+  const sliding = Date.now() + ctx.deps.refreshTtlDays * 86_400_000;
+  const expiresAt = new Date(Math.min(sliding, signedInAt.getTime() + ctx.deps.sessionMaxDays * 86_400_000));
   await tx
     .insert(sessions)
     .values({ id, familyId, accountId: account.id, channel: ctx.channel.channel, refreshHash: refresh.hash, status: 'ACTIVE', expiresAt });
@@ -70,7 +72,11 @@ export async function refreshSession(ctx: CustomersContext, presented: string) {
     const [account] = await tx.select().from(accounts).where(eq(accounts.id, row.accountId));
     if (account?.status !== 'ACTIVE' || account.realm !== realm) return invalid('session has ended; sign in again');
     await tx.update(sessions).set({ status: 'ROTATED', rotatedAt: new Date() }).where(eq(sessions.id, row.id));
-    return issue(ctx, tx, account, row.familyId);
+    const [first] = await tx
+      .select({ at: sql<Date>`min(${sessions.createdAt})` })
+      .from(sessions)
+      .where(eq(sessions.familyId, row.familyId));
+    return issue(ctx, tx, account, row.familyId, new Date(first!.at));
   });
 }
 
