@@ -8,6 +8,14 @@ import { persistedExchange } from '@urql/exchange-persisted';
 import { DEMO_PUBLISHABLE_KEYS } from '@storegraph/demo';
 import { loadAllowList } from '@storegraph/bff-kit';
 import { startProductionB2c, type RunningTestBff } from '../support/production-bff.ts';
+import {
+  AddCartLinesDocument,
+  CreateCartDocument,
+  PlaceOrderDocument,
+  ProductListingDocument,
+  ProductPageDocument,
+  SetCartDetailsDocument,
+} from '../../bffs/b2c/src/operations.generated.ts';
 import { BERLIN_ADDRESS, key, sellable } from './checkout-support.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -72,41 +80,39 @@ describe('real GraphQL clients with their defaults against a production B2C BFF 
     });
     const client = new ApolloClient({ cache: new InMemoryCache(), link: auth.concat(new HttpLink({ uri: b2c.url })) });
 
-    const listing = await client.query({ query: OPS.ProductListing!, variables: { first: 3 } });
+    // Typed documents generated from the supergraph (npm run codegen): data and variables are checked by tsc.
+    const listing = await client.query({ query: ProductListingDocument, variables: { first: 3 } });
     expect(listing.error).toBeUndefined();
-    const nodes = (listing.data as any).products.nodes;
+    const nodes = listing.data!.products.nodes;
     expect(nodes).toHaveLength(3);
-    expect(nodes[0].__typename).toBe('Product');
+    expect((nodes[0] as { __typename?: string }).__typename).toBe('Product');
 
-    const page = await client.query({ query: OPS.ProductPage!, variables: { slug: nodes[0].slug } });
-    expect((page.data as any).product.id).toBe(nodes[0].id);
-    expect((page.data as any).product.variants[0].__typename).toBe('Variant');
+    const page = await client.query({ query: ProductPageDocument, variables: { slug: nodes[0]!.slug } });
+    expect(page.data!.product!.id).toBe(nodes[0]!.id);
+    expect((page.data!.product!.variants[0] as { __typename?: string }).__typename).toBe('Variant');
 
     token = await guestToken(b2c.url);
-    const cart = ((await client.mutate({ mutation: OPS.CreateCart!, variables: { email: 'apollo@example.com' } })).data as any).createCart;
-    await client.mutate({ mutation: OPS.AddCartLines!, variables: { cartId: cart.id, lines: [{ variantId, quantity: 2 }] } });
+    const cart = (await client.mutate({ mutation: CreateCartDocument, variables: { email: 'apollo@example.com' } })).data!.createCart;
+    await client.mutate({ mutation: AddCartLinesDocument, variables: { cartId: cart.id, lines: [{ variantId, quantity: 2 }] } });
     const ready = (
-      (
-        await client.mutate({
-          mutation: OPS.SetCartDetails!,
-          variables: { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'express' } },
-        })
-      ).data as any
-    ).setCartDetails;
+      await client.mutate({
+        mutation: SetCartDetailsDocument,
+        variables: { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'express' } },
+      })
+    ).data!.setCartDetails;
     // 2 × 19.90 + express 12.90 = 52.70 EUR
     expect(ready.problems).toEqual([]);
-    expect(ready.totals.total).toEqual({ amount: 5270, currency: 'EUR', __typename: 'Money' });
+    expect(ready.totals?.total).toEqual({ amount: 5270, currency: 'EUR', __typename: 'Money' });
     const placed = (
-      (
-        await client.mutate({
-          mutation: OPS.PlaceOrder!,
-          variables: {
-            input: { cartId: cart.id, idempotencyKey: key('apollo'), expectedTotal: { amount: 5270, currency: 'EUR' }, payment: { provider: 'manual' } },
-          },
-        })
-      ).data as any
-    ).placeOrder;
+      await client.mutate({
+        mutation: PlaceOrderDocument,
+        variables: {
+          input: { cartId: cart.id, idempotencyKey: key('apollo'), expectedTotal: { amount: 5270, currency: 'EUR' }, payment: { provider: 'manual' } },
+        },
+      })
+    ).data!.placeOrder;
     expect(placed.__typename).toBe('OrderPlaced');
+    if (placed.__typename !== 'OrderPlaced') throw new Error(placed.__typename);
     expect(placed.order.total).toMatchObject({ amount: 5270, currency: 'EUR' });
   });
 

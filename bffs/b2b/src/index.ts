@@ -9,8 +9,6 @@ export function startB2bBff(env: NodeJS.ProcessEnv = process.env) {
       name: 'b2b',
       kind: 'B2B',
       defaultPort: 4202,
-      operations: new URL('./operations.graphql', import.meta.url),
-      accounts: true,
       resolveCaller: (_req, principal, _lookups, operationName) => {
         // The trade portal is closed: every request is a signed-in buyer of a company (or staff), except signing in.
         if (!principal && operationName && SIGN_IN_OPERATIONS.has(operationName)) return { channel: B2B_CHANNEL };

@@ -12,10 +12,8 @@ export function startB2cBff(env: NodeJS.ProcessEnv = process.env) {
       name: 'b2c',
       kind: 'B2C',
       defaultPort: 4201,
-      operations: new URL('./operations.graphql', import.meta.url),
       guestSessions: true,
       publishableKeys: true,
-      accounts: true,
       resolveCaller: async (req, principal, lookups) => {
         // Anonymous shoppers, guest sessions and customers are welcome; trade buyers and tills belong to their own BFFs.
         if (principal && principal.kind !== 'customer' && principal.kind !== 'guest' && principal.kind !== 'staff') {

@@ -7,3 +7,4 @@ export * from './bff-server.ts';
 export * from './bff-config.ts';
 export * from './start-channel-bff.ts';
 export { SIGN_IN_OPERATIONS } from './channel-context.builder.ts';
+export { ACCOUNT_BFFS, allowListText } from './operation-files.ts';

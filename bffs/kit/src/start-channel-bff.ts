@@ -1,25 +1,18 @@
-import { readFileSync } from 'node:fs';
 import type { ChannelKind } from '@storegraph/schema';
 import { createLogger } from '@storegraph/kit';
 import { bffConfig } from './bff-config.ts';
+import { allowListText } from './operation-files.ts';
 import { startBff, type BffOptions } from './bff-server.ts';
-
-const SHARED_OPERATIONS = readFileSync(new URL('./shared-operations.graphql', import.meta.url), 'utf8');
-const ACCOUNT_OPERATIONS = readFileSync(new URL('./account-operations.graphql', import.meta.url), 'utf8');
 
 export interface ChannelBff {
   name: 'b2c' | 'b2b' | 'pos';
   kind: ChannelKind;
   defaultPort: number;
-  /** The BFF's own operations.graphql; the shared operations are added to it. */
-  operations: URL;
   resolveCaller: BffOptions['resolveCaller'];
   /** Storefronts: the channel comes from a publishable key (x-publishable-key). */
   publishableKeys?: boolean;
   /** Offers guest sessions (POST /auth/guest): the B2C storefront does, trade and till channels do not. */
   guestSessions?: boolean;
-  /** Its callers have accounts (sign-in, profile, address book): the storefront and the trade portal; tills do not. */
-  accounts?: boolean;
 }
 
 function oidcOptions(config: ReturnType<typeof bffConfig>) {
@@ -41,7 +34,8 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     gatewayUrl: config.GATEWAY_URL,
     contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
     idpSecret: config.STOREGRAPH_IDP_SECRET,
-    operations: [readFileSync(bff.operations, 'utf8'), SHARED_OPERATIONS, bff.accounts ? ACCOUNT_OPERATIONS : ''].join('\n'),
+    // bffs/<name>/src/operations.graphql, the shared operations and (storefront, portal) the account operations.
+    operations: allowListText(bff.name),
     allowAdhoc: config.BFF_ALLOW_ADHOC,
     ide: config.BFF_IDE,
     demoLogin: config.BFF_DEMO_LOGIN,

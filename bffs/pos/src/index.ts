@@ -9,7 +9,6 @@ export function startPosBff(env: NodeJS.ProcessEnv = process.env) {
       name: 'pos',
       kind: 'POS',
       defaultPort: 4203,
-      operations: new URL('./operations.graphql', import.meta.url),
       resolveCaller: (req, principal) => {
         // A till is a registered device bound to one shop; its channel and location come from its token.
         if (!principal) throw appError('UNAUTHENTICATED', 'a registered till token is required');
