@@ -61,6 +61,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         query: `select coalesce(max(id), 0)::text as version from orders.outbox`,
         intervalMs: 1_000,
       },
+      outbox: true,
       background: (db) => startRecovery(db.db, deps, logger, config.ORDERS_RECOVERY_INTERVAL_MS),
     },
     env,
