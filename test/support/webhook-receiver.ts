@@ -13,7 +13,9 @@ export interface ReceivedWebhook {
  * path is one endpoint; `answer` chooses per request what that endpoint does (status, or a promise to hang
  * on). Records every request in arrival order and how many were in flight at once.
  */
-export async function serveWebhookReceiver(answer: (path: string, nthForPath: number) => number | Promise<number> = () => 204) {
+export async function serveWebhookReceiver(
+  answer: (path: string, nthForPath: number, envelope: ReceivedWebhook['envelope']) => number | Promise<number> = () => 204,
+) {
   const received: ReceivedWebhook[] = [];
   const perPath = new Map<string, number>();
   let inFlight = 0;
@@ -25,11 +27,12 @@ export async function serveWebhookReceiver(answer: (path: string, nthForPath: nu
         const body = await request.text();
         const n = (perPath.get(path) ?? 0) + 1;
         perPath.set(path, n);
-        received.push({ path, headers: Object.fromEntries(request.headers), body, envelope: JSON.parse(body) });
+        const envelope = JSON.parse(body);
+        received.push({ path, headers: Object.fromEntries(request.headers), body, envelope });
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         try {
-          const status = await answer(path, n);
+          const status = await answer(path, n, envelope);
           return new HttpResponse(null, { status });
         } finally {
           inFlight--;

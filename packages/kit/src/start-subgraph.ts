@@ -17,6 +17,8 @@ export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TCo
   pgSchema: string;
   defaultPort: number;
   schemaFile: URL;
+  /** More SDL of the same subgraph (a staff half, `schema.<part>.graphql`), appended to schemaFile's. */
+  extraSchemaFiles?: URL[];
   migrationsFolder: URL;
   tables: TSchema;
   resolvers: GraphQLResolverMap<TContext>;
@@ -85,7 +87,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
   });
   const { apollo, context } = createSubgraphServer<TContext>({
     name: def.name,
-    typeDefs: gql(readFileSync(def.schemaFile, 'utf8')),
+    typeDefs: gql([def.schemaFile, ...(def.extraSchemaFiles ?? [])].map((f) => readFileSync(f, 'utf8')).join('\n')),
     resolvers: def.resolvers,
     contextSecrets: config.STOREGRAPH_CONTEXT_SECRET,
     verifyOptions: {
