@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
@@ -252,6 +253,54 @@ describe('webhooks from the outbox', () => {
       release();
       await stop();
     }
+  });
+
+  it('a relay killed (SIGKILL) while a receiver holds its request leaves the delivery to another, with the same webhook-id', async () => {
+    const chA = channel();
+    let hold!: (status: number) => void;
+    const held = new Promise<number>((r) => {
+      hold = r;
+    });
+    const e = await endpoint('/crash', ['order.placed'], [chA], (n) => (n === 1 ? held : 204));
+    const orderId = randomUUID();
+    const eventId = await emit('order.placed', chA, orderId, 1, placed(orderId, chA));
+    // Its lease is the 1 s timeout plus 5 s: the survivor may take the delivery over 6 s after the claim.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/relay-process.ts'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: system().databaseUrl,
+        RELAY_SOURCE: source,
+        RELAY_WORKER: 'killed',
+        WEBHOOK_TIMEOUT_MS: '1000',
+        EVENTS_RELAY_INTERVAL_MS: '20',
+      },
+      stdio: 'ignore',
+    });
+    let stop: (() => Promise<void>) | undefined;
+    try {
+      await eventually(
+        () => receiver.at('/crash').length,
+        (n) => n === 1,
+        'the doomed attempt',
+      );
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      hold(204);
+      stop = relay({ workerId: 'survivor' });
+      await eventually(
+        async () => (await sql`select status from webhooks.deliveries where endpoint_id = ${e.id}`)[0]?.status,
+        (s) => s === 'DELIVERED',
+        'delivered by the survivor',
+      );
+    } finally {
+      child.kill('SIGKILL');
+      await stop?.();
+    }
+    expect(receiver.at('/crash').map((r) => r.headers['webhook-id'])).toEqual([eventId, eventId]);
+    // The killed relay never recorded its attempt; the survivor's is the second claim.
+    const log = await sql`select a.claim, a.worker, a.http_status from webhooks.attempts a join webhooks.deliveries d on d.id = a.delivery_id
+      where d.endpoint_id = ${e.id}`;
+    expect(log).toEqual([{ claim: 2, worker: 'survivor', http_status: 204 }]);
   });
 
   it('two relays racing deliver every event exactly once, each aggregate in order', async () => {
