@@ -108,3 +108,12 @@ export async function redeliver(sql: Sql, deliveryId: number): Promise<boolean> 
     where id = ${deliveryId} returning id`;
   return rows.length === 1;
 }
+
+/** Replays an endpoint's deliveries of events written in [from, to) (a receiver restored from a backup). */
+export async function redeliverRange(sql: Sql, endpointId: string, from: Date, to: Date): Promise<number> {
+  const rows = await sql`update webhooks.deliveries
+    set status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = null, delivered_at = null, scheduled_at = now()
+    where endpoint_id = ${endpointId}::uuid and (envelope->>'timestamp')::timestamptz >= ${from} and (envelope->>'timestamp')::timestamptz < ${to}
+    returning id`;
+  return rows.length;
+}
