@@ -15,13 +15,13 @@ import type { ScenarioResult } from './report.ts';
  * and reports how fast the relay drains that backlog: its capacity against a 100 ms receiver.
  */
 export async function runWebhookScenarios(env: { gatewayUrl: string; databaseUrl: string; duration: number }): Promise<ScenarioResult[]> {
-  const arrivals: { at: number; writtenAt: number }[] = [];
+  const arrivals: { at: number; writtenAt: number; id: string }[] = [];
   const receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const envelope = JSON.parse(Buffer.concat(chunks).toString());
-      arrivals.push({ at: Date.now(), writtenAt: Date.parse(envelope.timestamp) });
+      arrivals.push({ at: Date.now(), writtenAt: Date.parse(envelope.timestamp), id: envelope.id });
       setTimeout(() => res.writeHead(204).end(), 100);
     });
   });
@@ -59,7 +59,9 @@ export async function runWebhookScenarios(env: { gatewayUrl: string; databaseUrl
     const lags = arrivals.map((a) => a.at - a.writtenAt).sort((a, b) => a - b);
     const span = arrivals.length > 1 ? (arrivals.at(-1)!.at - arrivals[0]!.at) / 1000 : 1;
     const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((lags.length * p) / 100))] ?? 0;
-    console.log(`[bench] webhooks: ${written} events written, ${arrivals.length} delivered in ${span.toFixed(1)} s`);
+    console.log(
+      `[bench] webhooks: ${written} events written, ${arrivals.length} delivered (${new Set(arrivals.map((a) => a.id)).size} distinct) in ${span.toFixed(1)} s`,
+    );
     const liveResult: ScenarioResult = {
       name: `webhook deliveries (receiver 100 ms; ${written} events written, ${arrivals.length} delivered; p50/p99 = commit-to-delivery lag)`,
       target: 'stock relay',

