@@ -18,7 +18,7 @@ export function composeSupergraph(): Composition {
   const services = SUBGRAPHS.map((s) => ({
     name: s.name,
     url: `http://127.0.0.1:${s.port}/graphql`,
-    typeDefs: parse(readFileSync(path.join(root, s.sdl), 'utf8')),
+    typeDefs: parse([s.sdl, ...('extraSdl' in s ? s.extraSdl : [])].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n')),
   }));
   const result = composeServices(services);
   return {

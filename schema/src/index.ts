@@ -6,3 +6,5 @@ export * from './hmac-key.ts';
 export * from './input-rules.ts';
 export * from './address-rules.ts';
 export * from './access-token.ts';
+export * from './events/event-envelope.ts';
+export * from './events/event-catalogue.ts';

@@ -17,6 +17,7 @@ import { catalogScenarios, type Scenario } from './scenarios.ts';
 import { stockScenarios } from './stock-scenarios.ts';
 import { runCheckoutScenarios } from './checkout-scenarios.ts';
 import { signInScenarios } from './sign-in-scenarios.ts';
+import { runWebhookScenarios } from './webhook-scenarios.ts';
 import { renderTable, type ScenarioResult } from './report.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -127,6 +128,9 @@ async function main() {
     );
     for (const r of checkout.results) console.log(`[bench] ${r.name}: ${r.rps.toFixed(0)} orders/s, p99 ${r.p99} ms`);
     results.push(...checkout.results);
+    if (!ONLY || ONLY.test('webhook')) {
+      results.push(...(await runWebhookScenarios({ gatewayUrl: env.GATEWAY_URL!, databaseUrl, duration: DURATION })));
+    }
     const oversell = await oversellCheck(databaseUrl);
     const hot = scenarios.find((x) => x.hotVariant);
     const hotSku = hot ? await hotSkuCheck(databaseUrl, hot.hotVariant!) : null;

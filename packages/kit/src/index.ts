@@ -21,3 +21,4 @@ export * from './per-database.ts';
 export * from './pg-errors.ts';
 export * from './request-guard.plugin.ts';
 export * from './dependency-guard.ts';
+export * from './events/index.ts';

@@ -9,6 +9,7 @@ import { openCircuits } from './dependency-guard.ts';
 import { createLogger } from './logger.ts';
 import { serveGraphQL, type RunningServer } from './http-server.ts';
 import { createSubgraphServer, type SubgraphRequestContext } from './subgraph-server.ts';
+import { eventRelayOptionsFromEnv, startEventRelay, WEBHOOKS_MIGRATIONS, WEBHOOKS_TABLES } from './events/index.ts';
 import { ChangeFeed, endChangeStreams, serveChangeStream } from './change-feed.ts';
 
 export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TContext extends SubgraphRequestContext> {
@@ -16,6 +17,8 @@ export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TCo
   pgSchema: string;
   defaultPort: number;
   schemaFile: URL;
+  /** More SDL of the same subgraph (a staff half, `schema.<part>.graphql`), appended to schemaFile's. */
+  extraSchemaFiles?: URL[];
   migrationsFolder: URL;
   tables: TSchema;
   resolvers: GraphQLResolverMap<TContext>;
@@ -28,6 +31,11 @@ export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TCo
   changeVersion?: { quietTables: readonly string[]; query: string; intervalMs: number };
   /** Background jobs (e.g. the reservation sweeper); returns a stop function. */
   background?: (db: Database<TSchema>) => () => Promise<void>;
+  /**
+   * The subgraph writes business events to `<pgSchema>.outbox` (the envelope's columns plus published_at):
+   * it runs the event relay (webhooks) as a background job, on every replica.
+   */
+  outbox?: boolean;
 }
 
 export interface RunningSubgraph<TSchema extends Record<string, unknown>> extends RunningServer {
@@ -66,8 +74,10 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
   };
   if (config.STOREGRAPH_FAULT_INJECTION && env.NODE_ENV === 'production')
     throw new Error('invalid configuration:\n  STOREGRAPH_FAULT_INJECTION: never in production');
+  const relayOptions = def.outbox ? eventRelayOptionsFromEnv(env) : undefined;
   const logger = createLogger(def.name);
   await migrateSchema(config.DATABASE_URL, def.pgSchema, def.migrationsFolder.pathname, def.changeVersion?.quietTables);
+  if (def.outbox) await migrateSchema(config.DATABASE_URL, 'webhooks', WEBHOOKS_MIGRATIONS.pathname, WEBHOOKS_TABLES);
   const database = openDatabase({
     url: config.DATABASE_URL,
     schema: def.tables,
@@ -77,7 +87,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
   });
   const { apollo, context } = createSubgraphServer<TContext>({
     name: def.name,
-    typeDefs: gql(readFileSync(def.schemaFile, 'utf8')),
+    typeDefs: gql([def.schemaFile, ...(def.extraSchemaFiles ?? [])].map((f) => readFileSync(f, 'utf8')).join('\n')),
     resolvers: def.resolvers,
     contextSecrets: config.STOREGRAPH_CONTEXT_SECRET,
     verifyOptions: {
@@ -117,7 +127,11 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
       return { ok: db && open.length === 0, detail: { database: db ? 'up' : 'unavailable', unavailable: open } };
     },
   });
-  const stopBackground = config.STOREGRAPH_RUN_BACKGROUND && def.background ? def.background(database) : async () => {};
+  const stopJobs = config.STOREGRAPH_RUN_BACKGROUND && def.background ? def.background(database) : async () => {};
+  const stopRelay = config.STOREGRAPH_RUN_BACKGROUND && relayOptions ? startEventRelay(database.sql, def.pgSchema, logger, relayOptions) : async () => {};
+  const stopBackground = async () => {
+    await Promise.all([stopJobs(), stopRelay()]);
+  };
   return {
     ...server,
     database,

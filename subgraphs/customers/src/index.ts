@@ -95,6 +95,7 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
         query: `select coalesce(max(id), 0)::text as version from customers.outbox`,
         intervalMs: 5_000,
       },
+      outbox: true,
       background: (db) => startErasureRetries(db, deps, logger, config.CUSTOMERS_ERASURE_RETRY_MS),
     },
     env,

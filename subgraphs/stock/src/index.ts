@@ -49,6 +49,7 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
           (select count(*) || ':' || coalesce(max(updated_at)::text, '') from stock.backorder_policies)) as version`,
         intervalMs: 100,
       },
+      outbox: true,
       background: (db) =>
         startStockJobs(db, {
           sweepIntervalMs: jobs.STOCK_SWEEP_INTERVAL_MS,

@@ -1,15 +1,11 @@
+import type { EventType } from '@storegraph/schema';
 import type { CustomersDb } from '../context.ts';
 import { outbox } from '../db/tables.ts';
 
 type Tx = Parameters<Parameters<CustomersDb['db']['transaction']>[0]>[0];
 
-/** The event types this subgraph writes (the events issue documents their JSON Schemas). */
-export type CustomerEventType =
-  | 'customer.created'
-  | 'customer.email_verification_requested'
-  | 'customer.password_reset_requested'
-  | 'customer.password_changed'
-  | 'customer.erased';
+/** The event types this subgraph writes: the catalogue's customer.* (schema/src/events/event-catalogue.ts). */
+export type CustomerEventType = Extract<EventType, `customer.${string}`>;
 
 /** Written in the caller's transaction, so an event exists exactly when its change committed. */
 export async function appendEvent(

@@ -80,8 +80,12 @@ async function erase(ctx: CustomersContext, accountId: string, requestedBy: stri
     await tx.delete(companyMembers).where(eq(companyMembers.accountId, accountId));
     // A provider's subject names the person too; the next sign-in with it starts a new account.
     await tx.delete(externalIdentities).where(eq(externalIdentities.accountId, accountId));
-    // Earlier events keep their type and ids for the record; their personal data (and mailed tokens) go.
-    await tx.execute(sql`update customers.outbox set data = jsonb_build_object('customerId', aggregate_id, 'erased', true) where aggregate_id = ${accountId}`);
+    // Earlier events keep their type, ids and shape (receivers validate them against the catalogue); the
+    // name and email in them go. Mailed tokens' secrets went with account_tokens.
+    await tx.execute(
+      sql`update customers.outbox set data = (data - 'name') || case when data ? 'email' then jsonb_build_object('email', ${`erased+${accountId}@invalid`}) else '{}'::jsonb end
+          where aggregate_id = ${accountId}`,
+    );
     await tx.update(sessions).set({ status: 'REVOKED', revokedAt: new Date(), revokeReason: 'erased' }).where(eq(sessions.accountId, accountId));
     await tx.insert(erasures).values({ accountId, requestedBy });
     await appendEvent(tx, {

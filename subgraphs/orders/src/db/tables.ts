@@ -161,4 +161,5 @@ export const outbox = ordersSchema.table('outbox', {
   aggregateVersion: integer('aggregate_version').notNull(),
   data: jsonb('data').notNull(),
   occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+  publishedAt: timestamp('published_at', { withTimezone: true }),
 });

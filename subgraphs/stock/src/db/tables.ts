@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -117,17 +118,20 @@ export const movements = stockSchema.table(
 
 /**
  * Events for other services, written in the same transaction as the movement that caused them (a trigger
- * on movements, so no code path can forget one). Delivery is the events issue's job: it reads rows with
- * published_at null and marks them.
+ * on movements, so no code path can forget one): `stock.changed`, one per movement, in the envelope every
+ * outbox shares. The relay (kit's outbox-relay) reads rows with published_at null and marks them.
  */
 export const outbox = stockSchema.table(
   'outbox',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    topic: text('topic').notNull(),
+    eventId: uuid('event_id').notNull().defaultRandom(),
+    type: text('type').notNull(),
+    channel: text('channel'),
     aggregateId: text('aggregate_id').notNull(),
-    payload: jsonb('payload').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    aggregateVersion: bigint('aggregate_version', { mode: 'number' }).notNull(),
+    data: jsonb('data').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
     publishedAt: timestamp('published_at', { withTimezone: true }),
   },
   (t) => [index('outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} IS NULL`)],

@@ -1,0 +1,55 @@
+import type { Sql } from 'postgres';
+import { appError, staffCan, type ChannelContext } from '@storegraph/schema';
+import { endpointInputProblems, registerWebhookEndpoint, type WebhookEndpoint } from './webhook-endpoints.ts';
+import { redeliver } from './webhook-dispatcher.ts';
+
+/** webhook-admin on every channel the endpoint filters; an endpoint of every channel needs the `*` scope. */
+function mayAdminister(ctx: ChannelContext, channels: string[]): boolean {
+  if (channels.length === 0) return !!ctx.staff?.channels.includes('*') && staffCan(ctx, 'webhook-admin');
+  return channels.every((c) => staffCan(ctx, 'webhook-admin', c));
+}
+
+export async function registerEndpoint(sql: Sql, ctx: ChannelContext, input: { url: string; eventTypes: string[]; channels: string[] }) {
+  if (!mayAdminister(ctx, input.channels)) throw appError('FORBIDDEN', 'webhook-admin on every channel of the endpoint is required');
+  const [problem] = endpointInputProblems(input);
+  if (problem) throw appError('BAD_USER_INPUT', problem.message, { argument: `input.${problem.field}` });
+  return registerWebhookEndpoint(sql, { ...input, channels: [...new Set(input.channels)], createdBy: ctx.staff!.id });
+}
+
+export async function listEndpoints(sql: Sql, ctx: ChannelContext): Promise<WebhookEndpoint[]> {
+  if (!ctx.staff) throw appError('FORBIDDEN', 'webhook-admin is required');
+  const rows = await sql<WebhookEndpoint[]>`
+    select id, url, event_types as "eventTypes", channels, enabled from webhooks.endpoints order by created_at desc, id`;
+  return rows.filter((e) => mayAdminister(ctx, e.channels));
+}
+
+async function endpointOf(sql: Sql, ctx: ChannelContext, endpointId: string) {
+  const [row] = await sql<{ channels: string[] }[]>`select channels from webhooks.endpoints where id::text = ${endpointId}`;
+  if (!row) throw appError('NOT_FOUND', `no webhook endpoint ${endpointId}`);
+  if (!mayAdminister(ctx, row.channels)) throw appError('FORBIDDEN', 'webhook-admin on every channel of the endpoint is required');
+}
+
+const deliveryColumns = (sql: Sql) => sql`
+  d.id::text as id, d.event_id as "eventId", d.envelope->>'type' as "eventType", d.aggregate_id as "aggregateId",
+  d.status, d.attempts, to_json(d.delivered_at) #>> '{}' as "deliveredAt",
+  a.http_status as "lastHttpStatus", a.error as "lastError", a.latency_ms as "lastLatencyMs"`;
+
+export async function listDeliveries(sql: Sql, ctx: ChannelContext, endpointId: string, first: number) {
+  if (first < 1 || first > 500) throw appError('BAD_USER_INPUT', 'first is 1 to 500', { argument: 'first' });
+  await endpointOf(sql, ctx, endpointId);
+  return sql`select ${deliveryColumns(sql)} from webhooks.deliveries d
+    left join lateral (select * from webhooks.attempts where delivery_id = d.id order by claim desc limit 1) a on true
+    where d.endpoint_id::text = ${endpointId} order by d.id desc limit ${first}`;
+}
+
+export async function redeliverOne(sql: Sql, ctx: ChannelContext, deliveryId: string) {
+  if (!/^[1-9][0-9]{0,17}$/.test(deliveryId)) throw appError('NOT_FOUND', `no webhook delivery ${deliveryId}`);
+  const [d] = await sql<{ endpoint_id: string }[]>`select endpoint_id from webhooks.deliveries where id = ${deliveryId}`;
+  if (!d) throw appError('NOT_FOUND', `no webhook delivery ${deliveryId}`);
+  await endpointOf(sql, ctx, d.endpoint_id);
+  await redeliver(sql, Number(deliveryId));
+  const [row] = await sql`select ${deliveryColumns(sql)} from webhooks.deliveries d
+    left join lateral (select * from webhooks.attempts where delivery_id = d.id order by claim desc limit 1) a on true
+    where d.id = ${deliveryId}`;
+  return row;
+}

@@ -1,0 +1,153 @@
+/**
+ * The event catalogue: every type a subgraph writes today, with the JSON Schema (draft 2020-12) of its
+ * `data`. A receiver can validate a webhook body's `data` against `EVENT_CATALOGUE[type].data`. Types the
+ * events issue names but nothing writes yet (stock.low, shipment.shipped, return.received, refund.issued,
+ * price.changed, product.updated, approval.requested) are added here with the code that writes them.
+ */
+type JsonSchema = Record<string, unknown>;
+
+const id = { type: 'string', minLength: 1 } as const;
+const nullableId = { type: ['string', 'null'] } as const;
+const money = {
+  type: 'object',
+  required: ['amount', 'currency'],
+  additionalProperties: false,
+  properties: { amount: { type: 'integer' }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } },
+} as const;
+const orderStatus = {
+  enum: ['PLACED', 'PROCESSING', 'PARTIALLY_FULFILLED', 'FULFILLED', 'COMPLETED', 'CANCELLED'],
+} as const;
+
+function object(required: string[], properties: Record<string, unknown>): JsonSchema {
+  return { type: 'object', required, properties };
+}
+
+const accountToken = object(['customerId', 'email', 'tokenId', 'expiresAt'], {
+  customerId: id,
+  email: { type: 'string' },
+  name: { type: ['string', 'null'] },
+  tokenId: {
+    type: 'string',
+    format: 'uuid',
+    description: 'names the single-use token; the mailer reads its secret from customers.mail_secrets (no event carries it)',
+  },
+  expiresAt: { type: 'string', format: 'date-time' },
+  reason: { type: ['string', 'null'] },
+});
+
+export const EVENT_CATALOGUE = {
+  'order.placed': {
+    source: 'orders',
+    description: 'A checkout created an order (same transaction as the order).',
+    data: object(['orderId', 'number', 'channel', 'total', 'lines'], {
+      orderId: id,
+      number: { type: 'string' },
+      channel: id,
+      customerId: nullableId,
+      companyId: nullableId,
+      total: money,
+      lines: {
+        type: 'array',
+        minItems: 1,
+        items: object(['variantId', 'sku', 'quantity'], { variantId: id, sku: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } }),
+      },
+    }),
+  },
+  'order.status_changed': {
+    source: 'orders',
+    description: 'Staff moved an order along its life cycle (not to CANCELLED: that is order.cancelled).',
+    data: object(['orderId', 'number', 'from', 'to'], { orderId: id, number: { type: 'string' }, from: orderStatus, to: orderStatus }),
+  },
+  'order.cancelled': {
+    source: 'orders',
+    description: 'The customer or staff cancelled an order; the payment is voided and sold units restocked after.',
+    data: object(['orderId', 'number', 'channel', 'reason', 'from'], {
+      orderId: id,
+      number: { type: 'string' },
+      channel: id,
+      reason: { type: 'string' },
+      from: orderStatus,
+    }),
+  },
+  'stock.changed': {
+    source: 'stock',
+    description: 'One ledger movement of a variant at a location (receipt, sale, reservation, count, transfer).',
+    data: object(['movementId', 'kind', 'variantId', 'deltaOnHand', 'deltaReserved'], {
+      movementId: { type: 'integer' },
+      kind: { type: 'string' },
+      variantId: id,
+      locationId: nullableId,
+      deltaOnHand: { type: 'integer' },
+      deltaReserved: { type: 'integer' },
+      reason: { type: ['string', 'null'] },
+      reference: { type: ['string', 'null'] },
+      actor: { type: 'string' },
+      channel: nullableId,
+      reservationId: nullableId,
+      createdAt: { type: 'string' },
+    }),
+  },
+  'customer.created': {
+    source: 'customers',
+    description: 'An account was created (sign-up, first sign-in through an identity provider, company invitation).',
+    data: object(['customerId', 'realm', 'email'], {
+      customerId: id,
+      realm: { type: 'string' },
+      email: { type: 'string' },
+      name: { type: ['string', 'null'] },
+      companyId: id,
+      role: { type: 'string' },
+      identityProvider: { type: 'string' },
+    }),
+  },
+  'customer.email_verification_requested': {
+    source: 'customers',
+    description: 'A verification link is to be mailed.',
+    data: accountToken,
+  },
+  'customer.password_reset_requested': {
+    source: 'customers',
+    description: 'A reset (or invitation) link is to be mailed.',
+    data: accountToken,
+  },
+  'customer.password_changed': {
+    source: 'customers',
+    description: 'The password was changed with a reset token; every session was ended.',
+    data: object(['customerId', 'email'], { customerId: id, email: { type: 'string' } }),
+  },
+  'customer.erased': {
+    source: 'customers',
+    description: 'The account was erased on request; receivers delete what they hold about it.',
+    data: object(['customerId'], { customerId: id }),
+  },
+} as const satisfies Record<string, { source: string; description: string; data: JsonSchema }>;
+
+export type EventType = keyof typeof EVENT_CATALOGUE;
+export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(EVENT_CATALOGUE, type);
+}
+
+/** The JSON Schema of a whole webhook body (the envelope) of one type. */
+export function envelopeSchema(type: EventType): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `https://storegraph.dev/events/${type}.json`,
+    title: type,
+    description: EVENT_CATALOGUE[type].description,
+    type: 'object',
+    required: ['id', 'type', 'timestamp', 'source', 'channels', 'aggregateId', 'aggregateVersion', 'data'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      type: { const: type },
+      timestamp: { type: 'string', format: 'date-time' },
+      source: { const: EVENT_CATALOGUE[type].source },
+      channels: { type: 'array', items: { type: 'string' } },
+      aggregateId: { type: 'string' },
+      aggregateVersion: { type: 'integer', minimum: 1 },
+      data: EVENT_CATALOGUE[type].data,
+    },
+  };
+}
