@@ -83,7 +83,7 @@ async function erase(ctx: CustomersContext, accountId: string, requestedBy: stri
     // Earlier events keep their type, ids and shape (receivers validate them against the catalogue); the
     // name and email in them go. Mailed tokens' secrets went with account_tokens.
     await tx.execute(
-      sql`update customers.outbox set data = (data - 'name') || case when data ? 'email' then jsonb_build_object('email', ${`erased+${accountId}@invalid`}) else '{}'::jsonb end
+      sql`update customers.outbox set data = (data - 'name') || case when data ? 'email' then jsonb_build_object('email', ${`erased+${accountId}@invalid`}::text) else '{}'::jsonb end
           where aggregate_id = ${accountId}`,
     );
     await tx.update(sessions).set({ status: 'REVOKED', revokedAt: new Date(), revokeReason: 'erased' }).where(eq(sessions.accountId, accountId));
