@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { CustomersDb } from '../context.ts';
 import { accountPolicies } from '../db/tables.ts';
 
@@ -7,19 +7,21 @@ import { accountPolicies } from '../db/tables.ts';
  * its own code. Read-mostly (staff change it rarely), so answers are kept for 30 s per process.
  */
 export class RealmDirectory {
-  private cache = new Map<string, { realm: string; at: number }>();
+  private cache = new Map<string, { realm: Promise<string>; at: number }>();
 
   constructor(private readonly db: () => CustomersDb) {}
 
   async realmOf(channel: string): Promise<string> {
     const hit = this.cache.get(channel);
     if (hit && Date.now() - hit.at < 30_000) return hit.realm;
-    const [row] = await this.db()
+    // The promise is kept, so requests arriving together on a cold entry share one query.
+    const realm = this.db()
       .db.select({ realm: accountPolicies.realm })
       .from(accountPolicies)
-      .where(inArray(accountPolicies.channel, [channel]));
-    const realm = row?.realm ?? channel;
+      .where(eq(accountPolicies.channel, channel))
+      .then(([row]) => row?.realm ?? channel);
     this.cache.set(channel, { realm, at: Date.now() });
+    realm.catch(() => this.cache.delete(channel));
     return realm;
   }
 
