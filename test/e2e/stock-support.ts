@@ -139,24 +139,29 @@ export async function count(query: (sql: ReturnType<typeof sqlClient>) => Promis
 export async function withContentionSampler<T>(
   work: () => Promise<T>,
   application = 'storegraph-stock',
-): Promise<{ result: T; maxBusy: number; maxLockWaits: number }> {
+): Promise<{ result: T; maxBusy: number; maxLockWaits: number; distinctBusy: number }> {
   const sql = sqlClient();
   let maxBusy = 0;
+  // Every backend seen working during the race: unlike the busiest instant, it does not depend on a sample
+  // landing at the peak (a shared machine made "more than 5 at once" flaky).
+  const busyPids = new Set<number>();
   let maxLockWaits = 0;
   let done = false;
   const sampler = (async () => {
     while (!done) {
-      const [row] = await sql<{ busy: number; waits: number }[]>`
-        select count(*) filter (where state <> 'idle')::int as busy, count(*) filter (where wait_event_type = 'Lock')::int as waits
+      const [row] = await sql<{ busy: number; waits: number; pids: number[] }[]>`
+        select count(*) filter (where state <> 'idle')::int as busy, count(*) filter (where wait_event_type = 'Lock')::int as waits,
+          coalesce(array_agg(pid) filter (where state <> 'idle'), '{}') as pids
         from pg_stat_activity where application_name = ${application} and datname = current_database()`;
       maxBusy = Math.max(maxBusy, row!.busy);
+      for (const pid of row!.pids) busyPids.add(pid);
       maxLockWaits = Math.max(maxLockWaits, row!.waits);
       await new Promise((r) => setTimeout(r, 5));
     }
   })();
   try {
     const result = await work();
-    return { result, maxBusy, maxLockWaits };
+    return { result, maxBusy, maxLockWaits, distinctBusy: busyPids.size };
   } finally {
     done = true;
     await sampler;
