@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase, freePort } from '@storegraph/kit';
 import { SERVICES } from '../../scripts/service-list.ts';
@@ -105,6 +106,8 @@ class Launcher {
   }
 }
 
+const execFileText = async (cmd: string, args: string[]) => (await promisify(execFile)(cmd, args)).stdout;
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -196,16 +199,27 @@ describe('the launcher on its embedded PostgreSQL', { shuffle: false }, () => {
     await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  it('restarts PostgreSQL when it is SIGKILLed, and the services reconnect without being restarted', async () => {
+  it('restarts PostgreSQL when it hangs and is SIGKILLed, and the services reconnect without being restarted', async () => {
     const services = SERVICES.map((s) => embedded.pidOf(s.name));
     const postmaster = Number((await readFile(`${dataDir}/pg/postmaster.pid`, 'utf8')).split('\n')[0]);
+    // The database first hangs (every PostgreSQL process stopped) while shoppers browse and the relays
+    // poll, so that queries are in flight when it dies: the way a crashing server takes its connections
+    // down. That is what crashed three services inside the driver (porsager/postgres#1208, patched).
+    const backends = (await execFileText('pgrep', ['-P', String(postmaster)])).split('\n').filter(Boolean).map(Number);
+    const shoppers = embedded.browse();
+    for (const pid of [postmaster, ...backends]) process.kill(pid, 'SIGSTOP');
+    await sleep(5_000);
     const killed = Date.now();
     process.kill(postmaster, 'SIGKILL');
+    for (const pid of backends) process.kill(pid, 'SIGCONT');
     await embedded.until('postgresql restarted', 30_000, async () => embedded.stderr.includes('postgresql restarted'));
     await embedded.until('the listing whole again', 20_000, () => embedded.listingWhole());
     console.log(`[resilience] embedded PostgreSQL SIGKILLed: listing whole again after ${Date.now() - killed} ms`);
+    // What shoppers see while the database is gone is asserted in resilience-degrade.test.ts.
+    await shoppers.stop().catch(() => undefined);
     expect(embedded.stderr).toMatch(/postgresql exited with code 1; restarting in/);
-    expect(SERVICES.map((s) => embedded.pidOf(s.name))).toEqual(services);
+    const why = `${embedded.stderr.slice(-3000)}\n${embedded.stdout.slice(-3000)}`;
+    expect(SERVICES.map((s) => embedded.pidOf(s.name)), why).toEqual(services);
   }, 60_000);
 
   it('stops everything and exits 1 when a service keeps crashing', async () => {
