@@ -219,7 +219,10 @@ describe('the launcher on its embedded PostgreSQL', { shuffle: false }, () => {
     await shoppers.stop().catch(() => undefined);
     expect(embedded.stderr).toMatch(/postgresql exited with code 1; restarting in/);
     const why = `${embedded.stderr.slice(-3000)}\n${embedded.stdout.slice(-3000)}`;
-    expect(SERVICES.map((s) => embedded.pidOf(s.name)), why).toEqual(services);
+    expect(
+      SERVICES.map((s) => embedded.pidOf(s.name)),
+      why,
+    ).toEqual(services);
   }, 60_000);
 
   it('stops everything and exits 1 when a service keeps crashing', async () => {
