@@ -21,6 +21,8 @@ export const ErrorCodes = {
   INVALID_PUBLISHABLE_KEY: 401,
   /** Too many requests from this credential or address: retry after `Retry-After` seconds. */
   RATE_LIMITED: 429,
+  /** A live connection already runs as many subscriptions as a connection may (BFF_LIVE_MAX_SUBSCRIPTIONS). */
+  TOO_MANY_SUBSCRIPTIONS: 429,
   /** An ad-hoc document over the depth, alias, token or cost limit (extensions.limit names which). */
   QUERY_TOO_COMPLEX: 400,
   /** The HTTP edge (GraphQL over HTTP): a malformed request, an unknown or ambiguous operation, a document that does not parse or validate. */

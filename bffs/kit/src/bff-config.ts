@@ -41,6 +41,9 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       BFF_RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(0).default(60),
       BFF_TRUST_FORWARDED_FOR: boolSchema(false),
       REDIS_URL: z.string().url().optional(),
+      // A product page or till screen watches one list of variants (up to 50 in one subscription); 10 at once
+      // leaves room for several open views and bounds what one socket makes the BFF re-read on every stock change.
+      BFF_LIVE_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1000).default(10),
     },
     env,
   ) as {
@@ -65,5 +68,6 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     BFF_RATE_LIMIT_SIGN_IN: number;
     BFF_TRUST_FORWARDED_FOR: boolean;
     REDIS_URL?: string;
+    BFF_LIVE_MAX_SUBSCRIPTIONS: number;
   } & Record<string, unknown>;
 }

@@ -1,10 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
 import { ChangeStreamClient, drainServer, sendJson, type Logger } from '@storegraph/kit';
-import { issueGuestToken, type Principal } from './identity.ts';
+import { issueGuestToken } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
 import { bearerAuthenticator, ExternalIdentityVerifier, type OidcOptions } from './external-identity.ts';
@@ -19,6 +17,7 @@ import { GatewayClient } from './gateway-client.ts';
 import { graphqlHandler } from './graphql-request.handler.ts';
 import { mediaTypeRefusal, methodRefusal } from './http-edge.rules.ts';
 import { serveLiveAvailability } from './live-availability.ts';
+import { liveGate } from './live-gate.rules.ts';
 import { readBody } from './request-body.reader.ts';
 import { ResponseCache } from './response-cache.ts';
 import { ResponseCachePolicy } from './response-cache.policy.ts';
@@ -31,6 +30,10 @@ export interface BffOptions {
   contextSecret: string;
   idpSecret: string;
   operations: string;
+  /** The subscriptions served over graphql-ws (live-operations.graphql): the live allow-list. */
+  liveOperations: string;
+  /** Subscriptions one graphql-ws connection may hold at once (BFF_LIVE_MAX_SUBSCRIPTIONS). */
+  liveMaxSubscriptions: number;
   allowAdhoc: boolean;
   ide: boolean;
   demoLogin: boolean;
@@ -149,18 +152,13 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   });
   const live = serveLiveAvailability(server, {
     logger: opts.logger,
-    contextFor: async (params) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(params)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
-      const req = { headers } as unknown as http.IncomingMessage;
-      let principal: Principal | null;
-      try {
-        principal = await authenticate(headers.authorization);
-      } catch (err) {
-        throw new GraphQLError((err as Error).message, { extensions: { code: 'UNAUTHENTICATED' } });
-      }
-      return buildContext(req, principal, randomUUID());
-    },
+    gate: liveGate({
+      authenticate,
+      buildContext,
+      limits,
+      chooser: new DocumentChooser(loadAllowList(opts.liveOperations), `${opts.name} live`, opts.allowAdhoc),
+      maxSubscriptions: opts.liveMaxSubscriptions,
+    }),
     read: async (ctx, variantIds) => {
       const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
       const res = await gateway.execute({ query: LIVE_AVAILABILITY, variables: { ids: variantIds } }, token, ctx.requestId);

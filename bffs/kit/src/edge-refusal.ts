@@ -1,5 +1,7 @@
 import type http from 'node:http';
-import type { ErrorCode } from '@storegraph/schema';
+import type { GraphQLError } from 'graphql';
+import { ErrorCodes, type ErrorCode } from '@storegraph/schema';
+import { RETRY_AFTER_SECONDS } from './unavailable-answer.ts';
 
 /** The edge answers with codes from schema's one list (names follow Apollo Server's where it has one). */
 export type EdgeCode = ErrorCode;
@@ -18,6 +20,14 @@ export interface EdgeRefusal {
 
 export function refusal(status: number, code: EdgeCode, message: string, more: Pick<EdgeRefusal, 'extensions' | 'headers'> = {}): EdgeRefusal {
   return { status, code, message, ...more };
+}
+
+/** A caller rule's or the account directory's GraphQLError as the refusal HTTP and graphql-ws both answer with. */
+export function contextErrorRefusal(err: GraphQLError): EdgeRefusal {
+  const code = String(err.extensions.code ?? 'FORBIDDEN') as EdgeCode;
+  if (code === 'SERVICE_UNAVAILABLE')
+    return refusal(503, code, err.message, { extensions: { service: err.extensions.service }, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
+  return refusal(code in ErrorCodes ? ErrorCodes[code] : 403, code, err.message);
 }
 
 export function isRefusal(value: unknown): value is EdgeRefusal {

@@ -1,12 +1,12 @@
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { ErrorCodes, signChannelContext, type ChannelContext } from '@storegraph/schema';
+import { signChannelContext, type ChannelContext } from '@storegraph/schema';
 import { SQL_COUNT_HEADER, type Logger } from '@storegraph/kit';
 import type { AccountDirectory } from './account-directory.ts';
 import { SESSION_ENDING_OPERATIONS, SIGN_IN_OPERATIONS, type ContextBuilder } from './channel-context.builder.ts';
 import type { DocumentChooser } from './document-choice.rules.ts';
-import { isRefusal, refusal, sendRefusal, type EdgeCode, type EdgeRefusal } from './edge-refusal.ts';
+import { contextErrorRefusal, isRefusal, refusal, sendRefusal, type EdgeRefusal } from './edge-refusal.ts';
 import type { GatewayClient } from './gateway-client.ts';
 import { parseGraphQLRequest } from './graphql-request.parser.ts';
 import { getRefusal } from './http-edge.rules.ts';
@@ -64,10 +64,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
       return await deps.buildContext(req, principal, requestId, operationName);
     } catch (err) {
       if (!(err instanceof GraphQLError)) throw err;
-      const code = String(err.extensions.code ?? 'FORBIDDEN') as EdgeCode;
-      if (code === 'SERVICE_UNAVAILABLE')
-        return refusal(503, code, err.message, { extensions: { service: err.extensions.service }, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
-      return refusal(code in ErrorCodes ? ErrorCodes[code] : 403, code, err.message);
+      return contextErrorRefusal(err);
     }
   }
 

@@ -17,6 +17,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { findInputViolation, type ChannelContext } from '@storegraph/schema';
 import type { Logger } from '@storegraph/kit';
+import { isRefusal, refusal } from './edge-refusal.ts';
+import { liveClose, liveError, type LiveCaller, type LiveGate } from './live-gate.rules.ts';
 
 export interface AvailabilityRow {
   variantId: string;
@@ -25,8 +27,8 @@ export interface AvailabilityRow {
 }
 
 export interface LiveAvailabilityDeps {
-  /** Authenticates connection params like an HTTP request and builds the caller's context. */
-  contextFor: (params: Record<string, unknown>) => Promise<ChannelContext>;
+  /** The HTTP edge's gates for connections and subscribe messages: budgets, credentials, allow-list, cap. */
+  gate: LiveGate;
   /** Reads availability through the gateway in that context. */
   read: (ctx: ChannelContext, variantIds: string[]) => Promise<AvailabilityRow[]>;
   /** Fires whenever the stock subgraph reports a change (the gateway's /changes stream). */
@@ -66,7 +68,7 @@ export function serveLiveAvailability(server: http.Server, deps: LiveAvailabilit
     }),
   });
   const wss = new WebSocketServer({ server, path: '/graphql' });
-  const channels = new WeakMap<object, ChannelContext>();
+  const callers = new WeakMap<object, LiveCaller>();
   const disposable = useServer(
     {
       schema,
@@ -75,18 +77,33 @@ export function serveLiveAvailability(server: http.Server, deps: LiveAvailabilit
       validate,
       execute: (args) => execute(args),
       subscribe: (args) => subscribe(args),
-      // The connection is authenticated once, by the same rules as HTTP (no token on the B2B portal, a
-      // consumer on a till...): refused connections close with 4403 Forbidden.
+      // The connection is admitted once, by the same rules as HTTP (no token on the B2B portal, a consumer on
+      // a till, a spent budget...): a refusal closes it with 4403 or 4429 and a reason naming the code.
       onConnect: async (c) => {
-        try {
-          channels.set(c, await deps.contextFor((c.connectionParams ?? {}) as Record<string, unknown>));
+        const admitted = await deps.gate.connect(c.extra.request, (c.connectionParams ?? {}) as Record<string, unknown>);
+        if (!isRefusal(admitted)) {
+          callers.set(c, admitted);
           return true;
-        } catch (err) {
-          deps.logger.info({ err: (err as Error).message }, 'live connection refused');
-          return false;
         }
+        deps.logger.info({ code: admitted.code, err: admitted.message }, 'live connection refused');
+        const { code, reason } = liveClose(admitted);
+        // Closed here with our code; graphql-ws's own 4403 close that follows finds the socket closing and does nothing.
+        c.extra.socket.close(code, reason);
+        return false;
       },
-      context: (c) => ({ channel: channels.get(c) }),
+      // Every subscribe message passes the gate; graphql-ws answers a refusal with an error message for that id.
+      onSubscribe: async (c, _id, payload) => {
+        const caller = callers.get(c);
+        if (!caller) return [liveError(refusal(401, 'UNAUTHENTICATED', 'connection not admitted'))];
+        const allowed = await deps.gate.subscribe(
+          caller,
+          { ...payload, extensions: payload.extensions ?? undefined },
+          Object.keys(c.subscriptions).length,
+          schema,
+        );
+        if (isRefusal(allowed)) return [liveError(allowed)];
+        return { schema, ...allowed, contextValue: { channel: caller.context } };
+      },
     },
     wss,
   );

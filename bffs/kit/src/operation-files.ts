@@ -14,3 +14,8 @@ export function allowListText(bff: string): string {
   const own = readFileSync(new URL(`../../${bff}/src/operations.graphql`, import.meta.url), 'utf8');
   return [own, kitFile('shared-operations.graphql'), ACCOUNT_BFFS.has(bff) ? kitFile('account-operations.graphql') : ''].join('\n');
 }
+
+/** The subscriptions every BFF serves itself over graphql-ws (not part of the gateway's allow-list or codegen). */
+export function liveOperationsText(): string {
+  return kitFile('live-operations.graphql');
+}

@@ -1,7 +1,7 @@
 import type { ChannelKind } from '@storegraph/schema';
 import { createLogger } from '@storegraph/kit';
 import { bffConfig } from './bff-config.ts';
-import { allowListText } from './operation-files.ts';
+import { allowListText, liveOperationsText } from './operation-files.ts';
 import { startBff, type BffOptions } from './bff-server.ts';
 
 export interface ChannelBff {
@@ -36,6 +36,8 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     idpSecret: config.STOREGRAPH_IDP_SECRET,
     // bffs/<name>/src/operations.graphql, the shared operations and (storefront, portal) the account operations.
     operations: allowListText(bff.name),
+    liveOperations: liveOperationsText(),
+    liveMaxSubscriptions: config.BFF_LIVE_MAX_SUBSCRIPTIONS,
     allowAdhoc: config.BFF_ALLOW_ADHOC,
     ide: config.BFF_IDE,
     demoLogin: config.BFF_DEMO_LOGIN,
