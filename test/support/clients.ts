@@ -53,7 +53,9 @@ export async function bff<T = any>(
   variables: Record<string, unknown> = {},
   opts: { as?: string; token?: string; channel?: string; headers?: Record<string, string> } = {},
 ): Promise<GraphQLResponse<T>> {
-  const headers: Record<string, string> = { ...opts.headers };
+  // What Apollo Client 4, urql and @storegraph/client send: GraphQL over HTTP's status codes (a refused input is
+  // 400), where a client taking plain application/json (curl, fetch's default) gets 200 with the errors.
+  const headers: Record<string, string> = { accept: 'application/graphql-response+json', ...opts.headers };
   const token = opts.token ?? (opts.as ? await tokenFor(opts.as) : undefined);
   if (token) headers.authorization = `Bearer ${token}`;
   Object.assign(headers, channelHeaders(which, opts.channel, headers));

@@ -7,23 +7,23 @@ export const LEGACY_JSON = 'application/json; charset=utf-8';
 export interface ResponseMedia {
   contentType: string;
   /**
-   * The client asked for application/json by name (and not for application/graphql-response+json): GraphQL
-   * over HTTP says such a client gets 200 for a well-formed request whatever GraphQL error it raised,
-   * because older clients read no body from a 4xx.
+   * The client takes application/json (by name, through "any type" or `application/*`, or by sending no Accept at
+   * all) and did not ask for application/graphql-response+json: GraphQL over HTTP says such a client gets 200
+   * for a well-formed request whatever GraphQL error it raised, because older clients read no body from a 4xx.
    */
   legacyJson: boolean;
 }
 
 /**
  * GraphQL over HTTP's media types: application/graphql-response+json when the client accepts it (Apollo
- * Client 4 and urql ask for it first; its status codes say what went wrong), else application/json. A
- * client that accepts anything (curl, fetch's default) gets application/json with the same status codes
- * as graphql-response+json: the spec's 200 is a SHOULD for clients that name application/json.
+ * Client 4, urql and @storegraph/client ask for it first; its status codes say what went wrong), else
+ * application/json with the spec's legacy status codes. The spec says a request without Accept SHOULD be
+ * treated as `Accept: application/json`, and curl's and fetch's default (any type) is the same legacy client.
  */
 export function responseMedia(req: http.IncomingMessage): ResponseMedia {
   const accept = String(req.headers.accept ?? '').toLowerCase();
   if (accept.includes('application/graphql-response+json')) return { contentType: GRAPHQL_RESPONSE_JSON, legacyJson: false };
-  return { contentType: LEGACY_JSON, legacyJson: accept.includes('application/json') };
+  return { contentType: LEGACY_JSON, legacyJson: true };
 }
 
 /** Errors of a well-formed request the document or its variables raised: 200 for a legacy application/json client. */
