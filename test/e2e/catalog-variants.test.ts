@@ -12,9 +12,10 @@ import { withContentionSampler } from './stock-support.ts';
 const CREATE_VARIANT = `mutation($p: ID!, $input: VariantInput!) { createVariant(productId: $p, input: $input) {
   id sku gtin options { name value } position status version } }`;
 const UPDATE_VARIANT = `mutation($id: ID!, $v: Int!, $input: UpdateVariantInput!) { updateVariant(id: $id, expectedVersion: $v, input: $input) {
-  id sku gtin options { name value } position status version } }`;
+  __typename ... on AdminVariant { id sku gtin options { name value } position status version }
+  ... on VersionConflict { id expectedVersion currentVersion } } }`;
 const TRANSLATE = `mutation($id: ID!, $v: Int!, $t: [TranslationInput!]!) { setProductTranslations(id: $id, expectedVersion: $v, translations: $t) {
-  version translations { locale name description } } }`;
+  ... on AdminProduct { version translations { locale name description } } } }`;
 const SHOP_PRODUCT = `query($id: ID!) { product(id: $id) { id name description variants { id sku gtin options { name value } } } }`;
 const BY_CODES = `query($sku: String!, $gtin: String!) { variantBySku(sku: $sku) { id } variantByBarcode(gtin: $gtin) { id } }`;
 
@@ -46,13 +47,23 @@ describe('variants', () => {
     const v = p.variants[0];
     const gtin = randomEan();
     const updated = ok(await asStaff(UPDATE_VARIANT, { id: v.id, v: 1, input: { gtin, options: [{ name: 'size', value: 'XL' }] } })).updateVariant;
-    expect(updated).toMatchObject({ id: v.id, sku: v.sku, gtin, options: [{ name: 'size', value: 'XL' }], status: 'ACTIVE', version: 2 });
+    expect(updated).toMatchObject({
+      __typename: 'AdminVariant',
+      id: v.id,
+      sku: v.sku,
+      gtin,
+      options: [{ name: 'size', value: 'XL' }],
+      status: 'ACTIVE',
+      version: 2,
+    });
     expect(ok(await gateway(BY_CODES, { sku: v.sku, gtin }, 'sandbox-eu'))).toEqual({ variantBySku: { id: v.id }, variantByBarcode: { id: v.id } });
     expect(ok(await gateway(BY_CODES, { sku: v.sku, gtin: v.gtin }, 'sandbox-eu')).variantByBarcode).toBeNull();
     const shown = ok(await gateway(SHOP_PRODUCT, { id: p.id }, 'sandbox-eu')).product;
     expect(shown.variants).toEqual([{ id: v.id, sku: v.sku, gtin, options: [{ name: 'size', value: 'XL' }] }]);
-    const stale = await asStaff(UPDATE_VARIANT, { id: v.id, v: 1, input: { options: [{ name: 'size', value: 'S' }] } });
-    expect(stale.errors?.map((e) => [e.extensions?.code, e.extensions?.currentVersion])).toEqual([['CONFLICT', 2]]);
+    const stale = ok(await asStaff(UPDATE_VARIANT, { id: v.id, v: 1, input: { options: [{ name: 'size', value: 'S' }] } })).updateVariant;
+    expect(stale).toEqual({ __typename: 'VersionConflict', id: v.id, expectedVersion: 1, currentVersion: 2 });
+    // Nothing written: the product page still shows size XL.
+    expect(ok(await gateway(SHOP_PRODUCT, { id: p.id }, 'sandbox-eu')).product.variants[0].options).toEqual([{ name: 'size', value: 'XL' }]);
   });
 });
 
@@ -93,7 +104,7 @@ describe('a rule change racing product edits', () => {
     );
     const edit = (id: string, version: number, value: string) =>
       asStaff(
-        `mutation($id: ID!, $v: Int!, $a: [AttributeValueInput!]) { updateProduct(id: $id, expectedVersion: $v, input: { attributes: $a }) { version } }`,
+        `mutation($id: ID!, $v: Int!, $a: [AttributeValueInput!]) { updateProduct(id: $id, expectedVersion: $v, input: { attributes: $a }) { __typename } }`,
         {
           id,
           v: version,
@@ -113,10 +124,13 @@ describe('a rule change racing product edits', () => {
         'storegraph-products',
       );
       for (const r of first) expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      // Each edit named the version it read: none lost a race (a VersionConflict would be data, not an error).
+      expect(first.slice(1).map((r) => r.data.updateProduct.__typename)).toEqual(Array(8).fill('AdminProduct'));
       ruleId = first[0]!.data.addChannelRule.id;
       // Round 2: 4 of them edited out again while the other 4 products are edited in.
       const second = await Promise.all([...products.slice(0, 4).map((p) => edit(p.id, 2, 'out')), ...products.slice(8).map((p) => edit(p.id, 1, 'in'))]);
       for (const r of second) expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      expect(second.map((r) => r.data.updateProduct.__typename)).toEqual(Array(8).fill('AdminProduct'));
       console.log(`[rule race] at most ${maxBusy} products backends busy at once`);
       expect(maxBusy).toBeGreaterThan(1);
 

@@ -87,7 +87,7 @@ describe('a product exists only in its channels, by every path', () => {
     const { keys } = await lumenProduct(['sandbox-eu'], 'DRAFT');
     expect(await everyPath('sandbox-eu', keys)).toEqual(absent);
     const { p, keys: k2 } = await lumenProduct(['sandbox-eu']);
-    ok(await asStaff(`mutation($id: ID!) { archiveProduct(id: $id, expectedVersion: 1) { status } }`, { id: p.id }));
+    ok(await asStaff(`mutation($id: ID!) { archiveProduct(id: $id, expectedVersion: 1) { ... on AdminProduct { status } } }`, { id: p.id }));
     expect(await everyPath('sandbox-eu', k2)).toEqual(absent);
   });
 
@@ -145,10 +145,13 @@ describe('a product exists only in its channels, by every path', () => {
     );
     expect(await everyPath('sandbox-us', keys)).toEqual(absent);
     ok(
-      await asStaff(`mutation($id: ID!, $a: [AttributeValueInput!]) { updateProduct(id: $id, expectedVersion: 1, input: { attributes: $a }) { version } }`, {
-        id: p.id,
-        a: [{ code: attr, value: 'winter' }],
-      }),
+      await asStaff(
+        `mutation($id: ID!, $a: [AttributeValueInput!]) { updateProduct(id: $id, expectedVersion: 1, input: { attributes: $a }) { ... on AdminProduct { version } } }`,
+        {
+          id: p.id,
+          a: [{ code: attr, value: 'winter' }],
+        },
+      ),
     );
     expect(await everyPath('sandbox-us', keys)).toEqual(found(p.id));
     ok(await asStaff(REMOVE, { id: rule.addChannelRule.id }));

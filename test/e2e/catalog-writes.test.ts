@@ -2,35 +2,42 @@ import { describe, expect, it } from 'vitest';
 import { sqlClient } from '../support/clients.ts';
 import { CREATE_PRODUCT, SET_CHANNEL, asStaff, createTestProduct, gateway, ok, uid } from '../../subgraphs/products/test/catalog-admin.ts';
 
-const UPDATE = `mutation($id: ID!, $v: Int!, $input: UpdateProductInput!) { updateProduct(id: $id, expectedVersion: $v, input: $input) { version name } }`;
-const TRANSLATE = `mutation($id: ID!, $v: Int!, $t: [TranslationInput!]!) { setProductTranslations(id: $id, expectedVersion: $v, translations: $t) { version translations { locale name } } }`;
-const ADMIN = `query($id: ID!) { adminProduct(id: $id) { version name translations { locale name } variants { sku } } }`;
+const CONFLICT_FIELDS = '... on VersionConflict { id expectedVersion currentVersion }';
+const UPDATE = `mutation($id: ID!, $v: Int!, $input: UpdateProductInput!) { updateProduct(id: $id, expectedVersion: $v, input: $input) {
+  __typename ... on AdminProduct { version name } ${CONFLICT_FIELDS} } }`;
+const TRANSLATE = `mutation($id: ID!, $v: Int!, $t: [TranslationInput!]!) { setProductTranslations(id: $id, expectedVersion: $v, translations: $t) {
+  __typename ... on AdminProduct { version translations { locale name } } ${CONFLICT_FIELDS} } }`;
+const ADMIN = `query($id: ID!) { adminProduct(id: $id) { version name description translations { locale name } variants { sku } } }`;
 const code = (res: { errors?: { extensions?: { code?: string } }[] }) => res.errors?.[0]?.extensions?.code;
 const reason = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0]?.extensions?.reason;
 
 describe('optimistic concurrency', () => {
-  it('lets exactly one of five concurrent edits of the same version win; the others get CONFLICT and nothing is lost silently', async () => {
+  it('lets exactly one of five concurrent edits of the same version win; the others get VersionConflict and nothing is lost silently', async () => {
     const p = await createTestProduct();
     const names = Array.from({ length: 5 }, (_, i) => `Edit ${i} ${uid()}`);
-    const results = await Promise.all(names.map((name) => asStaff(UPDATE, { id: p.id, v: 1, input: { name } })));
-    const winners = results.filter((r) => !r.errors);
-    const losers = results.filter((r) => r.errors);
+    const results = (await Promise.all(names.map((name) => asStaff(UPDATE, { id: p.id, v: 1, input: { name } })))).map((r) => ok(r).updateProduct);
+    const winners = results.filter((r) => r.__typename === 'AdminProduct');
+    const losers = results.filter((r) => r.__typename === 'VersionConflict');
     expect(winners).toHaveLength(1);
-    expect(losers).toHaveLength(4);
-    for (const l of losers) {
-      expect(code(l)).toBe('CONFLICT');
-      expect(l.errors![0]!.extensions!.currentVersion).toBe(2);
-    }
+    expect(losers).toEqual(Array(4).fill({ __typename: 'VersionConflict', id: p.id, expectedVersion: 1, currentVersion: 2 }));
     const stored = ok(await asStaff(ADMIN, { id: p.id })).adminProduct;
-    expect(stored).toMatchObject({ version: 2, name: winners[0]!.data.updateProduct.name });
+    expect(stored).toMatchObject({ version: 2, name: winners[0]!.name });
   });
 
   it('refuses a stale version after a successful edit, and a translation edit counts as an edit', async () => {
     const p = await createTestProduct();
-    ok(await asStaff(UPDATE, { id: p.id, v: 1, input: { description: 'first' } }));
-    expect(code(await asStaff(UPDATE, { id: p.id, v: 1, input: { description: 'stale' } }))).toBe('CONFLICT');
-    ok(await asStaff(TRANSLATE, { id: p.id, v: 2, t: [{ locale: 'de-DE', name: 'Testprodukt' }] }));
-    expect(code(await asStaff(UPDATE, { id: p.id, v: 2, input: { name: 'stale again' } }))).toBe('CONFLICT');
+    const conflict = (expectedVersion: number, currentVersion: number) => ({ __typename: 'VersionConflict', id: p.id, expectedVersion, currentVersion });
+    expect(ok(await asStaff(UPDATE, { id: p.id, v: 1, input: { description: 'first' } })).updateProduct.version).toBe(2);
+    expect(ok(await asStaff(UPDATE, { id: p.id, v: 1, input: { description: 'stale' } })).updateProduct).toEqual(conflict(1, 2));
+    expect(ok(await asStaff(TRANSLATE, { id: p.id, v: 1, t: [{ locale: 'de-DE', name: 'stale' }] })).setProductTranslations).toEqual(conflict(1, 2));
+    expect(ok(await asStaff(TRANSLATE, { id: p.id, v: 2, t: [{ locale: 'de-DE', name: 'Testprodukt' }] })).setProductTranslations.version).toBe(3);
+    expect(ok(await asStaff(UPDATE, { id: p.id, v: 2, input: { name: 'stale again' } })).updateProduct).toEqual(conflict(2, 3));
+    // Nothing of the refused edits was written: the description is the first one, the translation the second.
+    expect(ok(await asStaff(ADMIN, { id: p.id })).adminProduct).toMatchObject({
+      version: 3,
+      description: 'first',
+      translations: [{ locale: 'de-DE', name: 'Testprodukt' }],
+    });
     expect(ok(await asStaff(UPDATE, { id: p.id, v: 3, input: { name: 'fresh' } })).updateProduct.version).toBe(4);
   });
 });
@@ -126,7 +133,7 @@ describe('what each channel and locale reads', () => {
   it('shares media across channels with alt text per locale and per channel', async () => {
     const p = await createTestProduct({ channels: ['sandbox-eu', 'sandbox-us'] });
     ok(
-      await asStaff(`mutation($id: ID!, $m: [MediaInput!]!) { addProductMedia(id: $id, expectedVersion: 1, media: $m) { version } }`, {
+      await asStaff(`mutation($id: ID!, $m: [MediaInput!]!) { addProductMedia(id: $id, expectedVersion: 1, media: $m) { ... on AdminProduct { version } } }`, {
         id: p.id,
         m: [
           {
@@ -150,7 +157,7 @@ describe('what each channel and locale reads', () => {
   it('archives a variant: it leaves the product page and is no longer found by SKU', async () => {
     const p = await createTestProduct({ channels: ['sandbox-eu'], variants: 2 });
     const [a, b] = p.variants;
-    ok(await asStaff(`mutation($id: ID!) { archiveVariant(id: $id, expectedVersion: 1) { status } }`, { id: a.id }));
+    ok(await asStaff(`mutation($id: ID!) { archiveVariant(id: $id, expectedVersion: 1) { ... on AdminVariant { status } } }`, { id: a.id }));
     const res = await gateway(
       `query($id: ID!, $sku: String!) { product(id: $id) { variants { sku } } variantBySku(sku: $sku) { id } }`,
       {

@@ -8,6 +8,7 @@ import { channelRowsVisibleToStaff } from '../services/channel-assignment.servic
 import type { ListingQuery } from '../services/listing-conditions.ts';
 import type { ProductRow } from '../services/visibility.ts';
 import type { AttributeRow, VariantRow } from '../loaders/catalog.loaders.ts';
+import { writeResultType } from '../services/version-conflict.ts';
 
 type Ctx = ProductsContext;
 type Info = GraphQLResolveInfo;
@@ -25,6 +26,8 @@ const attributeValue = (a: AttributeRow) => ({
 });
 
 export const typeResolvers = {
+  ProductWriteResult: { __resolveType: writeResultType('AdminProduct') },
+  VariantWriteResult: { __resolveType: writeResultType('AdminVariant') },
   PublishableKey: {
     // Whoever may see the key may see its channel (the service checked the scope).
     channel: (key: PublishableKey, _: unknown, ctx: Ctx) => ctx.loaders.channel.load(key.channelCode),

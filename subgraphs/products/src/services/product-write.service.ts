@@ -5,6 +5,7 @@ import type { ProductsContext } from '../context.ts';
 import { media, productCategories, productTranslations, products } from '../db/tables.ts';
 import { canonicalValues, replaceAttributeValues, type Tx } from './attributes.service.ts';
 import { rethrowAsClientError } from './db-errors.ts';
+import { orVersionConflict, versionConflict, VersionConflictAbort } from './version-conflict.ts';
 import { assertKnownLocales } from './locale.ts';
 import { refreshRuleMembership } from './rule-membership.ts';
 import { ALL_CHANNELS, requireCatalogAdmin } from './staff-scope.ts';
@@ -143,7 +144,7 @@ export async function createProduct(ctx: ProductsContext, input: CreateProductIn
 /**
  * Optimistic concurrency in one statement: the UPDATE only matches the version the caller read, and the
  * row lock it takes makes a concurrent writer re-check the version after we commit, so a second writer
- * holding the same version gets CONFLICT instead of overwriting us.
+ * holding the same version gets the VersionConflict result instead of overwriting us.
  */
 async function bumpVersion(tx: Tx, id: string, expectedVersion: number, set: Partial<typeof products.$inferInsert> = {}) {
   const [row] = await tx
@@ -154,10 +155,7 @@ async function bumpVersion(tx: Tx, id: string, expectedVersion: number, set: Par
   if (row) return row.version;
   const [current] = await tx.select({ version: products.version }).from(products).where(eq(products.id, id));
   if (!current) throw appError('NOT_FOUND', `no product ${id}`);
-  throw appError('CONFLICT', `product ${id} was changed by someone else: it is at version ${current.version}, not ${expectedVersion}`, {
-    reason: 'VERSION_CONFLICT',
-    currentVersion: current.version,
-  });
+  throw versionConflict(id, expectedVersion, current.version);
 }
 
 export async function updateProduct(ctx: ProductsContext, id: string, expectedVersion: number, input: UpdateProductInput) {
@@ -168,6 +166,19 @@ export async function updateProduct(ctx: ProductsContext, id: string, expectedVe
     throw appError('BAD_USER_INPUT', 'status, slug and name cannot be cleared', { reason: 'INVALID_VALUE' });
   }
   const attributes = input.attributes ? await canonicalValues(ctx.db.db, input.attributes) : null;
+  return orVersionConflict(async () => {
+    await writeProductUpdate(ctx, id, expectedVersion, input, attributes);
+    return adminProduct(ctx, id);
+  });
+}
+
+async function writeProductUpdate(
+  ctx: ProductsContext,
+  id: string,
+  expectedVersion: number,
+  input: UpdateProductInput,
+  attributes: Awaited<ReturnType<typeof canonicalValues>> | null,
+) {
   try {
     await ctx.db.db.transaction(async (tx) => {
       const set: Partial<typeof products.$inferInsert> = {};
@@ -186,9 +197,9 @@ export async function updateProduct(ctx: ProductsContext, id: string, expectedVe
       if (input.brandId !== undefined || input.categoryIds || attributes) await refreshRuleMembership(tx, { productIds: [id] });
     });
   } catch (err) {
+    if (err instanceof VersionConflictAbort) throw err;
     rethrowAsClientError(err);
   }
-  return adminProduct(ctx, id);
 }
 
 export function archiveProduct(ctx: ProductsContext, id: string, expectedVersion: number) {
@@ -202,24 +213,28 @@ export async function setProductTranslations(ctx: ProductsContext, id: string, e
     ctx,
     list.map((t) => t.locale),
   );
-  await ctx.db.db.transaction(async (tx) => {
-    await bumpVersion(tx, id, expectedVersion);
-    await writeTranslations(tx, id, list);
+  return orVersionConflict(async () => {
+    await ctx.db.db.transaction(async (tx) => {
+      await bumpVersion(tx, id, expectedVersion);
+      await writeTranslations(tx, id, list);
+    });
+    return adminProduct(ctx, id);
   });
-  return adminProduct(ctx, id);
 }
 
 export async function addProductMedia(ctx: ProductsContext, id: string, expectedVersion: number, list: MediaInput[]) {
   requireCatalogAdmin(ctx, ALL_CHANNELS);
   await checkMediaAlt(ctx, list);
-  await ctx.db.db.transaction(async (tx) => {
-    await bumpVersion(tx, id, expectedVersion);
-    const [{ next }] = (await tx.execute(sql`select coalesce(max(position) + 1, 0)::int as next from ${media} where product_id = ${id}`)) as unknown as [
-      { next: number },
-    ];
-    await insertMedia(tx, id, list, next);
+  return orVersionConflict(async () => {
+    await ctx.db.db.transaction(async (tx) => {
+      await bumpVersion(tx, id, expectedVersion);
+      const [{ next }] = (await tx.execute(sql`select coalesce(max(position) + 1, 0)::int as next from ${media} where product_id = ${id}`)) as unknown as [
+        { next: number },
+      ];
+      await insertMedia(tx, id, list, next);
+    });
+    return adminProduct(ctx, id);
   });
-  return adminProduct(ctx, id);
 }
 
 export const masterFields = {

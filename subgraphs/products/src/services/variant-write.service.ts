@@ -5,6 +5,7 @@ import type { ProductsContext } from '../context.ts';
 import { products, variants } from '../db/tables.ts';
 import { canonicalValues, replaceAttributeValues, type Tx } from './attributes.service.ts';
 import { rethrowAsClientError } from './db-errors.ts';
+import { orVersionConflict, versionConflict, VersionConflictAbort } from './version-conflict.ts';
 import { SKU_PATTERN, isValidGtin } from './gtin.ts';
 import { refreshRuleMembership } from './rule-membership.ts';
 import { ALL_CHANNELS, requireCatalogAdmin } from './staff-scope.ts';
@@ -95,6 +96,19 @@ export async function updateVariant(ctx: ProductsContext, id: string, expectedVe
   if (input.sku === null || input.status === null) throw appError('BAD_USER_INPUT', 'sku and status cannot be cleared', { reason: 'INVALID_VALUE' });
   if (input.status === 'DRAFT') throw appError('BAD_USER_INPUT', 'a variant is ACTIVE or ARCHIVED', { reason: 'INVALID_VALUE', field: 'status' });
   const attributes = input.attributes ? await canonicalValues(ctx.db.db, input.attributes) : null;
+  return orVersionConflict(async () => {
+    await writeVariantUpdate(ctx, id, expectedVersion, input, attributes);
+    return adminVariant(ctx, id);
+  });
+}
+
+async function writeVariantUpdate(
+  ctx: ProductsContext,
+  id: string,
+  expectedVersion: number,
+  input: UpdateVariantInput,
+  attributes: Awaited<ReturnType<typeof canonicalValues>> | null,
+) {
   try {
     await ctx.db.db.transaction(async (tx) => {
       const set: Partial<typeof variants.$inferInsert> = {};
@@ -111,10 +125,7 @@ export async function updateVariant(ctx: ProductsContext, id: string, expectedVe
       if (!row) {
         const [current] = await tx.select({ version: variants.version }).from(variants).where(eq(variants.id, id));
         if (!current) throw appError('NOT_FOUND', `no variant ${id}`);
-        throw appError('CONFLICT', `variant ${id} is at version ${current.version}, not ${expectedVersion}`, {
-          reason: 'VERSION_CONFLICT',
-          currentVersion: current.version,
-        });
+        throw versionConflict(id, expectedVersion, current.version);
       }
       if (attributes) {
         await replaceAttributeValues(tx, row.productId, id, attributes);
@@ -122,9 +133,9 @@ export async function updateVariant(ctx: ProductsContext, id: string, expectedVe
       }
     });
   } catch (err) {
+    if (err instanceof VersionConflictAbort) throw err;
     rethrowAsClientError(err);
   }
-  return adminVariant(ctx, id);
 }
 
 export function archiveVariant(ctx: ProductsContext, id: string, expectedVersion: number) {
