@@ -10,7 +10,13 @@ export const SUBGRAPHS = [
     port: 4104,
     env: 'ORDERS_URL',
   },
-  { name: 'customers', sdl: 'subgraphs/customers/src/schema.graphql', port: 4105, env: 'CUSTOMERS_URL' },
+  {
+    name: 'customers',
+    sdl: 'subgraphs/customers/src/schema.graphql',
+    extraSdl: ['subgraphs/customers/src/schema.staff.graphql'],
+    port: 4105,
+    env: 'CUSTOMERS_URL',
+  },
 ] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
 export const SUPERGRAPH_PATH = 'schema/supergraph.graphql';

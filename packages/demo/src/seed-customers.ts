@@ -58,7 +58,7 @@ export async function seedCustomers(db: SeedDb) {
   }
   for (const m of STAFF) {
     await db.execute(sql`insert into customers.staff_members (id, email, name, password_hash, roles, channels)
-      values (${m.id}, ${m.email}, ${m.name}, ${await hasher.hash(DEMO_PASSWORD)}, ${[...m.roles]}, ${[...m.channels]})`);
+      values (${m.id}, ${m.email}, ${m.name}, ${await hasher.hash(DEMO_PASSWORD)}, string_to_array(${m.roles.join(',')}, ','), string_to_array(${m.channels.join(',')}, ','))`);
   }
   for (const c of COMPANIES) {
     await db.execute(sql`insert into customers.companies (id, realm, name, currency, payment_terms_days, credit_limit)

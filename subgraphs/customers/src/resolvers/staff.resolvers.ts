@@ -1,7 +1,14 @@
 import { eq } from 'drizzle-orm';
 import type { CustomersContext } from '../context.ts';
 import { staffMembers } from '../db/tables.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment, createStaffMember, staffMe, staffMembersList, updateStaffMember } from '../services/staff-members.service.ts';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+  createStaffMember,
+  staffMe,
+  staffMembersList,
+  updateStaffMember,
+} from '../services/staff-members.service.ts';
 import { refreshStaffSession, staffSessionFacts, staffSignIn, staffSignOut, staffView } from '../services/staff-session.service.ts';
 
 type Ctx = CustomersContext;

@@ -53,10 +53,7 @@ export async function staffMe(ctx: CustomersContext) {
   return m ? staffView(m) : null;
 }
 
-export async function createStaffMember(
-  ctx: CustomersContext,
-  input: { email: string; name: string; password: string; roles: string[]; channels: string[] },
-) {
+export async function createStaffMember(ctx: CustomersContext, input: { email: string; name: string; password: string; roles: string[]; channels: string[] }) {
   requireStaffAdmin(ctx);
   const email = normaliseEmail(input.email);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) return inputInvalid('not an email address', 'email');
@@ -76,7 +73,15 @@ export async function createStaffMember(
 
 export async function updateStaffMember(
   ctx: CustomersContext,
-  input: { id: string; version: number; name?: string | null; roles?: string[] | null; channels?: string[] | null; status?: 'ACTIVE' | 'DISABLED' | null; password?: string | null },
+  input: {
+    id: string;
+    version: number;
+    name?: string | null;
+    roles?: string[] | null;
+    channels?: string[] | null;
+    status?: 'ACTIVE' | 'DISABLED' | null;
+    password?: string | null;
+  },
 ) {
   const admin = requireStaffAdmin(ctx);
   const problem = rolesProblem(input.roles, input.channels) ?? (input.password != null ? passwordProblem(input.password) : null);
@@ -105,7 +110,8 @@ export async function updateStaffMember(
       .where(eq(staffMembers.id, input.id))
       .returning();
     // Roles and channels apply through the admin BFF's short cache; a disabled member or a new password ends sessions now.
-    if (input.status === 'DISABLED' || passwordHash) await revokeStaffSessions(tx, eq(staffSessions.staffId, input.id), input.status === 'DISABLED' ? 'disabled' : 'password reset');
+    if (input.status === 'DISABLED' || passwordHash)
+      await revokeStaffSessions(tx, eq(staffSessions.staffId, input.id), input.status === 'DISABLED' ? 'disabled' : 'password reset');
     return staffView(row as StaffMemberRow);
   });
 }

@@ -144,7 +144,12 @@ export async function staffSessionFacts(ctx: CustomersContext, staffId: string, 
     .select({ id: staffSessions.id })
     .from(staffSessions)
     .where(
-      and(eq(staffSessions.familyId, sessionId), eq(staffSessions.staffId, staffId), eq(staffSessions.status, 'ACTIVE'), gt(staffSessions.expiresAt, new Date())),
+      and(
+        eq(staffSessions.familyId, sessionId),
+        eq(staffSessions.staffId, staffId),
+        eq(staffSessions.status, 'ACTIVE'),
+        gt(staffSessions.expiresAt, new Date()),
+      ),
     )
     .limit(1);
   return { active: member.status === 'ACTIVE' && !!alive, roles: member.roles, channels: member.channels, name: member.name };
