@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { CustomersContext } from '../context.ts';
 import { staffMembers } from '../db/tables.ts';
+import { auditTrail, type AuditFilter } from '../services/audit-trail.service.ts';
 import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
@@ -19,6 +20,7 @@ export const staffResolvers = {
     staffMe: (_: unknown, __: unknown, ctx: Ctx) => staffMe(ctx),
     staffSession: (_: unknown, a: { staffId: string; sessionId: string }, ctx: Ctx) => staffSessionFacts(ctx, a.staffId, a.sessionId),
     staffMembers: (_: unknown, __: unknown, ctx: Ctx) => staffMembersList(ctx),
+    auditTrail: (_: unknown, a: { filter?: AuditFilter | null; first: number; after?: string | null }, ctx: Ctx) => auditTrail(ctx, a.filter, a.first, a.after),
   },
   Mutation: {
     staffSignIn: (_: unknown, a: { input: Parameters<typeof staffSignIn>[1] }, ctx: Ctx) => staffSignIn(ctx, a.input),
