@@ -33,6 +33,7 @@ export const SERVICES: readonly ServiceSpec[] = [
   { name: 'bff-b2c', entry: 'bffs/b2c/src/main.ts', portEnv: 'B2C_PORT', defaultPort: 4201, readyPath: '/healthz', phase: 'bff' },
   { name: 'bff-b2b', entry: 'bffs/b2b/src/main.ts', portEnv: 'B2B_PORT', defaultPort: 4202, readyPath: '/healthz', phase: 'bff' },
   { name: 'bff-pos', entry: 'bffs/pos/src/main.ts', portEnv: 'POS_PORT', defaultPort: 4203, readyPath: '/healthz', phase: 'bff' },
+  { name: 'bff-admin', entry: 'bffs/admin/src/main.ts', portEnv: 'ADMIN_PORT', defaultPort: 4204, readyPath: '/healthz', phase: 'bff' },
 ];
 
 export const portOf = (s: ServiceSpec, env: NodeJS.ProcessEnv): number => Number(env[s.portEnv] ?? s.defaultPort);

@@ -13,20 +13,19 @@ import * as typedDocumentNode from '@graphql-codegen/typed-document-node';
 import * as typescriptOperations from '@graphql-codegen/typescript-operations';
 import { parse, printSchema } from 'graphql';
 import { allowListText } from '@storegraph/bff-kit';
-import { SUBGRAPHS } from '../src/subgraph-list.ts';
+import { subgraphServices } from './compose-supergraph.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const check = process.argv.includes('--check');
 
-const composed = composeServices(
-  SUBGRAPHS.map((s) => ({ name: s.name, url: `http://127.0.0.1:${s.port}/graphql`, typeDefs: parse(readFileSync(path.join(root, s.sdl), 'utf8')) })),
-);
+// The same SDL files composition reads (extra files included: the webhook and staff APIs).
+const composed = composeServices(subgraphServices());
 if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
 // The API schema: what clients of the gateway see, without federation's join directives.
 const apiSchema = parse(printSchema(composed.schema.toAPISchema().toGraphQLJSSchema()));
 
 let stale = false;
-for (const bff of ['b2c', 'b2b', 'pos']) {
+for (const bff of ['b2c', 'b2b', 'pos', 'admin']) {
   const out = path.join(root, `bffs/${bff}/src/operations.generated.ts`);
   const code = await codegen({
     schema: apiSchema,

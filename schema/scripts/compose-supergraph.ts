@@ -13,14 +13,17 @@ export interface Composition {
   hints: string[];
 }
 
-/** Composes the committed subgraph SDLs; URLs are placeholders, the gateway maps names to real URLs. */
-export function composeSupergraph(): Composition {
-  const services = SUBGRAPHS.map((s) => ({
+/** Every subgraph's committed SDL (its main file and any further files), as composition and codegen read them. */
+export const subgraphServices = () =>
+  SUBGRAPHS.map((s) => ({
     name: s.name,
     url: `http://127.0.0.1:${s.port}/graphql`,
     typeDefs: parse([s.sdl, ...('extraSdl' in s ? s.extraSdl : [])].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n')),
   }));
-  const result = composeServices(services);
+
+/** Composes the committed subgraph SDLs; URLs are placeholders, the gateway maps names to real URLs. */
+export function composeSupergraph(): Composition {
+  const result = composeServices(subgraphServices());
   return {
     supergraphSdl: result.errors ? '' : `${result.supergraphSdl.trimEnd()}\n`,
     errors: (result.errors ?? []).map((e) => e.message),

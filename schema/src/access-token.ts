@@ -16,5 +16,19 @@ export interface CustomerTokenClaims {
   name?: string;
 }
 
+/**
+ * The customers subgraph also signs staff access tokens (built-in staff accounts): another issuer, so a
+ * customer token can never pass for a staff one. The admin BFF reads the staff member's roles, channels and
+ * session from the record on every request (cached briefly), never from these claims.
+ */
+export const STAFF_TOKEN_ISSUER = 'storegraph-staff';
+
+export interface StaffTokenClaims {
+  sub: string;
+  /** The staff sign-in's family id: sign-out and refresh-token reuse revoke it. */
+  sid: string;
+  name?: string;
+}
+
 /** Development only (refused in production by config): the secret the identity provider and BFFs share by default. */
 export const DEV_IDP_SECRET = 'storegraph-dev-identity-secret-change-me-0123456789';

@@ -17,7 +17,8 @@ export type ChannelKind = z.infer<typeof ChannelKind>;
 export const TaxMode = z.enum(['INCLUSIVE', 'EXCLUSIVE']);
 export type TaxMode = z.infer<typeof TaxMode>;
 
-export const StaffRole = z.enum(['catalog-admin', 'pricing-admin', 'stock-admin', 'order-admin', 'customer-admin', 'webhook-admin', 'viewer']);
+/** `staff-admin` manages staff members and reads the audit trail; the others are per resource. */
+export const StaffRole = z.enum(['catalog-admin', 'pricing-admin', 'stock-admin', 'order-admin', 'customer-admin', 'webhook-admin', 'staff-admin', 'viewer']);
 export type StaffRole = z.infer<typeof StaffRole>;
 
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 currency code');

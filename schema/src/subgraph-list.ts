@@ -1,6 +1,12 @@
 /** The compose manifest: every subgraph, its SDL (and any further SDL files of it) and its default port. */
 export const SUBGRAPHS = [
-  { name: 'products', sdl: 'subgraphs/products/src/schema.graphql', port: 4101, env: 'PRODUCTS_URL' },
+  {
+    name: 'products',
+    sdl: 'subgraphs/products/src/schema.graphql',
+    extraSdl: ['subgraphs/products/src/schema.channels.graphql'],
+    port: 4101,
+    env: 'PRODUCTS_URL',
+  },
   { name: 'stock', sdl: 'subgraphs/stock/src/schema.graphql', port: 4102, env: 'STOCK_URL' },
   { name: 'prices', sdl: 'subgraphs/prices/src/schema.graphql', port: 4103, env: 'PRICES_URL' },
   {
@@ -10,7 +16,13 @@ export const SUBGRAPHS = [
     port: 4104,
     env: 'ORDERS_URL',
   },
-  { name: 'customers', sdl: 'subgraphs/customers/src/schema.graphql', port: 4105, env: 'CUSTOMERS_URL' },
+  {
+    name: 'customers',
+    sdl: 'subgraphs/customers/src/schema.graphql',
+    extraSdl: ['subgraphs/customers/src/schema.staff.graphql'],
+    port: 4105,
+    env: 'CUSTOMERS_URL',
+  },
 ] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
 export const SUPERGRAPH_PATH = 'schema/supergraph.graphql';

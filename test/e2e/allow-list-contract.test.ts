@@ -4,7 +4,7 @@ import { allowListText, loadAllowList } from '@storegraph/bff-kit';
 import { postGraphQL, signedContext, system, tokenFor } from '../support/clients.ts';
 
 describe('client contract: every allow-listed operation is valid against the supergraph', () => {
-  for (const bff of ['b2c', 'b2b', 'pos']) {
+  for (const bff of ['b2c', 'b2b', 'pos', 'admin']) {
     it(`${bff}: each operation passes the gateway's validation`, async () => {
       const ops = [...loadAllowList(allowListText(bff)).values()];
       expect(ops.length).toBeGreaterThan(5);

@@ -48,7 +48,7 @@ export async function tokenFor(email: string): Promise<string> {
  * user or a `token` of the test's own) and channel. Every BFF call of the suite goes through here.
  */
 export async function bff<T = any>(
-  which: 'b2c' | 'b2b' | 'pos',
+  which: 'b2c' | 'b2b' | 'pos' | 'admin',
   operationName: string,
   variables: Record<string, unknown> = {},
   opts: { as?: string; token?: string; channel?: string; headers?: Record<string, string> } = {},
@@ -67,8 +67,14 @@ export async function bff<T = any>(
  * storefront channel); a till's staff user may name its POS channel. A test that sets either header
  * itself keeps it.
  */
-export function channelHeaders(which: 'b2c' | 'b2b' | 'pos', channel: string | undefined, given: Record<string, string> = {}): Record<string, string> {
-  if (given['x-publishable-key'] || given['x-storefront-channel']) return {};
+export function channelHeaders(
+  which: 'b2c' | 'b2b' | 'pos' | 'admin',
+  channel: string | undefined,
+  given: Record<string, string> = {},
+): Record<string, string> {
+  if (given['x-publishable-key'] || given['x-storefront-channel'] || given['x-channel']) return {};
+  // Staff name the channel they work in; without one, the admin BFF picks their first.
+  if (which === 'admin') return channel ? { 'x-channel': channel } : {};
   if (which === 'b2c') {
     const key = DEMO_PUBLISHABLE_KEYS[channel ?? 'web-eu'];
     return key ? { 'x-publishable-key': key } : { 'x-storefront-channel': channel! };

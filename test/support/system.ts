@@ -9,6 +9,7 @@ import { startGateway } from '@storegraph/gateway';
 import { startB2cBff } from '@storegraph/bff-b2c';
 import { startB2bBff } from '@storegraph/bff-b2b';
 import { startPosBff } from '@storegraph/bff-pos';
+import { startAdminBff } from '@storegraph/bff-admin';
 import { seedDemoData } from '@storegraph/demo';
 import postgres from 'postgres';
 import { CARD_PROVIDER_STANDIN_KEY, serveCardProviderStandin } from './card-provider-standin.ts';
@@ -55,6 +56,8 @@ export interface SystemUrls {
   b2c: string;
   b2b: string;
   pos: string;
+  /** The staff front door. */
+  admin: string;
   contextSecret: string;
   idpSecret: string;
   /** The card provider stand-in (msw handlers on a real port): `/__standin/intents?reference=<checkout id>`. */
@@ -153,7 +156,7 @@ export async function startSystem(log: (m: string) => void = () => {}) {
   // An external OpenID Connect provider beside the built-in accounts (a third party: an msw stand-in on a port).
   const oidc = await serveOidcProviderStandin();
   const bffEnv = { ...env, GATEWAY_URL: gateway.url, OIDC_ISSUER: oidc.issuer, OIDC_JWKS_URL: oidc.jwksUrl, OIDC_AUDIENCE: OIDC_STANDIN_AUDIENCE };
-  const [b2c, b2b, pos] = await Promise.all([startB2cBff(bffEnv), startB2bBff(bffEnv), startPosBff(bffEnv)]);
+  const [b2c, b2b, pos, admin] = await Promise.all([startB2cBff(bffEnv), startB2bBff(bffEnv), startPosBff(bffEnv), startAdminBff(bffEnv)]);
   const urls: SystemUrls = {
     databaseUrl,
     products: products.url,
@@ -165,13 +168,14 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     b2c: b2c.url,
     b2b: b2b.url,
     pos: pos.url,
+    admin: admin.url,
     contextSecret: DEV_CONTEXT_SECRET,
     idpSecret: DEV_IDP_SECRET,
     cardProvider: card.url,
     oidcProvider: oidc.url,
   };
   const stop = async () => {
-    for (const s of [b2c, b2b, pos, gateway]) await s.close();
+    for (const s of [b2c, b2b, pos, admin, gateway]) await s.close();
     for (const s of [customers, products, stockA, stockB, prices, orders]) await s.close();
     await card.close();
     await oidc.close();

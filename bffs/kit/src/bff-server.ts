@@ -5,6 +5,7 @@ import { ChangeStreamClient, drainServer, sendJson, type Logger } from '@storegr
 import { issueGuestToken } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
+import { StaffDirectory } from './staff-directory.ts';
 import { bearerAuthenticator, ExternalIdentityVerifier, type OidcOptions } from './external-identity.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { contextBuilder, type ResolveCaller } from './channel-context.builder.ts';
@@ -23,7 +24,7 @@ import { ResponseCache } from './response-cache.ts';
 import { ResponseCachePolicy } from './response-cache.policy.ts';
 
 export interface BffOptions {
-  name: 'b2c' | 'b2b' | 'pos';
+  name: 'b2c' | 'b2b' | 'pos' | 'admin';
   kind: ChannelKind;
   port: number;
   gatewayUrl: string;
@@ -50,6 +51,8 @@ export interface BffOptions {
   publishableKeys: boolean;
   /** Development only: an unsigned `x-storefront-channel` header may pick the channel. */
   channelHeader: boolean;
+  /** The admin BFF: a staff caller's context may only be for one of their own channels. */
+  staffChannelsOnly?: boolean;
   /** Request budgets per address, per signed-in caller and for starting sessions (429 + Retry-After). */
   limits: RateLimitSettings;
   /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
@@ -73,6 +76,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
   const authenticate = bearerAuthenticator(opts.idpSecret, opts.oidc ? new ExternalIdentityVerifier(opts.oidc) : undefined);
   const accounts = new AccountDirectory(gateway, opts.contextSecret, opts.accountCacheMs);
+  const staffDirectory = new StaffDirectory(gateway, opts.contextSecret, opts.accountCacheMs);
   // One follower of the gateway's change stream per BFF: it invalidates the caches and drives live queries.
   const changes = new ChangeStreamClient(opts.gatewayUrl.replace(/\/graphql$/, '/changes')).start();
   const keys = opts.publishableKeys ? new PublishableKeys(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind, changes) : undefined;
@@ -83,8 +87,10 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     {
       channelOfKey: (token) => keys?.channelOf(token) ?? Promise.resolve(null),
       channelHeader: opts.channelHeader,
+      staffChannelsOnly: opts.staffChannelsOnly,
     },
     accounts,
+    staffDirectory,
   );
   const cache = opts.cache.max > 0 ? new ResponseCache(changes, opts.cache) : undefined;
   const dev = devTools(opts);
@@ -99,6 +105,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     cache: new ResponseCachePolicy(cache, opts.cache.honourNoCache),
     gateway,
     accounts,
+    staffDirectory,
     authenticate,
     limits,
   });

@@ -3,6 +3,7 @@ import { appError, type ChannelContext } from '@storegraph/schema';
 import type { AccountDirectory, AccountFacts } from './account-directory.ts';
 import type { ChannelDefinition, ChannelRegistry } from './channel-registry.ts';
 import { guestOf, type Principal } from './identity.ts';
+import type { StaffDirectory } from './staff-directory.ts';
 
 /** What a BFF's caller rules may consult beyond the request: its publishable keys and whether the dev header counts. */
 export interface CallerLookups {
@@ -10,6 +11,8 @@ export interface CallerLookups {
   channelOfKey(token: string): Promise<string | null>;
   /** Development only: an unsigned `x-storefront-channel` header may pick the channel (BFF_CHANNEL_HEADER). */
   channelHeader: boolean;
+  /** The admin BFF: a staff caller's context may only be for one of their own channels. */
+  staffChannelsOnly?: boolean;
 }
 
 /** Picks the channel; `operationName` lets a closed portal admit anonymous callers to its sign-in operations only. */
@@ -21,11 +24,23 @@ export type ResolveCaller = (
 ) => { channel: string } | Promise<{ channel: string }>;
 export type ContextBuilder = (req: http.IncomingMessage, principal: Principal | null, requestId: string, operationName?: string) => Promise<ChannelContext>;
 
+/** The admin BFF: the channel a staff request works in (its currency, locale and view of the catalog). */
+export const STAFF_CHANNEL_HEADER = 'x-channel';
+
 /** Operations after which the caller's session is over: the BFF drops what it cached about it. */
-export const SESSION_ENDING_OPERATIONS: ReadonlySet<string> = new Set(['SignOut', 'EraseMyAccount']);
+export const SESSION_ENDING_OPERATIONS: ReadonlySet<string> = new Set(['SignOut', 'EraseMyAccount', 'StaffSignOut']);
 
 /** Operations an anonymous caller may send on every BFF, closed portals included: how one gets signed in. */
-export const SIGN_IN_OPERATIONS: ReadonlySet<string> = new Set(['SignUp', 'SignIn', 'RefreshSession', 'RequestPasswordReset', 'ResetPassword', 'VerifyEmail']);
+export const SIGN_IN_OPERATIONS: ReadonlySet<string> = new Set([
+  'SignUp',
+  'SignIn',
+  'RefreshSession',
+  'RequestPasswordReset',
+  'ResetPassword',
+  'VerifyEmail',
+  'StaffSignIn',
+  'RefreshStaffSession',
+]);
 
 /** The channel's locale the caller prefers (Accept-Language), by exact tag, then by language, else the default. */
 export function negotiateLocale(req: http.IncomingMessage, def: ChannelDefinition): string {
@@ -50,11 +65,29 @@ export function contextBuilder(
   idpSecret: string,
   lookups: CallerLookups,
   accounts: AccountDirectory,
+  staffDirectory: StaffDirectory,
 ): ContextBuilder {
-  return async (req, principal, requestId, operationName) => {
-    const { channel } = await resolveCaller(req, principal, lookups, operationName);
-    const def = await channels.get(channel);
+  return async (req, given, requestId, operationName) => {
+    const { channel } = await resolveCaller(req, given, lookups, operationName);
+    let def = await channels.get(channel);
+    const lookupBase = () => ({
+      requestId,
+      channel: def.code,
+      channelKind: def.kind,
+      currency: def.currency,
+      locale: def.defaultLocale,
+      country: def.country,
+      taxMode: def.taxMode,
+    });
+    // Built-in staff: roles and channels from the staff record (cached briefly), never from the token.
+    const principal = given?.kind === 'staff' ? await staffDirectory.current(given, lookupBase()) : given;
     const staff = principal?.kind === 'staff' ? { id: principal.sub, roles: principal.roles ?? [], channels: principal.channels ?? [] } : undefined;
+    if (staff && lookups.staffChannelsOnly && !staff.channels.includes('*') && !staff.channels.includes(def.code)) {
+      // Without a channel asked for, a staff member works in their first channel; asking for another is refused.
+      if (req.headers[STAFF_CHANNEL_HEADER] !== undefined || !staff.channels[0])
+        throw appError('FORBIDDEN', `your staff roles do not cover channel ${def.code}`);
+      def = await channels.get(staff.channels[0]);
+    }
     const isCustomer = principal?.kind === 'customer' || principal?.kind === 'buyer';
     // A guest is their session; a customer who just signed in may name the guest session they came from.
     const guestId =
@@ -71,6 +104,8 @@ export function contextBuilder(
       locationId: principal?.kind === 'device' ? principal.location : undefined,
       clientIp: req.socket?.remoteAddress,
       staff,
+      // A built-in staff member's sign-in, so staffSignOut ends that session.
+      sessionId: staff ? principal?.sid : undefined,
     };
     if (!isCustomer) return base;
     const caller = principal.external && principal.email ? await accounts.externalAccount(principal, base) : principal;

@@ -5,7 +5,7 @@ import { errorBody } from './edge-refusal.ts';
 import { issueToken } from './identity.ts';
 
 interface DevToolsOptions {
-  name: 'b2c' | 'b2b' | 'pos';
+  name: 'b2c' | 'b2b' | 'pos' | 'admin';
   idpSecret: string;
   demoLogin: boolean;
 }

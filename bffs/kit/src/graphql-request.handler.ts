@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelContext } from '@storegraph/schema';
 import { SQL_COUNT_HEADER, type Logger } from '@storegraph/kit';
 import type { AccountDirectory } from './account-directory.ts';
+import type { StaffDirectory } from './staff-directory.ts';
 import { SESSION_ENDING_OPERATIONS, SIGN_IN_OPERATIONS, type ContextBuilder } from './channel-context.builder.ts';
 import type { DocumentChooser } from './document-choice.rules.ts';
 import { contextErrorRefusal, isRefusal, refusal, sendRefusal, type EdgeRefusal } from './edge-refusal.ts';
@@ -28,6 +29,7 @@ export interface GraphQLHandlerDeps {
   cache: ResponseCachePolicy;
   gateway: GatewayClient;
   accounts: AccountDirectory;
+  staffDirectory: StaffDirectory;
   authenticate: Authenticate;
   limits: RateLimits;
 }
@@ -136,7 +138,10 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     }
     if (ticket) res.setHeader('x-cache', deps.cache.store(ticket, result));
     // This BFF stops honouring the session at once; other replicas within the account cache's lifetime.
-    if (context.customerId && SESSION_ENDING_OPERATIONS.has(chosen.operationName ?? '')) deps.accounts.forget(context.customerId, context.sessionId);
+    if (SESSION_ENDING_OPERATIONS.has(chosen.operationName ?? '')) {
+      if (context.customerId) deps.accounts.forget(context.customerId, context.sessionId);
+      if (context.staff) deps.staffDirectory.forget(context.staff.id, context.sessionId);
+    }
     sendText(res, result.status, result.text, media);
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { CUSTOMER_TOKEN_ISSUER, hmacKey, StaffRole } from '@storegraph/schema';
+import { CUSTOMER_TOKEN_ISSUER, hmacKey, STAFF_TOKEN_ISSUER, StaffRole } from '@storegraph/schema';
 
 /**
  * Callers authenticate with a bearer token from the identity provider (in production an OIDC provider;
@@ -44,8 +44,8 @@ export async function issueToken(principal: Principal, secret: string, ttl = '12
 export class AuthError extends Error {}
 
 /**
- * Verifies a bearer token from one of the two issuers the BFFs know: the customers subgraph (accounts, with a
- * session id) and the identity-provider issuer (guest sessions, devices, staff, and in development the demo
+ * Verifies a bearer token from one of the issuers the BFFs know: the customers subgraph (accounts, with a
+ * session id; built-in staff, under their own issuer) and the identity-provider issuer (guest sessions, devices, staff, and in development the demo
  * people), both signed with STOREGRAPH_IDP_SECRET. Either way the customer record, where one exists, decides
  * the caller's group, company and session (AccountDirectory), not these claims.
  */
@@ -55,13 +55,21 @@ export async function verifyBearer(header: string | undefined, secret: string): 
   if (!match) throw new AuthError('authorization header must be "Bearer <token>"');
   let principal: Principal;
   try {
-    const { payload } = await jwtVerify(match[1]!, await hmacKey(secret), { issuer: [IDP_ISSUER, CUSTOMER_TOKEN_ISSUER], algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(match[1]!, await hmacKey(secret), {
+      issuer: [IDP_ISSUER, CUSTOMER_TOKEN_ISSUER, STAFF_TOKEN_ISSUER],
+      algorithms: ['HS256'],
+    });
     principal = Principal.parse(payload);
   } catch {
     throw new AuthError('invalid or expired access token');
   }
   if (principal.iss === CUSTOMER_TOKEN_ISSUER && ((principal.kind !== 'customer' && principal.kind !== 'buyer') || !principal.sid)) {
     throw new AuthError('invalid or expired access token');
+  }
+  // Built-in staff tokens carry no roles: the staff record gives them (StaffDirectory), so claims are dropped.
+  if (principal.iss === STAFF_TOKEN_ISSUER) {
+    if (principal.kind !== 'staff' || !principal.sid) throw new AuthError('invalid or expired access token');
+    return { ...principal, roles: [], channels: [] };
   }
   return principal;
 }

@@ -6,5 +6,5 @@ export * from './gateway-client.ts';
 export * from './bff-server.ts';
 export * from './bff-config.ts';
 export * from './start-channel-bff.ts';
-export { SIGN_IN_OPERATIONS } from './channel-context.builder.ts';
+export { SIGN_IN_OPERATIONS, STAFF_CHANNEL_HEADER } from './channel-context.builder.ts';
 export { ACCOUNT_BFFS, allowListText } from './operation-files.ts';

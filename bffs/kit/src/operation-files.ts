@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 
 /** The BFFs whose callers have accounts: they also serve account-operations.graphql (start-channel-bff's `accounts`). */
 export const ACCOUNT_BFFS: ReadonlySet<string> = new Set(['b2c', 'b2b']);
+/** The BFFs that sell (carts, checkout, orders): they serve shared-operations.graphql; the admin BFF does not. */
+export const SELLING_BFFS: ReadonlySet<string> = new Set(['b2c', 'b2b', 'pos']);
 
 const kitFile = (name: string) => readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
 
@@ -12,7 +14,9 @@ const kitFile = (name: string) => readFileSync(new URL(`./${name}`, import.meta.
  */
 export function allowListText(bff: string): string {
   const own = readFileSync(new URL(`../../${bff}/src/operations.graphql`, import.meta.url), 'utf8');
-  return [own, kitFile('shared-operations.graphql'), ACCOUNT_BFFS.has(bff) ? kitFile('account-operations.graphql') : ''].join('\n');
+  return [own, SELLING_BFFS.has(bff) ? kitFile('shared-operations.graphql') : '', ACCOUNT_BFFS.has(bff) ? kitFile('account-operations.graphql') : ''].join(
+    '\n',
+  );
 }
 
 /** The subscriptions every BFF serves itself over graphql-ws (not part of the gateway's allow-list or codegen). */

@@ -5,7 +5,7 @@ import { allowListText, liveOperationsText } from './operation-files.ts';
 import { startBff, type BffOptions } from './bff-server.ts';
 
 export interface ChannelBff {
-  name: 'b2c' | 'b2b' | 'pos';
+  name: 'b2c' | 'b2b' | 'pos' | 'admin';
   kind: ChannelKind;
   defaultPort: number;
   resolveCaller: BffOptions['resolveCaller'];
@@ -13,6 +13,8 @@ export interface ChannelBff {
   publishableKeys?: boolean;
   /** Offers guest sessions (POST /auth/guest): the B2C storefront does, trade and till channels do not. */
   guestSessions?: boolean;
+  /** The admin BFF: a staff caller's context may only be for one of their own channels. */
+  staffChannelsOnly?: boolean;
 }
 
 function oidcOptions(config: ReturnType<typeof bffConfig>) {
@@ -34,7 +36,7 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     gatewayUrl: config.GATEWAY_URL,
     contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
     idpSecret: config.STOREGRAPH_IDP_SECRET,
-    // bffs/<name>/src/operations.graphql, the shared operations and (storefront, portal) the account operations.
+    // bffs/<name>/src/operations.graphql, the shared operations (channel BFFs) and (storefront, portal) the account operations.
     operations: allowListText(bff.name),
     liveOperations: liveOperationsText(),
     liveMaxSubscriptions: config.BFF_LIVE_MAX_SUBSCRIPTIONS,
@@ -57,5 +59,6 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
       redisUrl: config.REDIS_URL,
     },
     channelHeader: config.BFF_CHANNEL_HEADER,
+    staffChannelsOnly: bff.staffChannelsOnly ?? false,
   });
 }

@@ -25,6 +25,18 @@ const ACCOUNTS = [
   { id: 'cus_globex_buyer', realm: 'trade-eu', kind: 'buyer', email: 'buyer@globex.example', name: 'Globex buyer', group: null, channel: 'trade-eu' },
 ] as const;
 
+/** Built-in staff accounts for the admin BFF (same password); the admin may manage staff. */
+const STAFF = [
+  {
+    id: 'stf_admin',
+    email: 'admin@storegraph.dev',
+    name: 'Admin',
+    roles: ['catalog-admin', 'pricing-admin', 'stock-admin', 'order-admin', 'customer-admin', 'webhook-admin', 'staff-admin', 'viewer'],
+    channels: ['*'],
+  },
+  { id: 'stf_pricing_us', email: 'pricing-us@storegraph.dev', name: 'US pricing manager', roles: ['pricing-admin', 'viewer'], channels: ['web-us'] },
+] as const;
+
 /** Acme's buyer administers the company; limits in EUR cents. */
 const COMPANIES = [
   { id: 'cmp_acme', name: 'Acme GmbH', terms: 30, credit: 5_000_000, street: 'Industriestraße 12', postal: '20097', city: 'Hamburg' },
@@ -43,6 +55,10 @@ export async function seedCustomers(db: SeedDb) {
     const hash = await hasher.hash(DEMO_PASSWORD);
     await db.execute(sql`insert into customers.accounts (id, realm, kind, email, email_verified_at, password_hash, name, customer_group, created_channel)
       values (${a.id}, ${a.realm}, ${a.kind}, ${a.email}, now(), ${hash}, ${a.name}, ${a.group}, ${a.channel})`);
+  }
+  for (const m of STAFF) {
+    await db.execute(sql`insert into customers.staff_members (id, email, name, password_hash, roles, channels)
+      values (${m.id}, ${m.email}, ${m.name}, ${await hasher.hash(DEMO_PASSWORD)}, string_to_array(${m.roles.join(',')}, ','), string_to_array(${m.channels.join(',')}, ','))`);
   }
   for (const c of COMPANIES) {
     await db.execute(sql`insert into customers.companies (id, realm, name, currency, payment_terms_days, credit_limit)

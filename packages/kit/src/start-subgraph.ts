@@ -9,6 +9,7 @@ import { openCircuits } from './dependency-guard.ts';
 import { createLogger } from './logger.ts';
 import { serveGraphQL, type RunningServer } from './http-server.ts';
 import { createSubgraphServer, type SubgraphRequestContext } from './subgraph-server.ts';
+import { AUDIT_MIGRATIONS, AUDIT_TABLES } from './audit/audit.plugin.ts';
 import { eventRelayOptionsFromEnv, startEventRelay, WEBHOOKS_MIGRATIONS, WEBHOOKS_TABLES } from './events/index.ts';
 import { ChangeFeed, endChangeStreams, serveChangeStream } from './change-feed.ts';
 
@@ -78,6 +79,8 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
   const logger = createLogger(def.name);
   await migrateSchema(config.DATABASE_URL, def.pgSchema, def.migrationsFolder.pathname, def.changeVersion?.quietTables);
   if (def.outbox) await migrateSchema(config.DATABASE_URL, 'webhooks', WEBHOOKS_MIGRATIONS.pathname, WEBHOOKS_TABLES);
+  // Every subgraph records the staff mutations it serves in the one append-only trail.
+  await migrateSchema(config.DATABASE_URL, 'audit', AUDIT_MIGRATIONS.pathname, AUDIT_TABLES);
   const database = openDatabase({
     url: config.DATABASE_URL,
     schema: def.tables,
@@ -99,6 +102,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     exposeSqlCount: config.STOREGRAPH_EXPOSE_SQL_COUNT,
     faultInjection: config.STOREGRAPH_FAULT_INJECTION,
     extendContext: (base) => def.extendContext(database, base),
+    auditSql: () => database.sql,
   });
   const changes = new ChangeFeed();
   await changes.listen(database.sql, def.pgSchema);

@@ -15,6 +15,8 @@ import { sqlCounterStore, type SqlCounter } from './sql-counter.ts';
 import { formatError } from './format-error.ts';
 import { requestGuardPlugin } from './request-guard.plugin.ts';
 import { cacheControlHeader, startCachePolicy, type CachePolicy } from './cache-hints.ts';
+import type { Sql } from 'postgres';
+import { auditPlugin } from './audit/audit.plugin.ts';
 
 export interface SubgraphRequestContext extends BaseContext {
   channel: ChannelContext;
@@ -44,6 +46,8 @@ export interface SubgraphServerOptions<TContext extends SubgraphRequestContext> 
   faultInjection?: boolean;
   /** Adds per-request services and loaders to the verified base context. */
   extendContext: (base: SubgraphRequestContext) => TContext;
+  /** Where staff mutations are recorded (the audit trail, audit/audit.plugin.ts); none: not recorded. */
+  auditSql?: () => Sql | undefined;
 }
 
 /**
@@ -78,6 +82,7 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
       ApolloServerPluginCacheControlDisabled(),
       requestGuardPlugin<TContext>(),
       responsePlugin,
+      ...(opts.auditSql ? [auditPlugin<TContext>(opts.name, opts.auditSql)] : []),
     ],
     introspection: true, // subgraphs sit behind the gateway; composition tooling needs _service.sdl
     formatError: formatError(opts.logger),

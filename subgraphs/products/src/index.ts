@@ -12,6 +12,7 @@ export function startProducts(env: NodeJS.ProcessEnv = process.env) {
       pgSchema: 'products',
       defaultPort: 4101,
       schemaFile: new URL('./schema.graphql', import.meta.url),
+      extraSchemaFiles: [new URL('./schema.channels.graphql', import.meta.url)],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,

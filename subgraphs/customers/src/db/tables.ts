@@ -142,3 +142,35 @@ export const externalIdentities = customersSchema.table(
   },
   (t) => [primaryKey({ columns: [t.issuer, t.subject, t.realm] })],
 );
+
+export type StaffStatus = 'ACTIVE' | 'DISABLED';
+
+/** Built-in staff accounts (the admin BFF signs them in); roles apply on `channels` ('*' = all). */
+export const staffMembers = customersSchema.table('staff_members', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash'),
+  roles: text('roles').array().notNull().default([]),
+  channels: text('channels').array().notNull().default([]),
+  totpSecret: text('totp_secret'),
+  totpEnabledAt: at('totp_enabled_at'),
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+  status: text('status').$type<StaffStatus>().notNull().default('ACTIVE'),
+  createdAt: at('created_at').notNull().defaultNow(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+  version: integer('version').notNull().default(1),
+});
+
+export const staffSessions = customersSchema.table('staff_sessions', {
+  id: uuid('id').primaryKey(),
+  familyId: uuid('family_id').notNull(),
+  staffId: text('staff_id').notNull(),
+  refreshHash: text('refresh_hash').notNull(),
+  status: text('status').$type<SessionStatus>().notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+  expiresAt: at('expires_at').notNull(),
+  rotatedAt: at('rotated_at'),
+  revokedAt: at('revoked_at'),
+  revokeReason: text('revoke_reason'),
+});

@@ -2,14 +2,16 @@ import { MinorUnitsScalar } from '@storegraph/schema';
 import { accountResolvers } from './account.resolvers.ts';
 import { companyResolvers } from './company.resolvers.ts';
 import { customerResolvers } from './customer.resolvers.ts';
+import { staffResolvers } from './staff.resolvers.ts';
 
 /** Result unions carry their member's name in `__typename`, set by the service that built them. */
 const byTypename = { __resolveType: (r: { __typename: string }) => r.__typename };
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
-  Query: accountResolvers.Query,
-  Mutation: accountResolvers.Mutation,
+  Query: { ...accountResolvers.Query, ...staffResolvers.Query },
+  Mutation: { ...accountResolvers.Mutation, ...staffResolvers.Mutation },
+  StaffMember: staffResolvers.StaffMember,
   ...customerResolvers,
   ...companyResolvers,
   SignUpResult: byTypename,
@@ -20,4 +22,8 @@ export const resolvers = {
   AddressResult: byTypename,
   CompanyBuyerResult: byTypename,
   ProfileResult: byTypename,
+  StaffSignInResult: byTypename,
+  RefreshStaffSessionResult: byTypename,
+  StaffMemberResult: byTypename,
+  ConfirmTotpResult: byTypename,
 };

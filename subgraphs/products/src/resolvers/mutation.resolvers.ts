@@ -4,6 +4,7 @@ import * as variants from '../services/variant-write.service.ts';
 import * as channels from '../services/channel-assignment.service.ts';
 import { defineAttribute } from '../services/attributes.service.ts';
 import { issueKey, revokeKey } from '../services/publishable-key.service.ts';
+import { createSalesChannel, updateSalesChannel } from '../services/channel-admin.service.ts';
 import { startBulkUpsertVariants, type BulkUpsertInput } from '../services/bulk-import.service.ts';
 
 type Ctx = ProductsContext;
@@ -29,4 +30,6 @@ export const mutationResolvers = {
   bulkUpsertVariants: (_: unknown, a: { input: BulkUpsertInput }, ctx: Ctx) => startBulkUpsertVariants(ctx, a.input),
   issuePublishableKey: (_: unknown, a: { channel: string }, ctx: Ctx) => issueKey(ctx, a.channel),
   revokePublishableKey: (_: unknown, a: { token: string }, ctx: Ctx) => revokeKey(ctx, a.token),
+  createSalesChannel: (_: unknown, a: { input: Parameters<typeof createSalesChannel>[1] }, ctx: Ctx) => createSalesChannel(ctx, a.input),
+  updateSalesChannel: (_: unknown, a: { code: string; input: Parameters<typeof updateSalesChannel>[2] }, ctx: Ctx) => updateSalesChannel(ctx, a.code, a.input),
 };
