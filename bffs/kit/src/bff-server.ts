@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
 import { ChangeStreamClient, drainServer, sendJson, type Logger } from '@storegraph/kit';
 import { issueGuestToken } from './identity.ts';
@@ -65,6 +66,9 @@ export interface RunningBff {
   close(): Promise<void>;
 }
 
+/** What a live order watch reads: the same visibility rule as the OrderStatus operation. */
+const LIVE_ORDER = 'query LiveOrder($id: ID!) { order(id: $id) { id number status nextStatuses } }';
+
 const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(ids: $ids) { id availability { available inStock } } }';
 
 /**
@@ -73,7 +77,7 @@ const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(i
  */
 export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const gateway = new GatewayClient(opts.gatewayUrl);
-  const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind);
+  const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind, opts.staffChannelsOnly);
   const authenticate = bearerAuthenticator(opts.idpSecret, opts.oidc ? new ExternalIdentityVerifier(opts.oidc) : undefined);
   const accounts = new AccountDirectory(gateway, opts.contextSecret, opts.accountCacheMs);
   const staffDirectory = new StaffDirectory(gateway, opts.contextSecret, opts.accountCacheMs);
@@ -174,6 +178,25 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
           ?.variantsById ?? [];
       // While stock is down availability is null: nothing new to push (subscribers keep the last figures).
       return variants.flatMap((v) => (v?.availability ? [{ variantId: v.id, ...v.availability }] : []));
+    },
+    orders: {
+      readOrder: async (ctx, orderId) => {
+        const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
+        const res = await gateway.execute({ query: LIVE_ORDER, variables: { id: orderId } }, token, ctx.requestId);
+        const body = res.body as { data?: { order: { id: string; number: string; status: string; nextStatuses: string[] } | null }; errors?: unknown[] };
+        if (!body.data) throw new GraphQLError('the order service did not answer; try again', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+        const o = body.data.order;
+        return o && { orderId: o.id, number: o.number, status: o.status, nextStatuses: o.nextStatuses };
+      },
+      onOrdersChange: (listener) => {
+        const onChange = (e: { schema: string }) => e.schema === 'orders' && listener();
+        changes.on('change', onChange);
+        changes.on('up', listener);
+        return () => {
+          changes.off('change', onChange);
+          changes.off('up', listener);
+        };
+      },
     },
     onStockChange: (listener) => {
       const onChange = (e: { schema: string }) => e.schema === 'stock' && listener();

@@ -33,6 +33,8 @@ export class ChannelRegistry {
     private readonly secret: string,
     private readonly service: string,
     private readonly kind: ChannelKind,
+    /** The admin BFF works in channels of every kind; a channel BFF only in its own. */
+    private readonly anyKind = false,
   ) {}
 
   async get(code: string): Promise<ChannelDefinition> {
@@ -59,8 +61,10 @@ export class ChannelRegistry {
       if (hit) return hit.def;
       throw new GraphQLError('the catalog is unavailable; retry later', { extensions: { code: 'SERVICE_UNAVAILABLE', service: 'products', retryable: true } });
     }
-    if (!def) throw new Error(`sales channel ${code} is not defined in the catalog`);
-    if (def.kind !== this.kind) throw new Error(`sales channel ${code} is ${def.kind}, this BFF serves ${this.kind}`);
+    // The caller named a channel (a header, a key's lookup): a client's mistake, not the service's.
+    if (!def) throw new GraphQLError(`sales channel ${code} is not defined in the catalog`, { extensions: { code: 'NOT_FOUND' } });
+    if (def.kind !== this.kind && !this.anyKind)
+      throw new GraphQLError(`sales channel ${code} is ${def.kind}, this BFF serves ${this.kind}`, { extensions: { code: 'FORBIDDEN' } });
     this.cache.set(code, { def, at: Date.now() });
     return def;
   }

@@ -19,6 +19,7 @@ import { findInputViolation, type ChannelContext } from '@storegraph/schema';
 import type { Logger } from '@storegraph/kit';
 import { isRefusal, refusal } from './edge-refusal.ts';
 import { liveClose, liveError, type LiveCaller, type LiveGate } from './live-gate.rules.ts';
+import { orderUpdatedField, type LiveOrdersDeps } from './live-orders.ts';
 
 export interface AvailabilityRow {
   variantId: string;
@@ -33,6 +34,8 @@ export interface LiveAvailabilityDeps {
   read: (ctx: ChannelContext, variantIds: string[]) => Promise<AvailabilityRow[]>;
   /** Fires whenever the stock subgraph reports a change (the gateway's /changes stream). */
   onStockChange: (listener: () => void) => () => void;
+  /** Order status for the callers who may see the order (live-orders.ts). */
+  orders: LiveOrdersDeps;
   logger: Logger;
 }
 
@@ -64,6 +67,7 @@ export function serveLiveAvailability(server: http.Server, deps: LiveAvailabilit
           subscribe: (_root: unknown, args: { variantIds: string[] }, ctx: { channel: ChannelContext }) => watch(deps, ctx.channel, args.variantIds),
           resolve: (rows: unknown) => rows as AvailabilityRow[],
         },
+        orderUpdated: orderUpdatedField(deps.orders),
       },
     }),
   });

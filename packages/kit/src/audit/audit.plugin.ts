@@ -43,9 +43,11 @@ interface Entry {
 function insertEntry(db: Sql, subgraph: string, ctx: SubgraphRequestContext, e: Entry) {
   const staff = ctx.channel.staff!;
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(redact(v)));
+  // Through JSON: the subgraphs' pools skip postgres.js's type lookup, which its array serialisation needs.
+  const textArray = (xs: string[]) => db`array(select jsonb_array_elements_text(${JSON.stringify(xs)}::jsonb))`;
   return db`insert into audit.entries
       (phase, attempt_id, subgraph, operation, staff_id, staff_roles, staff_channels, channel, request_id, issuer, arguments, outcome, result, error_code)
-    values (${e.phase}, ${e.attemptId}, ${subgraph}, ${e.operation}, ${staff.id}, ${db.array(staff.roles)}, ${db.array(staff.channels)},
+    values (${e.phase}, ${e.attemptId}, ${subgraph}, ${e.operation}, ${staff.id}, ${textArray(staff.roles)}, ${textArray(staff.channels)},
       ${ctx.channel.channel}, ${ctx.requestId}, ${ctx.issuer}, ${json(e.arguments)}::jsonb, ${e.outcome ?? null}, ${json(e.result)}::jsonb, ${e.errorCode ?? null})`;
 }
 /** The root fields of a mutation with their arguments as the resolvers will see them. */

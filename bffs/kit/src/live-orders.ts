@@ -1,0 +1,70 @@
+import { GraphQLError, GraphQLID, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql';
+import { findInputViolation, type ChannelContext } from '@storegraph/schema';
+
+export interface OrderUpdate {
+  orderId: string;
+  number: string;
+  status: string;
+  nextStatuses: string[];
+}
+
+export interface LiveOrdersDeps {
+  /** The order as its caller may see it (through the gateway, in the caller's context); null when not theirs. */
+  readOrder: (ctx: ChannelContext, orderId: string) => Promise<OrderUpdate | null>;
+  /** Fires whenever the orders subgraph reports a change (its outbox moved: the gateway's /changes stream). */
+  onOrdersChange: (listener: () => void) => () => void;
+}
+
+const OrderUpdateType = new GraphQLObjectType({
+  name: 'OrderUpdate',
+  fields: {
+    orderId: { type: new GraphQLNonNull(GraphQLID) },
+    number: { type: new GraphQLNonNull(GraphQLString) },
+    status: { type: new GraphQLNonNull(GraphQLString) },
+    nextStatuses: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) },
+  },
+});
+
+/**
+ * `orderUpdated(orderId)`: the order's status now, then again each time it changes. Fed by the orders outbox
+ * (every order write moves it; the orders subgraph announces the move on its change stream within a second),
+ * so no client polls. A client that reconnects gets the current state first: state, not a replay of events, is
+ * what a status page needs, and it cannot miss a change it slept through. Visibility is the orders subgraph's
+ * own rule (a customer their orders, a buyer their company's, a guest session what it placed): anything else is
+ * NOT_FOUND, as over HTTP.
+ */
+export function orderUpdatedField(deps: LiveOrdersDeps): GraphQLFieldConfig<unknown, { channel: ChannelContext }, { orderId: string }> {
+  return {
+    type: new GraphQLNonNull(OrderUpdateType),
+    args: { orderId: { type: new GraphQLNonNull(GraphQLID) } },
+    subscribe: (_root, args, ctx) => watchOrder(deps, ctx.channel, args.orderId) as never,
+    resolve: (update: unknown) => update as OrderUpdate,
+  };
+}
+
+async function* watchOrder(deps: LiveOrdersDeps, ctx: ChannelContext, orderId: string): AsyncGenerator<OrderUpdate> {
+  const bad = findInputViolation(orderId, {}, '$.orderId');
+  if (bad) throw new GraphQLError(bad.message, { extensions: { code: 'BAD_USER_INPUT', argument: bad.path, reason: bad.reason } });
+  let wake: (() => void) | undefined;
+  let pending = true;
+  const stop = deps.onOrdersChange(() => {
+    pending = true;
+    wake?.();
+  });
+  let last = '';
+  try {
+    while (true) {
+      if (!pending) await new Promise<void>((resolve) => (wake = resolve));
+      pending = false;
+      const order = await deps.readOrder(ctx, orderId);
+      if (!order) throw new GraphQLError('no such order', { extensions: { code: 'NOT_FOUND' } });
+      const key = `${order.status}|${order.nextStatuses.join(',')}`;
+      if (key !== last) {
+        last = key;
+        yield order;
+      }
+    }
+  } finally {
+    stop();
+  }
+}
