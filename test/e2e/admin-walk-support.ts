@@ -148,3 +148,27 @@ export async function adminTestProduct(token: string, tag: string, channels: str
   }
   return { productId: input.id, variantId: created.data.createProduct.variants[0].id as string, sku };
 }
+
+/**
+ * Setup, not walk: a product sold in `channels`, priced in the EUR base book (gross) and with `stock` units in
+ * the Hamburg warehouse, made through the admin BFF by a setup staff member holding the catalogue, pricing
+ * and stock roles on every channel.
+ */
+export async function adminSellable(setupToken: string, tag: string, o: { eur: number; stock: number; channels: string[] }) {
+  const product = await adminTestProduct(setupToken, tag, o.channels);
+  const priced = await bff(
+    'admin',
+    'ImportPriceEntries',
+    { bookId: 'bk_base_eur', entries: [{ variantId: product.variantId, amount: o.eur }] },
+    {
+      token: setupToken,
+    },
+  );
+  if (priced.errors) throw new Error(`ImportPriceEntries: ${JSON.stringify(priced.errors)}`);
+  if (o.stock > 0) {
+    const input = { variantId: product.variantId, locationId: 'loc_wh_hamburg', quantity: o.stock, reason: 'walk setup' };
+    const received = await bff('admin', 'ReceiveStock', { input }, { token: setupToken, channel: 'web-eu' });
+    if (received.errors) throw new Error(`ReceiveStock: ${JSON.stringify(received.errors)}`);
+  }
+  return product;
+}
