@@ -87,7 +87,7 @@ describe('the orders and webhooks walk', { shuffle: false }, () => {
       expect(order.lines).toEqual([
         { lineNo: 1, variant: { id: variantId }, sku, quantity: 2, unitPrice: eur(2380), discount: eur(0), tax: eur(760), lineTotal: eur(4760) },
       ]);
-      expect(order.nextStatuses).toContain('PROCESSING');
+      expect(order.nextStatuses).toEqual(['PROCESSING', 'CANCELLED']);
     });
 
     it('moves an order on, refuses a step back as data, and finds it in the queue of its status', async () => {
@@ -95,7 +95,7 @@ describe('the orders and webhooks walk', { shuffle: false }, () => {
       expect(moved).toMatchObject({ __typename: 'OrderStatusChanged', order: { id: orders[0]!.id, status: 'PROCESSING' } });
       const back = data(await run('SetOrderStatus', { id: orders[0]!.id, status: 'PLACED' }, EU())).setOrderStatus;
       expect(back).toMatchObject({ __typename: 'IllegalOrderTransition', from: 'PROCESSING', to: 'PLACED' });
-      expect(back.allowed).not.toContain('PLACED');
+      expect(back.allowed).toEqual(['PARTIALLY_FULFILLED', 'FULFILLED', 'CANCELLED']);
 
       // Other files' web-eu orders share the queue: page through it (oldest first) until this one shows.
       const found: any[] = [];
