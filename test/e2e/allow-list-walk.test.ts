@@ -6,12 +6,14 @@ import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.t
 import { BERLIN, HAMBURG, priceVariant, receive } from './stock-support.ts';
 import { BERLIN_ADDRESS, data, key, stockOf } from './checkout-support.ts';
 import { COMPANY_OPS } from './customers-support.ts';
+import { ADMIN_WALKS, adminAllowListed } from './admin-walk-support.ts';
 
 /**
  * Every operation on every BFF's allow-list, run by name as that channel's client runs it (a customer on the
  * web shop, a company buyer on the portal, a till in the Berlin shop), each answer checked against figures
  * worked out by hand. The file's last check is that nothing on an allow-list went unrun: an operation added
- * to a BFF without a client test here fails the suite.
+ * to a BFF without a client test here fails the suite. The admin BFF is walked by subject in
+ * allow-list-walk-admin-*.test.ts; the check at the end of this file is that their claims cover its list.
  */
 
 type Which = 'b2c' | 'b2b' | 'pos';
@@ -232,5 +234,18 @@ describe('MergeGuestCart', () => {
     const res = await run('pos', 'MergeGuestCart', {}, callers.pos);
     expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     expect(res.data?.mergeGuestCart ?? null).toBeNull();
+  });
+});
+
+describe('the admin allow-list', () => {
+  // Each allow-list-walk-admin-<subject>.test.ts fails when it does not run an operation it claims; this
+  // check is the other half: every admin operation is claimed by exactly one walk, and nothing else is.
+  it('is claimed, operation by operation, by exactly one admin walk file', () => {
+    const claims = Object.values(ADMIN_WALKS).flat();
+    expect(
+      claims.filter((name, i) => claims.indexOf(name) !== i),
+      'claimed twice',
+    ).toEqual([]);
+    expect([...claims].sort()).toEqual(adminAllowListed());
   });
 });

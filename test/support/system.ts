@@ -109,6 +109,7 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     B2C_PORT: '0',
     B2B_PORT: '0',
     POS_PORT: '0',
+    ADMIN_PORT: '0',
     // A removed buyer or a changed group shows within 1 s here (30 s by default), so tests need not wait long.
     BFF_ACCOUNT_CACHE_MS: '1000',
     // Every test file signs in from 127.0.0.1: the shared BFFs' session budget per address would be one
