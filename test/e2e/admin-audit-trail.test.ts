@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { bff, sqlClient } from '../support/clients.ts';
 import { data } from './checkout-support.ts';
 import { createStaff, staffAdminToken, staffSession } from './admin-support.ts';
+import { adminWalk } from './admin-walk-support.ts';
+
+const run = adminWalk('audit');
 
 /** Every staff write lands in one append-only trail: who, what, the arguments, the outcome, the request. */
 describe('the audit trail', () => {
@@ -19,7 +22,7 @@ describe('the audit trail', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const trail = async (staffId: string) =>
-      data(await bff('admin', 'AuditTrail', { filter: { staffId, operation: 'defineAttribute' } }, { token: await staffAdminToken() })).auditTrail;
+      data(await run('AuditTrail', { filter: { staffId, operation: 'defineAttribute' } }, { token: await staffAdminToken() })).auditTrail;
     const written = await trail(writer.id);
     expect(written.hasNextPage).toBe(false);
     expect(written.nodes).toHaveLength(1);
@@ -47,7 +50,7 @@ describe('the audit trail', () => {
   it('never stores a password: a staff member created with one shows it redacted', async () => {
     const created = await createStaff('audit-redact', ['viewer'], ['web-eu']);
     const page = data(
-      await bff('admin', 'AuditTrail', { filter: { operation: 'createStaffMember', subgraph: 'customers' }, first: 200 }, { token: await staffAdminToken() }),
+      await run('AuditTrail', { filter: { operation: 'createStaffMember', subgraph: 'customers' }, first: 200 }, { token: await staffAdminToken() }),
     ).auditTrail;
     const mine = page.nodes.filter((n: { result: string | null }) => n.result?.includes(created.id));
     expect(mine).toHaveLength(1);
@@ -78,7 +81,7 @@ describe('the audit trail', () => {
   it('is read by staff-admin on every channel only', async () => {
     const member = await createStaff('audit-nosee', ['staff-admin', 'viewer'], ['web-eu']);
     const { token } = await staffSession(member.email);
-    const res = await bff('admin', 'AuditTrail', {}, { token });
+    const res = await run('AuditTrail', {}, { token });
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(res.data?.auditTrail ?? null).toBeNull();
   });

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { bff, sqlClient } from '../support/clients.ts';
 import { data } from './checkout-support.ts';
 import { createStaff, staffSession } from './admin-support.ts';
+import { adminWalk } from './admin-walk-support.ts';
+
+const run = adminWalk('channels');
 
 /** Staff set up a new storefront channel, and edit what may change about one, through the admin BFF. */
 describe('sales channels by staff', () => {
@@ -21,17 +24,16 @@ describe('sales channels by staff', () => {
     const brand = await staffSession((await createStaff('channels-brand', ['catalog-admin'], ['*'])).email);
     const usOnly = await staffSession((await createStaff('channels-us', ['catalog-admin'], ['web-us'])).email);
 
-    const refused = await bff('admin', 'CreateSalesChannel', { input }, { token: usOnly.token });
+    const refused = await run('CreateSalesChannel', { input }, { token: usOnly.token });
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
-    const created = data(await bff('admin', 'CreateSalesChannel', { input }, { token: brand.token })).createSalesChannel;
+    const created = data(await run('CreateSalesChannel', { input }, { token: brand.token })).createSalesChannel;
     expect(created).toEqual(input);
-    const again = await bff('admin', 'CreateSalesChannel', { input }, { token: brand.token });
+    const again = await run('CreateSalesChannel', { input }, { token: brand.token });
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
 
     const updated = data(
-      await bff(
-        'admin',
+      await run(
         'UpdateSalesChannel',
         { code, input: { name: 'Test UK & IE shop', locales: ['en-GB', 'en-IE'], taxMode: 'EXCLUSIVE' } },
         { token: brand.token },
@@ -39,9 +41,9 @@ describe('sales channels by staff', () => {
     ).updateSalesChannel;
     expect(updated).toEqual({ ...input, name: 'Test UK & IE shop', locales: ['en-GB', 'en-IE'], taxMode: 'EXCLUSIVE' });
 
-    const badLocale = await bff('admin', 'UpdateSalesChannel', { code, input: { defaultLocale: 'fr-FR' } }, { token: brand.token });
+    const badLocale = await run('UpdateSalesChannel', { code, input: { defaultLocale: 'fr-FR' } }, { token: brand.token });
     expect(badLocale.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const otherChannel = await bff('admin', 'UpdateSalesChannel', { code: 'web-eu', input: { name: 'Hijacked' } }, { token: usOnly.token });
+    const otherChannel = await run('UpdateSalesChannel', { code: 'web-eu', input: { name: 'Hijacked' } }, { token: usOnly.token });
     expect(otherChannel.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const sql = sqlClient();

@@ -87,6 +87,9 @@ export const ADMIN_WALKS = {
     'BeginTotpEnrolment',
     'ConfirmTotpEnrolment',
   ],
+  // admin-audit-trail.test.ts and admin-channels.test.ts
+  audit: ['AuditTrail'],
+  channels: ['CreateSalesChannel', 'UpdateSalesChannel'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

@@ -52,10 +52,10 @@ describe('customers of the staff member’s realms', () => {
     expect(await one((sql) => sql<{ n: number }[]>`select count(*)::int as n from customers.accounts where email = ${email}`)).toEqual({ n: 0 });
   });
 
-  // Staff cannot work IN trade-eu or pos-berlin through the admin BFF yet: it is started as a B2C BFF, so
-  // x-channel: trade-eu answers 500 ("sales channel trade-eu is B2B, this BFF serves B2C"). Reported; the
-  // search below reaches the trade realm from web-eu, since it covers every realm of the member's channels.
-  it.todo('lets trade-eu staff work in trade-eu (x-channel: trade-eu) once the admin BFF accepts every channel kind');
+  it('lets trade-eu staff work in trade-eu (x-channel: trade-eu), a B2B channel', async () => {
+    const companies = data(await run('Companies', { search: 'Globex' }, { token: staff.trade, channel: 'trade-eu' })).companies;
+    expect(companies.map((c: { id: string; name: string }) => [c.id, c.name])).toEqual([['cmp_globex', 'Globex AG']]);
+  });
 
   it('reads the trade portal’s demo company for a viewer whose channels reach the trade realm', async () => {
     const companies = data(await run('Companies', { search: 'Acme' }, { token: staff.trade, channel: 'web-eu' })).companies;
