@@ -5,6 +5,7 @@ import type { ProductsContext } from '../context.ts';
 import { media, productCategories, productTranslations, products } from '../db/tables.ts';
 import { canonicalValues, replaceAttributeValues, type Tx } from './attributes.service.ts';
 import { rethrowAsClientError } from './db-errors.ts';
+import { lockVisibleChannels, writeProductUpdated } from './product-events.ts';
 import { assertKnownLocales } from './locale.ts';
 import { refreshRuleMembership } from './rule-membership.ts';
 import { ALL_CHANNELS, requireCatalogAdmin } from './staff-scope.ts';
@@ -133,6 +134,7 @@ export async function createProduct(ctx: ProductsContext, input: CreateProductIn
       await replaceAttributeValues(tx, id, null, attributes);
       await insertVariants(tx, id, input.variants ?? []);
       await refreshRuleMembership(tx, { productIds: [id] });
+      await writeProductUpdated(tx, id, [], 'CREATED');
     });
   } catch (err) {
     rethrowAsClientError(err);
@@ -176,6 +178,7 @@ export async function updateProduct(ctx: ProductsContext, id: string, expectedVe
       if (input.description !== undefined) set.description = input.description ?? '';
       if (input.status != null) set.status = input.status;
       if (input.brandId !== undefined) set.brandId = input.brandId;
+      const before = (await lockVisibleChannels(tx, id)) ?? [];
       await bumpVersion(tx, id, expectedVersion, set);
       if (input.categoryIds) {
         await tx.delete(productCategories).where(eq(productCategories.productId, id));
@@ -184,6 +187,7 @@ export async function updateProduct(ctx: ProductsContext, id: string, expectedVe
       }
       if (attributes) await replaceAttributeValues(tx, id, null, attributes);
       if (input.brandId !== undefined || input.categoryIds || attributes) await refreshRuleMembership(tx, { productIds: [id] });
+      await writeProductUpdated(tx, id, before, 'UPDATED');
     });
   } catch (err) {
     rethrowAsClientError(err);
@@ -203,8 +207,10 @@ export async function setProductTranslations(ctx: ProductsContext, id: string, e
     list.map((t) => t.locale),
   );
   await ctx.db.db.transaction(async (tx) => {
+    const before = (await lockVisibleChannels(tx, id)) ?? [];
     await bumpVersion(tx, id, expectedVersion);
     await writeTranslations(tx, id, list);
+    await writeProductUpdated(tx, id, before, 'TRANSLATIONS');
   });
   return adminProduct(ctx, id);
 }
@@ -213,11 +219,13 @@ export async function addProductMedia(ctx: ProductsContext, id: string, expected
   requireCatalogAdmin(ctx, ALL_CHANNELS);
   await checkMediaAlt(ctx, list);
   await ctx.db.db.transaction(async (tx) => {
+    const before = (await lockVisibleChannels(tx, id)) ?? [];
     await bumpVersion(tx, id, expectedVersion);
     const [{ next }] = (await tx.execute(sql`select coalesce(max(position) + 1, 0)::int as next from ${media} where product_id = ${id}`)) as unknown as [
       { next: number },
     ];
     await insertMedia(tx, id, list, next);
+    await writeProductUpdated(tx, id, before, 'MEDIA');
   });
   return adminProduct(ctx, id);
 }
