@@ -89,13 +89,14 @@ export const EVENT_CATALOGUE = {
   },
   'stock.low': {
     source: 'stock',
-    description: "A stock change took a variant's available quantity in a channel from at or above the channel's threshold to below it (once per crossing).",
-    data: object(['variantId', 'channel', 'threshold', 'availableBefore', 'available'], {
+    description:
+      "A stock change took a variant's available units in a channel from at or above its threshold to below it (once per crossing; aggregate `variantId@channel`).",
+    data: object(['variantId', 'channel', 'threshold', 'available', 'movementId'], {
       variantId: id,
       channel: id,
       threshold: { type: 'integer', minimum: 1 },
-      availableBefore: { type: 'integer' },
-      available: { type: 'integer' },
+      available: { type: 'integer', description: 'units the channel can reserve after the change' },
+      movementId: { type: 'integer', description: 'a ledger movement of the transaction that crossed the threshold' },
     }),
   },
   'product.updated': {
