@@ -30,6 +30,7 @@ const fast: EventRelayOptions = {
   retryBaseMs: 20,
   retryMaxMs: 200,
   retryWindowMs: 3_600_000,
+  disableAfterMs: 3_600_000,
   workerId: 'relay-1',
 };
 

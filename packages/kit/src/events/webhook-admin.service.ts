@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import { appError, staffCan, type ChannelContext } from '@storegraph/schema';
-import { endpointInputProblems, registerWebhookEndpoint, type WebhookEndpoint } from './webhook-endpoints.ts';
+import { endpointColumns, endpointInputProblems, registerWebhookEndpoint, type WebhookEndpoint } from './webhook-endpoints.ts';
 import { redeliver } from './webhook-dispatcher.ts';
 
 /** webhook-admin on every channel the endpoint filters; an endpoint of every channel needs the `*` scope. */
@@ -19,7 +19,7 @@ export async function registerEndpoint(sql: Sql, ctx: ChannelContext, input: { u
 export async function listEndpoints(sql: Sql, ctx: ChannelContext): Promise<WebhookEndpoint[]> {
   if (!ctx.staff) throw appError('FORBIDDEN', 'webhook-admin is required');
   const rows = await sql<WebhookEndpoint[]>`
-    select id, url, event_types as "eventTypes", channels, enabled from webhooks.endpoints order by created_at desc, id`;
+    select ${endpointColumns(sql)} from webhooks.endpoints order by created_at desc, id`;
   return rows.filter((e) => mayAdminister(ctx, e.channels));
 }
 
@@ -52,4 +52,22 @@ export async function redeliverOne(sql: Sql, ctx: ChannelContext, deliveryId: st
     left join lateral (select * from webhooks.attempts where delivery_id = d.id order by claim desc limit 1) a on true
     where d.id = ${deliveryId}`;
   return row;
+}
+
+/**
+ * Staff turn a disabled endpoint back on: deliveries held while it was off go out again with a fresh
+ * attempt budget and retry window (they would otherwise be dead-lettered on their first failure), and its
+ * failure clock restarts. Events written while it was off were never queued for it (the relay fans out
+ * to enabled endpoints only), so a dead receiver does not pile up deliveries for months.
+ */
+export async function enableEndpoint(sql: Sql, ctx: ChannelContext, endpointId: string): Promise<WebhookEndpoint> {
+  await endpointOf(sql, ctx, endpointId);
+  return sql.begin(async (tx) => {
+    const [row] = await tx<WebhookEndpoint[]>`update webhooks.endpoints
+      set enabled = true, disabled_at = null, disabled_reason = null, failing_since = null
+      where id::text = ${endpointId} returning ${endpointColumns(tx as unknown as Sql)}`;
+    await tx`update webhooks.deliveries set attempts = 0, claims = claims + 1, next_attempt_at = now(), scheduled_at = now(), lease_until = null
+      where endpoint_id::text = ${endpointId} and status = 'PENDING'`;
+    return row!;
+  });
 }

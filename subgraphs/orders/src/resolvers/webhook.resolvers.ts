@@ -1,4 +1,4 @@
-import { listDeliveries, listEndpoints, redeliverOne, registerEndpoint } from '@storegraph/kit';
+import { enableEndpoint, listDeliveries, listEndpoints, redeliverOne, registerEndpoint } from '@storegraph/kit';
 import type { OrdersContext } from '../context.ts';
 
 type Ctx = OrdersContext;
@@ -17,5 +17,6 @@ export const webhookResolvers = {
   Mutation: {
     registerWebhookEndpoint: (_: unknown, a: { input: Input }, ctx: Ctx) => registerEndpoint(ctx.db.sql, ctx.channel, a.input),
     redeliverWebhook: (_: unknown, a: { deliveryId: string }, ctx: Ctx) => redeliverOne(ctx.db.sql, ctx.channel, a.deliveryId),
+    enableWebhookEndpoint: (_: unknown, a: { endpointId: string }, ctx: Ctx) => enableEndpoint(ctx.db.sql, ctx.channel, a.endpointId),
   },
 };
