@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/webhook-receiver.ts';
 import { data } from './checkout-support.ts';
