@@ -1,7 +1,7 @@
 import type { Sql } from 'postgres';
 import { appError, staffCan, type ChannelContext } from '@storegraph/schema';
-import { endpointColumns, endpointInputProblems, registerWebhookEndpoint, type WebhookEndpoint } from './webhook-endpoints.ts';
-import { redeliver } from './webhook-dispatcher.ts';
+import { endpointColumns, endpointInputProblems, registerWebhookEndpoint, rotateWebhookSecret, type WebhookEndpoint } from './webhook-endpoints.ts';
+import { redeliver, redeliverRange } from './webhook-dispatcher.ts';
 
 /** webhook-admin on every channel the endpoint filters; an endpoint of every channel needs the `*` scope. */
 function mayAdminister(ctx: ChannelContext, channels: string[]): boolean {
@@ -70,4 +70,34 @@ export async function enableEndpoint(sql: Sql, ctx: ChannelContext, endpointId: 
       where endpoint_id::text = ${endpointId} and status = 'PENDING'`;
     return row!;
   });
+}
+
+/** The longest overlap a rotation may give the old secret: a week. */
+const MAX_OVERLAP_SECONDS = 7 * 86_400;
+
+/** Rotates an endpoint's secret (the new one is answered once, here); the old one signs too for the overlap. */
+export async function rotateSecret(sql: Sql, ctx: ChannelContext, endpointId: string, overlapSeconds: number) {
+  if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > MAX_OVERLAP_SECONDS) {
+    throw appError('BAD_USER_INPUT', `overlapSeconds is 0 to ${MAX_OVERLAP_SECONDS}`, { argument: 'overlapSeconds' });
+  }
+  await endpointOf(sql, ctx, endpointId);
+  return rotateWebhookSecret(sql, endpointId, overlapSeconds);
+}
+
+function instant(value: string, argument: string): Date {
+  const at = /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime())) throw appError('BAD_USER_INPUT', `${argument} is an ISO 8601 date-time`, { argument });
+  return at;
+}
+
+/**
+ * Replays every delivery of the endpoint whose event happened in [from, to) (a receiver restored from a
+ * backup): each goes out again with its own webhook-id and a fresh attempt budget. Answers how many.
+ */
+export async function replayRange(sql: Sql, ctx: ChannelContext, endpointId: string, from: string, to: string): Promise<number> {
+  const start = instant(from, 'from');
+  const end = instant(to, 'to');
+  if (end <= start) throw appError('BAD_USER_INPUT', 'to must be after from', { argument: 'to' });
+  await endpointOf(sql, ctx, endpointId);
+  return redeliverRange(sql, endpointId, start, end);
 }

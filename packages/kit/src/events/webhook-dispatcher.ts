@@ -55,7 +55,9 @@ export async function claimDeliveries(sql: Sql, source: string, limit: number, l
       set lease_until = now() + make_interval(secs => ${leaseMs / 1000}), attempts = d.attempts + 1, claims = d.claims + 1
       from due where d.id = due.id
       returning d.id, d.event_id, d.envelope, d.attempts, d.claims, d.endpoint_id, d.scheduled_at)
-    select c.id, c.event_id, c.envelope::text as body, c.attempts, c.claims, c.endpoint_id, p.url, p.secrets,
+    select c.id, c.event_id, c.envelope::text as body, c.attempts, c.claims, c.endpoint_id, p.url,
+      -- The replaced secret signs too until its overlap ends (webhook-endpoints.ts rotateWebhookSecret).
+      case when p.previous_secret_expires_at > now() then p.secrets else p.secrets[1:1] end as secrets,
       (extract(epoch from now() - c.scheduled_at) * 1000)::int as age_ms
     from claimed c join webhooks.endpoints p on p.id = c.endpoint_id`;
 }
@@ -136,11 +138,15 @@ export async function redeliver(sql: Sql, deliveryId: number): Promise<boolean> 
   return rows.length === 1;
 }
 
-/** Replays an endpoint's deliveries of events written in [from, to) (a receiver restored from a backup). */
+/**
+ * Replays an endpoint's deliveries of events written in [from, to) (a receiver restored from a backup).
+ * Times go as ISO text: a subgraph's pool (drizzle's) has no serializer for Date parameters.
+ */
 export async function redeliverRange(sql: Sql, endpointId: string, from: Date, to: Date): Promise<number> {
   const rows = await sql`update webhooks.deliveries
     set status = 'PENDING', attempts = 0, claims = claims + 1, next_attempt_at = now(), lease_until = null, delivered_at = null, scheduled_at = now()
-    where endpoint_id = ${endpointId}::uuid and (envelope->>'timestamp')::timestamptz >= ${from} and (envelope->>'timestamp')::timestamptz < ${to}
+    where endpoint_id = ${endpointId}::uuid and (envelope->>'timestamp')::timestamptz >= ${from.toISOString()}::timestamptz
+      and (envelope->>'timestamp')::timestamptz < ${to.toISOString()}::timestamptz
     returning id`;
   return rows.length;
 }
