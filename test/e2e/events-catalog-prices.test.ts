@@ -89,6 +89,36 @@ describe('catalog and price events', () => {
     expect(receiver.at('/us').filter((r) => r.envelope.aggregateId === product.id)).toEqual([]);
   });
 
+  it('announces the products a channel rule brings into a channel or takes out of it', async () => {
+    const sandbox = await registerEndpoint(owned, { url: `${receiver.url}/sandbox`, eventTypes: ['product.updated'], channels: ['sandbox-eu'] }, ['*']);
+    const attr = `evt_season_${uid()}`;
+    data(
+      await asStaff(`mutation($input: AttributeDefinitionInput!) { defineAttribute(input: $input) { code } }`, {
+        input: { code: attr, name: 'Season', type: 'ENUM', allowedValues: ['summer', 'winter'] },
+      }),
+    );
+    const key = uid();
+    const input = { id: `prd_ev_${key}`, slug: `ev-${key}`, name: `Rule product ${key}`, status: 'ACTIVE', attributes: [{ code: attr, value: 'winter' }] };
+    const product = data(await asStaff(CREATE_PRODUCT, { input })).createProduct as { id: string };
+    // Only this file's attribute matches the rule, so exactly this product enters sandbox-eu and leaves it.
+    const rule = data(
+      await asStaff(`mutation($channel: ID!, $input: ChannelRuleInput!) { addChannelRule(channel: $channel, input: $input) { id } }`, {
+        channel: 'sandbox-eu',
+        input: { effect: 'INCLUDE', kind: 'ATTRIBUTE', attributeCode: attr, attributeValue: 'winter' },
+      }),
+    ).addChannelRule;
+    expect(data(await asStaff(`mutation($id: ID!) { removeChannelRule(id: $id) }`, { id: rule.id })).removeChannelRule).toBe(true);
+
+    const mine = () => receiver.at('/sandbox').filter((r) => r.envelope.aggregateId === product.id);
+    const got = await eventually(mine, (r) => r.length === 2, 'in and out of sandbox-eu');
+    const verified = got.map((r) => new Webhook(sandbox.secret).verify(r.body, r.headers) as any);
+    const byRule = { productId: product.id, change: 'CHANNEL_RULE', variantId: null, status: 'ACTIVE', productVersion: 1 };
+    expect(verified.map((e) => [e.channels, e.data])).toEqual([
+      [['sandbox-eu'], { ...byRule, channelsBefore: [], channelsAfter: ['sandbox-eu'] }],
+      [['sandbox-eu'], { ...byRule, channelsBefore: ['sandbox-eu'], channelsAfter: [] }],
+    ]);
+  });
+
   it("delivers price.changed with the amounts before and after as Money, to the endpoint of the book's channel only", async () => {
     const product = await newProduct();
     const variantId = product.variants[0]!.id;

@@ -15,8 +15,12 @@ export const REGISTER = `mutation($input: RegisterWebhookEndpointInput!) {
   registerWebhookEndpoint(input: $input) { secret endpoint { id url eventTypes channels enabled } } }`;
 
 /** Registers an endpoint through the staff API; its id goes into `owned` so the file can delete it after. */
-export async function registerEndpoint(owned: string[], input: { url: string; eventTypes: string[]; channels: string[] }) {
-  const registered = data(await asWebhookAdmin(REGISTER, { input })).registerWebhookEndpoint as {
+export async function registerEndpoint(
+  owned: string[],
+  input: { url: string; eventTypes: string[]; channels: string[] },
+  staffChannels = ['web-eu', 'web-us'],
+) {
+  const registered = data(await asWebhookAdmin(REGISTER, { input }, staffChannels)).registerWebhookEndpoint as {
     secret: string;
     endpoint: { id: string; url: string; eventTypes: string[]; channels: string[]; enabled: boolean };
   };

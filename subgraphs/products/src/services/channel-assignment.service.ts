@@ -5,7 +5,7 @@ import type { ProductsContext } from '../context.ts';
 import { attributeDefinitions, channelProducts, channelRules } from '../db/tables.ts';
 import { canonicalAttributeValue } from './attribute-values.ts';
 import { rethrowAsClientError } from './db-errors.ts';
-import { lockVisibleChannels, writeProductUpdated } from './product-events.ts';
+import { announceRuleVisibility, lockVisibleChannels, writeProductUpdated } from './product-events.ts';
 import { refreshRuleMembership } from './rule-membership.ts';
 import { requireCatalogAdmin } from './staff-scope.ts';
 
@@ -90,7 +90,7 @@ export async function addChannelRule(ctx: ProductsContext, channel: string, inpu
   try {
     await ctx.db.db.transaction(async (tx) => {
       await tx.insert(channelRules).values(rule);
-      await refreshRuleMembership(tx, { channel });
+      await announceRuleVisibility(tx, channel, () => refreshRuleMembership(tx, { channel }));
     });
   } catch (err) {
     rethrowAsClientError(err);
@@ -104,7 +104,7 @@ export async function removeChannelRule(ctx: ProductsContext, id: string) {
   requireCatalogAdmin(ctx, rule.channel);
   await ctx.db.db.transaction(async (tx) => {
     await tx.delete(channelRules).where(and(eq(channelRules.id, id)));
-    await refreshRuleMembership(tx, { channel: rule.channel });
+    await announceRuleVisibility(tx, rule.channel, () => refreshRuleMembership(tx, { channel: rule.channel }));
   });
   return true;
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from './attributes.service.ts';
 
 /** What a staff write changed; receivers re-read what they need (the event says what moved, not the whole product). */
-export type ProductChange = 'CREATED' | 'UPDATED' | 'TRANSLATIONS' | 'MEDIA' | 'VARIANT_CREATED' | 'VARIANT_UPDATED' | 'CHANNEL';
+export type ProductChange = 'CREATED' | 'UPDATED' | 'TRANSLATIONS' | 'MEDIA' | 'VARIANT_CREATED' | 'VARIANT_UPDATED' | 'CHANNEL' | 'CHANNEL_RULE';
 
 /**
  * Locks the product row for the rest of the transaction and answers the channels it is visible in (the one
@@ -36,4 +36,40 @@ export async function writeProductUpdated(tx: Tx, productId: string, before: str
       'status', p.status, 'productVersion', p.version,
       'channelsBefore', ${JSON.stringify(before)}::jsonb, 'channelsAfter', ${JSON.stringify(after)}::jsonb)
     from n, p`);
+}
+
+/** Where a channel shows products now: the rule of visibility.ts for one channel. */
+const visibleInChannel = (channel: string) => sql`
+  select cp.product_id from products.channel_products cp join products.products p on p.id = cp.product_id
+  where cp.channel = ${channel} and (cp.assigned or cp.by_rule) and cp.visible and p.status = 'ACTIVE'`;
+
+/**
+ * A channel rule change (`change` recomputes by_rule) announces every product whose visibility in the
+ * channel it changed, in one INSERT whatever their number: channels are where each product is visible now
+ * plus the rule's channel (it was visible there before or is now). Not ordered against a concurrent edit of
+ * the same product by its row lock, as single-product writes are; rule recomputes run one at a time.
+ */
+export async function announceRuleVisibility(tx: Tx, channel: string, change: () => Promise<void>) {
+  const before = (await tx.execute(visibleInChannel(channel))) as unknown as { product_id: string }[];
+  await change();
+  await tx.execute(sql`
+    with before as (select value as product_id from jsonb_array_elements_text(${JSON.stringify(before.map((r) => r.product_id))}::jsonb)),
+    after as (${visibleInChannel(channel)}),
+    changed as ((select product_id from before except select product_id from after)
+      union (select product_id from after except select product_id from before)),
+    rows as (
+      select c.product_id, nextval('products.outbox_id_seq') as id, exists (select 1 from before b where b.product_id = c.product_id) as was,
+        (select coalesce(jsonb_agg(cp.channel order by cp.channel), '[]') from products.channel_products cp join products.products p on p.id = cp.product_id
+          where cp.product_id = c.product_id and (cp.assigned or cp.by_rule) and cp.visible and p.status = 'ACTIVE') as now_in
+      from (select product_id from changed order by product_id) c),
+    shaped as (
+      select r.*, case when r.was
+          then (select jsonb_agg(x order by x) from (select jsonb_array_elements_text(r.now_in) as x union select ${channel}::text) u)
+          else (select coalesce(jsonb_agg(x order by x), '[]') from jsonb_array_elements_text(r.now_in) x where x <> ${channel}) end as then_in
+      from rows r)
+    insert into products.outbox (id, type, channels, aggregate_id, aggregate_version, data)
+    select s.id, 'product.updated', array(select x from jsonb_array_elements_text(s.now_in) x union select ${channel}::text order by 1),
+      s.product_id, s.id, jsonb_build_object('productId', s.product_id, 'change', 'CHANNEL_RULE', 'variantId', null,
+        'status', p.status, 'productVersion', p.version, 'channelsBefore', s.then_in, 'channelsAfter', s.now_in)
+    from shaped s join products.products p on p.id = s.product_id order by s.id`);
 }
