@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asStaff, CREATE_PRODUCT, SET_CHANNEL, uid } from '../../subgraphs/products/test/catalog-admin.ts';
+import { asStaff, CREATE_PRODUCT, SET_CHANNEL, uid, waitForJob } from '../../subgraphs/products/test/catalog-admin.ts';
 import { sqlClient } from '../support/clients.ts';
 import { eventually, serveWebhookReceiver } from '../support/webhook-receiver.ts';
 import { data } from './checkout-support.ts';
@@ -87,6 +87,35 @@ describe('catalog and price events', () => {
     ]);
     expect(await sql`select count(*)::int as n from webhooks.deliveries where endpoint_id = ${us.id} and aggregate_id = ${product.id}`).toEqual([{ n: 0 }]);
     expect(receiver.at('/us').filter((r) => r.envelope.aggregateId === product.id)).toEqual([]);
+  });
+
+  it('announces a bulk import once per product per chunk it wrote', async () => {
+    const product = await newProduct();
+    data(await asStaff(SET_CHANNEL, { channel: 'web-eu', productId: product.id, input: { assigned: true } }));
+    const sku = `EVB-${uid()}`.toUpperCase();
+    const rows = [1, 2].map((n) => ({ sku: `${sku}-${n}`, productId: product.id, position: n, options: [{ name: 'size', value: 'M' }] }));
+    const job = data(
+      await asStaff(`mutation($input: BulkUpsertVariantsInput!) { bulkUpsertVariants(input: $input) { id } }`, {
+        input: { mode: 'ALL_OR_NOTHING', rows },
+      }),
+    ).bulkUpsertVariants;
+    expect(await waitForJob(job.id)).toMatchObject({ status: 'SUCCEEDED', written: 2, failed: 0 });
+
+    const mine = () => receiver.at('/eu').filter((r) => r.envelope.aggregateId === product.id);
+    const got = await eventually(mine, (r) => r.length === 2, 'the assignment and the import');
+    // Two variants in one chunk: one event. The import changes no product field, so the version stays 1.
+    expect(got.map((r) => r.envelope.data)).toEqual([
+      { productId: product.id, change: 'CHANNEL', variantId: null, status: 'ACTIVE', productVersion: 1, channelsBefore: [], channelsAfter: ['web-eu'] },
+      {
+        productId: product.id,
+        change: 'BULK_IMPORT',
+        variantId: null,
+        status: 'ACTIVE',
+        productVersion: 1,
+        channelsBefore: ['web-eu'],
+        channelsAfter: ['web-eu'],
+      },
+    ]);
   });
 
   it('announces the products a channel rule brings into a channel or takes out of it', async () => {

@@ -105,7 +105,7 @@ export const EVENT_CATALOGUE = {
       'Staff changed a product, its variants, translations, media or channel visibility. `channels` (envelope) is every channel it was visible in before or after.',
     data: object(['productId', 'change', 'variantId', 'status', 'productVersion', 'channelsBefore', 'channelsAfter'], {
       productId: id,
-      change: { enum: ['CREATED', 'UPDATED', 'TRANSLATIONS', 'MEDIA', 'VARIANT_CREATED', 'VARIANT_UPDATED', 'CHANNEL', 'CHANNEL_RULE'] },
+      change: { enum: ['CREATED', 'UPDATED', 'TRANSLATIONS', 'MEDIA', 'VARIANT_CREATED', 'VARIANT_UPDATED', 'CHANNEL', 'CHANNEL_RULE', 'BULK_IMPORT'] },
       variantId: nullableId,
       status: { enum: ['DRAFT', 'ACTIVE', 'ARCHIVED'] },
       productVersion: { type: 'integer', minimum: 1 },
