@@ -4,7 +4,7 @@ import { sqlClient } from '../support/clients.ts';
 import { eventually, serveWebhookReceiver } from '../support/webhook-receiver.ts';
 import { data, key, op, readyCart, sellable, testIdentity } from './checkout-support.ts';
 import { registerEndpoint } from './events-support.ts';
-import { gateway, HAMBURG, ok, STAFF } from './stock-support.ts';
+import { BERLIN, gateway, HAMBURG, MUNICH, ok, STAFF, withContentionSampler } from './stock-support.ts';
 
 /**
  * stock.low: a threshold of this file's own variant in web-eu, crossed by a B2C checkout's reservation and
@@ -89,7 +89,28 @@ describe('stock.low', () => {
       ['stock.low', 'stock', ['web-eu'], 2],
       ['stock.low', 'stock', ['web-eu'], 2],
     ]);
-    // web-us sells from the same warehouse but has no threshold: nothing for it.
+    // web-us has no threshold for it (and sells from New Jersey): nothing for it.
     expect(await sql`select count(*)::int as n from stock.outbox where type = 'stock.low' and aggregate_id = ${`${variantId}@web-us`}`).toEqual([{ n: 0 }]);
+  }, 90_000);
+
+  it('fires exactly once when concurrent staff writes at three locations cross the threshold together', async () => {
+    const variantId = await sellable({ eur: 1000, stock: 5 });
+    const receiveAt = (locationId: string) =>
+      gateway('web-eu', RECEIVE, { input: { variantId, locationId, quantity: 5, reason: 'stock-low race', reference: 'po-race' } }, STAFF);
+    ok(await receiveAt(BERLIN));
+    ok(await receiveAt(MUNICH));
+    // 5 at Hamburg, Berlin and Munich, all sold by web-eu: 15 available; the threshold is 8.
+    const set = ok(await gateway('web-eu', THRESHOLD, { input: { channel: 'web-eu', variantId, threshold: 8 } }, STAFF)).setLowStockThreshold;
+    expect([set.available, set.below]).toEqual([15, false]);
+    const at = (locationId: string) => ({ variantId, locationId, delta: -1, reason: 'stock-low race' });
+    const writes = [HAMBURG, BERLIN, MUNICH].flatMap((l) => [at(l), at(l), at(l)]);
+    const { result, distinctBusy } = await withContentionSampler(() => Promise.all(writes.map((input) => gateway('web-eu', ADJUST, { input }, STAFF))));
+    for (const r of result) expect(r.errors).toBeUndefined();
+    expect(result.length).toBe(9);
+    expect(distinctBusy).toBeGreaterThan(1);
+    // 15 - 9 = 6 in the end. The checks run one at a time at commit (the threshold row lock), each seeing
+    // every write committed before it, so the one write that took 8 to 7 fires, and only it.
+    const rows = await sql<{ data: any }[]>`select data from stock.outbox where type = 'stock.low' and aggregate_id = ${`${variantId}@web-eu`}`;
+    expect(rows.map((r) => [r.data.threshold, r.data.available])).toEqual([[8, 7]]);
   }, 90_000);
 });
