@@ -112,5 +112,14 @@ describe('stock.low', () => {
     // every write committed before it, so the one write that took 8 to 7 fires, and only it.
     const rows = await sql<{ data: any }[]>`select data from stock.outbox where type = 'stock.low' and aggregate_id = ${`${variantId}@web-eu`}`;
     expect(rows.map((r) => [r.data.threshold, r.data.available])).toEqual([[8, 7]]);
+    // The previous case's web-eu endpoint is given it too, and settles it before the file ends.
+    await eventually(
+      async () =>
+        (await sql`select status from webhooks.deliveries where endpoint_id = any(${owned}::uuid[]) and aggregate_id = ${`${variantId}@web-eu`}`).map(
+          (r) => r.status,
+        ),
+      (s) => s.length === 1 && s[0] === 'DELIVERED',
+      "the race's stock.low delivered",
+    );
   }, 90_000);
 });

@@ -12,24 +12,28 @@ CREATE TABLE "stock"."low_stock_thresholds" (
 
 -- What the channel could reserve of a variant now, summed over the locations it sells from: the formula of
 -- the availability loader (stock.loaders.ts) and of stock.reserve, so the alert and the shop agree.
-CREATE OR REPLACE FUNCTION stock.channel_available(v text, ch text) RETURNS integer LANGUAGE sql STABLE AS $$
-  SELECT coalesce(sum(stock.sellable(l.on_hand - l.reserved - l.safety_stock, coalesce(f.own, 0), coalesce(f.others, 0))), 0)::int
-  FROM stock.levels l
-  JOIN stock.channel_locations cl ON cl.location_id = l.location_id AND cl.channel = ch
-  LEFT JOIN LATERAL (
-    SELECT (sum(a.remaining) FILTER (WHERE a.channel = ch AND EXISTS (
-              SELECT 1 FROM stock.channel_allocation_policies p WHERE p.channel = ch AND p.mode <> 'SHARED')))::int AS own,
-           (sum(a.remaining) FILTER (WHERE a.channel <> ch))::int AS others
-    FROM stock.allocations a WHERE a.variant_id = l.variant_id AND a.location_id = l.location_id) f ON true
-  WHERE l.variant_id = v
-$$;--> statement-breakpoint
+-- plpgsql rather than SQL: called from plpgsql, an SQL function is planned again on every call; with a
+-- threshold on every variant, 20,000 movements took 16.9-20.5 s that way and 3.7 s with the plan cached.
+CREATE OR REPLACE FUNCTION stock.channel_available(v text, ch text) RETURNS integer LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT coalesce(sum(stock.sellable(l.on_hand - l.reserved - l.safety_stock, coalesce(f.own, 0), coalesce(f.others, 0))), 0)::int
+    FROM stock.levels l
+    JOIN stock.channel_locations cl ON cl.location_id = l.location_id AND cl.channel = ch
+    LEFT JOIN LATERAL (
+      SELECT (sum(a.remaining) FILTER (WHERE a.channel = ch AND EXISTS (
+                SELECT 1 FROM stock.channel_allocation_policies p WHERE p.channel = ch AND p.mode <> 'SHARED')))::int AS own,
+             (sum(a.remaining) FILTER (WHERE a.channel <> ch))::int AS others
+      FROM stock.allocations a WHERE a.variant_id = l.variant_id AND a.location_id = l.location_id) f ON true
+    WHERE l.variant_id = v);
+END $$;--> statement-breakpoint
 
 -- Runs at commit (a deferred constraint trigger), once per movement: by then the transaction has made all
 -- its changes and holds every level lock it will take, so locking the thresholds cannot deadlock with a
 -- level lock, and several movements of one transaction (a reservation's, then its sale) give one event.
 -- The threshold row lock orders two transactions crossing together: the second reads the level after the
--- first committed (a new snapshot per statement) and finds `below` already set. A variant without a
--- threshold costs one primary-key probe.
+-- first committed (a new snapshot per statement) and finds `below` already set. Measured on 20,000
+-- one-movement transactions: 1.3-1.5 s without the trigger, 2.7-2.8 s with it and no thresholds (one
+-- primary-key probe each), 3.7 s with a threshold on every variant.
 CREATE OR REPLACE FUNCTION stock.check_low_stock() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   t record;
