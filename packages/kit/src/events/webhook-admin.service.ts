@@ -63,9 +63,13 @@ export async function redeliverOne(sql: Sql, ctx: ChannelContext, deliveryId: st
 export async function enableEndpoint(sql: Sql, ctx: ChannelContext, endpointId: string): Promise<WebhookEndpoint> {
   await endpointOf(sql, ctx, endpointId);
   return sql.begin(async (tx) => {
+    const columns = endpointColumns(tx as unknown as Sql);
+    // Already on: nothing to restart (its retries keep their budget).
+    const [on] = await tx<WebhookEndpoint[]>`select ${columns} from webhooks.endpoints where id::text = ${endpointId} and enabled for update`;
+    if (on) return on;
     const [row] = await tx<WebhookEndpoint[]>`update webhooks.endpoints
       set enabled = true, disabled_at = null, disabled_reason = null, failing_since = null
-      where id::text = ${endpointId} returning ${endpointColumns(tx as unknown as Sql)}`;
+      where id::text = ${endpointId} returning ${columns}`;
     await tx`update webhooks.deliveries set attempts = 0, claims = claims + 1, next_attempt_at = now(), scheduled_at = now(), lease_until = null
       where endpoint_id::text = ${endpointId} and status = 'PENDING'`;
     return row!;
