@@ -77,7 +77,10 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     throw new Error('invalid configuration:\n  STOREGRAPH_FAULT_INJECTION: never in production');
   const relayOptions = def.outbox ? eventRelayOptionsFromEnv(env) : undefined;
   const logger = createLogger(def.name);
-  await migrateSchema(config.DATABASE_URL, def.pgSchema, def.migrationsFolder.pathname, def.changeVersion?.quietTables);
+  // The outbox never needs its own change notification (its rows come with the change they describe), and
+  // the relay marking rows published would otherwise drop every cache of the subgraph once more.
+  const quietTables = [...(def.changeVersion?.quietTables ?? []), ...(def.outbox ? ['outbox'] : [])];
+  await migrateSchema(config.DATABASE_URL, def.pgSchema, def.migrationsFolder.pathname, quietTables);
   if (def.outbox) await migrateSchema(config.DATABASE_URL, 'webhooks', WEBHOOKS_MIGRATIONS.pathname, WEBHOOKS_TABLES);
   // Every subgraph records the staff mutations it serves in the one append-only trail.
   await migrateSchema(config.DATABASE_URL, 'audit', AUDIT_MIGRATIONS.pathname, AUDIT_TABLES);

@@ -1,8 +1,8 @@
 /**
  * The event catalogue: every type a subgraph writes today, with the JSON Schema (draft 2020-12) of its
  * `data`. A receiver can validate a webhook body's `data` against `EVENT_CATALOGUE[type].data`. Types the
- * events issue names but nothing writes yet (stock.low, shipment.shipped, return.received, refund.issued,
- * price.changed, product.updated, approval.requested) are added here with the code that writes them.
+ * events issue names but nothing writes yet (shipment.shipped, return.received, refund.issued,
+ * approval.requested) are added here with the code that writes them.
  */
 type JsonSchema = Record<string, unknown>;
 
@@ -85,6 +85,45 @@ export const EVENT_CATALOGUE = {
       channel: nullableId,
       reservationId: nullableId,
       createdAt: { type: 'string' },
+    }),
+  },
+  'stock.low': {
+    source: 'stock',
+    description:
+      "A stock change took a variant's available units in a channel from at or above its threshold to below it (once per crossing; aggregate `variantId@channel`).",
+    data: object(['variantId', 'channel', 'threshold', 'available', 'movementId'], {
+      variantId: id,
+      channel: id,
+      threshold: { type: 'integer', minimum: 1 },
+      available: { type: 'integer', description: 'units the channel can reserve after the change' },
+      movementId: { type: 'integer', description: 'a ledger movement of the transaction that crossed the threshold' },
+    }),
+  },
+  'product.updated': {
+    source: 'products',
+    description:
+      'Staff changed a product, its variants, translations, media or channel visibility. `channels` (envelope) is every channel it was visible in before or after.',
+    data: object(['productId', 'change', 'variantId', 'status', 'productVersion', 'channelsBefore', 'channelsAfter'], {
+      productId: id,
+      change: { enum: ['CREATED', 'UPDATED', 'TRANSLATIONS', 'MEDIA', 'VARIANT_CREATED', 'VARIANT_UPDATED', 'CHANNEL', 'CHANNEL_RULE', 'BULK_IMPORT'] },
+      variantId: nullableId,
+      status: { enum: ['DRAFT', 'ACTIVE', 'ARCHIVED'] },
+      productVersion: { type: 'integer', minimum: 1 },
+      channelsBefore: { type: 'array', items: { type: 'string' } },
+      channelsAfter: { type: 'array', items: { type: 'string' } },
+    }),
+  },
+  'price.changed': {
+    source: 'prices',
+    description:
+      "A price entry was created, changed (amount) or removed in a book. The envelope's channel is the book's; a book of no one channel (BASE) names none.",
+    data: object(['variantId', 'bookId', 'minQuantity', 'validFrom', 'before', 'after'], {
+      variantId: id,
+      bookId: id,
+      minQuantity: { type: 'integer', minimum: 1 },
+      validFrom: { type: ['string', 'null'], description: 'the entry starts then (null: always)' },
+      before: { oneOf: [{ type: 'null' }, money], description: 'null: the entry was created' },
+      after: { oneOf: [{ type: 'null' }, money], description: 'null: the entry was removed' },
     }),
   },
   'customer.created': {

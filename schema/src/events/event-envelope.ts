@@ -8,7 +8,7 @@ export interface EventEnvelope<TData = Record<string, unknown>> {
   type: string;
   /** When the change committed (the outbox row's time), ISO 8601 UTC. */
   timestamp: string;
-  /** The subgraph that wrote it (`orders`, `stock`, `customers`). */
+  /** The subgraph that wrote it (`orders`, `stock`, `customers`, `products`, `prices`). */
   source: string;
   /** Channels the event concerns; empty when it concerns no one channel (stock received at a location). */
   channels: string[];
@@ -19,12 +19,15 @@ export interface EventEnvelope<TData = Record<string, unknown>> {
   data: TData;
 }
 
-/** The columns every outbox table has (orders, stock and customers), from which the envelope is built. */
+/** The columns of every outbox table, from which the envelope is built. */
 export interface OutboxRow {
   id: number;
   event_id: string;
   type: string;
+  /** Outboxes whose events concern one channel at most (orders, stock, customers). */
   channel: string | null;
+  /** Outboxes whose events may concern several (products, prices): a JSON array as text. */
+  channels?: string | null;
   aggregate_id: string;
   aggregate_version: number;
   data: Record<string, unknown>;
@@ -38,7 +41,7 @@ export function envelopeOf(source: string, row: OutboxRow): EventEnvelope {
     type: row.type,
     timestamp: new Date(row.occurred_at).toISOString(),
     source,
-    channels: row.channel ? [row.channel] : [],
+    channels: row.channels ? (JSON.parse(row.channels) as string[]) : row.channel ? [row.channel] : [],
     aggregateId: row.aggregate_id,
     aggregateVersion: Number(row.aggregate_version),
     data: row.data,

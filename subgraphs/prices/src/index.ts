@@ -22,6 +22,7 @@ export async function startPrices(env: NodeJS.ProcessEnv = process.env) {
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,
+      outbox: true,
       extendContext: (db, base) => createPricesContext(db, base, catalog, PRICES_FX_FEED_URL),
     },
     env,

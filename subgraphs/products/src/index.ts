@@ -16,6 +16,7 @@ export function startProducts(env: NodeJS.ProcessEnv = process.env) {
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,
+      outbox: true,
       extendContext: createProductsContext,
     },
     env,

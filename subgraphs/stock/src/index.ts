@@ -35,6 +35,7 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
       pgSchema: 'stock',
       defaultPort: 4102,
       schemaFile: new URL('./schema.graphql', import.meta.url),
+      extraSchemaFiles: [new URL('./schema.alerts.graphql', import.meta.url)],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,

@@ -19,6 +19,12 @@ export const eventRelayConfigShape = {
     .max(86_400_000)
     .default(6 * 3_600_000),
   WEBHOOK_RETRY_WINDOW_HOURS: z.coerce.number().min(0).max(720).default(72),
+  /** An endpoint whose every attempt has failed for this long is disabled (5 days; a test uses seconds). */
+  WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce
+    .number()
+    .min(1)
+    .max(90 * 86_400)
+    .default(5 * 86_400),
 };
 
 export interface EventRelayOptions extends DispatchOptions {
@@ -36,6 +42,7 @@ export function eventRelayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
     retryBaseMs: c.WEBHOOK_RETRY_BASE_MS,
     retryMaxMs: c.WEBHOOK_RETRY_MAX_MS,
     retryWindowMs: c.WEBHOOK_RETRY_WINDOW_HOURS * 3_600_000,
+    disableAfterMs: c.WEBHOOK_DISABLE_AFTER_SECONDS * 1_000,
     workerId: `${hostname()}:${process.pid}`,
   };
 }

@@ -22,12 +22,16 @@ export interface RelayPass {
  * events; the slow part, HTTP, runs in parallel in the dispatcher.
  */
 export async function relayOutbox(sql: Sql, source: string): Promise<RelayPass> {
+  // Outboxes name one channel (orders, stock, customers) or several (products, prices); reading the row as
+  // JSON takes whichever column the table has.
   return sql.begin(async (tx) => {
     const [lock] = await tx<{ held: boolean }[]>`select pg_try_advisory_xact_lock(hashtext(${`storegraph:relay:${source}`})) as held`;
     if (!lock?.held) return { published: 0, deliveries: 0 };
     const rows = await tx<OutboxRow[]>`
-      select id, event_id, type, channel, aggregate_id, aggregate_version, data, to_json(occurred_at) #>> '{}' as occurred_at
-      from ${tx(source)}.outbox where published_at is null order by id limit ${BATCH} for update skip locked`;
+      select id, event_id, type, o.r->>'channel' as channel, (o.r->'channels')::text as channels, aggregate_id, aggregate_version, data,
+        to_json(occurred_at) #>> '{}' as occurred_at
+      from ${tx(source)}.outbox, lateral (select to_jsonb(outbox) as r) o
+      where published_at is null order by id limit ${BATCH} for update of outbox skip locked`;
     if (rows.length === 0) return { published: 0, deliveries: 0 };
     // Sent as text: drizzle replaces the pool's json serializer, so sql.json() would not encode on a subgraph's pool.
     const events = rows.map((r) => ({ ...envelopeOf(source, r), seq: r.id }));

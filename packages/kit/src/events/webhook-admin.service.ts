@@ -1,7 +1,7 @@
 import type { Sql } from 'postgres';
 import { appError, staffCan, type ChannelContext } from '@storegraph/schema';
-import { endpointInputProblems, registerWebhookEndpoint, type WebhookEndpoint } from './webhook-endpoints.ts';
-import { redeliver } from './webhook-dispatcher.ts';
+import { endpointColumns, endpointInputProblems, registerWebhookEndpoint, rotateWebhookSecret, type WebhookEndpoint } from './webhook-endpoints.ts';
+import { redeliver, redeliverRange } from './webhook-dispatcher.ts';
 
 /** webhook-admin on every channel the endpoint filters; an endpoint of every channel needs the `*` scope. */
 function mayAdminister(ctx: ChannelContext, channels: string[]): boolean {
@@ -19,7 +19,7 @@ export async function registerEndpoint(sql: Sql, ctx: ChannelContext, input: { u
 export async function listEndpoints(sql: Sql, ctx: ChannelContext): Promise<WebhookEndpoint[]> {
   if (!ctx.staff) throw appError('FORBIDDEN', 'webhook-admin is required');
   const rows = await sql<WebhookEndpoint[]>`
-    select id, url, event_types as "eventTypes", channels, enabled from webhooks.endpoints order by created_at desc, id`;
+    select ${endpointColumns(sql)} from webhooks.endpoints order by created_at desc, id`;
   return rows.filter((e) => mayAdminister(ctx, e.channels));
 }
 
@@ -52,4 +52,56 @@ export async function redeliverOne(sql: Sql, ctx: ChannelContext, deliveryId: st
     left join lateral (select * from webhooks.attempts where delivery_id = d.id order by claim desc limit 1) a on true
     where d.id = ${deliveryId}`;
   return row;
+}
+
+/**
+ * Staff turn a disabled endpoint back on: deliveries held while it was off go out again with a fresh
+ * attempt budget and retry window (they would otherwise be dead-lettered on their first failure), and its
+ * failure clock restarts. Events written while it was off were never queued for it (the relay fans out
+ * to enabled endpoints only), so a dead receiver does not pile up deliveries for months.
+ */
+export async function enableEndpoint(sql: Sql, ctx: ChannelContext, endpointId: string): Promise<WebhookEndpoint> {
+  await endpointOf(sql, ctx, endpointId);
+  return sql.begin(async (tx) => {
+    const columns = endpointColumns(tx as unknown as Sql);
+    // Already on: nothing to restart (its retries keep their budget).
+    const [on] = await tx<WebhookEndpoint[]>`select ${columns} from webhooks.endpoints where id::text = ${endpointId} and enabled for update`;
+    if (on) return on;
+    const [row] = await tx<WebhookEndpoint[]>`update webhooks.endpoints
+      set enabled = true, disabled_at = null, disabled_reason = null, failing_since = null
+      where id::text = ${endpointId} returning ${columns}`;
+    await tx`update webhooks.deliveries set attempts = 0, claims = claims + 1, next_attempt_at = now(), scheduled_at = now(), lease_until = null
+      where endpoint_id::text = ${endpointId} and status = 'PENDING'`;
+    return row!;
+  });
+}
+
+/** The longest overlap a rotation may give the old secret: a week. */
+const MAX_OVERLAP_SECONDS = 7 * 86_400;
+
+/** Rotates an endpoint's secret (the new one is answered once, here); the old one signs too for the overlap. */
+export async function rotateSecret(sql: Sql, ctx: ChannelContext, endpointId: string, overlapSeconds: number) {
+  if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > MAX_OVERLAP_SECONDS) {
+    throw appError('BAD_USER_INPUT', `overlapSeconds is 0 to ${MAX_OVERLAP_SECONDS}`, { argument: 'overlapSeconds' });
+  }
+  await endpointOf(sql, ctx, endpointId);
+  return rotateWebhookSecret(sql, endpointId, overlapSeconds);
+}
+
+function instant(value: string, argument: string): Date {
+  const at = /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime())) throw appError('BAD_USER_INPUT', `${argument} is an ISO 8601 date-time`, { argument });
+  return at;
+}
+
+/**
+ * Replays every delivery of the endpoint whose event happened in [from, to) (a receiver restored from a
+ * backup): each goes out again with its own webhook-id and a fresh attempt budget. Answers how many.
+ */
+export async function replayRange(sql: Sql, ctx: ChannelContext, endpointId: string, from: string, to: string): Promise<number> {
+  const start = instant(from, 'from');
+  const end = instant(to, 'to');
+  if (end <= start) throw appError('BAD_USER_INPUT', 'to must be after from', { argument: 'to' });
+  await endpointOf(sql, ctx, endpointId);
+  return redeliverRange(sql, endpointId, start, end);
 }

@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { Webhook } from 'standardwebhooks';
 import { retryDelayMs } from './webhook-backoff.ts';
 
@@ -10,6 +10,8 @@ export interface DispatchOptions {
   retryWindowMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** An endpoint whose every attempt has failed for this long is disabled by its next failure. */
+  disableAfterMs: number;
   /** Recorded with each attempt; host:pid unless set. */
   workerId: string;
 }
@@ -21,6 +23,7 @@ interface Claimed {
   body: string;
   attempts: number;
   claims: number;
+  endpoint_id: string;
   url: string;
   secrets: string[];
   age_ms: number;
@@ -40,6 +43,7 @@ export async function claimDeliveries(sql: Sql, source: string, limit: number, l
       select d.id from webhooks.deliveries d
       where d.source = ${source} and d.status = 'PENDING' and d.next_attempt_at <= now()
         and (d.lease_until is null or d.lease_until < now())
+        and exists (select 1 from webhooks.endpoints p where p.id = d.endpoint_id and p.enabled)
         and not exists (
           select 1 from webhooks.deliveries e
           where e.endpoint_id = d.endpoint_id and e.source = d.source and e.aggregate_id = d.aggregate_id
@@ -51,7 +55,9 @@ export async function claimDeliveries(sql: Sql, source: string, limit: number, l
       set lease_until = now() + make_interval(secs => ${leaseMs / 1000}), attempts = d.attempts + 1, claims = d.claims + 1
       from due where d.id = due.id
       returning d.id, d.event_id, d.envelope, d.attempts, d.claims, d.endpoint_id, d.scheduled_at)
-    select c.id, c.event_id, c.envelope::text as body, c.attempts, c.claims, p.url, p.secrets,
+    select c.id, c.event_id, c.envelope::text as body, c.attempts, c.claims, c.endpoint_id, p.url,
+      -- The replaced secret signs too until its overlap ends (webhook-endpoints.ts rotateWebhookSecret).
+      case when p.previous_secret_expires_at > now() then p.secrets else p.secrets[1:1] end as secrets,
       (extract(epoch from now() - c.scheduled_at) * 1000)::int as age_ms
     from claimed c join webhooks.endpoints p on p.id = c.endpoint_id`;
 }
@@ -97,8 +103,27 @@ export async function deliver(sql: Sql, d: Claimed, opts: DispatchOptions): Prom
         delivered_at = case when ${ok} then now() end,
         next_attempt_at = now() + make_interval(secs => ${delayMs / 1000})
       where id = ${d.id} and claims = ${d.claims}`;
+    await recordEndpointHealth(tx, d.endpoint_id, ok, opts.disableAfterMs);
   });
   return outcome;
+}
+
+/**
+ * The rule for an endpoint that keeps failing: `failing_since` marks its first failed attempt after a
+ * success; a failure once every attempt has failed for `disableAfterMs` disables it, with the time and the
+ * reason. Each statement writes only when the state changes, so a healthy endpoint's row is not updated
+ * (and not locked) by every delivery.
+ */
+async function recordEndpointHealth(tx: TransactionSql, endpointId: string, ok: boolean, disableAfterMs: number) {
+  if (ok) {
+    await tx`update webhooks.endpoints set failing_since = null where id = ${endpointId} and failing_since is not null`;
+    return;
+  }
+  await tx`update webhooks.endpoints set failing_since = now() where id = ${endpointId} and failing_since is null`;
+  await tx`update webhooks.endpoints
+    set enabled = false, disabled_at = now(),
+      disabled_reason = 'every delivery attempt failed since ' || (to_json(failing_since) #>> '{}') || ' (' || ${Math.round(disableAfterMs / 1000)} || ' s allowed)'
+    where id = ${endpointId} and enabled and failing_since <= now() - make_interval(secs => ${disableAfterMs / 1000})`;
 }
 
 /**
@@ -113,11 +138,15 @@ export async function redeliver(sql: Sql, deliveryId: number): Promise<boolean> 
   return rows.length === 1;
 }
 
-/** Replays an endpoint's deliveries of events written in [from, to) (a receiver restored from a backup). */
+/**
+ * Replays an endpoint's deliveries of events written in [from, to) (a receiver restored from a backup).
+ * Times go as ISO text: a subgraph's pool (drizzle's) has no serializer for Date parameters.
+ */
 export async function redeliverRange(sql: Sql, endpointId: string, from: Date, to: Date): Promise<number> {
   const rows = await sql`update webhooks.deliveries
     set status = 'PENDING', attempts = 0, claims = claims + 1, next_attempt_at = now(), lease_until = null, delivered_at = null, scheduled_at = now()
-    where endpoint_id = ${endpointId}::uuid and (envelope->>'timestamp')::timestamptz >= ${from} and (envelope->>'timestamp')::timestamptz < ${to}
+    where endpoint_id = ${endpointId}::uuid and (envelope->>'timestamp')::timestamptz >= ${from.toISOString()}::timestamptz
+      and (envelope->>'timestamp')::timestamptz < ${to.toISOString()}::timestamptz
     returning id`;
   return rows.length;
 }

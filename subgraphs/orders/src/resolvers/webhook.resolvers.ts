@@ -1,4 +1,4 @@
-import { listDeliveries, listEndpoints, redeliverOne, registerEndpoint } from '@storegraph/kit';
+import { enableEndpoint, listDeliveries, listEndpoints, redeliverOne, registerEndpoint, replayRange, rotateSecret } from '@storegraph/kit';
 import type { OrdersContext } from '../context.ts';
 
 type Ctx = OrdersContext;
@@ -17,5 +17,10 @@ export const webhookResolvers = {
   Mutation: {
     registerWebhookEndpoint: (_: unknown, a: { input: Input }, ctx: Ctx) => registerEndpoint(ctx.db.sql, ctx.channel, a.input),
     redeliverWebhook: (_: unknown, a: { deliveryId: string }, ctx: Ctx) => redeliverOne(ctx.db.sql, ctx.channel, a.deliveryId),
+    enableWebhookEndpoint: (_: unknown, a: { endpointId: string }, ctx: Ctx) => enableEndpoint(ctx.db.sql, ctx.channel, a.endpointId),
+    rotateWebhookSecret: (_: unknown, a: { endpointId: string; overlapSeconds: number }, ctx: Ctx) =>
+      rotateSecret(ctx.db.sql, ctx.channel, a.endpointId, a.overlapSeconds),
+    replayWebhookDeliveries: (_: unknown, a: { endpointId: string; from: string; to: string }, ctx: Ctx) =>
+      replayRange(ctx.db.sql, ctx.channel, a.endpointId, a.from, a.to),
   },
 };

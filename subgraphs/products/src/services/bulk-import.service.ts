@@ -7,6 +7,7 @@ import { canonicalAttributeValue, type CanonicalValue } from './attribute-values
 import { loadDefinitions, type Tx } from './attributes.service.ts';
 import { parseCsv, parseInputRows, parseJsonLines, type BulkParse, type BulkRow, type BulkRowInput } from './bulk-parse.ts';
 import { pgErrorOf } from './db-errors.ts';
+import { visibleChannelsOf, writeProductsUpdated } from './product-events.ts';
 import { refreshRuleMembership } from './rule-membership.ts';
 import { ALL_CHANNELS, requireCatalogAdmin } from './staff-scope.ts';
 
@@ -140,6 +141,7 @@ async function validateAgainstCatalog(db: ProductsDb['db'], parsed: BulkParse): 
 }
 
 async function writeChunk(tx: Tx, chunk: Ready[]): Promise<Set<string>> {
+  const before = await visibleChannelsOf(tx, [...new Set(chunk.map((r) => r.row.productId))]);
   const written = await tx
     .insert(variants)
     .values(chunk.map((r) => ({ id: r.id, productId: r.row.productId, sku: r.row.sku, gtin: r.gtin, options: r.options, position: r.position })))
@@ -177,6 +179,9 @@ async function writeChunk(tx: Tx, chunk: Ready[]): Promise<Set<string>> {
       });
   }
   if (values.length) await refreshRuleMembership(tx, { productIds: [...new Set(chunk.map((r) => r.row.productId))] });
+  // One event per product the chunk wrote a variant of (a SKU refused by setWhere wrote nothing).
+  const touched = new Set(chunk.filter((r) => ids.has(r.row.sku)).map((r) => r.row.productId));
+  await writeProductsUpdated(tx, Object.fromEntries(Object.entries(before).filter(([id]) => touched.has(id))), 'BULK_IMPORT');
   return new Set(written.map((w) => w.sku));
 }
 

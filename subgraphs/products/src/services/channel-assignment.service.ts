@@ -2,9 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { appError } from '@storegraph/schema';
 import type { ProductsContext } from '../context.ts';
-import { attributeDefinitions, channelProducts, channelRules, products } from '../db/tables.ts';
+import { attributeDefinitions, channelProducts, channelRules } from '../db/tables.ts';
 import { canonicalAttributeValue } from './attribute-values.ts';
 import { rethrowAsClientError } from './db-errors.ts';
+import { announceRuleVisibility, lockVisibleChannels, writeProductUpdated } from './product-events.ts';
 import { refreshRuleMembership } from './rule-membership.ts';
 import { requireCatalogAdmin } from './staff-scope.ts';
 
@@ -45,20 +46,23 @@ export async function setChannelProduct(ctx: ProductsContext, channel: string, p
       throw appError('BAD_USER_INPUT', `${field} must be 1 to 2000 characters, or null to clear it`, { reason: 'INVALID_VALUE', field });
     }
   }
-  const [product] = await ctx.db.db.select({ id: products.id }).from(products).where(eq(products.id, productId));
-  if (!product) throw appError('NOT_FOUND', `no product ${productId}`);
   const set: Partial<typeof channelProducts.$inferInsert> = {};
   if (input.assigned !== undefined) set.assigned = input.assigned!;
   if (input.visible !== undefined) set.visible = input.visible!;
   if (input.nameOverride !== undefined) set.nameOverride = input.nameOverride;
   if (input.descriptionOverride !== undefined) set.descriptionOverride = input.descriptionOverride;
   if (input.sortOrder !== undefined) set.sortOrder = input.sortOrder!;
-  const [row] = await ctx.db.db
-    .insert(channelProducts)
-    .values({ channel, productId, ...set })
-    .onConflictDoUpdate({ target: [channelProducts.channel, channelProducts.productId], set: Object.keys(set).length ? set : { channel } })
-    .returning();
-  return row!;
+  return ctx.db.db.transaction(async (tx) => {
+    const before = await lockVisibleChannels(tx, productId);
+    if (!before) throw appError('NOT_FOUND', `no product ${productId}`);
+    const [row] = await tx
+      .insert(channelProducts)
+      .values({ channel, productId, ...set })
+      .onConflictDoUpdate({ target: [channelProducts.channel, channelProducts.productId], set: Object.keys(set).length ? set : { channel } })
+      .returning();
+    await writeProductUpdated(tx, productId, before, 'CHANNEL');
+    return row!;
+  });
 }
 
 export async function addChannelRule(ctx: ProductsContext, channel: string, input: ChannelRuleInput) {
@@ -86,7 +90,7 @@ export async function addChannelRule(ctx: ProductsContext, channel: string, inpu
   try {
     await ctx.db.db.transaction(async (tx) => {
       await tx.insert(channelRules).values(rule);
-      await refreshRuleMembership(tx, { channel });
+      await announceRuleVisibility(tx, channel, () => refreshRuleMembership(tx, { channel }));
     });
   } catch (err) {
     rethrowAsClientError(err);
@@ -100,7 +104,7 @@ export async function removeChannelRule(ctx: ProductsContext, id: string) {
   requireCatalogAdmin(ctx, rule.channel);
   await ctx.db.db.transaction(async (tx) => {
     await tx.delete(channelRules).where(and(eq(channelRules.id, id)));
-    await refreshRuleMembership(tx, { channel: rule.channel });
+    await announceRuleVisibility(tx, rule.channel, () => refreshRuleMembership(tx, { channel: rule.channel }));
   });
   return true;
 }

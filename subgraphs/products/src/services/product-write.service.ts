@@ -6,6 +6,7 @@ import { media, productCategories, productTranslations, products } from '../db/t
 import { canonicalValues, replaceAttributeValues, type Tx } from './attributes.service.ts';
 import { rethrowAsClientError } from './db-errors.ts';
 import { orVersionConflict, versionConflict, VersionConflictAbort } from './version-conflict.ts';
+import { lockVisibleChannels, writeProductUpdated } from './product-events.ts';
 import { assertKnownLocales } from './locale.ts';
 import { refreshRuleMembership } from './rule-membership.ts';
 import { ALL_CHANNELS, requireCatalogAdmin } from './staff-scope.ts';
@@ -134,6 +135,7 @@ export async function createProduct(ctx: ProductsContext, input: CreateProductIn
       await replaceAttributeValues(tx, id, null, attributes);
       await insertVariants(tx, id, input.variants ?? []);
       await refreshRuleMembership(tx, { productIds: [id] });
+      await writeProductUpdated(tx, id, [], 'CREATED');
     });
   } catch (err) {
     rethrowAsClientError(err);
@@ -187,6 +189,7 @@ async function writeProductUpdate(
       if (input.description !== undefined) set.description = input.description ?? '';
       if (input.status != null) set.status = input.status;
       if (input.brandId !== undefined) set.brandId = input.brandId;
+      const before = (await lockVisibleChannels(tx, id)) ?? [];
       await bumpVersion(tx, id, expectedVersion, set);
       if (input.categoryIds) {
         await tx.delete(productCategories).where(eq(productCategories.productId, id));
@@ -195,6 +198,7 @@ async function writeProductUpdate(
       }
       if (attributes) await replaceAttributeValues(tx, id, null, attributes);
       if (input.brandId !== undefined || input.categoryIds || attributes) await refreshRuleMembership(tx, { productIds: [id] });
+      await writeProductUpdated(tx, id, before, 'UPDATED');
     });
   } catch (err) {
     if (err instanceof VersionConflictAbort) throw err;
@@ -215,8 +219,10 @@ export async function setProductTranslations(ctx: ProductsContext, id: string, e
   );
   return orVersionConflict(async () => {
     await ctx.db.db.transaction(async (tx) => {
+      const before = (await lockVisibleChannels(tx, id)) ?? [];
       await bumpVersion(tx, id, expectedVersion);
       await writeTranslations(tx, id, list);
+      await writeProductUpdated(tx, id, before, 'TRANSLATIONS');
     });
     return adminProduct(ctx, id);
   });
@@ -227,11 +233,13 @@ export async function addProductMedia(ctx: ProductsContext, id: string, expected
   await checkMediaAlt(ctx, list);
   return orVersionConflict(async () => {
     await ctx.db.db.transaction(async (tx) => {
+      const before = (await lockVisibleChannels(tx, id)) ?? [];
       await bumpVersion(tx, id, expectedVersion);
       const [{ next }] = (await tx.execute(sql`select coalesce(max(position) + 1, 0)::int as next from ${media} where product_id = ${id}`)) as unknown as [
         { next: number },
       ];
       await insertMedia(tx, id, list, next);
+      await writeProductUpdated(tx, id, before, 'MEDIA');
     });
     return adminProduct(ctx, id);
   });

@@ -6,6 +6,7 @@ import { products, variants } from '../db/tables.ts';
 import { canonicalValues, replaceAttributeValues, type Tx } from './attributes.service.ts';
 import { rethrowAsClientError } from './db-errors.ts';
 import { orVersionConflict, versionConflict, VersionConflictAbort } from './version-conflict.ts';
+import { lockVisibleChannels, writeProductUpdated } from './product-events.ts';
 import { SKU_PATTERN, isValidGtin } from './gtin.ts';
 import { refreshRuleMembership } from './rule-membership.ts';
 import { ALL_CHANNELS, requireCatalogAdmin } from './staff-scope.ts';
@@ -80,7 +81,9 @@ export async function createVariant(ctx: ProductsContext, productId: string, inp
   let id: string | undefined;
   try {
     await ctx.db.db.transaction(async (tx) => {
+      const before = (await lockVisibleChannels(tx, productId)) ?? [];
       [id] = await insertVariants(tx, productId, [input]);
+      await writeProductUpdated(tx, productId, before, 'VARIANT_CREATED', id!);
     });
   } catch (err) {
     rethrowAsClientError(err);
@@ -111,6 +114,9 @@ async function writeVariantUpdate(
 ) {
   try {
     await ctx.db.db.transaction(async (tx) => {
+      // The product's row lock first (as every product write takes it), then the variant's.
+      const [owner] = await tx.select({ productId: variants.productId }).from(variants).where(eq(variants.id, id));
+      const before = owner ? ((await lockVisibleChannels(tx, owner.productId)) ?? []) : [];
       const set: Partial<typeof variants.$inferInsert> = {};
       if (input.sku !== undefined) set.sku = input.sku!;
       if (input.gtin !== undefined) set.gtin = input.gtin;
@@ -131,6 +137,7 @@ async function writeVariantUpdate(
         await replaceAttributeValues(tx, row.productId, id, attributes);
         await refreshRuleMembership(tx, { productIds: [row.productId] });
       }
+      await writeProductUpdated(tx, row.productId, before, 'VARIANT_UPDATED', id);
     });
   } catch (err) {
     if (err instanceof VersionConflictAbort) throw err;

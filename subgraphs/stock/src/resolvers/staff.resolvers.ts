@@ -6,6 +6,7 @@ import { setBackorderPolicy, setChannelAllocationPolicy, setStockFence, type All
 import { expireOverdueReservations } from '../services/expiry.service.ts';
 import { stockLevelsOf, stockMovementsOf } from '../services/history.service.ts';
 import { addStock, adjustStock, countStock, transferStock, type QuantityInput } from '../services/ledger.service.ts';
+import { setLowStockThreshold } from '../services/low-stock.service.ts';
 import { rebalanceFences } from '../services/rebalance.service.ts';
 
 type Ctx = StockContext;
@@ -30,6 +31,7 @@ export const staffResolvers = {
     setChannelAllocationPolicy: (_: unknown, args: { channel: string; mode: AllocationMode }, ctx: Ctx) =>
       setChannelAllocationPolicy(ctx, args.channel, args.mode),
     setBackorderPolicy: (_: unknown, args: { input: Parameters<typeof setBackorderPolicy>[1] }, ctx: Ctx) => setBackorderPolicy(ctx, args.input),
+    setLowStockThreshold: (_: unknown, args: { input: Parameters<typeof setLowStockThreshold>[1] }, ctx: Ctx) => setLowStockThreshold(ctx, args.input),
     rebalanceStockFences: (_: unknown, args: { variantId?: string | null; windowHours: number }, ctx: Ctx) =>
       rebalanceFences(ctx.db, {
         variantId: args.variantId,
@@ -64,4 +66,5 @@ export const staffResolvers = {
   },
   ChannelAllocationPolicy: { channel: channelRef },
   BackorderPolicy: { channel: channelRef, variant: variantRef },
+  LowStockThreshold: { channel: channelRef, variant: variantRef },
 };
