@@ -90,6 +90,8 @@ export const ADMIN_WALKS = {
   // admin-audit-trail.test.ts and admin-channels.test.ts
   audit: ['AuditTrail'],
   channels: ['CreateSalesChannel', 'UpdateSalesChannel'],
+  // admin-events-ops.test.ts
+  events: ['SetLowStockThreshold', 'EnableWebhookEndpoint', 'RotateWebhookSecret', 'ReplayWebhookDeliveries'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;
