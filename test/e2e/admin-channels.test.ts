@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bff, sqlClient } from '../support/clients.ts';
+import { sqlClient } from '../support/clients.ts';
 import { data } from './checkout-support.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { adminWalk } from './admin-walk-support.ts';
