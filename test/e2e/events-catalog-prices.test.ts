@@ -19,7 +19,7 @@ let eu: { id: string; secret: string };
 let us: { id: string; secret: string };
 const TYPES = ['product.updated', 'price.changed'];
 const PRICING = { staff: { id: 'stf_events_prices', roles: ['pricing-admin' as const], channels: ['*'] } };
-const UPDATE = `mutation($id: ID!, $v: Int!, $input: UpdateProductInput!) { updateProduct(id: $id, expectedVersion: $v, input: $input) { id version } }`;
+const UPDATE = `mutation($id: ID!, $v: Int!, $input: UpdateProductInput!) { updateProduct(id: $id, expectedVersion: $v, input: $input) { __typename ... on AdminProduct { id version } ... on VersionConflict { currentVersion } } }`;
 const BOOK = `mutation($input: PriceBookInput!) { upsertPriceBook(input: $input) { id } }`;
 const IMPORT = `mutation($b: ID!, $e: [PriceEntryInput!]!, $all: Boolean!) { importPriceEntries(bookId: $b, entries: $e, replaceAll: $all) { imported removed } }`;
 
@@ -46,11 +46,15 @@ describe('catalog and price events', () => {
     const product = await newProduct();
     // Created with no channel: the event names none, so neither filtered endpoint is given it.
     data(await asStaff(SET_CHANNEL, { channel: 'web-eu', productId: product.id, input: { assigned: true } }));
-    data(await asStaff(UPDATE, { id: product.id, v: 1, input: { name: 'Renamed for events' } }));
-    // The same expected version again: CONFLICT, and the transaction (which had locked the product and read
-    // its channels) rolls back with no event.
-    const stale = await asStaff(UPDATE, { id: product.id, v: 1, input: { name: 'Never' } });
-    expect(stale.errors?.map((e) => e.extensions?.code)).toEqual(['CONFLICT']);
+    expect(data(await asStaff(UPDATE, { id: product.id, v: 1, input: { name: 'Renamed for events' } })).updateProduct).toEqual({
+      __typename: 'AdminProduct',
+      id: product.id,
+      version: 2,
+    });
+    // The same expected version again: a VersionConflict, and the transaction (which had locked the product and
+    // read its channels) rolls back with no event.
+    const stale = data(await asStaff(UPDATE, { id: product.id, v: 1, input: { name: 'Never' } })).updateProduct;
+    expect(stale).toEqual({ __typename: 'VersionConflict', currentVersion: 2 });
 
     const mine = () => receiver.at('/eu').filter((r) => r.envelope.aggregateId === product.id);
     const got = await eventually(mine, (r) => r.length === 2, 'two product.updated deliveries');
