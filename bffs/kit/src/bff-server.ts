@@ -161,6 +161,16 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'internal error'));
     }
   });
+  /** Calls `listener` on each change a subgraph announces, and when the stream comes back (anything may have changed). */
+  const onSchemaChange = (schema: string) => (listener: () => void) => {
+    const onChange = (e: { schema: string }) => e.schema === schema && listener();
+    changes.on('change', onChange);
+    changes.on('up', listener);
+    return () => {
+      changes.off('change', onChange);
+      changes.off('up', listener);
+    };
+  };
   const live = serveLiveAvailability(server, {
     logger: opts.logger,
     gate: liveGate({
@@ -188,25 +198,9 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
         const o = body.data.order;
         return o && { orderId: o.id, number: o.number, status: o.status, nextStatuses: o.nextStatuses };
       },
-      onOrdersChange: (listener) => {
-        const onChange = (e: { schema: string }) => e.schema === 'orders' && listener();
-        changes.on('change', onChange);
-        changes.on('up', listener);
-        return () => {
-          changes.off('change', onChange);
-          changes.off('up', listener);
-        };
-      },
+      onOrdersChange: onSchemaChange('orders'),
     },
-    onStockChange: (listener) => {
-      const onChange = (e: { schema: string }) => e.schema === 'stock' && listener();
-      changes.on('change', onChange);
-      changes.on('up', listener);
-      return () => {
-        changes.off('change', onChange);
-        changes.off('up', listener);
-      };
-    },
+    onStockChange: onSchemaChange('stock'),
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', resolve));

@@ -19,6 +19,7 @@ import { findInputViolation, type ChannelContext } from '@storegraph/schema';
 import type { Logger } from '@storegraph/kit';
 import { isRefusal, refusal } from './edge-refusal.ts';
 import { liveClose, liveError, type LiveCaller, type LiveGate } from './live-gate.rules.ts';
+import { followChanges } from './live-follow.ts';
 import { orderUpdatedField, type LiveOrdersDeps } from './live-orders.ts';
 
 export interface AvailabilityRow {
@@ -130,25 +131,9 @@ async function* watch(deps: LiveAvailabilityDeps, ctx: ChannelContext, variantId
   // The socket is an edge like HTTP: the same input rule, before the ids travel on to the gateway.
   const bad = findInputViolation(variantIds, {}, '$.variantIds');
   if (bad) throw new GraphQLError(bad.message, { extensions: { code: 'BAD_USER_INPUT', argument: bad.path, reason: bad.reason } });
-  let wake: (() => void) | undefined;
-  let pending = true;
-  const stop = deps.onStockChange(() => {
-    pending = true;
-    wake?.();
-  });
-  let last = '';
-  try {
-    while (true) {
-      if (!pending) await new Promise<void>((resolve) => (wake = resolve));
-      pending = false;
-      const rows = await deps.read(ctx, ids);
-      const key = JSON.stringify(rows);
-      if (key !== last) {
-        last = key;
-        yield rows;
-      }
-    }
-  } finally {
-    stop();
-  }
+  yield* followChanges(
+    deps.onStockChange,
+    () => deps.read(ctx, ids),
+    (rows) => JSON.stringify(rows),
+  );
 }

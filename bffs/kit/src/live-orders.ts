@@ -1,5 +1,6 @@
 import { GraphQLError, GraphQLID, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql';
 import { findInputViolation, type ChannelContext } from '@storegraph/schema';
+import { followChanges } from './live-follow.ts';
 
 export interface OrderUpdate {
   orderId: string;
@@ -45,26 +46,10 @@ export function orderUpdatedField(deps: LiveOrdersDeps): GraphQLFieldConfig<unkn
 async function* watchOrder(deps: LiveOrdersDeps, ctx: ChannelContext, orderId: string): AsyncGenerator<OrderUpdate> {
   const bad = findInputViolation(orderId, {}, '$.orderId');
   if (bad) throw new GraphQLError(bad.message, { extensions: { code: 'BAD_USER_INPUT', argument: bad.path, reason: bad.reason } });
-  let wake: (() => void) | undefined;
-  let pending = true;
-  const stop = deps.onOrdersChange(() => {
-    pending = true;
-    wake?.();
-  });
-  let last = '';
-  try {
-    while (true) {
-      if (!pending) await new Promise<void>((resolve) => (wake = resolve));
-      pending = false;
-      const order = await deps.readOrder(ctx, orderId);
-      if (!order) throw new GraphQLError('no such order', { extensions: { code: 'NOT_FOUND' } });
-      const key = `${order.status}|${order.nextStatuses.join(',')}`;
-      if (key !== last) {
-        last = key;
-        yield order;
-      }
-    }
-  } finally {
-    stop();
-  }
+  const read = async () => {
+    const order = await deps.readOrder(ctx, orderId);
+    if (!order) throw new GraphQLError('no such order', { extensions: { code: 'NOT_FOUND' } });
+    return order;
+  };
+  yield* followChanges(deps.onOrdersChange, read, (o) => `${o.status}|${o.nextStatuses.join(',')}`);
 }

@@ -1,6 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { ACCESS_TOKEN_TTL_SECONDS, CUSTOMER_TOKEN_ISSUER, hmacKey, type CustomerTokenClaims } from '@storegraph/schema';
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  CUSTOMER_TOKEN_ISSUER,
+  hmacKey,
+  STAFF_TOKEN_ISSUER,
+  type CustomerTokenClaims,
+  type StaffTokenClaims,
+} from '@storegraph/schema';
 
 /** A secret to hand out once (refresh, verification and reset tokens): only its SHA-256 is stored. */
 export function newSecretToken(): { token: string; hash: string } {
@@ -14,11 +21,20 @@ export function hashToken(token: string): string {
 }
 
 export async function signAccessToken(claims: CustomerTokenClaims, secret: string): Promise<{ token: string; expiresAt: Date }> {
+  return signShortToken(CUSTOMER_TOKEN_ISSUER, claims.sub, { kind: claims.kind, sid: claims.sid, name: claims.name }, secret);
+}
+
+/** A staff member's access token: the same shape under the staff issuer, so it never passes for a customer's. */
+export function signStaffAccessToken(claims: StaffTokenClaims, secret: string): Promise<{ token: string; expiresAt: Date }> {
+  return signShortToken(STAFF_TOKEN_ISSUER, claims.sub, { kind: 'staff', sid: claims.sid, name: claims.name }, secret);
+}
+
+async function signShortToken(issuer: string, sub: string, payload: Record<string, unknown>, secret: string) {
   const expiresAt = new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000);
-  const token = await new SignJWT({ kind: claims.kind, sid: claims.sid, name: claims.name })
+  const token = await new SignJWT(payload)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer(CUSTOMER_TOKEN_ISSUER)
-    .setSubject(claims.sub)
+    .setIssuer(issuer)
+    .setSubject(sub)
     .setJti(randomUUID())
     .setIssuedAt()
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))

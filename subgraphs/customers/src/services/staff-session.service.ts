@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { SignJWT } from 'jose';
-import { ACCESS_TOKEN_TTL_SECONDS, appError, hmacKey, IDENTITY_LOOKUP_ISSUER, STAFF_TOKEN_ISSUER } from '@storegraph/schema';
+import { appError, IDENTITY_LOOKUP_ISSUER } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 import { staffMembers, staffSessions } from '../db/tables.ts';
 import { isUuid, normaliseEmail } from '../domain/account-input.rules.ts';
 import type { Tx } from './outbox.ts';
-import { hashToken, newSecretToken } from './session-tokens.ts';
+import { hashToken, newSecretToken, signStaffAccessToken } from './session-tokens.ts';
 import { acceptTotp } from './staff-totp.ts';
 
 export type StaffMemberRow = typeof staffMembers.$inferSelect;
@@ -28,19 +27,6 @@ export const staffView = (m: StaffMemberRow) => ({
   createdAt: m.createdAt.toISOString(),
 });
 
-async function signStaffToken(member: StaffMemberRow, familyId: string, secret: string) {
-  const expiresAt = new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000);
-  const token = await new SignJWT({ kind: 'staff', sid: familyId, name: member.name })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuer(STAFF_TOKEN_ISSUER)
-    .setSubject(member.id)
-    .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(await hmacKey(secret));
-  return { token, expiresAt };
-}
-
 /** Staff sessions are shorter than a shopper's: a day of refreshes, at most a working week in all. */
 const STAFF_REFRESH_TTL_MS = 24 * 3_600_000;
 const STAFF_SESSION_MAX_MS = 7 * 24 * 3_600_000;
@@ -50,7 +36,7 @@ async function issue(ctx: CustomersContext, tx: Tx, member: StaffMemberRow, fami
   const id = randomUUID();
   const expiresAt = new Date(Math.min(Date.now() + STAFF_REFRESH_TTL_MS, signedInAt.getTime() + STAFF_SESSION_MAX_MS));
   await tx.insert(staffSessions).values({ id, familyId, staffId: member.id, refreshHash: refresh.hash, status: 'ACTIVE', expiresAt });
-  const access = await signStaffToken(member, familyId, ctx.deps.idpSecret);
+  const access = await signStaffAccessToken({ sub: member.id, sid: familyId, name: member.name }, ctx.deps.idpSecret);
   return {
     __typename: 'StaffAuthSession' as const,
     accessToken: access.token,
