@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bff, sqlClient } from '../support/clients.ts';
-import { data, sellable } from './checkout-support.ts';
+import { data, one, sellable } from './checkout-support.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { adminWalk, codes } from './admin-walk-support.ts';
 
@@ -16,6 +16,12 @@ describe('event settings by staff', () => {
     const usOnly = await staffSession((await createStaff('events-stock-us', ['stock-admin'], ['web-us'])).email);
     const refused = await run('SetLowStockThreshold', { input: { channel: 'web-eu', variantId, threshold: 1 } }, { token: usOnly.token });
     expect(codes(refused)).toEqual(['FORBIDDEN']);
+    // An id the channel does not sell (here: none at all) writes no threshold.
+    const unknown = await run('SetLowStockThreshold', { input: { channel: 'web-eu', variantId: 'var_no_such', threshold: 3 } }, { token: stock.token });
+    expect(codes(unknown)).toEqual(['NOT_IN_CHANNEL']);
+    expect(await one((sql) => sql<{ n: number }[]>`select count(*)::int as n from stock.low_stock_thresholds where variant_id = 'var_no_such'`)).toEqual({
+      n: 0,
+    });
   });
 
   it('rotates an endpoint’s secret with an overlap, enables it, and replays a range (none queued in an empty one)', async () => {

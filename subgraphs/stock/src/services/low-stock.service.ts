@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { appError } from '@storegraph/schema';
+import { appError, notInChannel } from '@storegraph/schema';
 import type { StockContext } from '../context.ts';
 import { requireStockAdminOn } from './staff-scope.service.ts';
 
@@ -26,6 +26,12 @@ export async function setLowStockThreshold(ctx: StockContext, input: { channel: 
   if (input.variantId.length === 0 || input.variantId.length > 64)
     throw appError('BAD_USER_INPUT', 'variantId is not a variant id', { argument: 'input.variantId' });
   const { channel, variantId, threshold } = input;
+  // Only a variant the channel sells, as the catalog says in the caller's own context (the rule reservations
+  // use): an unknown or foreign id would otherwise leave a threshold row nothing ever reads.
+  if (channel !== ctx.channel.channel)
+    throw appError('BAD_USER_INPUT', `set ${channel}'s thresholds while working in ${channel}`, { argument: 'input.channel' });
+  const { hidden } = await ctx.catalog.shown(ctx, 'Variant', [variantId]);
+  if (hidden.length > 0) throw notInChannel(channel, hidden);
   const [row] = (await ctx.db.db.execute(
     threshold === 0
       ? sql`with gone as (delete from stock.low_stock_thresholds where variant_id = ${variantId} and channel = ${channel})
