@@ -21,7 +21,7 @@ export interface SupervisorOptions {
   /** first restart delay, doubled per consecutive crash up to maxDelayMs */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** more crashes than this within windowMs and the supervisor gives up: everything stops */
+  /** more consecutive crashes than this, each within windowMs of its start, and the supervisor gives up */
   maxRestarts?: number;
   windowMs?: number;
   /** what it calls when restarting keeps failing */
@@ -30,13 +30,17 @@ export interface SupervisorOptions {
 
 /**
  * Restarts what crashes, with exponential backoff (250 ms, 500 ms, 1 s, ... 8 s), and gives up when a
- * service crashed more than 5 times in 60 s: a crash loop is a bug or a missing dependency that
- * restarting cannot fix, and the launcher then stops everything and exits non-zero so that an outer
- * supervisor notices. Stopping never waits on a process for longer than its grace period.
+ * service crashed more than 5 times in a row, each time within 60 s of being started: a crash loop is a
+ * bug or a missing dependency that restarting cannot fix, and the launcher then stops everything and exits
+ * non-zero so that an outer supervisor notices. The count is of consecutive short runs, not of crashes in
+ * a wall-clock minute: on a busy machine one boot can take 10 s, and six of them never fit in a minute, so
+ * a sliding window let a service that can never start loop for ever. A run that lasted longer than the
+ * window resets the count. Stopping never waits on a process for longer than its grace period.
  */
 export class Supervisor {
   private readonly running = new Map<string, Handle>();
-  private readonly crashes = new Map<string, number[]>();
+  /** consecutive runs per service that ended within windowMs of their start */
+  private readonly shortRuns = new Map<string, number>();
   private stopping = false;
   private readonly opts: Required<SupervisorOptions>;
 
@@ -57,25 +61,27 @@ export class Supervisor {
 
   private async watch(item: Supervised, handle: Handle): Promise<void> {
     let current = handle;
+    let startedAt = Date.now();
     for (;;) {
       const why = await current.exited;
       this.running.delete(item.name);
       if (this.stopping) return;
-      const now = Date.now();
-      const recent = (this.crashes.get(item.name) ?? []).filter((t) => now - t < this.opts.windowMs);
-      recent.push(now);
-      this.crashes.set(item.name, recent);
-      if (recent.length > this.opts.maxRestarts) {
-        this.opts.log(`${item.name} ${why}; it crashed ${recent.length} times in ${this.opts.windowMs / 1000} s: giving up`);
+      const short = Date.now() - startedAt < this.opts.windowMs;
+      const inARow = short ? (this.shortRuns.get(item.name) ?? 0) + 1 : 1;
+      this.shortRuns.set(item.name, inARow);
+      const window = `${this.opts.windowMs / 1000} s`;
+      if (inARow > this.opts.maxRestarts) {
+        this.opts.log(`${item.name} ${why}; it crashed ${inARow} times in a row, each within ${window} of starting: giving up`);
         this.opts.onGiveUp(item.name);
         return;
       }
-      const delay = Math.min(this.opts.baseDelayMs * 2 ** (recent.length - 1), this.opts.maxDelayMs);
-      this.opts.log(`${item.name} ${why}; restarting in ${delay} ms (restart ${recent.length} of at most ${this.opts.maxRestarts} a minute)`);
+      const delay = Math.min(this.opts.baseDelayMs * 2 ** (inARow - 1), this.opts.maxDelayMs);
+      this.opts.log(`${item.name} ${why}; restarting in ${delay} ms (restart ${inARow} of at most ${this.opts.maxRestarts} in a row)`);
       await sleep(delay);
       // Ctrl-C reaches every process of the terminal's group at once: a child that stopped first is part of
       // the same shutdown, and the backoff gives the launcher's own SIGINT handler time to say so.
       if (this.stopping) return;
+      startedAt = Date.now();
       try {
         current = await item.start();
       } catch (err) {

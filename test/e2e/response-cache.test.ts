@@ -74,14 +74,22 @@ describe('response cache for anonymous catalog reads', () => {
 
   it('drops it when stock is received, but keeps answers that never read stock', async () => {
     const slug = await slugOf();
-    const page = await untilCached(PAGE, { slug });
-    await untilCached(CHANNEL, {});
-    const old = page.body.data.product.variants[0].availability.available;
-    await receive('var_0233_1', 'loc_wh_hamburg', 3);
-    const { r } = await untilFresh(PAGE, { slug }, (b) => b.data.product.variants[0].availability.available === old + 3);
-    expect(r.cache).not.toBe('HIT');
-    // CurrentChannel is answered by the catalog alone: a stock movement leaves it cached.
-    expect((await ask(CHANNEL, {})).cache).toBe('HIT');
+    // Other files change the catalog while this one runs (a product edited, a channel created), and a
+    // catalog change rightly drops CurrentChannel too. So the receipt is tried up to three times: a cache
+    // that dropped catalog answers on every stock movement misses all three, one that is right hits on the
+    // first unless a catalog write landed in the same second.
+    const channelKept: boolean[] = [];
+    for (let attempt = 0; attempt < 3 && !channelKept.includes(true); attempt++) {
+      const page = await untilCached(PAGE, { slug });
+      await untilCached(CHANNEL, {});
+      const old = page.body.data.product.variants[0].availability.available;
+      await receive('var_0233_1', 'loc_wh_hamburg', 3);
+      const { r } = await untilFresh(PAGE, { slug }, (b) => b.data.product.variants[0].availability.available === old + 3);
+      expect(r.cache).not.toBe('HIT');
+      // CurrentChannel is answered by the catalog alone: a stock movement leaves it cached.
+      channelKept.push((await ask(CHANNEL, {})).cache === 'HIT');
+    }
+    expect(channelKept).toContain(true);
   });
 
   it('drops it when a shopper reserves units (announced by the polled stock version, not NOTIFY)', async () => {
