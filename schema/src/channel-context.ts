@@ -17,8 +17,18 @@ export type ChannelKind = z.infer<typeof ChannelKind>;
 export const TaxMode = z.enum(['INCLUSIVE', 'EXCLUSIVE']);
 export type TaxMode = z.infer<typeof TaxMode>;
 
-/** `staff-admin` manages staff members and reads the audit trail; the others are per resource. */
-export const StaffRole = z.enum(['catalog-admin', 'pricing-admin', 'stock-admin', 'order-admin', 'customer-admin', 'webhook-admin', 'staff-admin', 'viewer']);
+/** `staff-admin` manages staff members and reads the audit trail; `report-viewer` reads a channel's sales reports; the others are per resource. */
+export const StaffRole = z.enum([
+  'catalog-admin',
+  'pricing-admin',
+  'stock-admin',
+  'order-admin',
+  'customer-admin',
+  'webhook-admin',
+  'staff-admin',
+  'report-viewer',
+  'viewer',
+]);
 export type StaffRole = z.infer<typeof StaffRole>;
 
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 currency code');

@@ -53,6 +53,20 @@ export function divRound(numerator: bigint, denominator: bigint): bigint {
   return negative ? -q : q;
 }
 
+/** Exchange rates are integers: major units of the quote currency per major unit of the base, times 10^9. */
+export const RATE_SCALE = 1_000_000_000n;
+
+/**
+ * Converts minor units between currencies with different minor digits (EUR 2 -> JPY 0 -> KWD 3):
+ * amount * rate * 10^digits(to) / (10^9 * 10^digits(from)), rounded once with `divRound`. Prices convert
+ * base prices with it; reports convert each order at the rate of when it was placed.
+ */
+export function convertMinor(amount: bigint, from: string, to: string, ratePpb: bigint): bigint {
+  const numerator = amount * ratePpb * 10n ** BigInt(minorDigits(to));
+  const denominator = RATE_SCALE * 10n ** BigInt(minorDigits(from));
+  return divRound(numerator, denominator);
+}
+
 function parseMinor(value: unknown): number {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
   if (typeof value === 'string' && /^-?\d{1,16}$/.test(value)) {

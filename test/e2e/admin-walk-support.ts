@@ -92,6 +92,8 @@ export const ADMIN_WALKS = {
   channels: ['CreateSalesChannel', 'UpdateSalesChannel'],
   // admin-events-ops.test.ts
   events: ['SetLowStockThreshold', 'EnableWebhookEndpoint', 'RotateWebhookSecret', 'ReplayWebhookDeliveries'],
+  // admin-reports.test.ts
+  reports: ['SalesReport', 'TopProducts', 'ReportRegions', 'SetReportRegion'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

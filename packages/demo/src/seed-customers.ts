@@ -31,7 +31,7 @@ const STAFF = [
     id: 'stf_admin',
     email: 'admin@storegraph.dev',
     name: 'Admin',
-    roles: ['catalog-admin', 'pricing-admin', 'stock-admin', 'order-admin', 'customer-admin', 'webhook-admin', 'staff-admin', 'viewer'],
+    roles: ['catalog-admin', 'pricing-admin', 'stock-admin', 'order-admin', 'customer-admin', 'webhook-admin', 'staff-admin', 'report-viewer', 'viewer'],
     channels: ['*'],
   },
   { id: 'stf_pricing_us', email: 'pricing-us@storegraph.dev', name: 'US pricing manager', roles: ['pricing-admin', 'viewer'], channels: ['web-us'] },

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { tables as orderTables } from '@storegraph/orders';
 import type { DemoProduct } from './demo-catalog.ts';
 import type { SeedDb } from './seed-util.ts';
@@ -56,5 +57,26 @@ export async function seedOrders(db: SeedDb, catalog: DemoProduct[]) {
       placedAt: new Date(Date.UTC(2026, 10, 20) - o.days * 86_400_000),
     });
     await db.insert(t.orderLines).values(lines);
+    // History, not news: announced as placed (so the sales read model projects it) but already published, so
+    // no webhook receiver registered later is sent a seed order.
+    await db.insert(t.outbox).values({
+      type: 'order.placed',
+      channel: o.channel,
+      aggregateId: o.id,
+      aggregateVersion: 1,
+      data: {
+        orderId: o.id,
+        number: `SG-${String(100001 + n)}`,
+        channel: o.channel,
+        customerId: o.customerId,
+        companyId: o.companyId,
+        total: { amount: lines.reduce((s, l) => s + l.lineTotal, 0), currency: o.currency },
+        lines: lines.map((l) => ({ variantId: l.variantId, sku: l.sku, quantity: l.quantity })),
+      },
+      publishedAt: new Date(),
+    });
   }
+  // Reports group the demo channels into two regions.
+  await db.execute(sql`insert into orders.report_regions (region, channel) values
+    ('europe', 'web-eu'), ('europe', 'trade-eu'), ('europe', 'pos-berlin'), ('americas', 'web-us')`);
 }

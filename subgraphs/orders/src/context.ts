@@ -20,6 +20,8 @@ export interface OrdersDeps {
   reservationTtlSeconds: number;
   /** How long a checkout worker owns its saga between two steps before recovery may take it over. */
   leaseSeconds: number;
+  /** The one currency reports consolidate into (REPORTING_CURRENCY), each order at the rate of its placing. */
+  reportingCurrency: string;
 }
 
 export interface OrdersContext extends SubgraphRequestContext {

@@ -4,6 +4,7 @@ import * as tables from './db/tables.ts';
 import { createOrdersContext, type OrdersDeps } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
 import { startRecovery } from './checkout/recovery.job.ts';
+import { startSalesProjector } from './reports/sales-projector.ts';
 import { paymentProvidersFromEnv } from './strategies/payment-provider.registry.ts';
 
 export { tables };
@@ -29,6 +30,11 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
       ORDERS_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
       // Longer than the slowest step (a card authorisation: 3 attempts of 5 s plus backoff).
       ORDERS_CHECKOUT_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
+      REPORTING_CURRENCY: z
+        .string()
+        .regex(/^[A-Z]{3}$/)
+        .default('EUR'),
+      ORDERS_REPORTS_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
     },
     env,
   );
@@ -43,6 +49,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
     cartIdleMs: config.ORDERS_CART_IDLE_HOURS * 3_600_000,
     reservationTtlSeconds: config.ORDERS_RESERVATION_TTL_SECONDS,
     leaseSeconds: config.ORDERS_CHECKOUT_LEASE_SECONDS,
+    reportingCurrency: config.REPORTING_CURRENCY,
   };
   const running = await startSubgraph(
     {
@@ -50,7 +57,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
       pgSchema: 'orders',
       defaultPort: 4104,
       schemaFile: new URL('./schema.graphql', import.meta.url),
-      extraSchemaFiles: [new URL('./schema.webhooks.graphql', import.meta.url)],
+      extraSchemaFiles: [new URL('./schema.webhooks.graphql', import.meta.url), new URL('./schema.reports.graphql', import.meta.url)],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,
@@ -63,7 +70,15 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         intervalMs: 1_000,
       },
       outbox: true,
-      background: (db) => startRecovery(db.db, deps, logger, config.ORDERS_RECOVERY_INTERVAL_MS),
+      background: (db) => {
+        const jobs = [
+          startRecovery(db.db, deps, logger, config.ORDERS_RECOVERY_INTERVAL_MS),
+          startSalesProjector(db.db, deps, logger, config.ORDERS_REPORTS_INTERVAL_MS),
+        ];
+        return async () => {
+          await Promise.all(jobs.map((stop) => stop()));
+        };
+      },
     },
     env,
   );

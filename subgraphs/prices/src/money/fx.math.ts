@@ -1,18 +1,7 @@
-import { divRound, minorDigits } from '@storegraph/schema';
-
-/** Rates are integers: major units of the quote currency per major unit of the base, times 10^9. */
-export const RATE_SCALE = 1_000_000_000n;
+// The conversion itself is shared with the reports (orders): @storegraph/schema's money module.
+export { RATE_SCALE, convertMinor } from '@storegraph/schema';
+import { RATE_SCALE } from '@storegraph/schema';
 const RATE_DECIMALS = 9;
-
-/**
- * Converts minor units between currencies with different minor digits (EUR 2 -> JPY 0 -> KWD 3):
- * amount * rate * 10^digits(to) / (10^9 * 10^digits(from)), rounded once with `divRound`.
- */
-export function convertMinor(amount: bigint, from: string, to: string, ratePpb: bigint): bigint {
-  const numerator = amount * ratePpb * 10n ** BigInt(minorDigits(to));
-  const denominator = RATE_SCALE * 10n ** BigInt(minorDigits(from));
-  return divRound(numerator, denominator);
-}
 
 /**
  * Parses a decimal rate ("161.5", "0.3321") into parts per 10^9 without passing through a float.

@@ -12,6 +12,7 @@ import { listPromotions, upsertPromotion, type PromotionInput } from '../service
 import { quote, type QuoteInput } from '../services/quote.service.ts';
 import { redeemPromotions } from '../services/redemption.service.ts';
 import { upsertShippingMethod, type ShippingMethodInput } from '../services/shipping-admin.service.ts';
+import { fxRatesAt, type FxRateAtInput } from '../services/fx-history.service.ts';
 import { shippingMethodOffers, type ShippingMethodsArgs } from '../services/shipping.service.ts';
 
 type Ctx = PricesContext;
@@ -25,6 +26,7 @@ export const resolvers = {
       priceExplain(ctx, args.variantId, args.quantity, args.as),
     pricingConfigurationIssues: (_: unknown, __: unknown, ctx: Ctx) => pricingConfigurationIssues(ctx),
     fxRates: (_: unknown, __: unknown, ctx: Ctx) => currentFxRates(ctx),
+    fxRatesAt: (_: unknown, args: { input: FxRateAtInput[] }, ctx: Ctx) => fxRatesAt(ctx, args.input),
     promotions: (_: unknown, args: { channel: string }, ctx: Ctx) => listPromotions(ctx, args.channel),
     channelPricing: (_: unknown, args: { channel: string }, ctx: Ctx) => getChannelPricing(ctx, args.channel),
     shippingMethods: (_: unknown, args: ShippingMethodsArgs, ctx: Ctx) => shippingMethodOffers(ctx, args),

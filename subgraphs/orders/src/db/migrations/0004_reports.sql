@@ -1,0 +1,58 @@
+-- The sales read model (subgraphs/orders/src/reports): one fact per order and one per order line, projected
+-- from the outbox by the sales projector, with every figure also in the reporting currency at the rate in
+-- force when the order was placed. Reports read only these tables.
+CREATE TABLE "orders"."sales_facts" (
+  "order_id" text PRIMARY KEY,
+  "channel" text NOT NULL,
+  "currency" text NOT NULL,
+  "placed_at" timestamp with time zone NOT NULL,
+  "cancelled" boolean NOT NULL DEFAULT false,
+  "units" integer NOT NULL,
+  "gross" bigint NOT NULL,
+  "discounts" bigint NOT NULL,
+  "shipping" bigint NOT NULL,
+  "tax" bigint NOT NULL,
+  "total" bigint NOT NULL,
+  "refunds" bigint NOT NULL DEFAULT 0,
+  "reporting_currency" text NOT NULL,
+  -- null when no rate was in force: the report counts such orders instead of guessing
+  "rate_ppb" bigint,
+  "r_gross" bigint NOT NULL DEFAULT 0,
+  "r_discounts" bigint NOT NULL DEFAULT 0,
+  "r_shipping" bigint NOT NULL DEFAULT 0,
+  "r_tax" bigint NOT NULL DEFAULT 0,
+  "r_total" bigint NOT NULL DEFAULT 0,
+  "r_refunds" bigint NOT NULL DEFAULT 0,
+  "order_version" integer NOT NULL,
+  "projected_at" timestamp with time zone NOT NULL DEFAULT now()
+);--> statement-breakpoint
+CREATE INDEX "sales_facts_channel_time_idx" ON "orders"."sales_facts" USING btree ("channel", "placed_at");--> statement-breakpoint
+CREATE TABLE "orders"."sales_fact_lines" (
+  "order_id" text NOT NULL REFERENCES "orders"."sales_facts" ("order_id") ON DELETE CASCADE,
+  "line_no" integer NOT NULL,
+  "variant_id" text NOT NULL,
+  "sku" text NOT NULL,
+  "quantity" integer NOT NULL,
+  "line_total" bigint NOT NULL,
+  "r_line_total" bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY ("order_id", "line_no")
+);--> statement-breakpoint
+CREATE INDEX "sales_fact_lines_variant_idx" ON "orders"."sales_fact_lines" USING btree ("variant_id");--> statement-breakpoint
+-- Where the projector is: every outbox id at or below `high` was projected, except the holes: ids at or below
+-- it that were not there when the projector passed (an id is taken before its transaction commits, so id 10
+-- can appear after id 11, or never, when it rolled back). Holes are looked at again until found or old.
+CREATE TABLE "orders"."report_projection" (
+  "name" text PRIMARY KEY,
+  "high" bigint NOT NULL DEFAULT 0
+);--> statement-breakpoint
+INSERT INTO "orders"."report_projection" ("name", "high") VALUES ('sales', 0);--> statement-breakpoint
+CREATE TABLE "orders"."report_holes" (
+  "outbox_id" bigint PRIMARY KEY,
+  "noted_at" timestamp with time zone NOT NULL DEFAULT now()
+);--> statement-breakpoint
+-- Regions group channels for reports (e.g. europe = web-eu, trade-eu, pos-berlin).
+CREATE TABLE "orders"."report_regions" (
+  "region" text NOT NULL,
+  "channel" text NOT NULL,
+  PRIMARY KEY ("region", "channel")
+);

@@ -1,0 +1,38 @@
+import { CHECKOUT_ISSUER, signChannelContext, type ChannelContext } from '@storegraph/schema';
+import type { SubgraphClient } from '@storegraph/kit';
+
+const RATES_AT = `query ReportRatesAt($input: [FxRateAtInput!]!) { fxRatesAt(input: $input) { rate } }`;
+
+/**
+ * The reports projector as a service principal (viewer on every channel), signed by orders itself: it reads
+ * the rate history of prices, which only staff and services may. Signed afresh per call.
+ */
+function reportsContext(secret: string): Promise<string> {
+  const ctx: ChannelContext = {
+    requestId: `reports-${Date.now()}`,
+    channel: 'reports',
+    channelKind: 'B2C',
+    currency: 'EUR',
+    locale: 'en',
+    country: 'DE',
+    taxMode: 'INCLUSIVE',
+    staff: { id: 'svc-reports', roles: ['viewer'], channels: ['*'] },
+  };
+  return signChannelContext(ctx, secret, CHECKOUT_ISSUER);
+}
+
+/** Parts per 10^9 from prices' exact decimal string ("1.08" -> 1_080_000_000n), never through a float. */
+export function ratePpbOf(rate: string): bigint {
+  const [whole, fraction = ''] = rate.split('.');
+  return BigInt(whole!) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0').slice(0, 9));
+}
+
+/** One call per projector pass: the rate from each order's currency to the reporting one at its placing. */
+export async function ratesAt(prices: SubgraphClient, secret: string, asked: { from: string; to: string; at: Date }[]): Promise<(bigint | null)[]> {
+  if (asked.length === 0) return [];
+  const input = asked.map((a) => ({ from: a.from, to: a.to, at: a.at.toISOString() }));
+  const data = await prices.execute<{ fxRatesAt: ({ rate: string } | null)[] }>(await reportsContext(secret), `reports-${Date.now()}`, RATES_AT, {
+    input,
+  });
+  return data.fxRatesAt.map((r) => (r ? ratePpbOf(r.rate) : null));
+}

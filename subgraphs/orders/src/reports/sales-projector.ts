@@ -1,0 +1,154 @@
+import { sql } from 'drizzle-orm';
+import { convertMinor } from '@storegraph/schema';
+import type { Logger } from '@storegraph/kit';
+import type { OrdersDb, OrdersDeps } from '../context.ts';
+import { ratesAt } from './report-rates.client.ts';
+
+/** Outbox rows one pass projects; a backlog drains in short transactions. */
+const BATCH = 200;
+/** A hole (an id the projector passed before it committed) still missing after this is taken as rolled back. */
+const HOLE_TTL = "interval '10 minutes'";
+/** More ids than this missing in one step is not in-flight transactions but a sequence jump: not tracked. */
+const MAX_HOLES = 1_000;
+
+type Tx = Parameters<Parameters<OrdersDb['db']['transaction']>[0]>[0];
+type ProjectorDeps = Pick<OrdersDeps, 'prices' | 'contextSecret' | 'reportingCurrency'>;
+
+interface OrderRow extends Record<string, unknown> {
+  id: string;
+  channel: string;
+  currency: string;
+  placed_at: Date;
+  status: string;
+  version: number;
+  subtotal: string;
+  discount_total: string;
+  shipping_total: string;
+  tax_total: string;
+  total: string;
+}
+
+/**
+ * Re-projects orders from their current state (the order row, not the event's payload): whatever order the
+ * events of one order are projected in, the fact ends as the order is. One statement per table.
+ */
+async function projectOrders(tx: Tx, ids: string[], deps: ProjectorDeps) {
+  const found = await tx.execute<OrderRow>(sql`
+    select id, channel, currency, placed_at, status, version, subtotal, discount_total, shipping_total, tax_total, total
+    from orders.orders where id in ${ids}`);
+  const gone = ids.filter((id) => !found.some((o) => o.id === id));
+  if (gone.length) await tx.execute(sql`delete from orders.sales_facts where order_id in ${gone}`);
+  if (found.length === 0) return;
+  const to = deps.reportingCurrency;
+  const placedAt = (o: OrderRow) => new Date(o.placed_at);
+  const rates = await ratesAt(
+    deps.prices,
+    deps.contextSecret,
+    found.map((o) => ({ from: o.currency, to, at: placedAt(o) })),
+  );
+  const lines = await tx.execute<{ order_id: string; line_no: number; variant_id: string; sku: string; quantity: number; line_total: string }>(sql`
+    select order_id, line_no, variant_id, sku, quantity, line_total from orders.order_lines where order_id in ${ids}`);
+  const rateOf = new Map(found.map((o, i) => [o.id, rates[i] ?? null]));
+  const inReporting = (o: OrderRow, amount: string) => {
+    const rate = rateOf.get(o.id);
+    return rate ? convertMinor(BigInt(amount), o.currency, to, rate).toString() : '0';
+  };
+  const facts = found.map((o) => ({
+    order_id: o.id,
+    channel: o.channel,
+    currency: o.currency,
+    placed_at: placedAt(o).toISOString(),
+    cancelled: o.status === 'CANCELLED',
+    units: lines.filter((l) => l.order_id === o.id).reduce((s, l) => s + Number(l.quantity), 0),
+    gross: o.subtotal,
+    discounts: o.discount_total,
+    shipping: o.shipping_total,
+    tax: o.tax_total,
+    total: o.total,
+    reporting_currency: to,
+    rate_ppb: rateOf.get(o.id)?.toString() ?? null,
+    r_gross: inReporting(o, o.subtotal),
+    r_discounts: inReporting(o, o.discount_total),
+    r_shipping: inReporting(o, o.shipping_total),
+    r_tax: inReporting(o, o.tax_total),
+    r_total: inReporting(o, o.total),
+    order_version: o.version,
+  }));
+  await tx.execute(sql`
+    insert into orders.sales_facts (order_id, channel, currency, placed_at, cancelled, units, gross, discounts, shipping, tax, total,
+      reporting_currency, rate_ppb, r_gross, r_discounts, r_shipping, r_tax, r_total, order_version, projected_at)
+    select f.*, now() from jsonb_to_recordset(${JSON.stringify(facts)}::jsonb) as f(order_id text, channel text, currency text,
+      placed_at timestamptz, cancelled boolean, units int, gross bigint, discounts bigint, shipping bigint, tax bigint, total bigint,
+      reporting_currency text, rate_ppb bigint, r_gross bigint, r_discounts bigint, r_shipping bigint, r_tax bigint, r_total bigint, order_version int)
+    on conflict (order_id) do update set cancelled = excluded.cancelled, units = excluded.units, gross = excluded.gross,
+      discounts = excluded.discounts, shipping = excluded.shipping, tax = excluded.tax, total = excluded.total,
+      reporting_currency = excluded.reporting_currency, rate_ppb = excluded.rate_ppb, r_gross = excluded.r_gross,
+      r_discounts = excluded.r_discounts, r_shipping = excluded.r_shipping, r_tax = excluded.r_tax, r_total = excluded.r_total,
+      order_version = excluded.order_version, projected_at = now()`);
+  const byId = new Map(found.map((o) => [o.id, o]));
+  const factLines = lines.filter((l) => byId.has(l.order_id)).map((l) => ({ ...l, r_line_total: inReporting(byId.get(l.order_id)!, l.line_total) }));
+  await tx.execute(sql`delete from orders.sales_fact_lines where order_id in ${found.map((o) => o.id)}`);
+  if (factLines.length === 0) return;
+  await tx.execute(sql`
+    insert into orders.sales_fact_lines (order_id, line_no, variant_id, sku, quantity, line_total, r_line_total)
+    select * from jsonb_to_recordset(${JSON.stringify(factLines)}::jsonb) as l(order_id text, line_no int, variant_id text, sku text,
+      quantity int, line_total bigint, r_line_total bigint)`);
+}
+
+/**
+ * One pass of the sales projector, in one transaction (a crash leaves all of it to the next pass): the outbox
+ * rows after the high mark and any hole that has appeared since, their orders projected, the new holes noted
+ * and the mark moved on. Passes run one at a time across replicas (a transaction-scoped advisory lock). It never
+ * locks or marks outbox rows, so the webhook relay's claims and order are untouched. Each pass costs the
+ * batch, not the backlog. Returns the rows it projected.
+ */
+export async function projectSalesPass(db: OrdersDb['db'], deps: ProjectorDeps): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [lock] = await tx.execute<{ held: boolean }>(sql`select pg_try_advisory_xact_lock(hashtext('storegraph:reports:sales')) as held`);
+    if (!lock?.held) return 0;
+    const [mark] = await tx.execute<{ high: string }>(sql`select high from orders.report_projection where name = 'sales'`);
+    const high = BigInt(mark!.high);
+    type Row = { id: string; type: string; aggregate_id: string };
+    const fresh = await tx.execute<Row>(sql`select id, type, aggregate_id from orders.outbox where id > ${high} order by id limit ${BATCH}`);
+    const late = await tx.execute<Row>(sql`
+      delete from orders.report_holes h using orders.outbox o where o.id = h.outbox_id returning o.id, o.type, o.aggregate_id`);
+    const events = [...late, ...fresh];
+    const orderIds = [...new Set(events.filter((e) => e.type.startsWith('order.')).map((e) => e.aggregate_id))];
+    if (orderIds.length > 0) await projectOrders(tx, orderIds, deps);
+    if (fresh.length > 0) {
+      const top = BigInt(fresh.at(-1)!.id);
+      if (top - high - BigInt(fresh.length) <= BigInt(MAX_HOLES)) {
+        await tx.execute(sql`
+          insert into orders.report_holes (outbox_id)
+          select g from generate_series(${high + 1n}::bigint, ${top}::bigint) g
+          where g <> all(${`{${fresh.map((e) => e.id).join(',')}}`}::bigint[]) on conflict do nothing`);
+      }
+      await tx.execute(sql`update orders.report_projection set high = ${top} where name = 'sales'`);
+    }
+    await tx.execute(sql`delete from orders.report_holes where noted_at < now() - ${sql.raw(HOLE_TTL)}`);
+    return events.length;
+  });
+}
+
+/** The projector's loop: passes until caught up, then one every `intervalMs`; stops between passes. */
+export function startSalesProjector(db: OrdersDb['db'], deps: ProjectorDeps, log: Logger, intervalMs: number): () => Promise<void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    if (stopped) return;
+    running = (async () => {
+      while (!stopped && (await projectSalesPass(db, deps)) >= BATCH);
+    })()
+      .catch((err) => log.warn({ err }, 'sales projection pass failed; retrying'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  timer = setTimeout(tick, 0);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}

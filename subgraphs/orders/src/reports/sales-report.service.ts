@@ -1,0 +1,144 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { appError } from '@storegraph/schema';
+import type { OrdersContext } from '../context.ts';
+import { reportChannels, type ReportScopeInput } from './report-scope.ts';
+
+export type ReportPeriod = 'DAY' | 'WEEK' | 'MONTH';
+export interface SalesReportInput extends ReportScopeInput {
+  from: string;
+  to: string;
+  period?: ReportPeriod | null;
+  byChannel?: boolean | null;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Three years of days: the widest span one report covers. */
+const MAX_DAYS = 1_100;
+const UNIT: Record<ReportPeriod, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month' };
+
+function parseDay(value: string, argument: string): Date {
+  const d = new Date(`${value}T00:00:00Z`);
+  if (!DATE.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
+    throw appError('BAD_USER_INPUT', `${argument} is a date such as 2026-11-30`, { argument });
+  }
+  return d;
+}
+
+/** The report's range (UTC days, `to` exclusive) and the channel filter, validated before any SQL runs. */
+async function scopeOf(ctx: OrdersContext, input: SalesReportInput) {
+  const from = parseDay(input.from, 'input.from');
+  const to = parseDay(input.to, 'input.to');
+  const days = (to.getTime() - from.getTime()) / 86_400_000;
+  if (days < 1 || days > MAX_DAYS) throw appError('BAD_USER_INPUT', `to is 1 to ${MAX_DAYS} days after from`, { argument: 'input.to' });
+  const channels = await reportChannels(ctx, input);
+  const where: SQL[] = [sql`f.placed_at >= ${from.toISOString()}::timestamptz`, sql`f.placed_at < ${to.toISOString()}::timestamptz`];
+  if (channels) where.push(sql`f.channel in ${channels}`);
+  return { from, to, channels, where: sql.join(where, sql` and `) };
+}
+
+interface FigureRow extends Record<string, unknown> {
+  orders: string;
+  cancelled: string;
+  unconverted: string;
+  units: string;
+  gross: string;
+  discounts: string;
+  shipping: string;
+  tax: string;
+  total: string;
+  refunds: string;
+}
+
+const FIGURES = ['orders', 'cancelled', 'unconverted', 'units', 'gross', 'discounts', 'shipping', 'tax', 'total', 'refunds'] as const;
+
+/**
+ * Sums over facts, as columns named `<as>_<figure>`; `p` is '' for the order's own currency or 'r_' for the
+ * reporting currency.
+ */
+const sums = (p: '' | 'r_', as: string) =>
+  sql.raw(`count(*) filter (where not f.cancelled) as ${as}_orders, count(*) filter (where f.cancelled) as ${as}_cancelled,
+    count(*) filter (where not f.cancelled and f.rate_ppb is null) as ${as}_unconverted,
+    coalesce(sum(f.units) filter (where not f.cancelled), 0) as ${as}_units,
+    ${['gross', 'discounts', 'shipping', 'tax', 'total', 'refunds'].map((c) => `coalesce(sum(f.${p}${c}) filter (where not f.cancelled), 0) as ${as}_${c}`).join(', ')}`);
+
+/** The `<as>_` columns of a row as one figure row. */
+const pick = (row: Record<string, unknown>, as: string) => Object.fromEntries(FIGURES.map((k) => [k, String(row[`${as}_${k}`])])) as FigureRow;
+
+/**
+ * The figures of one row. Net revenue is what customers paid less tax and refunds; the average order value
+ * is what customers paid per order, rounded half up to the minor unit. Amounts are summed in SQL as bigint
+ * and stay integers.
+ */
+function figures(r: FigureRow, currency: string) {
+  const m = (amount: bigint) => ({ amount: Number(amount), currency });
+  const orders = Number(r.orders);
+  const total = BigInt(r.total);
+  return {
+    orders,
+    cancelledOrders: Number(r.cancelled),
+    unconvertedOrders: Number(r.unconverted),
+    units: Number(r.units),
+    gross: m(BigInt(r.gross)),
+    discounts: m(BigInt(r.discounts)),
+    shipping: m(BigInt(r.shipping)),
+    tax: m(BigInt(r.tax)),
+    refunds: m(BigInt(r.refunds)),
+    total: m(total),
+    netRevenue: m(total - BigInt(r.tax) - BigInt(r.refunds)),
+    averageOrderValue: m(orders === 0 ? 0n : (total * 2n + BigInt(orders)) / (BigInt(orders) * 2n)),
+  };
+}
+
+/**
+ * Sales per period (UTC days, ISO weeks from Monday, months), per channel in its own currency and in the
+ * reporting currency, or consolidated across the channels in the reporting currency only. Read from the
+ * sales read model (sales-projector.ts), which lags the order book by about a second.
+ */
+export async function salesReport(ctx: OrdersContext, input: SalesReportInput) {
+  const scope = await scopeOf(ctx, input);
+  const period = input.period ?? 'DAY';
+  const byChannel = input.byChannel ?? true;
+  const reporting = ctx.deps.reportingCurrency;
+  const bucket = sql.raw(`date_trunc('${UNIT[period]}', f.placed_at at time zone 'UTC')`);
+  const both = byChannel ? sql`${sums('', 'own')}, ${sums('r_', 'conv')}` : sums('r_', 'conv');
+  const keys = byChannel ? sql`f.channel, f.currency` : sql`null::text as channel, null::text as currency`;
+  const rows = await ctx.db.db.execute<{ period: string; channel: string | null; currency: string | null }>(sql`
+    select to_char(${bucket}, 'YYYY-MM-DD') as period, ${keys}, ${both}
+    from orders.sales_facts f where ${scope.where} group by 1, 2, 3 order by 1, 2, 3`);
+  const [total] = await ctx.db.db.execute(sql`select ${sums('r_', 'conv')} from orders.sales_facts f where ${scope.where}`);
+  return {
+    reportingCurrency: reporting,
+    period,
+    from: input.from,
+    to: input.to,
+    channels: scope.channels,
+    rows: rows.map((r) => ({
+      periodStart: r.period,
+      channel: r.channel,
+      figures: r.currency ? figures(pick(r, 'own'), r.currency) : null,
+      reporting: figures(pick(r, 'conv'), reporting),
+    })),
+    totals: figures(pick(total!, 'conv'), reporting),
+  };
+}
+
+/** Best sellers by sales in the reporting currency (or only the variants asked), cancelled orders left out. */
+export async function topProducts(ctx: OrdersContext, input: SalesReportInput, variantIds: string[] | null | undefined, first: number) {
+  if (!Number.isInteger(first) || first < 1 || first > 100) throw appError('BAD_USER_INPUT', 'first is 1 to 100', { argument: 'first' });
+  if (variantIds && variantIds.length > 100) throw appError('BAD_USER_INPUT', 'at most 100 variants', { argument: 'variantIds' });
+  const scope = await scopeOf(ctx, input);
+  const only = variantIds?.length ? sql` and l.variant_id in ${variantIds}` : sql``;
+  const rows = await ctx.db.db.execute<{ variant_id: string; sku: string; units: string; orders: string; sales: string }>(sql`
+    select l.variant_id, min(l.sku) as sku, sum(l.quantity) as units, count(distinct l.order_id) as orders, sum(l.r_line_total) as sales
+    from orders.sales_fact_lines l join orders.sales_facts f on f.order_id = l.order_id
+    where ${scope.where} and not f.cancelled${only}
+    group by l.variant_id order by sum(l.r_line_total) desc, l.variant_id limit ${first}`);
+  const currency = ctx.deps.reportingCurrency;
+  return rows.map((r) => ({
+    variantId: r.variant_id,
+    sku: r.sku,
+    units: Number(r.units),
+    orders: Number(r.orders),
+    sales: { amount: Number(r.sales), currency },
+  }));
+}

@@ -1,0 +1,369 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bff, sqlClient } from '../support/clients.ts';
+import { createStaff, staffSession } from './admin-support.ts';
+import { adminWalk, codes } from './admin-walk-support.ts';
+import { data, key, op, readyCart, sellable, testIdentity } from './checkout-support.ts';
+
+/**
+ * Sales reports from the read model, through the admin BFF by name. The history is this file's own: two
+ * channels that exist only here (rpt-<k>-eu in EUR, rpt-<k>-xt in XTS, ISO 4217's code for tests) with orders
+ * placed in January and February 2019, written as the order book writes them (order, lines, an order.placed
+ * outbox row, already published so no webhook receiver gets it) because no client can place an order in the
+ * past. The EUR->XTS rates are this file's too: 2 from 2019-01-01, 4 from 2019-01-15, none before. Every
+ * expected figure below is worked out by hand from the table in `HISTORY`.
+ */
+const run = adminWalk('reports');
+const K = Math.random().toString(36).slice(2, 8);
+const EU = `rpt-${K}-eu`;
+const XT = `rpt-${K}-xt`;
+const LATE = `rpt-${K}-late`;
+const V = { a: `var_rpt_${K}_a`, b: `var_rpt_${K}_b`, c: `var_rpt_${K}_c` };
+const sql = sqlClient();
+const staff = { viewer: '', narrow: '', admin: '' };
+
+interface Fixture {
+  id: string;
+  channel: string;
+  currency: string;
+  at: string;
+  status?: string;
+  subtotal: number;
+  discount: number;
+  shipping: number;
+  tax: number;
+  total: number;
+  lines: [string, number, number][];
+}
+
+// Line: [variant, quantity, line total]. Units, rates and conversions are in the expectations below.
+const HISTORY: Fixture[] = [
+  {
+    id: 'e1',
+    channel: EU,
+    currency: 'EUR',
+    at: '2019-01-10T09:00:00Z',
+    subtotal: 3000,
+    discount: 0,
+    shipping: 500,
+    tax: 500,
+    total: 3500,
+    lines: [
+      [V.a, 2, 2000],
+      [V.b, 1, 1000],
+    ],
+  },
+  {
+    id: 'e2',
+    channel: EU,
+    currency: 'EUR',
+    at: '2019-01-11T12:00:00Z',
+    status: 'CANCELLED',
+    subtotal: 9000,
+    discount: 0,
+    shipping: 999,
+    tax: 0,
+    total: 9999,
+    lines: [[V.a, 9, 9000]],
+  },
+  {
+    id: 'e3',
+    channel: EU,
+    currency: 'EUR',
+    at: '2019-02-05T10:00:00Z',
+    subtotal: 1000,
+    discount: 0,
+    shipping: 0,
+    tax: 160,
+    total: 1000,
+    lines: [[V.b, 1, 1000]],
+  },
+  {
+    id: 'x1',
+    channel: XT,
+    currency: 'XTS',
+    at: '2019-01-10T15:00:00Z',
+    subtotal: 1100,
+    discount: 100,
+    shipping: 0,
+    tax: 100,
+    total: 1000,
+    lines: [[V.a, 1, 1000]],
+  },
+  {
+    id: 'x2',
+    channel: XT,
+    currency: 'XTS',
+    at: '2019-01-20T08:00:00Z',
+    subtotal: 2000,
+    discount: 0,
+    shipping: 400,
+    tax: 200,
+    total: 2400,
+    lines: [[V.c, 4, 2000]],
+  },
+  { id: 'x3', channel: XT, currency: 'XTS', at: '2018-12-31T23:00:00Z', subtotal: 700, discount: 0, shipping: 0, tax: 0, total: 700, lines: [[V.c, 1, 700]] },
+];
+
+/** The event as the checkout writes it (events-catalogue.test.ts validates every event of the run). */
+const placedEvent = (orderId: string, number: string, o: Fixture) => ({
+  orderId,
+  number,
+  channel: o.channel,
+  customerId: null,
+  companyId: null,
+  total: { amount: o.total, currency: o.currency },
+  lines: o.lines.map(([variantId, quantity]) => ({ variantId, sku: variantId.toUpperCase(), quantity })),
+});
+
+/** One order as the checkout writes it: the order, its lines and its order.placed event, in `tx`. */
+async function writeOrder(tx: any, n: number, o: Fixture) {
+  const id = `ord_rpt_${K}_${o.id}`;
+  await tx`insert into orders.orders (id, number, channel, status, currency, subtotal, discount_total, shipping_total, tax_total, total, placed_at)
+        values (${id}, ${`RPT-${K}-${n}`}, ${o.channel}, ${o.status ?? 'PROCESSING'}, ${o.currency}, ${o.subtotal}, ${o.discount}, ${o.shipping},
+          ${o.tax}, ${o.total}, ${o.at})`;
+  for (const [i, [variant, quantity, lineTotal]] of o.lines.entries()) {
+    await tx`insert into orders.order_lines (order_id, line_no, variant_id, sku, quantity, unit_amount, line_total)
+          values (${id}, ${i + 1}, ${variant}, ${variant.toUpperCase()}, ${quantity}, ${lineTotal / quantity}, ${lineTotal})`;
+  }
+  await tx`insert into orders.outbox (type, channel, aggregate_id, aggregate_version, data, published_at)
+        values ('order.placed', ${o.channel}, ${id}, 1, ${tx.json(placedEvent(id, `RPT-${K}-${n}`, o))}, now())`;
+}
+
+async function writeHistory() {
+  for (const [n, o] of HISTORY.entries()) await sql.begin((tx) => writeOrder(tx, n, o));
+}
+
+const eur = (amount: number) => ({ amount, currency: 'EUR' });
+const xts = (amount: number) => ({ amount, currency: 'XTS' });
+function fig(
+  m: (n: number) => { amount: number; currency: string },
+  f: {
+    orders: number;
+    cancelled?: number;
+    unconverted?: number;
+    units: number;
+    gross: number;
+    discounts: number;
+    shipping: number;
+    tax: number;
+    total: number;
+    aov: number;
+  },
+) {
+  return {
+    orders: f.orders,
+    cancelledOrders: f.cancelled ?? 0,
+    unconvertedOrders: f.unconverted ?? 0,
+    units: f.units,
+    gross: m(f.gross),
+    discounts: m(f.discounts),
+    shipping: m(f.shipping),
+    tax: m(f.tax),
+    refunds: m(0),
+    total: m(f.total),
+    netRevenue: m(f.total - f.tax),
+    averageOrderValue: m(f.aov),
+  };
+}
+
+/** Asks until the projector has caught up with `ready` (it runs about once a second). */
+async function untilReport(auth: { token: string; channel: string }, input: object, ready: (r: any) => boolean) {
+  let last: any;
+  for (let i = 0; i < 100; i++) {
+    last = await run('SalesReport', { input }, auth);
+    if (!last.errors && ready(last.data.salesReport)) return last.data.salesReport;
+    await sleep(150);
+  }
+  throw new Error(`the report never caught up: ${JSON.stringify(last)}`);
+}
+
+beforeAll(async () => {
+  const [viewer, narrow, admin, fx] = await Promise.all([
+    createStaff('reports-viewer', ['report-viewer'], ['web-eu', EU, XT, LATE]),
+    createStaff('reports-narrow', ['report-viewer'], ['web-us']),
+    createStaff('reports-admin', ['staff-admin', 'report-viewer'], ['*']),
+    createStaff('reports-fx', ['pricing-admin'], ['*']),
+  ]);
+  staff.viewer = (await staffSession(viewer.email)).token;
+  staff.narrow = (await staffSession(narrow.email)).token;
+  staff.admin = (await staffSession(admin.email)).token;
+  const fxToken = (await staffSession(fx.email)).token;
+  for (const [rate, from] of [
+    ['2', '2019-01-01T00:00:00Z'],
+    ['4', '2019-01-15T00:00:00Z'],
+  ]) {
+    const set = await bff('admin', 'SetFxRate', { input: { baseCurrency: 'EUR', quoteCurrency: 'XTS', rate, effectiveFrom: from } }, { token: fxToken });
+    expect(set.errors).toBeUndefined();
+  }
+  await writeHistory();
+}, 60_000);
+
+afterAll(async () => {
+  await sql.end();
+});
+
+describe('sales reports', () => {
+  it('reports per month and channel, in each channel’s currency and in EUR at the rate of each order’s day', async () => {
+    const auth = { token: staff.viewer, channel: 'web-eu' };
+    const input = { channels: [XT, EU], from: '2019-01-01', to: '2019-03-01', period: 'MONTH' };
+    const report = await untilReport(auth, input, (r) => r.totals.orders === 4);
+    expect(report).toMatchObject({ reportingCurrency: 'EUR', period: 'MONTH', from: '2019-01-01', to: '2019-03-01', channels: [EU, XT] });
+    const januaryEu = fig(eur, { orders: 1, cancelled: 1, units: 3, gross: 3000, discounts: 0, shipping: 500, tax: 500, total: 3500, aov: 3500 });
+    const februaryEu = fig(eur, { orders: 1, units: 1, gross: 1000, discounts: 0, shipping: 0, tax: 160, total: 1000, aov: 1000 });
+    expect(report.rows).toEqual([
+      { periodStart: '2019-01-01', channel: EU, figures: januaryEu, reporting: januaryEu },
+      {
+        periodStart: '2019-01-01',
+        channel: XT,
+        // x1 at 1 XTS = 0.5 EUR (2 from Jan 1st), x2 at 0.25 EUR (4 from Jan 15th)
+        figures: fig(xts, { orders: 2, units: 5, gross: 3100, discounts: 100, shipping: 400, tax: 300, total: 3400, aov: 1700 }),
+        reporting: fig(eur, { orders: 2, units: 5, gross: 550 + 500, discounts: 50, shipping: 100, tax: 50 + 50, total: 500 + 600, aov: 550 }),
+      },
+      { periodStart: '2019-02-01', channel: EU, figures: februaryEu, reporting: februaryEu },
+    ]);
+    expect(report.totals).toEqual(fig(eur, { orders: 4, cancelled: 1, units: 9, gross: 5050, discounts: 50, shipping: 600, tax: 760, total: 5600, aov: 1400 }));
+  });
+
+  it('consolidates days across channels, and counts an order placed before any rate as unconverted', async () => {
+    const auth = { token: staff.viewer, channel: 'web-eu' };
+    const input = { channels: [EU, XT], from: '2018-12-31', to: '2019-01-11', period: 'DAY', byChannel: false };
+    const report = await untilReport(auth, input, (r) => r.totals.orders === 3);
+    expect(report.rows).toEqual([
+      {
+        periodStart: '2018-12-31',
+        channel: null,
+        figures: null,
+        reporting: fig(eur, { orders: 1, unconverted: 1, units: 1, gross: 0, discounts: 0, shipping: 0, tax: 0, total: 0, aov: 0 }),
+      },
+      {
+        periodStart: '2019-01-10',
+        channel: null,
+        figures: null,
+        reporting: fig(eur, { orders: 2, units: 4, gross: 3550, discounts: 50, shipping: 500, tax: 550, total: 4000, aov: 2000 }),
+      },
+    ]);
+    // 4000 / 3 orders = 1333.33 -> 1333
+    expect(report.totals).toEqual(
+      fig(eur, { orders: 3, unconverted: 1, units: 5, gross: 3550, discounts: 50, shipping: 500, tax: 550, total: 4000, aov: 1333 }),
+    );
+  });
+
+  it('groups channels into a region (staff-admin only) and reports it by ISO week', async () => {
+    const region = `rpt-${K}`;
+    const refused = await run('SetReportRegion', { region, channels: [EU, XT] }, { token: staff.viewer, channel: 'web-eu' });
+    expect(codes(refused)).toEqual(['FORBIDDEN']);
+    const set = data(await run('SetReportRegion', { region, channels: [XT, EU, XT] }, { token: staff.admin, channel: 'web-eu' })).setReportRegion;
+    expect(set).toEqual({ id: region, channels: [EU, XT] });
+    const regions = data(await run('ReportRegions', {}, { token: staff.viewer, channel: 'web-eu' })).reportRegions;
+    expect(regions).toContainEqual({ id: region, channels: [EU, XT] });
+    expect(regions).toContainEqual({ id: 'europe', channels: ['pos-berlin', 'trade-eu', 'web-eu'] });
+
+    // x2 on Sunday 2019-01-20 belongs to the week from Monday the 14th.
+    const input = { region, from: '2019-01-14', to: '2019-01-28', period: 'WEEK', byChannel: false };
+    const report = await untilReport({ token: staff.viewer, channel: 'web-eu' }, input, (r) => r.totals.orders === 1);
+    expect(report.channels).toEqual([EU, XT]);
+    expect(report.rows).toEqual([
+      {
+        periodStart: '2019-01-14',
+        channel: null,
+        figures: null,
+        reporting: fig(eur, { orders: 1, units: 4, gross: 500, discounts: 0, shipping: 100, tax: 50, total: 600, aov: 600 }),
+      },
+    ]);
+  });
+
+  it('ranks variants by sales in EUR, cancelled orders left out', async () => {
+    const auth = { token: staff.viewer, channel: 'web-eu' };
+    const input = { channels: [EU, XT], from: '2019-01-01', to: '2019-03-01' };
+    await untilReport(auth, { ...input, period: 'MONTH' }, (r) => r.totals.orders === 4);
+    const top = data(await run('TopProducts', { input, first: 10 }, auth)).topProducts;
+    expect(top).toEqual([
+      { variantId: V.a, sku: V.a.toUpperCase(), units: 3, orders: 2, sales: eur(2000 + 500) },
+      { variantId: V.b, sku: V.b.toUpperCase(), units: 2, orders: 2, sales: eur(2000) },
+      { variantId: V.c, sku: V.c.toUpperCase(), units: 4, orders: 1, sales: eur(500) },
+    ]);
+    const first = data(await run('TopProducts', { input, first: 1 }, auth)).topProducts;
+    expect(first.map((t: { variantId: string }) => t.variantId)).toEqual([V.a]);
+  });
+
+  it('refuses channels the staff member holds no report-viewer on, and bad dates, with stable codes', async () => {
+    const narrow = { token: staff.narrow, channel: 'web-us' };
+    const foreign = await run('SalesReport', { input: { channels: [EU], from: '2019-01-01', to: '2019-03-01' } }, narrow);
+    expect(codes(foreign)).toEqual(['FORBIDDEN']);
+    expect(foreign.data).toBeNull();
+    // No channels asked: their own channels only.
+    const own = data(await run('SalesReport', { input: { from: '2019-01-01', to: '2019-03-01' } }, narrow)).salesReport;
+    expect(own.channels).toEqual(['web-us']);
+    expect(own.rows).toEqual([]);
+    const auth = { token: staff.viewer, channel: 'web-eu' };
+    const badDay = await run('SalesReport', { input: { channels: [EU], from: '2019-02-30', to: '2019-03-01' } }, auth);
+    expect(codes(badDay)).toEqual(['BAD_USER_INPUT']);
+    expect(badDay.errors![0]!.extensions!.argument).toBe('input.from');
+    const backwards = await run('SalesReport', { input: { channels: [EU], from: '2019-03-01', to: '2019-02-01' } }, auth);
+    expect(codes(backwards)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('the projector and the outbox', () => {
+  it('projects an order whose transaction commits after a later order was already projected', async () => {
+    const auth = { token: staff.viewer, channel: 'web-eu' };
+    const input = { channels: [LATE], from: '2019-03-01', to: '2019-04-01', period: 'MONTH' };
+    const slow: Fixture = {
+      id: 'l1',
+      channel: LATE,
+      currency: 'EUR',
+      at: '2019-03-10T10:00:00Z',
+      subtotal: 700,
+      discount: 0,
+      shipping: 0,
+      tax: 0,
+      total: 700,
+      lines: [[V.a, 1, 700]],
+    };
+    const quick: Fixture = { ...slow, id: 'l2', total: 300, subtotal: 300, lines: [[V.b, 1, 300]] };
+    // The slow order takes its outbox id first and holds its transaction open...
+    const held = await sql.reserve();
+    try {
+      await held`begin`;
+      await writeOrder(held, 100, slow);
+      // ...while a later one commits and is projected past it.
+      await sql.begin((tx) => writeOrder(tx, 101, quick));
+      const before = await untilReport(auth, input, (r) => r.totals.orders === 1);
+      expect(before.totals.total).toEqual(eur(300));
+      await held`commit`;
+    } finally {
+      held.release();
+    }
+    const after = await untilReport(auth, input, (r) => r.totals.orders === 2);
+    expect(after.totals).toEqual(fig(eur, { orders: 2, units: 2, gross: 1000, discounts: 0, shipping: 0, tax: 0, total: 1000, aov: 500 }));
+  });
+});
+
+describe('live from the order book', () => {
+  const shopper = testIdentity('reports-live');
+
+  it('projects a storefront order into the report within seconds', async () => {
+    const variantId = await sellable({ eur: 1234, stock: 5, channels: ['web-eu'] });
+    const cart = await readyCart('b2c', shopper, [{ variantId, quantity: 2 }]);
+    const placed = data(
+      await op(
+        'b2c',
+        'PlaceOrder',
+        { input: { cartId: cart.id, idempotencyKey: key('reports'), expectedTotal: cart.totals!.total, payment: { provider: 'manual' } } },
+        shopper,
+      ),
+    ).placeOrder;
+    expect(placed.__typename).toBe('OrderPlaced');
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const input = { channels: ['web-eu'], from: day(-1), to: day(2) };
+    const auth = { token: staff.viewer, channel: 'web-eu' };
+    let top: any[] = [];
+    for (let i = 0; i < 100 && top.length === 0; i++) {
+      top = data(await run('TopProducts', { input, variantIds: [variantId], first: 5 }, auth)).topProducts;
+      if (top.length === 0) await sleep(150);
+    }
+    // 2 x 12.34 EUR in a tax-inclusive channel with no promotion on this product.
+    expect(top).toEqual([{ variantId, sku: expect.any(String), units: 2, orders: 1, sales: eur(2468) }]);
+  });
+});
