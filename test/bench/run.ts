@@ -18,6 +18,7 @@ import { stockScenarios } from './stock-scenarios.ts';
 import { runCheckoutScenarios } from './checkout-scenarios.ts';
 import { signInScenarios } from './sign-in-scenarios.ts';
 import { runWebhookScenarios } from './webhook-scenarios.ts';
+import { runReportScenarios } from './report-scenarios.ts';
 import { renderTable, type ScenarioResult } from './report.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -131,6 +132,7 @@ async function main() {
     if (!ONLY || ONLY.test('webhook')) {
       results.push(...(await runWebhookScenarios({ gatewayUrl: env.GATEWAY_URL!, databaseUrl, duration: DURATION })));
     }
+    if (!ONLY || ONLY.test('report')) results.push(...(await runReportScenarios({ ordersUrl: env.ORDERS_URL!, databaseUrl })));
     const oversell = await oversellCheck(databaseUrl);
     const hot = scenarios.find((x) => x.hotVariant);
     const hotSku = hot ? await hotSkuCheck(databaseUrl, hot.hotVariant!) : null;

@@ -18,6 +18,7 @@ const K = Math.random().toString(36).slice(2, 8);
 const EU = `rpt-${K}-eu`;
 const XT = `rpt-${K}-xt`;
 const LATE = `rpt-${K}-late`;
+const RAND = `rpt-${K}-rand`;
 const V = { a: `var_rpt_${K}_a`, b: `var_rpt_${K}_b`, c: `var_rpt_${K}_c` };
 const sql = sqlClient();
 const staff = { viewer: '', narrow: '', admin: '' };
@@ -124,7 +125,7 @@ async function writeOrder(tx: any, n: number, o: Fixture) {
           ${o.tax}, ${o.total}, ${o.at})`;
   for (const [i, [variant, quantity, lineTotal]] of o.lines.entries()) {
     await tx`insert into orders.order_lines (order_id, line_no, variant_id, sku, quantity, unit_amount, line_total)
-          values (${id}, ${i + 1}, ${variant}, ${variant.toUpperCase()}, ${quantity}, ${lineTotal / quantity}, ${lineTotal})`;
+          values (${id}, ${i + 1}, ${variant}, ${variant.toUpperCase()}, ${quantity}, ${Math.round(lineTotal / quantity)}, ${lineTotal})`;
   }
   await tx`insert into orders.outbox (type, channel, aggregate_id, aggregate_version, data, published_at)
         values ('order.placed', ${o.channel}, ${id}, 1, ${tx.json(placedEvent(id, `RPT-${K}-${n}`, o))}, now())`;
@@ -180,7 +181,7 @@ async function untilReport(auth: { token: string; channel: string }, input: obje
 
 beforeAll(async () => {
   const [viewer, narrow, admin, fx] = await Promise.all([
-    createStaff('reports-viewer', ['report-viewer'], ['web-eu', EU, XT, LATE]),
+    createStaff('reports-viewer', ['report-viewer'], ['web-eu', EU, XT, LATE, RAND]),
     createStaff('reports-narrow', ['report-viewer'], ['web-us']),
     createStaff('reports-admin', ['staff-admin', 'report-viewer'], ['*']),
     createStaff('reports-fx', ['pricing-admin'], ['*']),
@@ -337,6 +338,66 @@ describe('the projector and the outbox', () => {
     }
     const after = await untilReport(auth, input, (r) => r.totals.orders === 2);
     expect(after.totals).toEqual(fig(eur, { orders: 2, units: 2, gross: 1000, discounts: 0, shipping: 0, tax: 0, total: 1000, aov: 500 }));
+  });
+});
+
+describe('consistency', () => {
+  it('equals the sums over its orders for random history, also after orders are cancelled once projected', async () => {
+    // 60 orders on random days of March 2020 with random amounts; the expectation is summed here, order by order.
+    const rand = (n: number) => Math.floor(Math.random() * n);
+    const orders: Fixture[] = Array.from({ length: 60 }, (_, i) => {
+      const subtotal = 100 + rand(100_000);
+      const discount = rand(Math.floor(subtotal / 3));
+      const shipping = rand(2) * 490;
+      const total = subtotal - discount + shipping;
+      return {
+        id: `r${i}`,
+        channel: RAND,
+        currency: 'EUR',
+        at: `2020-03-${String(1 + rand(31)).padStart(2, '0')}T${String(rand(24)).padStart(2, '0')}:30:00Z`,
+        subtotal,
+        discount,
+        shipping,
+        tax: Math.floor(total / 10),
+        total,
+        lines: [[V.a, 1 + rand(5), subtotal]],
+      };
+    });
+    for (const [n, o] of orders.entries()) await sql.begin((tx) => writeOrder(tx, 200 + n, o));
+    const auth = { token: staff.viewer, channel: 'web-eu' };
+    const input = { channels: [RAND], from: '2020-03-01', to: '2020-04-01', period: 'WEEK' };
+    const expected = (list: Fixture[]) => {
+      const sum = (f: (o: Fixture) => number) => list.reduce((s, o) => s + f(o), 0);
+      const total = sum((o) => o.total);
+      return fig(eur, {
+        orders: list.length,
+        cancelled: orders.length - list.length,
+        units: sum((o) => o.lines[0]![1]),
+        gross: sum((o) => o.subtotal),
+        discounts: sum((o) => o.discount),
+        shipping: sum((o) => o.shipping),
+        tax: sum((o) => o.tax),
+        total,
+        aov: Math.round(total / list.length),
+      });
+    };
+    const first = await untilReport(auth, input, (r) => r.totals.orders === orders.length);
+    expect(first.totals).toEqual(expected(orders));
+    // The weeks add up to the totals.
+    expect(first.rows.reduce((s: number, r: any) => s + r.figures.total.amount, 0)).toBe(first.totals.total.amount);
+
+    // Five are cancelled after they were projected, as the order book cancels (status, version, order.cancelled).
+    const cancelled = orders.slice(0, 5);
+    for (const o of cancelled) {
+      const id = `ord_rpt_${K}_${o.id}`;
+      await sql.begin(async (tx) => {
+        const [row] = await tx`update orders.orders set status = 'CANCELLED', version = version + 1 where id = ${id} returning number, version`;
+        await tx`insert into orders.outbox (type, channel, aggregate_id, aggregate_version, data, published_at)
+          values ('order.cancelled', ${RAND}, ${id}, ${row!.version}, ${tx.json({ orderId: id, number: row!.number, channel: RAND, reason: 'test', from: 'PROCESSING' })}, now())`;
+      });
+    }
+    const after = await untilReport(auth, input, (r) => r.totals.cancelledOrders === 5);
+    expect(after.totals).toEqual(expected(orders.slice(5)));
   });
 });
 

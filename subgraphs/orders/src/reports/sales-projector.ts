@@ -28,6 +28,27 @@ interface OrderRow extends Record<string, unknown> {
   total: string;
 }
 
+const AMOUNTS = ['gross', 'discounts', 'shipping', 'tax', 'total', 'refunds'] as const;
+
+/**
+ * Adds (sign 1) or takes out (sign -1) the facts of `ids` from the daily sums: taken out before the facts
+ * change and added after, the sums stay exactly the sums of the facts.
+ */
+function rollDaily(tx: Tx, ids: string[], sign: 1 | -1) {
+  const cols = [...AMOUNTS, ...AMOUNTS.map((a) => `r_${a}`)];
+  const sums = cols.map((c) => `${sign} * coalesce(sum(${c}) filter (where not cancelled), 0)`).join(', ');
+  const s = sql.raw(String(sign));
+  return tx.execute(sql`
+    insert into orders.sales_daily (day, channel, currency, orders, cancelled, unconverted, units, ${sql.raw(cols.join(', '))})
+    select (placed_at at time zone 'UTC')::date, channel, currency, ${s} * count(*) filter (where not cancelled),
+      ${s} * count(*) filter (where cancelled), ${s} * count(*) filter (where not cancelled and rate_ppb is null),
+      ${s} * coalesce(sum(units) filter (where not cancelled), 0), ${sql.raw(sums)}
+    from orders.sales_facts where order_id in ${ids} group by 1, 2, 3
+    on conflict (channel, day, currency) do update set orders = sales_daily.orders + excluded.orders,
+      cancelled = sales_daily.cancelled + excluded.cancelled, unconverted = sales_daily.unconverted + excluded.unconverted,
+      units = sales_daily.units + excluded.units, ${sql.raw(cols.map((c) => `${c} = sales_daily.${c} + excluded.${c}`).join(', '))}`);
+}
+
 /**
  * Re-projects orders from their current state (the order row, not the event's payload): whatever order the
  * events of one order are projected in, the fact ends as the order is. One statement per table.
@@ -36,6 +57,7 @@ async function projectOrders(tx: Tx, ids: string[], deps: ProjectorDeps) {
   const found = await tx.execute<OrderRow>(sql`
     select id, channel, currency, placed_at, status, version, subtotal, discount_total, shipping_total, tax_total, total
     from orders.orders where id in ${ids}`);
+  await rollDaily(tx, ids, -1);
   const gone = ids.filter((id) => !found.some((o) => o.id === id));
   if (gone.length) await tx.execute(sql`delete from orders.sales_facts where order_id in ${gone}`);
   if (found.length === 0) return;
@@ -85,6 +107,7 @@ async function projectOrders(tx: Tx, ids: string[], deps: ProjectorDeps) {
       reporting_currency = excluded.reporting_currency, rate_ppb = excluded.rate_ppb, r_gross = excluded.r_gross,
       r_discounts = excluded.r_discounts, r_shipping = excluded.r_shipping, r_tax = excluded.r_tax, r_total = excluded.r_total,
       order_version = excluded.order_version, projected_at = now()`);
+  await rollDaily(tx, ids, 1);
   const byId = new Map(found.map((o) => [o.id, o]));
   const factLines = lines.filter((l) => byId.has(l.order_id)).map((l) => ({ ...l, r_line_total: inReporting(byId.get(l.order_id)!, l.line_total) }));
   await tx.execute(sql`delete from orders.sales_fact_lines where order_id in ${found.map((o) => o.id)}`);

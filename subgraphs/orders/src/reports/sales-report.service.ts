@@ -28,12 +28,16 @@ function parseDay(value: string, argument: string): Date {
 async function scopeOf(ctx: OrdersContext, input: SalesReportInput) {
   const from = parseDay(input.from, 'input.from');
   const to = parseDay(input.to, 'input.to');
-  const days = (to.getTime() - from.getTime()) / 86_400_000;
-  if (days < 1 || days > MAX_DAYS) throw appError('BAD_USER_INPUT', `to is 1 to ${MAX_DAYS} days after from`, { argument: 'input.to' });
+  const span = (to.getTime() - from.getTime()) / 86_400_000;
+  if (span < 1 || span > MAX_DAYS) throw appError('BAD_USER_INPUT', `to is 1 to ${MAX_DAYS} days after from`, { argument: 'input.to' });
   const channels = await reportChannels(ctx, input);
-  const where: SQL[] = [sql`f.placed_at >= ${from.toISOString()}::timestamptz`, sql`f.placed_at < ${to.toISOString()}::timestamptz`];
-  if (channels) where.push(sql`f.channel in ${channels}`);
-  return { from, to, channels, where: sql.join(where, sql` and `) };
+  const days: SQL[] = [sql`d.day >= ${input.from}::date`, sql`d.day < ${input.to}::date`];
+  const facts: SQL[] = [sql`f.placed_at >= ${from.toISOString()}::timestamptz`, sql`f.placed_at < ${to.toISOString()}::timestamptz`];
+  if (channels) {
+    days.push(sql`d.channel in ${channels}`);
+    facts.push(sql`f.channel in ${channels}`);
+  }
+  return { channels, days: sql.join(days, sql` and `), facts: sql.join(facts, sql` and `) };
 }
 
 interface FigureRow extends Record<string, unknown> {
@@ -52,14 +56,15 @@ interface FigureRow extends Record<string, unknown> {
 const FIGURES = ['orders', 'cancelled', 'unconverted', 'units', 'gross', 'discounts', 'shipping', 'tax', 'total', 'refunds'] as const;
 
 /**
- * Sums over facts, as columns named `<as>_<figure>`; `p` is '' for the order's own currency or 'r_' for the
- * reporting currency.
+ * Sums over the daily sums (sales_daily), as columns named `<as>_<figure>`; `p` is '' for the order's own
+ * currency or 'r_' for the reporting currency.
  */
 const sums = (p: '' | 'r_', as: string) =>
-  sql.raw(`count(*) filter (where not f.cancelled) as ${as}_orders, count(*) filter (where f.cancelled) as ${as}_cancelled,
-    count(*) filter (where not f.cancelled and f.rate_ppb is null) as ${as}_unconverted,
-    coalesce(sum(f.units) filter (where not f.cancelled), 0) as ${as}_units,
-    ${['gross', 'discounts', 'shipping', 'tax', 'total', 'refunds'].map((c) => `coalesce(sum(f.${p}${c}) filter (where not f.cancelled), 0) as ${as}_${c}`).join(', ')}`);
+  sql.raw(
+    ['orders', 'cancelled', 'unconverted', 'units', ...['gross', 'discounts', 'shipping', 'tax', 'total', 'refunds'].map((c) => `${p}${c}`)]
+      .map((c) => `coalesce(sum(d.${c}), 0) as ${as}_${c.replace(/^r_/, '')}`)
+      .join(', '),
+  );
 
 /** The `<as>_` columns of a row as one figure row. */
 const pick = (row: Record<string, unknown>, as: string) => Object.fromEntries(FIGURES.map((k) => [k, String(row[`${as}_${k}`])])) as FigureRow;
@@ -99,13 +104,13 @@ export async function salesReport(ctx: OrdersContext, input: SalesReportInput) {
   const period = input.period ?? 'DAY';
   const byChannel = input.byChannel ?? true;
   const reporting = ctx.deps.reportingCurrency;
-  const bucket = sql.raw(`date_trunc('${UNIT[period]}', f.placed_at at time zone 'UTC')`);
+  const bucket = sql.raw(`date_trunc('${UNIT[period]}', d.day)`);
   const both = byChannel ? sql`${sums('', 'own')}, ${sums('r_', 'conv')}` : sums('r_', 'conv');
-  const keys = byChannel ? sql`f.channel, f.currency` : sql`null::text as channel, null::text as currency`;
+  const keys = byChannel ? sql`d.channel, d.currency` : sql`null::text as channel, null::text as currency`;
   const rows = await ctx.db.db.execute<{ period: string; channel: string | null; currency: string | null }>(sql`
     select to_char(${bucket}, 'YYYY-MM-DD') as period, ${keys}, ${both}
-    from orders.sales_facts f where ${scope.where} group by 1, 2, 3 order by 1, 2, 3`);
-  const [total] = await ctx.db.db.execute(sql`select ${sums('r_', 'conv')} from orders.sales_facts f where ${scope.where}`);
+    from orders.sales_daily d where ${scope.days} group by 1, 2, 3 having sum(d.orders) + sum(d.cancelled) > 0 order by 1, 2, 3`);
+  const [total] = await ctx.db.db.execute(sql`select ${sums('r_', 'conv')} from orders.sales_daily d where ${scope.days}`);
   return {
     reportingCurrency: reporting,
     period,
@@ -131,7 +136,7 @@ export async function topProducts(ctx: OrdersContext, input: SalesReportInput, v
   const rows = await ctx.db.db.execute<{ variant_id: string; sku: string; units: string; orders: string; sales: string }>(sql`
     select l.variant_id, min(l.sku) as sku, sum(l.quantity) as units, count(distinct l.order_id) as orders, sum(l.r_line_total) as sales
     from orders.sales_fact_lines l join orders.sales_facts f on f.order_id = l.order_id
-    where ${scope.where} and not f.cancelled${only}
+    where ${scope.facts} and not f.cancelled${only}
     group by l.variant_id order by sum(l.r_line_total) desc, l.variant_id limit ${first}`);
   const currency = ctx.deps.reportingCurrency;
   return rows.map((r) => ({
