@@ -4,6 +4,7 @@ import { bff, sqlClient } from '../support/clients.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { adminWalk, codes } from './admin-walk-support.ts';
 import { data, key, op, readyCart, sellable, testIdentity } from './checkout-support.ts';
+import { type Fixture, writeHistoricOrder } from './report-support.ts';
 
 /**
  * Sales reports from the read model, through the admin BFF by name. The history is this file's own: two
@@ -22,20 +23,6 @@ const RAND = `rpt-${K}-rand`;
 const V = { a: `var_rpt_${K}_a`, b: `var_rpt_${K}_b`, c: `var_rpt_${K}_c` };
 const sql = sqlClient();
 const staff = { viewer: '', narrow: '', admin: '' };
-
-interface Fixture {
-  id: string;
-  channel: string;
-  currency: string;
-  at: string;
-  status?: string;
-  subtotal: number;
-  discount: number;
-  shipping: number;
-  tax: number;
-  total: number;
-  lines: [string, number, number][];
-}
 
 // Line: [variant, quantity, line total]. Units, rates and conversions are in the expectations below.
 const HISTORY: Fixture[] = [
@@ -106,30 +93,8 @@ const HISTORY: Fixture[] = [
   { id: 'x3', channel: XT, currency: 'XTS', at: '2018-12-31T23:00:00Z', subtotal: 700, discount: 0, shipping: 0, tax: 0, total: 700, lines: [[V.c, 1, 700]] },
 ];
 
-/** The event as the checkout writes it (events-catalogue.test.ts validates every event of the run). */
-const placedEvent = (orderId: string, number: string, o: Fixture) => ({
-  orderId,
-  number,
-  channel: o.channel,
-  customerId: null,
-  companyId: null,
-  total: { amount: o.total, currency: o.currency },
-  lines: o.lines.map(([variantId, quantity]) => ({ variantId, sku: variantId.toUpperCase(), quantity })),
-});
-
-/** One order as the checkout writes it: the order, its lines and its order.placed event, in `tx`. */
-async function writeOrder(tx: any, n: number, o: Fixture) {
-  const id = `ord_rpt_${K}_${o.id}`;
-  await tx`insert into orders.orders (id, number, channel, status, currency, subtotal, discount_total, shipping_total, tax_total, total, placed_at)
-        values (${id}, ${`RPT-${K}-${n}`}, ${o.channel}, ${o.status ?? 'PROCESSING'}, ${o.currency}, ${o.subtotal}, ${o.discount}, ${o.shipping},
-          ${o.tax}, ${o.total}, ${o.at})`;
-  for (const [i, [variant, quantity, lineTotal]] of o.lines.entries()) {
-    await tx`insert into orders.order_lines (order_id, line_no, variant_id, sku, quantity, unit_amount, line_total)
-          values (${id}, ${i + 1}, ${variant}, ${variant.toUpperCase()}, ${quantity}, ${Math.round(lineTotal / quantity)}, ${lineTotal})`;
-  }
-  await tx`insert into orders.outbox (type, channel, aggregate_id, aggregate_version, data, published_at)
-        values ('order.placed', ${o.channel}, ${id}, 1, ${tx.json(placedEvent(id, `RPT-${K}-${n}`, o))}, now())`;
-}
+/** One order of this file's history (`K` makes its id and number its own). */
+const writeOrder = (tx: Parameters<typeof writeHistoricOrder>[0], n: number, o: Fixture) => writeHistoricOrder(tx, K, n, o);
 
 async function writeHistory() {
   for (const [n, o] of HISTORY.entries()) await sql.begin((tx) => writeOrder(tx, n, o));

@@ -54,6 +54,11 @@ export interface BffOptions {
   channelHeader: boolean;
   /** The admin BFF: a staff caller's context may only be for one of their own channels. */
   staffChannelsOnly?: boolean;
+  /**
+   * Self-contained pages served on GET at their path (the admin dashboard): the HTML and the Content-Security-Policy
+   * it is sent with. They hold no data; whatever they show they ask /graphql for, by operation name, like any client.
+   */
+  pages?: Record<string, () => { html: string; csp: string }>;
   /** Request budgets per address, per signed-in caller and for starting sessions (429 + Retry-After). */
   limits: RateLimitSettings;
   /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
@@ -149,6 +154,17 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       if (url.pathname === '/auth/demo-login' && req.method === 'POST' && opts.demoLogin) {
         const raw = await jsonBody(req, res);
         return raw === null ? undefined : await dev.demoLogin(res, raw);
+      }
+      const page = req.method === 'GET' ? opts.pages?.[url.pathname] : undefined;
+      if (page) {
+        const { html, csp } = page();
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': csp,
+          'x-content-type-options': 'nosniff',
+          'cache-control': 'no-store',
+        });
+        return res.end(html);
       }
       if (url.pathname !== '/graphql') return sendRefusal(req, res, refusal(404, 'NOT_FOUND', 'not found'));
       if (req.method === 'GET' && opts.ide && String(req.headers.accept ?? '').includes('text/html')) return await dev.servePage(res);

@@ -15,6 +15,8 @@ export interface ChannelBff {
   guestSessions?: boolean;
   /** The admin BFF: a staff caller's context may only be for one of their own channels. */
   staffChannelsOnly?: boolean;
+  /** Self-contained pages this BFF serves on GET (the admin dashboard). */
+  pages?: BffOptions['pages'];
 }
 
 function oidcOptions(config: ReturnType<typeof bffConfig>) {
@@ -60,5 +62,6 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     },
     channelHeader: config.BFF_CHANNEL_HEADER,
     staffChannelsOnly: bff.staffChannelsOnly ?? false,
+    pages: bff.pages,
   });
 }
