@@ -8,6 +8,7 @@ import { seedStock } from './seed-stock.ts';
 import { seedPrices } from './seed-prices.ts';
 import { seedShipping } from './seed-shipping.ts';
 import { seedOrders } from './seed-orders.ts';
+import { seedOrderHistory } from './seed-order-history.ts';
 import { seedCustomers } from './seed-customers.ts';
 import { seedPublishableKeys } from './demo-publishable-keys.ts';
 
@@ -33,6 +34,7 @@ export async function seedDemoData(databaseUrl: string, opts: { products?: numbe
       await seedPrices(txDb, catalog);
       await seedShipping(txDb);
       await seedOrders(txDb, catalog);
+      await seedOrderHistory(txDb, catalog);
       await seedCustomers(txDb);
       await seedPublishableKeys(txDb);
       await tx.execute(sql`insert into public.storegraph_seed (name) values ('demo')`);
