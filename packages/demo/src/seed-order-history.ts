@@ -8,7 +8,7 @@ const DAYS = 90;
 const SHOPS = [
   { channel: 'web-eu', currency: 'EUR', perDay: [1, 6], units: [1, 2], taxBp: 1900, inclusive: true, shipping: 490, freeFrom: 5000 },
   { channel: 'web-us', currency: 'USD', perDay: [1, 4], units: [1, 2], taxBp: 725, inclusive: false, shipping: 599, freeFrom: 7500 },
-  { channel: 'trade-eu', currency: 'EUR', perDay: [0, 2], units: [5, 40], taxBp: 1900, inclusive: false, shipping: 0, freeFrom: 0 },
+  { channel: 'trade-eu', currency: 'EUR', perDay: [0, 2], units: [2, 8], taxBp: 1900, inclusive: false, shipping: 0, freeFrom: 0 },
   { channel: 'pos-berlin', currency: 'EUR', perDay: [1, 5], units: [1, 1], taxBp: 1900, inclusive: true, shipping: 0, freeFrom: 0 },
 ] as const;
 

@@ -61,6 +61,7 @@
         width: Math.max(320, target.clientWidth),
         height: 260,
         series: [{}, ...channels.map((c, i) => ({ label: c, stroke: palette[i % palette.length], width: 2 }))],
+        axes: [{}, { size: 60, values: (_u, ticks) => ticks.map((v) => new Intl.NumberFormat('en', { notation: 'compact' }).format(v)) }],
       },
       [xs, ...series],
       target,
