@@ -100,6 +100,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the staff dashboard, offline'
     await page.click('#signin button[type=submit]');
     await page.locator('#board').waitFor({ state: 'visible', timeout: 20_000 });
     await expect.poll(() => page.textContent('#who')).toContain(`web-eu, ${CH}`);
+    expect(await page.isVisible('#signin')).toBe(false);
 
     await page.fill('#from', '2019-05-01');
     await page.fill('#to', '2019-06-01');
