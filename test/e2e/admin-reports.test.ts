@@ -22,7 +22,7 @@ const LATE = `rpt-${K}-late`;
 const RAND = `rpt-${K}-rand`;
 const V = { a: `var_rpt_${K}_a`, b: `var_rpt_${K}_b`, c: `var_rpt_${K}_c` };
 const sql = sqlClient();
-const staff = { viewer: '', narrow: '', admin: '' };
+const staff = { viewer: '', narrow: '', admin: '', fx: '' };
 
 // Line: [variant, quantity, line total]. Units, rates and conversions are in the expectations below.
 const HISTORY: Fixture[] = [
@@ -31,6 +31,8 @@ const HISTORY: Fixture[] = [
     channel: EU,
     currency: 'EUR',
     at: '2019-01-10T09:00:00Z',
+    // paid by card: 1.40 % of 35.00 = 0.49 (ORDERS_PAYMENT_FEES in the test system)
+    provider: 'card',
     subtotal: 3000,
     discount: 0,
     shipping: 500,
@@ -115,8 +117,12 @@ function fig(
     tax: number;
     total: number;
     aov: number;
+    cost?: number;
+    fees?: number;
+    uncosted?: number;
   },
 ) {
+  const net = f.total - f.tax;
   return {
     orders: f.orders,
     cancelledOrders: f.cancelled ?? 0,
@@ -128,8 +134,13 @@ function fig(
     tax: m(f.tax),
     refunds: m(0),
     total: m(f.total),
-    netRevenue: m(f.total - f.tax),
+    netRevenue: m(net),
     averageOrderValue: m(f.aov),
+    costOfGoods: m(f.cost ?? 0),
+    paymentFees: m(f.fees ?? 0),
+    grossMargin: m(net - (f.cost ?? 0)),
+    netProfit: m(net - (f.cost ?? 0) - (f.fees ?? 0)),
+    uncostedLines: f.uncosted ?? 0,
   };
 }
 
@@ -155,6 +166,7 @@ beforeAll(async () => {
   staff.narrow = (await staffSession(narrow.email)).token;
   staff.admin = (await staffSession(admin.email)).token;
   const fxToken = (await staffSession(fx.email)).token;
+  staff.fx = fxToken;
   for (const [rate, from] of [
     ['2', '2019-01-01T00:00:00Z'],
     ['4', '2019-01-15T00:00:00Z'],
@@ -162,6 +174,22 @@ beforeAll(async () => {
     const set = await bff('admin', 'SetFxRate', { input: { baseCurrency: 'EUR', quoteCurrency: 'XTS', rate, effectiveFrom: from } }, { token: fxToken });
     expect(set.errors).toBeUndefined();
   }
+  // What variants cost from 2019 on (V.c has no cost: its lines count as uncosted).
+  const costs = await run(
+    'SetCostPrices',
+    {
+      entries: [
+        { variantId: V.a, amount: 500, currency: 'EUR', effectiveFrom: '2019-01-01T00:00:00Z' },
+        { variantId: V.b, amount: 300, currency: 'EUR', effectiveFrom: '2019-01-01T00:00:00Z' },
+      ],
+    },
+    { token: fxToken },
+  );
+  expect(costs.errors).toBeUndefined();
+  expect(costs.data!.setCostPrices.map((c: any) => [c.variantId, c.cost, c.effectiveFrom])).toEqual([
+    [V.a, eur(500), '2019-01-01T00:00:00.000Z'],
+    [V.b, eur(300), '2019-01-01T00:00:00.000Z'],
+  ]);
   await writeHistory();
 }, 60_000);
 
@@ -175,20 +203,58 @@ describe('sales reports', () => {
     const input = { channels: [XT, EU], from: '2019-01-01', to: '2019-03-01', period: 'MONTH' };
     const report = await untilReport(auth, input, (r) => r.totals.orders === 4);
     expect(report).toMatchObject({ reportingCurrency: 'EUR', period: 'MONTH', from: '2019-01-01', to: '2019-03-01', channels: [EU, XT] });
-    const januaryEu = fig(eur, { orders: 1, cancelled: 1, units: 3, gross: 3000, discounts: 0, shipping: 500, tax: 500, total: 3500, aov: 3500 });
-    const februaryEu = fig(eur, { orders: 1, units: 1, gross: 1000, discounts: 0, shipping: 0, tax: 160, total: 1000, aov: 1000 });
+    const januaryEu = fig(eur, {
+      orders: 1,
+      cancelled: 1,
+      units: 3,
+      gross: 3000,
+      discounts: 0,
+      shipping: 500,
+      tax: 500,
+      total: 3500,
+      aov: 3500,
+      cost: 1300,
+      fees: 49,
+    });
+    const februaryEu = fig(eur, { orders: 1, units: 1, gross: 1000, discounts: 0, shipping: 0, tax: 160, total: 1000, aov: 1000, cost: 300 });
     expect(report.rows).toEqual([
       { periodStart: '2019-01-01', channel: EU, figures: januaryEu, reporting: januaryEu },
       {
         periodStart: '2019-01-01',
         channel: XT,
         // x1 at 1 XTS = 0.5 EUR (2 from Jan 1st), x2 at 0.25 EUR (4 from Jan 15th)
-        figures: fig(xts, { orders: 2, units: 5, gross: 3100, discounts: 100, shipping: 400, tax: 300, total: 3400, aov: 1700 }),
-        reporting: fig(eur, { orders: 2, units: 5, gross: 550 + 500, discounts: 50, shipping: 100, tax: 50 + 50, total: 500 + 600, aov: 550 }),
+        figures: fig(xts, { orders: 2, units: 5, gross: 3100, discounts: 100, shipping: 400, tax: 300, total: 3400, aov: 1700, cost: 1000, uncosted: 1 }),
+        reporting: fig(eur, {
+          orders: 2,
+          units: 5,
+          gross: 550 + 500,
+          discounts: 50,
+          shipping: 100,
+          tax: 50 + 50,
+          total: 500 + 600,
+          aov: 550,
+          cost: 500,
+          uncosted: 1,
+        }),
       },
       { periodStart: '2019-02-01', channel: EU, figures: februaryEu, reporting: februaryEu },
     ]);
-    expect(report.totals).toEqual(fig(eur, { orders: 4, cancelled: 1, units: 9, gross: 5050, discounts: 50, shipping: 600, tax: 760, total: 5600, aov: 1400 }));
+    expect(report.totals).toEqual(
+      fig(eur, {
+        orders: 4,
+        cancelled: 1,
+        units: 9,
+        gross: 5050,
+        discounts: 50,
+        shipping: 600,
+        tax: 760,
+        total: 5600,
+        aov: 1400,
+        cost: 2100,
+        fees: 49,
+        uncosted: 1,
+      }),
+    );
   });
 
   it('consolidates days across channels, and counts an order placed before any rate as unconverted', async () => {
@@ -200,18 +266,31 @@ describe('sales reports', () => {
         periodStart: '2018-12-31',
         channel: null,
         figures: null,
-        reporting: fig(eur, { orders: 1, unconverted: 1, units: 1, gross: 0, discounts: 0, shipping: 0, tax: 0, total: 0, aov: 0 }),
+        reporting: fig(eur, { orders: 1, unconverted: 1, units: 1, gross: 0, discounts: 0, shipping: 0, tax: 0, total: 0, aov: 0, uncosted: 1 }),
       },
       {
         periodStart: '2019-01-10',
         channel: null,
         figures: null,
-        reporting: fig(eur, { orders: 2, units: 4, gross: 3550, discounts: 50, shipping: 500, tax: 550, total: 4000, aov: 2000 }),
+        reporting: fig(eur, { orders: 2, units: 4, gross: 3550, discounts: 50, shipping: 500, tax: 550, total: 4000, aov: 2000, cost: 1800, fees: 49 }),
       },
     ]);
     // 4000 / 3 orders = 1333.33 -> 1333
     expect(report.totals).toEqual(
-      fig(eur, { orders: 3, unconverted: 1, units: 5, gross: 3550, discounts: 50, shipping: 500, tax: 550, total: 4000, aov: 1333 }),
+      fig(eur, {
+        orders: 3,
+        unconverted: 1,
+        units: 5,
+        gross: 3550,
+        discounts: 50,
+        shipping: 500,
+        tax: 550,
+        total: 4000,
+        aov: 1333,
+        cost: 1800,
+        fees: 49,
+        uncosted: 1,
+      }),
     );
   });
 
@@ -234,7 +313,7 @@ describe('sales reports', () => {
         periodStart: '2019-01-14',
         channel: null,
         figures: null,
-        reporting: fig(eur, { orders: 1, units: 4, gross: 500, discounts: 0, shipping: 100, tax: 50, total: 600, aov: 600 }),
+        reporting: fig(eur, { orders: 1, units: 4, gross: 500, discounts: 0, shipping: 100, tax: 50, total: 600, aov: 600, uncosted: 1 }),
       },
     ]);
   });
@@ -251,6 +330,24 @@ describe('sales reports', () => {
     ]);
     const first = data(await run('TopProducts', { input, first: 1 }, auth)).topProducts;
     expect(first.map((t: { variantId: string }) => t.variantId)).toEqual([V.a]);
+  });
+
+  it('lets only pricing admins of every channel set cost prices, and refuses a negative cost, writing nothing', async () => {
+    const viewer = await run('SetCostPrices', { entries: [{ variantId: V.c, amount: 100, currency: 'EUR' }] }, { token: staff.viewer, channel: 'web-eu' });
+    expect(codes(viewer)).toEqual(['FORBIDDEN']);
+    const negative = await run(
+      'SetCostPrices',
+      {
+        entries: [
+          { variantId: V.c, amount: 100, currency: 'EUR' },
+          { variantId: V.c, amount: -1, currency: 'EUR', effectiveFrom: '2019-01-02T00:00:00Z' },
+        ],
+      },
+      { token: staff.fx },
+    );
+    expect(codes(negative)).toEqual(['BAD_USER_INPUT']);
+    expect(negative.errors![0]!.extensions!.argument).toBe('entries[1].amount');
+    expect(await sql`select 1 from prices.cost_prices where variant_id = ${V.c}`).toEqual([]);
   });
 
   it('refuses channels the staff member holds no report-viewer on, and bad dates, with stable codes', async () => {
@@ -302,7 +399,7 @@ describe('the projector and the outbox', () => {
       held.release();
     }
     const after = await untilReport(auth, input, (r) => r.totals.orders === 2);
-    expect(after.totals).toEqual(fig(eur, { orders: 2, units: 2, gross: 1000, discounts: 0, shipping: 0, tax: 0, total: 1000, aov: 500 }));
+    expect(after.totals).toEqual(fig(eur, { orders: 2, units: 2, gross: 1000, discounts: 0, shipping: 0, tax: 0, total: 1000, aov: 500, cost: 500 + 300 }));
   });
 });
 
@@ -344,6 +441,7 @@ describe('consistency', () => {
         tax: sum((o) => o.tax),
         total,
         aov: Math.round(total / list.length),
+        cost: sum((o) => 500 * o.lines[0]![1]),
       });
     };
     const first = await untilReport(auth, input, (r) => r.totals.orders === orders.length);

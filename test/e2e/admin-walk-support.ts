@@ -93,7 +93,7 @@ export const ADMIN_WALKS = {
   // admin-events-ops.test.ts
   events: ['SetLowStockThreshold', 'EnableWebhookEndpoint', 'RotateWebhookSecret', 'ReplayWebhookDeliveries'],
   // admin-reports.test.ts
-  reports: ['SalesReport', 'TopProducts', 'ReportRegions', 'SetReportRegion'],
+  reports: ['SalesReport', 'TopProducts', 'ReportRegions', 'SetReportRegion', 'SetCostPrices'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

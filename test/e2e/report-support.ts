@@ -11,6 +11,8 @@ export interface Fixture {
   currency: string;
   at: string;
   status?: string;
+  /** The payment provider (reports charge its fee). */
+  provider?: string;
   subtotal: number;
   discount: number;
   shipping: number;
@@ -34,9 +36,10 @@ const placedEvent = (orderId: string, number: string, o: Fixture) => ({
 export async function writeHistoricOrder(tx: postgres.TransactionSql | postgres.ReservedSql, tag: string, n: number, o: Fixture) {
   const id = `ord_rpt_${tag}_${o.id}`;
   const number = `RPT-${tag}-${n}`;
-  await tx`insert into orders.orders (id, number, channel, status, currency, subtotal, discount_total, shipping_total, tax_total, total, placed_at)
+  await tx`insert into orders.orders (id, number, channel, status, currency, subtotal, discount_total, shipping_total, tax_total, total, placed_at,
+      payment_provider)
     values (${id}, ${number}, ${o.channel}, ${o.status ?? 'PROCESSING'}, ${o.currency}, ${o.subtotal}, ${o.discount}, ${o.shipping},
-      ${o.tax}, ${o.total}, ${o.at})`;
+      ${o.tax}, ${o.total}, ${o.at}, ${o.provider ?? null})`;
   for (const [i, [variant, quantity, lineTotal]] of o.lines.entries()) {
     await tx`insert into orders.order_lines (order_id, line_no, variant_id, sku, quantity, unit_amount, line_total)
       values (${id}, ${i + 1}, ${variant}, ${variant.toUpperCase()}, ${quantity}, ${Math.round(lineTotal / quantity)}, ${lineTotal})`;

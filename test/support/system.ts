@@ -142,6 +142,8 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     ORDERS_RECOVERY_INTERVAL_MS: '500',
     // Crashed checkouts are taken over after 5 s (the slowest test step, a card timing out twice, takes ~2.3 s).
     ORDERS_CHECKOUT_LEASE_SECONDS: '5',
+    // Reports charge card payments 1.40 % of the total (admin-reports.test.ts).
+    ORDERS_PAYMENT_FEES: 'card:140,manual:0',
   });
   const customers = await startCustomers({ ...env, ORDERS_URL: orders.url, CUSTOMERS_ERASURE_RETRY_MS: '500' });
   await seedDemoData(databaseUrl);

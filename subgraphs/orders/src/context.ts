@@ -22,6 +22,8 @@ export interface OrdersDeps {
   leaseSeconds: number;
   /** The one currency reports consolidate into (REPORTING_CURRENCY), each order at the rate of its placing. */
   reportingCurrency: string;
+  /** Each payment provider's fee in basis points of the order total (ORDERS_PAYMENT_FEES), for net profit in reports. */
+  paymentFeesBp: Record<string, number>;
 }
 
 export interface OrdersContext extends SubgraphRequestContext {

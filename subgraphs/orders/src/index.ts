@@ -35,6 +35,11 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         .regex(/^[A-Z]{3}$/)
         .default('EUR'),
       ORDERS_REPORTS_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
+      // provider:basis points, comma-separated, e.g. card:140 (1.40 % of the total); a provider not listed costs 0.
+      ORDERS_PAYMENT_FEES: z
+        .string()
+        .regex(/^([a-z0-9-]+:\d{1,4}(,[a-z0-9-]+:\d{1,4})*)?$/, 'provider:basisPoints,...')
+        .default(''),
     },
     env,
   );
@@ -50,6 +55,11 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
     reservationTtlSeconds: config.ORDERS_RESERVATION_TTL_SECONDS,
     leaseSeconds: config.ORDERS_CHECKOUT_LEASE_SECONDS,
     reportingCurrency: config.REPORTING_CURRENCY,
+    paymentFeesBp: Object.fromEntries(
+      config.ORDERS_PAYMENT_FEES.split(',')
+        .filter(Boolean)
+        .map((pair) => [pair.split(':')[0]!, Number(pair.split(':')[1])]),
+    ),
   };
   const running = await startSubgraph(
     {

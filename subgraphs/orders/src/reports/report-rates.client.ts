@@ -36,3 +36,22 @@ export async function ratesAt(prices: SubgraphClient, secret: string, asked: { f
   });
   return data.fxRatesAt.map((r) => (r ? ratePpbOf(r.rate) : null));
 }
+
+const COSTS_AT = `query ReportCostsAt($input: [CostPriceAtInput!]!) { costPricesAt(input: $input) { cost { amount currency } } }`;
+
+/** One call per projector pass: each line's variant cost (per unit) in force when its order was placed. */
+export async function costsAt(
+  prices: SubgraphClient,
+  secret: string,
+  asked: { variantId: string; at: Date }[],
+): Promise<({ amount: number; currency: string } | null)[]> {
+  if (asked.length === 0) return [];
+  const input = asked.map((a) => ({ variantId: a.variantId, at: a.at.toISOString() }));
+  const data = await prices.execute<{ costPricesAt: ({ cost: { amount: number; currency: string } } | null)[] }>(
+    await reportsContext(secret),
+    `reports-${Date.now()}`,
+    COSTS_AT,
+    { input },
+  );
+  return data.costPricesAt.map((c) => c?.cost ?? null);
+}

@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { convertMinor } from '@storegraph/schema';
 import type { Logger } from '@storegraph/kit';
 import type { OrdersDb, OrdersDeps } from '../context.ts';
-import { ratesAt } from './report-rates.client.ts';
+import { factsOf, type FactDeps, type LineRow, type OrderRow } from './sales-facts.ts';
 
 /** Outbox rows one pass projects; a backlog drains in short transactions. */
 const BATCH = 200;
@@ -12,23 +11,9 @@ const HOLE_TTL = "interval '10 minutes'";
 const MAX_HOLES = 1_000;
 
 type Tx = Parameters<Parameters<OrdersDb['db']['transaction']>[0]>[0];
-type ProjectorDeps = Pick<OrdersDeps, 'prices' | 'contextSecret' | 'reportingCurrency'>;
+type ProjectorDeps = FactDeps;
 
-interface OrderRow extends Record<string, unknown> {
-  id: string;
-  channel: string;
-  currency: string;
-  placed_at: Date;
-  status: string;
-  version: number;
-  subtotal: string;
-  discount_total: string;
-  shipping_total: string;
-  tax_total: string;
-  total: string;
-}
-
-const AMOUNTS = ['gross', 'discounts', 'shipping', 'tax', 'total', 'refunds'] as const;
+const AMOUNTS = ['gross', 'discounts', 'shipping', 'tax', 'total', 'refunds', 'cost', 'fees'] as const;
 
 /**
  * Adds (sign 1) or takes out (sign -1) the facts of `ids` from the daily sums: taken out before the facts
@@ -39,14 +24,15 @@ function rollDaily(tx: Tx, ids: string[], sign: 1 | -1) {
   const sums = cols.map((c) => `${sign} * coalesce(sum(${c}) filter (where not cancelled), 0)`).join(', ');
   const s = sql.raw(String(sign));
   return tx.execute(sql`
-    insert into orders.sales_daily (day, channel, currency, orders, cancelled, unconverted, units, ${sql.raw(cols.join(', '))})
+    insert into orders.sales_daily (day, channel, currency, orders, cancelled, unconverted, units, uncosted, ${sql.raw(cols.join(', '))})
     select (placed_at at time zone 'UTC')::date, channel, currency, ${s} * count(*) filter (where not cancelled),
       ${s} * count(*) filter (where cancelled), ${s} * count(*) filter (where not cancelled and rate_ppb is null),
-      ${s} * coalesce(sum(units) filter (where not cancelled), 0), ${sql.raw(sums)}
+      ${s} * coalesce(sum(units) filter (where not cancelled), 0), ${s} * coalesce(sum(uncosted_lines) filter (where not cancelled), 0),
+      ${sql.raw(sums)}
     from orders.sales_facts where order_id in ${ids} group by 1, 2, 3
     on conflict (channel, day, currency) do update set orders = sales_daily.orders + excluded.orders,
       cancelled = sales_daily.cancelled + excluded.cancelled, unconverted = sales_daily.unconverted + excluded.unconverted,
-      units = sales_daily.units + excluded.units, ${sql.raw(cols.map((c) => `${c} = sales_daily.${c} + excluded.${c}`).join(', '))}`);
+      units = sales_daily.units + excluded.units, uncosted = sales_daily.uncosted + excluded.uncosted, ${sql.raw(cols.map((c) => `${c} = sales_daily.${c} + excluded.${c}`).join(', '))}`);
 }
 
 /**
@@ -55,61 +41,30 @@ function rollDaily(tx: Tx, ids: string[], sign: 1 | -1) {
  */
 async function projectOrders(tx: Tx, ids: string[], deps: ProjectorDeps) {
   const found = await tx.execute<OrderRow>(sql`
-    select id, channel, currency, placed_at, status, version, subtotal, discount_total, shipping_total, tax_total, total
+    select id, channel, currency, placed_at, status, version, payment_provider, subtotal, discount_total, shipping_total, tax_total, total
     from orders.orders where id in ${ids}`);
   await rollDaily(tx, ids, -1);
   const gone = ids.filter((id) => !found.some((o) => o.id === id));
   if (gone.length) await tx.execute(sql`delete from orders.sales_facts where order_id in ${gone}`);
   if (found.length === 0) return;
-  const to = deps.reportingCurrency;
-  const placedAt = (o: OrderRow) => new Date(o.placed_at);
-  const rates = await ratesAt(
-    deps.prices,
-    deps.contextSecret,
-    found.map((o) => ({ from: o.currency, to, at: placedAt(o) })),
-  );
-  const lines = await tx.execute<{ order_id: string; line_no: number; variant_id: string; sku: string; quantity: number; line_total: string }>(sql`
+  const lines = await tx.execute<LineRow>(sql`
     select order_id, line_no, variant_id, sku, quantity, line_total from orders.order_lines where order_id in ${ids}`);
-  const rateOf = new Map(found.map((o, i) => [o.id, rates[i] ?? null]));
-  const inReporting = (o: OrderRow, amount: string) => {
-    const rate = rateOf.get(o.id);
-    return rate ? convertMinor(BigInt(amount), o.currency, to, rate).toString() : '0';
-  };
-  const facts = found.map((o) => ({
-    order_id: o.id,
-    channel: o.channel,
-    currency: o.currency,
-    placed_at: placedAt(o).toISOString(),
-    cancelled: o.status === 'CANCELLED',
-    units: lines.filter((l) => l.order_id === o.id).reduce((s, l) => s + Number(l.quantity), 0),
-    gross: o.subtotal,
-    discounts: o.discount_total,
-    shipping: o.shipping_total,
-    tax: o.tax_total,
-    total: o.total,
-    reporting_currency: to,
-    rate_ppb: rateOf.get(o.id)?.toString() ?? null,
-    r_gross: inReporting(o, o.subtotal),
-    r_discounts: inReporting(o, o.discount_total),
-    r_shipping: inReporting(o, o.shipping_total),
-    r_tax: inReporting(o, o.tax_total),
-    r_total: inReporting(o, o.total),
-    order_version: o.version,
-  }));
+  const { facts, factLines } = await factsOf([...found], [...lines], deps);
   await tx.execute(sql`
     insert into orders.sales_facts (order_id, channel, currency, placed_at, cancelled, units, gross, discounts, shipping, tax, total,
-      reporting_currency, rate_ppb, r_gross, r_discounts, r_shipping, r_tax, r_total, order_version, projected_at)
+      cost, fees, uncosted_lines, reporting_currency, rate_ppb, r_gross, r_discounts, r_shipping, r_tax, r_total, r_cost, r_fees,
+      order_version, projected_at)
     select f.*, now() from jsonb_to_recordset(${JSON.stringify(facts)}::jsonb) as f(order_id text, channel text, currency text,
       placed_at timestamptz, cancelled boolean, units int, gross bigint, discounts bigint, shipping bigint, tax bigint, total bigint,
-      reporting_currency text, rate_ppb bigint, r_gross bigint, r_discounts bigint, r_shipping bigint, r_tax bigint, r_total bigint, order_version int)
+      cost bigint, fees bigint, uncosted_lines int, reporting_currency text, rate_ppb bigint, r_gross bigint, r_discounts bigint,
+      r_shipping bigint, r_tax bigint, r_total bigint, r_cost bigint, r_fees bigint, order_version int)
     on conflict (order_id) do update set cancelled = excluded.cancelled, units = excluded.units, gross = excluded.gross,
-      discounts = excluded.discounts, shipping = excluded.shipping, tax = excluded.tax, total = excluded.total,
-      reporting_currency = excluded.reporting_currency, rate_ppb = excluded.rate_ppb, r_gross = excluded.r_gross,
-      r_discounts = excluded.r_discounts, r_shipping = excluded.r_shipping, r_tax = excluded.r_tax, r_total = excluded.r_total,
+      discounts = excluded.discounts, shipping = excluded.shipping, tax = excluded.tax, total = excluded.total, cost = excluded.cost,
+      fees = excluded.fees, uncosted_lines = excluded.uncosted_lines, reporting_currency = excluded.reporting_currency,
+      rate_ppb = excluded.rate_ppb, r_gross = excluded.r_gross, r_discounts = excluded.r_discounts, r_shipping = excluded.r_shipping,
+      r_tax = excluded.r_tax, r_total = excluded.r_total, r_cost = excluded.r_cost, r_fees = excluded.r_fees,
       order_version = excluded.order_version, projected_at = now()`);
   await rollDaily(tx, ids, 1);
-  const byId = new Map(found.map((o) => [o.id, o]));
-  const factLines = lines.filter((l) => byId.has(l.order_id)).map((l) => ({ ...l, r_line_total: inReporting(byId.get(l.order_id)!, l.line_total) }));
   await tx.execute(sql`delete from orders.sales_fact_lines where order_id in ${found.map((o) => o.id)}`);
   if (factLines.length === 0) return;
   await tx.execute(sql`

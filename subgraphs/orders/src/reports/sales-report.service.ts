@@ -51,9 +51,13 @@ interface FigureRow extends Record<string, unknown> {
   tax: string;
   total: string;
   refunds: string;
+  uncosted: string;
+  cost: string;
+  fees: string;
 }
 
-const FIGURES = ['orders', 'cancelled', 'unconverted', 'units', 'gross', 'discounts', 'shipping', 'tax', 'total', 'refunds'] as const;
+const AMOUNTS = ['gross', 'discounts', 'shipping', 'tax', 'total', 'refunds', 'cost', 'fees'];
+const FIGURES = ['orders', 'cancelled', 'unconverted', 'uncosted', 'units', ...AMOUNTS] as const;
 
 /**
  * Sums over the daily sums (sales_daily), as columns named `<as>_<figure>`; `p` is '' for the order's own
@@ -61,7 +65,7 @@ const FIGURES = ['orders', 'cancelled', 'unconverted', 'units', 'gross', 'discou
  */
 const sums = (p: '' | 'r_', as: string) =>
   sql.raw(
-    ['orders', 'cancelled', 'unconverted', 'units', ...['gross', 'discounts', 'shipping', 'tax', 'total', 'refunds'].map((c) => `${p}${c}`)]
+    ['orders', 'cancelled', 'unconverted', 'uncosted', 'units', ...AMOUNTS.map((c) => `${p}${c}`)]
       .map((c) => `coalesce(sum(d.${c}), 0) as ${as}_${c.replace(/^r_/, '')}`)
       .join(', '),
   );
@@ -70,9 +74,10 @@ const sums = (p: '' | 'r_', as: string) =>
 const pick = (row: Record<string, unknown>, as: string) => Object.fromEntries(FIGURES.map((k) => [k, String(row[`${as}_${k}`])])) as FigureRow;
 
 /**
- * The figures of one row. Net revenue is what customers paid less tax and refunds; the average order value
- * is what customers paid per order, rounded half up to the minor unit. Amounts are summed in SQL as bigint
- * and stay integers.
+ * The figures of one row. Net revenue is what customers paid less tax and refunds; gross margin is net revenue
+ * less the cost of goods; net profit is gross margin less payment fees (carriers' costs are not known here, so
+ * shipping charged counts as revenue). The average order value is what customers paid per order, rounded half
+ * up to the minor unit. Amounts are summed in SQL as bigint and stay integers.
  */
 function figures(r: FigureRow, currency: string) {
   const m = (amount: bigint) => ({ amount: Number(amount), currency });
@@ -90,6 +95,11 @@ function figures(r: FigureRow, currency: string) {
     refunds: m(BigInt(r.refunds)),
     total: m(total),
     netRevenue: m(total - BigInt(r.tax) - BigInt(r.refunds)),
+    costOfGoods: m(BigInt(r.cost)),
+    paymentFees: m(BigInt(r.fees)),
+    grossMargin: m(total - BigInt(r.tax) - BigInt(r.refunds) - BigInt(r.cost)),
+    netProfit: m(total - BigInt(r.tax) - BigInt(r.refunds) - BigInt(r.cost) - BigInt(r.fees)),
+    uncostedLines: Number(r.uncosted),
     averageOrderValue: m(orders === 0 ? 0n : (total * 2n + BigInt(orders)) / (BigInt(orders) * 2n)),
   };
 }

@@ -13,6 +13,7 @@ import { quote, type QuoteInput } from '../services/quote.service.ts';
 import { redeemPromotions } from '../services/redemption.service.ts';
 import { upsertShippingMethod, type ShippingMethodInput } from '../services/shipping-admin.service.ts';
 import { fxRatesAt, type FxRateAtInput } from '../services/fx-history.service.ts';
+import { costPricesAt, setCostPrices, type CostPriceInput } from '../services/cost-price.service.ts';
 import { shippingMethodOffers, type ShippingMethodsArgs } from '../services/shipping.service.ts';
 
 type Ctx = PricesContext;
@@ -27,6 +28,7 @@ export const resolvers = {
     pricingConfigurationIssues: (_: unknown, __: unknown, ctx: Ctx) => pricingConfigurationIssues(ctx),
     fxRates: (_: unknown, __: unknown, ctx: Ctx) => currentFxRates(ctx),
     fxRatesAt: (_: unknown, args: { input: FxRateAtInput[] }, ctx: Ctx) => fxRatesAt(ctx, args.input),
+    costPricesAt: (_: unknown, args: { input: { variantId: string; at: string }[] }, ctx: Ctx) => costPricesAt(ctx, args.input),
     promotions: (_: unknown, args: { channel: string }, ctx: Ctx) => listPromotions(ctx, args.channel),
     channelPricing: (_: unknown, args: { channel: string }, ctx: Ctx) => getChannelPricing(ctx, args.channel),
     shippingMethods: (_: unknown, args: ShippingMethodsArgs, ctx: Ctx) => shippingMethodOffers(ctx, args),
@@ -36,6 +38,7 @@ export const resolvers = {
     importPriceEntries: (_: unknown, args: { bookId: string; entries: PriceEntryInput[]; replaceAll: boolean }, ctx: Ctx) =>
       importPriceEntries(ctx, args.bookId, args.entries, args.replaceAll),
     setFxRate: (_: unknown, args: { input: FxRateInput }, ctx: Ctx) => setFxRate(ctx, args.input),
+    setCostPrices: (_: unknown, args: { entries: CostPriceInput[] }, ctx: Ctx) => setCostPrices(ctx, args.entries),
     importFxRates: (_: unknown, __: unknown, ctx: Ctx) => importFxRates(ctx),
     upsertPromotion: (_: unknown, args: { input: PromotionInput }, ctx: Ctx) => upsertPromotion(ctx, args.input),
     setChannelPricing: (_: unknown, args: { input: ChannelPricingInput }, ctx: Ctx) => setChannelPricing(ctx, args.input),

@@ -14,6 +14,11 @@ CREATE TABLE "orders"."sales_facts" (
   "tax" bigint NOT NULL,
   "total" bigint NOT NULL,
   "refunds" bigint NOT NULL DEFAULT 0,
+  -- cost of goods at the cost prices of the order's day, and the payment provider's fee (ORDERS_PAYMENT_FEES)
+  "cost" bigint NOT NULL DEFAULT 0,
+  "fees" bigint NOT NULL DEFAULT 0,
+  -- lines whose variant had no cost price then (or no rate to convert it): their cost is not in `cost`
+  "uncosted_lines" integer NOT NULL DEFAULT 0,
   "reporting_currency" text NOT NULL,
   -- null when no rate was in force: the report counts such orders instead of guessing
   "rate_ppb" bigint,
@@ -23,6 +28,8 @@ CREATE TABLE "orders"."sales_facts" (
   "r_tax" bigint NOT NULL DEFAULT 0,
   "r_total" bigint NOT NULL DEFAULT 0,
   "r_refunds" bigint NOT NULL DEFAULT 0,
+  "r_cost" bigint NOT NULL DEFAULT 0,
+  "r_fees" bigint NOT NULL DEFAULT 0,
   "order_version" integer NOT NULL,
   "projected_at" timestamp with time zone NOT NULL DEFAULT now()
 );--> statement-breakpoint
@@ -55,12 +62,17 @@ CREATE TABLE "orders"."sales_daily" (
   "tax" bigint NOT NULL DEFAULT 0,
   "total" bigint NOT NULL DEFAULT 0,
   "refunds" bigint NOT NULL DEFAULT 0,
+  "cost" bigint NOT NULL DEFAULT 0,
+  "fees" bigint NOT NULL DEFAULT 0,
+  "uncosted" integer NOT NULL DEFAULT 0,
   "r_gross" bigint NOT NULL DEFAULT 0,
   "r_discounts" bigint NOT NULL DEFAULT 0,
   "r_shipping" bigint NOT NULL DEFAULT 0,
   "r_tax" bigint NOT NULL DEFAULT 0,
   "r_total" bigint NOT NULL DEFAULT 0,
   "r_refunds" bigint NOT NULL DEFAULT 0,
+  "r_cost" bigint NOT NULL DEFAULT 0,
+  "r_fees" bigint NOT NULL DEFAULT 0,
   PRIMARY KEY ("channel", "day", "currency")
 );--> statement-breakpoint
 -- Where the projector is: every outbox id at or below `high` was projected, except the holes: ids at or below
