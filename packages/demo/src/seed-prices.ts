@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { tables as priceTables } from '@storegraph/prices';
 import { divRound } from '@storegraph/schema';
 import type { DemoProduct } from './demo-catalog.ts';
@@ -43,6 +44,13 @@ export async function seedPrices(db: SeedDb, catalog: DemoProduct[]) {
       else if (i % 23 === 0) categories.push({ variantId: v.id, category: 'ZERO' });
     }
   });
+  // What each variant costs the brand (55 % of the net list price, in EUR, since 2024): reports' margin and profit.
+  const costs = catalog.flatMap((p) => p.variants.map((v) => ({ variant_id: v.id, amount: pct(Number(divRound(BigInt(p.basePrice) * 100n, 119n)), 55) })));
+  await insertChunked(costs, (chunk) =>
+    db.execute(sql`insert into prices.cost_prices (variant_id, currency, amount, effective_from, source)
+      select variant_id, 'EUR', amount, '2024-01-01T00:00:00Z', 'seed' from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb)
+        as c(variant_id text, amount bigint)`),
+  );
   await insertChunked(entries, (chunk) => db.insert(t.priceEntries).values(chunk));
   await insertChunked(categories, (chunk) => db.insert(t.variantTaxCategories).values(chunk));
 

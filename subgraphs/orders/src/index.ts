@@ -75,7 +75,11 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
       // Order answers are private (never in a shared cache), so the checkout's writes send no NOTIFY; the
       // outbox id moves whenever an order does.
       changeVersion: {
-        quietTables: ['orders', 'order_lines', 'order_numbers', 'carts', 'cart_lines', 'checkouts', 'checkout_steps', 'outbox'],
+        quietTables: [
+          ...['orders', 'order_lines', 'order_numbers', 'carts', 'cart_lines', 'checkouts', 'checkout_steps', 'outbox'],
+          // The reports' read model is staff-only and never cached: its passes must not announce a change each second.
+          ...['sales_facts', 'sales_fact_lines', 'sales_daily', 'report_projection', 'report_regions'],
+        ],
         query: `select coalesce(max(id), 0)::text as version from orders.outbox`,
         intervalMs: 1_000,
       },

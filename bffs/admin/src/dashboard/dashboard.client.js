@@ -75,6 +75,7 @@
       ...[
         ['Orders', String(t.orders)],
         ['Net revenue', money(t.netRevenue)],
+        ['Net profit', money(t.netProfit)],
         ['Average order', money(t.averageOrderValue)],
         ['Cancelled', String(t.cancelledOrders)],
       ].map(([label, value]) => {
@@ -147,6 +148,7 @@
       const session = data.staffSignIn;
       if (session.__typename !== 'StaffAuthSession') return say(session.message);
       token = session.accessToken;
+      $('password').value = '';
       $('who').textContent = `${session.staff.name} · ${session.staff.channels.join(', ')}`;
       $('signin').hidden = true;
       $('board').hidden = false;

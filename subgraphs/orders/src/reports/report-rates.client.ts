@@ -27,8 +27,22 @@ export function ratePpbOf(rate: string): bigint {
   return BigInt(whole!) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0').slice(0, 9));
 }
 
-/** One call per projector pass: the rate from each order's currency to the reporting one at its placing. */
-export async function ratesAt(prices: SubgraphClient, secret: string, asked: { from: string; to: string; at: Date }[]): Promise<(bigint | null)[]> {
+/** prices answers at most this many instants per call. */
+const PER_CALL = 500;
+
+/** `ask` over `items` in calls of at most PER_CALL, answers in the order asked. */
+async function inCalls<T, R>(items: T[], ask: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const answers: R[] = [];
+  for (let i = 0; i < items.length; i += PER_CALL) answers.push(...(await ask(items.slice(i, i + PER_CALL))));
+  return answers;
+}
+
+/** The rate from each currency to another at each instant asked (a projector pass asks for a whole batch). */
+export function ratesAt(prices: SubgraphClient, secret: string, asked: { from: string; to: string; at: Date }[]): Promise<(bigint | null)[]> {
+  return inCalls(asked, (chunk) => ratesOf(prices, secret, chunk));
+}
+
+async function ratesOf(prices: SubgraphClient, secret: string, asked: { from: string; to: string; at: Date }[]): Promise<(bigint | null)[]> {
   if (asked.length === 0) return [];
   const input = asked.map((a) => ({ from: a.from, to: a.to, at: a.at.toISOString() }));
   const data = await prices.execute<{ fxRatesAt: ({ rate: string } | null)[] }>(await reportsContext(secret), `reports-${Date.now()}`, RATES_AT, {
@@ -39,12 +53,14 @@ export async function ratesAt(prices: SubgraphClient, secret: string, asked: { f
 
 const COSTS_AT = `query ReportCostsAt($input: [CostPriceAtInput!]!) { costPricesAt(input: $input) { cost { amount currency } } }`;
 
-/** One call per projector pass: each line's variant cost (per unit) in force when its order was placed. */
-export async function costsAt(
-  prices: SubgraphClient,
-  secret: string,
-  asked: { variantId: string; at: Date }[],
-): Promise<({ amount: number; currency: string } | null)[]> {
+type Cost = { amount: number; currency: string } | null;
+
+/** Each line's variant cost (per unit) in force when its order was placed. */
+export function costsAt(prices: SubgraphClient, secret: string, asked: { variantId: string; at: Date }[]): Promise<Cost[]> {
+  return inCalls(asked, (chunk) => costsOf(prices, secret, chunk));
+}
+
+async function costsOf(prices: SubgraphClient, secret: string, asked: { variantId: string; at: Date }[]): Promise<Cost[]> {
   if (asked.length === 0) return [];
   const input = asked.map((a) => ({ variantId: a.variantId, at: a.at.toISOString() }));
   const data = await prices.execute<{ costPricesAt: ({ cost: { amount: number; currency: string } } | null)[] }>(

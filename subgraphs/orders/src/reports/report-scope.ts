@@ -13,7 +13,7 @@ export interface ReportScopeInput {
 /** Every channel (null: no filter) or the listed ones, each readable by the caller (report-viewer there). */
 export async function reportChannels(ctx: OrdersContext, input: ReportScopeInput): Promise<string[] | null> {
   const staff = ctx.channel.staff;
-  if (!staff) throw appError('FORBIDDEN', 'reports are for staff with report-viewer');
+  if (!staff?.roles.includes('report-viewer')) throw appError('FORBIDDEN', 'reports are for staff with report-viewer');
   if (input.region && input.channels?.length) throw appError('BAD_USER_INPUT', 'give channels or a region, not both', { argument: 'input.region' });
   let channels = input.channels ?? [];
   if (input.region) {
@@ -51,11 +51,14 @@ export async function setReportRegion(ctx: OrdersContext, region: string, channe
   return { id: region, channels: unique };
 }
 
-/** Regions and their channels, for any staff member who reads some report. */
+/** Regions and those of their channels the caller reads reports of. */
 export async function reportRegions(ctx: OrdersContext) {
   if (!ctx.channel.staff?.roles.includes('report-viewer')) throw appError('FORBIDDEN', 'report-viewer is required');
   const rows = await ctx.db.db.execute<{ region: string; channels: string[] }>(
     sql`select region, array_agg(channel order by channel) as channels from orders.report_regions group by region order by region`,
   );
-  return rows.map((r) => ({ id: r.region, channels: r.channels }));
+  // Only the channels the caller may read; a region with none of them is not shown.
+  return rows
+    .map((r) => ({ id: r.region, channels: r.channels.filter((c) => staffCan(ctx.channel, 'report-viewer', c)) }))
+    .filter((r) => r.channels.length > 0);
 }

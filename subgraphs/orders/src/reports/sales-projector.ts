@@ -1,14 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from '@storegraph/kit';
-import type { OrdersDb, OrdersDeps } from '../context.ts';
+import type { OrdersDb } from '../context.ts';
 import { factsOf, type FactDeps, type LineRow, type OrderRow } from './sales-facts.ts';
 
 /** Outbox rows one pass projects; a backlog drains in short transactions. */
 const BATCH = 200;
-/** A hole (an id the projector passed before it committed) still missing after this is taken as rolled back. */
-const HOLE_TTL = "interval '10 minutes'";
-/** More ids than this missing in one step is not in-flight transactions but a sequence jump: not tracked. */
-const MAX_HOLES = 1_000;
+/** Facts without a rate looked at again per pass (each at most once a minute), in case the rate was set since. */
+const RETRY = 50;
 
 type Tx = Parameters<Parameters<OrdersDb['db']['transaction']>[0]>[0];
 type ProjectorDeps = FactDeps;
@@ -43,13 +41,14 @@ async function projectOrders(tx: Tx, ids: string[], deps: ProjectorDeps) {
   const found = await tx.execute<OrderRow>(sql`
     select id, channel, currency, placed_at, status, version, payment_provider, subtotal, discount_total, shipping_total, tax_total, total
     from orders.orders where id in ${ids}`);
+  const lines = await tx.execute<LineRow>(sql`
+    select order_id, line_no, variant_id, sku, quantity, line_total from orders.order_lines where order_id in ${ids}`);
+  // Rates and costs are asked before anything is written: no row is locked while prices answers.
+  const { facts, factLines } = await factsOf([...found], [...lines], deps);
   await rollDaily(tx, ids, -1);
   const gone = ids.filter((id) => !found.some((o) => o.id === id));
   if (gone.length) await tx.execute(sql`delete from orders.sales_facts where order_id in ${gone}`);
   if (found.length === 0) return;
-  const lines = await tx.execute<LineRow>(sql`
-    select order_id, line_no, variant_id, sku, quantity, line_total from orders.order_lines where order_id in ${ids}`);
-  const { facts, factLines } = await factsOf([...found], [...lines], deps);
   await tx.execute(sql`
     insert into orders.sales_facts (order_id, channel, currency, placed_at, cancelled, units, gross, discounts, shipping, tax, total,
       cost, fees, uncosted_lines, reporting_currency, rate_ppb, r_gross, r_discounts, r_shipping, r_tax, r_total, r_cost, r_fees,
@@ -74,36 +73,40 @@ async function projectOrders(tx: Tx, ids: string[], deps: ProjectorDeps) {
 }
 
 /**
- * One pass of the sales projector, in one transaction (a crash leaves all of it to the next pass): the outbox
- * rows after the high mark and any hole that has appeared since, their orders projected, the new holes noted
- * and the mark moved on. Passes run one at a time across replicas (a transaction-scoped advisory lock). It never
- * locks or marks outbox rows, so the webhook relay's claims and order are untouched. Each pass costs the
- * batch, not the backlog. Returns the rows it projected.
+ * One pass of the sales projector, in one transaction (a crash leaves all of it to the next pass): the next
+ * outbox rows in (transaction, id) order, only of transactions older than every one still running, so that none
+ * can commit behind the cursor; their orders projected; the cursor moved on. Then a few facts that lacked a rate,
+ * in case it has been set since. Passes run one at a time across replicas (a transaction-scoped advisory
+ * lock). It never locks or marks outbox rows, so the webhook relay's claims and order are untouched. A transaction
+ * left open anywhere on the server holds projection back until it ends (the price of never missing a row).
+ * Returns the rows it projected.
  */
 export async function projectSalesPass(db: OrdersDb['db'], deps: ProjectorDeps): Promise<number> {
   return db.transaction(async (tx) => {
     const [lock] = await tx.execute<{ held: boolean }>(sql`select pg_try_advisory_xact_lock(hashtext('storegraph:reports:sales')) as held`);
     if (!lock?.held) return 0;
-    const [mark] = await tx.execute<{ high: string }>(sql`select high from orders.report_projection where name = 'sales'`);
-    const high = BigInt(mark!.high);
-    type Row = { id: string; type: string; aggregate_id: string };
-    const fresh = await tx.execute<Row>(sql`select id, type, aggregate_id from orders.outbox where id > ${high} order by id limit ${BATCH}`);
-    const late = await tx.execute<Row>(sql`
-      delete from orders.report_holes h using orders.outbox o where o.id = h.outbox_id returning o.id, o.type, o.aggregate_id`);
-    const events = [...late, ...fresh];
-    const orderIds = [...new Set(events.filter((e) => e.type.startsWith('order.')).map((e) => e.aggregate_id))];
-    if (orderIds.length > 0) await projectOrders(tx, orderIds, deps);
-    if (fresh.length > 0) {
-      const top = BigInt(fresh.at(-1)!.id);
-      if (top - high - BigInt(fresh.length) <= BigInt(MAX_HOLES)) {
-        await tx.execute(sql`
-          insert into orders.report_holes (outbox_id)
-          select g from generate_series(${high + 1n}::bigint, ${top}::bigint) g
-          where g <> all(${`{${fresh.map((e) => e.id).join(',')}}`}::bigint[]) on conflict do nothing`);
-      }
-      await tx.execute(sql`update orders.report_projection set high = ${top} where name = 'sales'`);
+    const [cursor] = await tx.execute<{ last_xid: string; last_id: string; reporting_currency: string | null }>(
+      sql`select last_xid::text, last_id, reporting_currency from orders.report_projection where name = 'sales'`,
+    );
+    if (cursor!.reporting_currency !== deps.reportingCurrency) {
+      // Facts in another reporting currency would be summed with the new one's: rebuild from the start.
+      await tx.execute(sql`delete from orders.sales_daily`);
+      await tx.execute(sql`delete from orders.sales_facts`);
+      await tx.execute(sql`update orders.report_projection set last_xid = '0', last_id = 0, reporting_currency = ${deps.reportingCurrency}
+        where name = 'sales'`);
+      return 1;
     }
-    await tx.execute(sql`delete from orders.report_holes where noted_at < now() - ${sql.raw(HOLE_TTL)}`);
+    const events = await tx.execute<{ id: string; xid: string; type: string; aggregate_id: string }>(sql`
+      select id, xid::text, type, aggregate_id from orders.outbox
+      where (xid, id) > (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint) and xid < pg_snapshot_xmin(pg_current_snapshot())
+      order by xid, id limit ${BATCH}`);
+    const retry = await tx.execute<{ order_id: string }>(sql`
+      select order_id from orders.sales_facts where not cancelled and rate_ppb is null
+        and projected_at < now() - interval '1 minute' order by projected_at limit ${RETRY}`);
+    const orderIds = [...new Set([...events.filter((e) => e.type.startsWith('order.')).map((e) => e.aggregate_id), ...retry.map((r) => r.order_id)])];
+    if (orderIds.length > 0) await projectOrders(tx, orderIds, deps);
+    const last = events.at(-1);
+    if (last) await tx.execute(sql`update orders.report_projection set last_xid = ${last.xid}::xid8, last_id = ${last.id} where name = 'sales'`);
     return events.length;
   });
 }

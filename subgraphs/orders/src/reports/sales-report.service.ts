@@ -79,10 +79,12 @@ const pick = (row: Record<string, unknown>, as: string) => Object.fromEntries(FI
  * shipping charged counts as revenue). The average order value is what customers paid per order, rounded half
  * up to the minor unit. Amounts are summed in SQL as bigint and stay integers.
  */
-function figures(r: FigureRow, currency: string) {
+function figures(r: FigureRow, currency: string, reporting: boolean) {
   const m = (amount: bigint) => ({ amount: Number(amount), currency });
   const orders = Number(r.orders);
   const total = BigInt(r.total);
+  // In the reporting currency an unconverted order adds 0 to the total, so it does not count in the average.
+  const averaged = BigInt(orders - (reporting ? Number(r.unconverted) : 0));
   return {
     orders,
     cancelledOrders: Number(r.cancelled),
@@ -100,7 +102,7 @@ function figures(r: FigureRow, currency: string) {
     grossMargin: m(total - BigInt(r.tax) - BigInt(r.refunds) - BigInt(r.cost)),
     netProfit: m(total - BigInt(r.tax) - BigInt(r.refunds) - BigInt(r.cost) - BigInt(r.fees)),
     uncostedLines: Number(r.uncosted),
-    averageOrderValue: m(orders === 0 ? 0n : (total * 2n + BigInt(orders)) / (BigInt(orders) * 2n)),
+    averageOrderValue: m(averaged === 0n ? 0n : (total * 2n + averaged) / (averaged * 2n)),
   };
 }
 
@@ -130,10 +132,10 @@ export async function salesReport(ctx: OrdersContext, input: SalesReportInput) {
     rows: rows.map((r) => ({
       periodStart: r.period,
       channel: r.channel,
-      figures: r.currency ? figures(pick(r, 'own'), r.currency) : null,
-      reporting: figures(pick(r, 'conv'), reporting),
+      figures: r.currency ? figures(pick(r, 'own'), r.currency, false) : null,
+      reporting: figures(pick(r, 'conv'), reporting, true),
     })),
-    totals: figures(pick(total!, 'conv'), reporting),
+    totals: figures(pick(total!, 'conv'), reporting, true),
   };
 }
 

@@ -16,9 +16,10 @@ const MAX_ASKED = 500;
 
 /**
  * Staff and services (reports): the rate from one currency to another in force at each given instant, so that
- * an amount converts at the rate of its own time (an order at the rate of when it was placed). A pair stored
- * only the other way round is inverted exactly (10^18 / ppb, rounded half up), and the answer says so in
- * `source`. Same currency: 1. No rate in force at that time: null at that position.
+ * an amount converts at the rate of its own time (an order at the rate of when it was placed). The latest rate
+ * in force either way round wins; one stored the other way round is inverted to 9 decimals (10^18 / ppb,
+ * rounded half up: about 10^-9 relative, 10^-6 for currencies a thousand times smaller), and the answer says
+ * so in `source`. Same currency: 1. No rate in force at that time: null at that position.
  */
 export async function fxRatesAt(ctx: PricesContext, asked: FxRateAtInput[]) {
   if (!ctx.channel.staff) throw appError('FORBIDDEN', 'exchange rate history is for staff and services');
@@ -38,19 +39,23 @@ export async function fxRatesAt(ctx: PricesContext, asked: FxRateAtInput[]) {
     : [];
   return wanted.map((w) => {
     if (w.from === w.to) return { baseCurrency: w.from, quoteCurrency: w.to, rate: '1', effectiveFrom: new Date(0).toISOString(), source: 'identity' };
-    const inForce = (base: string, quote: string) =>
-      rows.find((r) => r.baseCurrency === base && r.quoteCurrency === quote && r.effectiveFrom.getTime() <= w.at.getTime());
-    const direct = inForce(w.from, w.to);
-    if (direct)
+    // The latest rate in force either way round: a pair updated daily as EUR->USD beats an old USD->EUR entry.
+    const latest = rows.find(
+      (r) =>
+        r.effectiveFrom.getTime() <= w.at.getTime() &&
+        ((r.baseCurrency === w.from && r.quoteCurrency === w.to) || (r.baseCurrency === w.to && r.quoteCurrency === w.from)),
+    );
+    if (!latest) return null;
+    if (latest.baseCurrency === w.from) {
       return {
         baseCurrency: w.from,
         quoteCurrency: w.to,
-        rate: formatRate(direct.ratePpb),
-        effectiveFrom: direct.effectiveFrom.toISOString(),
-        source: direct.source,
+        rate: formatRate(latest.ratePpb),
+        effectiveFrom: latest.effectiveFrom.toISOString(),
+        source: latest.source,
       };
-    const inverse = inForce(w.to, w.from);
-    if (!inverse) return null;
+    }
+    const inverse = latest;
     const ppb = (RATE_SCALE * RATE_SCALE + inverse.ratePpb / 2n) / inverse.ratePpb;
     return {
       baseCurrency: w.from,

@@ -75,18 +75,20 @@ CREATE TABLE "orders"."sales_daily" (
   "r_fees" bigint NOT NULL DEFAULT 0,
   PRIMARY KEY ("channel", "day", "currency")
 );--> statement-breakpoint
--- Where the projector is: every outbox id at or below `high` was projected, except the holes: ids at or below
--- it that were not there when the projector passed (an id is taken before its transaction commits, so id 10
--- can appear after id 11, or never, when it rolled back). Holes are looked at again until found or old.
+-- Which transaction wrote each outbox row. The sales projector reads rows in (xid, id) order, and only those of
+-- transactions older than every transaction still running (pg_snapshot_xmin): those are finished, so no row can
+-- appear behind its cursor later (an id is taken before commit; id 10 can commit after id 11). Existing rows get
+-- this migration's transaction id.
+ALTER TABLE "orders"."outbox" ADD COLUMN "xid" xid8 NOT NULL DEFAULT pg_current_xact_id();--> statement-breakpoint
+CREATE INDEX "outbox_xid_idx" ON "orders"."outbox" USING btree ("xid", "id");--> statement-breakpoint
+-- Where the projector is, and the reporting currency its facts are in (a change rebuilds them).
 CREATE TABLE "orders"."report_projection" (
   "name" text PRIMARY KEY,
-  "high" bigint NOT NULL DEFAULT 0
+  "last_xid" xid8 NOT NULL DEFAULT '0'::xid8,
+  "last_id" bigint NOT NULL DEFAULT 0,
+  "reporting_currency" text
 );--> statement-breakpoint
-INSERT INTO "orders"."report_projection" ("name", "high") VALUES ('sales', 0);--> statement-breakpoint
-CREATE TABLE "orders"."report_holes" (
-  "outbox_id" bigint PRIMARY KEY,
-  "noted_at" timestamp with time zone NOT NULL DEFAULT now()
-);--> statement-breakpoint
+INSERT INTO "orders"."report_projection" ("name") VALUES ('sales');--> statement-breakpoint
 -- Regions group channels for reports (e.g. europe = web-eu, trade-eu, pos-berlin).
 CREATE TABLE "orders"."report_regions" (
   "region" text NOT NULL,
