@@ -237,6 +237,16 @@ describe('MergeGuestCart', () => {
   });
 });
 
+describe('the trade portal order policy', () => {
+  it('b2b: SetCompanyOrderPolicy by the company admin, CompanyOrderPolicy read back', async () => {
+    const company = `cmp_t_walk_policy_${RUN}`;
+    const admin = await issueToken({ sub: `cus_t_walk_admin_${RUN}`, kind: 'buyer', company, companyRole: 'ADMIN' }, system().idpSecret);
+    const set = data(await run('b2b', 'SetCompanyOrderPolicy', { input: { purchaseOrderRequired: true } }, admin)).setCompanyOrderPolicy;
+    expect(set).toEqual({ company: { id: company }, purchaseOrderRequired: true });
+    expect(data(await run('b2b', 'CompanyOrderPolicy', {}, admin)).companyOrderPolicy).toEqual({ company: { id: company }, purchaseOrderRequired: true });
+  });
+});
+
 describe('the admin allow-list', () => {
   // Each allow-list-walk-admin-<subject>.test.ts fails when it does not run an operation it claims; this
   // check is the other half: every admin operation is claimed by exactly one walk, and nothing else is.

@@ -61,7 +61,8 @@ export class AccountDirectory {
       // Identity-provider tokens for people with no account here (an external provider's users, test identities)
       // keep their claims; a token the customers subgraph signed needs its account.
       if (principal.iss === CUSTOMER_TOKEN_ISSUER) throw appError('UNAUTHENTICATED', 'no such account; sign in again');
-      return { group: principal.group, companyId: principal.kind === 'buyer' ? principal.company : undefined };
+      const buyer = principal.kind === 'buyer';
+      return { group: principal.group, companyId: buyer ? principal.company : undefined, companyRole: buyer ? principal.companyRole : undefined };
     }
     return facts;
   }

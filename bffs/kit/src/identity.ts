@@ -13,6 +13,8 @@ export const Principal = z.object({
   name: z.string().optional(),
   group: z.string().optional(),
   company: z.string().optional(),
+  /** A buyer's role in `company`, for identity-provider buyers with no account here (an account's record decides otherwise). */
+  companyRole: z.enum(['BUYER', 'APPROVER', 'ADMIN']).optional(),
   location: z.string().optional(),
   /** For devices (POS tills): the channel the till belongs to. */
   channel: z.string().optional(),

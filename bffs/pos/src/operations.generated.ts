@@ -33,6 +33,12 @@ export type OrderStatus =
   | 'COMPLETED'
   | 'CANCELLED';
 
+/** A trade buyer's purchase order: 1 to 35 of A-Z, a-z, 0-9, space, _ . / # - each. */
+export type PurchaseOrderInput = {
+  number?: string | null | undefined;
+  costCentre?: string | null | undefined;
+};
+
 export type CartStatus =
   | 'ACTIVE'
   | 'CHECKING_OUT'
@@ -80,6 +86,8 @@ export type PlaceOrderInput = {
   /** The total the shopper agreed to (Cart.totals.total); a different current total answers PriceChanged. */
   expectedTotal: MoneyInput;
   payment: PaymentInput;
+  /** Trade buyers only: required when the company's order policy says so. */
+  purchaseOrder?: PurchaseOrderInput | null | undefined;
 };
 
 export type TaxCategory =

@@ -46,6 +46,10 @@ export const EVENT_CATALOGUE = {
       customerId: nullableId,
       companyId: nullableId,
       total: money,
+      purchaseOrder: {
+        description: "a trade order's PO number and cost centre (either may be null); null when it has neither",
+        oneOf: [{ type: 'null' }, object(['number', 'costCentre'], { number: { type: ['string', 'null'] }, costCentre: { type: ['string', 'null'] } })],
+      },
       lines: {
         type: 'array',
         minItems: 1,

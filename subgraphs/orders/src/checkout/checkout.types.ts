@@ -1,4 +1,4 @@
-import type { CheckoutStatus } from '../db/tables.ts';
+import type { CheckoutStatus, PurchaseOrderRef } from '../db/tables.ts';
 import type { CartProblem } from '../services/cart-view.service.ts';
 
 /** The answer placeOrder gives, stored with the saga so every replay of the key gives it again. */
@@ -21,6 +21,8 @@ export interface CheckoutRow {
   context: unknown;
   paymentProvider: string;
   expectedTotal: number;
+  /** A trade order's PO number and cost centre, written on the order by create_order. */
+  purchaseOrder: PurchaseOrderRef | null;
   status: CheckoutStatus;
   step: string;
   result: PlaceOrderOutcome | null;

@@ -38,6 +38,9 @@ export const orders = ordersSchema.table(
     stockStatus: text('stock_status'),
     checkoutId: uuid('checkout_id'),
     cancelReason: text('cancel_reason'),
+    /** The trade buyer's purchase order number and cost centre, carried to the invoice. */
+    purchaseOrder: text('purchase_order'),
+    costCentre: text('cost_centre'),
     placedAt: timestamp('placed_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -118,6 +121,8 @@ export const cartLines = ordersSchema.table(
 );
 
 export type CheckoutStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'FAILED';
+/** A trade order's purchase order number and cost centre, as the buyer gave them. */
+export type PurchaseOrderRef = { number: string | null; costCentre: string | null };
 
 export const checkouts = ordersSchema.table('checkouts', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -130,6 +135,8 @@ export const checkouts = ordersSchema.table('checkouts', {
   context: jsonb('context').notNull(),
   paymentProvider: text('payment_provider').notNull(),
   expectedTotal: bigint('expected_total', { mode: 'number' }).notNull(),
+  /** What the request said, kept until create_order writes it on the order (recovery may be the one to). */
+  purchaseOrder: jsonb('purchase_order').$type<PurchaseOrderRef>(),
   status: text('status').$type<CheckoutStatus>().notNull().default('RUNNING'),
   step: text('step').notNull().default('started'),
   result: jsonb('result'),
@@ -162,4 +169,12 @@ export const outbox = ordersSchema.table('outbox', {
   data: jsonb('data').notNull(),
   occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
   publishedAt: timestamp('published_at', { withTimezone: true }),
+});
+
+/** A company's ordering rules (the company lives in customers; orders enforces these at checkout). */
+export const companyOrderPolicies = ordersSchema.table('company_order_policies', {
+  companyId: text('company_id').primaryKey(),
+  purchaseOrderRequired: boolean('purchase_order_required').notNull().default(false),
+  updatedBy: text('updated_by'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
