@@ -54,16 +54,31 @@ describe('purchase orders on trade orders', () => {
   const placed: { id: string; number: string }[] = [];
 
   it("lets only the company's admin require a PO number, and each company sees its own policy", async () => {
-    expect(data(await op('b2b', 'CompanyOrderPolicy', {}, buyer)).companyOrderPolicy).toEqual({ company: { id: ACME }, purchaseOrderRequired: false });
+    expect(data(await op('b2b', 'CompanyOrderPolicy', {}, buyer)).companyOrderPolicy).toEqual({
+      company: { id: ACME },
+      purchaseOrderRequired: false,
+      approverLimit: null,
+      approvalSeconds: 86_400,
+    });
     const refused = await op('b2b', 'SetCompanyOrderPolicy', { input: { purchaseOrderRequired: true } }, buyer);
     expect(codeOf(refused)).toEqual([['FORBIDDEN', undefined]]);
     expect(data(await op('b2b', 'CompanyOrderPolicy', {}, buyer)).companyOrderPolicy.purchaseOrderRequired).toBe(false);
 
     const set = data(await op('b2b', 'SetCompanyOrderPolicy', { input: { purchaseOrderRequired: true } }, admin)).setCompanyOrderPolicy;
-    expect(set).toEqual({ company: { id: ACME }, purchaseOrderRequired: true });
-    expect(data(await op('b2b', 'CompanyOrderPolicy', {}, buyer)).companyOrderPolicy).toEqual({ company: { id: ACME }, purchaseOrderRequired: true });
+    expect(set).toEqual({ company: { id: ACME }, purchaseOrderRequired: true, approverLimit: null, approvalSeconds: 86_400 });
+    expect(data(await op('b2b', 'CompanyOrderPolicy', {}, buyer)).companyOrderPolicy).toEqual({
+      company: { id: ACME },
+      purchaseOrderRequired: true,
+      approverLimit: null,
+      approvalSeconds: 86_400,
+    });
     // Globex's policy is its own: still the default.
-    expect(data(await op('b2b', 'CompanyOrderPolicy', {}, rival)).companyOrderPolicy).toEqual({ company: { id: GLOBEX }, purchaseOrderRequired: false });
+    expect(data(await op('b2b', 'CompanyOrderPolicy', {}, rival)).companyOrderPolicy).toEqual({
+      company: { id: GLOBEX },
+      purchaseOrderRequired: false,
+      approverLimit: null,
+      approvalSeconds: 86_400,
+    });
   });
 
   it('refuses a checkout without a PO number when the company requires one, writing nothing', async () => {

@@ -39,8 +39,9 @@ export async function sellable(o: { eur: number; usd?: number; stock: number; ch
  */
 export async function testCustomer(tag: string, extra: TestIdentityClaims = {}) {
   const sub = `cus_t_${tag}_${Math.random().toString(36).slice(2, 8)}`;
-  const { kind = 'customer', group, company, role: companyRole } = extra;
-  const token = await issueToken({ sub, kind, group, company, companyRole }, system().idpSecret);
+  const { kind = 'customer', group, company, role: companyRole, limits } = extra;
+  const buyerLimits = limits ? { currency: 'EUR', perOrder: limits.perOrder ?? null, monthly: limits.monthly ?? null } : undefined;
+  const token = await issueToken({ sub, kind, group, company, companyRole, buyerLimits }, system().idpSecret);
   return { token, sub };
 }
 
@@ -50,6 +51,8 @@ export interface TestIdentityClaims {
   company?: string;
   kind?: 'customer' | 'buyer';
   role?: 'BUYER' | 'APPROVER' | 'ADMIN';
+  /** Minor units of EUR; null or absent = no limit. */
+  limits?: { perOrder?: number | null; monthly?: number | null };
 }
 
 export interface TestIdentity {

@@ -9,7 +9,10 @@ export type PlaceOrderOutcome =
   | { __typename: 'PaymentDeclined'; reason: string; declineCode: string | null }
   | { __typename: 'PaymentUnavailable'; message: string }
   | { __typename: 'CartNotReady'; problems: CartProblem[] }
-  | { __typename: 'CartLocked'; cartId: string; status: string };
+  | { __typename: 'CartLocked'; cartId: string; status: string }
+  | { __typename: 'ApprovalRequired'; approvalId: string }
+  | { __typename: 'ApprovalRejected'; approvalId: string }
+  | { __typename: 'ApprovalExpired'; approvalId: string };
 
 export interface CheckoutRow {
   id: string;
@@ -30,7 +33,17 @@ export interface CheckoutRow {
 }
 
 /** The steps in order. Each persists its outcome before the next starts; ids are stable (they are stored). */
-export const STEP_ORDER = ['validate', 'quote', 'reserve', 'authorize', 'create_order', 'confirm_stock', 'redeem_promotions'] as const;
+export const STEP_ORDER = [
+  'validate',
+  'quote',
+  'check_approval',
+  'reserve',
+  'approval',
+  'authorize',
+  'create_order',
+  'confirm_stock',
+  'redeem_promotions',
+] as const;
 export type StepId = (typeof STEP_ORDER)[number];
 
 /** From this step on the order exists: recovery finishes the saga instead of undoing it. */

@@ -107,7 +107,7 @@ async function awaitAnswer(ctx: OrdersContext, checkout: CheckoutRow): Promise<P
   const until = Date.now() + WAIT_MS;
   let current: CheckoutRow | null = checkout;
   while (current && Date.now() < until) {
-    if (current.status === 'COMPLETED' || current.status === 'FAILED') return current.result!;
+    if (current.status === 'COMPLETED' || current.status === 'FAILED' || current.status === 'PENDING_APPROVAL') return current.result!;
     await new Promise((r) => setTimeout(r, 25));
     current = await loadCheckout(ctx.db.db, checkout.id);
   }

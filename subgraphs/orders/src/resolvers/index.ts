@@ -1,19 +1,21 @@
 import { MinorUnitsScalar } from '@storegraph/schema';
 import { cartResolvers } from './cart.resolvers.ts';
 import { checkoutResolvers } from './checkout.resolvers.ts';
+import { approvalResolvers } from './approval.resolvers.ts';
 import { orderResolvers } from './order.resolvers.ts';
 import { purchaseOrderResolvers } from './purchase-order.resolvers.ts';
 import { webhookResolvers } from './webhook.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
-  Query: { ...orderResolvers.Query, ...cartResolvers.Query, ...webhookResolvers.Query, ...purchaseOrderResolvers.Query },
+  Query: { ...orderResolvers.Query, ...cartResolvers.Query, ...webhookResolvers.Query, ...purchaseOrderResolvers.Query, ...approvalResolvers.Query },
   Mutation: {
     ...cartResolvers.Mutation,
     ...orderResolvers.Mutation,
     ...checkoutResolvers.Mutation,
     ...webhookResolvers.Mutation,
     ...purchaseOrderResolvers.Mutation,
+    ...approvalResolvers.Mutation,
   },
   Order: orderResolvers.Order,
   OrderLine: orderResolvers.OrderLine,
@@ -21,4 +23,6 @@ export const resolvers = {
   Cart: cartResolvers.Cart,
   PlaceOrderResult: checkoutResolvers.PlaceOrderResult,
   CompanyOrderPolicy: purchaseOrderResolvers.CompanyOrderPolicy,
+  OrderApproval: approvalResolvers.OrderApproval,
+  ApprovalDecisionResult: approvalResolvers.ApprovalDecisionResult,
 };

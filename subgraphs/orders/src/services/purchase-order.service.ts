@@ -19,7 +19,24 @@ export interface PurchaseOrderInput {
 export interface CompanyOrderPolicy {
   companyId: string;
   purchaseOrderRequired: boolean;
+  approverLimit: number | null;
+  approvalSeconds: number;
 }
+
+export interface CompanyOrderPolicyInput {
+  purchaseOrderRequired: boolean;
+  approverLimit?: number | null;
+  approvalSeconds?: number | null;
+}
+
+/** A day: stock's longest hold, which the approval's wait must fit in. */
+const DEFAULT_APPROVAL_SECONDS = 86_400;
+const POLICY_FIELDS = {
+  companyId: companyOrderPolicies.companyId,
+  purchaseOrderRequired: companyOrderPolicies.purchaseOrderRequired,
+  approverLimit: companyOrderPolicies.approverLimit,
+  approvalSeconds: companyOrderPolicies.approvalSeconds,
+};
 
 function field(value: string | null | undefined, argument: string): string | null {
   if (value == null) return null;
@@ -31,11 +48,8 @@ function field(value: string | null | undefined, argument: string): string | nul
 
 /** The company's policy; no row is the default (PO optional). */
 export async function companyPolicy(ctx: OrdersContext, companyId: string): Promise<CompanyOrderPolicy> {
-  const [row] = await ctx.db.db
-    .select({ companyId: companyOrderPolicies.companyId, purchaseOrderRequired: companyOrderPolicies.purchaseOrderRequired })
-    .from(companyOrderPolicies)
-    .where(eq(companyOrderPolicies.companyId, companyId));
-  return row ?? { companyId, purchaseOrderRequired: false };
+  const [row] = await ctx.db.db.select(POLICY_FIELDS).from(companyOrderPolicies).where(eq(companyOrderPolicies.companyId, companyId));
+  return row ?? { companyId, purchaseOrderRequired: false, approverLimit: null, approvalSeconds: DEFAULT_APPROVAL_SECONDS };
 }
 
 /**
@@ -65,20 +79,24 @@ export async function myCompanyOrderPolicy(ctx: OrdersContext): Promise<CompanyO
   return companyId ? companyPolicy(ctx, companyId) : null;
 }
 
-/** The company admin sets their company's policy (the signed context says whose and which role). */
-export async function setCompanyOrderPolicy(ctx: OrdersContext, input: { purchaseOrderRequired: boolean }): Promise<CompanyOrderPolicy> {
+/** The company admin sets their company's whole policy (the signed context says whose and which role). */
+export async function setCompanyOrderPolicy(ctx: OrdersContext, input: CompanyOrderPolicyInput): Promise<CompanyOrderPolicy> {
   const { companyId, companyRole, customerId } = ctx.channel;
   if (ctx.channel.channelKind !== 'B2B' || !companyId || companyRole !== 'ADMIN') {
     throw appError('FORBIDDEN', "only the company's admin sets its order policy");
   }
+  const approverLimit = input.approverLimit ?? null;
+  if (approverLimit != null && (!Number.isSafeInteger(approverLimit) || approverLimit < 0))
+    badInput('INVALID_AMOUNT', 'approverLimit is a non-negative integer of minor units', 'input.approverLimit');
+  const approvalSeconds = input.approvalSeconds ?? DEFAULT_APPROVAL_SECONDS;
+  if (!Number.isInteger(approvalSeconds) || approvalSeconds < 1 || approvalSeconds > DEFAULT_APPROVAL_SECONDS)
+    badInput('INVALID_APPROVAL_SECONDS', 'approvalSeconds is 1 to 86,400 (stock holds a reservation at most a day)', 'input.approvalSeconds');
+  const values = { purchaseOrderRequired: input.purchaseOrderRequired, approverLimit, approvalSeconds, updatedBy: customerId ?? null };
   const [row] = await ctx.db.db
     .insert(companyOrderPolicies)
-    .values({ companyId, purchaseOrderRequired: input.purchaseOrderRequired, updatedBy: customerId ?? null })
-    .onConflictDoUpdate({
-      target: companyOrderPolicies.companyId,
-      set: { purchaseOrderRequired: input.purchaseOrderRequired, updatedBy: customerId ?? null, updatedAt: sql`now()` },
-    })
-    .returning({ companyId: companyOrderPolicies.companyId, purchaseOrderRequired: companyOrderPolicies.purchaseOrderRequired });
+    .values({ companyId, ...values })
+    .onConflictDoUpdate({ target: companyOrderPolicies.companyId, set: { ...values, updatedAt: sql`now()` } })
+    .returning(POLICY_FIELDS);
   return row!;
 }
 
