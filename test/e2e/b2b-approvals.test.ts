@@ -147,6 +147,33 @@ describe('an order above the buyer’s limit', () => {
   });
 });
 
+describe('a card order that would wait', () => {
+  it('is declined before anything is reserved: an approved order is paid on account', async () => {
+    const before = await stockOf(variant);
+    const cart = await readyCart('b2b', buyer, [{ variantId: variant, quantity: 1 }]);
+    const input = {
+      cartId: cart.id,
+      idempotencyKey: key('card'),
+      expectedTotal: { amount: ONE, currency: 'EUR' },
+      payment: { provider: 'card', token: 'tok_visa' },
+    };
+    expect(data(await op('b2b', 'PlaceOrder', { input }, buyer)).placeOrder).toEqual({
+      __typename: 'PaymentDeclined',
+      reason: 'an order that needs approval is paid on account (manual), not by card',
+      declineCode: 'APPROVAL_NEEDS_ACCOUNT_PAYMENT',
+    });
+    expect(await stockOf(variant)).toEqual(before);
+    expect(
+      await one(
+        (sql) =>
+          sql<
+            { n: number }[]
+          >`select count(*)::int as n from orders.approvals a join orders.checkouts k on k.id = a.checkout_id where k.idempotency_key = ${input.idempotencyKey}`,
+      ),
+    ).toEqual({ n: 0 });
+  });
+});
+
 describe('a rejected or expired approval', () => {
   it('releases the stock exactly once on reject, and the cart is usable again', async () => {
     const before = await stockOf(variant);

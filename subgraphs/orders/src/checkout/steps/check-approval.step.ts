@@ -49,6 +49,17 @@ export const checkApprovalStep: CheckoutStep = {
       approverLimit: policy?.approver_limit == null ? null : Number(policy.approver_limit),
     });
     if (!decision.required) return { outcome: decision satisfies ApprovalCheck };
+    // The approver's decision authorises the payment with nobody present: a card's token is never stored,
+    // so an order that must wait is paid on account. Refused before anything is reserved.
+    if (env.deps.payments.get(env.checkout.paymentProvider).requiresToken) {
+      return {
+        fail: {
+          __typename: 'PaymentDeclined',
+          reason: 'an order that needs approval is paid on account (manual), not by card',
+          declineCode: 'APPROVAL_NEEDS_ACCOUNT_PAYMENT',
+        },
+      };
+    }
     // The hold outlasts the wait by the usual checkout window, so an approval at the last moment can still
     // finish the order; the wait gives way when the two would pass stock's longest hold.
     const ttl = env.deps.reservationTtlSeconds;
