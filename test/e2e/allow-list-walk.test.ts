@@ -252,6 +252,22 @@ describe('the trade portal order policy', () => {
   });
 });
 
+describe('quick order on the trade portal', () => {
+  it('b2b: AddCartLinesBySku adds the walk product by its SKU and reports an unknown one by its row', async () => {
+    // A buyer of its own: the walk's buyer must keep no active cart (MergeGuestCart answers it).
+    const quick = await issueToken({ sub: `cus_t_walk_quick_${RUN}`, kind: 'buyer', company: `cmp_t_walk_${RUN}` }, system().idpSecret);
+    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: quick })).createCart;
+    const lines = [
+      { sku: 'WALK-NO-SUCH-SKU', quantity: 1 },
+      { sku: product.sku, quantity: 2 },
+    ];
+    const result = data(await run('b2b', 'AddCartLinesBySku', { cartId: cart.id, lines }, quick)).addCartLinesBySku;
+    expect(result.added).toBe(1);
+    expect(result.problems).toEqual([{ row: 1, sku: 'WALK-NO-SUCH-SKU', code: 'UNKNOWN_SKU', message: 'no such SKU in your catalogue' }]);
+    expect(result.cart.lines.map((l: { variant: { id: string }; quantity: number }) => [l.variant.id, l.quantity])).toEqual([[product.variantId, 2]]);
+  });
+});
+
 describe('approvals on the trade portal', () => {
   it('b2b: an order over the buyer’s limit waits; CompanyApprovals, Approval, RejectOrder and ApproveOrder decide it', async () => {
     // The buyer may order nothing alone (a 0.00 per-order limit), so any order of theirs waits for the approver.
