@@ -24,18 +24,8 @@ export const awaitApprovalStep: CheckoutStep = {
   async run(env) {
     const check = env.outcome<ApprovalCheck>('check_approval');
     const c = env.checkout;
-    if (!check.required) {
-      const moved = await env.db.execute<{ id: string }>(sql`
-        with moved as (
-          update orders.checkouts set step = 'approval', updated_at = now(), lease_until = now() + make_interval(secs => ${env.deps.leaseSeconds})
-          where id = ${c.id}::uuid and attempts = ${c.attempts} returning id),
-        recorded as (
-          insert into orders.checkout_steps (checkout_id, step, outcome) select id, 'approval', '{"approvalId":null}'::jsonb from moved
-          on conflict do nothing)
-        select id::text from moved`);
-      if (!moved[0]) throw new LeaseLost(`checkout ${c.id} was taken over`);
-      return { outcome: { approvalId: null } satisfies ApprovalOutcome };
-    }
+    // Nothing to wait for: nothing to persist either (the check's answer is what a re-run would find again).
+    if (!check.required) return { outcome: { approvalId: null } satisfies ApprovalOutcome };
     const ctx = env.context;
     const { quote } = env.outcome<QuotedCart>('quote');
     const { reservationId } = env.outcome<ReservedStock>('reserve');
