@@ -24,6 +24,8 @@ const approver = testIdentity('appr-approver', { kind: 'buyer', company: ACME, r
 const buyer = testIdentity('appr-buyer', { kind: 'buyer', company: ACME, role: 'BUYER', limits: { perOrder: 10_000 } });
 // Under the per-order limit each time, but with 300.00 a month.
 const budgeted = testIdentity('appr-budget', { kind: 'buyer', company: ACME, role: 'BUYER', limits: { perOrder: 20_000, monthly: 30_000 } });
+// The same limits, for the race below.
+const racer = testIdentity('appr-racer', { kind: 'buyer', company: ACME, role: 'BUYER', limits: { perOrder: 20_000, monthly: 30_000 } });
 const rivalApprover = testIdentity('appr-rival', { kind: 'buyer', company: GLOBEX, role: 'ADMIN' });
 // Hasty Ltd lets approvals wait one second.
 const hastyAdmin = testIdentity('appr-hasty-admin', { kind: 'buyer', company: HASTY, role: 'ADMIN' });
@@ -228,5 +230,30 @@ describe('the monthly budget', () => {
     const third = (await place(budgeted, 1, ONE)).placed;
     expect(third).toMatchObject({ __typename: 'ApprovalRequired', approval: { reasons: ['MONTHLY_BUDGET'], level: 'APPROVER' } });
     data(await op('b2b', 'RejectOrder', { id: third.approval.id, idempotencyKey: key('budget'), reason: 'budget' }, approver));
+  });
+
+  it('cannot be dodged by racing: of three 119.00 orders sent at once against 300.00, at most two are placed unasked', async () => {
+    const carts = await Promise.all([1, 2, 3].map(() => readyCart('b2b', racer, [{ variantId: variant, quantity: 1 }])));
+    const { result: answers, distinctBusy } = await withContentionSampler(
+      () =>
+        Promise.all(
+          carts.map(async (cart) => {
+            const input = { cartId: cart.id, idempotencyKey: key('race'), expectedTotal: { amount: ONE, currency: 'EUR' }, payment: { provider: 'manual' } };
+            return data(await op('b2b', 'PlaceOrder', { input }, racer)).placeOrder;
+          }),
+        ),
+      'storegraph-orders',
+    );
+    // The checkouts overlapped in orders' database sessions.
+    expect(distinctBusy).toBeGreaterThanOrEqual(2);
+    const placed = answers.filter((a) => a.__typename === 'OrderPlaced');
+    const waiting = answers.filter((a) => a.__typename === 'ApprovalRequired');
+    // 3 x 119.00 = 357.00 > 300.00: whatever the interleaving, the placed ones fit the budget (2 x 119.00 =
+    // 238.00) and every other one waits (a check counts the others' quotes, so it may be more than one).
+    expect(placed.length + waiting.length).toBe(3);
+    expect(placed.length).toBeLessThanOrEqual(2);
+    expect(waiting.length).toBeGreaterThanOrEqual(1);
+    for (const w of waiting) expect(w.approval.reasons).toEqual(['MONTHLY_BUDGET']);
+    for (const w of waiting) data(await op('b2b', 'RejectOrder', { id: w.approval.id, idempotencyKey: key('race-tidy'), reason: 'race' }, approver));
   });
 });
