@@ -79,6 +79,57 @@ export type OrderStatus =
   | 'COMPLETED'
   | 'CANCELLED';
 
+export type CartStatus =
+  | 'ACTIVE'
+  | 'CHECKING_OUT'
+  | 'COMPLETED'
+  | 'MERGED';
+
+export type CartProblemCode =
+  | 'EMPTY'
+  | 'NOT_SOLD'
+  | 'NOT_PRICED'
+  | 'NO_EMAIL'
+  | 'NO_ADDRESS'
+  | 'NO_SHIPPING_METHOD'
+  | 'SHIPPING_NOT_AVAILABLE'
+  | 'COUPON_REJECTED';
+
+export type CartLineInput = {
+  variantId: string;
+  /** 1 to 10,000; adding a variant already in the cart adds to its line. */
+  quantity: number;
+};
+
+export type CartDetailsInput = {
+  email?: string | null | undefined;
+  shippingAddress?: AddressInput | null | undefined;
+  billingAddress?: AddressInput | null | undefined;
+  /** A shipping method code of the channel (see shippingMethods), or null to clear. */
+  shippingMethod?: string | null | undefined;
+  /** A pickup shop for click & collect, or null to clear. */
+  pickupLocationId?: string | null | undefined;
+  couponCodes?: Array<string> | null | undefined;
+};
+
+export type PaymentInput = {
+  /** manual (pay later, cash, invoice) or card. */
+  provider: string;
+  /** The card provider's payment-method token (card only). */
+  token?: string | null | undefined;
+};
+
+export type PlaceOrderInput = {
+  cartId: string;
+  /** Unique per customer: a retry with the same key returns the first answer and never charges twice. */
+  idempotencyKey: string;
+  /** The total the shopper agreed to (Cart.totals.total); a different current total answers PriceChanged. */
+  expectedTotal: MoneyInput;
+  payment: PaymentInput;
+  /** Trade buyers only: required when the company's order policy says so. */
+  purchaseOrder?: PurchaseOrderInput | null | undefined;
+};
+
 /** A trade buyer's purchase order: 1 to 35 of A-Z, a-z, 0-9, space, _ . / # - each. */
 export type PurchaseOrderInput = {
   number?: string | null | undefined;
@@ -111,28 +162,6 @@ export type ApprovalReason =
   /** Above what is left of the buyer's budget this calendar month (UTC), pending and placed orders counted. */
   | 'MONTHLY_BUDGET';
 
-export type CartStatus =
-  | 'ACTIVE'
-  | 'CHECKING_OUT'
-  | 'COMPLETED'
-  | 'MERGED';
-
-export type CartProblemCode =
-  | 'EMPTY'
-  | 'NOT_SOLD'
-  | 'NOT_PRICED'
-  | 'NO_EMAIL'
-  | 'NO_ADDRESS'
-  | 'NO_SHIPPING_METHOD'
-  | 'SHIPPING_NOT_AVAILABLE'
-  | 'COUPON_REJECTED';
-
-export type CartLineInput = {
-  variantId: string;
-  /** 1 to 10,000; adding a variant already in the cart adds to its line. */
-  quantity: number;
-};
-
 export type QuickOrderLineInput = {
   sku: string;
   /** 1 to 10,000. */
@@ -143,35 +172,6 @@ export type QuickOrderProblemCode =
   /** No such SKU in the caller's catalogue (unknown and not sold here look the same). */
   | 'UNKNOWN_SKU'
   | 'INVALID_QUANTITY';
-
-export type CartDetailsInput = {
-  email?: string | null | undefined;
-  shippingAddress?: AddressInput | null | undefined;
-  billingAddress?: AddressInput | null | undefined;
-  /** A shipping method code of the channel (see shippingMethods), or null to clear. */
-  shippingMethod?: string | null | undefined;
-  /** A pickup shop for click & collect, or null to clear. */
-  pickupLocationId?: string | null | undefined;
-  couponCodes?: Array<string> | null | undefined;
-};
-
-export type PaymentInput = {
-  /** manual (pay later, cash, invoice) or card. */
-  provider: string;
-  /** The card provider's payment-method token (card only). */
-  token?: string | null | undefined;
-};
-
-export type PlaceOrderInput = {
-  cartId: string;
-  /** Unique per customer: a retry with the same key returns the first answer and never charges twice. */
-  idempotencyKey: string;
-  /** The total the shopper agreed to (Cart.totals.total); a different current total answers PriceChanged. */
-  expectedTotal: MoneyInput;
-  payment: PaymentInput;
-  /** Trade buyers only: required when the company's order policy says so. */
-  purchaseOrder?: PurchaseOrderInput | null | undefined;
-};
 
 /**
  * Book levels, most specific first in resolution: COMPANY > GROUP > CHANNEL > BASE. See the prices

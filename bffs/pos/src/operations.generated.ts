@@ -33,29 +33,6 @@ export type OrderStatus =
   | 'COMPLETED'
   | 'CANCELLED';
 
-/** A trade buyer's purchase order: 1 to 35 of A-Z, a-z, 0-9, space, _ . / # - each. */
-export type PurchaseOrderInput = {
-  number?: string | null | undefined;
-  costCentre?: string | null | undefined;
-};
-
-export type ApprovalStatus =
-  | 'PENDING'
-  | 'APPROVED'
-  | 'REJECTED'
-  | 'EXPIRED';
-
-/** Who may decide: APPROVER (an approver or the admin) or ADMIN (the company admin only). */
-export type ApprovalLevel =
-  | 'APPROVER'
-  | 'ADMIN';
-
-export type ApprovalReason =
-  /** Above the buyer's per-order limit. */
-  | 'ORDER_LIMIT'
-  /** Above what is left of the buyer's budget this calendar month (UTC), pending and placed orders counted. */
-  | 'MONTHLY_BUDGET';
-
 export type CartStatus =
   | 'ACTIVE'
   | 'CHECKING_OUT'
@@ -106,6 +83,29 @@ export type PlaceOrderInput = {
   /** Trade buyers only: required when the company's order policy says so. */
   purchaseOrder?: PurchaseOrderInput | null | undefined;
 };
+
+/** A trade buyer's purchase order: 1 to 35 of A-Z, a-z, 0-9, space, _ . / # - each. */
+export type PurchaseOrderInput = {
+  number?: string | null | undefined;
+  costCentre?: string | null | undefined;
+};
+
+export type ApprovalStatus =
+  | 'PENDING'
+  | 'APPROVED'
+  | 'REJECTED'
+  | 'EXPIRED';
+
+/** Who may decide: APPROVER (an approver or the admin) or ADMIN (the company admin only). */
+export type ApprovalLevel =
+  | 'APPROVER'
+  | 'ADMIN';
+
+export type ApprovalReason =
+  /** Above the buyer's per-order limit. */
+  | 'ORDER_LIMIT'
+  /** Above what is left of the buyer's budget this calendar month (UTC), pending and placed orders counted. */
+  | 'MONTHLY_BUDGET';
 
 export type TaxCategory =
   | 'STANDARD'
