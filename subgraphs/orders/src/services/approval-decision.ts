@@ -85,7 +85,13 @@ export async function decideApprovalRow(
     return row;
   });
   if (!decided) {
-    const now = await reread(db, approval.id);
+    let now = await reread(db, approval.id);
+    // Past its deadline but not swept yet: expire it here (the job's own work, safe beside it), so the
+    // answer says EXPIRED rather than a PENDING nobody may decide any more.
+    if (now.status === 'PENDING') {
+      await expireApprovals(db, ctx.deps, ctx.log);
+      now = await reread(db, approval.id);
+    }
     const same = now.decisionKey === d.key && now.decidedBy === d.decidedBy;
     return { __typename: same ? 'ApprovalDecided' : 'ApprovalAlreadyDecided', approval: now };
   }
