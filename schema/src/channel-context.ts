@@ -49,6 +49,14 @@ export const ChannelContextSchema = z.object({
   companyId: z.string().max(64).optional(),
   /** A buyer's role in their company, read from the customer record (not the token). */
   companyRole: z.enum(['BUYER', 'APPROVER', 'ADMIN']).optional(),
+  /** A buyer's limits in their company (minor units of `currency`), read from the record like the role. */
+  buyerLimits: z
+    .object({
+      currency: currencyCode,
+      perOrder: z.number().int().nonnegative().nullable(),
+      monthly: z.number().int().nonnegative().nullable(),
+    })
+    .optional(),
   /** The signed-in customer's session (the sign-in's refresh-token family): sign-out ends it. */
   sessionId: z.string().max(64).optional(),
   /** The caller's address as the BFF saw it: sign-in throttling counts failures per address. */

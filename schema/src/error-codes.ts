@@ -14,6 +14,8 @@ export const ErrorCodes = {
   NOT_IN_CHANNEL: 404,
   CONFLICT: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
+  /** A trade buyer's company requires a purchase order number on every order and the checkout sent none. */
+  PURCHASE_ORDER_REQUIRED: 422,
   OPERATION_NOT_ALLOWED: 403,
   /** A storefront request without `x-publishable-key` (production: the channel comes only from a key). */
   PUBLISHABLE_KEY_REQUIRED: 401,

@@ -12,7 +12,7 @@ export const SUBGRAPHS = [
   {
     name: 'orders',
     sdl: 'subgraphs/orders/src/schema.graphql',
-    extraSdl: ['subgraphs/orders/src/schema.webhooks.graphql', 'subgraphs/orders/src/schema.reports.graphql'],
+    extraSdl: ['subgraphs/orders/src/schema.webhooks.graphql', 'subgraphs/orders/src/schema.trade.graphql', 'subgraphs/orders/src/schema.reports.graphql'],
     port: 4104,
     env: 'ORDERS_URL',
   },

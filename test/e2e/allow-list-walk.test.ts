@@ -237,6 +237,70 @@ describe('MergeGuestCart', () => {
   });
 });
 
+describe('the trade portal order policy', () => {
+  it('b2b: SetCompanyOrderPolicy by the company admin, CompanyOrderPolicy read back', async () => {
+    const company = `cmp_t_walk_policy_${RUN}`;
+    const admin = await issueToken({ sub: `cus_t_walk_admin_${RUN}`, kind: 'buyer', company, companyRole: 'ADMIN' }, system().idpSecret);
+    const set = data(await run('b2b', 'SetCompanyOrderPolicy', { input: { purchaseOrderRequired: true } }, admin)).setCompanyOrderPolicy;
+    expect(set).toEqual({ company: { id: company }, purchaseOrderRequired: true, approverLimit: null, approvalSeconds: 86_400 });
+    expect(data(await run('b2b', 'CompanyOrderPolicy', {}, admin)).companyOrderPolicy).toEqual({
+      company: { id: company },
+      purchaseOrderRequired: true,
+      approverLimit: null,
+      approvalSeconds: 86_400,
+    });
+  });
+});
+
+describe('quick order on the trade portal', () => {
+  it('b2b: AddCartLinesBySku adds the walk product by its SKU and reports an unknown one by its row', async () => {
+    // A buyer of its own: the walk's buyer must keep no active cart (MergeGuestCart answers it).
+    const quick = await issueToken({ sub: `cus_t_walk_quick_${RUN}`, kind: 'buyer', company: `cmp_t_walk_${RUN}` }, system().idpSecret);
+    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: quick })).createCart;
+    const lines = [
+      { sku: 'WALK-NO-SUCH-SKU', quantity: 1 },
+      { sku: product.sku, quantity: 2 },
+    ];
+    const result = data(await run('b2b', 'AddCartLinesBySku', { cartId: cart.id, lines }, quick)).addCartLinesBySku;
+    expect(result.added).toBe(1);
+    expect(result.problems).toEqual([{ row: 1, sku: 'WALK-NO-SUCH-SKU', code: 'UNKNOWN_SKU', message: 'no such SKU in your catalogue' }]);
+    expect(result.cart.lines.map((l: { variant: { id: string }; quantity: number }) => [l.variant.id, l.quantity])).toEqual([[product.variantId, 2]]);
+  });
+});
+
+describe('approvals on the trade portal', () => {
+  it('b2b: an order over the buyer’s limit waits; CompanyApprovals, Approval, RejectOrder and ApproveOrder decide it', async () => {
+    // The buyer may order nothing alone (a 0.00 per-order limit), so any order of theirs waits for the approver.
+    const company = `cmp_t_walk_appr_${RUN}`;
+    const secret = system().idpSecret;
+    const buyer = await issueToken(
+      { sub: `cus_t_walk_appr_b_${RUN}`, kind: 'buyer', company, companyRole: 'BUYER', buyerLimits: { currency: 'EUR', perOrder: 0, monthly: null } },
+      secret,
+    );
+    const approver = await issueToken({ sub: `cus_t_walk_appr_a_${RUN}`, kind: 'buyer', company, companyRole: 'APPROVER' }, secret);
+    const waiting = async () => {
+      const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: buyer })).createCart;
+      data(await bff('b2b', 'AddCartLines', { cartId: cart.id, lines: [{ variantId: product.variantId, quantity: 1 }] }, { token: buyer }));
+      const ready = data(
+        await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: buyer }),
+      ).setCartDetails;
+      const input = { cartId: cart.id, idempotencyKey: key('walk-appr'), expectedTotal: ready.totals.total, payment: { provider: 'manual' } };
+      const placed = data(await run('b2b', 'PlaceOrder', { input }, buyer)).placeOrder;
+      expect(placed).toMatchObject({ __typename: 'ApprovalRequired', approval: { status: 'PENDING', level: 'APPROVER', reasons: ['ORDER_LIMIT'] } });
+      return placed.approval.id as string;
+    };
+    const first = await waiting();
+    const listed = data(await run('b2b', 'CompanyApprovals', { status: 'PENDING' }, approver)).companyApprovals;
+    expect(listed.map((a: { id: string }) => a.id)).toEqual([first]);
+    expect(data(await run('b2b', 'Approval', { id: first }, approver)).approval).toMatchObject({ id: first, status: 'PENDING', order: null });
+    const rejected = data(await run('b2b', 'RejectOrder', { id: first, idempotencyKey: key('walk-reject'), reason: 'walk' }, approver)).rejectOrder;
+    expect(rejected).toMatchObject({ __typename: 'ApprovalDecided', approval: { id: first, status: 'REJECTED', decisionReason: 'walk' } });
+    const second = await waiting();
+    const approved = data(await run('b2b', 'ApproveOrder', { id: second, idempotencyKey: key('walk-approve') }, approver)).approveOrder;
+    expect(approved).toMatchObject({ __typename: 'ApprovalDecided', approval: { id: second, status: 'APPROVED', order: { status: 'PLACED' } } });
+  });
+});
+
 describe('the admin allow-list', () => {
   // Each allow-list-walk-admin-<subject>.test.ts fails when it does not run an operation it claims; this
   // check is the other half: every admin operation is claimed by exactly one walk, and nothing else is.

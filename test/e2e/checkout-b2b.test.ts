@@ -117,6 +117,7 @@ describe('a trade buyer orders on the B2B portal', () => {
         status: 'PLACED',
         placedAt: order.placedAt,
         total: { amount: 28_560, currency: 'EUR' },
+        purchaseOrder: null,
         lines: [{ sku: order.lines[0].sku, quantity: 3, unitPrice: { amount: 8000, currency: 'EUR' }, lineTotal: { amount: 24_000, currency: 'EUR' } }],
       },
     ]);

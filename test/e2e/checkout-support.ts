@@ -37,10 +37,22 @@ export async function sellable(o: { eur: number; usd?: number; stock: number; ch
  * A customer of the test's own (the identity provider issues tokens for any account): the demo customers'
  * order lists are other files' expectations, so checkouts here never add to them.
  */
-export async function testCustomer(tag: string, extra: { group?: string; company?: string; kind?: 'customer' | 'buyer' } = {}) {
+export async function testCustomer(tag: string, extra: TestIdentityClaims = {}) {
   const sub = `cus_t_${tag}_${Math.random().toString(36).slice(2, 8)}`;
-  const token = await issueToken({ sub, kind: extra.kind ?? 'customer', group: extra.group, company: extra.company }, system().idpSecret);
+  const { kind = 'customer', group, company, role: companyRole, limits } = extra;
+  const buyerLimits = limits ? { currency: 'EUR', perOrder: limits.perOrder ?? null, monthly: limits.monthly ?? null } : undefined;
+  const token = await issueToken({ sub, kind, group, company, companyRole, buyerLimits }, system().idpSecret);
   return { token, sub };
+}
+
+/** A test buyer's company and role there (the identity provider's claims: test buyers have no account). */
+export interface TestIdentityClaims {
+  group?: string;
+  company?: string;
+  kind?: 'customer' | 'buyer';
+  role?: 'BUYER' | 'APPROVER' | 'ADMIN';
+  /** Minor units of EUR; null or absent = no limit. */
+  limits?: { perOrder?: number | null; monthly?: number | null };
 }
 
 export interface TestIdentity {
@@ -52,7 +64,7 @@ export interface TestIdentity {
  * A test file's own shopper or buyer, issued before its tests run: use it as `op(..., identity)`.
  * Checkouts never add to the demo customers' order lists, which other files assert exactly.
  */
-export function testIdentity(tag: string, extra: { group?: string; company?: string; kind?: 'customer' | 'buyer' } = {}): TestIdentity {
+export function testIdentity(tag: string, extra: TestIdentityClaims = {}): TestIdentity {
   const identity: TestIdentity = { token: '', sub: '' };
   beforeAll(async () => Object.assign(identity, await testCustomer(tag, extra)));
   return identity;

@@ -16,7 +16,16 @@ export interface AccountFacts {
   group?: string;
   companyId?: string;
   companyRole?: 'BUYER' | 'APPROVER' | 'ADMIN';
+  buyerLimits?: BuyerLimits;
 }
+
+export interface BuyerLimits {
+  currency: string;
+  perOrder: number | null;
+  monthly: number | null;
+}
+
+type Money = { amount: number; currency: string } | null;
 
 interface ViewerSession {
   active: boolean;
@@ -24,9 +33,18 @@ interface ViewerSession {
   group: string | null;
   companyId: string | null;
   companyRole: AccountFacts['companyRole'] | null;
+  orderLimit: Money;
+  monthlyLimit: Money;
 }
 
-const QUERY = 'query ViewerSession { viewerSession { active inRealm group companyId companyRole } }';
+/** A buyer's limits as one currency (the company's); none when neither is set. */
+function limitsOf(s: ViewerSession): BuyerLimits | undefined {
+  const currency = s.orderLimit?.currency ?? s.monthlyLimit?.currency;
+  return currency ? { currency, perOrder: s.orderLimit?.amount ?? null, monthly: s.monthlyLimit?.amount ?? null } : undefined;
+}
+
+const QUERY =
+  'query ViewerSession { viewerSession { active inRealm group companyId companyRole orderLimit { amount currency } monthlyLimit { amount currency } } }';
 const EXTERNAL = 'mutation ExternalAccount($input: ExternalIdentityInput!) { accountForExternalIdentity(input: $input) { customerId } }';
 
 /**
@@ -61,7 +79,13 @@ export class AccountDirectory {
       // Identity-provider tokens for people with no account here (an external provider's users, test identities)
       // keep their claims; a token the customers subgraph signed needs its account.
       if (principal.iss === CUSTOMER_TOKEN_ISSUER) throw appError('UNAUTHENTICATED', 'no such account; sign in again');
-      return { group: principal.group, companyId: principal.kind === 'buyer' ? principal.company : undefined };
+      const buyer = principal.kind === 'buyer';
+      return {
+        group: principal.group,
+        companyId: buyer ? principal.company : undefined,
+        companyRole: buyer ? principal.companyRole : undefined,
+        buyerLimits: buyer ? principal.buyerLimits : undefined,
+      };
     }
     return facts;
   }
@@ -121,6 +145,6 @@ export class AccountDirectory {
     if (!s) return 'unknown' as const;
     if (!s.active) return 'revoked' as const;
     if (!s.inRealm) return 'elsewhere' as const;
-    return { group: s.group ?? undefined, companyId: s.companyId ?? undefined, companyRole: s.companyRole ?? undefined };
+    return { group: s.group ?? undefined, companyId: s.companyId ?? undefined, companyRole: s.companyRole ?? undefined, buyerLimits: limitsOf(s) };
   }
 }

@@ -119,6 +119,7 @@ export function contextBuilder(
       customerGroup: facts.group,
       companyId: caller.kind === 'buyer' ? facts.companyId : undefined,
       companyRole: caller.kind === 'buyer' ? facts.companyRole : undefined,
+      buyerLimits: caller.kind === 'buyer' ? facts.buyerLimits : undefined,
     };
   };
 }

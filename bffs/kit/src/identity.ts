@@ -13,6 +13,10 @@ export const Principal = z.object({
   name: z.string().optional(),
   group: z.string().optional(),
   company: z.string().optional(),
+  /** A buyer's role in `company`, for identity-provider buyers with no account here (an account's record decides otherwise). */
+  companyRole: z.enum(['BUYER', 'APPROVER', 'ADMIN']).optional(),
+  /** Such a buyer's limits (minor units of `currency`). */
+  buyerLimits: z.object({ currency: z.string(), perOrder: z.number().int().nullable(), monthly: z.number().int().nullable() }).optional(),
   location: z.string().optional(),
   /** For devices (POS tills): the channel the till belongs to. */
   channel: z.string().optional(),

@@ -1,8 +1,8 @@
 /**
  * The event catalogue: every type a subgraph writes today, with the JSON Schema (draft 2020-12) of its
  * `data`. A receiver can validate a webhook body's `data` against `EVENT_CATALOGUE[type].data`. Types the
- * events issue names but nothing writes yet (shipment.shipped, return.received, refund.issued,
- * approval.requested) are added here with the code that writes them.
+ * events issue names but nothing writes yet (shipment.shipped, return.received, refund.issued) are added
+ * here with the code that writes them.
  */
 type JsonSchema = Record<string, unknown>;
 
@@ -46,6 +46,10 @@ export const EVENT_CATALOGUE = {
       customerId: nullableId,
       companyId: nullableId,
       total: money,
+      purchaseOrder: {
+        description: "a trade order's PO number and cost centre (either may be null); null when it has neither",
+        oneOf: [{ type: 'null' }, object(['number', 'costCentre'], { number: { type: ['string', 'null'] }, costCentre: { type: ['string', 'null'] } })],
+      },
       lines: {
         type: 'array',
         minItems: 1,
@@ -67,6 +71,34 @@ export const EVENT_CATALOGUE = {
       channel: id,
       reason: { type: 'string' },
       from: orderStatus,
+    }),
+  },
+  'approval.requested': {
+    source: 'orders',
+    description:
+      "A trade order went to approval (above the buyer's per-order limit or monthly budget): nothing charged, its stock held until expiresAt. aggregateId is the approval's id.",
+    data: object(['approvalId', 'companyId', 'requestedBy', 'total', 'reasons', 'level', 'expiresAt'], {
+      approvalId: id,
+      companyId: id,
+      requestedBy: id,
+      total: money,
+      reasons: { type: 'array', minItems: 1, items: { enum: ['ORDER_LIMIT', 'MONTHLY_BUDGET'] } },
+      level: { enum: ['APPROVER', 'ADMIN'] },
+      expiresAt: { type: 'string', format: 'date-time' },
+      reservationId: { type: 'string' },
+    }),
+  },
+  'approval.decided': {
+    source: 'orders',
+    description: 'An approver approved or rejected a pending approval, or it expired (decidedBy null); same transaction as the decision.',
+    data: object(['approvalId', 'companyId', 'status', 'total'], {
+      approvalId: id,
+      companyId: id,
+      requestedBy: id,
+      status: { enum: ['APPROVED', 'REJECTED', 'EXPIRED'] },
+      decidedBy: nullableId,
+      reason: { type: ['string', 'null'] },
+      total: money,
     }),
   },
   'stock.changed': {

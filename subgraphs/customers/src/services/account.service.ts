@@ -101,6 +101,8 @@ export async function viewerSession(ctx: CustomersContext) {
     ctx.deps.realms.realmOf(ctx.channel.channel),
   ]);
   if (!account) return null;
+  const company = member ? await ctx.loaders.company.load(member.companyId) : null;
+  const limit = (amount: number | null | undefined) => (amount != null && company ? { amount, currency: company.currency } : null);
   // Tokens from the development identity provider carry no session; the BFF accepts those only in development.
   const alive = account.status === 'ACTIVE' && (!sessionId || (await sessionAlive(ctx, customerId, sessionId)));
   return {
@@ -111,5 +113,7 @@ export async function viewerSession(ctx: CustomersContext) {
     group: account.customerGroup,
     companyId: member?.companyId ?? null,
     companyRole: member?.role ?? null,
+    orderLimit: limit(member?.orderLimit),
+    monthlyLimit: limit(member?.monthlyLimit),
   };
 }

@@ -5,25 +5,39 @@ import { beginCompensation, finishCompleted, finishFailed, forgetCheckout, Lease
 import { StepEnv, type CheckoutStep } from './checkout-step.ts';
 import { POINT_OF_NO_RETURN, STEP_ORDER, type CheckoutRow, type PlaceOrderOutcome, type StepId } from './checkout.types.ts';
 import { crashIfAsked } from './fault-injection.ts';
+import { awaitApprovalStep } from './steps/await-approval.step.ts';
 import { authorizePaymentStep } from './steps/authorize-payment.step.ts';
+import { checkApprovalStep } from './steps/check-approval.step.ts';
 import { confirmStockStep } from './steps/confirm-stock.step.ts';
 import { createOrderStep, type CreatedOrder } from './steps/create-order.step.ts';
 import { quoteCartStep } from './steps/quote-cart.step.ts';
 import { redeemPromotionsStep } from './steps/redeem-promotions.step.ts';
 import { reserveStockStep } from './steps/reserve-stock.step.ts';
+import type { ApprovalOutcome } from './steps/await-approval.step.ts';
 import { validateCart } from './steps/validate-cart.step.ts';
 
 const STEPS: Record<StepId, CheckoutStep> = {
   validate: validateCart,
   quote: quoteCartStep,
+  check_approval: checkApprovalStep,
   reserve: reserveStockStep,
+  approval: awaitApprovalStep,
   authorize: authorizePaymentStep,
   create_order: createOrderStep,
   confirm_stock: confirmStockStep,
   redeem_promotions: redeemPromotionsStep,
 };
 
-const LEFT_NOTHING = new Set<PlaceOrderOutcome['__typename']>(['PriceChanged', 'InsufficientStock', 'PaymentDeclined', 'CartNotReady', 'CartLocked']);
+const LEFT_NOTHING = new Set<PlaceOrderOutcome['__typename']>([
+  'PriceChanged',
+  'InsufficientStock',
+  'PaymentDeclined',
+  'CartNotReady',
+  'CartLocked',
+  // Decided while the saga was paused: nothing after the pause started.
+  'ApprovalRejected',
+  'ApprovalExpired',
+]);
 
 /** Failure of a step that is neither an expected outcome nor ours to judge: the saga is undone. */
 const UNAVAILABLE: PlaceOrderOutcome = {
@@ -64,7 +78,9 @@ export async function runCheckout(
   try {
     if (checkout.status === 'COMPENSATING') return await compensate(env, checkout.result!, opts);
     const pastNoReturn = done.has(POINT_OF_NO_RETURN);
-    if (opts.recovering && !pastNoReturn) {
+    // An approver's decision is the request a recovered saga finishes; anything else is undone.
+    const approved = (done.get('approval') as ApprovalOutcome | undefined)?.approvalId != null;
+    if (opts.recovering && !pastNoReturn && !approved) {
       await beginCompensation(db, checkout, UNAVAILABLE, deps.leaseSeconds);
       return await compensate(env, UNAVAILABLE, opts);
     }
@@ -89,6 +105,7 @@ export async function runCheckout(
         );
         throw serviceUnavailable(service);
       }
+      if ('pause' in result) return result.pause;
       if ('fail' in result) {
         await beginCompensation(db, checkout, result.fail, deps.leaseSeconds);
         return await compensate(env, result.fail, opts);

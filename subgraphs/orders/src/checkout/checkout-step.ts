@@ -50,7 +50,8 @@ export class StepEnv {
   }
 }
 
-export type StepResult = { outcome: unknown } | { fail: PlaceOrderOutcome };
+/** `pause`: the step persisted the saga as waiting (for an approver) and this is the answer meanwhile. */
+export type StepResult = { outcome: unknown } | { fail: PlaceOrderOutcome } | { pause: PlaceOrderOutcome };
 
 export interface CheckoutStep {
   id: StepId;

@@ -1,4 +1,4 @@
-import type { CheckoutStatus } from '../db/tables.ts';
+import type { CheckoutStatus, PurchaseOrderRef } from '../db/tables.ts';
 import type { CartProblem } from '../services/cart-view.service.ts';
 
 /** The answer placeOrder gives, stored with the saga so every replay of the key gives it again. */
@@ -9,7 +9,10 @@ export type PlaceOrderOutcome =
   | { __typename: 'PaymentDeclined'; reason: string; declineCode: string | null }
   | { __typename: 'PaymentUnavailable'; message: string }
   | { __typename: 'CartNotReady'; problems: CartProblem[] }
-  | { __typename: 'CartLocked'; cartId: string; status: string };
+  | { __typename: 'CartLocked'; cartId: string; status: string }
+  | { __typename: 'ApprovalRequired'; approvalId: string }
+  | { __typename: 'ApprovalRejected'; approvalId: string }
+  | { __typename: 'ApprovalExpired'; approvalId: string };
 
 export interface CheckoutRow {
   id: string;
@@ -21,6 +24,8 @@ export interface CheckoutRow {
   context: unknown;
   paymentProvider: string;
   expectedTotal: number;
+  /** A trade order's PO number and cost centre, written on the order by create_order. */
+  purchaseOrder: PurchaseOrderRef | null;
   status: CheckoutStatus;
   step: string;
   result: PlaceOrderOutcome | null;
@@ -28,7 +33,17 @@ export interface CheckoutRow {
 }
 
 /** The steps in order. Each persists its outcome before the next starts; ids are stable (they are stored). */
-export const STEP_ORDER = ['validate', 'quote', 'reserve', 'authorize', 'create_order', 'confirm_stock', 'redeem_promotions'] as const;
+export const STEP_ORDER = [
+  'validate',
+  'quote',
+  'check_approval',
+  'reserve',
+  'approval',
+  'authorize',
+  'create_order',
+  'confirm_stock',
+  'redeem_promotions',
+] as const;
 export type StepId = (typeof STEP_ORDER)[number];
 
 /** From this step on the order exists: recovery finishes the saga instead of undoing it. */

@@ -1,30 +1,36 @@
 import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { GraphQLError } from 'graphql';
 import { appError, type ChannelContext } from '@storegraph/schema';
 import { serviceUnavailable } from '@storegraph/kit';
 import type { OrdersContext } from '../context.ts';
 import { ownerOf } from '../services/cart-owner.ts';
 import { findCart } from '../services/cart.service.ts';
 import { assertCode, badInput } from '../services/cart-input.validation.ts';
+import { checkoutPurchaseOrder, type PurchaseOrderInput } from '../services/purchase-order.service.ts';
 import { loadCheckout, startCheckout } from './checkout.repository.ts';
 import { runCheckout } from './checkout-runner.ts';
 import type { CheckoutRow, PlaceOrderOutcome } from './checkout.types.ts';
+import { checkouts, type PurchaseOrderRef } from '../db/tables.ts';
 
 export interface PlaceOrderInput {
   cartId: string;
   idempotencyKey: string;
   expectedTotal: { amount: number; currency: string };
   payment: { provider: string; token?: string | null };
+  purchaseOrder?: PurchaseOrderInput | null;
 }
 
 const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 /** How long a duplicate request waits for the first one's answer before asking the client to retry. */
 const WAIT_MS = 20_000;
 
-function requestHash(input: PlaceOrderInput): string {
+function requestHash(input: PlaceOrderInput, po: PurchaseOrderRef | null): string {
   const { cartId, expectedTotal, payment } = input;
-  return createHash('sha256')
-    .update(JSON.stringify([cartId, expectedTotal.amount, expectedTotal.currency, payment.provider]))
-    .digest('hex');
+  // Without a PO the hash is what it was before purchase orders, so keys in flight across a deploy still match.
+  const parts: unknown[] = [cartId, expectedTotal.amount, expectedTotal.currency, payment.provider];
+  if (po) parts.push(po.number, po.costCentre);
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 function validate(ctx: OrdersContext, input: PlaceOrderInput): void {
@@ -50,6 +56,13 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
   const owner = ownerOf(ctx.channel);
   if (!owner) throw appError('UNAUTHENTICATED', 'sign in or start a guest session to check out');
   validate(ctx, input);
+  const purchaseOrder = await checkoutPurchaseOrder(ctx, input.purchaseOrder).catch(async (err) => {
+    // A retry of a checkout that already started keeps its first answer, even if the company has required
+    // PO numbers since: the saga of this key is replayed (or its hash refuses another request) below.
+    if (err instanceof GraphQLError && err.extensions.code === 'PURCHASE_ORDER_REQUIRED' && (await keyUsed(ctx, owner, input.idempotencyKey))) return null;
+    throw err;
+  });
+  const hash = requestHash(input, purchaseOrder);
   const cart = await findCart(ctx, input.cartId);
   if (!cart) throw appError('NOT_FOUND', `no cart ${input.cartId}`, { argument: 'input.cartId' });
   // A checkout cannot succeed while stock or prices is known to be down (its circuit open): refused before
@@ -62,15 +75,16 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
       channel: ctx.channel.channel,
       owner,
       idempotencyKey: input.idempotencyKey,
-      requestHash: requestHash(input),
+      requestHash: hash,
       cartId: cart.id,
       context: customerContext,
       paymentProvider: input.payment.provider,
       expectedTotal: input.expectedTotal.amount,
+      purchaseOrder,
     },
     ctx.deps.leaseSeconds,
   );
-  if (checkout.requestHash !== requestHash(input)) {
+  if (checkout.requestHash !== hash) {
     throw appError('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was used for another checkout', { argument: 'input.idempotencyKey' });
   }
   if (fresh) {
@@ -80,12 +94,20 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
   return awaitAnswer(ctx, checkout);
 }
 
+async function keyUsed(ctx: OrdersContext, owner: string, idempotencyKey: string): Promise<boolean> {
+  const [row] = await ctx.db.db
+    .select({ id: checkouts.id })
+    .from(checkouts)
+    .where(and(eq(checkouts.channel, ctx.channel.channel), eq(checkouts.owner, owner), eq(checkouts.idempotencyKey, idempotencyKey)));
+  return row !== undefined;
+}
+
 /** A duplicate (or a run interrupted by a failing service) waits for the saga's stored answer. */
 async function awaitAnswer(ctx: OrdersContext, checkout: CheckoutRow): Promise<PlaceOrderOutcome> {
   const until = Date.now() + WAIT_MS;
   let current: CheckoutRow | null = checkout;
   while (current && Date.now() < until) {
-    if (current.status === 'COMPLETED' || current.status === 'FAILED') return current.result!;
+    if (current.status === 'COMPLETED' || current.status === 'FAILED' || current.status === 'PENDING_APPROVAL') return current.result!;
     await new Promise((r) => setTimeout(r, 25));
     current = await loadCheckout(ctx.db.db, checkout.id);
   }

@@ -38,6 +38,9 @@ export const orders = ordersSchema.table(
     stockStatus: text('stock_status'),
     checkoutId: uuid('checkout_id'),
     cancelReason: text('cancel_reason'),
+    /** The trade buyer's purchase order number and cost centre, carried to the invoice. */
+    purchaseOrder: text('purchase_order'),
+    costCentre: text('cost_centre'),
     placedAt: timestamp('placed_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -117,7 +120,9 @@ export const cartLines = ordersSchema.table(
   (t) => [primaryKey({ columns: [t.cartId, t.variantId] })],
 );
 
-export type CheckoutStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'FAILED';
+export type CheckoutStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'FAILED' | 'PENDING_APPROVAL';
+/** A trade order's purchase order number and cost centre, as the buyer gave them. */
+export type PurchaseOrderRef = { number: string | null; costCentre: string | null };
 
 export const checkouts = ordersSchema.table('checkouts', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -130,6 +135,8 @@ export const checkouts = ordersSchema.table('checkouts', {
   context: jsonb('context').notNull(),
   paymentProvider: text('payment_provider').notNull(),
   expectedTotal: bigint('expected_total', { mode: 'number' }).notNull(),
+  /** What the request said, kept until create_order writes it on the order (recovery may be the one to). */
+  purchaseOrder: jsonb('purchase_order').$type<PurchaseOrderRef>(),
   status: text('status').$type<CheckoutStatus>().notNull().default('RUNNING'),
   step: text('step').notNull().default('started'),
   result: jsonb('result'),
@@ -162,4 +169,42 @@ export const outbox = ordersSchema.table('outbox', {
   data: jsonb('data').notNull(),
   occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
   publishedAt: timestamp('published_at', { withTimezone: true }),
+});
+
+/** A company's ordering rules (the company lives in customers; orders enforces these at checkout). */
+export const companyOrderPolicies = ordersSchema.table('company_order_policies', {
+  companyId: text('company_id').primaryKey(),
+  purchaseOrderRequired: boolean('purchase_order_required').notNull().default(false),
+  /** Approvers decide up to this total (minor units); above it only the company admin. Null: approvers decide any. */
+  approverLimit: bigint('approver_limit', { mode: 'number' }),
+  /** How long an approval waits before it expires (and the held stock goes back): at most stock's longest hold, a day. */
+  approvalSeconds: integer('approval_seconds').notNull().default(86_400),
+  updatedBy: text('updated_by'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
+export type ApprovalLevel = 'APPROVER' | 'ADMIN';
+
+/** A trade checkout waiting for a company approver (its saga paused before payment). */
+export const approvals = ordersSchema.table('approvals', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  checkoutId: uuid('checkout_id')
+    .notNull()
+    .references(() => checkouts.id, { onDelete: 'cascade' }),
+  channel: text('channel').notNull(),
+  companyId: text('company_id').notNull(),
+  requestedBy: text('requested_by').notNull(),
+  total: bigint('total', { mode: 'number' }).notNull(),
+  currency: text('currency').notNull(),
+  /** Which rules asked for it: ORDER_LIMIT, MONTHLY_BUDGET. */
+  reasons: jsonb('reasons').$type<string[]>().notNull(),
+  level: text('level').$type<ApprovalLevel>().notNull(),
+  status: text('status').$type<ApprovalStatus>().notNull().default('PENDING'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  decidedBy: text('decided_by'),
+  decisionKey: text('decision_key'),
+  decisionReason: text('decision_reason'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,3 +1,4 @@
+import { addCartLinesBySku, type QuickOrderLine } from '../services/quick-order.service.ts';
 import type { OrdersContext } from '../context.ts';
 import {
   addCartLines,
@@ -25,6 +26,8 @@ export const cartResolvers = {
     createCart: (_: unknown, args: { email?: string | null }, ctx: Ctx) => createCart(ctx, args.email),
     addCartLines: (_: unknown, a: { cartId: string; lines: { variantId: string; quantity: number }[]; expectedVersion?: number | null }, ctx: Ctx) =>
       addCartLines(ctx, a.cartId, a.lines, a.expectedVersion),
+    addCartLinesBySku: (_: unknown, a: { cartId: string; lines: QuickOrderLine[]; expectedVersion?: number | null }, ctx: Ctx) =>
+      addCartLinesBySku(ctx, a.cartId, a.lines, a.expectedVersion),
     updateCartLine: (_: unknown, a: { cartId: string; variantId: string; quantity: number; expectedVersion?: number | null }, ctx: Ctx) =>
       updateCartLine(ctx, a.cartId, a.variantId, a.quantity, a.expectedVersion),
     setCartDetails: (_: unknown, a: { cartId: string; input: CartDetailsInput; expectedVersion?: number | null }, ctx: Ctx) =>

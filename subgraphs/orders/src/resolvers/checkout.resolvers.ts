@@ -1,6 +1,7 @@
 import type { OrdersContext } from '../context.ts';
 import { placeOrder, type PlaceOrderInput } from '../checkout/place-order.service.ts';
 import type { PlaceOrderOutcome } from '../checkout/checkout.types.ts';
+import { approvalOfCheckout } from '../services/approval.service.ts';
 import { findOrderForCheckout } from '../services/order-query.service.ts';
 
 type Ctx = OrdersContext;
@@ -15,6 +16,10 @@ async function shape(ctx: Ctx, r: PlaceOrderOutcome) {
       return { __typename: 'PriceChanged', expected: money(r.expected, r.currency), actual: money(r.actual, r.currency) };
     case 'InsufficientStock':
       return { __typename: 'InsufficientStock', lines: r.lines.map((l) => ({ variant: { id: l.variantId }, requested: l.requested, available: l.available })) };
+    case 'ApprovalRequired':
+    case 'ApprovalRejected':
+    case 'ApprovalExpired':
+      return { __typename: r.__typename, approval: await approvalOfCheckout(ctx, r.approvalId) };
     default:
       return r;
   }

@@ -11,9 +11,10 @@ const money = (amount: number, currency: string) => ({ amount, currency });
 
 export const orderResolvers = {
   Query: {
-    myOrders: (_: unknown, args: { first: number; after?: string }, ctx: Ctx) => myOrders(ctx, args),
+    myOrders: (_: unknown, args: { first: number; after?: string; purchaseOrder?: string }, ctx: Ctx) => myOrders(ctx, args),
     order: (_: unknown, args: { id: string }, ctx: Ctx) => findOrder(ctx, args.id),
-    orderQueue: (_: unknown, args: { channel: string; statuses?: string[]; first: number; after?: string }, ctx: Ctx) => orderQueue(ctx, args),
+    orderQueue: (_: unknown, args: { channel: string; statuses?: string[]; first: number; after?: string; purchaseOrder?: string }, ctx: Ctx) =>
+      orderQueue(ctx, args),
   },
   Mutation: {
     cancelOrder: (_: unknown, args: { id: string; reason: string }, ctx: Ctx) => cancelOrder(ctx, args.id, args.reason),
@@ -34,6 +35,7 @@ export const orderResolvers = {
     total: (o: OrderRow) => money(o.total, o.currency),
     payment: (o: OrderRow) => (o.paymentProvider ? { provider: o.paymentProvider, status: o.paymentStatus ?? 'NONE' } : null),
     nextStatuses: (o: OrderRow) => allowedNext(o.status),
+    purchaseOrder: (o: OrderRow) => (o.purchaseOrder || o.costCentre ? { number: o.purchaseOrder, costCentre: o.costCentre } : null),
     lines: async (o: OrderRow, _: unknown, ctx: Ctx) => (await ctx.loaders.linesOfOrder.load(o.id)).map((l) => ({ ...l, currency: o.currency })),
   },
   OrderLine: {

@@ -4,21 +4,29 @@ import type { OrdersContext } from '../context.ts';
 import { orders, outbox } from '../db/tables.ts';
 import { allowedNext, canTransition, isOrderStatus, type OrderStatus } from '../domain/order-status.machine.ts';
 import { cancelOrderRow } from './order-cancel.service.ts';
-import type { OrderRow } from './order-query.service.ts';
+import { purchaseOrderStartsWith, type OrderRow } from './order-query.service.ts';
 import { orderPage } from './order-page.ts';
 
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /** Staff queue of one channel (order-admin or viewer on it), oldest first: the work to do next. */
-export async function orderQueue(ctx: OrdersContext, args: { channel: string; statuses?: string[] | null; first: number; after?: string | null }) {
+export async function orderQueue(
+  ctx: OrdersContext,
+  args: { channel: string; statuses?: string[] | null; first: number; after?: string | null; purchaseOrder?: string | null },
+) {
   if (!staffCan(ctx.channel, 'order-admin', args.channel) && !staffCan(ctx.channel, 'viewer', args.channel)) {
     throw appError('FORBIDDEN', `order-admin or viewer on ${args.channel} is required`);
   }
   if (!Number.isInteger(args.first) || args.first < 1 || args.first > 200)
     throw appError('BAD_USER_INPUT', 'first must be between 1 and 200', { argument: 'first' });
-  const statuses = args.statuses ?? ['PLACED', 'PROCESSING', 'PARTIALLY_FULFILLED'];
-  if (!statuses.every(isOrderStatus)) throw appError('BAD_USER_INPUT', 'unknown status', { argument: 'statuses' });
-  return orderPage(ctx, [eq(orders.channel, args.channel), inArray(orders.status, statuses)], args, 'oldest');
+  // A PO search looks for an order whatever became of it; the queue proper is the work still to do.
+  const search = args.purchaseOrder != null;
+  const statuses = args.statuses ?? (search ? null : ['PLACED', 'PROCESSING', 'PARTIALLY_FULFILLED']);
+  if (statuses && !statuses.every(isOrderStatus)) throw appError('BAD_USER_INPUT', 'unknown status', { argument: 'statuses' });
+  const where = [eq(orders.channel, args.channel)];
+  if (statuses) where.push(inArray(orders.status, statuses));
+  if (search) where.push(purchaseOrderStartsWith(args.purchaseOrder!));
+  return orderPage(ctx, where, args, 'oldest');
 }
 
 /**

@@ -1,9 +1,10 @@
-import { and, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { appError } from '@storegraph/schema';
 import { orders } from '../db/tables.ts';
 import type { OrdersContext } from '../context.ts';
 import { orderPage } from './order-page.ts';
 import { ownerOf } from './cart-owner.ts';
+import { purchaseOrderPrefix } from './purchase-order.service.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 
@@ -20,11 +21,18 @@ export function ownedBy(ctx: OrdersContext): SQL | null {
   return owner ? eq(orders.owner, owner) : null;
 }
 
-export async function myOrders(ctx: OrdersContext, args: { first: number; after?: string | null }) {
+export async function myOrders(ctx: OrdersContext, args: { first: number; after?: string | null; purchaseOrder?: string | null }) {
   if (!Number.isInteger(args.first) || args.first < 1 || args.first > 100) throw appError('BAD_USER_INPUT', 'first must be between 1 and 100');
   const owner = ownedBy(ctx);
   if (!owner) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
-  return orderPage(ctx, [owner], args, 'newest');
+  const where = [owner];
+  if (args.purchaseOrder != null) where.push(purchaseOrderStartsWith(args.purchaseOrder));
+  return orderPage(ctx, where, args, 'newest');
+}
+
+/** Orders whose PO number starts with `search`, case-insensitively (the partial indexes on lower(purchase_order)). */
+export function purchaseOrderStartsWith(search: string): SQL {
+  return sql`lower(${orders.purchaseOrder}) like ${purchaseOrderPrefix(search, 'purchaseOrder')}`;
 }
 
 /** The caller's orders among `ids` (one statement for a whole batch); others are simply absent. */

@@ -56,6 +56,7 @@ export const createOrderStep: CheckoutStep = {
       customerId: cart.customerId ?? null,
       companyId: cart.companyId ?? null,
       total: { amount: quote.total, currency: quote.currency },
+      purchaseOrder: c.purchaseOrder ?? null,
       lines: lines.map((l) => ({ variantId: l.variantId, sku: skus[l.variantId], quantity: l.quantity })),
     };
     const rows = await env.db.execute<{ number: string }>(sql`
@@ -71,12 +72,13 @@ export const createOrderStep: CheckoutStep = {
       placed as (
         insert into orders.orders (id, number, channel, customer_id, company_id, status, owner, currency, email, shipping_address,
           billing_address, shipping_method, pickup_location_id, tax_included, subtotal, discount_total, shipping_total, tax_total, total,
-          payment_provider, payment_ref, payment_status, reservation_id, checkout_id)
+          payment_provider, payment_ref, payment_status, reservation_id, checkout_id, purchase_order, cost_centre)
         select ${orderId}, counter.number, ${c.channel}, ${cart.customerId ?? ctx.customerId ?? null}, ${cart.companyId ?? ctx.companyId ?? null},
           'PLACED', ${c.owner}, ${quote.currency}, ${cart.email}, ${cart.shippingAddress ? json(cart.shippingAddress) : null}::jsonb,
           ${json(cart.billingAddress ?? cart.shippingAddress ?? null)}::jsonb, ${cart.shippingMethod}, ${cart.pickupLocationId},
           ${quote.taxIncluded}, ${quote.subtotal}, ${quote.discountTotal}, ${quote.shipping?.amount ?? 0}, ${quote.tax}, ${quote.total},
-          ${c.paymentProvider}, ${payment.providerRef}, ${payment.providerRef ? 'AUTHORIZED' : 'NONE'}, ${reservationId}::uuid, ${c.id}::uuid
+          ${c.paymentProvider}, ${payment.providerRef}, ${payment.providerRef ? 'AUTHORIZED' : 'NONE'}, ${reservationId}::uuid, ${c.id}::uuid,
+          ${c.purchaseOrder?.number ?? null}, ${c.purchaseOrder?.costCentre ?? null}
         from counter
         returning id, number),
       lines as (

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { releaseReservation, reserveStock } from '../../clients/stock.client.ts';
 import type { CheckoutStep, StepEnv } from '../checkout-step.ts';
+import type { ApprovalCheck } from './check-approval.step.ts';
 import type { ValidatedCart } from './validate-cart.step.ts';
 
 export interface ReservedStock {
@@ -11,7 +12,9 @@ const keyOf = (env: StepEnv) => `checkout:${env.checkout.id}`;
 
 async function reserve(env: StepEnv) {
   const { lines } = env.outcome<ValidatedCart>('validate');
-  return reserveStock(env.deps.stock, await env.serviceToken(), env.requestId, keyOf(env), lines, env.deps.reservationTtlSeconds);
+  // A checkout that will wait for an approver holds its stock for the wait (see check-approval.step.ts).
+  const ttl = (env.done.get('check_approval') as ApprovalCheck | undefined)?.holdSeconds ?? env.deps.reservationTtlSeconds;
+  return reserveStock(env.deps.stock, await env.serviceToken(), env.requestId, keyOf(env), lines, ttl);
 }
 
 /** All lines or none, before the order exists; the saga's key makes a repeat return the same hold. */
