@@ -81,6 +81,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
       changeVersion: {
         quietTables: [
           ...['orders', 'order_lines', 'order_numbers', 'carts', 'cart_lines', 'checkouts', 'checkout_steps', 'outbox'],
+          ...['company_order_policies', 'approvals'],
           // The reports' read model is staff-only and never cached: its passes must not announce a change each second.
           ...['sales_facts', 'sales_fact_lines', 'sales_daily', 'report_projection', 'report_regions'],
         ],
