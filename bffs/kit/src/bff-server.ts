@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
-import { ChangeStreamClient, drainServer, sendJson, type Logger } from '@storegraph/kit';
+import { ChangeStreamClient, drainServer, listenHost, sendJson, type Logger } from '@storegraph/kit';
 import { issueGuestToken } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
@@ -203,7 +203,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     onStockChange: onSchemaChange('stock'),
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port, listenHost(), resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/graphql`;
   opts.logger.info({ url }, `bff-${opts.name} listening`);

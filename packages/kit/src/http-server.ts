@@ -24,6 +24,12 @@ export interface ServeOptions<TContext extends BaseContext> {
   countSql?: boolean;
 }
 
+/**
+ * The address services listen on: loopback unless `STOREGRAPH_LISTEN_HOST` says otherwise (a container must
+ * listen on 0.0.0.0 for its port to be reachable from the pod network or compose's bridge).
+ */
+export const listenHost = (env: NodeJS.ProcessEnv = process.env): string => env.STOREGRAPH_LISTEN_HOST || '127.0.0.1';
+
 /** /readyz answers within this even when a check hangs (a paused database, a dependency that accepts and never answers). */
 const READY_TIMEOUT_MS = 1_000;
 /** A stopping server lets requests in flight finish for this long, then closes what is left. */
@@ -172,7 +178,7 @@ export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOpti
   // server outlive the client so a reused socket is never closed under an in-flight request.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? listenHost(), resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/graphql`;
   opts.logger.info({ url }, `${opts.name} listening`);

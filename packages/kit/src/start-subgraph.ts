@@ -84,6 +84,8 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
   if (def.outbox) await migrateSchema(config.DATABASE_URL, 'webhooks', WEBHOOKS_MIGRATIONS.pathname, WEBHOOKS_TABLES);
   // Every subgraph records the staff mutations it serves in the one append-only trail.
   await migrateSchema(config.DATABASE_URL, 'audit', AUDIT_MIGRATIONS.pathname, AUDIT_TABLES);
+  // `deploy/migrate.ts` (the migrations job that runs before a rollout) stops here: schema applied, nothing served.
+  if (env.STOREGRAPH_MIGRATE_ONLY === 'true') return { url: '', port: 0, database: undefined as never, close: async () => {} };
   const database = openDatabase({
     url: config.DATABASE_URL,
     schema: def.tables,
