@@ -12,6 +12,7 @@ import { createSubgraphServer, type SubgraphRequestContext } from './subgraph-se
 import { AUDIT_MIGRATIONS, AUDIT_TABLES } from './audit/audit.plugin.ts';
 import { eventRelayOptionsFromEnv, startEventRelay, WEBHOOKS_MIGRATIONS, WEBHOOKS_TABLES } from './events/index.ts';
 import { ChangeFeed, endChangeStreams, serveChangeStream } from './change-feed.ts';
+import { observeDatabase } from './telemetry/metrics.ts';
 
 export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TContext extends SubgraphRequestContext> {
   name: string;
@@ -109,6 +110,13 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     extendContext: (base) => def.extendContext(database, base),
     auditSql: () => database.sql,
   });
+  const unobserve = observeDatabase({
+    service: def.name,
+    sql: database.sql,
+    applicationName: `storegraph-${def.name}`,
+    poolSize: config[`${upper}_DB_POOL`] as number,
+    outboxSchema: def.outbox ? def.pgSchema : undefined,
+  });
   const changes = new ChangeFeed();
   await changes.listen(database.sql, def.pgSchema);
   if (def.changeVersion) changes.poll(database.sql, def.pgSchema, def.changeVersion.query, def.changeVersion.intervalMs);
@@ -146,6 +154,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     database,
     close: async () => {
       await stopBackground();
+      unobserve();
       await changes.close();
       endChangeStreams();
       await server.close();
