@@ -108,14 +108,14 @@ new Gauge({
 });
 new Gauge({
   name: 'storegraph_db_connections',
-  help: "PostgreSQL connections of the service by state (pg_stat_activity by application_name: all of the service's replicas)",
+  help: "PostgreSQL connections of the service by state (pg_stat_activity of this database by application_name: all of the service's replicas)",
   labelNames: ['service', 'state'] as const,
   registers: [registry],
   async collect() {
     this.reset();
     for (const d of databases) {
       const rows = await d.sql<{ state: string; n: number }[]>`
-        select coalesce(state, 'unknown') as state, count(*)::int as n from pg_stat_activity where application_name = ${d.applicationName} group by 1`.catch(
+        select coalesce(state, 'unknown') as state, count(*)::int as n from pg_stat_activity where application_name = ${d.applicationName} and datname = current_database() group by 1`.catch(
         () => [],
       );
       for (const r of rows) this.set({ service: d.service, state: r.state }, r.n);
