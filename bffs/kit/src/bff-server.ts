@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
-import { ChangeStreamClient, drainServer, listenHost, observeRequest, sendJson, type Logger } from '@storegraph/kit';
+import { ChangeStreamClient, drainServer, listenHost, ObservedResponse, observeRequest, sendJson, type Logger } from '@storegraph/kit';
 import { issueGuestToken } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
@@ -122,7 +122,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   }
 
   let stopping = false;
-  const server = http.createServer((req, res) => observeRequest(`bff-${opts.name}`, req, res, () => handle(req, res)));
+  const server = http.createServer({ ServerResponse: ObservedResponse }, (req, res) => observeRequest(`bff-${opts.name}`, req, res, () => handle(req, res)));
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // A stopping BFF tells each client to reconnect elsewhere rather than keep a socket to a closing server.

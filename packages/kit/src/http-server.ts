@@ -5,7 +5,7 @@ import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest
 import type { Logger } from './logger.ts';
 import { graphiqlPage } from './graphiql.ts';
 import { SQL_COUNT_HEADER, withSqlCounter } from './sql-counter.ts';
-import { noteOperation, observeRequest } from './telemetry/index.ts';
+import { noteOperation, ObservedResponse, observeRequest } from './telemetry/index.ts';
 
 export interface ServeOptions<TContext extends BaseContext> {
   name: string;
@@ -115,7 +115,7 @@ export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOpti
   const limit = opts.maxBodyBytes ?? 2 * 1024 * 1024;
   await opts.apollo.start();
   let draining = false;
-  const server = http.createServer((req, res) => observeRequest(opts.name, req, res, () => handle(req, res)));
+  const server = http.createServer({ ServerResponse: ObservedResponse }, (req, res) => observeRequest(opts.name, req, res, () => handle(req, res)));
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (draining) res.setHeader('connection', 'close');

@@ -1,4 +1,4 @@
-import type http from 'node:http';
+import http from 'node:http';
 import type { Sql } from 'postgres';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ErrorCodes } from '@storegraph/schema';
@@ -62,29 +62,70 @@ export function noteOperation(res: http.ServerResponse, name: unknown): void {
 export const operationOf = (res: http.ServerResponse): string | undefined => (res as Observed)[OPERATION];
 
 const CODE = /"code":"([A-Z_]{3,40})"/g;
+const ERRORS = '"errors"';
+/** Where an answer's errors are: Apollo and the BFFs write `errors` first; a rewritten body may put it last. */
+const HEAD = 512;
+const TAIL = 4_096;
+function mentionsErrors(chunk: string | Buffer): boolean {
+  // Searching a whole 60 kB listing cost ~25 µs a request; its head and tail are where `errors` can be.
+  if (chunk.length <= HEAD + TAIL) return chunk.includes(ERRORS);
+  if (typeof chunk === 'string') return chunk.slice(0, HEAD).includes(ERRORS) || chunk.slice(-TAIL).includes(ERRORS);
+  return chunk.subarray(0, HEAD).includes(ERRORS) || chunk.subarray(-TAIL).includes(ERRORS);
+}
 /** Reads the error codes of a JSON answer as it is sent; only codes of the one list count (bounded labels). */
 function sniffErrors(res: Observed, chunk: unknown): void {
-  const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
-  if (!text.includes('"errors"')) return;
+  if (typeof chunk !== 'string' && !Buffer.isBuffer(chunk)) return;
+  if (!mentionsErrors(chunk)) return;
+  const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
   const codes = [...text.matchAll(CODE)].map((m) => m[1]!).filter((c) => c in ErrorCodes);
   if (codes.length) res[ERROR_CODES] = [...(res[ERROR_CODES] ?? []), ...codes];
+}
+
+/**
+ * The response class of every service's HTTP server (`http.createServer({ ServerResponse: ObservedResponse })`):
+ * it reads the error codes of the answer as it is sent. A subclass, not a patched `res.end`: assigning `end` on
+ * each response cost 22 µs of CPU per request (V8 deoptimises the instance). All the counting here costs ~4 µs
+ * a request (a trivial handler answering 52 kB: 39.8 -> 44.1 µs of server CPU per request, A/B in one process).
+ */
+export class ObservedResponse<Request extends http.IncomingMessage = http.IncomingMessage> extends http.ServerResponse<Request> {
+  override end(chunk?: unknown, ...rest: unknown[]): this {
+    if (chunk && typeof chunk !== 'function') sniffErrors(this as unknown as Observed, chunk);
+    return (super.end as (...a: unknown[]) => this)(chunk, ...rest);
+  }
 }
 
 /** Counts one request when its answer is sent. */
 export function countRequest(service: string, path: string, res: http.ServerResponse): void {
   const started = performance.now();
   const observed = res as Observed;
-  const end = res.end;
-  res.end = function (this: http.ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-    if (chunk && typeof chunk !== 'function') sniffErrors(observed, chunk);
-    return (end as (...a: unknown[]) => http.ServerResponse).call(this, chunk, ...rest);
-  } as typeof res.end;
   res.once('finish', () => {
     const operation = observed[OPERATION] ?? (path === '/graphql' ? 'anonymous' : 'http');
-    requests.inc({ service, operation, status: String(res.statusCode) });
-    latency.observe({ service, operation }, (performance.now() - started) / 1000);
+    const series = seriesOf(service, operation);
+    let counter = series.byStatus.get(res.statusCode);
+    if (!counter) {
+      counter = requests.labels(service, operation, String(res.statusCode));
+      series.byStatus.set(res.statusCode, counter);
+    }
+    counter.inc();
+    series.latency.observe((performance.now() - started) / 1000);
     for (const code of observed[ERROR_CODES] ?? []) errors.inc({ service, operation, code });
   });
+}
+
+/**
+ * The label children of each service and operation, looked up once: prom-client hashes a label object on every
+ * inc/observe, which was most of the cost of counting a request (measured with a trivial handler: 77% of
+ * its throughput with label objects).
+ */
+const series = new Map<string, { latency: ReturnType<typeof latency.labels>; byStatus: Map<number, ReturnType<typeof requests.labels>> }>();
+function seriesOf(service: string, operation: string) {
+  const key = `${service}\u0000${operation}`;
+  let s = series.get(key);
+  if (!s) {
+    s = { latency: latency.labels(service, operation), byStatus: new Map() };
+    series.set(key, s);
+  }
+  return s;
 }
 
 interface DatabaseSource {
