@@ -1,4 +1,5 @@
 import { Agent } from 'undici';
+import { withTraceHeaders } from '@storegraph/kit';
 
 /**
  * The gateway's fetcher for subgraph calls: undici's request API on a keep-alive agent, shaped as the small
@@ -39,7 +40,7 @@ export async function subgraphFetch(url: string, init: SubgraphRequestInit): Pro
     origin: target.origin,
     path: target.pathname,
     method: (init.method ?? 'POST') as 'POST',
-    headers: init.headers,
+    headers: withTraceHeaders(init.headers),
     body: init.body,
     headersTimeout: init.timeoutMs,
     bodyTimeout: init.timeoutMs,

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
-import { ChangeStreamClient, drainServer, sendJson, type Logger } from '@storegraph/kit';
+import { ChangeStreamClient, drainServer, listenHost, ObservedResponse, observeRequest, sendJson, type Logger } from '@storegraph/kit';
 import { issueGuestToken } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
@@ -127,7 +127,8 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   }
 
   let stopping = false;
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer({ ServerResponse: ObservedResponse }, (req, res) => observeRequest(`bff-${opts.name}`, req, res, () => handle(req, res)));
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // A stopping BFF tells each client to reconnect elsewhere rather than keep a socket to a closing server.
     if (stopping) res.setHeader('connection', 'close');
@@ -176,7 +177,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       opts.logger.error({ err }, 'bff request failed');
       if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'internal error'));
     }
-  });
+  }
   /** Calls `listener` on each change a subgraph announces, and when the stream comes back (anything may have changed). */
   const onSchemaChange = (schema: string) => (listener: () => void) => {
     const onChange = (e: { schema: string }) => e.schema === schema && listener();
@@ -219,7 +220,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     onStockChange: onSchemaChange('stock'),
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port, listenHost(), resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/graphql`;
   opts.logger.info({ url }, `bff-${opts.name} listening`);

@@ -1,5 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import { CONTEXT_HEADER } from '@storegraph/schema';
+import { withTraceHeaders } from '@storegraph/kit';
 
 export interface GraphQLRequestBody {
   query?: string;
@@ -55,7 +56,7 @@ export class GatewayClient {
       res = await this.pool.request({
         method: 'POST',
         path: this.path,
-        headers: { ...extraHeaders, 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId },
+        headers: withTraceHeaders({ ...extraHeaders, 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId }),
         body: JSON.stringify(body),
       });
       text = await res.body.text();

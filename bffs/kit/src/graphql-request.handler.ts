@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelContext } from '@storegraph/schema';
-import { SQL_COUNT_HEADER, type Logger } from '@storegraph/kit';
+import { noteOperation, SQL_COUNT_HEADER, type Logger } from '@storegraph/kit';
 import type { AccountDirectory } from './account-directory.ts';
 import type { StaffDirectory } from './staff-directory.ts';
 import { SESSION_ENDING_OPERATIONS, SIGN_IN_OPERATIONS, type ContextBuilder } from './channel-context.builder.ts';
@@ -85,6 +85,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     const body = parseGraphQLRequest(req.method ?? 'GET', req.url ?? '/', raw);
     if (isRefusal(body)) return refuse(body);
     operation = body.operationName ?? null;
+    noteOperation(res, operation);
     const chosen = deps.chooser.choose(body);
     if (isRefusal(chosen)) return refuse(chosen);
     const early = (req.method === 'GET' ? getRefusal(chosen.kind) : null) ?? variablesRefusal(body.variables);

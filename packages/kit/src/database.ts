@@ -2,6 +2,8 @@ import postgres, { type Sql } from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import { countStatement } from './sql-counter.ts';
+import { tracedSql } from './telemetry/traced-sql.ts';
+import { tracingEnabled } from './telemetry/tracing.ts';
 import { dropChangeTriggers, installChangeTriggers } from './change-triggers.ts';
 
 export interface Database<TSchema extends Record<string, unknown>> {
@@ -44,8 +46,10 @@ export function openDatabase<TSchema extends Record<string, unknown>>(opts: Data
     onnotice: () => {},
     transform: { undefined: null },
   });
-  const db = drizzle(sql, { schema: opts.schema, logger: { logQuery: countStatement } });
-  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+  // With tracing on, every statement is a span under its request's (see traced-sql.ts); off, the pool is untouched.
+  const client = tracingEnabled() ? tracedSql(sql, opts.applicationName) : sql;
+  const db = drizzle(client, { schema: opts.schema, logger: { logQuery: countStatement } });
+  return { db, sql: client, close: () => sql.end({ timeout: 5 }) };
 }
 
 /** The database answers `select 1` within `ms`: readiness. A paused server or a full pool counts as not ready. */

@@ -5,6 +5,7 @@ import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest
 import type { Logger } from './logger.ts';
 import { graphiqlPage } from './graphiql.ts';
 import { SQL_COUNT_HEADER, withSqlCounter } from './sql-counter.ts';
+import { noteOperation, ObservedResponse, observeRequest } from './telemetry/index.ts';
 
 export interface ServeOptions<TContext extends BaseContext> {
   name: string;
@@ -23,6 +24,12 @@ export interface ServeOptions<TContext extends BaseContext> {
   /** count SQL statements of requests that ask for it (SQL_COUNT_HEADER); see sql-counter.ts */
   countSql?: boolean;
 }
+
+/**
+ * The address services listen on: loopback unless `STOREGRAPH_LISTEN_HOST` says otherwise (a container must
+ * listen on 0.0.0.0 for its port to be reachable from the pod network or compose's bridge).
+ */
+export const listenHost = (env: NodeJS.ProcessEnv = process.env): string => env.STOREGRAPH_LISTEN_HOST || '127.0.0.1';
 
 /** /readyz answers within this even when a check hangs (a paused database, a dependency that accepts and never answers). */
 const READY_TIMEOUT_MS = 1_000;
@@ -108,7 +115,8 @@ export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOpti
   const limit = opts.maxBodyBytes ?? 2 * 1024 * 1024;
   await opts.apollo.start();
   let draining = false;
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer({ ServerResponse: ObservedResponse }, (req, res) => observeRequest(opts.name, req, res, () => handle(req, res)));
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (draining) res.setHeader('connection', 'close');
     try {
@@ -143,6 +151,7 @@ export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOpti
           return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
         }
       }
+      noteOperation(res, (parsed as { operationName?: unknown } | undefined)?.operationName ?? url.searchParams.get('operationName'));
       const httpRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body: parsed };
       const execute = () => opts.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: httpRequest, context: () => opts.context(req, requestId) });
       // A request that asks for its SQL count runs in its own counter store (tests and the benchmark only).
@@ -167,12 +176,12 @@ export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOpti
         });
       else res.end();
     }
-  });
+  }
   // Node's default keep-alive timeout (5s) is shorter than the gateway's agent keeps sockets; make the
   // server outlive the client so a reused socket is never closed under an in-flight request.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? listenHost(), resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/graphql`;
   opts.logger.info({ url }, `${opts.name} listening`);

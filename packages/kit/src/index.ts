@@ -22,3 +22,4 @@ export * from './pg-errors.ts';
 export * from './request-guard.plugin.ts';
 export * from './dependency-guard.ts';
 export * from './events/index.ts';
+export * from './telemetry/index.ts';

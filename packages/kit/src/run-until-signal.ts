@@ -1,4 +1,5 @@
 import { createLogger } from './logger.ts';
+import { shutdownTracing, startTracing } from './telemetry/tracing.ts';
 
 /** Longest a stop may take (drain in-flight requests, close pools) before the process exits anyway. */
 const STOP_DEADLINE_MS = 10_000;
@@ -11,6 +12,8 @@ const STOP_DEADLINE_MS = 10_000;
 export async function runUntilSignal(name: string, start: () => Promise<{ close(): Promise<void> }>): Promise<void> {
   const logger = createLogger(name);
   try {
+    // Before anything opens a pool or a server: openDatabase and the HTTP fronts ask whether tracing is on.
+    startTracing(name);
     const running = await start();
     let stopping = false;
     const stop = async (signal: string) => {
@@ -22,6 +25,7 @@ export async function runUntilSignal(name: string, start: () => Promise<{ close(
         process.exit(1);
       }, STOP_DEADLINE_MS).unref();
       await running.close().catch((err) => logger.error({ err }, 'error while stopping'));
+      await shutdownTracing();
       process.exit(0);
     };
     process.once('SIGINT', stop);

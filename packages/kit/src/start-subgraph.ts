@@ -12,6 +12,7 @@ import { createSubgraphServer, type SubgraphRequestContext } from './subgraph-se
 import { AUDIT_MIGRATIONS, AUDIT_TABLES } from './audit/audit.plugin.ts';
 import { eventRelayOptionsFromEnv, startEventRelay, WEBHOOKS_MIGRATIONS, WEBHOOKS_TABLES } from './events/index.ts';
 import { ChangeFeed, endChangeStreams, serveChangeStream } from './change-feed.ts';
+import { observeDatabase } from './telemetry/metrics.ts';
 
 export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TContext extends SubgraphRequestContext> {
   name: string;
@@ -84,6 +85,8 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
   if (def.outbox) await migrateSchema(config.DATABASE_URL, 'webhooks', WEBHOOKS_MIGRATIONS.pathname, WEBHOOKS_TABLES);
   // Every subgraph records the staff mutations it serves in the one append-only trail.
   await migrateSchema(config.DATABASE_URL, 'audit', AUDIT_MIGRATIONS.pathname, AUDIT_TABLES);
+  // `deploy/migrate.ts` (the migrations job that runs before a rollout) stops here: schema applied, nothing served.
+  if (env.STOREGRAPH_MIGRATE_ONLY === 'true') return { url: '', port: 0, database: undefined as never, close: async () => {} };
   const database = openDatabase({
     url: config.DATABASE_URL,
     schema: def.tables,
@@ -106,6 +109,13 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     faultInjection: config.STOREGRAPH_FAULT_INJECTION,
     extendContext: (base) => def.extendContext(database, base),
     auditSql: () => database.sql,
+  });
+  const unobserve = observeDatabase({
+    service: def.name,
+    sql: database.sql,
+    applicationName: `storegraph-${def.name}`,
+    poolSize: config[`${upper}_DB_POOL`] as number,
+    outboxSchema: def.outbox ? def.pgSchema : undefined,
   });
   const changes = new ChangeFeed();
   await changes.listen(database.sql, def.pgSchema);
@@ -144,6 +154,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     database,
     close: async () => {
       await stopBackground();
+      unobserve();
       await changes.close();
       endChangeStreams();
       await server.close();

@@ -3,6 +3,7 @@ import { CONTEXT_HEADER } from '@storegraph/schema';
 import { appError, ErrorCodes, type ErrorCode } from '@storegraph/schema';
 import type { SubgraphRequestContext } from './subgraph-server.ts';
 import { SQL_COUNT_HEADER, sqlCounterStore } from './sql-counter.ts';
+import { withTraceHeaders } from './telemetry/tracing.ts';
 import { DependencyGuard, DependencyUnavailableError, serviceUnavailable } from './dependency-guard.ts';
 
 /** A read between subgraphs is a lookup by key: 2 s is generous, and it keeps a caller's answer near 2 s when one hangs. */
@@ -101,7 +102,7 @@ export class SubgraphClient {
     const res = await this.pool.request({
       method: 'POST',
       path: this.path,
-      headers,
+      headers: withTraceHeaders(headers),
       body: JSON.stringify(payload),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
