@@ -7,7 +7,13 @@ export const SUBGRAPHS = [
     port: 4101,
     env: 'PRODUCTS_URL',
   },
-  { name: 'stock', sdl: 'subgraphs/stock/src/schema.graphql', extraSdl: ['subgraphs/stock/src/schema.alerts.graphql'], port: 4102, env: 'STOCK_URL' },
+  {
+    name: 'stock',
+    sdl: 'subgraphs/stock/src/schema.graphql',
+    extraSdl: ['subgraphs/stock/src/schema.alerts.graphql', 'subgraphs/stock/src/schema.routing.graphql'],
+    port: 4102,
+    env: 'STOCK_URL',
+  },
   { name: 'prices', sdl: 'subgraphs/prices/src/schema.graphql', port: 4103, env: 'PRICES_URL' },
   {
     name: 'orders',

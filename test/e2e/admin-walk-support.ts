@@ -92,6 +92,8 @@ export const ADMIN_WALKS = {
   channels: ['CreateSalesChannel', 'UpdateSalesChannel'],
   // admin-events-ops.test.ts
   events: ['SetLowStockThreshold', 'EnableWebhookEndpoint', 'RotateWebhookSecret', 'ReplayWebhookDeliveries'],
+  // allow-list-walk-admin-routing.test.ts
+  routing: ['RoutingExplain', 'SetRoutingRules'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

@@ -12,6 +12,13 @@ const RESERVE = `mutation CheckoutReserve($input: ReserveStockInput!) {
   }
 }`;
 
+/** Where the order goes, for stock's routing (which places the address itself). */
+export interface ShipTo {
+  country: string;
+  postalCode: string;
+  city: string;
+}
+
 /**
  * All lines or none. The key is the saga's: a repeat (a retry, or recovery after a crash whose answer was
  * lost) returns the same reservation instead of holding the units twice.
@@ -23,8 +30,10 @@ export async function reserveStock(
   key: string,
   lines: { variantId: string; quantity: number }[],
   ttlSeconds: number,
+  shipTo: ShipTo | null,
 ): Promise<ReserveAnswer> {
-  const data = await stock.execute<{ reserveStock: ReserveAnswer }>(token, requestId, RESERVE, { input: { idempotencyKey: key, lines, ttlSeconds } });
+  const input = { idempotencyKey: key, lines, ttlSeconds, shipTo };
+  const data = await stock.execute<{ reserveStock: ReserveAnswer }>(token, requestId, RESERVE, { input });
   return data.reserveStock;
 }
 

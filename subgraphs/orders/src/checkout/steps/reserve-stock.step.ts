@@ -10,8 +10,11 @@ export interface ReservedStock {
 const keyOf = (env: StepEnv) => `checkout:${env.checkout.id}`;
 
 async function reserve(env: StepEnv) {
-  const { lines } = env.outcome<ValidatedCart>('validate');
-  return reserveStock(env.deps.stock, await env.serviceToken(), env.requestId, keyOf(env), lines, env.deps.reservationTtlSeconds);
+  const { lines, cart } = env.outcome<ValidatedCart>('validate');
+  // Stock routes the order: the ship-to decides which locations are nearest.
+  const a = cart.shippingAddress;
+  const shipTo = a ? { country: a.country, postalCode: a.postalCode, city: a.city } : null;
+  return reserveStock(env.deps.stock, await env.serviceToken(), env.requestId, keyOf(env), lines, env.deps.reservationTtlSeconds, shipTo);
 }
 
 /** All lines or none, before the order exists; the saga's key makes a repeat return the same hold. */
