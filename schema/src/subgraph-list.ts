@@ -18,7 +18,7 @@ export const SUBGRAPHS = [
   {
     name: 'orders',
     sdl: 'subgraphs/orders/src/schema.graphql',
-    extraSdl: ['subgraphs/orders/src/schema.webhooks.graphql'],
+    extraSdl: ['subgraphs/orders/src/schema.webhooks.graphql', 'subgraphs/orders/src/schema.fulfilment.graphql'],
     port: 4104,
     env: 'ORDERS_URL',
   },

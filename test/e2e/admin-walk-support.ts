@@ -94,6 +94,8 @@ export const ADMIN_WALKS = {
   events: ['SetLowStockThreshold', 'EnableWebhookEndpoint', 'RotateWebhookSecret', 'ReplayWebhookDeliveries'],
   // allow-list-walk-admin-routing.test.ts
   routing: ['RoutingExplain', 'SetRoutingRules'],
+  // allow-list-walk-admin-fulfilment.test.ts
+  fulfilment: ['OrderShipments', 'ShipmentQueue', 'SetShipmentStatus'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

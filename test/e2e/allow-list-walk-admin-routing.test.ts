@@ -99,7 +99,7 @@ describe('routing an order', { shuffle: false }, () => {
     // The reservation allocated exactly what routing chose...
     const held = await one(
       (sql) => sql<{ allocations: [string, string, number][] }[]>`
-        select coalesce(json_agg(json_build_array(a.variant_id, a.location_id, a.quantity) order by a.id), '[]') as allocations
+        select coalesce(json_agg(json_build_array(a.variant_id, a.location_id, a.quantity) order by a.variant_id = ${a} desc), '[]') as allocations
         from orders.orders o join stock.reservation_allocations a on a.reservation_id = o.reservation_id where o.id = ${placed.order.id}`,
     );
     expect(held.allocations).toEqual([

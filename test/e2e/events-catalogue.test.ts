@@ -38,11 +38,12 @@ function problems(envelopes: ReturnType<typeof envelopeOf>[]) {
 }
 
 describe('the event catalogue', () => {
-  it('has a strict JSON Schema for each of its 12 types', () => {
+  it('has a strict JSON Schema for each of its 13 types', () => {
     expect(EVENT_TYPES).toEqual([
       'order.placed',
       'order.status_changed',
       'order.cancelled',
+      'shipment.shipped',
       'stock.changed',
       'stock.low',
       'product.updated',
@@ -53,7 +54,7 @@ describe('the event catalogue', () => {
       'customer.password_changed',
       'customer.erased',
     ]);
-    expect(validators.size).toBe(12);
+    expect(validators.size).toBe(13);
   });
 
   it('describes exactly what the subgraphs write for a sign-up, a stock receipt and an order', async () => {

@@ -50,7 +50,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
       pgSchema: 'orders',
       defaultPort: 4104,
       schemaFile: new URL('./schema.graphql', import.meta.url),
-      extraSchemaFiles: [new URL('./schema.webhooks.graphql', import.meta.url)],
+      extraSchemaFiles: [new URL('./schema.webhooks.graphql', import.meta.url), new URL('./schema.fulfilment.graphql', import.meta.url)],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,

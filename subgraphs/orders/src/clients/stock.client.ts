@@ -1,13 +1,18 @@
 import type { SubgraphClient } from '@storegraph/kit';
 
 export type ReserveAnswer =
-  | { __typename: 'Reservation'; id: string; status: string }
+  | {
+      __typename: 'Reservation';
+      id: string;
+      status: string;
+      lines: { variant: { id: string }; allocations: { location: { id: string }; quantity: number }[] }[];
+    }
   | { __typename: 'InsufficientStock'; lines: { variant: { id: string }; requested: number; available: number }[] };
 
 const RESERVE = `mutation CheckoutReserve($input: ReserveStockInput!) {
   reserveStock(input: $input) {
     __typename
-    ... on Reservation { id status }
+    ... on Reservation { id status lines { variant { id } allocations { location { id } quantity } } }
     ... on InsufficientStock { lines { variant { id } requested available } }
   }
 }`;
@@ -62,4 +67,11 @@ const RESTOCK = FINISH('restockReservation');
 /** A cancelled order's sold units go back on hand (once, however often asked). */
 export async function restockReservation(stock: SubgraphClient, token: string, requestId: string, id: string): Promise<FinishAnswer> {
   return (await stock.execute<{ restockReservation: FinishAnswer }>(token, requestId, RESTOCK, { id })).restockReservation;
+}
+
+const RESTOCK_AT = `mutation Orders_restockReservationAt($id: ID!, $locationId: ID!) { restockReservationAt(id: $id, locationId: $locationId) }`;
+
+/** A cancelled shipment's units at its location go back on hand (once: a repeat answers 0). */
+export async function restockReservationAt(stock: SubgraphClient, token: string, requestId: string, id: string, locationId: string): Promise<number> {
+  return (await stock.execute<{ restockReservationAt: number }>(token, requestId, RESTOCK_AT, { id, locationId })).restockReservationAt;
 }

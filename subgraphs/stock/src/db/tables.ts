@@ -225,6 +225,8 @@ export const reservationAllocations = stockSchema.table(
     locationId: text('location_id'),
     quantity: integer('quantity').notNull(),
     fenceQuantity: integer('fence_quantity').notNull().default(0),
+    /** Sold units of this allocation put back on hand (a shipment or the order cancelled before it left). */
+    restocked: integer('restocked').notNull().default(0),
   },
   (t) => [
     check('reservation_allocations_quantity_positive', sql`${t.quantity} > 0`),

@@ -146,6 +146,10 @@ const statements = perDatabase((db: StockDb['db']) => ({
     .from(reservations)
     .where(sql`${reservations.id} = ${p('id')}::uuid and ${reservations.channel} = ${p('channel')}`)
     .prepare('stock_reservation_owner'),
+  restockAt: db
+    .select({ units: sql<number>`fn.units` })
+    .from(sql`stock.restock_allocations(${p('channel')}, ${p('id')}::uuid, ${p('location')}, 'shipment cancelled before it left', ${p('actor')}) as fn(units)`)
+    .prepare('stock_restock_allocations'),
   find: db
     .select({ result: sql<ResultJson>`stock.reservation_json(${reservations.id})` })
     .from(reservations)
@@ -252,6 +256,22 @@ export async function restockReservation(ctx: StockContext, id: string) {
   await assertOwner(ctx, id);
   const result = await callJson(statements(ctx.db.db).restock.execute({ channel: ctx.channel.channel, id, actor: actorOf(ctx) }));
   return shape(result!);
+}
+
+/**
+ * A shipment cancelled before it left: the sold units of one location go back on hand, once. Answers the
+ * units this call put back (0 when they already were). The same principals as restocking a whole order.
+ */
+export async function restockAtLocation(ctx: StockContext, id: string, locationId: string): Promise<number> {
+  assertMaySell(ctx);
+  if (!UUID.test(id)) throw appError('NOT_FOUND', `no reservation ${id} in this channel`);
+  await assertOwner(ctx, id);
+  try {
+    const rows = await statements(ctx.db.db).restockAt.execute({ channel: ctx.channel.channel, id, location: locationId, actor: actorOf(ctx) });
+    return rows[0]!.units;
+  } catch (err) {
+    rethrowAsAppError(err);
+  }
 }
 
 /** The reserved units go back to where they came from (fences included). */

@@ -5,6 +5,8 @@ import type { ValidatedCart } from './validate-cart.step.ts';
 
 export interface ReservedStock {
   reservationId: string;
+  /** Where routing placed the units: the order's shipments, one per location. Absent in sagas stored before. */
+  allocations?: { variantId: string; locationId: string; quantity: number }[];
 }
 
 const keyOf = (env: StepEnv) => `checkout:${env.checkout.id}`;
@@ -42,7 +44,8 @@ export const reserveStockStep: CheckoutStep = {
         },
       };
     }
-    const outcome: ReservedStock = { reservationId: answer.id };
+    const allocations = answer.lines.flatMap((l) => l.allocations.map((a) => ({ variantId: l.variant.id, locationId: a.location.id, quantity: a.quantity })));
+    const outcome: ReservedStock = { reservationId: answer.id, allocations };
     return { outcome };
   },
   async undo(env, outcome) {
