@@ -95,7 +95,7 @@ export const ADMIN_WALKS = {
   // allow-list-walk-admin-routing.test.ts
   routing: ['RoutingExplain', 'SetRoutingRules'],
   // allow-list-walk-admin-fulfilment.test.ts
-  fulfilment: ['OrderShipments', 'ShipmentQueue', 'SetShipmentStatus'],
+  fulfilment: ['OrderShipments', 'ShipmentQueue', 'SetShipmentStatus', 'SplitShipment'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

@@ -189,3 +189,69 @@ describe('shipments of an order', { shuffle: false }, () => {
     expect((await ledger(order.b)).moves).toHaveLength(2);
   });
 });
+
+describe('partial shipment of lines', { shuffle: false }, () => {
+  const split = { order: '', c: '', whole: '', part: '' };
+
+  beforeAll(async () => {
+    // c: 3 in Hamburg at 20.00; an order of all 3 is 60.00 and one shipment from Hamburg.
+    const { variantId } = await adminSellable(staff.setup, 'ship-c', { eur: 2000, stock: 3, channels: ['web-eu'] });
+    split.c = variantId;
+    const cart = await readyCart('b2c', shopper, [{ variantId, quantity: 3 }]);
+    const placed = data(
+      await op(
+        'b2c',
+        'PlaceOrder',
+        { input: { cartId: cart.id, idempotencyKey: key('split'), expectedTotal: { amount: 6000, currency: 'EUR' }, payment: { provider: 'manual' } } },
+        shopper,
+      ),
+    ).placeOrder;
+    expect(placed.__typename).toBe('OrderPlaced');
+    split.order = placed.order.id;
+    const read = data(await run('OrderShipments', { id: split.order }, EU())).order;
+    expect(read.shipments.map((s: any) => [s.location.id, s.lines])).toEqual([[HAMBURG, [{ variant: { id: variantId }, quantity: 3 }]]]);
+    split.whole = read.shipments[0].id;
+  });
+
+  it('moves lines into a new shipment at the same place, refusing splits that take too much or leave nothing', async () => {
+    const SPLIT = (lines: unknown) => run('SplitShipment', { input: { shipmentId: split.whole, lines } }, EU());
+    expect(codes(await SPLIT([{ variantId: split.c, quantity: 3 }]))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await SPLIT([{ variantId: split.c, quantity: 4 }]))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await SPLIT([{ variantId: 'var_not_in_it', quantity: 1 }]))).toEqual(['BAD_USER_INPUT']);
+    expect(
+      codes(
+        await run(
+          'SplitShipment',
+          { input: { shipmentId: split.whole, lines: [{ variantId: split.c, quantity: 1 }] } },
+          { token: staff.viewer, channel: 'web-eu' },
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
+
+    const done = data(await SPLIT([{ variantId: split.c, quantity: 1 }])).splitShipment;
+    expect(done.kept).toMatchObject({ id: split.whole, status: 'PENDING', location: { id: HAMBURG }, lines: [{ variant: { id: split.c }, quantity: 2 }] });
+    expect(done.split).toMatchObject({ status: 'PENDING', location: { id: HAMBURG }, lines: [{ variant: { id: split.c }, quantity: 1 }] });
+    split.part = done.split.id;
+  });
+
+  it('ships the part on the shelf and cancels the rest, which alone goes back on hand, once', async () => {
+    for (const status of ['PICKING', 'PACKED']) expect(data(await move(split.whole, status)).setShipmentStatus.shipment.status).toBe(status);
+    const shipped = data(await move(split.whole, 'SHIPPED', { carrier: 'UPS', trackingNumber: '1Z999' })).setShipmentStatus.shipment;
+    expect(shipped.order.status).toBe('PARTIALLY_FULFILLED');
+    expect(codes(await run('SplitShipment', { input: { shipmentId: split.whole, lines: [{ variantId: split.c, quantity: 1 }] } }, EU()))).toEqual(['CONFLICT']);
+
+    const cancels = await Promise.all([move(split.part, 'CANCELLED'), move(split.part, 'CANCELLED')]);
+    expect(cancels.map((r) => r.data.setShipmentStatus.__typename).sort()).toEqual(['IllegalShipmentTransition', 'ShipmentChanged']);
+    // c: 3 sold at Hamburg at placement; the 1 unit of the cancelled part comes back, not the 2 that left.
+    expect((await ledger(split.c)).moves).toEqual([
+      ['SALE', HAMBURG, -3],
+      ['RETURN', HAMBURG, 1],
+    ]);
+    const level = await one(
+      (sql) =>
+        sql<{ on_hand: number; reserved: number }[]>`select on_hand, reserved from stock.levels where variant_id = ${split.c} and location_id = ${HAMBURG}`,
+    );
+    expect(level).toEqual({ on_hand: 1, reserved: 0 });
+    expect(data(await run('OrderShipments', { id: split.order }, EU())).order.status).toBe('FULFILLED');
+  });
+});

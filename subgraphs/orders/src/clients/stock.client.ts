@@ -69,9 +69,16 @@ export async function restockReservation(stock: SubgraphClient, token: string, r
   return (await stock.execute<{ restockReservation: FinishAnswer }>(token, requestId, RESTOCK, { id })).restockReservation;
 }
 
-const RESTOCK_AT = `mutation Orders_restockReservationAt($id: ID!, $locationId: ID!) { restockReservationAt(id: $id, locationId: $locationId) }`;
+const RESTOCK_AT = `mutation Orders_restockReservationAt($id: ID!, $locationId: ID!, $lines: [ReserveStockLineInput!]!, $reference: String!) {
+  restockReservationAt(id: $id, locationId: $locationId, lines: $lines, reference: $reference)
+}`;
 
-/** A cancelled shipment's units at its location go back on hand (once: a repeat answers 0). */
-export async function restockReservationAt(stock: SubgraphClient, token: string, requestId: string, id: string, locationId: string): Promise<number> {
-  return (await stock.execute<{ restockReservationAt: number }>(token, requestId, RESTOCK_AT, { id, locationId })).restockReservationAt;
+/** A cancelled shipment's units go back on hand at its location, once per reference (a repeat answers 0). */
+export async function restockReservationAt(
+  stock: SubgraphClient,
+  token: string,
+  requestId: string,
+  input: { id: string; locationId: string; lines: { variantId: string; quantity: number }[]; reference: string },
+): Promise<number> {
+  return (await stock.execute<{ restockReservationAt: number }>(token, requestId, RESTOCK_AT, input)).restockReservationAt;
 }

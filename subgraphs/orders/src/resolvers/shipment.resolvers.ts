@@ -2,6 +2,7 @@ import type { OrdersContext } from '../context.ts';
 import { allowedShipmentNext } from '../domain/shipment-status.machine.ts';
 import { setShipmentStatus, shipmentQueue, type SetShipmentStatusInput, type ShipmentRow } from '../services/shipment.service.ts';
 import type { OrderRow } from '../services/order-query.service.ts';
+import { splitShipment } from '../services/shipment-split.service.ts';
 
 type Ctx = OrdersContext;
 
@@ -11,6 +12,7 @@ export const shipmentResolvers = {
   },
   Mutation: {
     setShipmentStatus: (_: unknown, args: { input: SetShipmentStatusInput }, ctx: Ctx) => setShipmentStatus(ctx, args.input),
+    splitShipment: (_: unknown, args: { input: Parameters<typeof splitShipment>[1] }, ctx: Ctx) => splitShipment(ctx, args.input),
   },
   ShipmentTransitionResult: { __resolveType: (r: { __typename: string }) => r.__typename },
   Shipment: {

@@ -124,15 +124,15 @@ export async function setShipmentStatus(ctx: OrdersContext, input: SetShipmentSt
     }
     return { __typename: 'ShipmentChanged', shipment: moved } as const;
   });
-  if (result.__typename === 'ShipmentChanged' && to === 'CANCELLED') {
-    return { __typename: 'ShipmentChanged', shipment: (await settleShipmentRestock(ctx, found.id)) ?? result.shipment } as const;
-  }
+  // Also on a repeated cancel: a restock that failed the first time is settled now.
+  const restocked = to === 'CANCELLED' ? await settleShipmentRestock(ctx, found.id) : null;
+  if (result.__typename === 'ShipmentChanged' && restocked) return { __typename: 'ShipmentChanged', shipment: restocked } as const;
   return result;
 }
 
 /**
  * Puts a cancelled shipment's units back on hand at its location, through stock with the order's checkout
- * context (the principal that sold them). Stock restocks an allocation once, so a repeat after a lost answer
+ * context (the principal that sold them). Stock restocks once per shipment id, so a repeat after a lost answer
  * returns nothing twice; on failure the shipment stays RESTOCK_PENDING and the next call settles it.
  */
 export async function settleShipmentRestock(ctx: OrdersContext, shipmentId: string): Promise<ShipmentRow | null> {
@@ -145,7 +145,12 @@ export async function settleShipmentRestock(ctx: OrdersContext, shipmentId: stri
   if (!row?.reservationId || !row.context) return null;
   try {
     const token = await signCheckoutContext(row.context as ChannelContext, ctx.deps.contextSecret);
-    await restockReservationAt(ctx.deps.stock, token, `restock-${shipmentId}`, row.reservationId, row.shipment.locationId);
+    const lines = await ctx.db.db
+      .select({ variantId: shipmentLines.variantId, quantity: shipmentLines.quantity })
+      .from(shipmentLines)
+      .where(eq(shipmentLines.shipmentId, shipmentId));
+    const input = { id: row.reservationId, locationId: row.shipment.locationId, lines, reference: shipmentId };
+    await restockReservationAt(ctx.deps.stock, token, `restock-${shipmentId}`, input);
   } catch (err) {
     ctx.log.warn({ err, shipmentId }, 'restock of a cancelled shipment failed: stays pending');
     return null;

@@ -21,7 +21,7 @@ export const reservationResolvers = {
     confirmReservation: (_: unknown, args: { id: string }, ctx: Ctx) => confirmReservation(ctx, args.id),
     releaseReservation: (_: unknown, args: { id: string }, ctx: Ctx) => releaseReservation(ctx, args.id),
     restockReservation: (_: unknown, args: { id: string }, ctx: Ctx) => restockReservation(ctx, args.id),
-    restockReservationAt: (_: unknown, args: { id: string; locationId: string }, ctx: Ctx) => restockAtLocation(ctx, args.id, args.locationId),
+    restockReservationAt: (_: unknown, args: Parameters<typeof restockAtLocation>[1], ctx: Ctx) => restockAtLocation(ctx, args),
   },
   ReserveStockResult: { __resolveType: (r: { __typename: string }) => r.__typename },
   ReservationChangeResult: { __resolveType: (r: { __typename: string }) => r.__typename },

@@ -148,7 +148,9 @@ const statements = perDatabase((db: StockDb['db']) => ({
     .prepare('stock_reservation_owner'),
   restockAt: db
     .select({ units: sql<number>`fn.units` })
-    .from(sql`stock.restock_allocations(${p('channel')}, ${p('id')}::uuid, ${p('location')}, 'shipment cancelled before it left', ${p('actor')}) as fn(units)`)
+    .from(
+      sql`stock.restock_allocations(${p('channel')}, ${p('id')}::uuid, ${p('location')}, ${p('lines')}::jsonb, ${p('reference')}, 'shipment cancelled before it left', ${p('actor')}) as fn(units)`,
+    )
     .prepare('stock_restock_allocations'),
   find: db
     .select({ result: sql<ResultJson>`stock.reservation_json(${reservations.id})` })
@@ -259,15 +261,27 @@ export async function restockReservation(ctx: StockContext, id: string) {
 }
 
 /**
- * A shipment cancelled before it left: the sold units of one location go back on hand, once. Answers the
- * units this call put back (0 when they already were). The same principals as restocking a whole order.
+ * A shipment cancelled before it left: its lines' sold units at its location go back on hand, once per
+ * `reference` (the shipment). Answers the units this call put back (0 on a repeat). The same principals as
+ * restocking a whole order.
  */
-export async function restockAtLocation(ctx: StockContext, id: string, locationId: string): Promise<number> {
+export async function restockAtLocation(ctx: StockContext, input: { id: string; locationId: string; lines: ReserveStockInput['lines']; reference: string }) {
   assertMaySell(ctx);
+  const { id } = input;
   if (!UUID.test(id)) throw appError('NOT_FOUND', `no reservation ${id} in this channel`);
+  const reference = input.reference.trim();
+  if (reference.length === 0 || reference.length > 200) badInput('reference must be 1 to 200 characters', 'reference');
+  const { lines } = normaliseReservation({ idempotencyKey: reference, lines: input.lines, ttlSeconds: 1 });
   await assertOwner(ctx, id);
   try {
-    const rows = await statements(ctx.db.db).restockAt.execute({ channel: ctx.channel.channel, id, location: locationId, actor: actorOf(ctx) });
+    const rows = await statements(ctx.db.db).restockAt.execute({
+      channel: ctx.channel.channel,
+      id,
+      location: input.locationId,
+      lines: JSON.stringify(lines.map(([variantId, quantity]) => ({ variantId, quantity }))),
+      reference,
+      actor: actorOf(ctx),
+    });
     return rows[0]!.units;
   } catch (err) {
     rethrowAsAppError(err);

@@ -18,7 +18,7 @@ BEGIN
   IF v_status <> 'CONFIRMED' THEN
     RETURN jsonb_build_object('__typename', 'ReservationNotActive', 'reservationId', p_id, 'status', v_status);
   END IF;
-  PERFORM stock.restock_allocations(p_channel, p_id, NULL, 'order cancelled before shipping', p_actor);
+  PERFORM stock.restock_allocations(p_channel, p_id, NULL, NULL, NULL, 'order cancelled before shipping', p_actor);
   UPDATE stock.reservations SET status = 'RESTOCKED', updated_at = now() WHERE id = p_id;
   RETURN stock.reservation_json(p_id);
 END $$;
