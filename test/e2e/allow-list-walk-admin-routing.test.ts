@@ -137,6 +137,35 @@ describe('routing an order', { shuffle: false }, () => {
     ]);
   });
 
+  it('holds a click & collect order at its pickup shop alone, and refuses a place that is no pickup shop', async () => {
+    // e: 5 in Hamburg, 1 in Munich. Collected in Munich, 1 unit comes from Munich though Hamburg holds more.
+    const e = await stocked('route-pickup', 1000, { [HAMBURG]: 5, [MUNICH]: 1 });
+    const lines = [{ variantId: e, quantity: 1 }];
+    const explained = data(await run('RoutingExplain', { input: { channel: 'web-eu', lines, pickupLocationId: MUNICH } }, EU())).routingExplain;
+    expect(explained.allocations).toEqual([{ variant: { id: e }, location: { id: MUNICH }, quantity: 1 }]);
+    expect(verdicts(explained)).toEqual([
+      [MUNICH, true, 1, ['HOLDS_EVERY_LINE', 'ONLY_CANDIDATE']],
+      [HAMBURG, false, null, ['NOT_THE_PICKUP_LOCATION']],
+      [BERLIN, false, null, ['NOT_THE_PICKUP_LOCATION']],
+    ]);
+    const notPickup = await run('RoutingExplain', { input: { channel: 'web-eu', lines, pickupLocationId: HAMBURG } }, EU());
+    expect(codes(notPickup)).toEqual(['BAD_USER_INPUT']);
+
+    // The storefront's own reservation (the shared ReserveStock operation) holds it there too.
+    const held = data(
+      await op('b2c', 'ReserveStock', { input: { idempotencyKey: key('pickup'), lines, ttlSeconds: 60, pickupLocationId: MUNICH } }, shopper),
+    ).reserveStock;
+    expect(held.lines).toEqual([
+      { variant: { id: e }, quantity: 1, backordered: 0, allocations: [{ location: { id: MUNICH, name: 'Munich shop', pickup: true }, quantity: 1 }] },
+    ]);
+    // A second unit is not there to collect in Munich, whatever Hamburg holds.
+    const short = data(
+      await op('b2c', 'ReserveStock', { input: { idempotencyKey: key('pickup-2'), lines, ttlSeconds: 60, pickupLocationId: MUNICH } }, shopper),
+    ).reserveStock;
+    expect(short).toEqual({ __typename: 'InsufficientStock', lines: [{ variant: { id: e }, requested: 1, available: 0 }] });
+    expect(data(await op('b2c', 'ReleaseReservation', { id: held.id }, shopper)).releaseReservation.__typename).toBe('Reservation');
+  });
+
   it('refuses routing answers to staff without rights on the channel', async () => {
     const res = await run(
       'RoutingExplain',

@@ -574,6 +574,8 @@ export type RoutingExplainInput = {
   channel: string;
   lines: Array<ReserveStockLineInput>;
   shipTo?: ShipToInput | null | undefined;
+  /** Click & collect: the pickup shop; routing uses it alone. */
+  pickupLocationId?: string | null | undefined;
 };
 
 export type SetRoutingRulesInput = {
@@ -601,6 +603,8 @@ export type RoutingReason =
   | 'ONLY_CANDIDATE'
   /** The channel's routing rules exclude it. */
   | 'EXCLUDED_BY_RULE'
+  /** A click & collect order is served from its pickup shop alone. */
+  | 'NOT_THE_PICKUP_LOCATION'
   /** It holds none of the order's variants. */
   | 'HOLDS_NONE_NEEDED'
   /** The locations chosen before it serve the whole order. */

@@ -200,6 +200,8 @@ export type ReserveStockInput = {
   ttlSeconds?: number;
   /** Where the order ships to: routing prefers locations near it (see routingExplain). */
   shipTo?: ShipToInput | null | undefined;
+  /** Click & collect: one of the channel's pickup locations; the units are reserved there only (BAD_USER_INPUT otherwise). */
+  pickupLocationId?: string | null | undefined;
 };
 
 /**

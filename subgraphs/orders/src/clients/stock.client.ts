@@ -36,8 +36,9 @@ export async function reserveStock(
   lines: { variantId: string; quantity: number }[],
   ttlSeconds: number,
   shipTo: ShipTo | null,
+  pickupLocationId: string | null = null,
 ): Promise<ReserveAnswer> {
-  const input = { idempotencyKey: key, lines, ttlSeconds, shipTo };
+  const input = { idempotencyKey: key, lines, ttlSeconds, shipTo, pickupLocationId };
   const data = await stock.execute<{ reserveStock: ReserveAnswer }>(token, requestId, RESERVE, { input });
   return data.reserveStock;
 }

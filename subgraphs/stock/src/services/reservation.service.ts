@@ -59,6 +59,8 @@ export interface ReserveStockInput {
   ttlSeconds: number;
   /** Where the order goes; routing ranks locations by distance from it (none: by the channel's priority). */
   shipTo?: ShipTo | null;
+  /** Click & collect: the channel's pickup shop the customer collects from; routing uses it alone. */
+  pickupLocationId?: string | null;
 }
 
 /**
@@ -196,7 +198,7 @@ export async function reserveStock(ctx: StockContext, input: ReserveStockInput) 
   const actor = actorOf(ctx);
   const channel = ctx.channel.channel;
   for (let attempt = 1; ; attempt++) {
-    const { plan } = await routeOrder(ctx, channel, lines, input.shipTo);
+    const { plan } = await routeOrder(ctx, channel, lines, input.shipTo, input.pickupLocationId);
     const result = await callJson(
       statements(ctx.db.db).reserve.execute({
         channel,

@@ -45,12 +45,15 @@ export async function setRoutingRules(ctx: StockContext, input: SetRoutingRulesI
  * The same code path as a reservation, minus the write: a reservation made at the same moment allocates
  * exactly `allocations`.
  */
-export async function explainRouting(ctx: StockContext, input: { channel: string; lines: { variantId: string; quantity: number }[]; shipTo?: ShipTo | null }) {
+export async function explainRouting(
+  ctx: StockContext,
+  input: { channel: string; lines: { variantId: string; quantity: number }[]; shipTo?: ShipTo | null; pickupLocationId?: string | null },
+) {
   if (!staffCan(ctx.channel, 'stock-admin', input.channel) && !staffCan(ctx.channel, 'viewer', input.channel)) {
     throw appError('FORBIDDEN', `stock-admin or viewer on ${input.channel} is required`);
   }
   const { lines } = normaliseReservation({ idempotencyKey: 'explain', lines: input.lines, ttlSeconds: 1 });
-  const routed = await routeOrder(ctx, input.channel, lines, input.shipTo);
+  const routed = await routeOrder(ctx, input.channel, lines, input.shipTo, input.pickupLocationId);
   return {
     channel: input.channel,
     shipTo: routed.shipTo,

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { appError } from '@storegraph/schema';
 import type { StockContext } from '../context.ts';
 import type { Coordinates } from '../domain/geo-distance.ts';
 import { type ShipTo, shipToCoordinates } from '../domain/ship-to.coordinates.ts';
@@ -16,6 +17,7 @@ interface CandidateRow extends Record<string, unknown> {
   priority: number;
   latitude: number | null;
   longitude: number | null;
+  pickup: boolean;
   variant_id: string | null;
   sellable: number | null;
 }
@@ -25,10 +27,14 @@ interface CandidateRow extends Record<string, unknown> {
  * stock.reserve and the availability loader (stock.sellable over free units and ring-fences), and the
  * channel's rules. Unlocked: stock.reserve re-checks the plan under the level row locks.
  */
-async function readCandidates(ctx: StockContext, channel: string, variantIds: string[]): Promise<{ candidates: RoutingCandidate[]; rules: RoutingRules }> {
+async function readCandidates(
+  ctx: StockContext,
+  channel: string,
+  variantIds: string[],
+): Promise<{ candidates: RoutingCandidate[]; rules: RoutingRules; pickups: Set<string> }> {
   const [rows, rules] = await Promise.all([
     ctx.db.db.execute<CandidateRow>(sql`
-      select cl.location_id, loc.kind, cl.priority, loc.latitude, loc.longitude, l.variant_id,
+      select cl.location_id, loc.kind, cl.priority, loc.latitude, loc.longitude, loc.pickup, l.variant_id,
         stock.sellable(l.on_hand - l.reserved - l.safety_stock, coalesce(f.own, 0), coalesce(f.others, 0)) as sellable
       from stock.channel_locations cl
       join stock.locations loc on loc.id = cl.location_id
@@ -54,19 +60,29 @@ async function readCandidates(ctx: StockContext, channel: string, variantIds: st
   }
   const rule = rules[0];
   return {
+    pickups: new Set(rows.filter((r) => r.pickup).map((r) => r.location_id)),
     candidates: [...byLocation.values()],
     rules: rule ? { excludedLocationIds: rule.excluded, preferWarehouses: rule.prefer, maxShipments: rule.max } : NO_RULES,
   };
 }
 
 /** The channel's routing strategy over fresh figures: where each unit of the order would ship from, and why. */
-export async function routeOrder(ctx: StockContext, channel: string, lines: [string, number][], shipTo: ShipTo | null | undefined): Promise<RoutedOrder> {
-  const { candidates, rules } = await readCandidates(
+export async function routeOrder(
+  ctx: StockContext,
+  channel: string,
+  lines: [string, number][],
+  shipTo: ShipTo | null | undefined,
+  pickupLocationId?: string | null,
+): Promise<RoutedOrder> {
+  const { candidates, rules, pickups } = await readCandidates(
     ctx,
     channel,
     lines.map(([v]) => v),
   );
+  if (pickupLocationId && !pickups.has(pickupLocationId)) {
+    throw appError('BAD_USER_INPUT', `${pickupLocationId} is not a pickup location of ${channel}`, { argument: 'pickupLocationId' });
+  }
   const to = shipToCoordinates(shipTo);
-  const plan = ctx.routing.route({ lines: lines.map(([variantId, quantity]) => ({ variantId, quantity })), shipTo: to, candidates, rules });
+  const plan = ctx.routing.route({ lines: lines.map(([variantId, quantity]) => ({ variantId, quantity })), shipTo: to, candidates, rules, pickupLocationId });
   return { shipTo: to, rules, plan };
 }

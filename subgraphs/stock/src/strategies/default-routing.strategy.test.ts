@@ -74,6 +74,19 @@ describe('the default routing', () => {
     expect(verdict(plan, 'munich')).toMatchObject({ chosen: false, reasons: ['EXCLUDED_BY_RULE'] });
   });
 
+  it('serves a click & collect order from its pickup shop alone', () => {
+    const plan = defaultRouting.route({
+      lines: [{ variantId: 'a', quantity: 2 }],
+      shipTo: BERLIN_TO,
+      candidates: [hamburg({ a: 5 }), berlin({ a: 1 }), munich({ a: 2 })],
+      rules: NO_RULES,
+      pickupLocationId: 'berlin',
+    });
+    expect(plan.allocations).toEqual([{ variantId: 'a', locationId: 'berlin', quantity: 1 }]);
+    expect(plan.unrouted).toEqual([{ variantId: 'a', quantity: 1 }]);
+    expect(verdict(plan, 'hamburg').reasons).toEqual(['NOT_THE_PICKUP_LOCATION']);
+  });
+
   it('prefers a warehouse over a nearer shop when the channel says so', () => {
     const plan = route({ a: 1 }, [hamburg({ a: 1 }), berlin({ a: 1 })], { preferWarehouses: true });
     expect(plan.allocations).toEqual([{ variantId: 'a', locationId: 'hamburg', quantity: 1 }]);

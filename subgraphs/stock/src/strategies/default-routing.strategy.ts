@@ -14,10 +14,11 @@ interface Scored {
  * that holds every remaining line therefore always wins a round, and an order one location can fill ships
  * as one. Rounds stop at the channel's shipment limit. Greedy cover is optimal for the one- and two-location
  * orders that make up almost all traffic and within a shipment of it otherwise; an exact search over 50
- * locations would cost 50^k plans for k shipments.
+ * locations would cost 50^k plans for k shipments. A click & collect order uses its pickup shop alone (the
+ * channel's exclusions still apply: an excluded shop serves nothing).
  */
 export const defaultRouting: RoutingStrategy = {
-  route({ lines, shipTo, candidates, rules }) {
+  route({ lines, shipTo, candidates, rules, pickupLocationId }) {
     const remaining = new Map(lines.map((l) => [l.variantId, l.quantity]));
     const excluded = new Set(rules.excludedLocationIds);
     const verdicts = new Map<string, LocationVerdict>();
@@ -26,7 +27,8 @@ export const defaultRouting: RoutingStrategy = {
       const distance = shipTo && c.coordinates ? distanceKm(shipTo, c.coordinates) : null;
       verdicts.set(c.locationId, { locationId: c.locationId, chosen: false, rank: null, distanceKm: distance, priority: c.priority, reasons: [] });
       const holds = lines.some((l) => (c.sellable.get(l.variantId) ?? 0) > 0);
-      if (excluded.has(c.locationId)) verdicts.get(c.locationId)!.reasons.push('EXCLUDED_BY_RULE');
+      if (pickupLocationId && c.locationId !== pickupLocationId) verdicts.get(c.locationId)!.reasons.push('NOT_THE_PICKUP_LOCATION');
+      else if (excluded.has(c.locationId)) verdicts.get(c.locationId)!.reasons.push('EXCLUDED_BY_RULE');
       else if (!holds) verdicts.get(c.locationId)!.reasons.push('HOLDS_NONE_NEEDED');
       else open.push({ c, distance, warehouseFirst: rules.preferWarehouses && c.kind !== 'WAREHOUSE' ? 1 : 0 });
     }

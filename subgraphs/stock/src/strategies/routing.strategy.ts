@@ -29,6 +29,8 @@ export interface RoutingRequest {
   shipTo: Coordinates | null;
   candidates: readonly RoutingCandidate[];
   rules: RoutingRules;
+  /** Click & collect: the shop the customer collects from; routing then uses it alone. */
+  pickupLocationId?: string | null;
 }
 
 export type RoutingReason =
@@ -39,6 +41,7 @@ export type RoutingReason =
   | 'CHANNEL_PRIORITY'
   | 'ONLY_CANDIDATE'
   | 'EXCLUDED_BY_RULE'
+  | 'NOT_THE_PICKUP_LOCATION'
   | 'HOLDS_NONE_NEEDED'
   | 'NOT_NEEDED'
   | 'MAX_SHIPMENTS_REACHED';

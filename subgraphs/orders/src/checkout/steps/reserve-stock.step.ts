@@ -16,7 +16,17 @@ async function reserve(env: StepEnv) {
   // Stock routes the order: the ship-to decides which locations are nearest.
   const a = cart.shippingAddress;
   const shipTo = a ? { country: a.country, postalCode: a.postalCode, city: a.city } : null;
-  return reserveStock(env.deps.stock, await env.serviceToken(), env.requestId, keyOf(env), lines, env.deps.reservationTtlSeconds, shipTo);
+  // Click & collect: the units are held at the pickup shop, where the customer collects them.
+  return reserveStock(
+    env.deps.stock,
+    await env.serviceToken(),
+    env.requestId,
+    keyOf(env),
+    lines,
+    env.deps.reservationTtlSeconds,
+    shipTo,
+    cart.pickupLocationId,
+  );
 }
 
 /** All lines or none, before the order exists; the saga's key makes a repeat return the same hold. */
