@@ -97,10 +97,13 @@ export async function setShipmentStatus(ctx: OrdersContext, input: SetShipmentSt
       order!.status,
       all.map((s) => s.status),
     );
+    // One version bump per change the order's events announce: a status move, a parcel leaving, or both.
     let version = order!.version;
-    if (next !== order!.status) {
+    if (next !== order!.status || shipping) {
       version += 1;
       await tx.update(orders).set({ status: next, version, updatedAt: new Date() }).where(eq(orders.id, order!.id));
+    }
+    if (next !== order!.status) {
       await tx.insert(outbox).values({
         type: 'order.status_changed',
         channel: order!.channel,
