@@ -38,12 +38,13 @@ function problems(envelopes: ReturnType<typeof envelopeOf>[]) {
 }
 
 describe('the event catalogue', () => {
-  it('has a strict JSON Schema for each of its 13 types', () => {
+  it('has a strict JSON Schema for each of its 14 types', () => {
     expect(EVENT_TYPES).toEqual([
       'order.placed',
       'order.status_changed',
       'order.cancelled',
       'shipment.shipped',
+      'shipment.ready_for_pickup',
       'stock.changed',
       'stock.low',
       'product.updated',
@@ -54,7 +55,7 @@ describe('the event catalogue', () => {
       'customer.password_changed',
       'customer.erased',
     ]);
-    expect(validators.size).toBe(13);
+    expect(validators.size).toBe(14);
   });
 
   it('describes exactly what the subgraphs write for a sign-up, a stock receipt and an order', async () => {

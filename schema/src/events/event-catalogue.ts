@@ -86,6 +86,23 @@ export const EVENT_CATALOGUE = {
       },
     }),
   },
+  'shipment.ready_for_pickup': {
+    source: 'orders',
+    description:
+      'A click & collect shipment is packed and waiting at its shop: the collection code the customer shows at hand-over (for the notification mailer).',
+    data: object(['shipmentId', 'orderId', 'number', 'locationId', 'collectionCode', 'lines'], {
+      shipmentId: id,
+      orderId: id,
+      number: { type: 'string' },
+      locationId: id,
+      collectionCode: { type: 'string', pattern: '^[0-9]{6}$' },
+      lines: {
+        type: 'array',
+        minItems: 1,
+        items: object(['variantId', 'quantity'], { variantId: id, quantity: { type: 'integer', minimum: 1 } }),
+      },
+    }),
+  },
   'stock.changed': {
     source: 'stock',
     description: 'One ledger movement of a variant at a location (receipt, sale, reservation, count, transfer).',

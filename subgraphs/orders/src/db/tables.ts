@@ -178,6 +178,10 @@ export const shipments = ordersSchema.table(
     status: text('status').$type<ShipmentStatus>().notNull().default('PENDING'),
     carrier: text('carrier'),
     trackingNumber: text('tracking_number'),
+    /** Click & collect: collected at the location instead of shipped. */
+    pickup: boolean('pickup').notNull().default(false),
+    /** Set when ready for pickup; the customer shows it at hand-over. */
+    collectionCode: text('collection_code'),
     /** RESTOCK_PENDING -> RESTOCKED once a cancelled shipment's units are back on hand. */
     stockStatus: text('stock_status'),
     version: integer('version').notNull().default(1),

@@ -21,3 +21,13 @@ describe('the shipment life cycle', () => {
     expect(orderStatusFromShipments('PLACED', ['CANCELLED'])).toBe('PLACED');
   });
 });
+
+describe('a click & collect shipment', () => {
+  it('is made ready for pickup after packing, then collected, never shipped; cancellable until collected', () => {
+    expect(allowedShipmentNext('PACKED', true)).toEqual(['READY_FOR_PICKUP', 'CANCELLED']);
+    expect(allowedShipmentNext('READY_FOR_PICKUP', true)).toEqual(['COLLECTED', 'CANCELLED']);
+    expect(shipmentFromFor('SHIPPED', true)).toEqual([]);
+    expect(shipmentFromFor('COLLECTED', false)).toEqual([]);
+    expect(orderStatusFromShipments('PROCESSING', ['COLLECTED'])).toBe('FULFILLED');
+  });
+});

@@ -21,7 +21,7 @@ export const shipmentResolvers = {
     location: (s: ShipmentRow) => ({ id: s.locationId }),
     shippedAt: (s: ShipmentRow) => s.shippedAt?.toISOString() ?? null,
     lines: (s: ShipmentRow, _: unknown, ctx: Ctx) => ctx.loaders.linesOfShipment.load(s.id),
-    nextStatuses: (s: ShipmentRow) => allowedShipmentNext(s.status),
+    nextStatuses: (s: ShipmentRow) => allowedShipmentNext(s.status, s.pickup),
   },
   ShipmentLine: { variant: (l: { variantId: string }) => ({ id: l.variantId }) },
   orderShipments: (o: OrderRow, _: unknown, ctx: Ctx) => ctx.loaders.shipmentsOfOrder.load(o.id),

@@ -42,7 +42,7 @@ export async function splitShipment(ctx: OrdersContext, input: { shipmentId: str
     const [{ n }] = (await tx.select({ n: sql<number>`count(*)::int` }).from(shipments).where(eq(shipments.orderId, found.orderId))) as [{ n: number }];
     const [created] = await tx
       .insert(shipments)
-      .values({ id: shipmentIdOf(found.orderId, n + 1), orderId: found.orderId, channel: found.channel, locationId: found.locationId })
+      .values({ id: shipmentIdOf(found.orderId, n + 1), orderId: found.orderId, channel: found.channel, locationId: found.locationId, pickup: found.pickup })
       .returning();
     await tx.insert(shipmentLines).values([...wanted].map(([variantId, quantity]) => ({ shipmentId: created!.id, variantId, quantity })));
     for (const [variantId, quantity] of wanted) {

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { appError, staffCan, type ChannelContext } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
@@ -54,6 +55,8 @@ export interface SetShipmentStatusInput {
   status: string;
   carrier?: string | null;
   trackingNumber?: string | null;
+  /** Click & collect hand-over: the code the customer shows. */
+  collectionCode?: string | null;
 }
 
 /**
@@ -67,6 +70,8 @@ export async function setShipmentStatus(ctx: OrdersContext, input: SetShipmentSt
   if (!isShipmentStatus(input.status)) throw appError('BAD_USER_INPUT', `unknown status ${input.status}`, { argument: 'input.status' });
   const to = input.status;
   const shipping = to === 'SHIPPED';
+  const ready = to === 'READY_FOR_PICKUP';
+  const code = to === 'COLLECTED' ? text(input.collectionCode, 'collectionCode', 16) : null;
   const carrier = shipping ? text(input.carrier, 'carrier', 64) : null;
   const tracking = shipping ? text(input.trackingNumber, 'trackingNumber', 100) : null;
   const [found] = ID.test(input.shipmentId) ? await ctx.db.db.select().from(shipments).where(eq(shipments.id, input.shipmentId)) : [];
@@ -85,12 +90,28 @@ export async function setShipmentStatus(ctx: OrdersContext, input: SetShipmentSt
         updatedAt: new Date(),
         ...(shipping ? { carrier, trackingNumber: tracking, shippedAt: new Date() } : {}),
         ...(to === 'CANCELLED' ? { stockStatus: 'RESTOCK_PENDING' } : {}),
+        // Six digits the customer is sent (shipment.ready_for_pickup) and shows at the counter.
+        ...(ready ? { collectionCode: String(randomInt(0, 1_000_000)).padStart(6, '0') } : {}),
       })
-      .where(and(eq(shipments.id, found.id), inArray(shipments.status, shipmentFromFor(to))))
+      .where(
+        and(
+          eq(shipments.id, found.id),
+          inArray(shipments.status, shipmentFromFor(to, found.pickup)),
+          code === null ? undefined : eq(shipments.collectionCode, code),
+        ),
+      )
       .returning();
     if (!moved) {
       const [now] = await tx.select({ status: shipments.status }).from(shipments).where(eq(shipments.id, found.id));
-      return { __typename: 'IllegalShipmentTransition', shipmentId: found.id, from: now!.status, to, allowed: allowedShipmentNext(now!.status) } as const;
+      // Handed over only against the customer's code: a wrong one changes nothing and says so.
+      if (code !== null && now!.status === 'READY_FOR_PICKUP') return { __typename: 'WrongCollectionCode', shipmentId: found.id } as const;
+      return {
+        __typename: 'IllegalShipmentTransition',
+        shipmentId: found.id,
+        from: now!.status,
+        to,
+        allowed: allowedShipmentNext(now!.status, found.pickup),
+      } as const;
     }
     const all = await tx.select({ status: shipments.status }).from(shipments).where(eq(shipments.orderId, order!.id));
     const next = orderStatusFromShipments(
@@ -99,7 +120,7 @@ export async function setShipmentStatus(ctx: OrdersContext, input: SetShipmentSt
     );
     // One version bump per change the order's events announce: a status move, a parcel leaving, or both.
     let version = order!.version;
-    if (next !== order!.status || shipping) {
+    if (next !== order!.status || shipping || ready) {
       version += 1;
       await tx.update(orders).set({ status: next, version, updatedAt: new Date() }).where(eq(orders.id, order!.id));
     }
@@ -123,6 +144,19 @@ export async function setShipmentStatus(ctx: OrdersContext, input: SetShipmentSt
         aggregateId: order!.id,
         aggregateVersion: version,
         data: { shipmentId: found.id, orderId: order!.id, number: order!.number, locationId: found.locationId, carrier, trackingNumber: tracking, lines },
+      });
+    }
+    if (ready) {
+      const lines = await tx
+        .select({ variantId: shipmentLines.variantId, quantity: shipmentLines.quantity })
+        .from(shipmentLines)
+        .where(eq(shipmentLines.shipmentId, found.id));
+      await tx.insert(outbox).values({
+        type: 'shipment.ready_for_pickup',
+        channel: order!.channel,
+        aggregateId: order!.id,
+        aggregateVersion: version,
+        data: { shipmentId: found.id, orderId: order!.id, number: order!.number, locationId: found.locationId, collectionCode: moved.collectionCode, lines },
       });
     }
     return { __typename: 'ShipmentChanged', shipment: moved } as const;

@@ -92,8 +92,8 @@ export const createOrderStep: CheckoutStep = {
         from placed, jsonb_to_recordset(${json(orderLines)}::jsonb) as l(line_no int, variant_id text, sku text, quantity int,
           unit_amount bigint, discount_total bigint, tax bigint, tax_rate_bp int, line_total bigint)),
       shipped_from as (
-        insert into orders.shipments (id, order_id, channel, location_id)
-        select s.id, placed.id, ${c.channel}, s.location_id from placed, jsonb_to_recordset(${json(shipmentRows)}::jsonb) as s(id text, location_id text)),
+        insert into orders.shipments (id, order_id, channel, location_id, pickup)
+        select s.id, placed.id, ${c.channel}, s.location_id, ${cart.pickupLocationId != null} from placed, jsonb_to_recordset(${json(shipmentRows)}::jsonb) as s(id text, location_id text)),
       shipment_lines as (
         insert into orders.shipment_lines (shipment_id, variant_id, quantity)
         select l.shipment_id, l."variantId", l.quantity from placed,

@@ -8,7 +8,10 @@ CREATE TABLE "orders"."shipments" (
   "channel" text NOT NULL,
   "location_id" text NOT NULL,
   "status" text NOT NULL DEFAULT 'PENDING'
-    CHECK ("status" IN ('PENDING', 'PICKING', 'PACKED', 'SHIPPED', 'DELIVERED', 'CANCELLED')),
+    CHECK ("status" IN ('PENDING', 'PICKING', 'PACKED', 'SHIPPED', 'DELIVERED', 'READY_FOR_PICKUP', 'COLLECTED', 'CANCELLED')),
+  -- Click & collect: the customer collects it at location_id (ready for pickup, then collected with the code).
+  "pickup" boolean NOT NULL DEFAULT false,
+  "collection_code" text,
   "carrier" text,
   "tracking_number" text,
   -- RESTOCK_PENDING from the cancel until stock has the units back, then RESTOCKED (the order's pattern).
