@@ -19,6 +19,7 @@ import { runCheckoutScenarios } from './checkout-scenarios.ts';
 import { signInScenarios } from './sign-in-scenarios.ts';
 import { runWebhookScenarios } from './webhook-scenarios.ts';
 import { runReportScenarios } from './report-scenarios.ts';
+import { routingTimeNote } from './routing-scenarios.ts';
 import { renderTable, type ScenarioResult } from './report.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -141,7 +142,7 @@ async function main() {
       hotSku,
       stats,
       duration: DURATION,
-      notes: checkout.notes,
+      notes: [...(checkout.notes ?? []), ...(!ONLY || ONLY.test('routing') ? [routingTimeNote()] : [])],
       memory: Object.fromEntries(services.map((s) => [s.name, rssMiB(s.child.pid!)])),
     });
     mkdirSync('bench-results', { recursive: true });

@@ -94,6 +94,10 @@ export const ADMIN_WALKS = {
   events: ['SetLowStockThreshold', 'EnableWebhookEndpoint', 'RotateWebhookSecret', 'ReplayWebhookDeliveries'],
   // admin-reports.test.ts
   reports: ['SalesReport', 'TopProducts', 'ReportRegions', 'SetReportRegion', 'SetCostPrices'],
+  // allow-list-walk-admin-routing.test.ts
+  routing: ['RoutingExplain', 'SetRoutingRules'],
+  // allow-list-walk-admin-fulfilment.test.ts
+  fulfilment: ['OrderShipments', 'ShipmentQueue', 'SetShipmentStatus', 'SplitShipment'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

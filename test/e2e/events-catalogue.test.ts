@@ -38,13 +38,15 @@ function problems(envelopes: ReturnType<typeof envelopeOf>[]) {
 }
 
 describe('the event catalogue', () => {
-  it('has a strict JSON Schema for each of its 14 types', () => {
+  it('has a strict JSON Schema for each of its 16 types', () => {
     expect(EVENT_TYPES).toEqual([
       'order.placed',
       'order.status_changed',
       'order.cancelled',
       'approval.requested',
       'approval.decided',
+      'shipment.shipped',
+      'shipment.ready_for_pickup',
       'stock.changed',
       'stock.low',
       'product.updated',
@@ -55,7 +57,7 @@ describe('the event catalogue', () => {
       'customer.password_changed',
       'customer.erased',
     ]);
-    expect(validators.size).toBe(14);
+    expect(validators.size).toBe(16);
   });
 
   it('describes exactly what the subgraphs write for a sign-up, a stock receipt and an order', async () => {

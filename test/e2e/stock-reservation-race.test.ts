@@ -116,14 +116,19 @@ describe('reservations racing for the last units, two stock replicas behind the 
     expect(lines.find((l: any) => l.variant.id === other)).toMatchObject({ quantity: 1 });
   });
 
-  it('splits a line across the channel’s locations in priority order', async () => {
+  it('splits a line across the channel’s locations in priority order only when no one location holds it all', async () => {
     const variant = await freshVariant('split');
     await receive(variant, HAMBURG, 2);
-    await receive(variant, BERLIN, 5);
+    await receive(variant, BERLIN, 2);
+    // No ship-to: routing ranks by the channel's priority (Hamburg 0, Berlin 1); 2 + 2 = 4.
     const res = await reserve('web-eu', [{ variantId: variant, quantity: 4 }]);
     expect(res.data.reserveStock.lines[0].allocations).toEqual([
       { location: { id: HAMBURG }, quantity: 2, fromFence: 0 },
       { location: { id: BERLIN }, quantity: 2, fromFence: 0 },
     ]);
+    // Berlin now has 5 more: one shipment from Berlin beats two (routing's fewest shipments).
+    await receive(variant, BERLIN, 5);
+    const one = await reserve('web-eu', [{ variantId: variant, quantity: 4 }]);
+    expect(one.data.reserveStock.lines[0].allocations).toEqual([{ location: { id: BERLIN }, quantity: 4, fromFence: 0 }]);
   });
 });

@@ -299,6 +299,23 @@ export type ReserveStockInput = {
   lines: Array<ReserveStockLineInput>;
   /** How long the units are held unless confirmed: 1 to 86,400 seconds. */
   ttlSeconds?: number;
+  /** Where the order ships to: routing prefers locations near it (see routingExplain). */
+  shipTo?: ShipToInput | null | undefined;
+  /** Click & collect: one of the channel's pickup locations; the units are reserved there only (BAD_USER_INPUT otherwise). */
+  pickupLocationId?: string | null | undefined;
+};
+
+/**
+ * Where an order goes. Latitude and longitude win when given; otherwise routing places the address by its German
+ * postal zone, a known city or the country's centre (see README, Routing). Nothing: ranked by channel priority.
+ */
+export type ShipToInput = {
+  latitude?: number | null | undefined;
+  longitude?: number | null | undefined;
+  /** ISO 3166-1 alpha-2. */
+  country?: string | null | undefined;
+  postalCode?: string | null | undefined;
+  city?: string | null | undefined;
 };
 
 export type TradeVariantFragment = { id: string, sku: string, gtin: string | null, options: Array<{ name: string, value: string }>, price:

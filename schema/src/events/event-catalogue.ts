@@ -1,7 +1,7 @@
 /**
  * The event catalogue: every type a subgraph writes today, with the JSON Schema (draft 2020-12) of its
  * `data`. A receiver can validate a webhook body's `data` against `EVENT_CATALOGUE[type].data`. Types the
- * events issue names but nothing writes yet (shipment.shipped, return.received, refund.issued) are added
+ * events issue names but nothing writes yet (return.received, refund.issued) are added
  * here with the code that writes them.
  */
 type JsonSchema = Record<string, unknown>;
@@ -59,7 +59,7 @@ export const EVENT_CATALOGUE = {
   },
   'order.status_changed': {
     source: 'orders',
-    description: 'Staff moved an order along its life cycle (not to CANCELLED: that is order.cancelled).',
+    description: 'Staff moved an order along its life cycle, or its shipments did (not to CANCELLED: that is order.cancelled).',
     data: object(['orderId', 'number', 'from', 'to'], { orderId: id, number: { type: 'string' }, from: orderStatus, to: orderStatus }),
   },
   'order.cancelled': {
@@ -99,6 +99,40 @@ export const EVENT_CATALOGUE = {
       decidedBy: nullableId,
       reason: { type: ['string', 'null'] },
       total: money,
+    }),
+  },
+  'shipment.shipped': {
+    source: 'orders',
+    description: "Staff shipped one of an order's shipments from its location (same transaction as the shipment; aggregate: the order, at its version then).",
+    data: object(['shipmentId', 'orderId', 'number', 'locationId', 'carrier', 'trackingNumber', 'lines'], {
+      shipmentId: id,
+      orderId: id,
+      number: { type: 'string' },
+      locationId: id,
+      carrier: { type: 'string', minLength: 1 },
+      trackingNumber: { type: 'string', minLength: 1 },
+      lines: {
+        type: 'array',
+        minItems: 1,
+        items: object(['variantId', 'quantity'], { variantId: id, quantity: { type: 'integer', minimum: 1 } }),
+      },
+    }),
+  },
+  'shipment.ready_for_pickup': {
+    source: 'orders',
+    description:
+      'A click & collect shipment is packed and waiting at its shop: the collection code the customer shows at hand-over (for the notification mailer).',
+    data: object(['shipmentId', 'orderId', 'number', 'locationId', 'collectionCode', 'lines'], {
+      shipmentId: id,
+      orderId: id,
+      number: { type: 'string' },
+      locationId: id,
+      collectionCode: { type: 'string', pattern: '^[0-9]{6}$' },
+      lines: {
+        type: 'array',
+        minItems: 1,
+        items: object(['variantId', 'quantity'], { variantId: id, quantity: { type: 'integer', minimum: 1 } }),
+      },
     }),
   },
   'stock.changed': {

@@ -71,6 +71,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         new URL('./schema.webhooks.graphql', import.meta.url),
         new URL('./schema.trade.graphql', import.meta.url),
         new URL('./schema.reports.graphql', import.meta.url),
+        new URL('./schema.fulfilment.graphql', import.meta.url),
       ],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,

@@ -1,6 +1,7 @@
 import type { Database, SubgraphClient, SubgraphRequestContext } from '@storegraph/kit';
 import type * as tables from './db/tables.ts';
 import { createStockLoaders, type StockLoaders } from './loaders/stock.loaders.ts';
+import type { RoutingStrategy } from './strategies/routing.strategy.ts';
 import type { SoldInChannelCache } from './services/sold-in-channel.cache.ts';
 
 export type StockDb = Database<typeof tables>;
@@ -12,10 +13,18 @@ export interface StockContext extends SubgraphRequestContext {
   catalog: SubgraphClient;
   /** Its answers, until the catalogue announces a change. */
   soldInChannel: SoldInChannelCache;
+  /** Which locations serve an order (configured at start-up). */
+  routing: RoutingStrategy;
 }
 
-export function createStockContext(db: StockDb, base: SubgraphRequestContext, catalog: SubgraphClient, soldInChannel: SoldInChannelCache): StockContext {
-  const ctx = { ...base, db, catalog, soldInChannel } as StockContext;
+export function createStockContext(
+  db: StockDb,
+  base: SubgraphRequestContext,
+  catalog: SubgraphClient,
+  soldInChannel: SoldInChannelCache,
+  routing: RoutingStrategy,
+): StockContext {
+  const ctx = { ...base, db, catalog, soldInChannel, routing } as StockContext;
   ctx.loaders = createStockLoaders(ctx);
   return ctx;
 }

@@ -5,6 +5,7 @@ import * as tables from './db/tables.ts';
 import { createStockContext } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
 import { startStockJobs } from './jobs/stock-jobs.ts';
+import { ROUTING_STRATEGIES, ROUTING_STRATEGY_NAMES } from './strategies/routing.registry.ts';
 
 export { tables };
 export { expireOverdueReservations } from './services/expiry.service.ts';
@@ -21,6 +22,7 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
         .default(15 * 60_000),
       STOCK_REBALANCE_WINDOW_HOURS: z.coerce.number().int().min(1).max(2_160).default(168),
       PRODUCTS_URL: z.string().min(1).default('http://127.0.0.1:4101/graphql'),
+      STOCK_ROUTING_STRATEGY: z.enum(ROUTING_STRATEGY_NAMES).default('default'),
     },
     env,
   );
@@ -35,11 +37,11 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
       pgSchema: 'stock',
       defaultPort: 4102,
       schemaFile: new URL('./schema.graphql', import.meta.url),
-      extraSchemaFiles: [new URL('./schema.alerts.graphql', import.meta.url)],
+      extraSchemaFiles: [new URL('./schema.alerts.graphql', import.meta.url), new URL('./schema.routing.graphql', import.meta.url)],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,
-      extendContext: (db, base) => createStockContext(db, base, catalog, soldInChannel),
+      extendContext: (db, base) => createStockContext(db, base, catalog, soldInChannel, ROUTING_STRATEGIES[jobs.STOCK_ROUTING_STRATEGY]),
       // The tables every reservation writes announce changes by a polled version, not NOTIFY, which
       // serialised reservation commits. A level change always writes a movement and so an outbox row;
       // fences and backorder allowances carry updated_at (and rows can go): their count and newest stamp.

@@ -1,16 +1,28 @@
 import type { SubgraphClient } from '@storegraph/kit';
 
 export type ReserveAnswer =
-  | { __typename: 'Reservation'; id: string; status: string }
+  | {
+      __typename: 'Reservation';
+      id: string;
+      status: string;
+      lines: { variant: { id: string }; allocations: { location: { id: string }; quantity: number }[] }[];
+    }
   | { __typename: 'InsufficientStock'; lines: { variant: { id: string }; requested: number; available: number }[] };
 
 const RESERVE = `mutation CheckoutReserve($input: ReserveStockInput!) {
   reserveStock(input: $input) {
     __typename
-    ... on Reservation { id status }
+    ... on Reservation { id status lines { variant { id } allocations { location { id } quantity } } }
     ... on InsufficientStock { lines { variant { id } requested available } }
   }
 }`;
+
+/** Where the order goes, for stock's routing (which places the address itself). */
+export interface ShipTo {
+  country: string;
+  postalCode: string;
+  city: string;
+}
 
 /**
  * All lines or none. The key is the saga's: a repeat (a retry, or recovery after a crash whose answer was
@@ -23,8 +35,11 @@ export async function reserveStock(
   key: string,
   lines: { variantId: string; quantity: number }[],
   ttlSeconds: number,
+  shipTo: ShipTo | null,
+  pickupLocationId: string | null = null,
 ): Promise<ReserveAnswer> {
-  const data = await stock.execute<{ reserveStock: ReserveAnswer }>(token, requestId, RESERVE, { input: { idempotencyKey: key, lines, ttlSeconds } });
+  const input = { idempotencyKey: key, lines, ttlSeconds, shipTo, pickupLocationId };
+  const data = await stock.execute<{ reserveStock: ReserveAnswer }>(token, requestId, RESERVE, { input });
   return data.reserveStock;
 }
 
@@ -53,4 +68,18 @@ const RESTOCK = FINISH('restockReservation');
 /** A cancelled order's sold units go back on hand (once, however often asked). */
 export async function restockReservation(stock: SubgraphClient, token: string, requestId: string, id: string): Promise<FinishAnswer> {
   return (await stock.execute<{ restockReservation: FinishAnswer }>(token, requestId, RESTOCK, { id })).restockReservation;
+}
+
+const RESTOCK_AT = `mutation Orders_restockReservationAt($id: ID!, $locationId: ID!, $lines: [ReserveStockLineInput!]!, $reference: String!) {
+  restockReservationAt(id: $id, locationId: $locationId, lines: $lines, reference: $reference)
+}`;
+
+/** A cancelled shipment's units go back on hand at its location, once per reference (a repeat answers 0). */
+export async function restockReservationAt(
+  stock: SubgraphClient,
+  token: string,
+  requestId: string,
+  input: { id: string; locationId: string; lines: { variantId: string; quantity: number }[]; reference: string },
+): Promise<number> {
+  return (await stock.execute<{ restockReservationAt: number }>(token, requestId, RESTOCK_AT, input)).restockReservationAt;
 }

@@ -6,6 +6,7 @@ import { orderResolvers } from './order.resolvers.ts';
 import { purchaseOrderResolvers } from './purchase-order.resolvers.ts';
 import { reportResolvers } from './report.resolvers.ts';
 import { webhookResolvers } from './webhook.resolvers.ts';
+import { shipmentResolvers } from './shipment.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -16,6 +17,7 @@ export const resolvers = {
     ...purchaseOrderResolvers.Query,
     ...approvalResolvers.Query,
     ...reportResolvers.Query,
+    ...shipmentResolvers.Query,
   },
   Mutation: {
     ...cartResolvers.Mutation,
@@ -25,8 +27,9 @@ export const resolvers = {
     ...purchaseOrderResolvers.Mutation,
     ...approvalResolvers.Mutation,
     ...reportResolvers.Mutation,
+    ...shipmentResolvers.Mutation,
   },
-  Order: orderResolvers.Order,
+  Order: { ...orderResolvers.Order, shipments: shipmentResolvers.orderShipments },
   OrderLine: orderResolvers.OrderLine,
   OrderTransitionResult: orderResolvers.OrderTransitionResult,
   Cart: cartResolvers.Cart,
@@ -34,4 +37,7 @@ export const resolvers = {
   CompanyOrderPolicy: purchaseOrderResolvers.CompanyOrderPolicy,
   OrderApproval: approvalResolvers.OrderApproval,
   ApprovalDecisionResult: approvalResolvers.ApprovalDecisionResult,
+  Shipment: shipmentResolvers.Shipment,
+  ShipmentLine: shipmentResolvers.ShipmentLine,
+  ShipmentTransitionResult: shipmentResolvers.ShipmentTransitionResult,
 };

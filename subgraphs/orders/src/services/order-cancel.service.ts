@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from '@storegraph/kit';
 import type { ChannelContext } from '@storegraph/schema';
 import type { OrdersDb, OrdersDeps } from '../context.ts';
-import { checkouts, orders, outbox } from '../db/tables.ts';
+import { checkouts, orders, outbox, shipments } from '../db/tables.ts';
 import { canTransition, type OrderStatus } from '../domain/order-status.machine.ts';
 import { signCheckoutContext } from '../clients/service-context.ts';
 import { restockReservation } from '../clients/stock.client.ts';
@@ -48,6 +48,11 @@ export async function cancelOrderRow(
         updatedAt: new Date(),
       })
       .where(eq(orders.id, orderId));
+    // Its shipments cannot leave any more; the whole-order restock below puts their units back.
+    await tx
+      .update(shipments)
+      .set({ status: 'CANCELLED', version: sql`${shipments.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(shipments.orderId, orderId), inArray(shipments.status, ['PENDING', 'PICKING', 'PACKED'])));
     await tx.insert(outbox).values({
       type: 'order.cancelled',
       channel: order.channel,

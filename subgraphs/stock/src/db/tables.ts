@@ -225,10 +225,26 @@ export const reservationAllocations = stockSchema.table(
     locationId: text('location_id'),
     quantity: integer('quantity').notNull(),
     fenceQuantity: integer('fence_quantity').notNull().default(0),
+    /** Sold units of this allocation put back on hand (a shipment or the order cancelled before it left). */
+    restocked: integer('restocked').notNull().default(0),
   },
   (t) => [
     check('reservation_allocations_quantity_positive', sql`${t.quantity} > 0`),
     check('reservation_allocations_fence_within', sql`${t.fenceQuantity} >= 0 AND ${t.fenceQuantity} <= ${t.quantity}`),
     index('reservation_allocations_reservation_idx').on(t.reservationId),
   ],
+);
+
+/** Routing rules staff set per channel (migration 0008); a channel without a row routes with none. */
+export const routingRules = stockSchema.table(
+  'routing_rules',
+  {
+    channel: text('channel').primaryKey(),
+    excludedLocationIds: text('excluded_location_ids').array().notNull().default(sql`'{}'`),
+    preferWarehouses: boolean('prefer_warehouses').notNull().default(false),
+    /** Most locations one order may ship from; null: no limit. */
+    maxShipments: integer('max_shipments'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('routing_rules_max_shipments', sql`${t.maxShipments} BETWEEN 1 AND 50`)],
 );

@@ -6,18 +6,21 @@ import { availabilityOf, backorderOf, pickupLocationsOf } from '../services/avai
 import type { LocationAvailabilityRow } from '../loaders/stock.loaders.ts';
 import { reservationResolvers } from './reservation.resolvers.ts';
 import { staffResolvers } from './staff.resolvers.ts';
+import { routingResolvers } from './routing.resolvers.ts';
 
 type Ctx = StockContext;
 
 export const resolvers = {
   ...reservationResolvers,
   ...staffResolvers,
+  ...routingResolvers,
   Query: {
     locations: (_: unknown, __: unknown, ctx: Ctx) => ctx.loaders.channelLocations.load(ctx.channel.channel),
     ...reservationResolvers.Query,
     ...staffResolvers.Query,
+    ...routingResolvers.Query,
   },
-  Mutation: { ...reservationResolvers.Mutation, ...staffResolvers.Mutation },
+  Mutation: { ...reservationResolvers.Mutation, ...staffResolvers.Mutation, ...routingResolvers.Mutation },
   Variant: {
     __resolveReference: (ref: { id: string }) => ref,
     availability: (v: { id: string }, _: unknown, ctx: Ctx, info: GraphQLResolveInfo) => {

@@ -4,6 +4,7 @@ import {
   findReservation,
   releaseReservation,
   reserveStock,
+  restockAtLocation,
   restockReservation,
   type ReserveStockInput,
 } from '../services/reservation.service.ts';
@@ -20,6 +21,7 @@ export const reservationResolvers = {
     confirmReservation: (_: unknown, args: { id: string }, ctx: Ctx) => confirmReservation(ctx, args.id),
     releaseReservation: (_: unknown, args: { id: string }, ctx: Ctx) => releaseReservation(ctx, args.id),
     restockReservation: (_: unknown, args: { id: string }, ctx: Ctx) => restockReservation(ctx, args.id),
+    restockReservationAt: (_: unknown, args: Parameters<typeof restockAtLocation>[1], ctx: Ctx) => restockAtLocation(ctx, args),
   },
   ReserveStockResult: { __resolveType: (r: { __typename: string }) => r.__typename },
   ReservationChangeResult: { __resolveType: (r: { __typename: string }) => r.__typename },

@@ -25,7 +25,12 @@
  *    NOTHING: a concurrent duplicate waits on the unique index until the first transaction ends, then
  *    replays its committed answer (or, if the first one failed and wrote nothing, tries itself). A
  *    different request under the same key (request_hash differs) is IDEMPOTENCY_KEY_REUSED.
- * 6. Last line of defence: CHECK (reserved >= 0, on_hand >= 0, reserved <= on_hand, fence remaining >= 0)
+ * 6. Routing is the allocator. The routing strategy plans from an unlocked read which location serves which
+ *    units (`routing.service.ts`); `stock.reserve` locks only the planned level rows and reserves exactly the
+ *    plan, or, when another request took the units in between, writes nothing and answers RouteStale, and the
+ *    plan is made again on fresh figures. So the reservation and the places the order ships from agree, and
+ *    the lock is still the only thing that decides whether units are there.
+ * 7. Last line of defence: CHECK (reserved >= 0, on_hand >= 0, reserved <= on_hand, fence remaining >= 0)
  *    make a bug that would oversell fail its statement instead of writing it.
  */
 import { createHash } from 'node:crypto';
@@ -36,6 +41,8 @@ import { reservations } from '../db/tables.ts';
 import { rethrowAsAppError } from './db-errors.ts';
 import { appError } from '@storegraph/schema';
 import { actorOf } from './staff-scope.service.ts';
+import { routeOrder } from './routing.service.ts';
+import type { ShipTo } from '../domain/ship-to.coordinates.ts';
 import { CHECKOUT_ISSUER, notInChannel, staffCan } from '@storegraph/schema';
 
 export const RESERVATION_LIMITS = {
@@ -50,7 +57,17 @@ export interface ReserveStockInput {
   idempotencyKey: string;
   lines: { variantId: string; quantity: number }[];
   ttlSeconds: number;
+  /** Where the order goes; routing ranks locations by distance from it (none: by the channel's priority). */
+  shipTo?: ShipTo | null;
+  /** Click & collect: the channel's pickup shop the customer collects from; routing uses it alone. */
+  pickupLocationId?: string | null;
 }
+
+/**
+ * A plan goes stale only when another request took planned units between the read and the lock; each retry
+ * reads newer figures, so it takes as many concurrent sell-outs as attempts to exhaust them.
+ */
+const MAX_ROUTE_ATTEMPTS = 5;
 
 interface ReservationJson {
   __typename: 'Reservation';
@@ -64,6 +81,7 @@ interface ReservationJson {
 }
 type ResultJson =
   | ReservationJson
+  | { __typename: 'RouteStale' }
   | { __typename: 'InsufficientStock'; lines: unknown[] }
   | { __typename: 'ReservationNotActive'; reservationId: string; status: string };
 
@@ -113,7 +131,9 @@ const p = sql.placeholder;
 const statements = perDatabase((db: StockDb['db']) => ({
   reserve: db
     .select({ result: sql<ResultJson>`fn.result` })
-    .from(sql`stock.reserve(${p('channel')}, ${p('key')}, ${p('hash')}, ${p('lines')}::jsonb, ${p('ttlSeconds')}::int, ${p('actor')}) as fn(result)`)
+    .from(
+      sql`stock.reserve(${p('channel')}, ${p('key')}, ${p('hash')}, ${p('lines')}::jsonb, ${p('ttlSeconds')}::int, ${p('actor')}, ${p('plan')}::jsonb) as fn(result)`,
+    )
     .prepare('stock_reserve'),
   restock: db
     .select({ result: sql<ResultJson>`fn.result` })
@@ -128,6 +148,12 @@ const statements = perDatabase((db: StockDb['db']) => ({
     .from(reservations)
     .where(sql`${reservations.id} = ${p('id')}::uuid and ${reservations.channel} = ${p('channel')}`)
     .prepare('stock_reservation_owner'),
+  restockAt: db
+    .select({ units: sql<number>`fn.units` })
+    .from(
+      sql`stock.restock_allocations(${p('channel')}, ${p('id')}::uuid, ${p('location')}, ${p('lines')}::jsonb, ${p('reference')}, 'shipment cancelled before it left', ${p('actor')}) as fn(units)`,
+    )
+    .prepare('stock_restock_allocations'),
   find: db
     .select({ result: sql<ResultJson>`stock.reservation_json(${reservations.id})` })
     .from(reservations)
@@ -170,18 +196,24 @@ export async function reserveStock(ctx: StockContext, input: ReserveStockInput) 
     );
   }
   const actor = actorOf(ctx);
-  const result = await callJson(
-    statements(ctx.db.db).reserve.execute({
-      channel: ctx.channel.channel,
-      // The key is the caller's own: two shoppers who happen to pick the same key get two reservations.
-      key: `${actor}|${key}`,
-      hash: requestHash(lines, ttlSeconds),
-      lines: JSON.stringify(lines.map(([variantId, quantity]) => ({ variantId, quantity }))),
-      ttlSeconds,
-      actor,
-    }),
-  );
-  return shape(result!);
+  const channel = ctx.channel.channel;
+  for (let attempt = 1; ; attempt++) {
+    const { plan } = await routeOrder(ctx, channel, lines, input.shipTo, input.pickupLocationId);
+    const result = await callJson(
+      statements(ctx.db.db).reserve.execute({
+        channel,
+        // The key is the caller's own: two shoppers who happen to pick the same key get two reservations.
+        key: `${actor}|${key}`,
+        hash: requestHash(lines, ttlSeconds),
+        lines: JSON.stringify(lines.map(([variantId, quantity]) => ({ variantId, quantity }))),
+        ttlSeconds,
+        actor,
+        plan: JSON.stringify(plan.allocations),
+      }),
+    );
+    if (result!.__typename !== 'RouteStale') return shape(result!);
+    if (attempt === MAX_ROUTE_ATTEMPTS) throw appError('CONFLICT', `stock of these variants kept selling out while routing ${MAX_ROUTE_ATTEMPTS} times; retry`);
+  }
 }
 
 /**
@@ -228,6 +260,34 @@ export async function restockReservation(ctx: StockContext, id: string) {
   await assertOwner(ctx, id);
   const result = await callJson(statements(ctx.db.db).restock.execute({ channel: ctx.channel.channel, id, actor: actorOf(ctx) }));
   return shape(result!);
+}
+
+/**
+ * A shipment cancelled before it left: its lines' sold units at its location go back on hand, once per
+ * `reference` (the shipment). Answers the units this call put back (0 on a repeat). The same principals as
+ * restocking a whole order.
+ */
+export async function restockAtLocation(ctx: StockContext, input: { id: string; locationId: string; lines: ReserveStockInput['lines']; reference: string }) {
+  assertMaySell(ctx);
+  const { id } = input;
+  if (!UUID.test(id)) throw appError('NOT_FOUND', `no reservation ${id} in this channel`);
+  const reference = input.reference.trim();
+  if (reference.length === 0 || reference.length > 200) badInput('reference must be 1 to 200 characters', 'reference');
+  const { lines } = normaliseReservation({ idempotencyKey: reference, lines: input.lines, ttlSeconds: 1 });
+  await assertOwner(ctx, id);
+  try {
+    const rows = await statements(ctx.db.db).restockAt.execute({
+      channel: ctx.channel.channel,
+      id,
+      location: input.locationId,
+      lines: JSON.stringify(lines.map(([variantId, quantity]) => ({ variantId, quantity }))),
+      reference,
+      actor: actorOf(ctx),
+    });
+    return rows[0]!.units;
+  } catch (err) {
+    rethrowAsAppError(err);
+  }
 }
 
 /** The reserved units go back to where they came from (fences included). */

@@ -11,13 +11,16 @@ export interface CreatedOrder {
   number: string;
 }
 
+/** Shipment n of an order (1 = the first location routing chose). */
+export const shipmentIdOf = (orderId: string, n: number) => `shp_${orderId.slice(4)}_${n}`;
+
 /** One order per saga, whatever the number of attempts: its id is the saga's. */
 export const orderIdOf = (checkoutId: string) => `ord_${checkoutId.replaceAll('-', '').slice(0, 24)}`;
 
 const json = (v: unknown) => JSON.stringify(v);
 
 /**
- * The order, its number, its lines, the cart's completion, the `order.placed` event (transactional outbox)
+ * The order, its number, its lines, its shipments, the cart's completion, the `order.placed` event (transactional outbox)
  * and this step's outcome are ONE statement, so one implicit transaction: a crash leaves all of them or
  * none, and the channel's number counter is locked for one statement only (a transaction of seven round
  * trips held it seven times as long). Every part hangs off `moved`, the lease-fenced saga update: a worker
@@ -32,7 +35,7 @@ export const createOrderStep: CheckoutStep = {
     const ctx = env.context;
     const { lines, cart } = env.outcome<ValidatedCart>('validate');
     const { quote, skus } = env.outcome<QuotedCart>('quote');
-    const { reservationId } = env.outcome<ReservedStock>('reserve');
+    const { reservationId, allocations = [] } = env.outcome<ReservedStock>('reserve');
     const payment = env.outcome<AuthorizedPayment>('authorize');
     const orderId = orderIdOf(c.id);
     const byVariant = new Map(quote.lines.map((l) => [l.variantId, l]));
@@ -50,6 +53,10 @@ export const createOrderStep: CheckoutStep = {
         line_total: q.total,
       };
     });
+    // One shipment per location, numbered in the order routing chose them; backordered units have none yet.
+    const locations = [...new Set(allocations.map((a) => a.locationId))];
+    const shipmentLines = allocations.map((a) => ({ shipment_id: shipmentIdOf(orderId, locations.indexOf(a.locationId) + 1), ...a }));
+    const shipmentRows = locations.map((locationId, i) => ({ id: shipmentIdOf(orderId, i + 1), location_id: locationId }));
     const event = {
       orderId,
       channel: c.channel,
@@ -86,6 +93,13 @@ export const createOrderStep: CheckoutStep = {
         select placed.id, l.line_no, l.variant_id, l.sku, l.quantity, l.unit_amount, l.discount_total, l.tax, l.tax_rate_bp, l.line_total
         from placed, jsonb_to_recordset(${json(orderLines)}::jsonb) as l(line_no int, variant_id text, sku text, quantity int,
           unit_amount bigint, discount_total bigint, tax bigint, tax_rate_bp int, line_total bigint)),
+      shipped_from as (
+        insert into orders.shipments (id, order_id, channel, location_id, pickup)
+        select s.id, placed.id, ${c.channel}, s.location_id, ${cart.pickupLocationId != null} from placed, jsonb_to_recordset(${json(shipmentRows)}::jsonb) as s(id text, location_id text)),
+      shipment_lines as (
+        insert into orders.shipment_lines (shipment_id, variant_id, quantity)
+        select l.shipment_id, l."variantId", l.quantity from placed,
+          jsonb_to_recordset(${json(shipmentLines)}::jsonb) as l(shipment_id text, "variantId" text, quantity int)),
       completed as (
         update orders.carts set status = 'COMPLETED', order_id = ${orderId}, updated_at = now()
         where id = ${c.cartId}::uuid and exists (select 1 from placed)),

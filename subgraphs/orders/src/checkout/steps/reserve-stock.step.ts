@@ -6,15 +6,21 @@ import type { ValidatedCart } from './validate-cart.step.ts';
 
 export interface ReservedStock {
   reservationId: string;
+  /** Where routing placed the units: the order's shipments, one per location. Absent in sagas stored before. */
+  allocations?: { variantId: string; locationId: string; quantity: number }[];
 }
 
 const keyOf = (env: StepEnv) => `checkout:${env.checkout.id}`;
 
 async function reserve(env: StepEnv) {
-  const { lines } = env.outcome<ValidatedCart>('validate');
+  const { lines, cart } = env.outcome<ValidatedCart>('validate');
   // A checkout that will wait for an approver holds its stock for the wait (see check-approval.step.ts).
   const ttl = (env.done.get('check_approval') as ApprovalCheck | undefined)?.holdSeconds ?? env.deps.reservationTtlSeconds;
-  return reserveStock(env.deps.stock, await env.serviceToken(), env.requestId, keyOf(env), lines, ttl);
+  // Stock routes the order: the ship-to decides which locations are nearest.
+  const a = cart.shippingAddress;
+  const shipTo = a ? { country: a.country, postalCode: a.postalCode, city: a.city } : null;
+  // Click & collect: the units are held at the pickup shop, where the customer collects them.
+  return reserveStock(env.deps.stock, await env.serviceToken(), env.requestId, keyOf(env), lines, ttl, shipTo, cart.pickupLocationId);
 }
 
 /** All lines or none, before the order exists; the saga's key makes a repeat return the same hold. */
@@ -42,7 +48,8 @@ export const reserveStockStep: CheckoutStep = {
         },
       };
     }
-    const outcome: ReservedStock = { reservationId: answer.id };
+    const allocations = answer.lines.flatMap((l) => l.allocations.map((a) => ({ variantId: l.variant.id, locationId: a.location.id, quantity: a.quantity })));
+    const outcome: ReservedStock = { reservationId: answer.id, allocations };
     return { outcome };
   },
   async undo(env, outcome) {

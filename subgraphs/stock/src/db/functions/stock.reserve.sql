@@ -1,5 +1,5 @@
 -- Generated from the migrations by scripts/function-bodies.ts: the body that runs now.
-CREATE OR REPLACE FUNCTION stock.reserve(p_channel text, p_key text, p_hash text, p_lines jsonb, p_ttl_seconds integer, p_actor text)
+CREATE OR REPLACE FUNCTION stock.reserve(p_channel text, p_key text, p_hash text, p_lines jsonb, p_ttl_seconds integer, p_actor text, p_plan jsonb)
 RETURNS jsonb LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   v_id uuid;
@@ -13,12 +13,12 @@ DECLARE
   v_got integer[];
   v_bo record;
   v_bo_take integer;
+  v_stale boolean;
   v_short jsonb := '[]'::jsonb;
   -- the locked level rows, in lock order
   k_var text[];
   k_loc text[];
   k_free integer[];
-  k_prio integer[];
   -- the plan: one entry per (variant, location) drawn from; location null = backorder
   p_var text[];
   p_loc text[];
@@ -53,41 +53,53 @@ BEGIN
     RETURN stock.reservation_json(v_existing.id) || jsonb_build_object('replayed', true);
   END IF;
 
+  -- A plan naming a variant the request does not, or more than a line asks for, is a bug in the strategy.
+  IF EXISTS (
+    SELECT 1 FROM jsonb_to_recordset(coalesce(p_plan, '[]'::jsonb)) AS p("variantId" text, "locationId" text, quantity integer)
+    LEFT JOIN unnest(v_variants, v_quantities) AS n(variant_id, need) ON n.variant_id = p."variantId"
+    GROUP BY p."variantId", n.need
+    HAVING n.need IS NULL OR sum(p.quantity) > n.need OR min(p.quantity) < 1 OR count(DISTINCT p."locationId") < count(*)) THEN
+    RAISE EXCEPTION 'the routing plan does not match the request';
+  END IF;
+
   -- Lock and read in one statement: FOR UPDATE returns the newest committed version of each row it
-  -- had to wait for.
-  SELECT array_agg(k.variant_id), array_agg(k.location_id), array_agg(k.free), array_agg(k.priority)
-    INTO k_var, k_loc, k_free, k_prio
+  -- had to wait for. Only the planned rows, of locations the channel sells from.
+  SELECT array_agg(k.variant_id), array_agg(k.location_id), array_agg(k.free)
+    INTO k_var, k_loc, k_free
   FROM (
-    SELECT l.variant_id, l.location_id, l.on_hand - l.reserved - l.safety_stock AS free, cl.priority
+    SELECT l.variant_id, l.location_id, l.on_hand - l.reserved - l.safety_stock AS free
     FROM stock.levels l
     JOIN stock.channel_locations cl ON cl.channel = p_channel AND cl.location_id = l.location_id
-    WHERE l.variant_id = ANY (v_variants)
+    WHERE (l.variant_id, l.location_id) IN (
+      SELECT p."variantId", p."locationId" FROM jsonb_to_recordset(coalesce(p_plan, '[]'::jsonb)) AS p("variantId" text, "locationId" text))
     ORDER BY l.variant_id, l.location_id
     FOR UPDATE OF l) k;
 
   v_shared := coalesce((SELECT mode = 'SHARED' FROM stock.channel_allocation_policies WHERE channel = p_channel), true);
 
   -- Fences are read after the locks are granted (a new statement sees what was committed meanwhile).
-  SELECT array_agg(t.variant_id ORDER BY t.ord) FILTER (WHERE t.take > 0), array_agg(t.location_id ORDER BY t.ord) FILTER (WHERE t.take > 0),
-         array_agg(t.take ORDER BY t.ord) FILTER (WHERE t.take > 0), array_agg(least(t.take, t.own) ORDER BY t.ord) FILTER (WHERE t.take > 0)
-    INTO p_var, p_loc, p_qty, p_fence
+  -- Allocations keep the plan's order within a variant: the first location routing chose comes first.
+  SELECT array_agg(s.variant_id ORDER BY s.variant_id, s.n), array_agg(s.location_id ORDER BY s.variant_id, s.n),
+         array_agg(s.qty ORDER BY s.variant_id, s.n), array_agg(least(s.qty, s.own) ORDER BY s.variant_id, s.n),
+         coalesce(bool_or(s.qty > s.sellable), false)
+    INTO p_var, p_loc, p_qty, p_fence, v_stale
   FROM (
-    SELECT s.variant_id, s.location_id, s.own, row_number() OVER (ORDER BY s.variant_id, s.priority, s.location_id) AS ord,
-      least(s.sellable, greatest(0, s.need - coalesce(sum(s.sellable) OVER (PARTITION BY s.variant_id ORDER BY s.priority, s.location_id
-        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))) AS take
-    FROM (
-      SELECT k.variant_id, k.location_id, k.priority, n.need, coalesce(f.own, 0) AS own,
-        stock.sellable(k.free, coalesce(f.own, 0), coalesce(f.others, 0)) AS sellable
-      FROM unnest(k_var, k_loc, k_free, k_prio) AS k(variant_id, location_id, free, priority)
-      JOIN unnest(v_variants, v_quantities) AS n(variant_id, need) ON n.variant_id = k.variant_id
-      LEFT JOIN (
-        SELECT a.variant_id, a.location_id,
-          coalesce(sum(a.remaining) FILTER (WHERE a.channel = p_channel AND NOT v_shared), 0)::integer AS own,
-          coalesce(sum(a.remaining) FILTER (WHERE a.channel <> p_channel), 0)::integer AS others
-        FROM stock.allocations a WHERE a.variant_id = ANY (v_variants) GROUP BY 1, 2
-      ) f ON f.variant_id = k.variant_id AND f.location_id = k.location_id
-    ) s
-  ) t;
+    SELECT p."variantId" AS variant_id, p."locationId" AS location_id, p.quantity AS qty, p.n, coalesce(f.own, 0) AS own,
+      CASE WHEN k.free IS NULL THEN 0 ELSE stock.sellable(k.free, coalesce(f.own, 0), coalesce(f.others, 0)) END AS sellable
+    FROM ROWS FROM (jsonb_to_recordset(coalesce(p_plan, '[]'::jsonb)) AS ("variantId" text, "locationId" text, quantity integer))
+      WITH ORDINALITY AS p("variantId", "locationId", quantity, n)
+    LEFT JOIN unnest(k_var, k_loc, k_free) AS k(variant_id, location_id, free) ON k.variant_id = p."variantId" AND k.location_id = p."locationId"
+    LEFT JOIN (
+      SELECT a.variant_id, a.location_id,
+        coalesce(sum(a.remaining) FILTER (WHERE a.channel = p_channel AND NOT v_shared), 0)::integer AS own,
+        coalesce(sum(a.remaining) FILTER (WHERE a.channel <> p_channel), 0)::integer AS others
+      FROM stock.allocations a WHERE a.variant_id = ANY (v_variants) GROUP BY 1, 2
+    ) f ON f.variant_id = p."variantId" AND f.location_id = p."locationId"
+  ) s;
+  IF v_stale THEN
+    DELETE FROM stock.reservations WHERE id = v_id;
+    RETURN jsonb_build_object('__typename', 'RouteStale');
+  END IF;
   p_var := coalesce(p_var, '{}'); p_loc := coalesce(p_loc, '{}'); p_qty := coalesce(p_qty, '{}'); p_fence := coalesce(p_fence, '{}');
 
   SELECT array_agg(coalesce(g.got, 0) ORDER BY n.i) INTO v_got
