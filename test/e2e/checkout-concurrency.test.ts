@@ -146,9 +146,11 @@ describe('checkouts racing for scarce stock', () => {
       expect(answer.order.lines.map((l: any) => [l.variant.id, l.quantity])).toEqual([[v, cart.quantity]]);
     }
     expect(new Set(placed.map((p) => p.answer.order.number)).size).toBe(placed.length);
-    // The race was real in every channel: each placed orders, and both warehouses ran short.
-    const channelOf = (c: Prepared) => c.shopper.channel ?? 'trade-eu';
-    expect(new Set(placed.map((p) => channelOf(p.cart)))).toEqual(new Set(['web-eu', 'web-us', 'trade-eu']));
+    // The race was real in both warehouses: each sold to some and refused others. Which of the two channels
+    // selling from Hamburg got there first is up to the race (under load the B2B front door's 66 checkouts
+    // can take all 35 units), so it is not asserted; web-us alone sells from New Jersey.
+    expect(new Set(placed.map((p) => p.cart.shopper.pool))).toEqual(new Set([HAMBURG, NEW_JERSEY]));
+    expect(placed.some((p) => p.cart.shopper.channel === 'web-us')).toBe(true);
     expect(new Set(refused.map((r) => r.cart.shopper.pool))).toEqual(new Set([HAMBURG, NEW_JERSEY]));
     const sold = placed.reduce((s, p) => s + p.cart.quantity, 0);
 
