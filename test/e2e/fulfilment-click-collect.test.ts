@@ -99,3 +99,55 @@ describe('click & collect', { shuffle: false }, () => {
     expect((await ledger(pickup.p)).moves).toEqual([['SALE', MUNICH, -1]]);
   });
 });
+
+describe('click & collect, cancelled at the counter', () => {
+  it('never hands over a parcel of a cancelled order, and puts its unit back once', async () => {
+    // 1 unit in Munich only (adminSellable's Hamburg stock is 0 here), collected there.
+    const { variantId } = await adminSellable(staff.setup, 'ship-pickup-cancel', { eur: 2000, stock: 0, channels: ['web-eu'] });
+    const received = await bff('admin', 'ReceiveStock', { input: { variantId, locationId: MUNICH, quantity: 1 } }, { token: staff.setup, channel: 'web-eu' });
+    expect(received.errors).toBeUndefined();
+    const cart = data(await op('b2c', 'CreateCart', { email: 'collector@example.com' }, shopper)).createCart;
+    data(await op('b2c', 'AddCartLines', { cartId: cart.id, lines: [{ variantId, quantity: 1 }] }, shopper));
+    data(await op('b2c', 'SetCartDetails', { cartId: cart.id, input: { pickupLocationId: MUNICH, shippingMethod: 'pickup' } }, shopper));
+    const placed = data(
+      await op(
+        'b2c',
+        'PlaceOrder',
+        { input: { cartId: cart.id, idempotencyKey: key('pickup-cancel'), expectedTotal: { amount: 2000, currency: 'EUR' }, payment: { provider: 'manual' } } },
+        shopper,
+      ),
+    ).placeOrder;
+    expect(placed.__typename).toBe('OrderPlaced');
+    const shipment = data(await run('OrderShipments', { id: placed.order.id }, EU())).order.shipments[0].id;
+    for (const status of ['PICKING', 'PACKED', 'READY_FOR_PICKUP']) expect(data(await move(shipment, status)).setShipmentStatus.shipment.status).toBe(status);
+    const { code } = await one(
+      (sql) =>
+        sql<
+          { code: string }[]
+        >`select data->>'collectionCode' as code from orders.outbox where aggregate_id = ${placed.order.id} and type = 'shipment.ready_for_pickup'`,
+    );
+
+    const cancelled = data(await run('CancelOrder', { id: placed.order.id, reason: 'customer called' })).cancelOrder;
+    expect(cancelled.order.status).toBe('CANCELLED');
+    // The parcel at the counter is cancelled with the order, and the right code no longer hands it over.
+    expect(data(await run('OrderShipments', { id: placed.order.id }, EU())).order.shipments.map((s: any) => s.status)).toEqual(['CANCELLED']);
+    expect(data(await move(shipment, 'COLLECTED', { collectionCode: code })).setShipmentStatus).toMatchObject({
+      __typename: 'IllegalShipmentTransition',
+      allowed: [],
+    });
+    // Sold at Munich, then back at Munich once: on hand 1 again, nothing held.
+    expect((await ledger(variantId)).moves).toEqual([
+      ['SALE', MUNICH, -1],
+      ['RETURN', MUNICH, 1],
+    ]);
+    expect(
+      await one(
+        (sql) =>
+          sql<{ on_hand: number; reserved: number }[]>`select on_hand, reserved from stock.levels where variant_id = ${variantId} and location_id = ${MUNICH}`,
+      ),
+    ).toEqual({
+      on_hand: 1,
+      reserved: 0,
+    });
+  });
+});

@@ -75,7 +75,9 @@ export type CartProblemCode =
   | 'NO_ADDRESS'
   | 'NO_SHIPPING_METHOD'
   | 'SHIPPING_NOT_AVAILABLE'
-  | 'COUPON_REJECTED';
+  | 'COUPON_REJECTED'
+  /** The cart's pickup shop does not (or no longer) hand over orders of this channel. */
+  | 'PICKUP_NOT_AVAILABLE';
 
 export type CartLineInput = {
   variantId: string;

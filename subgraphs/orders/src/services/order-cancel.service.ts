@@ -12,11 +12,15 @@ type Db = OrdersDb['db'];
 export type CancelOutcome = { cancelled: true; from: OrderStatus } | { cancelled: false; from: OrderStatus | null };
 
 /** The checkout confirmed the order's hold: its units are sold (and a cancellation must put them back). */
-export async function markSold(db: Db, orderId: string): Promise<void> {
-  await db
+export async function markSold(db: Db, orderId: string): Promise<'SOLD' | 'RESTOCK_PENDING' | null> {
+  // A cancel that landed between the order's creation and this confirmation found nothing sold yet: the
+  // units just sold belong to a cancelled order, so they are marked for the restock that settles cancellations.
+  const [row] = await db
     .update(orders)
-    .set({ stockStatus: 'SOLD' })
-    .where(and(eq(orders.id, orderId), sql`${orders.stockStatus} is null`));
+    .set({ stockStatus: sql`case when ${orders.status} = 'CANCELLED' then 'RESTOCK_PENDING' else 'SOLD' end` })
+    .where(and(eq(orders.id, orderId), sql`${orders.stockStatus} is null`))
+    .returning({ stockStatus: orders.stockStatus });
+  return (row?.stockStatus as 'SOLD' | 'RESTOCK_PENDING' | undefined) ?? null;
 }
 
 /**
@@ -48,11 +52,12 @@ export async function cancelOrderRow(
         updatedAt: new Date(),
       })
       .where(eq(orders.id, orderId));
-    // Its shipments cannot leave any more; the whole-order restock below puts their units back.
+    // Its shipments cannot leave any more (a click & collect parcel at the counter included: its units go back
+    // with the whole-order restock below, so it must not be handed over after).
     await tx
       .update(shipments)
       .set({ status: 'CANCELLED', version: sql`${shipments.version} + 1`, updatedAt: new Date() })
-      .where(and(eq(shipments.orderId, orderId), inArray(shipments.status, ['PENDING', 'PICKING', 'PACKED'])));
+      .where(and(eq(shipments.orderId, orderId), inArray(shipments.status, ['PENDING', 'PICKING', 'PACKED', 'READY_FOR_PICKUP'])));
     await tx.insert(outbox).values({
       type: 'order.cancelled',
       channel: order.channel,

@@ -82,6 +82,11 @@ export async function setShipmentStatus(ctx: OrdersContext, input: SetShipmentSt
 
   const result = await ctx.db.db.transaction(async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, found.orderId)).for('update');
+    // No parcel moves for a cancelled order, nor before the checkout has confirmed the sale (stock_status SOLD):
+    // a hold that expired before confirming must not become a shipped order with no sale booked.
+    if (order!.status === 'CANCELLED' || order!.stockStatus !== 'SOLD') {
+      return { __typename: 'IllegalShipmentTransition', shipmentId: found.id, from: found.status, to, allowed: [] } as const;
+    }
     const [moved] = await tx
       .update(shipments)
       .set({

@@ -1,5 +1,5 @@
 import { confirmReservation } from '../../clients/stock.client.ts';
-import { cancelOrderRow, markSold } from '../../services/order-cancel.service.ts';
+import { cancelOrderRow, markSold, settleCancellations } from '../../services/order-cancel.service.ts';
 import type { CheckoutStep } from '../checkout-step.ts';
 import type { CreatedOrder } from './create-order.step.ts';
 import type { ReservedStock } from './reserve-stock.step.ts';
@@ -15,8 +15,11 @@ export const confirmStockStep: CheckoutStep = {
     const { reservationId } = env.outcome<ReservedStock>('reserve');
     const answer = await confirmReservation(env.deps.stock, await env.serviceToken(), env.requestId, reservationId);
     const status = answer.status;
-    if (status === 'CONFIRMED') await markSold(env.db, env.outcome<CreatedOrder>('create_order').orderId);
-    else {
+    if (status === 'CONFIRMED') {
+      const { orderId } = env.outcome<CreatedOrder>('create_order');
+      // Cancelled before this confirmation: the sale goes straight back (recovery would also settle it).
+      if ((await markSold(env.db, orderId)) === 'RESTOCK_PENDING') await settleCancellations(env.db, env.deps, env.log, [orderId]);
+    } else {
       const { orderId } = env.outcome<CreatedOrder>('create_order');
       env.log.warn({ checkoutId: env.checkout.id, orderId, reservation: status }, 'the stock hold ran out before the order confirmed it: cancelling the order');
       await cancelOrderRow(env.db, env.deps, env.log, orderId, 'STOCK_HOLD_EXPIRED');

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { serviceUnavailable } from '@storegraph/kit';
 import { releaseReservation, reserveStock } from '../../clients/stock.client.ts';
 import type { CheckoutStep, StepEnv } from '../checkout-step.ts';
 import type { ApprovalCheck } from './check-approval.step.ts';
@@ -38,6 +39,13 @@ export const reserveStockStep: CheckoutStep = {
           fail: { __typename: 'CartNotReady', problems: ids.map((variantId) => ({ code: 'NOT_SOLD', message: 'not sold in this channel', variantId })) },
         };
       }
+      // The cart's pickup shop is no pickup shop of the channel (any more): the cart must change, nothing was held.
+      if (err instanceof GraphQLError && err.extensions.code === 'BAD_USER_INPUT' && err.extensions.argument === 'pickupLocationId') {
+        return { fail: { __typename: 'CartNotReady', problems: [{ code: 'PICKUP_NOT_AVAILABLE', message: err.message }] } };
+      }
+      // Stock kept selling out under routing (re-planned until it gave up): a retry may well succeed, so the
+      // client is told to retry and its key stays unused, not answered with a stored failure.
+      if (err instanceof GraphQLError && err.extensions.code === 'CONFLICT') throw serviceUnavailable('stock');
       throw err;
     }
     if (answer.__typename === 'InsufficientStock') {
