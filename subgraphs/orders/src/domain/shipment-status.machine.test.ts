@@ -20,6 +20,12 @@ describe('the shipment life cycle', () => {
     expect(orderStatusFromShipments('CANCELLED', ['CANCELLED'])).toBe('CANCELLED');
     expect(orderStatusFromShipments('PLACED', ['CANCELLED'])).toBe('PLACED');
   });
+
+  it('is not FULFILLED while ordered units are in no shipment (backordered)', () => {
+    expect(orderStatusFromShipments('PROCESSING', ['DELIVERED', 'SHIPPED'], true)).toBe('PARTIALLY_FULFILLED');
+    expect(orderStatusFromShipments('PROCESSING', ['COLLECTED'], true)).toBe('PARTIALLY_FULFILLED');
+    expect(orderStatusFromShipments('PROCESSING', ['PICKING'], true)).toBe('PROCESSING');
+  });
 });
 
 describe('a click & collect shipment', () => {

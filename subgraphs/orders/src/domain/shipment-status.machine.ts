@@ -40,13 +40,14 @@ const RANK: Record<OrderStatus, number> = { PLACED: 0, PROCESSING: 1, PARTIALLY_
  * collected), PARTIALLY_FULFILLED when some have, PROCESSING once work started on any. Never backwards (a
  * COMPLETED order stays so) and never out of CANCELLED; with every shipment cancelled the order keeps its status.
  */
-export function orderStatusFromShipments(current: OrderStatus, statuses: readonly ShipmentStatus[]): OrderStatus {
+export function orderStatusFromShipments(current: OrderStatus, statuses: readonly ShipmentStatus[], unassigned = false): OrderStatus {
   if (current === 'CANCELLED') return current;
   const live = statuses.filter((s) => s !== 'CANCELLED');
   if (live.length === 0) return current;
   const left = live.filter((s) => LEFT.includes(s)).length;
+  // Units in no shipment yet (backordered: nothing held them anywhere) keep the order short of FULFILLED.
   const derived: OrderStatus =
-    left === live.length
+    left === live.length && !unassigned
       ? 'FULFILLED'
       : left > 0
         ? 'PARTIALLY_FULFILLED'

@@ -119,9 +119,15 @@ export async function setShipmentStatus(ctx: OrdersContext, input: SetShipmentSt
       } as const;
     }
     const all = await tx.select({ status: shipments.status }).from(shipments).where(eq(shipments.orderId, order!.id));
+    // Ordered units that no shipment (live or cancelled) holds: backordered ones, which nothing ships yet.
+    const [cover] = await tx.execute<{ unassigned: boolean }>(sql`
+      select (select coalesce(sum(quantity), 0) from orders.order_lines where order_id = ${order!.id})
+        > (select coalesce(sum(l.quantity), 0) from orders.shipment_lines l join orders.shipments s on s.id = l.shipment_id
+           where s.order_id = ${order!.id}) as unassigned`);
     const next = orderStatusFromShipments(
       order!.status,
       all.map((s) => s.status),
+      cover!.unassigned,
     );
     // One version bump per change the order's events announce: a status move, a parcel leaving, or both.
     let version = order!.version;
