@@ -2,13 +2,15 @@ import type { Logger } from '@storegraph/kit';
 import type { OrdersDb, OrdersDeps } from '../context.ts';
 import { expireApprovals } from '../services/approval-decision.ts';
 import { settleCancellations } from '../services/order-cancel.service.ts';
+import { settlePendingShipmentRestocks } from '../services/shipment.service.ts';
 import { claimAbandoned } from './checkout.repository.ts';
 import { runCheckout } from './checkout-runner.ts';
 
 /**
  * Finishes what a crash left: sagas whose worker stopped renewing its lease are claimed (FOR UPDATE SKIP
  * LOCKED, so any number of replicas can run this) and either completed (the order exists) or undone
- * (it does not); voids of cancelled orders that did not reach the provider are retried; approvals past
+ * (it does not); voids of cancelled orders that did not reach the provider, and restocks of cancelled
+ * shipments that did not reach stock, are retried; approvals past
  * their deadline expire (approval-decision.ts).
  */
 export async function recoverCheckouts(db: OrdersDb['db'], deps: OrdersDeps, log: Logger, batch = 10): Promise<number> {
@@ -23,6 +25,7 @@ export async function recoverCheckouts(db: OrdersDb['db'], deps: OrdersDeps, log
     }
   }
   await settleCancellations(db, deps, log);
+  await settlePendingShipmentRestocks({ db, deps, log });
   await expireApprovals(db, deps, log);
   return handled;
 }

@@ -173,9 +173,16 @@ export async function setShipmentStatus(ctx: OrdersContext, input: SetShipmentSt
     return { __typename: 'ShipmentChanged', shipment: moved } as const;
   });
   // Also on a repeated cancel: a restock that failed the first time is settled now.
-  const restocked = to === 'CANCELLED' ? await settleShipmentRestock(ctx, found.id) : null;
+  const restocked = to === 'CANCELLED' ? await settleShipmentRestock({ db: ctx.db.db, deps: ctx.deps, log: ctx.log }, found.id) : null;
   if (result.__typename === 'ShipmentChanged' && restocked) return { __typename: 'ShipmentChanged', shipment: restocked } as const;
   return result;
+}
+
+/** What restocking needs: the database, the stock client and the secret to sign with, a logger. */
+export interface RestockEnv {
+  db: OrdersContext['db']['db'];
+  deps: OrdersContext['deps'];
+  log: OrdersContext['log'];
 }
 
 /**
@@ -183,8 +190,9 @@ export async function setShipmentStatus(ctx: OrdersContext, input: SetShipmentSt
  * context (the principal that sold them). Stock restocks once per shipment id, so a repeat after a lost answer
  * returns nothing twice; on failure the shipment stays RESTOCK_PENDING and the next call settles it.
  */
-export async function settleShipmentRestock(ctx: OrdersContext, shipmentId: string): Promise<ShipmentRow | null> {
-  const [row] = await ctx.db.db
+export async function settleShipmentRestock(env: RestockEnv, shipmentId: string): Promise<ShipmentRow | null> {
+  const { db, deps, log } = env;
+  const [row] = await db
     .select({ shipment: shipments, reservationId: orders.reservationId, context: checkouts.context })
     .from(shipments)
     .innerJoin(orders, eq(orders.id, shipments.orderId))
@@ -192,19 +200,34 @@ export async function settleShipmentRestock(ctx: OrdersContext, shipmentId: stri
     .where(and(eq(shipments.id, shipmentId), eq(shipments.stockStatus, 'RESTOCK_PENDING')));
   if (!row?.reservationId || !row.context) return null;
   try {
-    const token = await signCheckoutContext(row.context as ChannelContext, ctx.deps.contextSecret);
-    const lines = await ctx.db.db
+    const token = await signCheckoutContext(row.context as ChannelContext, deps.contextSecret);
+    const lines = await db
       .select({ variantId: shipmentLines.variantId, quantity: shipmentLines.quantity })
       .from(shipmentLines)
       .where(eq(shipmentLines.shipmentId, shipmentId));
     const input = { id: row.reservationId, locationId: row.shipment.locationId, lines, reference: shipmentId };
-    await restockReservationAt(ctx.deps.stock, token, `restock-${shipmentId}`, input);
+    await restockReservationAt(deps.stock, token, `restock-${shipmentId}`, input);
   } catch (err) {
-    ctx.log.warn({ err, shipmentId }, 'restock of a cancelled shipment failed: stays pending');
+    log.warn({ err, shipmentId }, 'restock of a cancelled shipment failed: stays pending');
     return null;
   }
-  const [done] = await ctx.db.db.update(shipments).set({ stockStatus: 'RESTOCKED' }).where(eq(shipments.id, shipmentId)).returning();
+  const [done] = await db.update(shipments).set({ stockStatus: 'RESTOCKED' }).where(eq(shipments.id, shipmentId)).returning();
   return done ?? null;
+}
+
+/**
+ * Recovery's share: cancelled shipments whose restock failed (stock was down) and that nobody cancelled again,
+ * a few per pass, each at least 30 s after its last change. Safe on every replica: stock restocks once per id.
+ */
+export async function settlePendingShipmentRestocks(env: RestockEnv, batch = 20): Promise<number> {
+  const pending = await env.db
+    .select({ id: shipments.id })
+    .from(shipments)
+    .where(and(eq(shipments.stockStatus, 'RESTOCK_PENDING'), sql`${shipments.updatedAt} < now() - interval '30 seconds'`))
+    .limit(batch);
+  let settled = 0;
+  for (const { id } of pending) if (await settleShipmentRestock(env, id)) settled++;
+  return settled;
 }
 
 export { SHIPMENT_STATUSES };

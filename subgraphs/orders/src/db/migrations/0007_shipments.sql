@@ -30,4 +30,6 @@ CREATE TABLE "orders"."shipment_lines" (
   "variant_id" text NOT NULL,
   "quantity" integer NOT NULL CHECK ("quantity" > 0),
   PRIMARY KEY ("shipment_id", "variant_id")
-);
+);--> statement-breakpoint
+-- The recovery job retries restocks of cancelled shipments that failed (stock down): it finds them here.
+CREATE INDEX "shipments_restock_pending_idx" ON "orders"."shipments" USING btree ("id") WHERE "stock_status" = 'RESTOCK_PENDING';
