@@ -34,7 +34,10 @@ export async function setRoutingRules(ctx: StockContext, input: SetRoutingRulesI
   }
   await ctx.db.db.execute(sql`
     insert into stock.routing_rules (channel, excluded_location_ids, prefer_warehouses, max_shipments)
-    values (${input.channel}, ${`{${excluded.join(',')}}`}::text[], ${input.preferWarehouses}, ${max})
+    values (${input.channel}, array[${sql.join(
+      excluded.map((id) => sql`${id}`),
+      sql`, `,
+    )}]::text[], ${input.preferWarehouses}, ${max})
     on conflict (channel) do update set excluded_location_ids = excluded.excluded_location_ids,
       prefer_warehouses = excluded.prefer_warehouses, max_shipments = excluded.max_shipments, updated_at = now()`);
   return { channel: input.channel, excludedLocationIds: excluded, preferWarehouses: input.preferWarehouses, maxShipments: max };
