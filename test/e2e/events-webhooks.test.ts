@@ -95,7 +95,10 @@ describe('webhooks for a channel', () => {
       data: { orderId: order.id, number: order.number, channel: 'web-eu', total: order.total, lines: [{ variantId: v, quantity: 1 }] },
     });
 
-    const log = data(await asStaff(DELIVERIES, { endpointId: eu.endpoint.id })).webhookDeliveries.filter((d: any) => d.aggregateId === order.id);
+    // The dispatcher records the answer after the receiver has it: read the log once it has settled.
+    const readLog = async () =>
+      data(await asStaff(DELIVERIES, { endpointId: eu.endpoint.id })).webhookDeliveries.filter((d: any) => d.aggregateId === order.id);
+    const log = await eventually(readLog, (l: any[]) => l.length === 1 && l[0].status !== 'PENDING', 'the delivery log settled', 10_000);
     expect(log).toEqual([
       { id: expect.any(String), eventId: envelope.id, eventType: 'order.placed', aggregateId: order.id, status: 'DELIVERED', attempts: 2, lastHttpStatus: 204 },
     ]);
