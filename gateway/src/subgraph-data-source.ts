@@ -136,6 +136,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     } catch {
       body = text;
     }
+    // A 400 with GraphQL errors is the subgraph refusing the request itself (a variable its scalar rejects, such
+    // as MinorUnits beyond 2^53): the client's mistake, passed on with the subgraph's code, not turned into a 500.
+    const refusal = response.status === 400 && typeof body === 'object' && body !== null && Array.isArray((body as SubgraphResult).errors);
+    if (refusal) return { ...(body as SubgraphResult), http: response as never };
     if (!response.ok) {
       throw new GraphQLError(`${response.status}: ${response.statusText}`, {
         extensions: {

@@ -348,6 +348,9 @@ describe('sales reports', () => {
       { token: staff.fx },
     );
     expect(codes(negative)).toEqual(['BAD_USER_INPUT']);
+    // Beyond 2^53 the MinorUnits scalar of prices refuses it: a client error through the gateway, not a 500.
+    const huge = await run('SetCostPrices', { entries: [{ variantId: V.c, amount: 10 ** 18, currency: 'EUR' }] }, { token: staff.fx });
+    expect(codes(huge)).toEqual(['BAD_USER_INPUT']);
     expect(negative.errors![0]!.extensions!.argument).toBe('entries[1].amount');
     expect(await sql`select 1 from prices.cost_prices where variant_id = ${V.c}`).toEqual([]);
   });
