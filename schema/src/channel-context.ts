@@ -57,6 +57,11 @@ export const ChannelContextSchema = z.object({
       monthly: z.number().int().nonnegative().nullable(),
     })
     .optional(),
+  /**
+   * A trade company's terms as the record holds them (minor units of `currency`): orders on terms are
+   * invoiced, due `termsDays` after issue, and may owe at most `creditLimit` together. Absent: no terms.
+   */
+  companyCredit: z.object({ currency: currencyCode, termsDays: z.number().int().min(1).max(365), creditLimit: z.number().int().nonnegative() }).optional(),
   /** The signed-in customer's session (the sign-in's refresh-token family): sign-out ends it. */
   sessionId: z.string().max(64).optional(),
   /** The caller's address as the BFF saw it: sign-in throttling counts failures per address. */

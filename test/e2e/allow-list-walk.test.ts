@@ -301,6 +301,36 @@ describe('approvals on the trade portal', () => {
   });
 });
 
+describe('net terms on the trade portal', () => {
+  it('b2b: an order on terms is invoiced; CompanyCredit and CompanyInvoices show it', async () => {
+    // 300.00 of credit on 30 days; the invoice bills exactly the total the cart showed.
+    const buyer = await issueToken(
+      {
+        sub: `cus_t_walk_terms_${RUN}`,
+        kind: 'buyer',
+        company: `cmp_t_walk_terms_${RUN}`,
+        companyRole: 'ADMIN',
+        companyCredit: { currency: 'EUR', termsDays: 30, creditLimit: 30_000 },
+      },
+      system().idpSecret,
+    );
+    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: buyer })).createCart;
+    data(await bff('b2b', 'AddCartLines', { cartId: cart.id, lines: [{ variantId: product.variantId, quantity: 1 }] }, { token: buyer }));
+    const ready = data(
+      await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: buyer }),
+    ).setCartDetails;
+    const total = ready.totals.total.amount as number;
+    const input = { cartId: cart.id, idempotencyKey: key('walk-terms'), expectedTotal: ready.totals.total, payment: { provider: 'terms' } };
+    const placed = data(await run('b2b', 'PlaceOrder', { input }, buyer)).placeOrder;
+    expect(placed.__typename).toBe('OrderPlaced');
+    const credit = data(await run('b2b', 'CompanyCredit', {}, buyer)).companyCredit;
+    expect(credit).toMatchObject({ termsDays: 30, limit: { amount: 30_000, currency: 'EUR' }, owed: { amount: total, currency: 'EUR' } });
+    expect(credit.available.amount).toBe(30_000 - total);
+    const invoices = data(await run('b2b', 'CompanyInvoices', { filter: 'OPEN' }, buyer)).companyInvoices;
+    expect(invoices.map((i: { order: { id: string }; balance: { amount: number } }) => [i.order.id, i.balance.amount])).toEqual([[placed.order.id, total]]);
+  });
+});
+
 describe('the admin allow-list', () => {
   // Each allow-list-walk-admin-<subject>.test.ts fails when it does not run an operation it claims; this
   // check is the other half: every admin operation is claimed by exactly one walk, and nothing else is.

@@ -72,7 +72,8 @@ async function startReplica(): Promise<void> {
     },
     stdio: 'ignore',
   });
-  for (let i = 0; i < 300; i++) {
+  // Up to 60 s: a replica boots tsx and the whole subgraph, which took over 15 s on a loaded 2-core machine.
+  for (let i = 0; i < 1200; i++) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error('orders replica exited while starting');
     if (
       await fetch(`http://127.0.0.1:${port}/readyz`).then(

@@ -39,9 +39,10 @@ export async function sellable(o: { eur: number; usd?: number; stock: number; ch
  */
 export async function testCustomer(tag: string, extra: TestIdentityClaims = {}) {
   const sub = `cus_t_${tag}_${Math.random().toString(36).slice(2, 8)}`;
-  const { kind = 'customer', group, company, role: companyRole, limits } = extra;
+  const { kind = 'customer', group, company, role: companyRole, limits, credit } = extra;
   const buyerLimits = limits ? { currency: 'EUR', perOrder: limits.perOrder ?? null, monthly: limits.monthly ?? null } : undefined;
-  const token = await issueToken({ sub, kind, group, company, companyRole, buyerLimits }, system().idpSecret);
+  const companyCredit = credit ? { currency: 'EUR', termsDays: credit.termsDays, creditLimit: credit.limit } : undefined;
+  const token = await issueToken({ sub, kind, group, company, companyRole, buyerLimits, companyCredit }, system().idpSecret);
   return { token, sub };
 }
 
@@ -53,6 +54,8 @@ export interface TestIdentityClaims {
   role?: 'BUYER' | 'APPROVER' | 'ADMIN';
   /** Minor units of EUR; null or absent = no limit. */
   limits?: { perOrder?: number | null; monthly?: number | null };
+  /** The company's terms: days to pay and its credit limit (minor units of EUR). */
+  credit?: { termsDays: number; limit: number };
 }
 
 export interface TestIdentity {

@@ -17,6 +17,14 @@ export interface AccountFacts {
   companyId?: string;
   companyRole?: 'BUYER' | 'APPROVER' | 'ADMIN';
   buyerLimits?: BuyerLimits;
+  companyCredit?: CompanyCredit;
+}
+
+/** A company's terms: orders on terms are invoiced and owe at most `creditLimit` together. */
+export interface CompanyCredit {
+  currency: string;
+  termsDays: number;
+  creditLimit: number;
 }
 
 export interface BuyerLimits {
@@ -35,6 +43,14 @@ interface ViewerSession {
   companyRole: AccountFacts['companyRole'] | null;
   orderLimit: Money;
   monthlyLimit: Money;
+  paymentTermsDays: number | null;
+  creditLimit: Money;
+}
+
+/** Terms only when the company gives any (0 days = pay at order). */
+function creditOf(s: ViewerSession): CompanyCredit | undefined {
+  if (!s.paymentTermsDays || !s.creditLimit) return undefined;
+  return { currency: s.creditLimit.currency, termsDays: s.paymentTermsDays, creditLimit: s.creditLimit.amount };
 }
 
 /** A buyer's limits as one currency (the company's); none when neither is set. */
@@ -44,7 +60,7 @@ function limitsOf(s: ViewerSession): BuyerLimits | undefined {
 }
 
 const QUERY =
-  'query ViewerSession { viewerSession { active inRealm group companyId companyRole orderLimit { amount currency } monthlyLimit { amount currency } } }';
+  'query ViewerSession { viewerSession { active inRealm group companyId companyRole orderLimit { amount currency } monthlyLimit { amount currency } paymentTermsDays creditLimit { amount currency } } }';
 const EXTERNAL = 'mutation ExternalAccount($input: ExternalIdentityInput!) { accountForExternalIdentity(input: $input) { customerId } }';
 
 /**
@@ -85,6 +101,7 @@ export class AccountDirectory {
         companyId: buyer ? principal.company : undefined,
         companyRole: buyer ? principal.companyRole : undefined,
         buyerLimits: buyer ? principal.buyerLimits : undefined,
+        companyCredit: buyer ? principal.companyCredit : undefined,
       };
     }
     return facts;
@@ -145,6 +162,12 @@ export class AccountDirectory {
     if (!s) return 'unknown' as const;
     if (!s.active) return 'revoked' as const;
     if (!s.inRealm) return 'elsewhere' as const;
-    return { group: s.group ?? undefined, companyId: s.companyId ?? undefined, companyRole: s.companyRole ?? undefined, buyerLimits: limitsOf(s) };
+    return {
+      group: s.group ?? undefined,
+      companyId: s.companyId ?? undefined,
+      companyRole: s.companyRole ?? undefined,
+      buyerLimits: limitsOf(s),
+      companyCredit: creditOf(s),
+    };
   }
 }

@@ -120,6 +120,7 @@ export function contextBuilder(
       companyId: caller.kind === 'buyer' ? facts.companyId : undefined,
       companyRole: caller.kind === 'buyer' ? facts.companyRole : undefined,
       buyerLimits: caller.kind === 'buyer' ? facts.buyerLimits : undefined,
+      companyCredit: caller.kind === 'buyer' ? facts.companyCredit : undefined,
     };
   };
 }

@@ -17,6 +17,8 @@ export const Principal = z.object({
   companyRole: z.enum(['BUYER', 'APPROVER', 'ADMIN']).optional(),
   /** Such a buyer's limits (minor units of `currency`). */
   buyerLimits: z.object({ currency: z.string(), perOrder: z.number().int().nullable(), monthly: z.number().int().nullable() }).optional(),
+  /** Such a buyer's company terms (minor units of `currency`). */
+  companyCredit: z.object({ currency: z.string(), termsDays: z.number().int(), creditLimit: z.number().int() }).optional(),
   location: z.string().optional(),
   /** For devices (POS tills): the channel the till belongs to. */
   channel: z.string().optional(),

@@ -82,7 +82,7 @@ export const EVENT_CATALOGUE = {
       companyId: id,
       requestedBy: id,
       total: money,
-      reasons: { type: 'array', minItems: 1, items: { enum: ['ORDER_LIMIT', 'MONTHLY_BUDGET'] } },
+      reasons: { type: 'array', minItems: 1, items: { enum: ['ORDER_LIMIT', 'MONTHLY_BUDGET', 'CREDIT_LIMIT'] } },
       level: { enum: ['APPROVER', 'ADMIN'] },
       expiresAt: { type: 'string', format: 'date-time' },
       reservationId: { type: 'string' },

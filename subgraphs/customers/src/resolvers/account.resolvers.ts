@@ -6,7 +6,7 @@ import { addCompanyBuyer, myCompany, removeCompanyBuyer, updateCompanyBuyer } fr
 import { eraseCustomer, eraseMyAccount, exportMyData } from '../services/privacy.service.ts';
 import { refreshSession, signOut } from '../services/session.service.ts';
 import { accountForExternalIdentity, type ExternalIdentityInput } from '../services/external-identity.service.ts';
-import { accountPolicy, searchCompanies, searchCustomers, setAccountPolicy, setCustomerGroup } from '../services/staff.service.ts';
+import { accountPolicy, searchCompanies, searchCustomers, setAccountPolicy, setCompanyTerms, setCustomerGroup } from '../services/staff.service.ts';
 import { visibleAccount } from './customer.resolvers.ts';
 
 type Ctx = CustomersContext;
@@ -43,5 +43,7 @@ export const accountResolvers = {
     eraseCustomer: (_: unknown, a: Args<{ id: string }>, ctx: Ctx) => eraseCustomer(ctx, a.id),
     setAccountPolicy: (_: unknown, a: Args<{ channel: string; realm: string }>, ctx: Ctx) => setAccountPolicy(ctx, a.channel, a.realm),
     setCustomerGroup: (_: unknown, a: Args<{ id: string; group?: string | null }>, ctx: Ctx) => setCustomerGroup(ctx, a.id, a.group ?? null),
+    setCompanyTerms: (_: unknown, a: Args<{ companyId: string; paymentTermsDays: number; creditLimit: number }>, ctx: Ctx) =>
+      setCompanyTerms(ctx, a.companyId, a.paymentTermsDays, a.creditLimit),
   },
 };

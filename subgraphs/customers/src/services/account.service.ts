@@ -115,5 +115,7 @@ export async function viewerSession(ctx: CustomersContext) {
     companyRole: member?.role ?? null,
     orderLimit: limit(member?.orderLimit),
     monthlyLimit: limit(member?.monthlyLimit),
+    paymentTermsDays: company?.paymentTermsDays ?? null,
+    creditLimit: company ? { amount: company.creditLimit, currency: company.currency } : null,
   };
 }

@@ -93,3 +93,17 @@ export async function setCustomerGroup(ctx: CustomersContext, id: string, group:
     .returning();
   return row ?? null;
 }
+
+/** A company's terms and credit limit, by staff whose channels reach its realm; null for any other company. */
+export async function setCompanyTerms(ctx: CustomersContext, companyId: string, paymentTermsDays: number, creditLimit: number) {
+  const realms = await staffRealms(ctx, true);
+  if (!Number.isInteger(paymentTermsDays) || paymentTermsDays < 0 || paymentTermsDays > 365)
+    throw appError('BAD_USER_INPUT', 'paymentTermsDays is 0 to 365', { argument: 'paymentTermsDays' });
+  if (creditLimit < 0) throw appError('BAD_USER_INPUT', 'creditLimit is 0 or more', { reason: 'INVALID_AMOUNT', argument: 'creditLimit' });
+  const [row] = await ctx.db.db
+    .update(companies)
+    .set({ paymentTermsDays, creditLimit })
+    .where(and(eq(companies.id, companyId), realms ? inArray(companies.realm, realms) : undefined))
+    .returning();
+  return row ?? null;
+}

@@ -14,6 +14,7 @@ import { quoteCartStep } from './steps/quote-cart.step.ts';
 import { redeemPromotionsStep } from './steps/redeem-promotions.step.ts';
 import { reserveStockStep } from './steps/reserve-stock.step.ts';
 import type { ApprovalOutcome } from './steps/await-approval.step.ts';
+import { useCreditStep } from './steps/use-credit.step.ts';
 import { validateCart } from './steps/validate-cart.step.ts';
 
 const STEPS: Record<StepId, CheckoutStep> = {
@@ -22,6 +23,7 @@ const STEPS: Record<StepId, CheckoutStep> = {
   check_approval: checkApprovalStep,
   reserve: reserveStockStep,
   approval: awaitApprovalStep,
+  credit: useCreditStep,
   authorize: authorizePaymentStep,
   create_order: createOrderStep,
   confirm_stock: confirmStockStep,
@@ -37,6 +39,9 @@ const LEFT_NOTHING = new Set<PlaceOrderOutcome['__typename']>([
   // Decided while the saga was paused: nothing after the pause started.
   'ApprovalRejected',
   'ApprovalExpired',
+  // The credit step's refusals roll back its transaction: no invoice was written.
+  'CreditLimitExceeded',
+  'InvoicesOverdue',
 ]);
 
 /** Failure of a step that is neither an expected outcome nor ours to judge: the saga is undone. */

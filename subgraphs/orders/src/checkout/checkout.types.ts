@@ -12,7 +12,9 @@ export type PlaceOrderOutcome =
   | { __typename: 'CartLocked'; cartId: string; status: string }
   | { __typename: 'ApprovalRequired'; approvalId: string }
   | { __typename: 'ApprovalRejected'; approvalId: string }
-  | { __typename: 'ApprovalExpired'; approvalId: string };
+  | { __typename: 'ApprovalExpired'; approvalId: string }
+  | { __typename: 'CreditLimitExceeded'; available: number; required: number; currency: string }
+  | { __typename: 'InvoicesOverdue'; overdue: number; currency: string };
 
 export interface CheckoutRow {
   id: string;
@@ -39,6 +41,7 @@ export const STEP_ORDER = [
   'check_approval',
   'reserve',
   'approval',
+  'credit',
   'authorize',
   'create_order',
   'confirm_stock',

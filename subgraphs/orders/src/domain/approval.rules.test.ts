@@ -26,6 +26,12 @@ describe('approval rules', () => {
     expect(approvalFor({ ...base, limits: undefined, total: 9_000_000 })).toEqual({ required: false });
   });
 
+  it('sends an order beyond the credit on terms to the admin, with the buyer’s own reasons beside it', () => {
+    expect(approvalFor({ ...base, total: 10_000, overCredit: true })).toEqual({ required: true, reasons: ['CREDIT_LIMIT'], level: 'ADMIN' });
+    expect(approvalFor({ ...base, total: 100_001, overCredit: true })).toEqual({ required: true, reasons: ['ORDER_LIMIT', 'CREDIT_LIMIT'], level: 'ADMIN' });
+    expect(approvalFor({ ...base, limits: undefined, total: 10_000, overCredit: true })).toEqual({ required: true, reasons: ['CREDIT_LIMIT'], level: 'ADMIN' });
+  });
+
   it('lets an approver decide approver-level requests and the admin every level; a buyer none', () => {
     expect([mayDecide('APPROVER', 'APPROVER'), mayDecide('APPROVER', 'ADMIN'), mayDecide('ADMIN', 'ADMIN'), mayDecide('BUYER', 'APPROVER')]).toEqual([
       true,

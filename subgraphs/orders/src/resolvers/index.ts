@@ -7,6 +7,7 @@ import { purchaseOrderResolvers } from './purchase-order.resolvers.ts';
 import { reportResolvers } from './report.resolvers.ts';
 import { webhookResolvers } from './webhook.resolvers.ts';
 import { shipmentResolvers } from './shipment.resolvers.ts';
+import { creditResolvers } from './credit.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -18,6 +19,7 @@ export const resolvers = {
     ...approvalResolvers.Query,
     ...reportResolvers.Query,
     ...shipmentResolvers.Query,
+    ...creditResolvers.Query,
   },
   Mutation: {
     ...cartResolvers.Mutation,
@@ -28,8 +30,9 @@ export const resolvers = {
     ...approvalResolvers.Mutation,
     ...reportResolvers.Mutation,
     ...shipmentResolvers.Mutation,
+    ...creditResolvers.Mutation,
   },
-  Order: { ...orderResolvers.Order, shipments: shipmentResolvers.orderShipments },
+  Order: { ...orderResolvers.Order, shipments: shipmentResolvers.orderShipments, invoice: creditResolvers.orderInvoice },
   OrderLine: orderResolvers.OrderLine,
   OrderTransitionResult: orderResolvers.OrderTransitionResult,
   Cart: cartResolvers.Cart,
@@ -40,4 +43,11 @@ export const resolvers = {
   Shipment: shipmentResolvers.Shipment,
   ShipmentLine: shipmentResolvers.ShipmentLine,
   ShipmentTransitionResult: shipmentResolvers.ShipmentTransitionResult,
+  Invoice: creditResolvers.Invoice,
+  InvoicePayment: creditResolvers.InvoicePayment,
+  CompanyCredit: creditResolvers.CompanyCredit,
+  CreditLimitExceeded: creditResolvers.CreditLimitExceeded,
+  InvoicesOverdue: creditResolvers.InvoicesOverdue,
+  PaymentExceedsBalance: creditResolvers.PaymentExceedsBalance,
+  RecordInvoicePaymentResult: creditResolvers.RecordInvoicePaymentResult,
 };

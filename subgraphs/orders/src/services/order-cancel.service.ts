@@ -58,6 +58,12 @@ export async function cancelOrderRow(
       .update(shipments)
       .set({ status: 'CANCELLED', version: sql`${shipments.version} + 1`, updatedAt: new Date() })
       .where(and(eq(shipments.orderId, orderId), inArray(shipments.status, ['PENDING', 'PICKING', 'PACKED', 'READY_FOR_PICKUP'])));
+    // Nothing is owed for a cancelled order: an unpaid invoice is voided, a part-paid one closed at what was
+    // paid (the rest of its credit comes back; refunding a payment is the returns flow's).
+    await tx.execute(sql`
+      update orders.invoices set status = case when paid = 0 then 'VOID' else 'PAID' end,
+        amount = case when paid = 0 then amount else paid end, closed_at = now()
+      where checkout_id = ${order.checkoutId}::uuid and status = 'OPEN'`);
     await tx.insert(outbox).values({
       type: 'order.cancelled',
       channel: order.channel,

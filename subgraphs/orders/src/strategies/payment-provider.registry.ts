@@ -2,6 +2,7 @@ import { createLogger, type Logger } from '@storegraph/kit';
 import { appError } from '@storegraph/schema';
 import { CardPaymentStrategy } from './card-payment.strategy.ts';
 import { manualPayment } from './manual-payment.strategy.ts';
+import { termsPayment } from './terms-payment.strategy.ts';
 import { loadPaymentProvidersConfig, type PaymentProvidersConfig } from './payment-provider.config.ts';
 import type { PaymentProviderStrategy } from './payment-provider.strategy.ts';
 
@@ -14,7 +15,10 @@ export interface PaymentProviders {
 }
 
 export function createPaymentProviders(config: PaymentProvidersConfig, log: Logger): PaymentProviders {
-  const byName = new Map<string, PaymentProviderStrategy>([[manualPayment.name, manualPayment]]);
+  const byName = new Map<string, PaymentProviderStrategy>([
+    [manualPayment.name, manualPayment],
+    [termsPayment.name, termsPayment],
+  ]);
   if (config.card) {
     const card = new CardPaymentStrategy(config.card, log);
     byName.set(card.name, card);

@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { approvalFor, type ApprovalDecision, type BuyerLimits } from '../../domain/approval.rules.ts';
+import { creditFor, DEFAULT_CREDIT_POLICY, type CreditDecision } from '../../domain/credit.rules.ts';
+import { creditPolicyOf, creditPosition } from '../../services/credit.repository.ts';
 import { recordStep } from '../checkout.repository.ts';
 import type { CheckoutStep, StepEnv } from '../checkout-step.ts';
 import type { PlaceOrderOutcome } from '../checkout.types.ts';
 import type { QuotedCart } from './quote-cart.step.ts';
+import { creditRefusal, TERMS_PROVIDER } from './use-credit.step.ts';
 
 /** Whether this checkout waits for an approver; with `holdSeconds` the reservation covers the wait. */
 export type ApprovalCheck = ApprovalDecision & { approvalSeconds?: number; holdSeconds?: number };
@@ -42,15 +45,37 @@ export const checkApprovalStep: CheckoutStep = {
   persistsItself: true,
   async run(env) {
     const ctx = env.context;
-    if (ctx.channelKind !== 'B2B' || !ctx.companyId || !ctx.buyerLimits) return { outcome: { required: false } satisfies ApprovalCheck };
-    const outcome = await decide(env, ctx.companyId, ctx.buyerLimits);
+    // On terms: refused here, before anything is reserved, when the credit cannot take it; the use_credit step
+    // decides again under the company's lock once the order may go on.
+    const credit = env.checkout.paymentProvider === TERMS_PROVIDER ? await creditPrecheck(env) : null;
+    if (credit && 'fail' in credit) return credit;
+    const overCredit = credit?.kind === 'NEEDS_APPROVAL';
+    if (ctx.channelKind !== 'B2B' || !ctx.companyId || (!ctx.buyerLimits && !overCredit)) return { outcome: { required: false } satisfies ApprovalCheck };
+    const outcome = await decide(env, ctx.companyId, ctx.buyerLimits, overCredit);
     if ('fail' in outcome) return outcome;
     await recordStep(env.db, env.checkout, 'check_approval', outcome, env.deps.leaseSeconds);
     return { outcome };
   },
 };
 
-async function decide(env: StepEnv, companyId: string, limits: BuyerLimits): Promise<ApprovalCheck | { fail: PlaceOrderOutcome }> {
+/** The credit decision without the lock: a refusal answered now, or whether the order must wait for approval. */
+async function creditPrecheck(env: StepEnv): Promise<{ fail: PlaceOrderOutcome } | CreditDecision> {
+  const ctx = env.context;
+  const { quote } = env.outcome<QuotedCart>('quote');
+  const position = ctx.companyId && ctx.companyCredit ? await creditPosition(env.db, ctx.companyId, quote.currency) : { owed: 0, overdue: 0 };
+  const policy = ctx.companyId ? await creditPolicyOf(env.db, ctx.companyId) : DEFAULT_CREDIT_POLICY;
+  const terms = ctx.companyId ? ctx.companyCredit : undefined;
+  const decision = creditFor({ total: quote.total, currency: quote.currency, terms, ...position, policy, approvedOverLimit: false });
+  const refusal = creditRefusal(decision, quote.total, quote.currency);
+  return refusal ? { fail: refusal } : decision;
+}
+
+async function decide(
+  env: StepEnv,
+  companyId: string,
+  limits: BuyerLimits | undefined,
+  overCredit: boolean,
+): Promise<ApprovalCheck | { fail: PlaceOrderOutcome }> {
   const { quote } = env.outcome<QuotedCart>('quote');
   const [policy] = await env.db.execute<{ approver_limit: string | null; approval_seconds: number }>(sql`
       select approver_limit::text, approval_seconds from orders.company_order_policies where company_id = ${companyId}`);
@@ -58,8 +83,9 @@ async function decide(env: StepEnv, companyId: string, limits: BuyerLimits): Pro
     total: quote.total,
     currency: quote.currency,
     limits,
-    spentThisMonth: limits.monthly == null ? 0 : await spentThisMonth(env, quote.currency),
+    spentThisMonth: limits?.monthly == null ? 0 : await spentThisMonth(env, quote.currency),
     approverLimit: policy?.approver_limit == null ? null : Number(policy.approver_limit),
+    overCredit,
   });
   if (!decision.required) return decision;
   // The approver's decision authorises the payment with nobody present: a card's token is never stored,

@@ -1,0 +1,33 @@
+import DataLoader from 'dataloader';
+import { sql } from 'drizzle-orm';
+import { byKey, groupByKey } from '@storegraph/kit';
+import type { OrdersContext } from '../context.ts';
+import { selectInvoices, type InvoiceRow } from '../services/invoice.queries.ts';
+
+export type InvoicePaymentRow = {
+  id: string;
+  invoice_id: string;
+  amount: string;
+  currency: string;
+  reference: string | null;
+  recorded_at: Date;
+};
+
+export function createInvoiceLoaders(ctx: OrdersContext) {
+  const { db } = ctx.db;
+  return {
+    /** The invoice of each order (the order is already one the caller may see). */
+    invoiceOfOrder: new DataLoader<string, InvoiceRow | null>(async (orderIds) => {
+      const rows = await db.execute<InvoiceRow>(selectInvoices(sql`o.id in ${[...orderIds]}`));
+      return byKey(orderIds, [...rows], (r) => r.order_id!);
+    }),
+    paymentsOfInvoice: new DataLoader<string, InvoicePaymentRow[]>(async (ids) => {
+      const rows = await db.execute<InvoicePaymentRow>(sql`
+        select p.id::text, p.invoice_id::text, p.amount::text, i.currency, p.reference, p.recorded_at
+        from orders.invoice_payments p join orders.invoices i on i.id = p.invoice_id
+        where p.invoice_id in ${[...ids]} order by p.invoice_id, p.recorded_at, p.id`);
+      return groupByKey(ids, [...rows], (r) => r.invoice_id);
+    }),
+  };
+}
+export type InvoiceLoaders = ReturnType<typeof createInvoiceLoaders>;
