@@ -24,6 +24,7 @@ export const SUBGRAPHS = [
       'subgraphs/orders/src/schema.reports.graphql',
       'subgraphs/orders/src/schema.fulfilment.graphql',
       'subgraphs/orders/src/schema.credit.graphql',
+      'subgraphs/orders/src/schema.lists.graphql',
     ],
     port: 4104,
     env: 'ORDERS_URL',

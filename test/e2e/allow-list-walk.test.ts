@@ -331,6 +331,33 @@ describe('net terms on the trade portal', () => {
   });
 });
 
+describe('saved lists and reorder on the trade portal', () => {
+  it('b2b: SaveList, SavedLists, AddSavedListToCart, Reorder and DeleteSavedList', async () => {
+    const buyer = await issueToken(
+      { sub: `cus_t_walk_lists_${RUN}`, kind: 'buyer', company: `cmp_t_walk_lists_${RUN}`, companyRole: 'BUYER' },
+      system().idpSecret,
+    );
+    const saved = data(await run('b2b', 'SaveList', { input: { name: 'Walk list', lines: [{ variantId: product.variantId, quantity: 2 }] } }, buyer)).saveList;
+    expect(saved).toMatchObject({ name: 'Walk list', shared: false, editable: true, version: 1, lines: [{ variantId: product.variantId, quantity: 2 }] });
+    expect(data(await run('b2b', 'SavedLists', {}, buyer)).savedLists.map((l: { id: string }) => l.id)).toEqual([saved.id]);
+    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: buyer })).createCart;
+    const filled = data(await run('b2b', 'AddSavedListToCart', { listId: saved.id, cartId: cart.id }, buyer)).addSavedListToCart;
+    expect(filled).toMatchObject({ added: 1, skipped: [] });
+    expect(filled.cart.lines.map((l: { variant: { id: string }; quantity: number }) => [l.variant.id, l.quantity])).toEqual([[product.variantId, 2]]);
+    const ready = data(
+      await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: buyer }),
+    ).setCartDetails;
+    const input = { cartId: cart.id, idempotencyKey: key('walk-lists'), expectedTotal: ready.totals.total, payment: { provider: 'manual' } };
+    const placed = data(await bff('b2b', 'PlaceOrder', { input }, { token: buyer })).placeOrder;
+    expect(placed.__typename).toBe('OrderPlaced');
+    const next = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: buyer })).createCart;
+    const reordered = data(await run('b2b', 'Reorder', { orderId: placed.order.id, cartId: next.id }, buyer)).reorder;
+    expect(reordered.cart.lines.map((l: { variant: { id: string }; quantity: number }) => [l.variant.id, l.quantity])).toEqual([[product.variantId, 2]]);
+    expect(data(await run('b2b', 'DeleteSavedList', { id: saved.id }, buyer)).deleteSavedList).toBe(true);
+    expect(data(await run('b2b', 'SavedLists', {}, buyer)).savedLists).toEqual([]);
+  });
+});
+
 describe('the admin allow-list', () => {
   // Each allow-list-walk-admin-<subject>.test.ts fails when it does not run an operation it claims; this
   // check is the other half: every admin operation is claimed by exactly one walk, and nothing else is.

@@ -1,5 +1,5 @@
 import type { OrdersContext } from '../context.ts';
-import type { InvoicePaymentRow } from '../loaders/invoice.loaders.ts';
+import type { InvoicePaymentRow } from '../loaders/trade.loaders.ts';
 import {
   channelInvoices,
   companyCredit,

@@ -8,6 +8,7 @@ import { reportResolvers } from './report.resolvers.ts';
 import { webhookResolvers } from './webhook.resolvers.ts';
 import { shipmentResolvers } from './shipment.resolvers.ts';
 import { creditResolvers } from './credit.resolvers.ts';
+import { savedListResolvers } from './saved-list.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -20,6 +21,7 @@ export const resolvers = {
     ...reportResolvers.Query,
     ...shipmentResolvers.Query,
     ...creditResolvers.Query,
+    ...savedListResolvers.Query,
   },
   Mutation: {
     ...cartResolvers.Mutation,
@@ -31,6 +33,7 @@ export const resolvers = {
     ...reportResolvers.Mutation,
     ...shipmentResolvers.Mutation,
     ...creditResolvers.Mutation,
+    ...savedListResolvers.Mutation,
   },
   Order: { ...orderResolvers.Order, shipments: shipmentResolvers.orderShipments, invoice: creditResolvers.orderInvoice },
   OrderLine: orderResolvers.OrderLine,
@@ -50,4 +53,5 @@ export const resolvers = {
   InvoicesOverdue: creditResolvers.InvoicesOverdue,
   PaymentExceedsBalance: creditResolvers.PaymentExceedsBalance,
   RecordInvoicePaymentResult: creditResolvers.RecordInvoicePaymentResult,
+  SavedList: savedListResolvers.SavedList,
 };

@@ -13,7 +13,13 @@ export type InvoicePaymentRow = {
   recorded_at: Date;
 };
 
-export function createInvoiceLoaders(ctx: OrdersContext) {
+export type SavedListLineRow = {
+  list_id: string;
+  variant_id: string;
+  quantity: number;
+};
+
+export function createTradeLoaders(ctx: OrdersContext) {
   const { db } = ctx.db;
   return {
     /** The invoice of each order (the order is already one the caller may see). */
@@ -28,6 +34,12 @@ export function createInvoiceLoaders(ctx: OrdersContext) {
         where p.invoice_id in ${[...ids]} order by p.invoice_id, p.recorded_at, p.id`);
       return groupByKey(ids, [...rows], (r) => r.invoice_id);
     }),
+    /** A saved list's lines in the order they were saved (the list is already one the caller may see). */
+    linesOfSavedList: new DataLoader<string, SavedListLineRow[]>(async (ids) => {
+      const rows = await db.execute<SavedListLineRow>(sql`
+        select list_id::text, variant_id, quantity from orders.saved_list_lines where list_id in ${[...ids]} order by list_id, position`);
+      return groupByKey(ids, [...rows], (r) => r.list_id);
+    }),
   };
 }
-export type InvoiceLoaders = ReturnType<typeof createInvoiceLoaders>;
+export type TradeLoaders = ReturnType<typeof createTradeLoaders>;
