@@ -23,6 +23,7 @@ export const SUBGRAPHS = [
       'subgraphs/orders/src/schema.trade.graphql',
       'subgraphs/orders/src/schema.reports.graphql',
       'subgraphs/orders/src/schema.fulfilment.graphql',
+      'subgraphs/orders/src/schema.returns.graphql',
     ],
     port: 4104,
     env: 'ORDERS_URL',

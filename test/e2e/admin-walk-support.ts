@@ -98,6 +98,8 @@ export const ADMIN_WALKS = {
   routing: ['RoutingExplain', 'SetRoutingRules'],
   // allow-list-walk-admin-fulfilment.test.ts
   fulfilment: ['OrderShipments', 'ShipmentQueue', 'SetShipmentStatus', 'SplitShipment'],
+  // allow-list-walk-admin-returns.test.ts
+  returns: ['ReturnQueue', 'OrderReturns', 'ReturnPolicy', 'SetReturnPolicy', 'RequestReturn', 'ApproveReturn', 'RejectReturn', 'ReceiveReturn'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

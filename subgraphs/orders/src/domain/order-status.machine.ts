@@ -3,16 +3,7 @@
  * (a partially fulfilled order is finished or returned, not cancelled). Received returns move it to
  * PARTIALLY_RETURNED and RETURNED (return-status.machine.ts); staff cannot set those by hand. Pure: no I/O.
  */
-export const ORDER_STATUSES = [
-  'PLACED',
-  'PROCESSING',
-  'PARTIALLY_FULFILLED',
-  'FULFILLED',
-  'COMPLETED',
-  'CANCELLED',
-  'PARTIALLY_RETURNED',
-  'RETURNED',
-] as const;
+export const ORDER_STATUSES = ['PLACED', 'PROCESSING', 'PARTIALLY_FULFILLED', 'FULFILLED', 'COMPLETED', 'CANCELLED', 'PARTIALLY_RETURNED', 'RETURNED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {

@@ -59,26 +59,52 @@ describe('computeRefund', () => {
   it('takes the restocking fee per return: a percentage half up, or a fixed amount never above the goods', () => {
     const two = [{ lineNo: 1, quantity: 2 }];
     // 2 units: floor(2400 x 2 / 3) = 1600; 12.5 % of 16.00 = 2.00
-    const pct = computeRefund({ order: gross, returnedBefore: none, refundedBefore: 0, returning: two, policy: policy({ restockingFee: { kind: 'PERCENT', value: 1250 } }) });
+    const pct = computeRefund({
+      order: gross,
+      returnedBefore: none,
+      refundedBefore: 0,
+      returning: two,
+      policy: policy({ restockingFee: { kind: 'PERCENT', value: 1250 } }),
+    });
     expect([pct.goods, pct.restockingFee, pct.amount]).toEqual([1600, 200, 1400]);
     // 3.3 % of 16.00 = 0.528 -> 0.53 (half up)
-    const odd = computeRefund({ order: gross, returnedBefore: none, refundedBefore: 0, returning: two, policy: policy({ restockingFee: { kind: 'PERCENT', value: 330 } }) });
+    const odd = computeRefund({
+      order: gross,
+      returnedBefore: none,
+      refundedBefore: 0,
+      returning: two,
+      policy: policy({ restockingFee: { kind: 'PERCENT', value: 330 } }),
+    });
     expect(odd.restockingFee).toBe(53);
-    const fixed = computeRefund({ order: gross, returnedBefore: none, refundedBefore: 0, returning: two, policy: policy({ restockingFee: { kind: 'FIXED', value: 2500 } }) });
+    const fixed = computeRefund({
+      order: gross,
+      returnedBefore: none,
+      refundedBefore: 0,
+      returning: two,
+      policy: policy({ restockingFee: { kind: 'FIXED', value: 2500 } }),
+    });
     expect([fixed.restockingFee, fixed.amount]).toEqual([1600, 0]);
   });
 
   it('never takes refunds past what was paid', () => {
     // 40.00 refunded already by other means; 0.90 left, the last unit would refund 16.90
-    const r = computeRefund({ order: gross, returnedBefore: new Map([[1, 3]]), refundedBefore: 4000, returning: [{ lineNo: 2, quantity: 1 }], policy: policy() });
+    const r = computeRefund({
+      order: gross,
+      returnedBefore: new Map([[1, 3]]),
+      refundedBefore: 4000,
+      returning: [{ lineNo: 2, quantity: 1 }],
+      policy: policy(),
+    });
     expect([r.goods, r.shipping, r.amount]).toEqual([90, 0, 90]);
   });
 
   it('refuses more units than a line has left to return (a bug in the caller)', () => {
-    expect(() => computeRefund({ order: gross, returnedBefore: new Map([[1, 2]]), refundedBefore: 0, returning: [{ lineNo: 1, quantity: 2 }], policy: policy() })).toThrow(
+    expect(() =>
+      computeRefund({ order: gross, returnedBefore: new Map([[1, 2]]), refundedBefore: 0, returning: [{ lineNo: 1, quantity: 2 }], policy: policy() }),
+    ).toThrow(RangeError);
+    expect(() => computeRefund({ order: gross, returnedBefore: none, refundedBefore: 0, returning: [{ lineNo: 9, quantity: 1 }], policy: policy() })).toThrow(
       RangeError,
     );
-    expect(() => computeRefund({ order: gross, returnedBefore: none, refundedBefore: 0, returning: [{ lineNo: 9, quantity: 1 }], policy: policy() })).toThrow(RangeError);
   });
 });
 
@@ -89,10 +115,13 @@ describe('computeRefund', () => {
  */
 const orderArb = fc
   .record({
-    lines: fc.array(fc.record({ unit: fc.integer({ min: 1, max: 500_000 }), quantity: fc.integer({ min: 1, max: 12 }), lineBp: fc.integer({ min: 0, max: 5_000 }) }), {
-      minLength: 1,
-      maxLength: 6,
-    }),
+    lines: fc.array(
+      fc.record({ unit: fc.integer({ min: 1, max: 500_000 }), quantity: fc.integer({ min: 1, max: 12 }), lineBp: fc.integer({ min: 0, max: 5_000 }) }),
+      {
+        minLength: 1,
+        maxLength: 6,
+      },
+    ),
     orderBp: fc.integer({ min: 0, max: 10_000 }),
     taxBp: fc.constantFrom(0, 700, 1900, 2000),
     taxIncluded: fc.boolean(),
@@ -106,7 +135,10 @@ const orderArb = fc
     const exact = afterLine.map((v) => (base === 0 ? 0 : (orderDiscount * v) / base));
     const shares = exact.map(Math.floor);
     let left = orderDiscount - shares.reduce((s, v) => s + v, 0);
-    for (const i of exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, i]) => i)) {
+    for (const i of exact
+      .map((e, i) => [e - Math.floor(e), i] as const)
+      .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+      .map(([, i]) => i)) {
       if (left-- <= 0) break;
       shares[i]! += 1;
     }
@@ -150,30 +182,36 @@ function returnsOf(order: PaidOrder, seeds: number[]): { lineNo: number; quantit
 describe('computeRefund over random orders, promotions and partial returns', () => {
   it('never refunds more than was paid, and a full return refunds exactly what was paid less the fees (and shipping per rule)', () => {
     fc.assert(
-      fc.property(orderArb, policyArb, fc.array(fc.nat(1_000), { minLength: 1, maxLength: 5 }), fc.nat(5), ({ order, goodsPaid, shipping }, p, seeds, stopAfter) => {
-        const parts = returnsOf(order, seeds);
-        const returned = new Map<number, number>();
-        let refunded = 0;
-        let fees = 0;
-        let shippingRefunded = 0;
-        let goods = 0;
-        for (const [i, part] of parts.entries()) {
-          const r = computeRefund({ order, returnedBefore: returned, refundedBefore: refunded, returning: part, policy: p });
-          expect(r.amount).toBeGreaterThanOrEqual(0);
-          expect(r.amount).toBe(r.goods - r.restockingFee + r.shipping);
-          refunded += r.amount;
-          fees += r.restockingFee;
-          goods += r.goods;
-          shippingRefunded += r.shipping;
-          expect(refunded).toBeLessThanOrEqual(order.total);
-          for (const l of part) returned.set(l.lineNo, (returned.get(l.lineNo) ?? 0) + l.quantity);
-          // A partial stop: what was refunded so far is within what was paid for the units back.
-          if (i === stopAfter && i < parts.length - 1) expect(goods).toBeLessThanOrEqual(goodsPaid);
-        }
-        expect(goods).toBe(goodsPaid);
-        expect(shippingRefunded).toBe(p.shippingRefund === 'WHOLE_ORDER' ? shipping : 0);
-        expect(refunded).toBe(goodsPaid - fees + (p.shippingRefund === 'WHOLE_ORDER' ? shipping : 0));
-      }),
+      fc.property(
+        orderArb,
+        policyArb,
+        fc.array(fc.nat(1_000), { minLength: 1, maxLength: 5 }),
+        fc.nat(5),
+        ({ order, goodsPaid, shipping }, p, seeds, stopAfter) => {
+          const parts = returnsOf(order, seeds);
+          const returned = new Map<number, number>();
+          let refunded = 0;
+          let fees = 0;
+          let shippingRefunded = 0;
+          let goods = 0;
+          for (const [i, part] of parts.entries()) {
+            const r = computeRefund({ order, returnedBefore: returned, refundedBefore: refunded, returning: part, policy: p });
+            expect(r.amount).toBeGreaterThanOrEqual(0);
+            expect(r.amount).toBe(r.goods - r.restockingFee + r.shipping);
+            refunded += r.amount;
+            fees += r.restockingFee;
+            goods += r.goods;
+            shippingRefunded += r.shipping;
+            expect(refunded).toBeLessThanOrEqual(order.total);
+            for (const l of part) returned.set(l.lineNo, (returned.get(l.lineNo) ?? 0) + l.quantity);
+            // A partial stop: what was refunded so far is within what was paid for the units back.
+            if (i === stopAfter && i < parts.length - 1) expect(goods).toBeLessThanOrEqual(goodsPaid);
+          }
+          expect(goods).toBe(goodsPaid);
+          expect(shippingRefunded).toBe(p.shippingRefund === 'WHOLE_ORDER' ? shipping : 0);
+          expect(refunded).toBe(goodsPaid - fees + (p.shippingRefund === 'WHOLE_ORDER' ? shipping : 0));
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -18,7 +18,7 @@ export type ShippingRefundRule = 'NEVER' | 'WHOLE_ORDER';
 export interface ReturnPolicy {
   /** Days from the day the line's last parcel left (shipped or collected). */
   windowDays: number;
-  restockingFee: { kind: FeeKind; /** Basis points (PERCENT) or minor units (FIXED). */ value: number };
+  restockingFee: { kind: FeeKind /** Basis points (PERCENT) or minor units (FIXED). */; value: number };
   shippingRefund: ShippingRefundRule;
 }
 

@@ -7,6 +7,7 @@ import { purchaseOrderResolvers } from './purchase-order.resolvers.ts';
 import { reportResolvers } from './report.resolvers.ts';
 import { webhookResolvers } from './webhook.resolvers.ts';
 import { shipmentResolvers } from './shipment.resolvers.ts';
+import { returnResolvers } from './return.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -18,6 +19,7 @@ export const resolvers = {
     ...approvalResolvers.Query,
     ...reportResolvers.Query,
     ...shipmentResolvers.Query,
+    ...returnResolvers.Query,
   },
   Mutation: {
     ...cartResolvers.Mutation,
@@ -28,8 +30,14 @@ export const resolvers = {
     ...approvalResolvers.Mutation,
     ...reportResolvers.Mutation,
     ...shipmentResolvers.Mutation,
+    ...returnResolvers.Mutation,
   },
-  Order: { ...orderResolvers.Order, shipments: shipmentResolvers.orderShipments },
+  Order: {
+    ...orderResolvers.Order,
+    shipments: shipmentResolvers.orderShipments,
+    returns: returnResolvers.orderReturns,
+    refundedTotal: returnResolvers.orderRefundedTotal,
+  },
   OrderLine: orderResolvers.OrderLine,
   OrderTransitionResult: orderResolvers.OrderTransitionResult,
   Cart: cartResolvers.Cart,
@@ -40,4 +48,9 @@ export const resolvers = {
   Shipment: shipmentResolvers.Shipment,
   ShipmentLine: shipmentResolvers.ShipmentLine,
   ShipmentTransitionResult: shipmentResolvers.ShipmentTransitionResult,
+  OrderReturn: returnResolvers.OrderReturn,
+  ReturnLine: returnResolvers.ReturnLine,
+  Refund: returnResolvers.Refund,
+  RequestReturnResult: returnResolvers.RequestReturnResult,
+  ReturnTransitionResult: returnResolvers.ReturnTransitionResult,
 };
