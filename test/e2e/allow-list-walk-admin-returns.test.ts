@@ -342,6 +342,18 @@ describe('returns of an order', { shuffle: false }, () => {
     );
     expect(events.data.map((e) => e.amount)).toEqual([money(1600), money(2290)]);
     expect(data(await run('OrderReturns', { id: order.id }, EU())).order.payment).toEqual({ provider: 'manual', status: 'PARTIALLY_REFUNDED' });
+    // Reports book refunds on the day they were paid (today, UTC), not on the order's day. No other file refunds
+    // in web-eu: 16.00 + 22.90 = 38.90 for today; EUR is the reporting currency (rate 1).
+    let day = { refunds: '0', r_refunds: '0' };
+    for (let i = 0; i < 120 && day.refunds !== '3890'; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 500));
+      day = (await one(
+        (sql) => sql<{ refunds: string; r_refunds: string }[]>`
+          select refunds::text, r_refunds::text from orders.sales_daily where channel = 'web-eu' and currency = 'EUR'
+            and day = (now() at time zone 'UTC')::date`,
+      )) ?? { refunds: '0', r_refunds: '0' };
+    }
+    expect(day).toEqual({ refunds: '3890', r_refunds: '3890' });
     // Nothing is left to return.
     const more = await shop(
       'b2c',
