@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bff } from '../support/clients.ts';
+import { bff, system } from '../support/clients.ts';
 import { BERLIN_ADDRESS, data, key, one, op, testIdentity } from './checkout-support.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { adminSellable, adminWalk, codes } from './admin-walk-support.ts';
@@ -44,14 +44,19 @@ afterAll(async () => {
 });
 
 /** Places an order of the shopper's own in web-eu (the coupon, a Berlin address, standard shipping), paid manually. */
-async function place(lines: { variantId: string; quantity: number }[], expected: number, coupon = true) {
+async function place(
+  lines: { variantId: string; quantity: number }[],
+  expected: number,
+  coupon = true,
+  payment: Record<string, string> = { provider: 'manual' },
+) {
   const auth = shopper;
   const cart = data(await op('b2c', 'CreateCart', { email: 'returns@example.com' }, auth)).createCart;
   data(await op('b2c', 'AddCartLines', { cartId: cart.id, lines }, auth));
   const details = { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard', ...(coupon ? { couponCodes: [COUPON] } : {}) };
   const ready = data(await op('b2c', 'SetCartDetails', { cartId: cart.id, input: details }, auth)).setCartDetails;
   expect(ready.totals.total).toEqual({ amount: expected, currency: 'EUR' });
-  const input = { cartId: cart.id, idempotencyKey: key('returns'), expectedTotal: { amount: expected, currency: 'EUR' }, payment: { provider: 'manual' } };
+  const input = { cartId: cart.id, idempotencyKey: key('returns'), expectedTotal: { amount: expected, currency: 'EUR' }, payment };
   const placed = data(await op('b2c', 'PlaceOrder', { input }, auth)).placeOrder;
   expect(placed.__typename).toBe('OrderPlaced');
   return placed.order.id as string;
@@ -398,6 +403,63 @@ describe('returns of an order', { shuffle: false }, () => {
     expect(await written(order.late)).toEqual({ returns: 1, lines: 1, refunds: 0, refunded: 0, events: [] });
     const read = data(await shop('b2c', 'OrderReturns', { id: order.late }, shopper)).order;
     expect(read.returns.map((r: any) => r.status)).toEqual(['REJECTED']);
+  });
+
+  it('pays a card refund once when the provider already paid it before the process died (same key)', async () => {
+    // 1 x 15.00 + 4.90 shipping = 19.90, by card.
+    const id = await place([{ variantId: v.b, quantity: 1 }], 1990, false, { provider: 'card', token: 'tok_visa' });
+    await shipAll(id);
+    const asked = data(
+      await shop(
+        'b2c',
+        'RequestReturn',
+        { input: { orderId: id, idempotencyKey: key('ret-card'), lines: [{ lineNo: 1, quantity: 1, reason: 'DAMAGED' }] } },
+        shopper,
+      ),
+    ).requestReturn;
+    const returnId = asked.return.id as string;
+    expect(data(await run('ApproveReturn', { id: returnId }, EU())).approveReturn.return.status).toBe('APPROVED');
+    // The refund's id, and so its key at the provider, comes from the return's.
+    const refundId = `rfd_${returnId.slice(4)}`;
+    const { pi } = await one((sql) => sql<{ pi: string }[]>`select payment_ref as pi from orders.orders where id = ${id}`);
+    // web-eu's rules are still a 10 % fee with shipping on the whole order: 15.00 - 1.50 + 4.90 = 18.40.
+    // An earlier orders process captured and refunded with the keys orders uses, then died before writing anything.
+    const provider = (path: string, k: string, form: Record<string, string>) =>
+      fetch(`${system().cardProvider}${path}`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk_test_standin', 'idempotency-key': k, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
+    expect((await provider(`/v1/payment_intents/${pi}/capture`, `${id}:capture`, { amount_to_capture: '1990' })).status).toBe(200);
+    const paid = await provider('/v1/refunds', refundId, { payment_intent: pi, amount: '1840', 'metadata[idempotency_key]': refundId });
+    expect(paid.status).toBe(200);
+    const first = (await paid.json()) as { id: string };
+
+    const received = data(
+      await run(
+        'ReceiveReturn',
+        { input: { returnId, idempotencyKey: key('ret-card-in'), lines: [{ lineNo: 1, disposition: 'RESTOCK', locationId: HAMBURG }] } },
+        EU(),
+      ),
+    ).receiveReturn;
+    expect(received.return.refund).toMatchObject({ status: 'REFUNDED', amount: { amount: 1840, currency: 'EUR' } });
+    // The provider answered the replayed key with the refund it had made: one refund of 18.40, asked twice.
+    const refunds = (
+      (await (await fetch(`${system().cardProvider}/__standin/refunds?payment_intent=${pi}`)).json()) as { data: { id: string; amount: number }[] }
+    ).data;
+    expect(refunds.map((r) => [r.id, r.amount])).toEqual([[first.id, 1840]]);
+    const calls = ((await (await fetch(`${system().cardProvider}/__standin/calls?idempotency_key=${refundId}`)).json()) as { calls: number }).calls;
+    expect(calls).toBe(2);
+    expect(await one((sql) => sql<{ provider_ref: string }[]>`select provider_ref from orders.refunds where id = ${refundId}`)).toEqual({
+      provider_ref: first.id,
+    });
+    expect(await written(id)).toEqual({
+      returns: 1,
+      lines: 1,
+      refunds: 1,
+      refunded: 1840,
+      events: ['return.received', 'order.status_changed:RETURNED', 'refund.issued'],
+    });
   });
 
   it('shows a trade buyer neither another customer’s order nor a way to return its goods', async () => {
