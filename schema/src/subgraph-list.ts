@@ -25,6 +25,7 @@ export const SUBGRAPHS = [
       'subgraphs/orders/src/schema.fulfilment.graphql',
       'subgraphs/orders/src/schema.credit.graphql',
       'subgraphs/orders/src/schema.lists.graphql',
+      'subgraphs/orders/src/schema.returns.graphql',
     ],
     port: 4104,
     env: 'ORDERS_URL',

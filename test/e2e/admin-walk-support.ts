@@ -100,6 +100,8 @@ export const ADMIN_WALKS = {
   fulfilment: ['OrderShipments', 'ShipmentQueue', 'SetShipmentStatus', 'SplitShipment'],
   // b2b-credit.test.ts
   credit: ['Invoices', 'RecordInvoicePayment', 'CompanyCreditPolicy', 'SetCompanyCreditPolicy', 'SetCompanyTerms'],
+  // allow-list-walk-admin-returns.test.ts
+  returns: ['ReturnQueue', 'OrderReturns', 'ReturnPolicy', 'SetReturnPolicy', 'RequestReturn', 'ApproveReturn', 'RejectReturn', 'ReceiveReturn'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

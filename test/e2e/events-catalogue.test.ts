@@ -38,7 +38,7 @@ function problems(envelopes: ReturnType<typeof envelopeOf>[]) {
 }
 
 describe('the event catalogue', () => {
-  it('has a strict JSON Schema for each of its 16 types', () => {
+  it('has a strict JSON Schema for each of its 18 types', () => {
     expect(EVENT_TYPES).toEqual([
       'order.placed',
       'order.status_changed',
@@ -47,6 +47,8 @@ describe('the event catalogue', () => {
       'approval.decided',
       'shipment.shipped',
       'shipment.ready_for_pickup',
+      'return.received',
+      'refund.issued',
       'stock.changed',
       'stock.low',
       'product.updated',
@@ -57,7 +59,7 @@ describe('the event catalogue', () => {
       'customer.password_changed',
       'customer.erased',
     ]);
-    expect(validators.size).toBe(16);
+    expect(validators.size).toBe(18);
   });
 
   it('describes exactly what the subgraphs write for a sign-up, a stock receipt and an order', async () => {

@@ -31,7 +31,11 @@ export type OrderStatus =
   | 'PARTIALLY_FULFILLED'
   | 'FULFILLED'
   | 'COMPLETED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  /** Some of its units came back (received returns). */
+  | 'PARTIALLY_RETURNED'
+  /** Every unit came back. */
+  | 'RETURNED';
 
 export type CartStatus =
   | 'ACTIVE'

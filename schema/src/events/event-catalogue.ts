@@ -1,8 +1,6 @@
 /**
  * The event catalogue: every type a subgraph writes today, with the JSON Schema (draft 2020-12) of its
- * `data`. A receiver can validate a webhook body's `data` against `EVENT_CATALOGUE[type].data`. Types the
- * events issue names but nothing writes yet (return.received, refund.issued) are added
- * here with the code that writes them.
+ * `data`. A receiver can validate a webhook body's `data` against `EVENT_CATALOGUE[type].data`.
  */
 type JsonSchema = Record<string, unknown>;
 
@@ -15,7 +13,7 @@ const money = {
   properties: { amount: { type: 'integer' }, currency: { type: 'string', pattern: '^[A-Z]{3}$' } },
 } as const;
 const orderStatus = {
-  enum: ['PLACED', 'PROCESSING', 'PARTIALLY_FULFILLED', 'FULFILLED', 'COMPLETED', 'CANCELLED'],
+  enum: ['PLACED', 'PROCESSING', 'PARTIALLY_FULFILLED', 'FULFILLED', 'COMPLETED', 'CANCELLED', 'PARTIALLY_RETURNED', 'RETURNED'],
 } as const;
 
 function object(required: string[], properties: Record<string, unknown>): JsonSchema {
@@ -133,6 +131,42 @@ export const EVENT_CATALOGUE = {
         minItems: 1,
         items: object(['variantId', 'quantity'], { variantId: id, quantity: { type: 'integer', minimum: 1 } }),
       },
+    }),
+  },
+  'return.received': {
+    source: 'orders',
+    description:
+      "Staff received a return's goods: where each line went (restocked or written off at a location) and the refund booked for it (same transaction; aggregate: the order).",
+    data: object(['returnId', 'orderId', 'number', 'lines', 'refund'], {
+      returnId: id,
+      orderId: id,
+      number: { type: 'string' },
+      lines: {
+        type: 'array',
+        minItems: 1,
+        items: object(['lineNo', 'variantId', 'quantity', 'reason', 'disposition', 'locationId'], {
+          lineNo: { type: 'integer', minimum: 1 },
+          variantId: id,
+          quantity: { type: 'integer', minimum: 1 },
+          reason: { enum: ['DAMAGED', 'WRONG_ITEM', 'NOT_AS_DESCRIBED', 'SIZE_OR_FIT', 'NO_LONGER_NEEDED', 'OTHER'] },
+          disposition: { enum: ['RESTOCK', 'WRITE_OFF'] },
+          locationId: id,
+        }),
+      },
+      refund: object(['refundId', 'amount'], { refundId: id, amount: money }),
+    }),
+  },
+  'refund.issued': {
+    source: 'orders',
+    description:
+      'The payment provider paid a refund back (or there was nothing to pay after the restocking fee); written once per refund, with the refund marked REFUNDED (aggregate: the order).',
+    data: object(['refundId', 'returnId', 'orderId', 'number', 'amount', 'refundedAt'], {
+      refundId: id,
+      returnId: id,
+      orderId: id,
+      number: { type: 'string' },
+      amount: money,
+      refundedAt: { type: 'string', format: 'date-time' },
     }),
   },
   'stock.changed': {

@@ -3,6 +3,7 @@ import type * as tables from './db/tables.ts';
 import { createOrderLoaders, type OrderLoaders } from './loaders/order.loaders.ts';
 import { createCartLoaders, type CartLoaders } from './loaders/cart.loaders.ts';
 import { createTradeLoaders, type TradeLoaders } from './loaders/trade.loaders.ts';
+import { createReturnLoaders, type ReturnLoaders } from './loaders/return.loaders.ts';
 import type { PaymentProviders } from './strategies/payment-provider.registry.ts';
 
 export type OrdersDb = Database<typeof tables>;
@@ -30,11 +31,11 @@ export interface OrdersDeps {
 export interface OrdersContext extends SubgraphRequestContext {
   db: OrdersDb;
   deps: OrdersDeps;
-  loaders: OrderLoaders & CartLoaders & TradeLoaders;
+  loaders: OrderLoaders & CartLoaders & TradeLoaders & ReturnLoaders;
 }
 
 export function createOrdersContext(db: OrdersDb, base: SubgraphRequestContext, deps: OrdersDeps): OrdersContext {
   const ctx = { ...base, db, deps } as OrdersContext;
-  ctx.loaders = { ...createOrderLoaders(ctx), ...createCartLoaders(ctx), ...createTradeLoaders(ctx) };
+  ctx.loaders = { ...createOrderLoaders(ctx), ...createCartLoaders(ctx), ...createTradeLoaders(ctx), ...createReturnLoaders(ctx) };
   return ctx;
 }

@@ -3,6 +3,7 @@ import type { OrdersDb, OrdersDeps } from '../context.ts';
 import { expireApprovals } from '../services/approval-decision.ts';
 import { settleCancellations } from '../services/order-cancel.service.ts';
 import { settlePendingShipmentRestocks } from '../services/shipment.service.ts';
+import { settlePendingReturns } from '../services/refund.service.ts';
 import { claimAbandoned } from './checkout.repository.ts';
 import { runCheckout } from './checkout-runner.ts';
 
@@ -10,7 +11,8 @@ import { runCheckout } from './checkout-runner.ts';
  * Finishes what a crash left: sagas whose worker stopped renewing its lease are claimed (FOR UPDATE SKIP
  * LOCKED, so any number of replicas can run this) and either completed (the order exists) or undone
  * (it does not); voids of cancelled orders that did not reach the provider, and restocks of cancelled
- * shipments that did not reach stock, are retried; approvals past
+ * shipments that did not reach stock, and refunds and returned units the provider or stock did not take
+ * (refund.service.ts), are retried; approvals past
  * their deadline expire (approval-decision.ts).
  */
 export async function recoverCheckouts(db: OrdersDb['db'], deps: OrdersDeps, log: Logger, batch = 10): Promise<number> {
@@ -26,6 +28,7 @@ export async function recoverCheckouts(db: OrdersDb['db'], deps: OrdersDeps, log
   }
   await settleCancellations(db, deps, log);
   await settlePendingShipmentRestocks({ db, deps, log });
+  await settlePendingReturns({ db, deps, log });
   await expireApprovals(db, deps, log);
   return handled;
 }

@@ -83,3 +83,17 @@ export async function restockReservationAt(
 ): Promise<number> {
   return (await stock.execute<{ restockReservationAt: number }>(token, requestId, RESTOCK_AT, input)).restockReservationAt;
 }
+
+const RETURN_UNITS = `mutation Orders_returnSoldUnits($id: ID!, $variantId: ID!, $quantity: Int!, $locationId: ID!, $writeOff: Boolean!, $reference: String!) {
+  returnSoldUnits(id: $id, variantId: $variantId, quantity: $quantity, locationId: $locationId, writeOff: $writeOff, reference: $reference)
+}`;
+
+/** A returned line's units come back on the ledger at the chosen location, restocked or written off; once per reference. */
+export async function returnSoldUnits(
+  stock: SubgraphClient,
+  token: string,
+  requestId: string,
+  input: { id: string; variantId: string; quantity: number; locationId: string; writeOff: boolean; reference: string },
+): Promise<number> {
+  return (await stock.execute<{ returnSoldUnits: number }>(token, requestId, RETURN_UNITS, input)).returnSoldUnits;
+}

@@ -9,6 +9,9 @@ describe('the order life cycle', () => {
     expect(canTransition('FULFILLED', 'COMPLETED')).toBe(true);
     expect(allowedNext('COMPLETED')).toEqual([]);
     expect(allowedNext('CANCELLED')).toEqual([]);
+    // Only received returns move an order there (return-status.machine.ts), and nothing moves it on by hand.
+    expect(allowedNext('PARTIALLY_RETURNED')).toEqual([]);
+    expect(allowedNext('RETURNED')).toEqual([]);
   });
 
   it('refuses to skip back, to cancel once goods have left, or to revive a cancelled order', () => {

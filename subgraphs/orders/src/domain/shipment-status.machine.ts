@@ -33,7 +33,17 @@ export const isShipmentStatus = (value: string): value is ShipmentStatus => (SHI
 export const shipmentFromFor = (to: ShipmentStatus, pickup = false): ShipmentStatus[] => SHIPMENT_STATUSES.filter((s) => next(pickup)[s].includes(to));
 
 const LEFT: readonly ShipmentStatus[] = ['SHIPPED', 'DELIVERED', 'COLLECTED'];
-const RANK: Record<OrderStatus, number> = { PLACED: 0, PROCESSING: 1, PARTIALLY_FULFILLED: 2, FULFILLED: 3, COMPLETED: 4, CANCELLED: 5 };
+const RANK: Record<OrderStatus, number> = {
+  PLACED: 0,
+  PROCESSING: 1,
+  PARTIALLY_FULFILLED: 2,
+  FULFILLED: 3,
+  COMPLETED: 4,
+  CANCELLED: 5,
+  // Returns come after every shipment state: a parcel moving later never takes an order back from them.
+  PARTIALLY_RETURNED: 6,
+  RETURNED: 7,
+};
 
 /**
  * The order's status as its shipments make it: FULFILLED when every shipment not cancelled has left (or was

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { convertMinor } from '@storegraph/schema';
 import type { Logger } from '@storegraph/kit';
 import type { OrdersDb } from '../context.ts';
 import { factsOf, type FactDeps, type LineRow, type OrderRow } from './sales-facts.ts';
@@ -73,6 +74,28 @@ async function projectOrders(tx: Tx, ids: string[], deps: ProjectorDeps) {
 }
 
 /**
+ * Refunds paid back (`refund.issued`) are booked on the UTC day they were paid, not on the order's day: the
+ * day's `refunds` grows by their amount, and `r_refunds` by it converted at the rate the order's fact was
+ * converted at (the order's own day, so a full refund takes out exactly what the order put in; 0 while the
+ * order has no rate). Facts never carry refunds, so re-projecting an order leaves them alone; each event is
+ * booked once because the cursor moves past it in the same transaction.
+ */
+async function bookRefunds(tx: Tx, refundIds: string[], deps: ProjectorDeps) {
+  const rows = await tx.execute<{ day: string; channel: string; currency: string; amount: string; rate_ppb: string | null }>(sql`
+    select ((r.refunded_at at time zone 'UTC')::date)::text as day, r.channel, r.currency, r.amount::text, f.rate_ppb::text
+    from orders.refunds r left join orders.sales_facts f on f.order_id = r.order_id
+    where r.id in ${refundIds} and r.status = 'REFUNDED' and r.amount > 0`);
+  for (const r of rows) {
+    const reporting = r.rate_ppb ? convertMinor(BigInt(r.amount), r.currency, deps.reportingCurrency, BigInt(r.rate_ppb)) : 0n;
+    await tx.execute(sql`
+      insert into orders.sales_daily (day, channel, currency, refunds, r_refunds)
+      values (${r.day}::date, ${r.channel}, ${r.currency}, ${r.amount}::bigint, ${reporting.toString()}::bigint)
+      on conflict (channel, day, currency) do update set refunds = sales_daily.refunds + excluded.refunds,
+        r_refunds = sales_daily.r_refunds + excluded.r_refunds`);
+  }
+}
+
+/**
  * One pass of the sales projector, in one transaction (a crash leaves all of it to the next pass): the next
  * outbox rows in (transaction, id) order, only of transactions older than every one still running, so that none
  * can commit behind the cursor; their orders projected; the cursor moved on. Then a few facts that lacked a rate,
@@ -96,8 +119,8 @@ export async function projectSalesPass(db: OrdersDb['db'], deps: ProjectorDeps):
         where name = 'sales'`);
       return 1;
     }
-    const events = await tx.execute<{ id: string; xid: string; type: string; aggregate_id: string }>(sql`
-      select id, xid::text, type, aggregate_id from orders.outbox
+    const events = await tx.execute<{ id: string; xid: string; type: string; aggregate_id: string; refund_id: string | null }>(sql`
+      select id, xid::text, type, aggregate_id, data->>'refundId' as refund_id from orders.outbox
       where (xid, id) > (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint) and xid < pg_snapshot_xmin(pg_current_snapshot())
       order by xid, id limit ${BATCH}`);
     const retry = await tx.execute<{ order_id: string }>(sql`
@@ -105,6 +128,8 @@ export async function projectSalesPass(db: OrdersDb['db'], deps: ProjectorDeps):
         and projected_at < now() - interval '1 minute' order by projected_at limit ${RETRY}`);
     const orderIds = [...new Set([...events.filter((e) => e.type.startsWith('order.')).map((e) => e.aggregate_id), ...retry.map((r) => r.order_id)])];
     if (orderIds.length > 0) await projectOrders(tx, orderIds, deps);
+    const refundIds = events.filter((e) => e.type === 'refund.issued' && e.refund_id).map((e) => e.refund_id!);
+    if (refundIds.length > 0) await bookRefunds(tx, refundIds, deps);
     const last = events.at(-1);
     if (last) await tx.execute(sql`update orders.report_projection set last_xid = ${last.xid}::xid8, last_id = ${last.id} where name = 'sales'`);
     return events.length;

@@ -9,6 +9,7 @@ import { webhookResolvers } from './webhook.resolvers.ts';
 import { shipmentResolvers } from './shipment.resolvers.ts';
 import { creditResolvers } from './credit.resolvers.ts';
 import { savedListResolvers } from './saved-list.resolvers.ts';
+import { returnResolvers } from './return.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -22,6 +23,7 @@ export const resolvers = {
     ...shipmentResolvers.Query,
     ...creditResolvers.Query,
     ...savedListResolvers.Query,
+    ...returnResolvers.Query,
   },
   Mutation: {
     ...cartResolvers.Mutation,
@@ -34,8 +36,15 @@ export const resolvers = {
     ...shipmentResolvers.Mutation,
     ...creditResolvers.Mutation,
     ...savedListResolvers.Mutation,
+    ...returnResolvers.Mutation,
   },
-  Order: { ...orderResolvers.Order, shipments: shipmentResolvers.orderShipments, invoice: creditResolvers.orderInvoice },
+  Order: {
+    ...orderResolvers.Order,
+    shipments: shipmentResolvers.orderShipments,
+    invoice: creditResolvers.orderInvoice,
+    returns: returnResolvers.orderReturns,
+    refundedTotal: returnResolvers.orderRefundedTotal,
+  },
   OrderLine: orderResolvers.OrderLine,
   OrderTransitionResult: orderResolvers.OrderTransitionResult,
   Cart: cartResolvers.Cart,
@@ -54,4 +63,9 @@ export const resolvers = {
   PaymentExceedsBalance: creditResolvers.PaymentExceedsBalance,
   RecordInvoicePaymentResult: creditResolvers.RecordInvoicePaymentResult,
   SavedList: savedListResolvers.SavedList,
+  OrderReturn: returnResolvers.OrderReturn,
+  ReturnLine: returnResolvers.ReturnLine,
+  Refund: returnResolvers.Refund,
+  RequestReturnResult: returnResolvers.RequestReturnResult,
+  ReturnTransitionResult: returnResolvers.ReturnTransitionResult,
 };

@@ -5,6 +5,7 @@ import {
   releaseReservation,
   reserveStock,
   restockAtLocation,
+  returnSoldUnits,
   restockReservation,
   type ReserveStockInput,
 } from '../services/reservation.service.ts';
@@ -22,6 +23,7 @@ export const reservationResolvers = {
     releaseReservation: (_: unknown, args: { id: string }, ctx: Ctx) => releaseReservation(ctx, args.id),
     restockReservation: (_: unknown, args: { id: string }, ctx: Ctx) => restockReservation(ctx, args.id),
     restockReservationAt: (_: unknown, args: Parameters<typeof restockAtLocation>[1], ctx: Ctx) => restockAtLocation(ctx, args),
+    returnSoldUnits: (_: unknown, args: Parameters<typeof returnSoldUnits>[1], ctx: Ctx) => returnSoldUnits(ctx, args),
   },
   ReserveStockResult: { __resolveType: (r: { __typename: string }) => r.__typename },
   ReservationChangeResult: { __resolveType: (r: { __typename: string }) => r.__typename },

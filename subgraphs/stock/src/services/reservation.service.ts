@@ -154,6 +154,12 @@ const statements = perDatabase((db: StockDb['db']) => ({
       sql`stock.restock_allocations(${p('channel')}, ${p('id')}::uuid, ${p('location')}, ${p('lines')}::jsonb, ${p('reference')}, 'shipment cancelled before it left', ${p('actor')}) as fn(units)`,
     )
     .prepare('stock_restock_allocations'),
+  returnUnits: db
+    .select({ units: sql<number>`fn.units` })
+    .from(
+      sql`stock.return_allocations(${p('channel')}, ${p('id')}::uuid, ${p('variant')}, ${p('quantity')}::int, ${p('location')}, ${p('writeOff')}::boolean, ${p('reference')}, ${p('actor')}) as fn(units)`,
+    )
+    .prepare('stock_return_allocations'),
   find: db
     .select({ result: sql<ResultJson>`stock.reservation_json(${reservations.id})` })
     .from(reservations)
@@ -281,6 +287,39 @@ export async function restockAtLocation(ctx: StockContext, input: { id: string; 
       id,
       location: input.locationId,
       lines: JSON.stringify(lines.map(([variantId, quantity]) => ({ variantId, quantity }))),
+      reference,
+      actor: actorOf(ctx),
+    });
+    return rows[0]!.units;
+  } catch (err) {
+    rethrowAsAppError(err);
+  }
+}
+
+/**
+ * A customer return (issue 13): sold units of one variant come back on the ledger at the location staff chose,
+ * restocked (on hand there) or written off (a RETURN and an ADJUSTMENT), once per `reference`; at most what was
+ * sold and not yet put back. Answers the units this call booked (0 on a repeat).
+ */
+export async function returnSoldUnits(
+  ctx: StockContext,
+  input: { id: string; variantId: string; quantity: number; locationId: string; writeOff: boolean; reference: string },
+) {
+  assertMaySell(ctx);
+  const { id } = input;
+  if (!UUID.test(id)) throw appError('NOT_FOUND', `no reservation ${id} in this channel`);
+  const reference = input.reference.trim();
+  if (reference.length === 0 || reference.length > 200) badInput('reference must be 1 to 200 characters', 'reference');
+  const { lines } = normaliseReservation({ idempotencyKey: reference, lines: [{ variantId: input.variantId, quantity: input.quantity }], ttlSeconds: 1 });
+  await assertOwner(ctx, id);
+  try {
+    const rows = await statements(ctx.db.db).returnUnits.execute({
+      channel: ctx.channel.channel,
+      id,
+      variant: lines[0]![0],
+      quantity: lines[0]![1],
+      location: input.locationId,
+      writeOff: input.writeOff,
       reference,
       actor: actorOf(ctx),
     });
