@@ -22,6 +22,8 @@ import { serveLiveAvailability } from './live-availability.ts';
 import { liveGate } from './live-gate.rules.ts';
 import { readBody } from './request-body.reader.ts';
 import { ResponseCache } from './response-cache.ts';
+import { RedisCacheStore } from './response-cache.redis-store.ts';
+import { closeRedis, connectRedis } from './redis-connection.ts';
 import { ResponseCachePolicy } from './response-cache.policy.ts';
 
 export interface BffOptions {
@@ -46,7 +48,8 @@ export interface BffOptions {
   /** How long a signed-in caller's account facts are reused (BFF_ACCOUNT_CACHE_MS). */
   accountCacheMs: number;
   /** Cache anonymous reads (invalidated by data changes); off when max is 0. */
-  cache: { max: number; ttlMs: number; staleMs?: number; honourNoCache: boolean };
+  /** `redisUrl`: the entries live in Redis, shared by every replica of this BFF (response-cache.redis-store.ts). */
+  cache: { max: number; ttlMs: number; staleMs?: number; honourNoCache: boolean; redisUrl?: string; redisKeyPrefix?: string };
   logger: Logger;
   /** Storefronts: the channel comes from a publishable key (`x-publishable-key`) the catalog issued. */
   publishableKeys: boolean;
@@ -101,7 +104,9 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     accounts,
     staffDirectory,
   );
-  const cache = opts.cache.max > 0 ? new ResponseCache(changes, opts.cache) : undefined;
+  const cacheRedis = opts.cache.max > 0 && opts.cache.redisUrl ? await connectRedis(opts.cache.redisUrl, opts.logger, 'response cache (misses until it is back)') : undefined;
+  const store = cacheRedis ? new RedisCacheStore(cacheRedis, opts.cache.redisKeyPrefix ?? 'sg', opts.name, opts.cache.ttlMs, opts.logger) : undefined;
+  const cache = opts.cache.max > 0 ? new ResponseCache(changes, { ...opts.cache, store }) : undefined;
   const dev = devTools(opts);
   const limits = await createRateLimits(opts.name, opts.limits, opts.logger);
   const handleGraphQL = graphqlHandler({
@@ -236,6 +241,8 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       changes.stop();
       await gateway.close();
       await limits.close();
+      await cache?.close();
+      await closeRedis(cacheRedis);
     },
   };
 }
