@@ -73,7 +73,12 @@ describe('rate limits on the BFF', () => {
 
   it('holds one budget across two replicas sharing Redis: 4 carts of 6 requests alternating between them', async () => {
     // A key prefix of this run's own, so parallel runs on the same Redis never share a budget.
-    const shared = { BFF_RATE_LIMIT_PER_IP: '0', BFF_RATE_LIMIT_PER_CREDENTIAL: '4', REDIS_URL, REDIS_KEY_PREFIX: `sgtest-${process.pid}-${Date.now().toString(36)}` };
+    const shared = {
+      BFF_RATE_LIMIT_PER_IP: '0',
+      BFF_RATE_LIMIT_PER_CREDENTIAL: '4',
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `sgtest-${process.pid}-${Date.now().toString(36)}`,
+    };
     const a = await bffWith(shared);
     const b = await bffWith(shared);
     const me = await testCustomer('ratelimit-redis');

@@ -66,7 +66,10 @@ async function onServer<T>(serverUrl: string, q: (sql: postgres.Sql) => Promise<
  */
 async function stockedProducts(token: string, min: number) {
   const listing = await b2c('ProductListing', { first: 40 }, token);
-  const backorderable = await onServer(pair.primaryUrl, (sql) => sql<{ id: string }[]>`select variant_id as id from stock.backorder_policies where "limit" > 0`);
+  const backorderable = await onServer(
+    pair.primaryUrl,
+    (sql) => sql<{ id: string }[]>`select variant_id as id from stock.backorder_policies where "limit" > 0`,
+  );
   const excluded = new Set(backorderable.map((b) => b.id));
   const found = (listing.products.nodes as any[])
     .map((p) => ({ slug: p.slug as string, variantId: p.variants[0].id as string, available: p.variants[0].availability?.available as number }))
@@ -91,18 +94,30 @@ describe('read replicas (DATABASE_READ_URL on a streaming standby)', () => {
     await pair.pauseReplay();
     try {
       // On the primary: 2 units held. The standby no longer replays, so it still shows `before`.
-      const held = (await b2c('ReserveStock', { input: { idempotencyKey: `replica-hold-${Date.now()}`, lines: [{ variantId: product!.variantId, quantity: 2 }] } }, me)).reserveStock;
+      const held = (
+        await b2c('ReserveStock', { input: { idempotencyKey: `replica-hold-${Date.now()}`, lines: [{ variantId: product!.variantId, quantity: 2 }] } }, me)
+      ).reserveStock;
       expect(held.__typename).toBe('Reservation');
       expect(held.lines.map((l: any) => l.quantity)).toEqual([2]);
       // A mutation reads what it decides on from the primary: asking for `before` units finds before - 2.
-      const refused = (await b2c('ReserveStock', { input: { idempotencyKey: `replica-ask-${Date.now()}`, lines: [{ variantId: product!.variantId, quantity: before }] } }, other)).reserveStock;
+      const refused = (
+        await b2c(
+          'ReserveStock',
+          { input: { idempotencyKey: `replica-ask-${Date.now()}`, lines: [{ variantId: product!.variantId, quantity: before }] } },
+          other,
+        )
+      ).reserveStock;
       expect(refused.__typename).toBe('InsufficientStock');
       expect(refused.lines.map((l: any) => [l.variant.id, l.requested, l.available])).toEqual([[product!.variantId, before, before - 2]]);
       // The storefront's product page is a query: answered by the replica, frozen at `before`.
       expect(await availableOnPage(product!.slug, product!.variantId, other)).toBe(before);
       // Each catalog subgraph reads over its replica pool on the standby; orders and customers never open one.
-      const pools = await onServer(pair.standbyUrl, (sql) =>
-        sql<{ name: string }[]>`select distinct application_name as name from pg_stat_activity where datname = ${dbName} and application_name like 'storegraph-%' order by 1`,
+      const pools = await onServer(
+        pair.standbyUrl,
+        (sql) =>
+          sql<
+            { name: string }[]
+          >`select distinct application_name as name from pg_stat_activity where datname = ${dbName} and application_name like 'storegraph-%' order by 1`,
       );
       expect(pools.map((p) => p.name)).toEqual(['storegraph-prices-replica', 'storegraph-products-replica', 'storegraph-stock-replica']);
     } finally {
@@ -133,7 +148,13 @@ describe('read replicas (DATABASE_READ_URL on a streaming standby)', () => {
     await pair.pauseReplay();
     try {
       // All but 2 units held on the primary: before - (before - 2) = 2 left to sell.
-      const held = (await b2c('ReserveStock', { input: { idempotencyKey: `replica-holder-${Date.now()}`, lines: [{ variantId: product!.variantId, quantity: before - 2 }] } }, holder)).reserveStock;
+      const held = (
+        await b2c(
+          'ReserveStock',
+          { input: { idempotencyKey: `replica-holder-${Date.now()}`, lines: [{ variantId: product!.variantId, quantity: before - 2 }] } },
+          holder,
+        )
+      ).reserveStock;
       expect(held.__typename).toBe('Reservation');
       // The replica still shows `before` units: a storefront reading it would offer them all.
       expect(await availableOnPage(product!.slug, product!.variantId, holder)).toBe(before);

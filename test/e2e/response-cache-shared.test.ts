@@ -66,7 +66,9 @@ async function productOf(eur: number): Promise<{ variantId: string; slug: string
   const variantId = await sellable({ eur, stock: 3, channels: ['web-eu'] });
   const sql = sqlClient();
   try {
-    const [row] = await sql<{ slug: string }[]>`select p.slug from products.products p join products.variants v on v.product_id = p.id where v.id = ${variantId}`;
+    const [row] = await sql<
+      { slug: string }[]
+    >`select p.slug from products.products p join products.variants v on v.product_id = p.id where v.id = ${variantId}`;
     return { variantId, slug: row!.slug };
   } finally {
     await sql.end();

@@ -139,7 +139,11 @@ export async function startStreamingPair(log: (m: string) => void = () => {}): P
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  await until('streaming', async () => (await onPrimary`select 1 from pg_stat_replication where application_name = 'sg_standby' and state = 'streaming'`).length === 1, 30_000);
+  await until(
+    'streaming',
+    async () => (await onPrimary`select 1 from pg_stat_replication where application_name = 'sg_standby' and state = 'streaming'`).length === 1,
+    30_000,
+  );
 
   return {
     primaryUrl,
@@ -153,11 +157,7 @@ export async function startStreamingPair(log: (m: string) => void = () => {}): P
     },
     async caughtUp(timeoutMs = 30_000) {
       const lsn = (await onPrimary<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`)[0]!.lsn;
-      await until(
-        'replayed',
-        async () => (await onStandby<{ ok: boolean }[]>`select pg_last_wal_replay_lsn() >= ${lsn}::pg_lsn as ok`)[0]!.ok,
-        timeoutMs,
-      );
+      await until('replayed', async () => (await onStandby<{ ok: boolean }[]>`select pg_last_wal_replay_lsn() >= ${lsn}::pg_lsn as ok`)[0]!.ok, timeoutMs);
     },
     async stop() {
       await onPrimary.end({ timeout: 5 }).catch(() => {});

@@ -42,7 +42,10 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       BFF_TRUST_FORWARDED_FOR: boolSchema(false),
       REDIS_URL: z.string().url().optional(),
       // Every key this BFF writes in Redis starts with it: deployments (or test runs) sharing a Redis stay apart.
-      REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('sg'),
+      REDIS_KEY_PREFIX: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+        .default('sg'),
       // A product page or till screen watches one list of variants (up to 50 in one subscription); 10 at once
       // leaves room for several open views and bounds what one socket makes the BFF re-read on every stock change.
       BFF_LIVE_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1000).default(10),

@@ -104,7 +104,8 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     accounts,
     staffDirectory,
   );
-  const cacheRedis = opts.cache.max > 0 && opts.cache.redisUrl ? await connectRedis(opts.cache.redisUrl, opts.logger, 'response cache (misses until it is back)') : undefined;
+  const cacheRedis =
+    opts.cache.max > 0 && opts.cache.redisUrl ? await connectRedis(opts.cache.redisUrl, opts.logger, 'response cache (misses until it is back)') : undefined;
   const store = cacheRedis ? new RedisCacheStore(cacheRedis, opts.cache.redisKeyPrefix ?? 'sg', opts.name, opts.cache.ttlMs, opts.logger) : undefined;
   const cache = opts.cache.max > 0 ? new ResponseCache(changes, { ...opts.cache, store }) : undefined;
   const dev = devTools(opts);

@@ -134,7 +134,8 @@ export class RedisCacheStore implements CacheStore {
   }
 
   private becomeUnsure(err: unknown) {
-    if (!this.unsure) this.logger.warn({ err: (err as Error).message }, 'response cache: a change could not be dropped in Redis; not serving from it until cleared');
+    if (!this.unsure)
+      this.logger.warn({ err: (err as Error).message }, 'response cache: a change could not be dropped in Redis; not serving from it until cleared');
     this.unsure = true;
     this.retry ??= setInterval(() => {
       void this.clear().then(() => {

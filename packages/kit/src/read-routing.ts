@@ -25,7 +25,7 @@ function queryRootFields(query: string, operationName: string | undefined): stri
   } catch {
     return null;
   }
-  if (!operation || operation.operation !== 'query') return null;
+  if (operation?.operation !== 'query') return null;
   const fields: string[] = [];
   for (const s of operation.selectionSet.selections) {
     // A fragment at the root could hide any field: the primary answers it (the gateway never sends one).
