@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolSchema, contextSecretsSchema, loadConfig, portSchema } from '@storegraph/kit';
+import { boolSchema, contextSecretsSchema, loadConfig, optionalUrlSchema, portSchema } from '@storegraph/kit';
 import { DEV_IDP_SECRET } from '@storegraph/schema';
 
 export { DEV_IDP_SECRET };
@@ -40,7 +40,7 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       BFF_RATE_LIMIT_PER_CREDENTIAL: z.coerce.number().int().min(0).default(2_000),
       BFF_RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(0).default(60),
       BFF_TRUST_FORWARDED_FOR: boolSchema(false),
-      REDIS_URL: z.string().url().optional(),
+      REDIS_URL: optionalUrlSchema,
       // Every key this BFF writes in Redis starts with it: deployments (or test runs) sharing a Redis stay apart.
       REDIS_KEY_PREFIX: z
         .string()

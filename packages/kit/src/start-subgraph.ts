@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-tag';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { boolSchema, contextIssuersSchema, contextSecretsSchema, loadConfig, portSchema } from './config.ts';
+import { boolSchema, contextIssuersSchema, contextSecretsSchema, loadConfig, optionalUrlSchema, portSchema } from './config.ts';
 import { DEFAULT_VERIFY_OPTIONS } from '@storegraph/schema';
 import { z } from 'zod';
 import { databaseReachable, openDatabase, migrateSchema, type Database } from './database.ts';
@@ -60,7 +60,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     {
       DATABASE_URL: z.string().url(),
       // A streaming replica of DATABASE_URL's server, same database: catalog, price and availability reads.
-      DATABASE_READ_URL: z.string().url().optional(),
+      DATABASE_READ_URL: optionalUrlSchema,
       [`${upper}_PORT`]: portSchema(def.defaultPort),
       [`${upper}_DB_POOL`]: z.coerce.number().int().min(1).max(200).default(10),
       STOREGRAPH_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
