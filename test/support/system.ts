@@ -76,6 +76,8 @@ export interface SystemOptions {
   serverUrl?: string;
   /** A streaming replica of serverUrl: the subgraphs get DATABASE_READ_URL on it (same database name). */
   readServerUrl?: string;
+  /** Demo products to seed (240 by default; a file's own system seeds fewer to boot faster). */
+  demoProducts?: number;
 }
 
 export async function startSystem(log: (m: string) => void = () => {}, opts: SystemOptions = {}) {
@@ -154,7 +156,7 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
     ORDERS_PAYMENT_FEES: 'card:140,manual:0',
   });
   const customers = await startCustomers({ ...env, ORDERS_URL: orders.url, CUSTOMERS_ERASURE_RETRY_MS: '500' });
-  await seedDemoData(databaseUrl);
+  await seedDemoData(databaseUrl, { products: opts.demoProducts });
   await registerTestChannels(databaseUrl);
   const gateway = await startGateway({
     ...env,
