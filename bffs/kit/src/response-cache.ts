@@ -38,6 +38,8 @@ export class ResponseCache {
   private readonly generations = new Map<string, number>();
   /** Drops not finished yet (Redis is a round trip away): entries of those subgraphs are not served meanwhile. */
   private readonly dropping = new Map<string, number>();
+  /** Clears not finished yet (after a reconnect): nothing is served from the store meanwhile. */
+  private clearing = 0;
   /** Bumped whenever the change stream drops or reconnects: an answer that straddles a gap is never stored. */
   private epoch = 0;
   private readonly maxTtlMs: number;
@@ -62,7 +64,10 @@ export class ResponseCache {
     });
     this.stream.on('up', () => {
       this.epoch += 1;
-      void this.store.clear();
+      this.clearing += 1;
+      void this.store.clear().finally(() => {
+        this.clearing -= 1;
+      });
     });
     this.stream.on('down', () => {
       this.epoch += 1;
@@ -76,7 +81,7 @@ export class ResponseCache {
   async get(key: string): Promise<CacheEntry | undefined> {
     if (!this.usable) return undefined;
     const entry = await this.store.get(key);
-    if (!entry || !this.usable || entry.subgraphs.some((s) => (this.dropping.get(s) ?? 0) > 0)) return undefined;
+    if (!entry || !this.usable || this.clearing > 0 || entry.subgraphs.some((s) => (this.dropping.get(s) ?? 0) > 0)) return undefined;
     return entry;
   }
 
