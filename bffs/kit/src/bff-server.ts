@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
-import { ChangeStreamClient, drainServer, listenHost, ObservedResponse, observeRequest, sendJson, type Logger } from '@storegraph/kit';
+import { ChangeStreamClient, drainServer, listenHost, ObservedResponse, observeRequest, READ_FROM_HEADER, sendJson, type Logger } from '@storegraph/kit';
 import { issueGuestToken } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
@@ -76,6 +76,9 @@ export interface RunningBff {
 
 /** What a live order watch reads: the same visibility rule as the OrderStatus operation. */
 const LIVE_ORDER = 'query LiveOrder($id: ID!) { order(id: $id) { id number status nextStatuses } }';
+
+/** Asks the gateway to read from the primaries (read-routing.ts): for re-reads that follow a change. */
+const PRIMARY_READS = { [READ_FROM_HEADER]: 'primary' };
 
 const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(ids: $ids) { id availability { available inStock } } }';
 
@@ -205,7 +208,8 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     }),
     read: async (ctx, variantIds) => {
       const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
-      const res = await gateway.execute({ query: LIVE_AVAILABILITY, variables: { ids: variantIds } }, token, ctx.requestId);
+      // Re-read because a change was announced by the primary: a replica may not have replayed it yet.
+      const res = await gateway.execute({ query: LIVE_AVAILABILITY, variables: { ids: variantIds } }, token, ctx.requestId, PRIMARY_READS);
       const variants =
         (res.body as { data?: { variantsById?: ({ id: string; availability: { available: number; inStock: boolean } | null } | null)[] } }).data
           ?.variantsById ?? [];
