@@ -140,8 +140,10 @@ const shared = [
     metadata: meta(SECRETS),
     type: 'Opaque',
     // Empty on purpose: fill before the first apply (see the README's operations section). Every service
-    // refuses to start in production with an empty one, naming the variable.
-    stringData: { DATABASE_URL: '', STOREGRAPH_CONTEXT_SECRET: '', STOREGRAPH_IDP_SECRET: '', PAYMENT_CARD_API_KEY: '', REDIS_URL: '' },
+    // refuses to start in production with an empty one, naming the variable; DATABASE_READ_URL (a streaming
+    // replica for catalog, price and availability reads) and REDIS_URL (shared caches and budgets) may stay
+    // empty: off. A replica doubles products', stock's and prices' pools, on the replica's server.
+    stringData: { DATABASE_URL: '', DATABASE_READ_URL: '', STOREGRAPH_CONTEXT_SECRET: '', STOREGRAPH_IDP_SECRET: '', PAYMENT_CARD_API_KEY: '', REDIS_URL: '' },
   },
 ];
 

@@ -16,6 +16,7 @@ import {
   serveChangeStream,
   serveGraphQL,
   SQL_COUNT_HEADER,
+  READ_FROM_HEADER,
 } from '@storegraph/kit';
 import { ChangeRelay } from './change-relay.ts';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.ts';
@@ -130,7 +131,9 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env) {
       const token = req.headers[CONTEXT_HEADER];
       // Asked-for SQL counts travel on to the subgraphs (tests and the benchmark; see kit's sql-counter.ts).
       const countSql = config.STOREGRAPH_EXPOSE_SQL_COUNT && !!req.headers[SQL_COUNT_HEADER];
-      return { contextToken: typeof token === 'string' ? token : undefined, requestId, countSql };
+      // A caller that must see the latest writes (a BFF re-reading after a change) asks for the primary.
+      const primaryOnly = req.headers[READ_FROM_HEADER] === 'primary';
+      return { contextToken: typeof token === 'string' ? token : undefined, requestId, countSql, primaryOnly };
     },
   });
   return {

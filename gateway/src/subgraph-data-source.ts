@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { CONTEXT_HEADER } from '@storegraph/schema';
-import { DependencyGuard, DependencyUnavailableError, parseCacheControl, serviceUnavailable, SQL_COUNT_HEADER } from '@storegraph/kit';
+import { DependencyGuard, DependencyUnavailableError, parseCacheControl, READ_FROM_HEADER, serviceUnavailable, SQL_COUNT_HEADER } from '@storegraph/kit';
 import { subgraphFetch, type SubgraphResponse } from './subgraph-fetcher.ts';
 
 export interface GatewayContext {
@@ -12,6 +12,8 @@ export interface GatewayContext {
   sqlStatements?: Record<string, number>;
   /** subgraphs this request read from: BFF caches tag their entries with them for invalidation */
   subgraphs?: Set<string>;
+  /** the caller asked for the primary (`x-storegraph-read-from: primary`): no fetch is marked for a replica */
+  primaryOnly?: boolean;
 }
 
 type SubgraphResult = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
@@ -103,6 +105,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       if (context.contextToken) headers[CONTEXT_HEADER] = context.contextToken;
       headers['x-request-id'] = context.requestId;
       if (context.countSql) headers[SQL_COUNT_HEADER] = '1';
+      // A fetch for a client's query may be read from a replica; a mutation's follow-up reads (its result's
+      // entities on other subgraphs) must see the write, so they go to the primary like the write itself.
+      if (read && !context.primaryOnly && 'incomingRequestContext' in options && options.incomingRequestContext.operation?.operation === 'query')
+        headers[READ_FROM_HEADER] = 'replica';
     }
     const { http: _http, ...body } = request;
     const payload = JSON.stringify(body);

@@ -72,12 +72,22 @@ describe('rate limits on the BFF', () => {
   });
 
   it('holds one budget across two replicas sharing Redis: 4 carts of 6 requests alternating between them', async () => {
-    const a = await bffWith({ BFF_RATE_LIMIT_PER_IP: '0', BFF_RATE_LIMIT_PER_CREDENTIAL: '4', REDIS_URL });
-    const b = await bffWith({ BFF_RATE_LIMIT_PER_IP: '0', BFF_RATE_LIMIT_PER_CREDENTIAL: '4', REDIS_URL });
+    // A key prefix of this run's own, so parallel runs on the same Redis never share a budget.
+    const shared = {
+      BFF_RATE_LIMIT_PER_IP: '0',
+      BFF_RATE_LIMIT_PER_CREDENTIAL: '4',
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `sgtest-${process.pid}-${Date.now().toString(36)}`,
+    };
+    const a = await bffWith(shared);
+    const b = await bffWith(shared);
     const me = await testCustomer('ratelimit-redis');
-    const statuses = [];
-    for (let i = 0; i < 6; i++) statuses.push((await call(i % 2 === 0 ? a.url : b.url, 'CreateCart', {}, me.token)).status);
-    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await call(i % 2 === 0 ? a.url : b.url, 'CreateCart', {}, me.token));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 429, 429]);
+    // 2 spent on a and 2 on b make 4: each replica refuses the 5th and 6th, with Retry-After.
+    expectLimited(answers[4]!);
+    expectLimited(answers[5]!);
     expect(await cartsOf(me.sub)).toBe(4);
   });
 

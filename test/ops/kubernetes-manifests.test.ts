@@ -102,6 +102,7 @@ describe('deploy/k8s', () => {
 
   it('keeps the context and provider keys in a secret and runs migrations as a job before rollout', () => {
     expect(Object.keys(named('Secret', 'storegraph-secrets').stringData).sort()).toEqual([
+      'DATABASE_READ_URL',
       'DATABASE_URL',
       'PAYMENT_CARD_API_KEY',
       'REDIS_URL',

@@ -1,4 +1,4 @@
-import { DEV_CONTEXT_SECRET, ensureDatabase, dropDatabase, startEmbeddedPostgres, type RunningPostgres } from '@storegraph/kit';
+import { DEV_CONTEXT_SECRET, ensureDatabase, dropDatabase, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '@storegraph/kit';
 import { DEV_IDP_SECRET } from '@storegraph/bff-kit';
 import { startProducts } from '@storegraph/products';
 import { startStock } from '@storegraph/stock';
@@ -71,9 +71,18 @@ export interface SystemUrls {
  * embedded PostgreSQL under .data/test-pg), four subgraphs with two stock replicas, the gateway and
  * the three BFFs, then seeds the demo brand.
  */
-export async function startSystem(log: (m: string) => void = () => {}) {
+export interface SystemOptions {
+  /** The PostgreSQL server to use instead of DATABASE_URL's or the embedded one (URL without a database). */
+  serverUrl?: string;
+  /** A streaming replica of serverUrl: the subgraphs get DATABASE_READ_URL on it (same database name). */
+  readServerUrl?: string;
+  /** Demo products to seed (240 by default; a file's own system seeds fewer to boot faster). */
+  demoProducts?: number;
+}
+
+export async function startSystem(log: (m: string) => void = () => {}, opts: SystemOptions = {}) {
   let pg: RunningPostgres | undefined;
-  let serverUrl = process.env.DATABASE_URL;
+  let serverUrl = opts.serverUrl ?? process.env.DATABASE_URL;
   if (!serverUrl) {
     pg = await startEmbeddedPostgres('.data/test', log);
     serverUrl = pg.serverUrl;
@@ -84,6 +93,7 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     ...process.env,
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
+    ...(opts.readServerUrl ? { DATABASE_READ_URL: withDatabase(opts.readServerUrl, dbName) } : {}),
     STOREGRAPH_CONTEXT_SECRET: DEV_CONTEXT_SECRET,
     STOREGRAPH_IDP_SECRET: DEV_IDP_SECRET,
     // Subgraph tests sign their own contexts (issuer 'test'), as a BFF would.
@@ -146,7 +156,7 @@ export async function startSystem(log: (m: string) => void = () => {}) {
     ORDERS_PAYMENT_FEES: 'card:140,manual:0',
   });
   const customers = await startCustomers({ ...env, ORDERS_URL: orders.url, CUSTOMERS_ERASURE_RETRY_MS: '500' });
-  await seedDemoData(databaseUrl);
+  await seedDemoData(databaseUrl, { products: opts.demoProducts });
   await registerTestChannels(databaseUrl);
   const gateway = await startGateway({
     ...env,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolSchema, contextSecretsSchema, loadConfig, portSchema } from '@storegraph/kit';
+import { boolSchema, contextSecretsSchema, loadConfig, optionalUrlSchema, portSchema } from '@storegraph/kit';
 import { DEV_IDP_SECRET } from '@storegraph/schema';
 
 export { DEV_IDP_SECRET };
@@ -40,7 +40,12 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       BFF_RATE_LIMIT_PER_CREDENTIAL: z.coerce.number().int().min(0).default(2_000),
       BFF_RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(0).default(60),
       BFF_TRUST_FORWARDED_FOR: boolSchema(false),
-      REDIS_URL: z.string().url().optional(),
+      REDIS_URL: optionalUrlSchema,
+      // Every key this BFF writes in Redis starts with it: deployments (or test runs) sharing a Redis stay apart.
+      REDIS_KEY_PREFIX: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+        .default('sg'),
       // A product page or till screen watches one list of variants (up to 50 in one subscription); 10 at once
       // leaves room for several open views and bounds what one socket makes the BFF re-read on every stock change.
       BFF_LIVE_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1000).default(10),
@@ -68,6 +73,7 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     BFF_RATE_LIMIT_SIGN_IN: number;
     BFF_TRUST_FORWARDED_FOR: boolean;
     REDIS_URL?: string;
+    REDIS_KEY_PREFIX: string;
     BFF_LIVE_MAX_SUBSCRIPTIONS: number;
   } & Record<string, unknown>;
 }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
-import { ChangeStreamClient, drainServer, listenHost, ObservedResponse, observeRequest, sendJson, type Logger } from '@storegraph/kit';
+import { ChangeStreamClient, drainServer, listenHost, ObservedResponse, observeRequest, READ_FROM_HEADER, sendJson, type Logger } from '@storegraph/kit';
 import { issueGuestToken } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
@@ -22,6 +22,8 @@ import { serveLiveAvailability } from './live-availability.ts';
 import { liveGate } from './live-gate.rules.ts';
 import { readBody } from './request-body.reader.ts';
 import { ResponseCache } from './response-cache.ts';
+import { RedisCacheStore } from './response-cache.redis-store.ts';
+import { closeRedis, connectRedis } from './redis-connection.ts';
 import { ResponseCachePolicy } from './response-cache.policy.ts';
 
 export interface BffOptions {
@@ -46,7 +48,8 @@ export interface BffOptions {
   /** How long a signed-in caller's account facts are reused (BFF_ACCOUNT_CACHE_MS). */
   accountCacheMs: number;
   /** Cache anonymous reads (invalidated by data changes); off when max is 0. */
-  cache: { max: number; ttlMs: number; staleMs?: number; honourNoCache: boolean };
+  /** `redisUrl`: the entries live in Redis, shared by every replica of this BFF (response-cache.redis-store.ts). */
+  cache: { max: number; ttlMs: number; staleMs?: number; honourNoCache: boolean; redisUrl?: string; redisKeyPrefix?: string };
   logger: Logger;
   /** Storefronts: the channel comes from a publishable key (`x-publishable-key`) the catalog issued. */
   publishableKeys: boolean;
@@ -73,6 +76,9 @@ export interface RunningBff {
 
 /** What a live order watch reads: the same visibility rule as the OrderStatus operation. */
 const LIVE_ORDER = 'query LiveOrder($id: ID!) { order(id: $id) { id number status nextStatuses } }';
+
+/** Asks the gateway to read from the primaries (read-routing.ts): for re-reads that follow a change. */
+const PRIMARY_READS = { [READ_FROM_HEADER]: 'primary' };
 
 const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(ids: $ids) { id availability { available inStock } } }';
 
@@ -101,7 +107,10 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     accounts,
     staffDirectory,
   );
-  const cache = opts.cache.max > 0 ? new ResponseCache(changes, opts.cache) : undefined;
+  const cacheRedis =
+    opts.cache.max > 0 && opts.cache.redisUrl ? await connectRedis(opts.cache.redisUrl, opts.logger, 'response cache (misses until it is back)') : undefined;
+  const store = cacheRedis ? new RedisCacheStore(cacheRedis, opts.cache.redisKeyPrefix ?? 'sg', opts.name, opts.cache.ttlMs, opts.logger) : undefined;
+  const cache = opts.cache.max > 0 ? new ResponseCache(changes, { ...opts.cache, store }) : undefined;
   const dev = devTools(opts);
   const limits = await createRateLimits(opts.name, opts.limits, opts.logger);
   const handleGraphQL = graphqlHandler({
@@ -199,7 +208,8 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     }),
     read: async (ctx, variantIds) => {
       const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
-      const res = await gateway.execute({ query: LIVE_AVAILABILITY, variables: { ids: variantIds } }, token, ctx.requestId);
+      // Re-read because a change was announced by the primary: a replica may not have replayed it yet.
+      const res = await gateway.execute({ query: LIVE_AVAILABILITY, variables: { ids: variantIds } }, token, ctx.requestId, PRIMARY_READS);
       const variants =
         (res.body as { data?: { variantsById?: ({ id: string; availability: { available: number; inStock: boolean } | null } | null)[] } }).data
           ?.variantsById ?? [];
@@ -236,6 +246,8 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       changes.stop();
       await gateway.close();
       await limits.close();
+      await cache?.close();
+      await closeRedis(cacheRedis);
     },
   };
 }

@@ -108,12 +108,12 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     res.setHeader('x-request-id', requestId);
 
     const cacheKey = deps.cache.keyFor(principal, chosen, context, body.variables);
-    const hit = deps.cache.lookup(req, cacheKey);
+    const hit = await deps.cache.lookup(req, cacheKey);
     if (hit) {
       res.setHeader('x-cache', 'HIT');
       return sendText(res, hit.status, hit.body, media);
     }
-    const ticket = deps.cache.ticket(cacheKey);
+    const ticket = await deps.cache.ticket(cacheKey);
     const token = await signChannelContext(context, deps.contextSecret, issuer);
     // A request for SQL counts passes through (it only has an effect where STOREGRAPH_EXPOSE_SQL_COUNT is on).
     const countSql = req.headers[SQL_COUNT_HEADER] ? { [SQL_COUNT_HEADER]: '1' } : undefined;
@@ -137,7 +137,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
       res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
       return sendText(res, 503, result.text, media);
     }
-    if (ticket) res.setHeader('x-cache', deps.cache.store(ticket, result));
+    if (ticket) res.setHeader('x-cache', await deps.cache.store(ticket, result));
     // This BFF stops honouring the session at once; other replicas within the account cache's lifetime.
     if (SESSION_ENDING_OPERATIONS.has(chosen.operationName ?? '')) {
       if (context.customerId) deps.accounts.forget(context.customerId, context.sessionId);

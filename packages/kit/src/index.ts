@@ -23,3 +23,4 @@ export * from './request-guard.plugin.ts';
 export * from './dependency-guard.ts';
 export * from './events/index.ts';
 export * from './telemetry/index.ts';
+export * from './read-routing.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-tag';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { boolSchema, contextIssuersSchema, contextSecretsSchema, loadConfig, portSchema } from './config.ts';
+import { boolSchema, contextIssuersSchema, contextSecretsSchema, loadConfig, optionalUrlSchema, portSchema } from './config.ts';
 import { DEFAULT_VERIFY_OPTIONS } from '@storegraph/schema';
 import { z } from 'zod';
 import { databaseReachable, openDatabase, migrateSchema, type Database } from './database.ts';
@@ -13,6 +13,7 @@ import { AUDIT_MIGRATIONS, AUDIT_TABLES } from './audit/audit.plugin.ts';
 import { eventRelayOptionsFromEnv, startEventRelay, WEBHOOKS_MIGRATIONS, WEBHOOKS_TABLES } from './events/index.ts';
 import { ChangeFeed, endChangeStreams, serveChangeStream } from './change-feed.ts';
 import { observeDatabase } from './telemetry/metrics.ts';
+import { ReadRouter, type ReplicaReads } from './read-routing.ts';
 
 export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TContext extends SubgraphRequestContext> {
   name: string;
@@ -38,6 +39,11 @@ export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TCo
    * it runs the event relay (webhooks) as a background job, on every replica.
    */
   outbox?: boolean;
+  /**
+   * With DATABASE_READ_URL set, storefront queries that touch only these root fields read from that replica
+   * (read-routing.ts); writes, staff, services and every other read stay on the primary.
+   */
+  replicaReads?: ReplicaReads;
 }
 
 export interface RunningSubgraph<TSchema extends Record<string, unknown>> extends RunningServer {
@@ -53,6 +59,8 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
   const config = loadConfig(
     {
       DATABASE_URL: z.string().url(),
+      // A streaming replica of DATABASE_URL's server, same database: catalog, price and availability reads.
+      DATABASE_READ_URL: optionalUrlSchema,
       [`${upper}_PORT`]: portSchema(def.defaultPort),
       [`${upper}_DB_POOL`]: z.coerce.number().int().min(1).max(200).default(10),
       STOREGRAPH_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
@@ -66,6 +74,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     env,
   ) as Record<string, unknown> & {
     DATABASE_URL: string;
+    DATABASE_READ_URL?: string;
     STOREGRAPH_CONTEXT_SECRET: string[];
     STOREGRAPH_CONTEXT_ISSUERS: string[];
     STOREGRAPH_CONTEXT_MAX_TTL_SECONDS: number;
@@ -94,6 +103,17 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     applicationName: `storegraph-${def.name}`,
     statementTimeoutMs: config.STOREGRAPH_DB_STATEMENT_TIMEOUT_MS,
   });
+  // Only subgraphs that list replica reads open a second pool; the others ignore DATABASE_READ_URL.
+  const replica =
+    config.DATABASE_READ_URL && def.replicaReads
+      ? openDatabase({
+          url: config.DATABASE_READ_URL,
+          schema: def.tables,
+          poolSize: config[`${upper}_DB_POOL`] as number,
+          applicationName: `storegraph-${def.name}-replica`,
+          statementTimeoutMs: config.STOREGRAPH_DB_STATEMENT_TIMEOUT_MS,
+        })
+      : undefined;
   const { apollo, context } = createSubgraphServer<TContext>({
     name: def.name,
     typeDefs: gql([def.schemaFile, ...(def.extraSchemaFiles ?? [])].map((f) => readFileSync(f, 'utf8')).join('\n')),
@@ -107,7 +127,8 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     logger,
     exposeSqlCount: config.STOREGRAPH_EXPOSE_SQL_COUNT,
     faultInjection: config.STOREGRAPH_FAULT_INJECTION,
-    extendContext: (base) => def.extendContext(database, base),
+    readRouter: replica && def.replicaReads ? new ReadRouter(def.replicaReads) : undefined,
+    extendContext: (base) => def.extendContext(base.readsFromReplica && replica ? replica : database, base),
     auditSql: () => database.sql,
   });
   const unobserve = observeDatabase({
@@ -159,6 +180,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
       endChangeStreams();
       await server.close();
       await database.close();
+      await replica?.close();
     },
   };
 }

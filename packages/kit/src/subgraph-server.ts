@@ -17,6 +17,7 @@ import { requestGuardPlugin } from './request-guard.plugin.ts';
 import { cacheControlHeader, startCachePolicy, type CachePolicy } from './cache-hints.ts';
 import type { Sql } from 'postgres';
 import { auditPlugin } from './audit/audit.plugin.ts';
+import { READ_FROM_HEADER, type ReadRouter } from './read-routing.ts';
 
 export interface SubgraphRequestContext extends BaseContext {
   channel: ChannelContext;
@@ -30,6 +31,8 @@ export interface SubgraphRequestContext extends BaseContext {
   cachePolicy: CachePolicy;
   /** Crash tests only (STOREGRAPH_FAULT_INJECTION, refused in production): a step boundary to die at. */
   crashAt?: string;
+  /** This request reads from the subgraph's read replica (DATABASE_READ_URL; read-routing.ts decides). */
+  readsFromReplica?: boolean;
   /** present when the request asked for its SQL count (sql-counter.ts) */
   sqlCounter?: SqlCounter;
 }
@@ -46,6 +49,8 @@ export interface SubgraphServerOptions<TContext extends SubgraphRequestContext> 
   faultInjection?: boolean;
   /** Adds per-request services and loaders to the verified base context. */
   extendContext: (base: SubgraphRequestContext) => TContext;
+  /** Which requests may read from a replica; none: every request uses the primary. */
+  readRouter?: ReadRouter;
   /** Where staff mutations are recorded (the audit trail, audit/audit.plugin.ts); none: not recorded. */
   auditSql?: () => Sql | undefined;
 }
@@ -89,7 +94,7 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
     includeStacktraceInErrorResponses: false,
   });
 
-  async function context(req: http.IncomingMessage, requestId: string): Promise<TContext> {
+  async function context(req: http.IncomingMessage, requestId: string, body?: unknown): Promise<TContext> {
     const token = req.headers[CONTEXT_HEADER];
     let channel: ChannelContext;
     let issuer: string;
@@ -110,6 +115,7 @@ export function createSubgraphServer<TContext extends SubgraphRequestContext>(op
       sqlCounter,
       cachePolicy: startCachePolicy(channel),
     };
+    if (opts.readRouter?.replicaMay(req.headers[READ_FROM_HEADER], issuer, channel, body)) base.readsFromReplica = true;
     const crashAt = opts.faultInjection ? req.headers['x-storegraph-crash-at'] : undefined;
     if (typeof crashAt === 'string') base.crashAt = crashAt;
     return opts.extendContext(base);

@@ -24,6 +24,8 @@ export async function startPrices(env: NodeJS.ProcessEnv = process.env) {
       resolvers: resolvers as never,
       outbox: true,
       extendContext: (db, base) => createPricesContext(db, base, catalog, PRICES_FX_FEED_URL),
+      // Storefront price reads; the checkout's quote comes from orders directly and so from the primary.
+      replicaReads: { rootFields: ['quote', 'shippingMethods', '_entities'] },
     },
     env,
   );

@@ -18,6 +18,21 @@ export function startProducts(env: NodeJS.ProcessEnv = process.env) {
       resolvers: resolvers as never,
       outbox: true,
       extendContext: createProductsContext,
+      // Catalog reads; publishable keys stay on the primary (a revoked key must be refused at once).
+      replicaReads: {
+        rootFields: [
+          'currentChannel',
+          'salesChannel',
+          'locale',
+          'products',
+          'product',
+          'variantsById',
+          'variantBySku',
+          'variantByBarcode',
+          'attributeDefinitions',
+          '_entities',
+        ],
+      },
     },
     env,
   );

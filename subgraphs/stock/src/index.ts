@@ -42,6 +42,8 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
       tables,
       resolvers: resolvers as never,
       extendContext: (db, base) => createStockContext(db, base, catalog, soldInChannel, ROUTING_STRATEGIES[jobs.STOCK_ROUTING_STRATEGY]),
+      // Availability shown with the catalogue; a reservation is read where it was written (the primary).
+      replicaReads: { rootFields: ['locations', '_entities'] },
       // The tables every reservation writes announce changes by a polled version, not NOTIFY, which
       // serialised reservation commits. A level change always writes a movement and so an outbox row;
       // fences and backorder allowances carry updated_at (and rows can go): their count and newest stamp.
