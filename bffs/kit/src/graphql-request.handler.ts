@@ -111,6 +111,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     const hit = deps.cache.lookup(req, cacheKey);
     if (hit) {
       res.setHeader('x-cache', 'HIT');
+      res.setHeader('cache-control', deps.cache.cacheControl(cacheKey));
       return sendText(res, hit.status, hit.body, media);
     }
     const ticket = deps.cache.ticket(cacheKey);
@@ -138,6 +139,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
       return sendText(res, 503, result.text, media);
     }
     if (ticket) res.setHeader('x-cache', deps.cache.store(ticket, result));
+    res.setHeader('cache-control', deps.cache.cacheControl(cacheKey));
     // This BFF stops honouring the session at once; other replicas within the account cache's lifetime.
     if (SESSION_ENDING_OPERATIONS.has(chosen.operationName ?? '')) {
       if (context.customerId) deps.accounts.forget(context.customerId, context.sessionId);

@@ -42,6 +42,16 @@ export class ResponseCachePolicy {
     return key ? { key, before: this.cache!.snapshot() } : undefined;
   }
 
+  /**
+   * What a client (a storefront's page cache, a CDN) may do with the answer: share a stored anonymous answer
+   * for as long as this BFF keeps it, keep anything else to itself. A change dropped here can still be served
+   * by a client's copy until its max-age ends: that is the price of caching downstream.
+   */
+  cacheControl(key: string | undefined): string {
+    const seconds = key ? this.cache!.freshSeconds(key) : 0;
+    return seconds > 0 ? `public, max-age=${seconds}` : 'private, no-store';
+  }
+
   /** Stores a clean answer for as long as every subgraph allowed a shared copy; says whether it was stored. */
   store(ticket: CacheTicket, result: GatewayResult): 'MISS' | 'BYPASS' {
     const cacheable = result.status === 200 && !result.hasErrors;

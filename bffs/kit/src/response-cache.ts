@@ -82,6 +82,11 @@ export class ResponseCache {
     return true;
   }
 
+  /** Whole seconds the stored answer for `key` stays fresh here (0 when there is none): the shared max-age a client may use. */
+  freshSeconds(key: string): number {
+    return this.usable && this.entries.has(key) ? Math.floor(this.entries.getRemainingTTL(key) / 1000) : 0;
+  }
+
   /** The last clean answer for `key`, if it is younger than the stale bound. */
   stale(key: string): StaleEntry | undefined {
     return this.lastGood.get(key);
