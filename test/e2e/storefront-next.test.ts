@@ -57,7 +57,16 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
     console.log(`[storefront] next build: ${shop.builtInSeconds ? `${shop.builtInSeconds} s` : 'reused (sources unchanged)'}`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 240_000);
 
@@ -223,7 +232,9 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
 
     await page.click('#account-link');
     await page.waitForURL(`${shop.url}/us-en/account`);
-    const rows = await page.locator('#orders .order').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-order-id'), tr.querySelector('.total')?.textContent]));
+    const rows = await page
+      .locator('#orders .order')
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-order-id'), tr.querySelector('.total')?.textContent]));
     expect(rows).toEqual([[orderId, '$83.20']]);
 
     const staff = await createStaff('storefront-us', ['order-admin'], ['web-us']);

@@ -81,7 +81,11 @@ export async function startStorefront(o: StorefrontOptions): Promise<RunningStor
       .join(','),
     STOREFRONT_CATALOGUE_CACHE: o.catalogueCache === false ? 'off' : 'on',
   };
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(o.port), '-H', '127.0.0.1'], { cwd: APP_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(o.port), '-H', '127.0.0.1'], {
+    cwd: APP_DIR,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

@@ -7,8 +7,7 @@ export function PriceTag({ unit, compareAt, locale, taxMode }: { unit: Money; co
       <span className="price" data-price={`${minorUnits(unit)} ${unit.currency}`}>
         {formatMoney(unit, locale)}
       </span>{' '}
-      {compareAt ? <s>{formatMoney(compareAt, locale)}</s> : null}{' '}
-      <span className="tax-note">{taxMode === 'INCLUSIVE' ? 'incl. tax' : 'plus tax'}</span>
+      {compareAt ? <s>{formatMoney(compareAt, locale)}</s> : null} <span className="tax-note">{taxMode === 'INCLUSIVE' ? 'incl. tax' : 'plus tax'}</span>
     </span>
   );
 }

@@ -16,7 +16,10 @@ const entries = new Map<string, Entry>();
 
 function sharedSeconds(cacheControl: string | null): number {
   if (!cacheControl) return 0;
-  const directives = cacheControl.toLowerCase().split(',').map((d) => d.trim());
+  const directives = cacheControl
+    .toLowerCase()
+    .split(',')
+    .map((d) => d.trim());
   if (!directives.includes('public') || directives.includes('no-store') || directives.includes('private')) return 0;
   const maxAge = directives.find((d) => d.startsWith('s-maxage=')) ?? directives.find((d) => d.startsWith('max-age='));
   const seconds = maxAge ? Number(maxAge.split('=')[1]) : 0;
@@ -40,6 +43,9 @@ export function cachingFetch(enabled: boolean): typeof fetch {
     const body = await res.text();
     if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
     entries.set(key, { body, status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', expiresAt: now + seconds * 1000 });
-    return new Response(body, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'application/json', 'x-storefront-cache': 'MISS' } });
+    return new Response(body, {
+      status: res.status,
+      headers: { 'content-type': res.headers.get('content-type') ?? 'application/json', 'x-storefront-cache': 'MISS' },
+    });
   };
 }

@@ -29,7 +29,13 @@ const noStore: typeof fetch = (input, init) => fetch(input, { ...init, cache: 'n
 /** For one shopper's own data (cart, checkout, account): never cached. */
 export function personalClient(market: Market, token: string | undefined, extraHeaders: Record<string, string> = {}): StorefrontClient {
   const withHeaders: typeof fetch = (input, init) => noStore(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...extraHeaders } });
-  return createClient({ url: storefrontConfig().b2cUrl, publishableKey: publishableKey(market.channel), locale: market.locale, token: () => token, fetch: withHeaders });
+  return createClient({
+    url: storefrontConfig().b2cUrl,
+    publishableKey: publishableKey(market.channel),
+    locale: market.locale,
+    token: () => token,
+    fetch: withHeaders,
+  });
 }
 
 /**

@@ -24,7 +24,10 @@ export function storefrontConfig(): StorefrontConfig {
   }
   const cache = process.env.STOREFRONT_CATALOGUE_CACHE ?? 'on';
   if (cache !== 'on' && cache !== 'off') throw new Error(`STOREFRONT_CATALOGUE_CACHE must be on or off, got ${cache}`);
-  const mediaHosts = (process.env.STOREFRONT_MEDIA_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const mediaHosts = (process.env.STOREFRONT_MEDIA_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   config = { b2cUrl, keys, catalogueCache: cache === 'on', mediaHosts };
   return config;
 }

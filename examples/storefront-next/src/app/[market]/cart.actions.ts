@@ -29,7 +29,12 @@ export async function changeQuantity(form: FormData) {
   const market = marketFrom(form);
   const token = await ensureSession();
   const cart = await openCart(market);
-  if (cart) await personalClient(market, token).request(UpdateCartLineDocument, { cartId: cart.id, variantId: text(form, 'variantId'), quantity: Number(form.get('quantity')) });
+  if (cart)
+    await personalClient(market, token).request(UpdateCartLineDocument, {
+      cartId: cart.id,
+      variantId: text(form, 'variantId'),
+      quantity: Number(form.get('quantity')),
+    });
   redirect(`/${market.slug}/cart`);
 }
 

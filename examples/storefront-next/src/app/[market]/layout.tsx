@@ -14,7 +14,7 @@ export default async function MarketLayout({ children, params }: { children: Rea
         <Link href={`/${market.slug}`}>
           <strong>Storegraph</strong>
         </Link>
-        <form action={`/${market.slug}`} method="get" role="search">
+        <form action={`/${market.slug}`} method="get" aria-label="Search the catalogue">
           <input name="q" type="search" placeholder="Search" aria-label="Search" />
         </form>
         <nav aria-label="Markets" id="markets">

@@ -68,7 +68,11 @@ export default async function Listing({ params, searchParams }: { params: Promis
               <li key={p.id} className="card product" data-slug={p.slug}>
                 <Link href={`/${market.slug}/products/${p.slug}`}>{p.name}</Link>
                 <div>{p.brand?.name}</div>
-                {price ? <PriceTag unit={price.unit} compareAt={price.compareAt} locale={market.locale} taxMode={channel.taxMode} /> : <span>Price on request</span>}
+                {price ? (
+                  <PriceTag unit={price.unit} compareAt={price.compareAt} locale={market.locale} taxMode={channel.taxMode} />
+                ) : (
+                  <span>Price on request</span>
+                )}
               </li>
             );
           })}

@@ -15,7 +15,13 @@ export const dynamic = 'force-dynamic';
  * Checkout for guests and signed-in customers in two steps: details (contact, address, a shipping method
  * or a shop to collect from, coupon), then review, where the order is placed for exactly the total shown.
  */
-export default async function Checkout({ params, searchParams }: { params: Promise<{ market: string }>; searchParams: Promise<{ step?: string; problem?: string }> }) {
+export default async function Checkout({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ market: string }>;
+  searchParams: Promise<{ step?: string; problem?: string }>;
+}) {
   const market = marketOf((await params).market);
   if (!market) notFound();
   const { step, problem } = await searchParams;
@@ -30,7 +36,11 @@ export default async function Checkout({ params, searchParams }: { params: Promi
     return (
       <section id="review">
         <h1>Review your order</h1>
-        {problem ? <p className="problem" id="problem">{problem}</p> : null}
+        {problem ? (
+          <p className="problem" id="problem">
+            {problem}
+          </p>
+        ) : null}
         <table>
           <tbody>
             {cart.lines.map((l) => (
@@ -43,23 +53,33 @@ export default async function Checkout({ params, searchParams }: { params: Promi
             ))}
             <tr>
               <th>Subtotal</th>
-              <td colSpan={3} id="review-subtotal">{money(t.subtotal)}</td>
+              <td colSpan={3} id="review-subtotal">
+                {money(t.subtotal)}
+              </td>
             </tr>
             <tr>
               <th>Discount</th>
-              <td colSpan={3} id="review-discount">{money(t.discount)}</td>
+              <td colSpan={3} id="review-discount">
+                {money(t.discount)}
+              </td>
             </tr>
             <tr>
               <th>{cart.pickupLocationId ? 'Collection' : 'Shipping'}</th>
-              <td colSpan={3} id="review-shipping">{money(t.shipping)}</td>
+              <td colSpan={3} id="review-shipping">
+                {money(t.shipping)}
+              </td>
             </tr>
             <tr>
               <th>{t.taxIncluded ? 'Tax included' : 'Tax'}</th>
-              <td colSpan={3} id="review-tax">{money(t.tax)}</td>
+              <td colSpan={3} id="review-tax">
+                {money(t.tax)}
+              </td>
             </tr>
             <tr>
               <th>Total</th>
-              <td colSpan={3} id="review-total" data-amount={minorUnits(t.total)}>{money(t.total)}</td>
+              <td colSpan={3} id="review-total" data-amount={minorUnits(t.total)}>
+                {money(t.total)}
+              </td>
             </tr>
           </tbody>
         </table>
@@ -134,14 +154,19 @@ export default async function Checkout({ params, searchParams }: { params: Promi
             .filter((m) => m.kind !== 'PICKUP')
             .map((m) => (
               <label key={m.code} style={{ display: 'block' }}>
-                <input type="radio" name="delivery" value={`ship:${m.code}`} disabled={!m.available} defaultChecked={chosen === `ship:${m.code}`} required /> {m.name}{' '}
-                {m.price ? money(m.price.amount) : m.message}
+                <input type="radio" name="delivery" value={`ship:${m.code}`} disabled={!m.available} defaultChecked={chosen === `ship:${m.code}`} required />{' '}
+                {m.name} {m.price ? money(m.price.amount) : m.message}
               </label>
             ))}
           {pickupMethod
             ? shops.map((s) => (
                 <label key={s.id} style={{ display: 'block' }}>
-                  <input type="radio" name="delivery" value={`pickup:${pickupMethod.code}:${s.id}`} defaultChecked={chosen === `pickup:${pickupMethod.code}:${s.id}`} />{' '}
+                  <input
+                    type="radio"
+                    name="delivery"
+                    value={`pickup:${pickupMethod.code}:${s.id}`}
+                    defaultChecked={chosen === `pickup:${pickupMethod.code}:${s.id}`}
+                  />{' '}
                   {pickupMethod.name}: {s.name}
                 </label>
               ))

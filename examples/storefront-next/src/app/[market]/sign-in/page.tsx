@@ -5,14 +5,24 @@ import { signIn } from '../account.actions';
 
 export const dynamic = 'force-dynamic';
 
-export default async function SignIn({ params, searchParams }: { params: Promise<{ market: string }>; searchParams: Promise<{ problem?: string; next?: string }> }) {
+export default async function SignIn({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ market: string }>;
+  searchParams: Promise<{ problem?: string; next?: string }>;
+}) {
   const market = marketOf((await params).market);
   if (!market) notFound();
   const { problem, next } = await searchParams;
   return (
     <section>
       <h1>Sign in</h1>
-      {problem ? <p className="problem" id="problem">{problem === 'SignInFailed' ? 'Email or password is wrong.' : problem}</p> : null}
+      {problem ? (
+        <p className="problem" id="problem">
+          {problem === 'SignInFailed' ? 'Email or password is wrong.' : problem}
+        </p>
+      ) : null}
       <form action={signIn} className="stack" id="sign-in">
         <input type="hidden" name="market" value={market.slug} />
         <input type="hidden" name="next" value={next ?? ''} />
@@ -25,7 +35,10 @@ export default async function SignIn({ params, searchParams }: { params: Promise
         <button type="submit">Sign in</button>
       </form>
       <p>
-        New here? <Link href={`/${market.slug}/sign-up`} id="sign-up-link">Create an account</Link>
+        New here?{' '}
+        <Link href={`/${market.slug}/sign-up`} id="sign-up-link">
+          Create an account
+        </Link>
       </p>
     </section>
   );

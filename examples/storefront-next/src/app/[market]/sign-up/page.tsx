@@ -11,7 +11,11 @@ export default async function SignUp({ params, searchParams }: { params: Promise
   return (
     <section>
       <h1>Create an account</h1>
-      {problem ? <p className="problem" id="problem">{problem === 'EmailTaken' ? 'That email already has an account.' : problem}</p> : null}
+      {problem ? (
+        <p className="problem" id="problem">
+          {problem === 'EmailTaken' ? 'That email already has an account.' : problem}
+        </p>
+      ) : null}
       <form action={signUp} className="stack" id="sign-up">
         <input type="hidden" name="market" value={market.slug} />
         <label>

@@ -34,10 +34,12 @@ export default async function ProductPage({ params }: { params: Promise<{ market
     <article id="product" data-product-id={product.id}>
       <h1>{product.name}</h1>
       <p>{product.brand?.name}</p>
-      {product.media.filter((m) => showableMedia(m.url)).map((m) => (
-        // biome-ignore lint/performance/noImgElement: plain <img> on purpose: no image optimiser, see next.config.ts
-        <img key={m.url} src={m.url} alt={m.alt ?? ''} width={320} />
-      ))}
+      {product.media
+        .filter((m) => showableMedia(m.url))
+        .map((m) => (
+          // biome-ignore lint/performance/noImgElement: plain <img> on purpose: no image optimiser, see next.config.ts
+          <img key={m.url} src={m.url} alt={m.alt ?? ''} width={320} />
+        ))}
       <p>{product.description}</p>
       <form action={addToCart} className="stack" id="add-to-cart">
         <input type="hidden" name="market" value={market.slug} />
@@ -52,7 +54,11 @@ export default async function ProductPage({ params }: { params: Promise<{ market
             return (
               <label key={v.id} className="variant" data-variant-id={v.id} style={{ display: 'block' }}>
                 <input type="radio" name="variantId" value={v.id} defaultChecked={v.id === sellable[0]?.id} disabled={!price || v.available <= 0} /> {label}{' '}
-                {price ? <PriceTag unit={price.unit} compareAt={price.compareAt} locale={market.locale} taxMode={channel.taxMode} /> : <span>not sold here</span>}{' '}
+                {price ? (
+                  <PriceTag unit={price.unit} compareAt={price.compareAt} locale={market.locale} taxMode={channel.taxMode} />
+                ) : (
+                  <span>not sold here</span>
+                )}{' '}
                 <span className="availability">{v.available > 0 ? `${v.available} available` : 'sold out'}</span>
                 {v.places.some((l) => l.location.pickup && l.available > 0) ? (
                   <span className="pickup">
