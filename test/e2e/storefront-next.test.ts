@@ -17,13 +17,15 @@ if (!HAVE_BROWSER && !process.env.CI) {
  * The example Next.js storefront (examples/storefront-next) in headless Chromium against the test system's
  * production-mode B2C BFF, as a shopper uses it. The products are this file's own, named with a word only
  * this run uses so the search finds exactly them:
+ *   (and coupon SF<run> for 10 % off the boots in web-us)
  *   both  (web-eu + web-us): size S 25.00 EUR / 27.00 USD, size M 30.00 EUR / 33.00 USD; 10 in Hamburg and
  *         in New Jersey each, and S 3 at the Munich shop
- *   euOnly (web-eu): 19.00 EUR;  usOnly (web-us): 80.00 USD;  trade (trade-eu only): 50.00 EUR
+ *   euOnly (web-eu): 19.00 EUR;  usOnly (web-us): 100.00 USD;  trade (trade-eu only): 50.00 EUR
  */
 const NEW_JERSEY = 'loc_wh_newjersey';
 const K = `sf${Math.random().toString(36).slice(2, 8)}`;
 /** Text as a shopper reads it: Intl puts a no-break space before €, and JSX spacing doubles some spaces. */
+const COUPON = `SF${K}`.toUpperCase();
 const text = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 
 describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefront', () => {
@@ -47,7 +49,24 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
     await priceVariant(v.bothS, { eur: 2500, usd: 2700 });
     await priceVariant(v.bothM, { eur: 3000, usd: 3300 });
     await priceVariant(euOnly.variants[0]!.id, { eur: 1900 });
-    await priceVariant(v.usOnly, { usd: 8000 });
+    await priceVariant(v.usOnly, { usd: 10_000 });
+    // A web-us coupon of this file's own, through the admin BFF: 10 % off the boots.
+    const pricing = await staffSession((await createStaff('storefront-prices', ['pricing-admin'], ['web-us'])).email);
+    const promo = {
+      id: `promo_t_${K}`,
+      channel: 'web-us',
+      name: 'Storefront test 10 % off',
+      kind: 'PERCENT_OFF',
+      target: 'PRODUCTS',
+      percentBasisPoints: 1000,
+      couponCode: COUPON,
+      stacking: 'EXCLUSIVE',
+      priority: 3,
+      active: true,
+      variantIds: [v.usOnly],
+    };
+    const saved = await bff('admin', 'UpsertPromotion', { input: promo }, { token: pricing.token, channel: 'web-us' });
+    expect(saved.errors).toBeUndefined();
     await priceVariant(trade.variants[0]!.id, { eur: 5000 });
     for (const id of [v.bothS, v.bothM, euOnly.variants[0]!.id, v.usOnly, trade.variants[0]!.id]) await receive(id, HAMBURG, 10);
     await receive(v.bothS, MUNICH, 3);
@@ -110,7 +129,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
     await page.goto(`${shop.url}/us-en?q=${K}`);
     expect(await slugs(page)).toEqual([p.both, p.usOnly].sort());
     expect(text(await page.textContent('#channel-currency'))).toContain('USD');
-    expect((await prices(page)).sort()).toEqual(['2700 USD', '8000 USD']);
+    expect((await prices(page)).sort()).toEqual(['10000 USD', '2700 USD']);
     expect(text(await page.locator(`#products .product[data-slug="${p.both}"]`).textContent())).toContain('$27.00 plus tax');
 
     // The trade-only product is in no storefront: not listed, and its page is not found.
@@ -167,7 +186,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
     expect(foreign).toEqual([]);
   }, 120_000);
 
-  it('collects from a shop: click & collect at Munich costs no shipping', async () => {
+  it('collects from a shop: click & collect at Munich costs no shipping, and a coupon a guest cannot use is explained, not applied', async () => {
     const page = await newPage();
     await page.goto(`${shop.url}/eu-de/products/${p.both}`);
     await page.check(`input[name=variantId][value="${v.bothS}"]`);
@@ -181,20 +200,24 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
     await page.fill('input[name=postalCode]', '80331');
     await page.fill('input[name=city]', 'München');
     await page.check('input[name=delivery][value="pickup:pickup:loc_munich_shop"]');
+    // The demo's web-eu coupon (read, not changed) is once per customer, so a guest is told to sign in and pays in full.
+    await page.fill('input[name=coupon]', 'WELCOME10');
     await page.click('#continue');
     await page.waitForURL(/step=review/);
-    // 1 x 25.00, collection 0.00
+    expect(await page.locator('#coupon-problems li').allTextContents()).toEqual(['WELCOME10: sign in to use this code']);
+    // 1 x 25.00, no discount, collection 0.00: 25.00 EUR
     expect(text(await page.textContent('#review-shipping'))).toBe('0,00 €');
+    expect(text(await page.textContent('#review-discount'))).toBe('0,00 €');
     expect(await page.getAttribute('#review-total', 'data-amount')).toBe('2500');
     await page.click('#place-order');
     await page.waitForURL(/\/eu-de\/orders\//);
     expect(await page.getAttribute('#order-total', 'data-amount')).toBe('2500');
   }, 120_000);
 
-  it('signs a new customer up, keeps the guest cart, checks out in USD with sales tax and shows the order in the account', async () => {
+  it('signs a new customer up, keeps the guest cart, checks out in USD with sales tax, follows the order’s status live and finds it in the account', async () => {
     const page = await newPage();
     await page.goto(`${shop.url}/us-en/products/${p.usOnly}`);
-    expect(await page.locator('#add-to-cart .variant .price').evaluateAll((els) => els.map((e) => e.getAttribute('data-price')))).toEqual(['8000 USD']);
+    expect(await page.locator('#add-to-cart .variant .price').evaluateAll((els) => els.map((e) => e.getAttribute('data-price')))).toEqual(['10000 USD']);
     await page.click('#add-to-cart button[type=submit]');
     await page.waitForURL(`${shop.url}/us-en/cart`);
 
@@ -210,7 +233,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
 
     await page.goto(`${shop.url}/us-en/cart`);
     expect(await page.locator('.cart-line').count()).toBe(1);
-    expect(text(await page.textContent('.cart-line .unit'))).toBe('$80.00');
+    expect(text(await page.textContent('.cart-line .unit'))).toBe('$100.00');
     await page.click('#to-checkout');
     await page.waitForURL(`${shop.url}/us-en/checkout`);
     expect(await page.inputValue('input[name=email]')).toBe(email);
@@ -219,28 +242,42 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
     await page.fill('input[name=city]', 'New York');
     await page.fill('input[name=region]', 'NY');
     await page.check('input[name=delivery][value="ship:standard"]');
+    await page.fill('input[name=coupon]', COUPON);
     await page.click('#continue');
     await page.waitForURL(/step=review/);
-    // 80.00 net; standard shipping is free from 75.00; New York sales tax 4 %: 80.00 x 0.04 = 3.20; total 83.20 USD.
+    // 100.00 net less 10 % = 90.00; standard shipping is free from 75.00 after discounts;
+    // New York sales tax 4 %: 90.00 x 0.04 = 3.60; total 93.60 USD.
+    expect(await page.locator('#coupon-problems').count()).toBe(0);
+    expect(text(await page.textContent('#review-discount'))).toBe('$10.00');
     expect(text(await page.textContent('#review-shipping'))).toBe('$0.00');
-    expect(text(await page.textContent('#review-tax'))).toBe('$3.20');
-    expect(await page.getAttribute('#review-total', 'data-amount')).toBe('8320');
+    expect(text(await page.textContent('#review-tax'))).toBe('$3.60');
+    expect(await page.getAttribute('#review-total', 'data-amount')).toBe('9360');
     await page.click('#place-order');
     await page.waitForURL(/\/us-en\/orders\//);
-    expect(await page.getAttribute('#order-total', 'data-amount')).toBe('8320');
+    expect(await page.getAttribute('#order-total', 'data-amount')).toBe('9360');
+    // The line is charged the page's price, the coupon taken off it.
+    expect((await page.locator('.order-line td').allTextContents()).map(text)).toEqual([expect.stringMatching(/^T-/), '1 ×', '$100.00', '$90.00']);
     const orderId = await page.getAttribute('#order', 'data-order-id');
+
+    // Live status: the page follows the order over the storefront's server (graphql-ws to the BFF) as staff move it.
+    await page.locator('#order-status[data-live=yes]').waitFor({ timeout: 20_000 });
+    expect(await page.textContent('#order-status')).toBe('PLACED');
+    const staff = await createStaff('storefront-us', ['order-admin'], ['web-us']);
+    const { token } = await staffSession(staff.email);
+    const moved = (await bff('admin', 'SetOrderStatus', { id: orderId, status: 'PROCESSING' }, { token, channel: 'web-us' })).data.setOrderStatus;
+    expect(moved.__typename).toBe('OrderStatusChanged');
+    await expect.poll(() => page.textContent('#order-status'), { timeout: 20_000 }).toBe('PROCESSING');
 
     await page.click('#account-link');
     await page.waitForURL(`${shop.url}/us-en/account`);
     const rows = await page
       .locator('#orders .order')
       .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-order-id'), tr.querySelector('.total')?.textContent]));
-    expect(rows).toEqual([[orderId, '$83.20']]);
+    expect(rows).toEqual([[orderId, '$93.60']]);
 
-    const staff = await createStaff('storefront-us', ['order-admin'], ['web-us']);
-    const { token } = await staffSession(staff.email);
+    expect(await page.locator('#orders .order .status').allTextContents()).toEqual(['PROCESSING']);
     const booked = (await bff('admin', 'Order', { id: orderId }, { token, channel: 'web-us' })).data.order;
-    expect(booked).toMatchObject({ id: orderId, email, channel: { code: 'web-us' }, total: { amount: 8320, currency: 'USD' } });
+    expect(booked).toMatchObject({ id: orderId, email, status: 'PROCESSING', channel: { code: 'web-us' }, total: { amount: 9360, currency: 'USD' } });
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
   }, 120_000);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { MeDocument, ShippingMethodsDocument } from '@storegraph/bff-b2c/operations';
+import { MeDocument, PriceQuoteDocument, ShippingMethodsDocument } from '@storegraph/bff-b2c/operations';
+import type { StorefrontClient } from '@storegraph/client';
 import { channelOf } from '@/lib/channel.query';
 import { openCart, pickupShopsByVariant } from '@/lib/cart.session';
 import { marketOf } from '@/lib/markets';
@@ -10,6 +11,25 @@ import { currentSession, personalClient } from '@/lib/shop.client';
 import { placeOrder, saveCheckoutDetails } from '../cart.actions';
 
 export const dynamic = 'force-dynamic';
+
+type CartForQuote = {
+  couponCodes: string[];
+  shippingMethod?: string | null;
+  shippingAddress?: { country: string; region?: string | null } | null;
+  lines: { variant: { id: string }; quantity: number }[];
+};
+
+async function rejectedCoupons(shop: StorefrontClient, cart: CartForQuote) {
+  const { quote } = await shop.request(PriceQuoteDocument, {
+    input: {
+      lines: cart.lines.map((l) => ({ variantId: l.variant.id, quantity: l.quantity })),
+      couponCodes: cart.couponCodes,
+      shipTo: cart.shippingAddress ? { country: cart.shippingAddress.country, region: cart.shippingAddress.region } : undefined,
+      shippingMethod: cart.shippingMethod ?? undefined,
+    },
+  });
+  return quote.__typename === 'Quote' ? quote.rejectedCoupons : [];
+}
 
 /**
  * Checkout for guests and signed-in customers in two steps: details (contact, address, a shipping method
@@ -33,6 +53,8 @@ export default async function Checkout({
 
   if (step === 'review' && cart.totals && cart.problems.length === 0) {
     const t = cart.totals;
+    // The cart prices without a coupon it cannot use; the quote says why, so the shopper is told.
+    const rejected = cart.couponCodes.length ? await rejectedCoupons(shop, cart) : [];
     return (
       <section id="review">
         <h1>Review your order</h1>
@@ -40,6 +62,15 @@ export default async function Checkout({
           <p className="problem" id="problem">
             {problem}
           </p>
+        ) : null}
+        {rejected.length ? (
+          <ul className="problem" id="coupon-problems">
+            {rejected.map((r) => (
+              <li key={r.code}>
+                {r.code}: {r.message}
+              </li>
+            ))}
+          </ul>
         ) : null}
         <table>
           <tbody>

@@ -1,5 +1,6 @@
 import { notFound } from 'next/navigation';
 import { OrderStatusDocument } from '@storegraph/bff-b2c/operations';
+import { LiveOrderStatus } from '@/components/live-order-status';
 import { marketOf } from '@/lib/markets';
 import { formatMoney, minorUnits, type Money } from '@/lib/money.format';
 import { currentSession, personalClient } from '@/lib/shop.client';
@@ -21,7 +22,7 @@ export default async function OrderPage({ params }: { params: Promise<{ market: 
         Order <span id="order-number">{order.number}</span>
       </h1>
       <p>
-        Status <span id="order-status">{order.status}</span>
+        Status <LiveOrderStatus market={market.slug} orderId={order.id} initial={order.status} />
       </p>
       <table>
         <tbody>
