@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { bff, system } from '../support/clients.ts';
 import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
 import { HAMBURG, MUNICH, priceVariant, receive } from './stock-support.ts';
 import { createStaff, staffSession } from './admin-support.ts';
+import { testCustomer } from './checkout-support.ts';
 import { serveStorefront } from './storefront-support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -281,6 +283,49 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
     expect(booked).toMatchObject({ id: orderId, email, status: 'PROCESSING', channel: { code: 'web-us' }, total: { amount: 9360, currency: 'USD' } });
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('renders a repeat anonymous product page from its catalogue cache, and asks the BFF for every signed-in one', async () => {
+    // A counting hop in front of the real B2C BFF (our own service, passed through unchanged), and a second
+    // storefront process (an empty cache) behind it.
+    const asked: string[] = [];
+    const bffOrigin = new URL(system().b2c).origin;
+    const PASS = ['content-type', 'accept', 'accept-language', 'authorization', 'x-publishable-key', 'x-guest-token'];
+    const hop = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks);
+      if (req.url === '/graphql') asked.push(`${req.headers.authorization ? 'token' : 'anonymous'} ${JSON.parse(body.toString()).operationName}`);
+      const headers = Object.fromEntries(PASS.filter((h) => req.headers[h]).map((h) => [h, String(req.headers[h])]));
+      const upstream = await fetch(`${bffOrigin}${req.url}`, { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
+      const back = ['content-type', 'cache-control'].filter((h) => upstream.headers.has(h)).map((h) => [h, upstream.headers.get(h)!] as [string, string]);
+      res.writeHead(upstream.status, Object.fromEntries(back));
+      res.end(Buffer.from(await upstream.arrayBuffer()));
+    });
+    await new Promise<void>((r) => hop.listen(0, '127.0.0.1', r));
+    const second = await serveStorefront(`http://127.0.0.1:${(hop.address() as { port: number }).port}/graphql`);
+    try {
+      const page = `${second.url}/eu-de/products/${p.euOnly}`;
+      const render = async (cookie?: string) => {
+        const before = asked.length;
+        const res = await fetch(page, { headers: cookie ? { cookie } : {} });
+        expect(res.status).toBe(200);
+        expect(await res.text()).toContain(`${K} scarf`);
+        return asked.slice(before).sort();
+      };
+      // The first render asks for the channel and the page (a BFF answer that raced a catalogue change is not
+      // shareable and is asked again next time: at most a few renders until both are kept).
+      expect(await render()).toEqual(['anonymous CurrentChannel', 'anonymous ProductPage']);
+      for (let i = 0; i < 4 && (await render()).length > 0; i++);
+      for (let i = 0; i < 3; i++) expect(await render()).toEqual([]);
+      // A signed-in customer may have prices of their group's: asked each time, never shared.
+      const { token } = await testCustomer('storefront-cache');
+      const customer = `sg_token=${token}; sg_kind=customer`;
+      for (let i = 0; i < 3; i++) expect(await render(customer)).toEqual(['token CurrentChannel', 'token ProductPage']);
+    } finally {
+      await second.close();
+      await new Promise((r) => hop.close(r));
+    }
   }, 120_000);
 
   it('is told by the BFF what it may share: anonymous catalogue answers public for a while, a customer’s private', async () => {
