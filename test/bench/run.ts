@@ -20,6 +20,7 @@ import { signInScenarios } from './sign-in-scenarios.ts';
 import { runWebhookScenarios } from './webhook-scenarios.ts';
 import { runReportScenarios } from './report-scenarios.ts';
 import { routingTimeNote } from './routing-scenarios.ts';
+import { runStorefrontScenarios } from './storefront-scenarios.ts';
 import { renderTable, type ScenarioResult } from './report.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -134,6 +135,11 @@ async function main() {
       results.push(...(await runWebhookScenarios({ gatewayUrl: env.GATEWAY_URL!, databaseUrl, duration: DURATION })));
     }
     if (!ONLY || ONLY.test('report')) results.push(...(await runReportScenarios({ ordersUrl: env.ORDERS_URL!, databaseUrl })));
+    const storefront =
+      !ONLY || ONLY.test('storefront')
+        ? await runStorefrontScenarios({ b2cUrl: 'http://127.0.0.1:4311/graphql', slug: sample.slug, duration: DURATION, warmup: WARMUP })
+        : { results: [], notes: [] };
+    results.push(...storefront.results);
     const oversell = await oversellCheck(databaseUrl);
     const hot = scenarios.find((x) => x.hotVariant);
     const hotSku = hot ? await hotSkuCheck(databaseUrl, hot.hotVariant!) : null;
@@ -142,7 +148,7 @@ async function main() {
       hotSku,
       stats,
       duration: DURATION,
-      notes: [...(checkout.notes ?? []), ...(!ONLY || ONLY.test('routing') ? [routingTimeNote()] : [])],
+      notes: [...(checkout.notes ?? []), ...(!ONLY || ONLY.test('routing') ? [routingTimeNote()] : []), ...storefront.notes],
       memory: Object.fromEntries(services.map((s) => [s.name, rssMiB(s.child.pid!)])),
     });
     mkdirSync('bench-results', { recursive: true });

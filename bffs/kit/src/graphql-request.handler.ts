@@ -111,6 +111,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     const hit = await deps.cache.lookup(req, cacheKey);
     if (hit) {
       res.setHeader('x-cache', 'HIT');
+      res.setHeader('cache-control', deps.cache.cacheControl(hit));
       return sendText(res, hit.status, hit.body, media);
     }
     const ticket = await deps.cache.ticket(cacheKey);
@@ -137,7 +138,9 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
       res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
       return sendText(res, 503, result.text, media);
     }
-    if (ticket) res.setHeader('x-cache', await deps.cache.store(ticket, result));
+    const stored = ticket ? await deps.cache.store(ticket, result) : undefined;
+    if (stored) res.setHeader('x-cache', stored.xCache);
+    res.setHeader('cache-control', deps.cache.cacheControl(stored?.entry));
     // This BFF stops honouring the session at once; other replicas within the account cache's lifetime.
     if (SESSION_ENDING_OPERATIONS.has(chosen.operationName ?? '')) {
       if (context.customerId) deps.accounts.forget(context.customerId, context.sessionId);

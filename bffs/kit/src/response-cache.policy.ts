@@ -4,6 +4,7 @@ import type { ChosenOperation } from './document-choice.rules.ts';
 import type { GatewayResult } from './gateway-client.ts';
 import type { Principal } from './identity.ts';
 import { sharedMaxAge, type CacheSnapshot, type ResponseCache } from './response-cache.ts';
+import type { CacheEntry } from './response-cache.store.ts';
 
 /** A cacheable request on its way to the gateway: where its answer would be stored, and what the cache looked like before. */
 export interface CacheTicket {
@@ -40,10 +41,21 @@ export class ResponseCachePolicy {
     return key ? { key, before: await this.cache!.snapshot() } : undefined;
   }
 
-  /** Stores a clean answer for as long as every subgraph allowed a shared copy; says whether it was stored. */
-  async store(ticket: CacheTicket, result: GatewayResult): Promise<'MISS' | 'BYPASS'> {
+  /**
+   * What a client (a storefront's page cache, a CDN) may do with the answer: share a stored anonymous answer
+   * for as long as this BFF keeps it, keep anything else to itself. A change dropped here can still be served
+   * by a client's copy until its max-age ends: that is the price of caching downstream.
+   */
+  cacheControl(entry: Pick<CacheEntry, 'expiresAt'> | undefined): string {
+    const seconds = entry ? Math.floor((entry.expiresAt - Date.now()) / 1000) : 0;
+    return seconds > 0 ? `public, max-age=${seconds}` : 'private, no-store';
+  }
+
+  /** Stores a clean answer for as long as every subgraph allowed a shared copy: x-cache, and the entry when stored. */
+  async store(ticket: CacheTicket, result: GatewayResult): Promise<{ xCache: 'MISS' | 'BYPASS'; entry?: CacheEntry }> {
     const cacheable = result.status === 200 && !result.hasErrors;
-    const entry = { status: result.status, body: Buffer.from(result.text), subgraphs: result.subgraphs };
-    return cacheable && (await this.cache!.set(ticket.key, entry, ticket.before, sharedMaxAge(result.cacheControl))) ? 'MISS' : 'BYPASS';
+    const answer = { status: result.status, body: Buffer.from(result.text), subgraphs: result.subgraphs };
+    const entry = cacheable ? await this.cache!.set(ticket.key, answer, ticket.before, sharedMaxAge(result.cacheControl)) : undefined;
+    return entry ? { xCache: 'MISS', entry } : { xCache: 'BYPASS' };
   }
 }

@@ -74,10 +74,10 @@ export class RedisCacheStore implements CacheStore {
     try {
       const raw = await this.redis.getBuffer(this.entryKey(key));
       if (!raw) return undefined;
-      // status (3 digits), then the subgraphs joined by commas, a newline, then the body's bytes.
+      // status (3 digits), the expiry (epoch ms), the subgraphs joined by commas, a newline, then the body's bytes.
       const newline = raw.indexOf(10);
-      const head = raw.subarray(0, newline).toString();
-      return { status: Number(head.slice(0, 3)), subgraphs: head.slice(4).split(',').filter(Boolean), body: raw.subarray(newline + 1) };
+      const [status, expiresAt, subgraphs = ''] = raw.subarray(0, newline).toString().split(' ');
+      return { status: Number(status), expiresAt: Number(expiresAt), subgraphs: subgraphs.split(',').filter(Boolean), body: raw.subarray(newline + 1) };
     } catch {
       return undefined;
     }
@@ -96,7 +96,7 @@ export class RedisCacheStore implements CacheStore {
   async set(key: string, entry: CacheEntry, before: Generations, ttlMs: number): Promise<boolean> {
     if (this.unsure) return false;
     const n = entry.subgraphs.length;
-    const value = Buffer.concat([Buffer.from(`${entry.status} ${entry.subgraphs.join(',')}\n`), entry.body]);
+    const value = Buffer.concat([Buffer.from(`${entry.status} ${entry.expiresAt} ${entry.subgraphs.join(',')}\n`), entry.body]);
     try {
       const stored = await this.redis.eval(
         SET_SCRIPT,

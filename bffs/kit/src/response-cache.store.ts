@@ -5,6 +5,8 @@ export interface CacheEntry {
   /** Encoded once when stored: a hit writes the bytes, with no UTF-8 encoding of a 60 KB string per request. */
   body: Buffer;
   subgraphs: string[];
+  /** When the entry stops being served (epoch ms): what is left of it is the max-age a client may use. */
+  expiresAt: number;
 }
 
 /** Each subgraph's change count when a request set out: an answer is stored only if none of its subgraphs moved since. */

@@ -92,13 +92,16 @@ export class ResponseCache {
     return { epoch, local, shared: await this.store.generations() };
   }
 
-  async set(key: string, entry: CacheEntry, before: CacheSnapshot, maxAgeSeconds: number): Promise<boolean> {
-    if (!this.usable || entry.subgraphs.length === 0 || maxAgeSeconds <= 0 || before.epoch !== this.epoch) return false;
-    const changed = entry.subgraphs.some((s) => (this.generations.get(s) ?? 0) !== (before.local.get(s) ?? 0));
-    if (changed) return false;
-    if (!(await this.store.set(key, entry, before.shared, Math.min(maxAgeSeconds * 1000, this.maxTtlMs)))) return false;
+  /** Stores the answer unless it raced a change; answers the stored entry (with its expiry), or undefined. */
+  async set(key: string, answer: Omit<CacheEntry, 'expiresAt'>, before: CacheSnapshot, maxAgeSeconds: number): Promise<CacheEntry | undefined> {
+    if (!this.usable || answer.subgraphs.length === 0 || maxAgeSeconds <= 0 || before.epoch !== this.epoch) return undefined;
+    const changed = answer.subgraphs.some((s) => (this.generations.get(s) ?? 0) !== (before.local.get(s) ?? 0));
+    if (changed) return undefined;
+    const ttlMs = Math.min(maxAgeSeconds * 1000, this.maxTtlMs);
+    const entry: CacheEntry = { ...answer, expiresAt: Date.now() + ttlMs };
+    if (!(await this.store.set(key, entry, before.shared, ttlMs))) return undefined;
     this.lastGood.set(key, { ...entry, storedAt: Date.now() });
-    return true;
+    return entry;
   }
 
   /** The last clean answer for `key`, if it is younger than the stale bound. */

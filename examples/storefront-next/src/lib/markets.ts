@@ -1,0 +1,20 @@
+/**
+ * The storefront's markets: the first path segment (/eu-de/..., /us-en/...) picks the sales channel, whose
+ * publishable key the BFF reads the channel from, and the locale the BFF answers in (Accept-Language).
+ * Currency and tax display come from the channel itself (CurrentChannel), never from this table.
+ */
+export interface Market {
+  slug: string;
+  channel: string;
+  locale: string;
+  label: string;
+}
+
+export const MARKETS: readonly Market[] = [
+  { slug: 'eu-de', channel: 'web-eu', locale: 'de-DE', label: 'Deutschland' },
+  { slug: 'us-en', channel: 'web-us', locale: 'en-US', label: 'United States' },
+];
+
+export function marketOf(slug: string): Market | undefined {
+  return MARKETS.find((m) => m.slug === slug);
+}

@@ -1,0 +1,39 @@
+/**
+ * Read once per server process. The publishable keys are public by design (they only name a channel);
+ * STOREFRONT_PUBLISHABLE_KEYS is `web-eu=pk_...,web-us=pk_...` (`npm start` prints the demo's).
+ */
+export interface StorefrontConfig {
+  b2cUrl: string;
+  keys: Record<string, string>;
+  /** Off for the bench's uncached comparison only. */
+  catalogueCache: boolean;
+  mediaHosts: string[];
+}
+
+let config: StorefrontConfig | undefined;
+
+export function storefrontConfig(): StorefrontConfig {
+  if (config) return config;
+  const b2cUrl = process.env.STOREGRAPH_B2C_URL ?? 'http://localhost:4201/graphql';
+  if (!/^https?:\/\/.+\/graphql$/.test(b2cUrl)) throw new Error(`STOREGRAPH_B2C_URL must be the B2C BFF's /graphql URL, got ${b2cUrl}`);
+  const keys: Record<string, string> = {};
+  for (const pair of (process.env.STOREFRONT_PUBLISHABLE_KEYS ?? '').split(',').filter(Boolean)) {
+    const [channel, key] = pair.split('=');
+    if (!channel || !key?.startsWith('pk_')) throw new Error(`STOREFRONT_PUBLISHABLE_KEYS: expected channel=pk_..., got ${pair}`);
+    keys[channel.trim()] = key.trim();
+  }
+  const cache = process.env.STOREFRONT_CATALOGUE_CACHE ?? 'on';
+  if (cache !== 'on' && cache !== 'off') throw new Error(`STOREFRONT_CATALOGUE_CACHE must be on or off, got ${cache}`);
+  const mediaHosts = (process.env.STOREFRONT_MEDIA_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  config = { b2cUrl, keys, catalogueCache: cache === 'on', mediaHosts };
+  return config;
+}
+
+export function publishableKey(channel: string): string {
+  const key = storefrontConfig().keys[channel];
+  if (!key) throw new Error(`STOREFRONT_PUBLISHABLE_KEYS has no key for ${channel}`);
+  return key;
+}
