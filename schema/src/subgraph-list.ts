@@ -23,6 +23,7 @@ export const SUBGRAPHS = [
       'subgraphs/orders/src/schema.trade.graphql',
       'subgraphs/orders/src/schema.reports.graphql',
       'subgraphs/orders/src/schema.fulfilment.graphql',
+      'subgraphs/orders/src/schema.till.graphql',
     ],
     port: 4104,
     env: 'ORDERS_URL',
@@ -30,7 +31,7 @@ export const SUBGRAPHS = [
   {
     name: 'customers',
     sdl: 'subgraphs/customers/src/schema.graphql',
-    extraSdl: ['subgraphs/customers/src/schema.staff.graphql'],
+    extraSdl: ['subgraphs/customers/src/schema.staff.graphql', 'subgraphs/customers/src/schema.pos.graphql'],
     port: 4105,
     env: 'CUSTOMERS_URL',
   },

@@ -98,6 +98,8 @@ export const ADMIN_WALKS = {
   routing: ['RoutingExplain', 'SetRoutingRules'],
   // allow-list-walk-admin-fulfilment.test.ts
   fulfilment: ['OrderShipments', 'ShipmentQueue', 'SetShipmentStatus', 'SplitShipment'],
+  // pos-tills.test.ts
+  pos: ['Tills', 'RegisterTill', 'RevokeTill', 'RegisterTillStaff'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

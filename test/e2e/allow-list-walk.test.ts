@@ -7,6 +7,8 @@ import { BERLIN, HAMBURG, priceVariant, receive } from './stock-support.ts';
 import { BERLIN_ADDRESS, data, key, stockOf } from './checkout-support.ts';
 import { COMPANY_OPS } from './customers-support.ts';
 import { ADMIN_WALKS, adminAllowListed } from './admin-walk-support.ts';
+import { createStaff, staffSession } from './admin-support.ts';
+import { registerTill, registerTillStaff } from './pos-support.ts';
 
 /**
  * Every operation on every BFF's allow-list, run by name as that channel's client runs it (a customer on the
@@ -207,6 +209,28 @@ describe('the catalogue operations of each BFF', () => {
     expect(looked.id).toBe(product.variantId);
     const listing = data(await run('pos', 'TillListing', { first: 3 }, callers.pos)).products;
     expect(listing.nodes).toHaveLength(3);
+  });
+});
+
+describe('the till: PIN sign-in and cash sessions', () => {
+  it('pos: TillSignIn, CurrentTillSession, OpenTillSession, CloseTillSession and TillSignOut on a till of its own', async () => {
+    const admin = await createStaff('walk-pos', ['staff-admin'], ['pos-berlin']);
+    const staffToken = (await staffSession(admin.email)).token;
+    const till = await registerTill(staffToken, BERLIN);
+    const cashier = await registerTillStaff(staffToken, 'CASHIER', '8080');
+    const signedIn = data(
+      await run('pos', 'TillSignIn', { input: { tillId: till.id, tillSecret: till.secret, staffCode: cashier.staffCode, pin: '8080' } }),
+    ).tillSignIn;
+    expect(signedIn.__typename).toBe('TillSignedIn');
+    expect(signedIn.till.locationId).toBe(BERLIN);
+    const token = signedIn.accessToken;
+    expect(data(await run('pos', 'CurrentTillSession', {}, token)).currentTillSession).toBeNull();
+    const opened = data(await run('pos', 'OpenTillSession', { openingFloat: 10000 }, token)).openTillSession;
+    expect(opened).toMatchObject({ __typename: 'TillSession', tillId: till.id, status: 'OPEN', openingFloat: { amount: 10000, currency: 'EUR' } });
+    // 100.00 float, 100.00 counted: even.
+    const closed = data(await run('pos', 'CloseTillSession', { countedCash: 10000 }, token)).closeTillSession;
+    expect(closed).toMatchObject({ id: opened.id, status: 'CLOSED', cashDifference: { amount: 0, currency: 'EUR' } });
+    expect(data(await run('pos', 'TillSignOut', {}, token)).tillSignOut).toBe(true);
   });
 });
 

@@ -72,6 +72,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         new URL('./schema.trade.graphql', import.meta.url),
         new URL('./schema.reports.graphql', import.meta.url),
         new URL('./schema.fulfilment.graphql', import.meta.url),
+        new URL('./schema.till.graphql', import.meta.url),
       ],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,

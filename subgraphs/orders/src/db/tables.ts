@@ -248,3 +248,18 @@ export const shipmentLines = ordersSchema.table(
   },
   (t) => [primaryKey({ columns: [t.shipmentId, t.variantId] })],
 );
+
+/** A till's cash session (POS): the float it opened with and the cash counted at close, in minor units. */
+export const tillSessions = ordersSchema.table('till_sessions', {
+  id: text('id').primaryKey(),
+  tillId: text('till_id').notNull(),
+  channel: text('channel').notNull(),
+  locationId: text('location_id').notNull(),
+  currency: text('currency').notNull(),
+  openedBy: text('opened_by').notNull(),
+  openingFloat: bigint('opening_float', { mode: 'number' }).notNull(),
+  openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+  closedBy: text('closed_by'),
+  countedCash: bigint('counted_cash', { mode: 'number' }),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+});

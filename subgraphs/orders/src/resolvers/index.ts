@@ -7,6 +7,7 @@ import { purchaseOrderResolvers } from './purchase-order.resolvers.ts';
 import { reportResolvers } from './report.resolvers.ts';
 import { webhookResolvers } from './webhook.resolvers.ts';
 import { shipmentResolvers } from './shipment.resolvers.ts';
+import { tillResolvers } from './till.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -18,6 +19,7 @@ export const resolvers = {
     ...approvalResolvers.Query,
     ...reportResolvers.Query,
     ...shipmentResolvers.Query,
+    ...tillResolvers.Query,
   },
   Mutation: {
     ...cartResolvers.Mutation,
@@ -28,6 +30,7 @@ export const resolvers = {
     ...approvalResolvers.Mutation,
     ...reportResolvers.Mutation,
     ...shipmentResolvers.Mutation,
+    ...tillResolvers.Mutation,
   },
   Order: { ...orderResolvers.Order, shipments: shipmentResolvers.orderShipments },
   OrderLine: orderResolvers.OrderLine,
@@ -40,4 +43,5 @@ export const resolvers = {
   Shipment: shipmentResolvers.Shipment,
   ShipmentLine: shipmentResolvers.ShipmentLine,
   ShipmentTransitionResult: shipmentResolvers.ShipmentTransitionResult,
+  TillSessionResult: tillResolvers.TillSessionResult,
 };
