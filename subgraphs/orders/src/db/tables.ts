@@ -263,3 +263,22 @@ export const tillSessions = ordersSchema.table('till_sessions', {
   countedCash: bigint('counted_cash', { mode: 'number' }),
   closedAt: timestamp('closed_at', { withTimezone: true }),
 });
+
+/** A till sale: its order and tenders, once per (till, client id). */
+export const tillSales = ordersSchema.table('till_sales', {
+  id: text('id').primaryKey(),
+  tillId: text('till_id').notNull(),
+  clientId: text('client_id').notNull(),
+  requestHash: text('request_hash').notNull(),
+  tillSessionId: text('till_session_id'),
+  channel: text('channel').notNull(),
+  locationId: text('location_id').notNull(),
+  cashierId: text('cashier_id').notNull(),
+  orderId: text('order_id').notNull(),
+  tenders: jsonb('tenders').$type<{ method: 'CASH' | 'CARD'; amount: number; providerRef?: string | null }[]>().notNull(),
+  cashTaken: bigint('cash_taken', { mode: 'number' }).notNull(),
+  cardTaken: bigint('card_taken', { mode: 'number' }).notNull(),
+  changeGiven: bigint('change_given', { mode: 'number' }).notNull(),
+  soldAt: timestamp('sold_at', { withTimezone: true }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

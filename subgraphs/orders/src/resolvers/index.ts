@@ -44,4 +44,5 @@ export const resolvers = {
   ShipmentLine: shipmentResolvers.ShipmentLine,
   ShipmentTransitionResult: shipmentResolvers.ShipmentTransitionResult,
   TillSessionResult: tillResolvers.TillSessionResult,
+  TillSaleResult: tillResolvers.TillSaleResult,
 };

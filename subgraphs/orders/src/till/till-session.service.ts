@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { appError, assertMinorUnits, Code } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
-import { tillSessions } from '../db/tables.ts';
+import { tillSales, tillSessions } from '../db/tables.ts';
 
 type TillSessionRow = typeof tillSessions.$inferSelect;
 
@@ -13,10 +13,18 @@ export function requireTill(ctx: OrdersContext) {
   return { ...till, locationId: ctx.channel.locationId };
 }
 
-function view(row: TillSessionRow) {
+/** The cash the session's sales left in the drawer (cash tendered minus change), in one statement. */
+async function cashTaken(ctx: OrdersContext, sessionId: string): Promise<number> {
+  const [row] = await ctx.db.db
+    .select({ cash: sql<string>`coalesce(sum(${tillSales.cashTaken}), 0)` })
+    .from(tillSales)
+    .where(eq(tillSales.tillSessionId, sessionId));
+  return Number(row!.cash);
+}
+
+async function view(ctx: OrdersContext, row: TillSessionRow) {
   const money = (amount: number) => ({ amount, currency: row.currency });
-  // No sales are taken at the till yet: the drawer should hold what it was opened with.
-  const expected = row.openingFloat;
+  const expected = row.openingFloat + (await cashTaken(ctx, row.id));
   return {
     __typename: 'TillSession' as const,
     id: row.id,
@@ -49,7 +57,7 @@ function amountOf(value: number, argument: string) {
 export async function currentTillSession(ctx: OrdersContext) {
   const till = requireTill(ctx);
   const row = await openRow(ctx, till.id);
-  return row ? view(row) : null;
+  return row ? view(ctx, row) : null;
 }
 
 /** One open session per till: the partial unique index decides a race, the loser is told which one is open. */
@@ -69,9 +77,9 @@ export async function openTillSession(ctx: OrdersContext, openingFloat: number) 
     })
     .onConflictDoNothing()
     .returning();
-  if (row) return view(row);
+  if (row) return view(ctx, row);
   const current = await openRow(ctx, till.id);
-  return { __typename: 'TillSessionConflict' as const, message: 'this till already has an open session', current: current ? view(current) : null };
+  return { __typename: 'TillSessionConflict' as const, message: 'this till already has an open session', current: current ? await view(ctx, current) : null };
 }
 
 export async function closeTillSession(ctx: OrdersContext, countedCash: number) {
@@ -82,6 +90,6 @@ export async function closeTillSession(ctx: OrdersContext, countedCash: number) 
     .set({ closedAt: new Date(), closedBy: till.staffId, countedCash: counted })
     .where(and(eq(tillSessions.tillId, till.id), isNull(tillSessions.closedAt)))
     .returning();
-  if (row) return view(row);
+  if (row) return view(ctx, row);
   return { __typename: 'TillSessionConflict' as const, message: 'this till has no open session', current: null };
 }

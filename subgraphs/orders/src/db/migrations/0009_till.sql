@@ -15,3 +15,25 @@ CREATE TABLE "orders"."till_sessions" (
 );--> statement-breakpoint
 CREATE UNIQUE INDEX "till_sessions_open_idx" ON "orders"."till_sessions" ("till_id") WHERE "closed_at" IS NULL;--> statement-breakpoint
 CREATE INDEX "till_sessions_till_idx" ON "orders"."till_sessions" ("till_id", "opened_at");
+--> statement-breakpoint
+-- A sale at a till: its order, how it was paid and when, applied once per (till, client id): the online
+-- sale's idempotency key or an offline sale's client-generated id.
+CREATE TABLE "orders"."till_sales" (
+	"id" text PRIMARY KEY NOT NULL,
+	"till_id" text NOT NULL,
+	"client_id" text NOT NULL,
+	"request_hash" text NOT NULL,
+	"till_session_id" text,
+	"channel" text NOT NULL,
+	"location_id" text NOT NULL,
+	"cashier_id" text NOT NULL,
+	"order_id" text NOT NULL,
+	"tenders" jsonb NOT NULL,
+	"cash_taken" bigint NOT NULL,
+	"card_taken" bigint NOT NULL,
+	"change_given" bigint NOT NULL,
+	"sold_at" timestamp with time zone NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);--> statement-breakpoint
+CREATE UNIQUE INDEX "till_sales_client_idx" ON "orders"."till_sales" ("till_id", "client_id");--> statement-breakpoint
+CREATE INDEX "till_sales_session_idx" ON "orders"."till_sales" ("till_session_id");
