@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { OrdersContext } from '../context.ts';
-import { orderLines, orders, tillSales } from '../db/tables.ts';
+import { orderLines, orders, type tillSales } from '../db/tables.ts';
 import { receiptText, type ReceiptData } from '../domain/till-receipt.format.ts';
 
 export type TillSaleRow = typeof tillSales.$inferSelect;

@@ -37,19 +37,25 @@ function validate(ctx: OrdersContext, input: TillSaleInput) {
     if (!Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > CART_LIMITS.maxQuantity)
       badInput('INVALID_QUANTITY', `quantity is 1 to ${CART_LIMITS.maxQuantity}`, `input.lines.${i}.quantity`);
   });
-  if (input.expectedTotal.currency !== ctx.channel.currency) badInput('INVALID_CURRENCY', `this till sells in ${ctx.channel.currency}`, 'input.expectedTotal.currency');
+  if (input.expectedTotal.currency !== ctx.channel.currency)
+    badInput('INVALID_CURRENCY', `this till sells in ${ctx.channel.currency}`, 'input.expectedTotal.currency');
   if (input.tenders.length < 1 || input.tenders.length > 10) badInput('INVALID_TENDERS', '1 to 10 tenders', 'input.tenders');
   input.tenders.forEach((t, i) => {
-    if (!Number.isSafeInteger(t.amount) || t.amount <= 0) badInput('INVALID_AMOUNT', 'a tender is a positive amount of minor units', `input.tenders.${i}.amount`);
-    if (t.method === 'CARD' && !t.cardToken) badInput('PAYMENT_TOKEN_REQUIRED', 'a card tender carries the terminal’s card token', `input.tenders.${i}.cardToken`);
-    if (t.cardToken != null && !/^[A-Za-z0-9_]{1,255}$/.test(t.cardToken)) badInput('INVALID_PAYMENT_TOKEN', 'malformed card token', `input.tenders.${i}.cardToken`);
+    if (!Number.isSafeInteger(t.amount) || t.amount <= 0)
+      badInput('INVALID_AMOUNT', 'a tender is a positive amount of minor units', `input.tenders.${i}.amount`);
+    if (t.method === 'CARD' && !t.cardToken)
+      badInput('PAYMENT_TOKEN_REQUIRED', 'a card tender carries the terminal’s card token', `input.tenders.${i}.cardToken`);
+    if (t.cardToken != null && !/^[A-Za-z0-9_]{1,255}$/.test(t.cardToken))
+      badInput('INVALID_PAYMENT_TOKEN', 'malformed card token', `input.tenders.${i}.cardToken`);
   });
 }
 
 function requestHash(input: TillSaleInput): string {
   const lines = [...input.lines].sort((a, b) => a.variantId.localeCompare(b.variantId)).map((l) => [l.variantId, l.quantity]);
   const tenders = input.tenders.map((t) => [t.method, t.amount]);
-  return createHash('sha256').update(JSON.stringify([lines, input.expectedTotal.amount, tenders])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([lines, input.expectedTotal.amount, tenders]))
+    .digest('hex');
 }
 
 async function storedSale(ctx: OrdersContext, tillId: string, clientId: string) {
@@ -63,7 +69,8 @@ async function storedSale(ctx: OrdersContext, tillId: string, clientId: string) 
 async function replay(ctx: OrdersContext, tillId: string, clientId: string, hash: string) {
   const row = await storedSale(ctx, tillId, clientId);
   if (!row) return null;
-  if (row.requestHash !== hash) throw appError(Code.IDEMPOTENCY_KEY_REUSED, 'this idempotency key was used for another sale', { argument: 'input.idempotencyKey' });
+  if (row.requestHash !== hash)
+    throw appError(Code.IDEMPOTENCY_KEY_REUSED, 'this idempotency key was used for another sale', { argument: 'input.idempotencyKey' });
   return receiptOf(ctx, row);
 }
 
@@ -97,7 +104,11 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
   });
   if (!isQuote(quote)) return { __typename: 'CartNotReady' as const, problems: quoteProblems(quote) };
   if (quote.total !== input.expectedTotal.amount)
-    return { __typename: 'PriceChanged' as const, expected: { amount: input.expectedTotal.amount, currency: quote.currency }, actual: { amount: quote.total, currency: quote.currency } };
+    return {
+      __typename: 'PriceChanged' as const,
+      expected: { amount: input.expectedTotal.amount, currency: quote.currency },
+      actual: { amount: quote.total, currency: quote.currency },
+    };
   const paid = checkTenders(quote.total, input.tenders);
   if (!paid.ok) return { __typename: 'TenderRefused' as const, reason: paid.reason, message: paid.message };
 
@@ -134,13 +145,19 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
       metadata: { channel: ctx.channel.channel, till: till.id },
     });
     const captured =
-      auth.status === 'AUTHORIZED' ? await card.capture({ providerRef: auth.providerRef, amount: auth.amount, idempotencyKey: `${key}:card:${i}:capture` }) : null;
+      auth.status === 'AUTHORIZED'
+        ? await card.capture({ providerRef: auth.providerRef, amount: auth.amount, idempotencyKey: `${key}:card:${i}:capture` })
+        : null;
     if (auth.status !== 'AUTHORIZED' || captured?.status !== 'CAPTURED') {
       // Nothing leaves the shop: the hold is released and earlier card tenders of this sale are refunded.
       await releaseReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id).catch(() => undefined);
       for (const [j, prior] of tenders.entries())
         if (prior.providerRef)
-          await card.refund({ providerRef: prior.providerRef, amount: { amount: prior.amount, currency: quote.currency }, idempotencyKey: `${key}:card:${j}:refund` });
+          await card.refund({
+            providerRef: prior.providerRef,
+            amount: { amount: prior.amount, currency: quote.currency },
+            idempotencyKey: `${key}:card:${j}:refund`,
+          });
       if (auth.status === 'DECLINED') return { __typename: 'PaymentDeclined' as const, reason: auth.reason, declineCode: auth.declineCode };
       return { __typename: 'PaymentUnavailable' as const, message: 'the card terminal’s provider did not answer; nothing was charged' };
     }
