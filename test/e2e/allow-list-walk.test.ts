@@ -213,7 +213,7 @@ describe('the catalogue operations of each BFF', () => {
 });
 
 describe('the till: PIN sign-in and cash sessions', () => {
-  it('pos: TillSignIn, CurrentTillSession, OpenTillSession, CloseTillSession and TillSignOut on a till of its own', async () => {
+  it('pos: TillSignIn, CurrentTillSession, OpenTillSession, TillSale, TillPickups, TillHandOver, CloseTillSession and TillSignOut on a till of its own', async () => {
     const admin = await createStaff('walk-pos', ['staff-admin'], ['pos-berlin']);
     const staffToken = (await staffSession(admin.email)).token;
     const till = await registerTill(staffToken, BERLIN);
@@ -227,9 +227,40 @@ describe('the till: PIN sign-in and cash sessions', () => {
     expect(data(await run('pos', 'CurrentTillSession', {}, token)).currentTillSession).toBeNull();
     const opened = data(await run('pos', 'OpenTillSession', { openingFloat: 10000 }, token)).openTillSession;
     expect(opened).toMatchObject({ __typename: 'TillSession', tillId: till.id, status: 'OPEN', openingFloat: { amount: 10000, currency: 'EUR' } });
-    // 100.00 float, 100.00 counted: even.
-    const closed = data(await run('pos', 'CloseTillSession', { countedCash: 10000 }, token)).closeTillSession;
-    expect(closed).toMatchObject({ id: opened.id, status: 'CLOSED', cashDifference: { amount: 0, currency: 'EUR' } });
+    // One walk product at 23.80 for 25.00 cash: 1.20 change, 23.80 kept.
+    const receipt = data(
+      await run(
+        'pos',
+        'TillSale',
+        {
+          input: {
+            idempotencyKey: key('walk-till'),
+            lines: [{ variantId: product.variantId, quantity: 1 }],
+            expectedTotal: { amount: GROSS, currency: 'EUR' },
+            tenders: [{ method: 'CASH', amount: 2500 }],
+          },
+        },
+        token,
+      ),
+    ).tillSale;
+    expect(receipt).toMatchObject({
+      __typename: 'Receipt',
+      locationId: BERLIN,
+      total: { amount: GROSS, currency: 'EUR' },
+      change: { amount: 120, currency: 'EUR' },
+    });
+    const pickups = data(await run('pos', 'TillPickups', { first: 200 }, token)).tillPickups;
+    for (const p of pickups) expect(p.shipment.location.id).toBe(BERLIN);
+    const unknown = await run('pos', 'TillHandOver', { shipmentId: 'shp_none', collectionCode: '123456' }, token);
+    expect(unknown.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    // 100.00 float + 23.80 kept = 123.80 expected; 123.80 counted: even.
+    const closed = data(await run('pos', 'CloseTillSession', { countedCash: 12380 }, token)).closeTillSession;
+    expect(closed).toMatchObject({
+      id: opened.id,
+      status: 'CLOSED',
+      expectedCash: { amount: 12380, currency: 'EUR' },
+      cashDifference: { amount: 0, currency: 'EUR' },
+    });
     expect(data(await run('pos', 'TillSignOut', {}, token)).tillSignOut).toBe(true);
   });
 });

@@ -282,3 +282,18 @@ export const tillSales = ordersSchema.table('till_sales', {
   soldAt: timestamp('sold_at', { withTimezone: true }).notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** For staff: units an offline sale sold that stock no longer had, and prices honoured as sold though changed. */
+export const tillDiscrepancies = ordersSchema.table('till_discrepancies', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tillSaleId: text('till_sale_id').notNull(),
+  tillId: text('till_id').notNull(),
+  channel: text('channel').notNull(),
+  locationId: text('location_id').notNull(),
+  kind: text('kind').$type<'STOCK_SHORTFALL' | 'PRICE_CHANGED'>().notNull(),
+  variantId: text('variant_id').notNull(),
+  quantity: integer('quantity').notNull(),
+  soldUnit: bigint('sold_unit', { mode: 'number' }),
+  currentUnit: bigint('current_unit', { mode: 'number' }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

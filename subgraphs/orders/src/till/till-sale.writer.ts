@@ -20,6 +20,8 @@ export interface TillSaleRecord {
   cardTaken: number;
   change: number;
   soldAt: Date;
+  /** Offline sales: what staff must look at, written with the sale. */
+  discrepancies?: { kind: 'STOCK_SHORTFALL' | 'PRICE_CHANGED'; variantId: string; quantity: number; soldUnit: number | null; currentUnit: number | null }[];
 }
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -58,6 +60,10 @@ export async function recordTillSale(db: OrdersDb['db'], r: TillSaleRecord): Pro
         values (${r.id}, ${r.tillId}, ${r.clientId}, ${r.requestHash}, ${r.tillSessionId}, ${r.channel}, ${r.locationId}, ${r.cashierId},
           ${r.orderId}, ${json(r.tenders)}::jsonb, ${r.cashTaken}, ${r.cardTaken}, ${r.change}, ${r.soldAt.toISOString()}::timestamptz)
         returning id),
+      flagged as (
+        insert into orders.till_discrepancies (till_sale_id, till_id, channel, location_id, kind, variant_id, quantity, sold_unit, current_unit)
+        select sale.id, ${r.tillId}, ${r.channel}, ${r.locationId}, d.kind, d."variantId", d.quantity, d."soldUnit", d."currentUnit"
+        from sale, jsonb_to_recordset(${json(r.discrepancies ?? [])}::jsonb) as d(kind text, "variantId" text, quantity int, "soldUnit" bigint, "currentUnit" bigint)),
       counter as (
         insert into orders.order_numbers (channel, prefix, last_value)
         select ${r.channel}, ${r.channel.toUpperCase()}, 1 from sale

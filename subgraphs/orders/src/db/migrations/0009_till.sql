@@ -37,3 +37,21 @@ CREATE TABLE "orders"."till_sales" (
 );--> statement-breakpoint
 CREATE UNIQUE INDEX "till_sales_client_idx" ON "orders"."till_sales" ("till_id", "client_id");--> statement-breakpoint
 CREATE INDEX "till_sales_session_idx" ON "orders"."till_sales" ("till_session_id");
+--> statement-breakpoint
+-- What an offline sale left for staff to look at: units sold that the shop's stock no longer had (a recorded
+-- shortfall: on-hand never goes below zero, so the units that were not there are counted here), and prices that
+-- changed between the till's snapshot and the sync (honoured as sold).
+CREATE TABLE "orders"."till_discrepancies" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"till_sale_id" text NOT NULL,
+	"till_id" text NOT NULL,
+	"channel" text NOT NULL,
+	"location_id" text NOT NULL,
+	"kind" text NOT NULL CHECK ("kind" IN ('STOCK_SHORTFALL', 'PRICE_CHANGED')),
+	"variant_id" text NOT NULL,
+	"quantity" integer NOT NULL,
+	"sold_unit" bigint,
+	"current_unit" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);--> statement-breakpoint
+CREATE INDEX "till_discrepancies_location_idx" ON "orders"."till_discrepancies" ("channel", "location_id", "created_at");
