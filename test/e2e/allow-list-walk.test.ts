@@ -213,7 +213,7 @@ describe('the catalogue operations of each BFF', () => {
 });
 
 describe('the till: PIN sign-in and cash sessions', () => {
-  it('pos: TillSignIn, CurrentTillSession, OpenTillSession, TillSale, TillPickups, TillHandOver, CloseTillSession and TillSignOut on a till of its own', async () => {
+  it('pos: TillSignIn, CurrentTillSession, OpenTillSession, TillSale, PostOfflineSales, TillPickups, TillHandOver, CloseTillSession and TillSignOut on a till of its own', async () => {
     const admin = await createStaff('walk-pos', ['staff-admin'], ['pos-berlin']);
     const staffToken = (await staffSession(admin.email)).token;
     const till = await registerTill(staffToken, BERLIN);
@@ -249,16 +249,36 @@ describe('the till: PIN sign-in and cash sessions', () => {
       total: { amount: GROSS, currency: 'EUR' },
       change: { amount: 120, currency: 'EUR' },
     });
+    // An offline sale of one more at 23.80, posted later: applied, cash kept 23.80.
+    const clientId = key('walk-offline');
+    const offline = data(
+      await run(
+        'pos',
+        'PostOfflineSales',
+        {
+          sales: [
+            {
+              clientId,
+              soldAt: new Date(Date.now() - 60_000).toISOString(),
+              lines: [{ variantId: product.variantId, quantity: 1, unitPrice: GROSS }],
+              tenders: [{ method: 'CASH', amount: GROSS }],
+            },
+          ],
+        },
+        token,
+      ),
+    ).postOfflineSales.results;
+    expect(offline).toMatchObject([{ clientId, status: 'APPLIED', flags: [], shortfalls: [] }]);
     const pickups = data(await run('pos', 'TillPickups', { first: 200 }, token)).tillPickups;
     for (const p of pickups) expect(p.shipment.location.id).toBe(BERLIN);
     const unknown = await run('pos', 'TillHandOver', { shipmentId: 'shp_none', collectionCode: '123456' }, token);
     expect(unknown.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
-    // 100.00 float + 23.80 kept = 123.80 expected; 123.80 counted: even.
-    const closed = data(await run('pos', 'CloseTillSession', { countedCash: 12380 }, token)).closeTillSession;
+    // 100.00 float + 23.80 + 23.80 kept = 147.60 expected; 147.60 counted: even.
+    const closed = data(await run('pos', 'CloseTillSession', { countedCash: 14760 }, token)).closeTillSession;
     expect(closed).toMatchObject({
       id: opened.id,
       status: 'CLOSED',
-      expectedCash: { amount: 12380, currency: 'EUR' },
+      expectedCash: { amount: 14760, currency: 'EUR' },
       cashDifference: { amount: 0, currency: 'EUR' },
     });
     expect(data(await run('pos', 'TillSignOut', {}, token)).tillSignOut).toBe(true);

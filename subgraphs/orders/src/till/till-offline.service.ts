@@ -26,7 +26,14 @@ const CLIENT_ID = /^[A-Za-z0-9_.:-]{8,128}$/;
 const HOLD_SECONDS = 120;
 
 type Outcome =
-  | { clientId: string; status: 'APPLIED' | 'ALREADY_APPLIED'; receiptNumber: string; orderId: string; flags: string[]; shortfalls: { variantId: string; quantity: number }[] }
+  | {
+      clientId: string;
+      status: 'APPLIED' | 'ALREADY_APPLIED';
+      receiptNumber: string;
+      orderId: string;
+      flags: string[];
+      shortfalls: { variantId: string; quantity: number }[];
+    }
   | { clientId: string; status: 'REJECTED'; reason: string; receiptNumber: null; orderId: null; flags: string[]; shortfalls: [] };
 
 /** The whole batch is checked before anything is applied: a malformed one is refused as a whole, naming the sale. */
@@ -46,12 +53,15 @@ function validate(ctx: OrdersContext, sales: OfflineSaleInput[]) {
       assertVariantId(l.variantId, `sales.${i}.lines.${j}.variantId`);
       if (variants.has(l.variantId)) badInput('DUPLICATE_LINE', 'one line per variant', `sales.${i}.lines.${j}.variantId`);
       variants.add(l.variantId);
-      if (!Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > 10_000) badInput('INVALID_QUANTITY', 'quantity is 1 to 10,000', `sales.${i}.lines.${j}.quantity`);
-      if (!Number.isSafeInteger(l.unitPrice) || l.unitPrice < 0) badInput('INVALID_AMOUNT', 'unitPrice is a non-negative amount of minor units', `sales.${i}.lines.${j}.unitPrice`);
+      if (!Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > 10_000)
+        badInput('INVALID_QUANTITY', 'quantity is 1 to 10,000', `sales.${i}.lines.${j}.quantity`);
+      if (!Number.isSafeInteger(l.unitPrice) || l.unitPrice < 0)
+        badInput('INVALID_AMOUNT', 'unitPrice is a non-negative amount of minor units', `sales.${i}.lines.${j}.unitPrice`);
     });
     if (s.tenders.length < 1 || s.tenders.length > 10) badInput('INVALID_TENDERS', '1 to 10 tenders', `sales.${i}.tenders`);
     s.tenders.forEach((t, j) => {
-      if (!Number.isSafeInteger(t.amount) || t.amount <= 0) badInput('INVALID_AMOUNT', 'a tender is a positive amount of minor units', `sales.${i}.tenders.${j}.amount`);
+      if (!Number.isSafeInteger(t.amount) || t.amount <= 0)
+        badInput('INVALID_AMOUNT', 'a tender is a positive amount of minor units', `sales.${i}.tenders.${j}.amount`);
     });
   });
   void ctx;
@@ -78,9 +88,22 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
   return ctx.db.db.transaction(async (lock) => {
     await lock.execute(sql`select pg_advisory_xact_lock(hashtext(${`till-offline:${till.id}`}))`);
     const done = await ctx.db.db
-      .select({ clientId: tillSales.clientId, requestHash: tillSales.requestHash, orderId: tillSales.orderId, number: sql<string>`(select number from orders.orders o where o.id = ${tillSales.orderId})` })
+      .select({
+        clientId: tillSales.clientId,
+        requestHash: tillSales.requestHash,
+        orderId: tillSales.orderId,
+        number: sql<string>`(select number from orders.orders o where o.id = ${tillSales.orderId})`,
+      })
       .from(tillSales)
-      .where(and(eq(tillSales.tillId, till.id), inArray(tillSales.clientId, sales.map((s) => s.clientId))));
+      .where(
+        and(
+          eq(tillSales.tillId, till.id),
+          inArray(
+            tillSales.clientId,
+            sales.map((s) => s.clientId),
+          ),
+        ),
+      );
     const applied = new Map(done.map((d) => [d.clientId, d]));
     const todo = sales.filter((s) => !applied.has(s.clientId));
     // Today's prices and tax rates for every variant of the batch, in one quote.
@@ -121,13 +144,22 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
     for (const s of sales) {
       const prior = applied.get(s.clientId);
       if (prior) {
-        if (prior.requestHash !== hashOf(s)) throw appError(Code.IDEMPOTENCY_KEY_REUSED, `clientId ${s.clientId} was used for another sale`, { argument: 'sales' });
+        if (prior.requestHash !== hashOf(s))
+          throw appError(Code.IDEMPOTENCY_KEY_REUSED, `clientId ${s.clientId} was used for another sale`, { argument: 'sales' });
         outcomes.push({ clientId: s.clientId, status: 'ALREADY_APPLIED', receiptNumber: prior.number, orderId: prior.orderId, flags: [], shortfalls: [] });
         continue;
       }
       const unknown = s.lines.find((l) => !current.has(l.variantId));
       if (unknown) {
-        outcomes.push({ clientId: s.clientId, status: 'REJECTED', reason: `variant ${unknown.variantId} is not sold or priced in ${ctx.channel.channel}`, receiptNumber: null, orderId: null, flags: [], shortfalls: [] });
+        outcomes.push({
+          clientId: s.clientId,
+          status: 'REJECTED',
+          reason: `variant ${unknown.variantId} is not sold or priced in ${ctx.channel.channel}`,
+          receiptNumber: null,
+          orderId: null,
+          flags: [],
+          shortfalls: [],
+        });
         continue;
       }
       const key = `till:${till.id}:${s.clientId}`;
@@ -140,8 +172,23 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
         const c = current.get(l.variantId)!;
         const total = l.unitPrice * l.quantity;
         // The tax in a gross line at today's rate (rounded half up in divRound, the one rounding place).
-        const tax = c.taxRateBp == null ? 0 : ctx.channel.taxMode === 'INCLUSIVE' ? Number(divRound(BigInt(total) * BigInt(c.taxRateBp), 10_000n + BigInt(c.taxRateBp))) : Number(divRound(BigInt(total) * BigInt(c.taxRateBp), 10_000n));
-        return { variantId: l.variantId, sku: c.sku, quantity: l.quantity, unit: l.unitPrice, subtotal: total, discount: 0, total, tax, taxRateBp: c.taxRateBp };
+        const tax =
+          c.taxRateBp == null
+            ? 0
+            : ctx.channel.taxMode === 'INCLUSIVE'
+              ? Number(divRound(BigInt(total) * BigInt(c.taxRateBp), 10_000n + BigInt(c.taxRateBp)))
+              : Number(divRound(BigInt(total) * BigInt(c.taxRateBp), 10_000n));
+        return {
+          variantId: l.variantId,
+          sku: c.sku,
+          quantity: l.quantity,
+          unit: l.unitPrice,
+          subtotal: total,
+          discount: 0,
+          total,
+          tax,
+          taxRateBp: c.taxRateBp,
+        };
       });
       const net = lines.reduce((a, l) => a + l.total, 0);
       const tax = lines.reduce((a, l) => a + l.tax, 0);
@@ -150,7 +197,11 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
       const cash = s.tenders.filter((t) => t.method === 'CASH').reduce((a, t) => a + t.amount, 0);
       const card = s.tenders.filter((t) => t.method === 'CARD').reduce((a, t) => a + t.amount, 0);
       const priceChanged = s.lines.filter((l) => current.get(l.variantId)!.unit !== l.unitPrice);
-      const flags = [...(shortfalls.length ? ['STOCK_SHORTFALL'] : []), ...(priceChanged.length ? ['PRICE_CHANGED'] : []), ...(paid.ok ? [] : ['TENDER_MISMATCH'])];
+      const flags = [
+        ...(shortfalls.length ? ['STOCK_SHORTFALL'] : []),
+        ...(priceChanged.length ? ['PRICE_CHANGED'] : []),
+        ...(paid.ok ? [] : ['TENDER_MISMATCH']),
+      ];
       await recordTillSale(ctx.db.db, {
         id: `tsl_${randomUUID().replaceAll('-', '')}`,
         orderId: `ord_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
@@ -171,7 +222,13 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
         soldAt: new Date(s.soldAt),
         discrepancies: [
           ...shortfalls.map((x) => ({ kind: 'STOCK_SHORTFALL' as const, variantId: x.variantId, quantity: x.quantity, soldUnit: null, currentUnit: null })),
-          ...priceChanged.map((l) => ({ kind: 'PRICE_CHANGED' as const, variantId: l.variantId, quantity: l.quantity, soldUnit: l.unitPrice, currentUnit: current.get(l.variantId)!.unit })),
+          ...priceChanged.map((l) => ({
+            kind: 'PRICE_CHANGED' as const,
+            variantId: l.variantId,
+            quantity: l.quantity,
+            soldUnit: l.unitPrice,
+            currentUnit: current.get(l.variantId)!.unit,
+          })),
         ],
       });
       const [row] = await ctx.db.db
@@ -199,14 +256,24 @@ async function sellWhatIsThere(ctx: OrdersContext, service: string, key: string,
   let answer = await reserve(key, lines);
   if (answer.__typename === 'InsufficientStock') {
     const available = new Map(answer.lines.map((l) => [l.variant.id, Math.max(0, l.available)]));
-    const part = lines.map((l) => ({ variantId: l.variantId, quantity: Math.min(l.quantity, available.get(l.variantId) ?? l.quantity) })).filter((l) => l.quantity > 0);
+    const part = lines
+      .map((l) => ({ variantId: l.variantId, quantity: Math.min(l.quantity, available.get(l.variantId) ?? l.quantity) }))
+      .filter((l) => l.quantity > 0);
     if (part.length === 0) return { units, reservationId: null };
-    answer = await reserve(`${key}:part:${part.map((l) => `${l.variantId}=${l.quantity}`).join(',')}`.slice(0, 200), part);
+    const partKey = createHash('sha256')
+      .update(part.map((l) => `${l.variantId}=${l.quantity}`).join(','))
+      .digest('hex')
+      .slice(0, 16);
+    answer = await reserve(`${key}:part:${partKey}`, part);
     // The shop sold out further meanwhile (another till): what is left is a shortfall too.
     if (answer.__typename === 'InsufficientStock') return { units, reservationId: null };
   }
   const confirmed = await confirmReservation(ctx.deps.stock, service, ctx.channel.requestId, answer.id);
   if (confirmed.__typename !== 'Reservation' && confirmed.status !== 'CONFIRMED') throw serviceUnavailable('stock');
-  for (const l of answer.lines) units.set(l.variant.id, l.allocations.reduce((a, x) => a + x.quantity, 0));
+  for (const l of answer.lines)
+    units.set(
+      l.variant.id,
+      l.allocations.reduce((a, x) => a + x.quantity, 0),
+    );
   return { units, reservationId: answer.id };
 }
