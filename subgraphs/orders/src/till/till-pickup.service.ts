@@ -32,7 +32,7 @@ export async function tillPickups(ctx: OrdersContext, first: number) {
 export async function tillHandOver(ctx: OrdersContext, shipmentId: string, collectionCode: string) {
   const till = requireTill(ctx);
   const [found] = ID.test(shipmentId) ? await ctx.db.db.select().from(shipments).where(eq(shipments.id, shipmentId)) : [];
-  if (!found || !found.pickup || found.locationId !== till.locationId) throw appError(Code.NOT_FOUND, `no shipment ${shipmentId} at this shop`);
+  if (!found?.pickup || found.locationId !== till.locationId) throw appError(Code.NOT_FOUND, `no shipment ${shipmentId} at this shop`);
   const asCounter = { ...ctx, channel: { ...ctx.channel, staff: { id: `till:${till.id}`, roles: ['order-admin' as const], channels: [found.channel] } } };
   return setShipmentStatus(asCounter, { shipmentId: found.id, status: 'COLLECTED', collectionCode });
 }
