@@ -20,7 +20,11 @@ export interface OfflineSaleInput {
   tenders: Tender[];
 }
 
-/** A batch a till posts after working offline: at most this many sales, so one sync stays a bounded request. */
+/**
+ * A batch a till posts after working offline: at most this many sales, so one sync stays a bounded request. The
+ * BFFs' input rule (10,000 values a request) already stops a batch of about 470 one-line sales; this is the cap
+ * for callers inside (and the answer a larger body gets if that rule is ever raised).
+ */
 export const OFFLINE_BATCH_MAX = 1000;
 const CLIENT_ID = /^[A-Za-z0-9_.:-]{8,128}$/;
 const HOLD_SECONDS = 120;
