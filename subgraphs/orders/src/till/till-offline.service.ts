@@ -89,8 +89,7 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
   const till = requireTill(ctx);
   validate(ctx, sales);
   for (const dep of [ctx.deps.stock, ctx.deps.prices]) if (!dep.guard.closed) throw serviceUnavailable(dep.guard.service);
-  return ctx.db.db.transaction(async (lock) => {
-    await lock.execute(sql`select pg_advisory_xact_lock(hashtext(${`till-offline:${till.id}`}))`);
+  {
     const done = await ctx.db.db
       .select({
         clientId: tillSales.clientId,
@@ -146,16 +145,35 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
 
     const outcomes: Outcome[] = [];
     for (const s of sales) {
-      const prior = applied.get(s.clientId);
+      // One sale at a time per (till, client id), under a transaction-scoped advisory lock held only while that
+      // sale is applied (a batch-wide one would idle past idle_in_transaction_session_timeout during stock calls):
+      // a second connection posting the same sale waits, then finds it applied.
+      const outcome = await ctx.db.db.transaction(async (lock) => {
+        await lock.execute(sql`select pg_advisory_xact_lock(hashtext(${`till-offline:${till.id}:${s.clientId}`}))`);
+        const [again] = await ctx.db.db
+          .select({
+            clientId: tillSales.clientId,
+            requestHash: tillSales.requestHash,
+            orderId: tillSales.orderId,
+            number: sql<string>`(select number from orders.orders o where o.id = ${tillSales.orderId})`,
+          })
+          .from(tillSales)
+          .where(and(eq(tillSales.tillId, till.id), eq(tillSales.clientId, s.clientId)));
+        return applyOne(s, again ?? applied.get(s.clientId));
+      });
+      outcomes.push(outcome);
+    }
+    return { results: outcomes };
+
+    async function applyOne(s: OfflineSaleInput, prior: { requestHash: string; orderId: string; number: string } | undefined): Promise<Outcome> {
       if (prior) {
         if (prior.requestHash !== hashOf(s))
           throw appError(Code.IDEMPOTENCY_KEY_REUSED, `clientId ${s.clientId} was used for another sale`, { argument: 'sales' });
-        outcomes.push({ clientId: s.clientId, status: 'ALREADY_APPLIED', receiptNumber: prior.number, orderId: prior.orderId, flags: [], shortfalls: [] });
-        continue;
+        return { clientId: s.clientId, status: 'ALREADY_APPLIED', receiptNumber: prior.number, orderId: prior.orderId, flags: [], shortfalls: [] };
       }
       const unknown = s.lines.find((l) => !current.has(l.variantId));
       if (unknown) {
-        outcomes.push({
+        return {
           clientId: s.clientId,
           status: 'REJECTED',
           reason: `variant ${unknown.variantId} is not sold or priced in ${ctx.channel.channel}`,
@@ -163,8 +181,7 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
           orderId: null,
           flags: [],
           shortfalls: [],
-        });
-        continue;
+        };
       }
       const key = `till:${till.id}:${s.clientId}`;
       const wanted = s.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity }));
@@ -239,10 +256,9 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
         .select({ orderId: tillSales.orderId, number: sql<string>`(select number from orders.orders o where o.id = ${tillSales.orderId})` })
         .from(tillSales)
         .where(and(eq(tillSales.tillId, till.id), eq(tillSales.clientId, s.clientId)));
-      outcomes.push({ clientId: s.clientId, status: 'APPLIED', receiptNumber: row!.number, orderId: row!.orderId, flags, shortfalls });
+      return { clientId: s.clientId, status: 'APPLIED', receiptNumber: row!.number, orderId: row!.orderId, flags, shortfalls };
     }
-    return { results: outcomes };
-  });
+  }
 }
 
 /**

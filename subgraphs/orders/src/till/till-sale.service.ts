@@ -131,13 +131,14 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
     };
   }
   const tenders: { method: 'CASH' | 'CARD'; amount: number; providerRef?: string | null }[] = [];
-  const card = ctx.deps.payments.get('card');
+  // Looked up only for a card tender: a till taking cash works where no card provider is configured.
+  const card = input.tenders.some((t) => t.method === 'CARD') ? ctx.deps.payments.get('card') : null;
   for (const [i, t] of input.tenders.entries()) {
     if (t.method === 'CASH') {
       tenders.push({ method: 'CASH', amount: t.amount });
       continue;
     }
-    const auth = await card.authorize({
+    const auth = await card!.authorize({
       idempotencyKey: `${key}:card:${i}:authorize`,
       amount: { amount: t.amount, currency: quote.currency },
       paymentMethod: { provider: 'card', token: t.cardToken ?? undefined },
@@ -146,14 +147,14 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
     });
     const captured =
       auth.status === 'AUTHORIZED'
-        ? await card.capture({ providerRef: auth.providerRef, amount: auth.amount, idempotencyKey: `${key}:card:${i}:capture` })
+        ? await card!.capture({ providerRef: auth.providerRef, amount: auth.amount, idempotencyKey: `${key}:card:${i}:capture` })
         : null;
     if (auth.status !== 'AUTHORIZED' || captured?.status !== 'CAPTURED') {
       // Nothing leaves the shop: the hold is released and earlier card tenders of this sale are refunded.
       await releaseReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id).catch(() => undefined);
       for (const [j, prior] of tenders.entries())
         if (prior.providerRef)
-          await card.refund({
+          await card!.refund({
             providerRef: prior.providerRef,
             amount: { amount: prior.amount, currency: quote.currency },
             idempotencyKey: `${key}:card:${j}:refund`,
