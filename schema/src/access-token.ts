@@ -32,3 +32,23 @@ export interface StaffTokenClaims {
 
 /** Development only (refused in production by config): the secret the identity provider and BFFs share by default. */
 export const DEV_IDP_SECRET = 'storegraph-dev-identity-secret-change-me-0123456789';
+
+/**
+ * The customers subgraph signs a till's session token when a staff member signs in on a registered till with
+ * their PIN: another issuer again, so neither a customer's nor a staff member's token passes for a till. The POS
+ * BFF reads the till (channel, shop) and the cashier (role) from their records on every request (cached
+ * briefly), so a revoked till or a signed-out cashier stops at once.
+ */
+export const TILL_TOKEN_ISSUER = 'storegraph-till';
+/** A cashier's sign-in on a till lasts a shift at most: after it the PIN is asked again. */
+export const TILL_TOKEN_TTL_SECONDS = 8 * 3600;
+
+export interface TillTokenClaims {
+  /** The till (device) id. */
+  sub: string;
+  /** The till sign-in's id: sign-out ends it. */
+  sid: string;
+  /** The till's POS channel, so the BFF can pick it before the lookup confirms it. */
+  channel: string;
+  name?: string;
+}

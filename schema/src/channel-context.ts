@@ -31,6 +31,10 @@ export const StaffRole = z.enum([
 ]);
 export type StaffRole = z.infer<typeof StaffRole>;
 
+/** What a member of a shop's staff may do at a till: managers also approve discounts above the threshold. */
+export const TillRole = z.enum(['CASHIER', 'MANAGER']);
+export type TillRole = z.infer<typeof TillRole>;
+
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 currency code');
 const localeCode = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'BCP 47 locale such as de-DE');
 
@@ -69,6 +73,11 @@ export const ChannelContextSchema = z.object({
   locationId: z.string().max(64).optional(),
   /** Staff principal: roles apply only to the channels listed (`*` for every channel). */
   staff: z.object({ id: z.string(), roles: z.array(StaffRole), channels: z.array(z.string()) }).optional(),
+  /**
+   * A till with a cashier signed in on it (POS BFF only): the till, its sign-in and who works it, read from the
+   * till and till-staff records, never from a client. `locationId` is then the till's shop.
+   */
+  till: z.object({ id: z.string().max(64), signInId: z.string().max(64), staffId: z.string().max(64), role: TillRole }).optional(),
 });
 export type ChannelContext = z.infer<typeof ChannelContextSchema>;
 

@@ -26,6 +26,7 @@ export const SUBGRAPHS = [
       'subgraphs/orders/src/schema.credit.graphql',
       'subgraphs/orders/src/schema.lists.graphql',
       'subgraphs/orders/src/schema.returns.graphql',
+      'subgraphs/orders/src/schema.till.graphql',
     ],
     port: 4104,
     env: 'ORDERS_URL',
@@ -33,7 +34,7 @@ export const SUBGRAPHS = [
   {
     name: 'customers',
     sdl: 'subgraphs/customers/src/schema.graphql',
-    extraSdl: ['subgraphs/customers/src/schema.staff.graphql'],
+    extraSdl: ['subgraphs/customers/src/schema.staff.graphql', 'subgraphs/customers/src/schema.pos.graphql'],
     port: 4105,
     env: 'CUSTOMERS_URL',
   },

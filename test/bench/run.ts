@@ -17,6 +17,7 @@ import { catalogScenarios, type Scenario } from './scenarios.ts';
 import { stockScenarios } from './stock-scenarios.ts';
 import { runCheckoutScenarios } from './checkout-scenarios.ts';
 import { signInScenarios } from './sign-in-scenarios.ts';
+import { runPosScenarios } from './pos-scenarios.ts';
 import { runWebhookScenarios } from './webhook-scenarios.ts';
 import { runReportScenarios } from './report-scenarios.ts';
 import { routingTimeNote } from './routing-scenarios.ts';
@@ -134,6 +135,14 @@ async function main() {
     if (!ONLY || ONLY.test('webhook')) {
       results.push(...(await runWebhookScenarios({ gatewayUrl: env.GATEWAY_URL!, databaseUrl, duration: DURATION })));
     }
+    const posNotes: string[] = [];
+    if (!ONLY || ONLY.test('till')) {
+      const pos = await runPosScenarios({ posUrl: 'http://127.0.0.1:4313/graphql', gatewayUrl: env.GATEWAY_URL!, databaseUrl, duration: DURATION });
+      for (const r of pos.results) console.log(`[bench] ${r.name}: ${r.rps.toFixed(0)} sales/s, p99 ${r.p99} ms`);
+      for (const n of pos.notes) console.log(`[bench] ${n}`);
+      results.push(...pos.results);
+      posNotes.push(...pos.notes);
+    }
     if (!ONLY || ONLY.test('report')) results.push(...(await runReportScenarios({ ordersUrl: env.ORDERS_URL!, databaseUrl })));
     const storefront =
       !ONLY || ONLY.test('storefront')
@@ -148,7 +157,7 @@ async function main() {
       hotSku,
       stats,
       duration: DURATION,
-      notes: [...(checkout.notes ?? []), ...(!ONLY || ONLY.test('routing') ? [routingTimeNote()] : []), ...storefront.notes],
+      notes: [...(checkout.notes ?? []), ...posNotes, ...(!ONLY || ONLY.test('routing') ? [routingTimeNote()] : []), ...storefront.notes],
       memory: Object.fromEntries(services.map((s) => [s.name, rssMiB(s.child.pid!)])),
     });
     mkdirSync('bench-results', { recursive: true });

@@ -102,6 +102,8 @@ export const ADMIN_WALKS = {
   credit: ['Invoices', 'RecordInvoicePayment', 'CompanyCreditPolicy', 'SetCompanyCreditPolicy', 'SetCompanyTerms'],
   // allow-list-walk-admin-returns.test.ts
   returns: ['ReturnQueue', 'OrderReturns', 'ReturnPolicy', 'SetReturnPolicy', 'RequestReturn', 'ApproveReturn', 'RejectReturn', 'ReceiveReturn'],
+  // pos-tills.test.ts
+  pos: ['Tills', 'RegisterTill', 'RevokeTill', 'RegisterTillStaff'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

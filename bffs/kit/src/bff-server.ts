@@ -7,6 +7,7 @@ import { issueGuestToken } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
 import { StaffDirectory } from './staff-directory.ts';
+import { TillDirectory } from './till-directory.ts';
 import { bearerAuthenticator, ExternalIdentityVerifier, type OidcOptions } from './external-identity.ts';
 import { ChannelRegistry } from './channel-registry.ts';
 import { contextBuilder, type ResolveCaller } from './channel-context.builder.ts';
@@ -92,6 +93,8 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   const authenticate = bearerAuthenticator(opts.idpSecret, opts.oidc ? new ExternalIdentityVerifier(opts.oidc) : undefined);
   const accounts = new AccountDirectory(gateway, opts.contextSecret, opts.accountCacheMs);
   const staffDirectory = new StaffDirectory(gateway, opts.contextSecret, opts.accountCacheMs);
+  // Only tills sign in on a POS BFF; elsewhere a till token is refused by the caller rule anyway.
+  const tillDirectory = opts.kind === 'POS' ? new TillDirectory(gateway, opts.contextSecret, opts.accountCacheMs) : undefined;
   // One follower of the gateway's change stream per BFF: it invalidates the caches and drives live queries.
   const changes = new ChangeStreamClient(opts.gatewayUrl.replace(/\/graphql$/, '/changes')).start();
   const keys = opts.publishableKeys ? new PublishableKeys(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind, changes) : undefined;
@@ -106,6 +109,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     },
     accounts,
     staffDirectory,
+    tillDirectory,
   );
   const cacheRedis =
     opts.cache.max > 0 && opts.cache.redisUrl ? await connectRedis(opts.cache.redisUrl, opts.logger, 'response cache (misses until it is back)') : undefined;
@@ -124,6 +128,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     gateway,
     accounts,
     staffDirectory,
+    tillDirectory,
     authenticate,
     limits,
   });

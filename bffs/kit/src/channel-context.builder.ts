@@ -4,6 +4,7 @@ import type { AccountDirectory, AccountFacts } from './account-directory.ts';
 import type { ChannelDefinition, ChannelRegistry } from './channel-registry.ts';
 import { guestOf, type Principal } from './identity.ts';
 import type { StaffDirectory } from './staff-directory.ts';
+import type { TillDirectory } from './till-directory.ts';
 
 /** What a BFF's caller rules may consult beyond the request: its publishable keys and whether the dev header counts. */
 export interface CallerLookups {
@@ -28,7 +29,7 @@ export type ContextBuilder = (req: http.IncomingMessage, principal: Principal | 
 export const STAFF_CHANNEL_HEADER = 'x-channel';
 
 /** Operations after which the caller's session is over: the BFF drops what it cached about it. */
-export const SESSION_ENDING_OPERATIONS: ReadonlySet<string> = new Set(['SignOut', 'EraseMyAccount', 'StaffSignOut']);
+export const SESSION_ENDING_OPERATIONS: ReadonlySet<string> = new Set(['SignOut', 'EraseMyAccount', 'StaffSignOut', 'TillSignOut']);
 
 /** Operations an anonymous caller may send on every BFF, closed portals included: how one gets signed in. */
 export const SIGN_IN_OPERATIONS: ReadonlySet<string> = new Set([
@@ -40,6 +41,7 @@ export const SIGN_IN_OPERATIONS: ReadonlySet<string> = new Set([
   'VerifyEmail',
   'StaffSignIn',
   'RefreshStaffSession',
+  'TillSignIn',
 ]);
 
 /** The channel's locale the caller prefers (Accept-Language), by exact tag, then by language, else the default. */
@@ -66,6 +68,7 @@ export function contextBuilder(
   lookups: CallerLookups,
   accounts: AccountDirectory,
   staffDirectory: StaffDirectory,
+  tillDirectory?: TillDirectory,
 ): ContextBuilder {
   return async (req, given, requestId, operationName) => {
     const { channel } = await resolveCaller(req, given, lookups, operationName);
@@ -81,6 +84,9 @@ export function contextBuilder(
     });
     // Built-in staff: roles and channels from the staff record (cached briefly), never from the token.
     const principal = given?.kind === 'staff' ? await staffDirectory.current(given, lookupBase()) : given;
+    // A till sign-in: the till's channel and shop and the cashier's role from their records (cached briefly).
+    const till = tillDirectory ? await tillDirectory.current(principal, lookupBase()) : null;
+    if (till && (till.channel !== def.code || def.kind !== 'POS')) throw appError('FORBIDDEN', 'this till belongs to another channel');
     const staff = principal?.kind === 'staff' ? { id: principal.sub, roles: principal.roles ?? [], channels: principal.channels ?? [] } : undefined;
     if (staff && lookups.staffChannelsOnly && !staff.channels.includes('*') && !staff.channels.includes(def.code)) {
       // Without a channel asked for, a staff member works in their first channel; asking for another is refused.
@@ -101,7 +107,8 @@ export function contextBuilder(
       country: def.country,
       taxMode: def.taxMode,
       guestId,
-      locationId: principal?.kind === 'device' ? principal.location : undefined,
+      locationId: till ? till.locationId : principal?.kind === 'device' ? principal.location : undefined,
+      till: till ? { id: till.tillId, signInId: principal!.sid!, staffId: till.staffId, role: till.role } : undefined,
       clientIp: req.socket?.remoteAddress,
       staff,
       // A built-in staff member's sign-in, so staffSignOut ends that session.

@@ -5,6 +5,7 @@ import { signChannelContext, type ChannelContext } from '@storegraph/schema';
 import { noteOperation, SQL_COUNT_HEADER, type Logger } from '@storegraph/kit';
 import type { AccountDirectory } from './account-directory.ts';
 import type { StaffDirectory } from './staff-directory.ts';
+import type { TillDirectory } from './till-directory.ts';
 import { SESSION_ENDING_OPERATIONS, SIGN_IN_OPERATIONS, type ContextBuilder } from './channel-context.builder.ts';
 import type { DocumentChooser } from './document-choice.rules.ts';
 import { contextErrorRefusal, isRefusal, refusal, sendRefusal, type EdgeRefusal } from './edge-refusal.ts';
@@ -30,6 +31,7 @@ export interface GraphQLHandlerDeps {
   gateway: GatewayClient;
   accounts: AccountDirectory;
   staffDirectory: StaffDirectory;
+  tillDirectory?: TillDirectory;
   authenticate: Authenticate;
   limits: RateLimits;
 }
@@ -145,6 +147,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     if (SESSION_ENDING_OPERATIONS.has(chosen.operationName ?? '')) {
       if (context.customerId) deps.accounts.forget(context.customerId, context.sessionId);
       if (context.staff) deps.staffDirectory.forget(context.staff.id, context.sessionId);
+      if (context.till) deps.tillDirectory?.forget(context.till.id, context.till.signInId);
     }
     sendText(res, result.status, result.text, media);
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { CUSTOMER_TOKEN_ISSUER, hmacKey, STAFF_TOKEN_ISSUER, StaffRole } from '@storegraph/schema';
+import { CUSTOMER_TOKEN_ISSUER, hmacKey, STAFF_TOKEN_ISSUER, StaffRole, TILL_TOKEN_ISSUER } from '@storegraph/schema';
 
 /**
  * Callers authenticate with a bearer token from the identity provider (in production an OIDC provider;
@@ -62,7 +62,7 @@ export async function verifyBearer(header: string | undefined, secret: string): 
   let principal: Principal;
   try {
     const { payload } = await jwtVerify(match[1]!, await hmacKey(secret), {
-      issuer: [IDP_ISSUER, CUSTOMER_TOKEN_ISSUER, STAFF_TOKEN_ISSUER],
+      issuer: [IDP_ISSUER, CUSTOMER_TOKEN_ISSUER, STAFF_TOKEN_ISSUER, TILL_TOKEN_ISSUER],
       algorithms: ['HS256'],
     });
     principal = Principal.parse(payload);
@@ -71,6 +71,11 @@ export async function verifyBearer(header: string | undefined, secret: string): 
   }
   if (principal.iss === CUSTOMER_TOKEN_ISSUER && ((principal.kind !== 'customer' && principal.kind !== 'buyer') || !principal.sid)) {
     throw new AuthError('invalid or expired access token');
+  }
+  // A till sign-in: its shop and cashier come from the records (TillDirectory); only the till id, sign-in and channel count.
+  if (principal.iss === TILL_TOKEN_ISSUER) {
+    if (principal.kind !== 'device' || !principal.sid || !principal.channel) throw new AuthError('invalid or expired access token');
+    return { sub: principal.sub, kind: 'device', sid: principal.sid, channel: principal.channel, name: principal.name, iss: principal.iss };
   }
   // Built-in staff tokens carry no roles: the staff record gives them (StaffDirectory), so claims are dropped.
   if (principal.iss === STAFF_TOKEN_ISSUER) {

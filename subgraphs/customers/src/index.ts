@@ -74,7 +74,7 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
       pgSchema: 'customers',
       defaultPort: 4105,
       schemaFile: new URL('./schema.graphql', import.meta.url),
-      extraSchemaFiles: [new URL('./schema.staff.graphql', import.meta.url)],
+      extraSchemaFiles: [new URL('./schema.staff.graphql', import.meta.url), new URL('./schema.pos.graphql', import.meta.url)],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,

@@ -12,7 +12,7 @@ export const AUDIT_TABLES = ['entries'] as const;
  * Argument and result keys never written to the trail (they would make it a store of credentials). A TOTP code
  * sent to confirm enrolment is kept: it is spent once accepted and refused on replay.
  */
-const SECRET_KEY = /password|secret|token|^uri$|totp/i;
+const SECRET_KEY = /password|secret|token|^uri$|totp|^pin$/i;
 
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);

@@ -174,3 +174,37 @@ export const staffSessions = customersSchema.table('staff_sessions', {
   revokedAt: at('revoked_at'),
   revokeReason: text('revoke_reason'),
 });
+
+/** POS tills: a device bound to one shop of one POS channel; only the secret's SHA-256 is kept. */
+export const tills = customersSchema.table('tills', {
+  id: text('id').primaryKey(),
+  channel: text('channel').notNull(),
+  locationId: text('location_id').notNull(),
+  name: text('name').notNull(),
+  secretHash: text('secret_hash').notNull(),
+  status: text('status').$type<'ACTIVE' | 'REVOKED'>().notNull().default('ACTIVE'),
+  createdBy: text('created_by').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+/** Shop staff who sign in on a till with a staff code and a PIN (argon2id). */
+export const tillStaff = customersSchema.table('till_staff', {
+  id: text('id').primaryKey(),
+  channel: text('channel').notNull(),
+  staffCode: text('staff_code').notNull(),
+  name: text('name').notNull(),
+  pinHash: text('pin_hash').notNull(),
+  role: text('role').$type<'CASHIER' | 'MANAGER'>().notNull(),
+  status: text('status').$type<StaffStatus>().notNull().default('ACTIVE'),
+  createdBy: text('created_by').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+export const tillSignIns = customersSchema.table('till_sign_ins', {
+  id: uuid('id').primaryKey(),
+  tillId: text('till_id').notNull(),
+  tillStaffId: text('till_staff_id').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+  expiresAt: at('expires_at').notNull(),
+  endedAt: at('ended_at'),
+});

@@ -3,14 +3,15 @@ import { accountResolvers } from './account.resolvers.ts';
 import { companyResolvers } from './company.resolvers.ts';
 import { customerResolvers } from './customer.resolvers.ts';
 import { staffResolvers } from './staff.resolvers.ts';
+import { tillResolvers } from './till.resolvers.ts';
 
 /** Result unions carry their member's name in `__typename`, set by the service that built them. */
 const byTypename = { __resolveType: (r: { __typename: string }) => r.__typename };
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
-  Query: { ...accountResolvers.Query, ...staffResolvers.Query },
-  Mutation: { ...accountResolvers.Mutation, ...staffResolvers.Mutation },
+  Query: { ...accountResolvers.Query, ...staffResolvers.Query, ...tillResolvers.Query },
+  Mutation: { ...accountResolvers.Mutation, ...staffResolvers.Mutation, ...tillResolvers.Mutation },
   StaffMember: staffResolvers.StaffMember,
   ...customerResolvers,
   ...companyResolvers,
@@ -26,4 +27,7 @@ export const resolvers = {
   RefreshStaffSessionResult: byTypename,
   StaffMemberResult: byTypename,
   ConfirmTotpResult: byTypename,
+  RegisterTillResult: byTypename,
+  RegisterTillStaffResult: byTypename,
+  TillSignInResult: byTypename,
 };

@@ -346,3 +346,52 @@ export const refunds = ordersSchema.table(
   },
   (t) => [index('refunds_order_idx').on(t.orderId)],
 );
+
+/** A till's cash session (POS): the float it opened with and the cash counted at close, in minor units. */
+export const tillSessions = ordersSchema.table('till_sessions', {
+  id: text('id').primaryKey(),
+  tillId: text('till_id').notNull(),
+  channel: text('channel').notNull(),
+  locationId: text('location_id').notNull(),
+  currency: text('currency').notNull(),
+  openedBy: text('opened_by').notNull(),
+  openingFloat: bigint('opening_float', { mode: 'number' }).notNull(),
+  openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+  closedBy: text('closed_by'),
+  countedCash: bigint('counted_cash', { mode: 'number' }),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+});
+
+/** A till sale: its order and tenders, once per (till, client id). */
+export const tillSales = ordersSchema.table('till_sales', {
+  id: text('id').primaryKey(),
+  tillId: text('till_id').notNull(),
+  clientId: text('client_id').notNull(),
+  requestHash: text('request_hash').notNull(),
+  tillSessionId: text('till_session_id'),
+  channel: text('channel').notNull(),
+  locationId: text('location_id').notNull(),
+  cashierId: text('cashier_id').notNull(),
+  orderId: text('order_id').notNull(),
+  tenders: jsonb('tenders').$type<{ method: 'CASH' | 'CARD'; amount: number; providerRef?: string | null }[]>().notNull(),
+  cashTaken: bigint('cash_taken', { mode: 'number' }).notNull(),
+  cardTaken: bigint('card_taken', { mode: 'number' }).notNull(),
+  changeGiven: bigint('change_given', { mode: 'number' }).notNull(),
+  soldAt: timestamp('sold_at', { withTimezone: true }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** For staff: units an offline sale sold that stock no longer had, and prices honoured as sold though changed. */
+export const tillDiscrepancies = ordersSchema.table('till_discrepancies', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  tillSaleId: text('till_sale_id').notNull(),
+  tillId: text('till_id').notNull(),
+  channel: text('channel').notNull(),
+  locationId: text('location_id').notNull(),
+  kind: text('kind').$type<'STOCK_SHORTFALL' | 'PRICE_CHANGED'>().notNull(),
+  variantId: text('variant_id').notNull(),
+  quantity: integer('quantity').notNull(),
+  soldUnit: bigint('sold_unit', { mode: 'number' }),
+  currentUnit: bigint('current_unit', { mode: 'number' }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

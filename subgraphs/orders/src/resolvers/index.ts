@@ -10,6 +10,7 @@ import { shipmentResolvers } from './shipment.resolvers.ts';
 import { creditResolvers } from './credit.resolvers.ts';
 import { savedListResolvers } from './saved-list.resolvers.ts';
 import { returnResolvers } from './return.resolvers.ts';
+import { tillResolvers } from './till.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -24,6 +25,7 @@ export const resolvers = {
     ...creditResolvers.Query,
     ...savedListResolvers.Query,
     ...returnResolvers.Query,
+    ...tillResolvers.Query,
   },
   Mutation: {
     ...cartResolvers.Mutation,
@@ -37,6 +39,7 @@ export const resolvers = {
     ...creditResolvers.Mutation,
     ...savedListResolvers.Mutation,
     ...returnResolvers.Mutation,
+    ...tillResolvers.Mutation,
   },
   Order: {
     ...orderResolvers.Order,
@@ -68,4 +71,6 @@ export const resolvers = {
   Refund: returnResolvers.Refund,
   RequestReturnResult: returnResolvers.RequestReturnResult,
   ReturnTransitionResult: returnResolvers.ReturnTransitionResult,
+  TillSessionResult: tillResolvers.TillSessionResult,
+  TillSaleResult: tillResolvers.TillSaleResult,
 };

@@ -1,0 +1,193 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { GraphQLError } from 'graphql';
+import { appError, Code } from '@storegraph/schema';
+import { serviceUnavailable } from '@storegraph/kit';
+import type { OrdersContext } from '../context.ts';
+import { quoteCart } from '../clients/prices.client.ts';
+import { signCheckoutContext, signCustomerContext } from '../clients/service-context.ts';
+import { confirmReservation, releaseReservation, reserveStock } from '../clients/stock.client.ts';
+import { tillSales, tillSessions } from '../db/tables.ts';
+import { checkTenders, type Tender } from '../domain/till-tenders.rules.ts';
+import { isQuote, quoteProblems } from '../services/cart-view.service.ts';
+import { assertVariantId, badInput, CART_LIMITS } from '../services/cart-input.validation.ts';
+import { receiptOf } from './till-receipt.service.ts';
+import { requireTill } from './till-session.service.ts';
+import { recordTillSale } from './till-sale.writer.ts';
+
+export interface TillSaleInput {
+  idempotencyKey: string;
+  lines: { variantId: string; quantity: number }[];
+  expectedTotal: { amount: number; currency: string };
+  tenders: (Tender & { cardToken?: string | null })[];
+}
+
+const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+/** A till holds the units only for the seconds between reserving and confirming them. */
+const HOLD_SECONDS = 120;
+
+function validate(ctx: OrdersContext, input: TillSaleInput) {
+  if (!KEY.test(input.idempotencyKey)) badInput('INVALID_IDEMPOTENCY_KEY', 'idempotencyKey is 8 to 128 of A-Z, a-z, 0-9, _ . : -', 'input.idempotencyKey');
+  if (input.lines.length < 1 || input.lines.length > CART_LIMITS.maxLines) badInput('INVALID_LINES', `1 to ${CART_LIMITS.maxLines} lines`, 'input.lines');
+  const seen = new Set<string>();
+  input.lines.forEach((l, i) => {
+    assertVariantId(l.variantId, `input.lines.${i}.variantId`);
+    if (seen.has(l.variantId)) badInput('DUPLICATE_LINE', 'one line per variant', `input.lines.${i}.variantId`);
+    seen.add(l.variantId);
+    if (!Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > CART_LIMITS.maxQuantity)
+      badInput('INVALID_QUANTITY', `quantity is 1 to ${CART_LIMITS.maxQuantity}`, `input.lines.${i}.quantity`);
+  });
+  if (input.expectedTotal.currency !== ctx.channel.currency)
+    badInput('INVALID_CURRENCY', `this till sells in ${ctx.channel.currency}`, 'input.expectedTotal.currency');
+  if (input.tenders.length < 1 || input.tenders.length > 10) badInput('INVALID_TENDERS', '1 to 10 tenders', 'input.tenders');
+  input.tenders.forEach((t, i) => {
+    if (!Number.isSafeInteger(t.amount) || t.amount <= 0)
+      badInput('INVALID_AMOUNT', 'a tender is a positive amount of minor units', `input.tenders.${i}.amount`);
+    if (t.method === 'CARD' && !t.cardToken)
+      badInput('PAYMENT_TOKEN_REQUIRED', 'a card tender carries the terminal’s card token', `input.tenders.${i}.cardToken`);
+    if (t.cardToken != null && !/^[A-Za-z0-9_]{1,255}$/.test(t.cardToken))
+      badInput('INVALID_PAYMENT_TOKEN', 'malformed card token', `input.tenders.${i}.cardToken`);
+  });
+}
+
+function requestHash(input: TillSaleInput): string {
+  const lines = [...input.lines].sort((a, b) => a.variantId.localeCompare(b.variantId)).map((l) => [l.variantId, l.quantity]);
+  const tenders = input.tenders.map((t) => [t.method, t.amount]);
+  return createHash('sha256')
+    .update(JSON.stringify([lines, input.expectedTotal.amount, tenders]))
+    .digest('hex');
+}
+
+async function storedSale(ctx: OrdersContext, tillId: string, clientId: string) {
+  const [row] = await ctx.db.db
+    .select()
+    .from(tillSales)
+    .where(and(eq(tillSales.tillId, tillId), eq(tillSales.clientId, clientId)));
+  return row;
+}
+
+async function replay(ctx: OrdersContext, tillId: string, clientId: string, hash: string) {
+  const row = await storedSale(ctx, tillId, clientId);
+  if (!row) return null;
+  if (row.requestHash !== hash)
+    throw appError(Code.IDEMPOTENCY_KEY_REUSED, 'this idempotency key was used for another sale', { argument: 'input.idempotencyKey' });
+  return receiptOf(ctx, row);
+}
+
+/**
+ * A sale at the till, fulfilled at once: priced by prices in the POS channel, the units reserved at the till's own
+ * shop only (stock's pickup rule: a shop the channel does not sell from is refused) and confirmed there at once,
+ * which books SALE movements at that location; card tenders are authorised and captured through the `card`
+ * payment provider (the terminal hands over the card's token); then the order (COMPLETED, no shipment: the goods
+ * leave over the counter), its lines, the tenders and `order.placed` are one statement. The idempotency key makes
+ * every step repeatable: a retry (or a duplicate sent at once) finds the same hold, the same authorisations and,
+ * at the end, the unique (till, key) row, and answers the first sale's receipt.
+ */
+export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
+  const till = requireTill(ctx);
+  validate(ctx, input);
+  const hash = requestHash(input);
+  const done = await replay(ctx, till.id, input.idempotencyKey, hash);
+  if (done) return done;
+  const [session] = await ctx.db.db
+    .select({ id: tillSessions.id })
+    .from(tillSessions)
+    .where(and(eq(tillSessions.tillId, till.id), isNull(tillSessions.closedAt)));
+  if (!session) return { __typename: 'TillSessionConflict' as const, message: 'open the till (a cash session) before selling', current: null };
+  for (const dep of [ctx.deps.stock, ctx.deps.prices]) if (!dep.guard.closed) throw serviceUnavailable(dep.guard.service);
+
+  const quote = await quoteCart(ctx.deps.prices, await signCustomerContext(ctx.channel, ctx.deps.contextSecret), ctx.channel.requestId, {
+    lines: input.lines,
+    couponCodes: [],
+    shipTo: null,
+    shippingMethod: null,
+  });
+  if (!isQuote(quote)) return { __typename: 'CartNotReady' as const, problems: quoteProblems(quote) };
+  if (quote.total !== input.expectedTotal.amount)
+    return {
+      __typename: 'PriceChanged' as const,
+      expected: { amount: input.expectedTotal.amount, currency: quote.currency },
+      actual: { amount: quote.total, currency: quote.currency },
+    };
+  const paid = checkTenders(quote.total, input.tenders);
+  if (!paid.ok) return { __typename: 'TenderRefused' as const, reason: paid.reason, message: paid.message };
+
+  const service = await signCheckoutContext(ctx.channel, ctx.deps.contextSecret);
+  const key = `till:${till.id}:${input.idempotencyKey}`;
+  let reserved: Awaited<ReturnType<typeof reserveStock>>;
+  try {
+    reserved = await reserveStock(ctx.deps.stock, service, ctx.channel.requestId, key, input.lines, HOLD_SECONDS, null, till.locationId);
+  } catch (err) {
+    // Stock refuses a shop the till's channel does not sell from: the till cannot sell another shop's goods.
+    if (err instanceof GraphQLError && err.extensions.code === 'BAD_USER_INPUT' && err.extensions.argument === 'pickupLocationId')
+      throw appError(Code.FORBIDDEN, "this till's shop does not sell this channel's stock");
+    if (err instanceof GraphQLError && err.extensions.code === 'CONFLICT') throw serviceUnavailable('stock');
+    throw err;
+  }
+  if (reserved.__typename === 'InsufficientStock') {
+    return {
+      __typename: 'InsufficientStock' as const,
+      lines: reserved.lines.map((l) => ({ variant: { id: l.variant.id }, requested: l.requested, available: l.available })),
+    };
+  }
+  const tenders: { method: 'CASH' | 'CARD'; amount: number; providerRef?: string | null }[] = [];
+  // Looked up only for a card tender: a till taking cash works where no card provider is configured.
+  const card = input.tenders.some((t) => t.method === 'CARD') ? ctx.deps.payments.get('card') : null;
+  for (const [i, t] of input.tenders.entries()) {
+    if (t.method === 'CASH') {
+      tenders.push({ method: 'CASH', amount: t.amount });
+      continue;
+    }
+    const auth = await card!.authorize({
+      idempotencyKey: `${key}:card:${i}:authorize`,
+      amount: { amount: t.amount, currency: quote.currency },
+      paymentMethod: { provider: 'card', token: t.cardToken ?? undefined },
+      reference: key,
+      metadata: { channel: ctx.channel.channel, till: till.id },
+    });
+    const captured =
+      auth.status === 'AUTHORIZED'
+        ? await card!.capture({ providerRef: auth.providerRef, amount: auth.amount, idempotencyKey: `${key}:card:${i}:capture` })
+        : null;
+    if (auth.status !== 'AUTHORIZED' || captured?.status !== 'CAPTURED') {
+      // Nothing leaves the shop: the hold is released and earlier card tenders of this sale are refunded.
+      await releaseReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id).catch(() => undefined);
+      for (const [j, prior] of tenders.entries())
+        if (prior.providerRef)
+          await card!.refund({
+            providerRef: prior.providerRef,
+            amount: { amount: prior.amount, currency: quote.currency },
+            idempotencyKey: `${key}:card:${j}:refund`,
+          });
+      if (auth.status === 'DECLINED') return { __typename: 'PaymentDeclined' as const, reason: auth.reason, declineCode: auth.declineCode };
+      return { __typename: 'PaymentUnavailable' as const, message: 'the card terminal’s provider did not answer; nothing was charged' };
+    }
+    tenders.push({ method: 'CARD', amount: t.amount, providerRef: auth.providerRef });
+  }
+  const confirmed = await confirmReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id);
+  if (confirmed.__typename !== 'Reservation' && confirmed.status !== 'CONFIRMED') throw serviceUnavailable('stock');
+
+  await recordTillSale(ctx.db.db, {
+    id: `tsl_${randomUUID().replaceAll('-', '')}`,
+    orderId: `ord_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+    tillId: till.id,
+    clientId: input.idempotencyKey,
+    requestHash: hash,
+    tillSessionId: session.id,
+    channel: ctx.channel.channel,
+    locationId: till.locationId,
+    cashierId: till.staffId,
+    owner: `till:${till.id}`,
+    reservationId: reserved.id,
+    quote,
+    tenders,
+    cashTaken: paid.cashTaken,
+    cardTaken: paid.cardTaken,
+    change: paid.change,
+    soldAt: new Date(),
+  });
+  // A duplicate sent at once that lost the race for the (till, key) row answers the winner's receipt.
+  const receipt = await replay(ctx, till.id, input.idempotencyKey, hash);
+  if (!receipt) throw new Error(`till sale ${input.idempotencyKey} of ${till.id} is not there after it was written`);
+  return receipt;
+}
