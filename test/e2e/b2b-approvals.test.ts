@@ -131,21 +131,28 @@ describe('an order above the buyer’s limit', () => {
   });
 
   it('is decided once when two approvers race, and placed once', async () => {
-    const before = await stockOf(variant);
-    const { placed } = await place(buyer, 1, ONE);
-    const id = placed.approval.id as string;
-    const { result, distinctBusy } = await withContentionSampler(
-      () =>
-        Promise.all([
-          op('b2b', 'ApproveOrder', { id, idempotencyKey: key('race-a') }, approver),
-          op('b2b', 'ApproveOrder', { id, idempotencyKey: key('race-b') }, admin),
-        ]),
-      'storegraph-orders',
-    );
-    expect(distinctBusy).toBeGreaterThanOrEqual(2);
-    expect(result.map((r) => data(r).approveOrder.__typename).sort()).toEqual(['ApprovalAlreadyDecided', 'ApprovalDecided']);
-    expect(await sagaOf(id)).toMatchObject({ checkout: 'COMPLETED', orders: 1, sold: 1, released: 0 });
-    expect(await stockOf(variant)).toEqual({ on_hand: before.on_hand - 1, reserved: before.reserved });
+    // Every race is checked in full; it runs again on a fresh approval (at most three times) until the
+    // sampler has seen both decisions working in orders at once: on an idle machine one 5 ms sample can miss
+    // a decision that takes a few milliseconds.
+    let overlapped = false;
+    for (let attempt = 0; attempt < 3 && !overlapped; attempt++) {
+      const before = await stockOf(variant);
+      const { placed } = await place(buyer, 1, ONE);
+      const id = placed.approval.id as string;
+      const { result, distinctBusy } = await withContentionSampler(
+        () =>
+          Promise.all([
+            op('b2b', 'ApproveOrder', { id, idempotencyKey: key('race-a') }, approver),
+            op('b2b', 'ApproveOrder', { id, idempotencyKey: key('race-b') }, admin),
+          ]),
+        'storegraph-orders',
+      );
+      expect(result.map((r) => data(r).approveOrder.__typename).sort()).toEqual(['ApprovalAlreadyDecided', 'ApprovalDecided']);
+      expect(await sagaOf(id)).toMatchObject({ checkout: 'COMPLETED', orders: 1, sold: 1, released: 0 });
+      expect(await stockOf(variant)).toEqual({ on_hand: before.on_hand - 1, reserved: before.reserved });
+      overlapped = distinctBusy >= 2;
+    }
+    expect(overlapped, 'two decisions seen working in orders at once').toBe(true);
   });
 });
 

@@ -147,6 +147,9 @@ export async function withContentionSampler<T>(
   const busyPids = new Set<number>();
   let maxLockWaits = 0;
   let done = false;
+  // Connected before the work starts: a race of a few milliseconds can end while a first connection is still
+  // being made, and the sampler then sees nothing (0 backends, on an idle CI machine).
+  await sql`select 1`;
   const sampler = (async () => {
     while (!done) {
       const [row] = await sql<{ busy: number; waits: number; pids: number[] }[]>`
