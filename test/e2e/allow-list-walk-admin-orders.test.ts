@@ -4,6 +4,7 @@ import { eventually, serveWebhookReceiver } from '../support/webhook-receiver.ts
 import { data, key, op, readyCart, testCustomer } from './checkout-support.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { adminSellable, adminWalk } from './admin-walk-support.ts';
+import { deleteEndpoints } from './events-support.ts';
 
 /**
  * The admin BFF's order and webhook operations, run by name by built-in staff: a shopper of this file's own
@@ -51,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // No admin operation deletes an endpoint; this file's own go, so other files' events stop reaching them.
   const sql = sqlClient();
-  await sql`delete from webhooks.endpoints where id = any(${endpointIds}::uuid[])`;
+  await deleteEndpoints(sql, endpointIds);
   await sql.end();
   await receiver.close();
 });

@@ -6,6 +6,7 @@ import { eventually, serveWebhookReceiver } from '../support/webhook-receiver.ts
 import { data } from './checkout-support.ts';
 import { registerEndpoint } from './events-support.ts';
 import { gateway } from './stock-support.ts';
+import { deleteEndpoints } from './events-support.ts';
 
 /**
  * product.updated and price.changed from the products and prices outboxes, delivered by their relays to
@@ -30,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sql`delete from webhooks.endpoints where id = any(${owned}::uuid[])`;
+  await deleteEndpoints(sql, owned);
   await receiver.close();
   await sql.end();
 });

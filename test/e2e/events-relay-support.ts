@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createLogger, registerWebhookEndpoint, startEventRelay, type EventRelayOptions } from '@storegraph/kit';
 import { sqlClient, system } from '../support/clients.ts';
 import { serveWebhookReceiver } from '../support/webhook-receiver.ts';
+import { deleteEndpoints } from './events-support.ts';
 
 type Answer = (n: number) => number | Promise<number>;
 
@@ -47,7 +48,7 @@ export function ownOutbox() {
   });
 
   afterAll(async () => {
-    await sql`delete from webhooks.endpoints where id = any(${endpointIds}::uuid[])`;
+    await deleteEndpoints(sql, endpointIds);
     await sql`drop schema ${sql(source)} cascade`;
     await receiver.close();
     await sql.end();

@@ -5,6 +5,7 @@ import { eventually, serveWebhookReceiver } from '../support/webhook-receiver.ts
 import { data, key, op, readyCart, sellable, testIdentity } from './checkout-support.ts';
 import { registerEndpoint } from './events-support.ts';
 import { BERLIN, gateway, HAMBURG, MUNICH, ok, STAFF, withContentionSampler } from './stock-support.ts';
+import { deleteEndpoints } from './events-support.ts';
 
 /**
  * stock.low: a threshold of this file's own variant in web-eu, crossed by a B2C checkout's reservation and
@@ -25,7 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sql`delete from webhooks.endpoints where id = any(${owned}::uuid[])`;
+  await deleteEndpoints(sql, owned);
   await receiver.close();
   await sql.end();
 });

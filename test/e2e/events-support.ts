@@ -27,3 +27,20 @@ export async function registerEndpoint(
   owned.push(registered.endpoint.id);
   return { id: registered.endpoint.id, secret: registered.secret };
 }
+
+/**
+ * Deletes a file's own webhook endpoints after its tests. The dispatcher may still be recording a delivery of
+ * theirs, taking the same rows' locks in the other order, so PostgreSQL can answer a deadlock (40P01, seen once
+ * on CI): the delete is tried again, up to 5 times.
+ */
+export async function deleteEndpoints(sql: ReturnType<typeof import('../support/clients.ts').sqlClient>, ids: string[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sql`delete from webhooks.endpoints where id = any(${ids}::uuid[])`;
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}

@@ -4,6 +4,7 @@ import { CONTEXT_HEADER } from '@storegraph/schema';
 import { postGraphQL, signedContext, sqlClient, system } from '../support/clients.ts';
 import { eventually, serveWebhookReceiver } from '../support/webhook-receiver.ts';
 import { data, key, op, readyCart, sellable, testIdentity } from './checkout-support.ts';
+import { deleteEndpoints } from './events-support.ts';
 
 /**
  * Webhooks end to end on the running system: staff register endpoints (no admin BFF yet, so a signed staff
@@ -40,7 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sql`delete from webhooks.endpoints where id = any(${endpointIds}::uuid[])`;
+  await deleteEndpoints(sql, endpointIds);
   await receiver.close();
   await sql.end();
 });
