@@ -226,4 +226,51 @@ describe('read replicas (DATABASE_READ_URL on a streaming standby)', () => {
       await ws.dispose();
     }
   });
+
+  it('moves catalog reads to the primary while the replica hangs, and back to the replica once it answers again', async () => {
+    const me = await shopper('hang');
+    const found = await stockedProducts(me, 6);
+    // Not one of the products the other tests in this file change (the first three).
+    const product = found[3] ?? found[found.length - 1]!;
+    const before = await availableOnPage(product.slug, product.variantId, me);
+    const readyOf = async (url: string) => (await (await fetch(url.replace(/\/graphql$/, '/readyz'))).json()) as { replica?: string };
+    /** The product page's figure once it is `want`, polling through the failures of requests caught by the hang. */
+    const pageShows = async (want: number) => {
+      const deadline = Date.now() + 30_000;
+      let last: unknown;
+      while (Date.now() < deadline) {
+        last = await availableOnPage(product.slug, product.variantId, me).catch((err: Error) => err.message);
+        if (last === want) return want;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return last;
+    };
+
+    await pair.pauseReplay();
+    try {
+      // 3 units held on the primary; the paused standby still shows `before`, and the page reads the standby.
+      const held = (
+        await b2c('ReserveStock', { input: { idempotencyKey: `replica-hang-${Date.now()}`, lines: [{ variantId: product.variantId, quantity: 3 }] } }, me)
+      ).reserveStock;
+      expect(held.__typename).toBe('Reservation');
+      expect(await availableOnPage(product.slug, product.variantId, me)).toBe(before);
+      expect((await readyOf(sys.urls.stock[0]!)).replica).toBe('up');
+
+      pair.hangStandby();
+      try {
+        // The replica no longer answers: the same page is read from the primary, which shows the hold: before - 3.
+        expect(await pageShows(before - 3)).toBe(before - 3);
+        expect((await readyOf(sys.urls.stock[0]!)).replica).toBe('unavailable');
+      } finally {
+        pair.wakeStandby();
+      }
+      // Answering again (replay still paused): reads go back to the replica, frozen at `before`.
+      expect(await pageShows(before)).toBe(before);
+      expect((await readyOf(sys.urls.stock[0]!)).replica).toBe('up');
+    } finally {
+      await pair.resumeReplay();
+    }
+    await pair.caughtUp();
+    expect(await availableOnPage(product.slug, product.variantId, me)).toBe(before - 3);
+  });
 });

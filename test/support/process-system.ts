@@ -5,6 +5,7 @@ import { seedDemoData } from '@storegraph/demo';
 import { DEV_CONTEXT_SECRET, dropDatabase, ensureDatabase, freePort } from '@storegraph/kit';
 import { portOf, SERVICES, serviceUrls, type ServiceSpec } from '../../scripts/service-list.ts';
 import { TcpProxy } from './tcp-proxy.ts';
+import { dbPools } from './db-pools.ts';
 
 /**
  * The whole system as real processes (every service of the launcher's list, one process each), for tests
@@ -60,10 +61,7 @@ export async function startProcessSystem(sharedDatabaseUrl: string): Promise<Pro
     STOREGRAPH_IDP_SECRET: DEV_IDP_SECRET,
     STOREGRAPH_SUPERVISED: '1',
     // small pools: this is a second system on a 2-core machine
-    PRODUCTS_DB_POOL: '3',
-    STOCK_DB_POOL: '3',
-    PRICES_DB_POOL: '3',
-    ORDERS_DB_POOL: '3',
+    ...dbPools(3),
   };
   for (const s of SERVICES) env[s.portEnv] = String(await freePort());
   Object.assign(env, serviceUrls(env));

@@ -24,7 +24,26 @@ export interface StreamingPair {
   resumeReplay(): Promise<void>;
   /** Waits until the standby has replayed everything the primary has written so far. */
   caughtUp(timeoutMs?: number): Promise<void>;
+  /**
+   * Hangs the standby: SIGSTOP to its postmaster and every backend, a server that stops answering without
+   * closing its connections (the harder failure for a client than one that refuses at once).
+   */
+  hangStandby(): void;
+  /** SIGCONT to every process hangStandby stopped. */
+  wakeStandby(): void;
   stop(): Promise<void>;
+}
+
+/** A server's postmaster and its children (backends, walreceiver, startup process). */
+function processesOf(s: Server): number[] {
+  const pid = s.child.pid!;
+  let children = '';
+  try {
+    children = execFileSync('pgrep', ['-P', String(pid)]).toString();
+  } catch {
+    // pgrep exits 1 when there is no child
+  }
+  return [pid, ...children.split('\n').filter(Boolean).map(Number)];
 }
 
 interface Server {
@@ -145,6 +164,7 @@ export async function startStreamingPair(log: (m: string) => void = () => {}): P
     30_000,
   );
 
+  let hung: number[] = [];
   return {
     primaryUrl,
     standbyUrl,
@@ -159,7 +179,16 @@ export async function startStreamingPair(log: (m: string) => void = () => {}): P
       const lsn = (await onPrimary<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`)[0]!.lsn;
       await until('replayed', async () => (await onStandby<{ ok: boolean }[]>`select pg_last_wal_replay_lsn() >= ${lsn}::pg_lsn as ok`)[0]!.ok, timeoutMs);
     },
+    hangStandby() {
+      hung = processesOf(standby);
+      for (const pid of hung) process.kill(pid, 'SIGSTOP');
+    },
+    wakeStandby() {
+      for (const pid of hung) process.kill(pid, 'SIGCONT');
+      hung = [];
+    },
     async stop() {
+      if (hung.length) for (const pid of hung) process.kill(pid, 'SIGCONT');
       await onPrimary.end({ timeout: 5 }).catch(() => {});
       await onStandby.end({ timeout: 5 }).catch(() => {});
       await stopServer(standby);

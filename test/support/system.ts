@@ -15,6 +15,7 @@ import postgres from 'postgres';
 import { CARD_PROVIDER_STANDIN_KEY, serveCardProviderStandin } from './card-provider-standin.ts';
 import { OIDC_STANDIN_AUDIENCE, serveOidcProviderStandin } from './oidc-provider-standin.ts';
 import { DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
+import { dbPools } from './db-pools.ts';
 
 /**
  * Channels some subgraph tests sign contexts for (their own currency, or promotions that must not touch
@@ -102,10 +103,7 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
     // 5 connections a subgraph process (7 processes, ~40 in all with the sweepers' listeners): a shared
     // 100-connection PostgreSQL holds two test runs at once; the default 10 made a second run fail with
     // "too many clients". Races still overlap (both stock replicas' pools busy, row-lock waits seen).
-    PRODUCTS_DB_POOL: '5',
-    STOCK_DB_POOL: '5',
-    PRICES_DB_POOL: '5',
-    ORDERS_DB_POOL: '5',
+    ...dbPools(5),
     // No background sweeps or rebalances during a run: a test that asserts on them triggers the work itself
     // (expireReservations, rebalanceStockFences), so what it counts is its own (an hour outlasts any run).
     STOCK_SWEEP_INTERVAL_MS: '3600000',
