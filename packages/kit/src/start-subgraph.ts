@@ -5,6 +5,7 @@ import { boolSchema, contextIssuersSchema, contextSecretsSchema, loadConfig, opt
 import { DEFAULT_VERIFY_OPTIONS } from '@storegraph/schema';
 import { z } from 'zod';
 import { databaseReachable, openDatabase, migrateSchema, type Database } from './database.ts';
+import { ReplicaHealth } from './replica-health.ts';
 import { openCircuits } from './dependency-guard.ts';
 import { createLogger } from './logger.ts';
 import { serveGraphQL, type RunningServer } from './http-server.ts';
@@ -114,6 +115,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
           statementTimeoutMs: config.STOREGRAPH_DB_STATEMENT_TIMEOUT_MS,
         })
       : undefined;
+  const replicaHealth = replica ? new ReplicaHealth(config.DATABASE_READ_URL!, def.name, logger).start() : undefined;
   const { apollo, context } = createSubgraphServer<TContext>({
     name: def.name,
     typeDefs: gql([def.schemaFile, ...(def.extraSchemaFiles ?? [])].map((f) => readFileSync(f, 'utf8')).join('\n')),
@@ -128,7 +130,8 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     exposeSqlCount: config.STOREGRAPH_EXPOSE_SQL_COUNT,
     faultInjection: config.STOREGRAPH_FAULT_INJECTION,
     readRouter: replica && def.replicaReads ? new ReadRouter(def.replicaReads) : undefined,
-    extendContext: (base) => def.extendContext(base.readsFromReplica && replica ? replica : database, base),
+    // A replica that is down or hangs hands its reads back to the primary (replica-health.ts).
+    extendContext: (base) => def.extendContext(base.readsFromReplica && replica && replicaHealth?.usable ? replica : database, base),
     auditSql: () => database.sql,
   });
   const unobserve = observeDatabase({
@@ -162,7 +165,8 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
       const open = openCircuits();
       // 800 ms, inside /readyz's 1 s, so that a slow database is reported as such rather than as a timeout.
       const db = await databaseReachable(database.sql, 800);
-      return { ok: db && open.length === 0, detail: { database: db ? 'up' : 'unavailable', unavailable: open } };
+      const detail = { database: db ? 'up' : 'unavailable', ...(replicaHealth ? { replica: replicaHealth.state } : {}), unavailable: open };
+      return { ok: db && open.length === 0, detail };
     },
   });
   const stopJobs = config.STOREGRAPH_RUN_BACKGROUND && def.background ? def.background(database) : async () => {};
@@ -180,6 +184,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
       endChangeStreams();
       await server.close();
       await database.close();
+      await replicaHealth?.stop();
       await replica?.close();
     },
   };
