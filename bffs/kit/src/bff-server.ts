@@ -26,6 +26,7 @@ import { ResponseCache } from './response-cache.ts';
 import { RedisCacheStore } from './response-cache.redis-store.ts';
 import { closeRedis, connectRedis } from './redis-connection.ts';
 import { ResponseCachePolicy } from './response-cache.policy.ts';
+import { StaffSchema } from './staff-schema.ts';
 
 export interface BffOptions {
   name: 'b2c' | 'b2b' | 'pos' | 'admin';
@@ -63,6 +64,8 @@ export interface BffOptions {
    * it is sent with. They hold no data; whatever they show they ask /graphql for, by operation name, like any client.
    */
   pages?: Record<string, () => { html: string; csp: string }>;
+  /** Staff explore the schema in GraphiQL: their introspection is answered from the API schema (staff-schema.ts). */
+  staffSchema?: boolean;
   /** Request budgets per address, per signed-in caller and for starting sessions (429 + Retry-After). */
   limits: RateLimitSettings;
   /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
@@ -131,6 +134,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     tillDirectory,
     authenticate,
     limits,
+    staffSchema: opts.staffSchema ? new StaffSchema() : undefined,
   });
 
   /** A JSON body within the size limit, or the refusal already sent (before reading it when the type is wrong). */

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { signChannelContext, type ChannelContext } from '@storegraph/schema';
 import { noteOperation, SQL_COUNT_HEADER, type Logger } from '@storegraph/kit';
 import type { AccountDirectory } from './account-directory.ts';
@@ -9,7 +9,7 @@ import type { TillDirectory } from './till-directory.ts';
 import { SESSION_ENDING_OPERATIONS, SIGN_IN_OPERATIONS, type ContextBuilder } from './channel-context.builder.ts';
 import type { DocumentChooser } from './document-choice.rules.ts';
 import { contextErrorRefusal, isRefusal, refusal, sendRefusal, type EdgeRefusal } from './edge-refusal.ts';
-import type { GatewayClient } from './gateway-client.ts';
+import type { GatewayClient, GraphQLRequestBody } from './gateway-client.ts';
 import { parseGraphQLRequest } from './graphql-request.parser.ts';
 import { getRefusal } from './http-edge.rules.ts';
 import type { Authenticate } from './external-identity.ts';
@@ -17,6 +17,7 @@ import { AuthError, type Principal } from './identity.ts';
 import { variablesRefusal } from './input-edge.rules.ts';
 import type { RateLimits } from './rate-limit.rules.ts';
 import type { ResponseCachePolicy } from './response-cache.policy.ts';
+import type { StaffSchema } from './staff-schema.ts';
 import { failedAsWhole, RETRY_AFTER_SECONDS, staleBody } from './unavailable-answer.ts';
 import { gatewayStatus, inMedia, responseMedia, type ResponseMedia } from './response-media.rules.ts';
 
@@ -34,6 +35,7 @@ export interface GraphQLHandlerDeps {
   tillDirectory?: TillDirectory;
   authenticate: Authenticate;
   limits: RateLimits;
+  staffSchema?: StaffSchema;
 }
 
 function sendText(res: http.ServerResponse, status: number, body: string | Buffer, media: ResponseMedia) {
@@ -72,6 +74,34 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     }
   }
 
+  /**
+   * A staff member's introspection, answered by the BFF from the API schema (GraphiQL's docs and completion in
+   * production, where the gateway answers none): signed in as staff, their session still valid, within budget.
+   */
+  async function answerIntrospection(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: GraphQLRequestBody,
+    doc: DocumentNode,
+    requestId: string,
+    media: ResponseMedia,
+  ) {
+    const refuse = (r: EdgeRefusal) => sendRefusal(req, res, inMedia(r, media));
+    const principal = await authenticate(req);
+    if (isRefusal(principal)) return refuse(principal);
+    if (!principal) return refuse(refusal(401, 'UNAUTHENTICATED', 'sign in as staff to read the schema'));
+    const overBudget = await deps.limits.credential(principal.sub);
+    if (overBudget) return refuse(overBudget);
+    // The same checks as any staff request: a staff token, the account active, the channel one of theirs.
+    const context = await contextFor(req, principal, requestId);
+    if (isRefusal(context)) return refuse(context);
+    const answer = deps.staffSchema!.answer(doc, body);
+    if (isRefusal(answer)) return refuse(answer);
+    res.setHeader('x-request-id', requestId);
+    res.setHeader('cache-control', 'private, no-store');
+    sendText(res, answer.data ? 200 : 400, JSON.stringify(answer), media);
+  }
+
   return async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
     const requestId = randomUUID();
     const started = performance.now();
@@ -88,6 +118,8 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     if (isRefusal(body)) return refuse(body);
     operation = body.operationName ?? null;
     noteOperation(res, operation);
+    const introspection = deps.staffSchema?.introspectionOf(body);
+    if (introspection) return answerIntrospection(req, res, body, introspection, requestId, media);
     const chosen = deps.chooser.choose(body);
     if (isRefusal(chosen)) return refuse(chosen);
     const early = (req.method === 'GET' ? getRefusal(chosen.kind) : null) ?? variablesRefusal(body.variables);

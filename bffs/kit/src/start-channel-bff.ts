@@ -17,6 +17,8 @@ export interface ChannelBff {
   staffChannelsOnly?: boolean;
   /** Self-contained pages this BFF serves on GET (the admin dashboard). */
   pages?: BffOptions['pages'];
+  /** Answers a signed-in staff member's introspection from the committed supergraph (GraphiQL for staff). */
+  staffSchema?: boolean;
 }
 
 function oidcOptions(config: ReturnType<typeof bffConfig>) {
@@ -71,5 +73,6 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     channelHeader: config.BFF_CHANNEL_HEADER,
     staffChannelsOnly: bff.staffChannelsOnly ?? false,
     pages: bff.pages,
+    staffSchema: bff.staffSchema,
   });
 }
