@@ -126,7 +126,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the staff GraphiQL page, offl
     await run.click();
     // The allow-listed StaffSignIn ran from the page: its answer is a session with an access token.
     await page.locator('.graphiql-response').getByText('StaffAuthSession', { exact: false }).first().waitFor({ timeout: 30_000 });
-    const answer = await page.locator('.graphiql-response').innerText();
+    const answer = await page.locator('.graphiql-response').textContent();
     expect(answer).toContain('"accessToken"');
     expect(problems).toEqual([]);
     expect(foreign).toEqual([]);
