@@ -17,6 +17,8 @@ export interface ChannelBff {
   staffChannelsOnly?: boolean;
   /** Self-contained pages this BFF serves on GET (the admin dashboard). */
   pages?: BffOptions['pages'];
+  /** Operations that carry a file as one long text (the trade portal's CSV bulk order). */
+  uploads?: BffOptions['uploads'];
 }
 
 function oidcOptions(config: ReturnType<typeof bffConfig>) {
@@ -57,6 +59,7 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     },
     logger: createLogger(`bff-${bff.name}`),
     resolveCaller: bff.resolveCaller,
+    uploads: bff.uploads,
     guestSessions: bff.guestSessions ?? false,
     publishableKeys: bff.publishableKeys ?? false,
     limits: {
