@@ -320,12 +320,13 @@ describe('the trade portal order policy', () => {
     const company = `cmp_t_walk_policy_${RUN}`;
     const admin = await issueToken({ sub: `cus_t_walk_admin_${RUN}`, kind: 'buyer', company, companyRole: 'ADMIN' }, system().idpSecret);
     const set = data(await run('b2b', 'SetCompanyOrderPolicy', { input: { purchaseOrderRequired: true } }, admin)).setCompanyOrderPolicy;
-    expect(set).toEqual({ company: { id: company }, purchaseOrderRequired: true, approverLimit: null, approvalSeconds: 86_400 });
+    expect(set).toEqual({ company: { id: company }, purchaseOrderRequired: true, approverLimit: null, approvalSeconds: 86_400, backorders: true });
     expect(data(await run('b2b', 'CompanyOrderPolicy', {}, admin)).companyOrderPolicy).toEqual({
       company: { id: company },
       purchaseOrderRequired: true,
       approverLimit: null,
       approvalSeconds: 86_400,
+      backorders: true,
     });
   });
 });

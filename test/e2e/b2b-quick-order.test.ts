@@ -11,6 +11,9 @@ import { HAMBURG, priceVariant, receive } from './stock-support.ts';
  * good ones are added, the same SKU twice adding up.
  */
 const buyer = testIdentity('quick-order', { kind: 'buyer', company: `cmp_t_quick_${process.pid}` });
+// A second company whose admin switches backorders off for its quick and bulk orders.
+const strictAdmin = testIdentity('quick-order-strict', { kind: 'buyer', company: `cmp_t_quick_strict_${process.pid}`, role: 'ADMIN' });
+let catalogToken = '';
 
 const trade = { sku: '', variantId: '' };
 const other = { sku: '', variantId: '' };
@@ -34,7 +37,7 @@ beforeAll(async () => {
     createStaff('quick-catalog', ['catalog-admin', 'viewer'], ['*']),
     createStaff('quick-stock', ['stock-admin', 'viewer'], ['*']),
   ]);
-  const catalogToken = (await staffSession(catalog.email)).token;
+  catalogToken = (await staffSession(catalog.email)).token;
   const stockToken = (await staffSession(stock.email)).token;
   // Staff set the trade rules as the admin console does: UpdateVariant and SetBackorderPolicy by name.
   const rules = await bff(
@@ -147,5 +150,25 @@ describe('quick order rules: minimum, pack size, stock and backorder', () => {
     const result = data(await op('b2b', 'AddCartLinesBySku', { cartId: cart.id, lines, acceptBackorder: false }, buyer)).addCartLinesBySku;
     expect(result.problems).toEqual([{ row: 1, sku: packed.sku, code: 'SHORT_STOCK', message: 'only 20 more can be ordered now' }]);
     expect(result).toMatchObject({ added: 0, backordered: [], cart: { id: cart.id, version: cart.version, lines: [] } });
+  });
+
+  it("refuses what stock lacks when the buyer's company switched backorders off", async () => {
+    const policy = data(await op('b2b', 'SetCompanyOrderPolicy', { input: { purchaseOrderRequired: false, backorders: false } }, strictAdmin));
+    expect(policy.setCompanyOrderPolicy).toMatchObject({ backorders: false });
+    const cart = data(await op('b2b', 'CreateCart', { email: 'strict@example.com' }, strictAdmin)).createCart;
+    // 24 > 20 in stock: the variant takes 10 on backorder, but this company does not want any.
+    const lines = [{ sku: packed.sku, quantity: 24 }];
+    const result = data(await op('b2b', 'AddCartLinesBySku', { cartId: cart.id, lines }, strictAdmin)).addCartLinesBySku;
+    expect(result.problems).toEqual([{ row: 1, sku: packed.sku, code: 'SHORT_STOCK', message: 'only 20 more can be ordered now' }]);
+    expect(result.added).toBe(0);
+  });
+
+  it('lets staff set a pack size and minimum only from 1 to 10,000', async () => {
+    for (const input of [{ packSize: 0 }, { minOrderQuantity: 10_001 }]) {
+      const res = await bff('admin', 'UpdateVariant', { id: scarce.variantId, expectedVersion: 1, input }, { token: catalogToken });
+      expect(res.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['BAD_USER_INPUT', 'INVALID_VALUE']]);
+    }
+    const v = data(await op('b2b', 'TradeVariantBySku', { sku: scarce.sku }, buyer)).variantBySku;
+    expect(v).toMatchObject({ packSize: 1, minOrderQuantity: 1 });
   });
 });

@@ -4,6 +4,7 @@ import { BulkCsvRefused, parseBulkCsv, type BulkCsvProblem } from '../domain/bul
 import { mergeByVariant } from '../domain/order-line.rules.ts';
 import { findCart, putCartLines } from './cart.service.ts';
 import { checkOrderLines } from './order-line-check.service.ts';
+import { backordersAccepted } from './purchase-order.service.ts';
 
 export interface BulkOrderCheck {
   /** Data rows in the file. */
@@ -29,7 +30,7 @@ async function check(ctx: OrdersContext, csv: string, acceptBackorder: boolean) 
     if (err instanceof BulkCsvRefused) throw appError('BAD_USER_INPUT', err.message, { reason: err.reason, argument: 'csv' });
     throw err;
   }
-  const checked = await checkOrderLines(ctx, parsed.lines, acceptBackorder);
+  const checked = await checkOrderLines(ctx, parsed.lines, await backordersAccepted(ctx, acceptBackorder));
   // checkOrderLines numbers the lines it was given from 1; the file's own row numbers are what the buyer sees.
   const fileRow = (i: number) => parsed.lines[i - 1]!.row;
   const problems = [...parsed.problems, ...checked.problems.map((p) => ({ ...p, row: fileRow(p.row) }))].sort((a, b) => a.row - b.row);

@@ -4,6 +4,7 @@ import { mergeByVariant, type OrderLineProblem } from '../domain/order-line.rule
 import { addCartLines, findCart } from './cart.service.ts';
 import { badInput, CART_LIMITS } from './cart-input.validation.ts';
 import { checkOrderLines } from './order-line-check.service.ts';
+import { backordersAccepted } from './purchase-order.service.ts';
 
 export interface QuickOrderLine {
   sku: string;
@@ -21,7 +22,7 @@ export type QuickOrderProblem = OrderLineProblem;
  */
 export async function addCartLinesBySku(ctx: OrdersContext, cartId: string, lines: QuickOrderLine[], expectedVersion?: number | null, acceptBackorder = true) {
   if (lines.length === 0 || lines.length > CART_LIMITS.maxLines) badInput('INVALID_LINES', `1 to ${CART_LIMITS.maxLines} lines`, 'lines');
-  const { good, problems } = await checkOrderLines(ctx, lines, acceptBackorder);
+  const { good, problems } = await checkOrderLines(ctx, lines, await backordersAccepted(ctx, acceptBackorder));
   const backordered = good.filter((l) => l.backordered > 0).map((l) => ({ row: l.row, sku: l.sku, quantity: l.backordered }));
   if (good.length === 0) {
     const cart = await findCart(ctx, cartId);
