@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import postgres from 'postgres';
-import { loadAllowList } from '@storegraph/bff-kit';
-import { DEV_IDP_SECRET, issueToken } from '@storegraph/bff-kit';
+import { DEV_IDP_SECRET, issueToken, loadAllowList } from '@storegraph/bff-kit';
 import { rssMiB, type ServiceProcess } from './processes.ts';
 
 /**
