@@ -22,6 +22,7 @@ import { runWebhookScenarios } from './webhook-scenarios.ts';
 import { runReportScenarios } from './report-scenarios.ts';
 import { routingTimeNote } from './routing-scenarios.ts';
 import { runStorefrontScenarios } from './storefront-scenarios.ts';
+import { runBulkOrderScenario } from './bulk-order-scenarios.ts';
 import { renderTable, type ScenarioResult } from './report.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -149,6 +150,8 @@ async function main() {
         ? await runStorefrontScenarios({ b2cUrl: 'http://127.0.0.1:4311/graphql', slug: sample.slug, duration: DURATION, warmup: WARMUP })
         : { results: [], notes: [] };
     results.push(...storefront.results);
+    const bulkNotes = !ONLY || ONLY.test('bulk') ? await runBulkOrderScenario({ b2bUrl: 'http://127.0.0.1:4312/graphql', databaseUrl, services }) : [];
+    for (const n of bulkNotes) console.log(`[bench] ${n}`);
     const oversell = await oversellCheck(databaseUrl);
     const hot = scenarios.find((x) => x.hotVariant);
     const hotSku = hot ? await hotSkuCheck(databaseUrl, hot.hotVariant!) : null;
@@ -157,7 +160,7 @@ async function main() {
       hotSku,
       stats,
       duration: DURATION,
-      notes: [...(checkout.notes ?? []), ...posNotes, ...(!ONLY || ONLY.test('routing') ? [routingTimeNote()] : []), ...storefront.notes],
+      notes: [...(checkout.notes ?? []), ...posNotes, ...bulkNotes, ...(!ONLY || ONLY.test('routing') ? [routingTimeNote()] : []), ...storefront.notes],
       memory: Object.fromEntries(services.map((s) => [s.name, rssMiB(s.child.pid!)])),
     });
     mkdirSync('bench-results', { recursive: true });

@@ -7,6 +7,7 @@ import { BERLIN, HAMBURG, priceVariant, receive } from './stock-support.ts';
 import { BERLIN_ADDRESS, data, key, stockOf } from './checkout-support.ts';
 import { COMPANY_OPS } from './customers-support.ts';
 import { RETURN_OPS } from './returns-support.ts';
+import { BULK_ORDER_OPS } from './bulk-order-support.ts';
 import { ADMIN_WALKS, adminAllowListed } from './admin-walk-support.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { registerTill, registerTillStaff } from './pos-support.ts';
@@ -29,7 +30,7 @@ function allowListed(which: Which): string[] {
   // operations with an order of its own in allow-list-walk-admin-returns.test.ts.
   return [...loadAllowList(`${own}\n${shared}`).values()]
     .map((op) => op.name)
-    .filter((name) => !COMPANY_OPS.includes(name) && !RETURN_OPS.includes(name))
+    .filter((name) => !COMPANY_OPS.includes(name) && !RETURN_OPS.includes(name) && !BULK_ORDER_OPS.includes(name))
     .sort();
 }
 
@@ -319,12 +320,13 @@ describe('the trade portal order policy', () => {
     const company = `cmp_t_walk_policy_${RUN}`;
     const admin = await issueToken({ sub: `cus_t_walk_admin_${RUN}`, kind: 'buyer', company, companyRole: 'ADMIN' }, system().idpSecret);
     const set = data(await run('b2b', 'SetCompanyOrderPolicy', { input: { purchaseOrderRequired: true } }, admin)).setCompanyOrderPolicy;
-    expect(set).toEqual({ company: { id: company }, purchaseOrderRequired: true, approverLimit: null, approvalSeconds: 86_400 });
+    expect(set).toEqual({ company: { id: company }, purchaseOrderRequired: true, approverLimit: null, approvalSeconds: 86_400, backorders: true });
     expect(data(await run('b2b', 'CompanyOrderPolicy', {}, admin)).companyOrderPolicy).toEqual({
       company: { id: company },
       purchaseOrderRequired: true,
       approverLimit: null,
       approvalSeconds: 86_400,
+      backorders: true,
     });
   });
 });

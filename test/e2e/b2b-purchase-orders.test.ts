@@ -59,18 +59,20 @@ describe('purchase orders on trade orders', () => {
       purchaseOrderRequired: false,
       approverLimit: null,
       approvalSeconds: 86_400,
+      backorders: true,
     });
     const refused = await op('b2b', 'SetCompanyOrderPolicy', { input: { purchaseOrderRequired: true } }, buyer);
     expect(codeOf(refused)).toEqual([['FORBIDDEN', undefined]]);
     expect(data(await op('b2b', 'CompanyOrderPolicy', {}, buyer)).companyOrderPolicy.purchaseOrderRequired).toBe(false);
 
     const set = data(await op('b2b', 'SetCompanyOrderPolicy', { input: { purchaseOrderRequired: true } }, admin)).setCompanyOrderPolicy;
-    expect(set).toEqual({ company: { id: ACME }, purchaseOrderRequired: true, approverLimit: null, approvalSeconds: 86_400 });
+    expect(set).toEqual({ company: { id: ACME }, purchaseOrderRequired: true, approverLimit: null, approvalSeconds: 86_400, backorders: true });
     expect(data(await op('b2b', 'CompanyOrderPolicy', {}, buyer)).companyOrderPolicy).toEqual({
       company: { id: ACME },
       purchaseOrderRequired: true,
       approverLimit: null,
       approvalSeconds: 86_400,
+      backorders: true,
     });
     // Globex's policy is its own: still the default.
     expect(data(await op('b2b', 'CompanyOrderPolicy', {}, rival)).companyOrderPolicy).toEqual({
@@ -78,6 +80,7 @@ describe('purchase orders on trade orders', () => {
       purchaseOrderRequired: false,
       approverLimit: null,
       approvalSeconds: 86_400,
+      backorders: true,
     });
   });
 

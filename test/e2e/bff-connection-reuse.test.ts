@@ -34,7 +34,8 @@ describe('connections after a refused body', () => {
     try {
       const chunk = 'x'.repeat(64 * 1024);
       await conn.write(request(['content-type: application/json', 'transfer-encoding: chunked'], ''));
-      for (let i = 0; i < 5; i++) await conn.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+      // 20 x 64 KB: past the trade portal's 1 MiB (its CSV bulk order uploads; 256 KB elsewhere).
+      for (let i = 0; i < 20; i++) await conn.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
       const refused = await conn.response();
       expect(refused?.status).toBe(413);
       expect(refused?.headers.connection).toBe('close');

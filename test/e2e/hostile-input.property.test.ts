@@ -85,7 +85,7 @@ function reserveInput(which: Bff): fc.Arbitrary<unknown> {
     fc
       .constantFrom(
         [],
-        Array.from({ length: 1_001 }, () => line),
+        Array.from({ length: 5_001 }, () => line),
       )
       .map((lines) => ({ ...base, lines })),
     fc.constant({ ...base, actor: 'cus_ben', channel: 'web-us' }),

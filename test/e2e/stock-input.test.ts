@@ -12,7 +12,7 @@ describe('invalid reservation input', () => {
       'zero quantity': { lines: [{ variantId: variant, quantity: 0 }] },
       'negative quantity': { lines: [line, { variantId: variant, quantity: -3 }] },
       'no lines': { lines: [] },
-      '1,001 lines': { lines: Array.from({ length: 1001 }, () => line) },
+      '5,001 lines': { lines: Array.from({ length: 5001 }, () => line) },
       'ttl of zero': { lines: [line], ttlSeconds: 0 },
       'ttl over a day': { lines: [line], ttlSeconds: 86_401 },
       'empty idempotency key': { lines: [line], idempotencyKey: '  ' },
@@ -36,12 +36,13 @@ describe('invalid reservation input', () => {
     expect((await levelsMatchLedger([variant]))[0]!.reserved).toBe(0);
   });
 
-  it('accepts exactly 1,000 lines', async () => {
-    const variant = await freshVariant('thousand');
-    await receive(variant, HAMBURG, 1000);
+  it('accepts exactly 5,000 lines (a CSV bulk order reserves that many at once)', async () => {
+    const variant = await freshVariant('five-thousand');
+    await receive(variant, HAMBURG, 5000);
     const res = await gateway('web-eu', RESERVE, {
-      input: { idempotencyKey: `k-${variant}`, lines: Array.from({ length: 1000 }, () => ({ variantId: variant, quantity: 1 })) },
+      input: { idempotencyKey: `k-${variant}`, lines: Array.from({ length: 5000 }, () => ({ variantId: variant, quantity: 1 })) },
     });
-    expect(res.data.reserveStock).toMatchObject({ __typename: 'Reservation', lines: [{ quantity: 1000 }] });
+    // 5,000 lines of one unit each of the same variant merge into one line of 5,000.
+    expect(res.data.reserveStock).toMatchObject({ __typename: 'Reservation', lines: [{ quantity: 5000 }] });
   });
 });

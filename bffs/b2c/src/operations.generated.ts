@@ -223,7 +223,7 @@ export type QuoteJurisdictionInput = {
 };
 
 export type QuoteInput = {
-  /** 1 to 500 lines, one per variant. */
+  /** 1 to 5,000 lines, one per variant. */
   lines: Array<QuoteLineInput>;
   couponCodes?: Array<string> | null | undefined;
   /** Where the goods go, for tax and shipping; the channel's country when absent. */
@@ -314,7 +314,7 @@ export type ReserveStockLineInput = {
 export type ReserveStockInput = {
   /** Unique per channel: a retry with the same key and request returns the first reservation. */
   idempotencyKey: string;
-  /** 1 to 1,000 lines. */
+  /** 1 to 5,000 lines. */
   lines: Array<ReserveStockLineInput>;
   /** How long the units are held unless confirmed: 1 to 86,400 seconds. */
   ttlSeconds?: number;

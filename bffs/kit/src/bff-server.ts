@@ -17,7 +17,7 @@ import { DocumentChooser } from './document-choice.rules.ts';
 import { devTools } from './dev-tools.handler.ts';
 import { errorBody, isRefusal, refusal, sendRefusal } from './edge-refusal.ts';
 import { GatewayClient } from './gateway-client.ts';
-import { graphqlHandler } from './graphql-request.handler.ts';
+import { graphqlHandler, type UploadLimits } from './graphql-request.handler.ts';
 import { mediaTypeRefusal, methodRefusal } from './http-edge.rules.ts';
 import { serveLiveAvailability } from './live-availability.ts';
 import { liveGate } from './live-gate.rules.ts';
@@ -70,6 +70,8 @@ export interface BffOptions {
   limits: RateLimitSettings;
   /** Picks the channel and checks the caller may use this BFF; throws a GraphQLError when not. */
   resolveCaller: ResolveCaller;
+  /** Operations whose variables may carry one file as text: a larger body and longer strings for those. */
+  uploads?: UploadLimits;
 }
 
 export interface RunningBff {
@@ -135,11 +137,14 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     authenticate,
     limits,
     staffSchema: opts.staffSchema ? new StaffSchema() : undefined,
+    uploads: opts.uploads,
   });
 
   /** A JSON body within the size limit, or the refusal already sent (before reading it when the type is wrong). */
   async function jsonBody(req: http.IncomingMessage, res: http.ServerResponse): Promise<string | null> {
-    const body = mediaTypeRefusal(req) ?? (await readBody(req));
+    // The body is read before its operation is known: a BFF with uploads takes their size on every request,
+    // and the input rule below still holds every other operation to its usual string length.
+    const body = mediaTypeRefusal(req) ?? (await readBody(req, opts.uploads?.maxBodyBytes));
     if (isRefusal(body)) sendRefusal(req, res, body);
     return typeof body === 'string' ? body : null;
   }

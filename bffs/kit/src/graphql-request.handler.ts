@@ -36,6 +36,17 @@ export interface GraphQLHandlerDeps {
   authenticate: Authenticate;
   limits: RateLimits;
   staffSchema?: StaffSchema;
+  uploads?: UploadLimits;
+}
+
+/**
+ * Operations that carry a file as one text variable (a CSV of thousands of rows). Only they get the longer
+ * strings; the body cap (maxBodyBytes) is the file's real bound, and a larger file gets 413 before parsing.
+ */
+export interface UploadLimits {
+  operations: readonly string[];
+  maxBodyBytes: number;
+  maxStringLength: number;
 }
 
 function sendText(res: http.ServerResponse, status: number, body: string | Buffer, media: ResponseMedia) {
@@ -122,7 +133,10 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
     if (introspection) return answerIntrospection(req, res, body, introspection, requestId, media);
     const chosen = deps.chooser.choose(body);
     if (isRefusal(chosen)) return refuse(chosen);
-    const early = (req.method === 'GET' ? getRefusal(chosen.kind) : null) ?? variablesRefusal(body.variables);
+    const upload = chosen.operationName && deps.uploads?.operations.includes(chosen.operationName) ? deps.uploads : undefined;
+    const early =
+      (req.method === 'GET' ? getRefusal(chosen.kind) : null) ??
+      variablesRefusal(body.variables, upload ? { maxStringLength: upload.maxStringLength } : undefined);
     if (early) return refuse(early);
     const signingIn = chosen.operationName !== undefined && chosen.operationName !== null && SIGN_IN_OPERATIONS.has(chosen.operationName);
     const authenticated = await authenticate(req);

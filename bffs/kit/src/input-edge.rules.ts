@@ -1,5 +1,5 @@
 import { valueFromASTUntyped, visit, type ArgumentNode, type DocumentNode } from 'graphql';
-import { findInputViolation, type InputViolation } from '@storegraph/schema';
+import { findInputViolation, type InputLimits, type InputViolation } from '@storegraph/schema';
 import { refusal, type EdgeRefusal } from './edge-refusal.ts';
 
 function toRefusal(v: InputViolation): EdgeRefusal {
@@ -7,8 +7,8 @@ function toRefusal(v: InputViolation): EdgeRefusal {
 }
 
 /** Schema's input rule over the variables, named from `$`: `$.input.idempotencyKey`. */
-export function variablesRefusal(variables: Record<string, unknown> | null | undefined): EdgeRefusal | null {
-  const found = variables ? findInputViolation(variables) : null;
+export function variablesRefusal(variables: Record<string, unknown> | null | undefined, limits?: Partial<InputLimits>): EdgeRefusal | null {
+  const found = variables ? findInputViolation(variables, limits) : null;
   return found ? toRefusal(found) : null;
 }
 

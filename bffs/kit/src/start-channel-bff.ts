@@ -19,6 +19,8 @@ export interface ChannelBff {
   pages?: BffOptions['pages'];
   /** Answers a signed-in staff member's introspection from the committed supergraph (GraphiQL for staff). */
   staffSchema?: boolean;
+  /** Operations that carry a file as one long text (the trade portal's CSV bulk order). */
+  uploads?: BffOptions['uploads'];
 }
 
 function oidcOptions(config: ReturnType<typeof bffConfig>) {
@@ -59,6 +61,7 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     },
     logger: createLogger(`bff-${bff.name}`),
     resolveCaller: bff.resolveCaller,
+    uploads: bff.uploads,
     guestSessions: bff.guestSessions ?? false,
     publishableKeys: bff.publishableKeys ?? false,
     limits: {

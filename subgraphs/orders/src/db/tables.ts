@@ -184,6 +184,8 @@ export const companyOrderPolicies = ordersSchema.table('company_order_policies',
   approverLimit: bigint('approver_limit', { mode: 'number' }),
   /** How long an approval waits before it expires (and the held stock goes back): at most stock's longest hold, a day. */
   approvalSeconds: integer('approval_seconds').notNull().default(86_400),
+  /** Quick and bulk orders may take units beyond stock where the variant takes backorders. */
+  backorders: boolean('backorders').notNull().default(true),
   updatedBy: text('updated_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -26,8 +26,8 @@ export const cartResolvers = {
     createCart: (_: unknown, args: { email?: string | null }, ctx: Ctx) => createCart(ctx, args.email),
     addCartLines: (_: unknown, a: { cartId: string; lines: { variantId: string; quantity: number }[]; expectedVersion?: number | null }, ctx: Ctx) =>
       addCartLines(ctx, a.cartId, a.lines, a.expectedVersion),
-    addCartLinesBySku: (_: unknown, a: { cartId: string; lines: QuickOrderLine[]; expectedVersion?: number | null }, ctx: Ctx) =>
-      addCartLinesBySku(ctx, a.cartId, a.lines, a.expectedVersion),
+    addCartLinesBySku: (_: unknown, a: { cartId: string; lines: QuickOrderLine[]; expectedVersion?: number | null; acceptBackorder: boolean }, ctx: Ctx) =>
+      addCartLinesBySku(ctx, a.cartId, a.lines, a.expectedVersion, a.acceptBackorder),
     updateCartLine: (_: unknown, a: { cartId: string; variantId: string; quantity: number; expectedVersion?: number | null }, ctx: Ctx) =>
       updateCartLine(ctx, a.cartId, a.variantId, a.quantity, a.expectedVersion),
     setCartDetails: (_: unknown, a: { cartId: string; input: CartDetailsInput; expectedVersion?: number | null }, ctx: Ctx) =>

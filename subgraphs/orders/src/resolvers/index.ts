@@ -11,6 +11,7 @@ import { creditResolvers } from './credit.resolvers.ts';
 import { savedListResolvers } from './saved-list.resolvers.ts';
 import { returnResolvers } from './return.resolvers.ts';
 import { tillResolvers } from './till.resolvers.ts';
+import { bulkOrderResolvers } from './bulk-order.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -26,6 +27,7 @@ export const resolvers = {
     ...savedListResolvers.Query,
     ...returnResolvers.Query,
     ...tillResolvers.Query,
+    ...bulkOrderResolvers.Query,
   },
   Mutation: {
     ...cartResolvers.Mutation,
@@ -40,6 +42,7 @@ export const resolvers = {
     ...savedListResolvers.Mutation,
     ...returnResolvers.Mutation,
     ...tillResolvers.Mutation,
+    ...bulkOrderResolvers.Mutation,
   },
   Order: {
     ...orderResolvers.Order,

@@ -1,7 +1,11 @@
 import { appError } from '@storegraph/schema';
 import { addressProblem, cleanAddress, type Address } from '@storegraph/schema';
 
-export const CART_LIMITS = { maxLines: 100, maxQuantity: 10_000, maxCoupons: 5, maxEmail: 254 } as const;
+/**
+ * maxLines: lines one request may add (a typed list, a saved list). maxCartLines: lines a cart may hold, as a
+ * CSV bulk order of 5,000 rows fills it in one step; the checkout quotes and reserves that many at once.
+ */
+export const CART_LIMITS = { maxLines: 100, maxCartLines: 5_000, maxQuantity: 10_000, maxCoupons: 5, maxEmail: 254 } as const;
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/;
 const COUPON = /^[A-Za-z0-9_-]{1,64}$/;

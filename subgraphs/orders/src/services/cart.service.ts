@@ -110,6 +110,15 @@ async function lineCount(tx: Tx, cartId: string): Promise<number> {
 export async function addCartLines(ctx: OrdersContext, id: string, lines: { variantId: string; quantity: number }[], expectedVersion?: number | null) {
   const merged = mergeLines(lines);
   await assertSoldInChannel(ctx, [...merged.keys()]);
+  return putCartLines(ctx, id, merged, expectedVersion);
+}
+
+/**
+ * Adds lines already checked against the catalogue (merged by variant, each within a line's units) in one
+ * cart change: one INSERT for all of them, as a bulk order brings thousands. A cart holds at most
+ * CART_LIMITS.maxCartLines lines in all, however many requests filled it.
+ */
+export async function putCartLines(ctx: OrdersContext, id: string, merged: Map<string, number>, expectedVersion?: number | null) {
   return changeCart(ctx, id, expectedVersion, async (tx, cart) => {
     // Under the cart's row lock: what the lines already hold plus what is added stays within a line's limit.
     const held = await tx
@@ -117,14 +126,12 @@ export async function addCartLines(ctx: OrdersContext, id: string, lines: { vari
       .from(cartLines)
       .where(and(eq(cartLines.cartId, cart.id), inArray(cartLines.variantId, [...merged.keys()])));
     for (const h of held) assertLineTotal(h.variantId, h.quantity + merged.get(h.variantId)!);
-    for (const [variantId, quantity] of merged) {
-      await tx
-        .insert(cartLines)
-        .values({ cartId: cart.id, variantId, quantity })
-        .onConflictDoUpdate({ target: [cartLines.cartId, cartLines.variantId], set: { quantity: sql`${cartLines.quantity} + excluded.quantity` } });
-    }
-    if ((await lineCount(tx, cart.id)) > CART_LIMITS.maxLines)
-      throw appError('BAD_USER_INPUT', `a cart has at most ${CART_LIMITS.maxLines} lines`, { reason: 'TOO_MANY_LINES', argument: 'lines' });
+    await tx
+      .insert(cartLines)
+      .values([...merged].map(([variantId, quantity]) => ({ cartId: cart.id, variantId, quantity })))
+      .onConflictDoUpdate({ target: [cartLines.cartId, cartLines.variantId], set: { quantity: sql`${cartLines.quantity} + excluded.quantity` } });
+    if ((await lineCount(tx, cart.id)) > CART_LIMITS.maxCartLines)
+      throw appError('BAD_USER_INPUT', `a cart has at most ${CART_LIMITS.maxCartLines} lines`, { reason: 'TOO_MANY_LINES', argument: 'lines' });
   });
 }
 

@@ -21,12 +21,14 @@ export interface CompanyOrderPolicy {
   purchaseOrderRequired: boolean;
   approverLimit: number | null;
   approvalSeconds: number;
+  backorders: boolean;
 }
 
 export interface CompanyOrderPolicyInput {
   purchaseOrderRequired: boolean;
   approverLimit?: number | null;
   approvalSeconds?: number | null;
+  backorders?: boolean | null;
 }
 
 /** A day: stock's longest hold, which the approval's wait must fit in. */
@@ -36,6 +38,7 @@ const POLICY_FIELDS = {
   purchaseOrderRequired: companyOrderPolicies.purchaseOrderRequired,
   approverLimit: companyOrderPolicies.approverLimit,
   approvalSeconds: companyOrderPolicies.approvalSeconds,
+  backorders: companyOrderPolicies.backorders,
 };
 
 function field(value: string | null | undefined, argument: string): string | null {
@@ -49,7 +52,7 @@ function field(value: string | null | undefined, argument: string): string | nul
 /** The company's policy; no row is the default (PO optional). */
 export async function companyPolicy(ctx: OrdersContext, companyId: string): Promise<CompanyOrderPolicy> {
   const [row] = await ctx.db.db.select(POLICY_FIELDS).from(companyOrderPolicies).where(eq(companyOrderPolicies.companyId, companyId));
-  return row ?? { companyId, purchaseOrderRequired: false, approverLimit: null, approvalSeconds: DEFAULT_APPROVAL_SECONDS };
+  return row ?? { companyId, purchaseOrderRequired: false, approverLimit: null, approvalSeconds: DEFAULT_APPROVAL_SECONDS, backorders: true };
 }
 
 /**
@@ -91,13 +94,29 @@ export async function setCompanyOrderPolicy(ctx: OrdersContext, input: CompanyOr
   const approvalSeconds = input.approvalSeconds ?? DEFAULT_APPROVAL_SECONDS;
   if (!Number.isInteger(approvalSeconds) || approvalSeconds < 1 || approvalSeconds > DEFAULT_APPROVAL_SECONDS)
     badInput('INVALID_APPROVAL_SECONDS', 'approvalSeconds is 1 to 86,400 (stock holds a reservation at most a day)', 'input.approvalSeconds');
-  const values = { purchaseOrderRequired: input.purchaseOrderRequired, approverLimit, approvalSeconds, updatedBy: customerId ?? null };
+  const values = {
+    purchaseOrderRequired: input.purchaseOrderRequired,
+    approverLimit,
+    approvalSeconds,
+    backorders: input.backorders ?? true,
+    updatedBy: customerId ?? null,
+  };
   const [row] = await ctx.db.db
     .insert(companyOrderPolicies)
     .values({ companyId, ...values })
     .onConflictDoUpdate({ target: companyOrderPolicies.companyId, set: { ...values, updatedAt: sql`now()` } })
     .returning(POLICY_FIELDS);
   return row!;
+}
+
+/**
+ * Whether a quick or bulk order may take units beyond stock: the buyer asked to (acceptBackorder) and, for a
+ * trade buyer, their company's policy allows it. The variant's own backorder policy (in stock) decides the rest.
+ */
+export async function backordersAccepted(ctx: OrdersContext, acceptBackorder: boolean): Promise<boolean> {
+  if (!acceptBackorder) return false;
+  const companyId = ctx.channel.channelKind === 'B2B' ? ctx.channel.companyId : undefined;
+  return companyId ? (await companyPolicy(ctx, companyId)).backorders : true;
 }
 
 /** `like` pattern for a case-insensitive prefix search, with the caller's wildcards taken literally. */

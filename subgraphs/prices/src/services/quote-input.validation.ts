@@ -10,12 +10,13 @@ export interface JurisdictionInput {
   region?: string | null;
 }
 
-export const MAX_LINES = 500;
+// 5,000: a CSV bulk order (orders CART_LIMITS.maxCartLines) is quoted whole, so its total is one answer.
+export const MAX_LINES = 5_000;
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 /** Shipping method codes: what staff may name a method (see shipping-admin.service.ts). */
 export const SHIPPING_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-/** One line per variant, `min` to 500 of them; a quote needs at least one, a shipping estimate none. */
+/** One line per variant, `min` to 5,000 of them; a quote needs at least one, a shipping estimate none. */
 export function validateLines(lines: readonly QuoteLineInput[], argument: string, min: number): void {
   if (lines.length < min || lines.length > MAX_LINES) {
     throw badInput('INVALID_LINES', `${min} to ${MAX_LINES} lines`, { argument });

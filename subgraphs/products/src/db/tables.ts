@@ -140,9 +140,15 @@ export const variants = productsSchema.table(
     version: integer('version').notNull().default(1),
     /** Shipping weight in grams, packaging included; null when not yet measured (pricing counts it as 0 g). */
     weightGrams: integer('weight_grams'),
+    /** Trade ordering: a line's quantity must be a multiple of this (sold in packs of 6, say). */
+    packSize: integer('pack_size').notNull().default(1),
+    /** Trade ordering: the fewest units one order line may hold. */
+    minOrderQuantity: integer('min_order_quantity').notNull().default(1),
   },
   (t) => [
     check('variants_weight_grams_non_negative', sql`${t.weightGrams} >= 0`),
+    check('variants_pack_size_range', sql`${t.packSize} between 1 and 10000`),
+    check('variants_min_order_quantity_range', sql`${t.minOrderQuantity} between 1 and 10000`),
     uniqueIndex('variants_sku_uq').on(t.sku),
     uniqueIndex('variants_gtin_uq').on(t.gtin).where(sql`${t.gtin} is not null`),
     index('variants_product_idx').on(t.productId, t.position),

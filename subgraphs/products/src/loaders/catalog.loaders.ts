@@ -39,6 +39,10 @@ export function createCatalogLoaders(ctx: ProductsContext) {
     visibleVariant: new DataLoader<string, VariantRow | null>(async (ids) => {
       return byKey(ids, await q.visibleVariants.execute({ ...channel, ids }), (r) => r.id);
     }),
+    /** By SKU, for documents that ask variantBySku many times (aliases): one statement per batch. */
+    visibleVariantBySku: new DataLoader<string, VariantRow | null>(async (skus) => {
+      return byKey(skus, await q.visibleVariantsBySku.execute({ ...channel, ids: skus }), (r) => r.sku);
+    }),
     /** Sellable variants of products the caller already sees (the parent went through the visibility join). */
     variantsOfProduct: new DataLoader<string, VariantRow[]>(async (ids) => {
       return groupByKey(ids, await q.variantsOfProducts.execute({ ids }), (r) => r.productId);

@@ -40,7 +40,8 @@ export const queryResolvers = {
   },
   variantBySku: (_: unknown, args: { sku: string }, ctx: Ctx, info: Info) => {
     cacheHint(ctx.channel, info);
-    return findVariant(ctx, { sku: args.sku });
+    // Batched: a quick or bulk order asks for thousands of SKUs as aliases of one document.
+    return ctx.loaders.visibleVariantBySku.load(args.sku);
   },
   variantByBarcode: (_: unknown, args: { gtin: string }, ctx: Ctx, info: Info) => {
     cacheHint(ctx.channel, info);

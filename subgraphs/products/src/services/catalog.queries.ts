@@ -94,6 +94,14 @@ function prepareCatalogQueries({ db }: ProductsDb) {
     /** A till's scan or SKU lookup: the variant and its product in one statement. */
     visibleVariantByGtin: variantBy(variants.gtin, 'products_visible_variant_by_gtin'),
     visibleVariantBySku: variantBy(variants.sku, 'products_visible_variant_by_sku'),
+    /** Many SKUs at once (a quick or bulk order's aliased variantBySku fields): one statement, not one per SKU. */
+    visibleVariantsBySku: db
+      .select(variantColumns)
+      .from(variants)
+      .innerJoin(products, eq(products.id, variants.productId))
+      .innerJoin(channelProducts, channelJoin(channel))
+      .where(and(sellable, anyOf(variants.sku)))
+      .prepare('products_visible_variants_by_sku'),
     variantsOfProducts: db
       .select()
       .from(variants)

@@ -26,6 +26,8 @@ export interface UpdateVariantInput {
   position?: number | null;
   status?: 'DRAFT' | 'ACTIVE' | 'ARCHIVED' | null;
   attributes?: { code: string; value: string }[] | null;
+  packSize?: number | null;
+  minOrderQuantity?: number | null;
 }
 
 export function checkSku(sku: string) {
@@ -66,7 +68,17 @@ const variantFields = {
   position: variants.position,
   status: variants.status,
   version: variants.version,
+  packSize: variants.packSize,
+  minOrderQuantity: variants.minOrderQuantity,
 };
+
+/** A cart line holds at most 10,000 units, so a larger pack or minimum could never be ordered. */
+function checkOrderQuantity(value: number | null | undefined, field: 'packSize' | 'minOrderQuantity') {
+  if (value === undefined) return;
+  if (value === null || !Number.isInteger(value) || value < 1 || value > 10_000) {
+    throw appError('BAD_USER_INPUT', `${field} must be from 1 to 10000`, { reason: 'INVALID_VALUE', field });
+  }
+}
 
 export async function adminVariant(ctx: ProductsContext, id: string) {
   const [row] = await ctx.db.db.select(variantFields).from(variants).where(eq(variants.id, id));
@@ -98,6 +110,8 @@ export async function updateVariant(ctx: ProductsContext, id: string, expectedVe
   checkGtin(input.gtin);
   if (input.sku === null || input.status === null) throw appError('BAD_USER_INPUT', 'sku and status cannot be cleared', { reason: 'INVALID_VALUE' });
   if (input.status === 'DRAFT') throw appError('BAD_USER_INPUT', 'a variant is ACTIVE or ARCHIVED', { reason: 'INVALID_VALUE', field: 'status' });
+  checkOrderQuantity(input.packSize, 'packSize');
+  checkOrderQuantity(input.minOrderQuantity, 'minOrderQuantity');
   const attributes = input.attributes ? await canonicalValues(ctx.db.db, input.attributes) : null;
   return orVersionConflict(async () => {
     await writeVariantUpdate(ctx, id, expectedVersion, input, attributes);
@@ -123,6 +137,8 @@ async function writeVariantUpdate(
       if (input.options !== undefined) set.options = optionsObject(input.options);
       if (input.position != null) set.position = input.position;
       if (input.status !== undefined) set.status = input.status!;
+      if (input.packSize != null) set.packSize = input.packSize;
+      if (input.minOrderQuantity != null) set.minOrderQuantity = input.minOrderQuantity;
       const [row] = await tx
         .update(variants)
         .set({ ...set, version: sql`${variants.version} + 1` })

@@ -46,7 +46,8 @@ import type { ShipTo } from '../domain/ship-to.coordinates.ts';
 import { CHECKOUT_ISSUER, notInChannel, staffCan } from '@storegraph/schema';
 
 export const RESERVATION_LIMITS = {
-  maxLines: 1_000,
+  // A CSV bulk order of 5,000 lines (orders CART_LIMITS.maxCartLines) reserves in one call, all or nothing.
+  maxLines: 5_000,
   maxQuantity: 100_000,
   minTtlSeconds: 1,
   maxTtlSeconds: 86_400,

@@ -64,7 +64,7 @@ export const validateCart: CheckoutStep = {
         companyId: cart.company_id,
       };
       const problems = detailProblems(row as CartRow, cart.lines.length);
-      if (cart.lines.length > CART_LIMITS.maxLines) problems.push({ code: 'EMPTY', message: `at most ${CART_LIMITS.maxLines} lines` });
+      if (cart.lines.length > CART_LIMITS.maxCartLines) problems.push({ code: 'EMPTY', message: `at most ${CART_LIMITS.maxCartLines} lines` });
       if (problems.length > 0) return { fail: { __typename: 'CartNotReady', problems } };
       const outcome: ValidatedCart = { lines: cart.lines, cart: row };
       const [result] = await env.db.execute<{ locked: number; moved: number }>(sql`
