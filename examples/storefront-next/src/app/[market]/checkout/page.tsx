@@ -12,6 +12,12 @@ import { placeOrder, saveCheckoutDetails } from '../cart.actions';
 
 export const dynamic = 'force-dynamic';
 
+/** What PlaceOrder's refusals mean to a shopper; the review below is always the live quote. */
+const PROBLEMS: Record<string, string> = {
+  PriceChanged: 'A price changed since you reviewed your order. Nothing was charged: please check the new total.',
+  InsufficientStock: 'Part of your order has just sold out. Nothing was charged: please check your cart.',
+};
+
 type CartForQuote = {
   couponCodes: string[];
   shippingMethod?: string | null;
@@ -59,8 +65,8 @@ export default async function Checkout({
       <section id="review">
         <h1>Review your order</h1>
         {problem ? (
-          <p className="problem" id="problem">
-            {problem}
+          <p className="problem" id="problem" data-problem={problem}>
+            {PROBLEMS[problem] ?? problem}
           </p>
         ) : null}
         {rejected.length ? (
