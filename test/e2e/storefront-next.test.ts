@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { bff, system } from '../support/clients.ts';
 import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
 import { HAMBURG, MUNICH, priceVariant, receive } from './stock-support.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { testCustomer } from './checkout-support.ts';
-import { serveStorefront } from './storefront-support.ts';
+import { CHROMIUM, countingHop, launchBrowser, serveStorefront } from './storefront-support.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HAVE_BROWSER = existsSync(CHROMIUM);
 if (!HAVE_BROWSER && !process.env.CI) {
   console.warn(`[test] skipping the storefront browser test: no Chromium at ${CHROMIUM} (see graphiql.test.ts).`);
@@ -76,19 +74,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
     for (const id of [v.bothS, v.bothM, v.usOnly]) await receive(id, NEW_JERSEY, 10);
     shop = await serveStorefront(system().b2c);
     console.log(`[storefront] next build: ${shop.builtInSeconds ? `${shop.builtInSeconds} s` : 'reused (sources unchanged)'}`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
     // next build takes 35 s on two idle cores and about 2 minutes beside the rest of the suite on CI.
   }, 360_000);
 
@@ -288,22 +274,9 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
   it('renders a repeat anonymous product page from its catalogue cache, and asks the BFF for every signed-in one', async () => {
     // A counting hop in front of the real B2C BFF (our own service, passed through unchanged), and a second
     // storefront process (an empty cache) behind it.
-    const asked: string[] = [];
-    const bffOrigin = new URL(system().b2c).origin;
-    const PASS = ['content-type', 'accept', 'accept-language', 'authorization', 'x-publishable-key', 'x-guest-token'];
-    const hop = http.createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const body = Buffer.concat(chunks);
-      if (req.url === '/graphql') asked.push(`${req.headers.authorization ? 'token' : 'anonymous'} ${JSON.parse(body.toString()).operationName}`);
-      const headers = Object.fromEntries(PASS.filter((h) => req.headers[h]).map((h) => [h, String(req.headers[h])]));
-      const upstream = await fetch(`${bffOrigin}${req.url}`, { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
-      const back = ['content-type', 'cache-control'].filter((h) => upstream.headers.has(h)).map((h) => [h, upstream.headers.get(h)!] as [string, string]);
-      res.writeHead(upstream.status, Object.fromEntries(back));
-      res.end(Buffer.from(await upstream.arrayBuffer()));
-    });
-    await new Promise<void>((r) => hop.listen(0, '127.0.0.1', r));
-    const second = await serveStorefront(`http://127.0.0.1:${(hop.address() as { port: number }).port}/graphql`);
+    const hop = await countingHop(system().b2c);
+    const asked = hop.asked;
+    const second = await serveStorefront(hop.url);
     try {
       const page = `${second.url}/eu-de/products/${p.euOnly}`;
       const render = async (cookie?: string) => {
@@ -324,7 +297,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
       for (let i = 0; i < 3; i++) expect(await render(customer)).toEqual(['token CurrentChannel', 'token ProductPage']);
     } finally {
       await second.close();
-      await new Promise((r) => hop.close(r));
+      await hop.close();
     }
   }, 120_000);
 
