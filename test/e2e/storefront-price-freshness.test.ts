@@ -9,6 +9,7 @@ import { HAMBURG, priceVariant, receive } from './stock-support.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { data } from './checkout-support.ts';
 import { deleteEndpoints } from './events-support.ts';
+import { registerRevalidationWebhook } from '../../examples/storefront-next/scripts/revalidation-webhook.ts';
 import { CHROMIUM, countingHop, freePort, launchBrowser, serveStorefront } from './storefront-support.ts';
 
 const HAVE_BROWSER = existsSync(CHROMIUM);
@@ -21,7 +22,7 @@ const HAVE_BROWSER = existsSync(CHROMIUM);
  * This file's own product (web-eu only, one variant, 10 in Hamburg) starts at 40.00 EUR, tax included; the
  * storefront runs behind a counting hop so the test sees which renders reach the BFF, and its webhook
  * endpoint (price.changed, product.updated, no channel filter: the base book names none) is registered
- * through the admin BFF as staff would, and deleted after.
+ * through the admin BFF as `npm run storefront` does, and deleted after.
  */
 const K = `fr${Math.random().toString(36).slice(2, 8)}`;
 const text = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
@@ -45,10 +46,17 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the storefront’s prices aft
     const staff = await createStaff('storefront-fresh', ['webhook-admin', 'pricing-admin'], ['*']);
     staffToken = (await staffSession(staff.email)).token;
     const port = await freePort();
-    const input = { url: `http://127.0.0.1:${port}/api/revalidate`, eventTypes: ['price.changed', 'product.updated'], channels: [] };
-    const registered = data(await bff('admin', 'RegisterWebhookEndpoint', { input }, { token: staffToken, channel: 'web-eu' })).registerWebhookEndpoint;
-    owned.push(registered.endpoint.id);
-    secret = registered.secret;
+    // As `npm run storefront` registers it; a second start for the same URL rotates the secret, no new endpoint.
+    const url = `http://127.0.0.1:${port}/api/revalidate`;
+    const first = await registerRevalidationWebhook({ adminUrl: system().admin, token: staffToken, url });
+    secret = await registerRevalidationWebhook({ adminUrl: system().admin, token: staffToken, url });
+    const mine = (data(await bff('admin', 'WebhookEndpoints', {}, { token: staffToken })).webhookEndpoints as { id: string; url: string }[]).filter(
+      (e) => e.url === url,
+    );
+    owned.push(...mine.map((e) => e.id));
+    expect(mine).toEqual([expect.objectContaining({ url, eventTypes: ['price.changed', 'product.updated'], channels: [], enabled: true })]);
+    expect(secret).toMatch(/^whsec_/);
+    expect(secret).not.toBe(first);
     hop = await countingHop(system().b2c);
     shop = await serveStorefront(hop.url, { port, webhookSecret: secret });
     browser = await launchBrowser();
