@@ -165,6 +165,8 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the storefront’s prices aft
     await browse.click('#add-to-cart button[type=submit]');
     await browse.waitForURL(`${shop.url}/eu-de/cart`);
     expect(text(await browse.textContent('.cart-line .unit'))).toBe('35,00 €');
+    // The page showed what the cart charges: nothing to tell.
+    expect(await browse.locator('#price-moved').count()).toBe(0);
     await checkoutDetails(browse);
     expect(await browse.getAttribute('#review-total', 'data-amount')).toBe('4790');
     await browse.click('#place-order');
@@ -173,32 +175,48 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the storefront’s prices aft
     expect((await browse.locator('.order-line td').allTextContents()).map(text)).toEqual([expect.stringMatching(/^T-/), '1 ×', '35,00 €', '35,00 €']);
   }, 180_000);
 
-  it('refuses to charge a total the shopper was not shown: a change after the review is PriceChanged, then the new total', async () => {
+  it('tells the shopper in the cart when the page they added from showed another price, and refuses to charge a total they were not shown', async () => {
     await setPrice(3500);
     const browse = await (await browser.newContext()).newPage();
-    await browse.goto(pageUrl());
+    const shown = async () => {
+      await browse.goto(pageUrl());
+      return browse.getAttribute('.variant .price', 'data-price');
+    };
+    await expect.poll(shown, { timeout: 30_000 }).toBe('3500 EUR');
+
+    // The price goes up while the page is open (as if drawn from the cache a moment before the change): the
+    // cart is priced live at 37.00 and says what the page showed.
+    await setPrice(3700);
     await browse.click('#add-to-cart button[type=submit]');
     await browse.waitForURL(`${shop.url}/eu-de/cart`);
-    await checkoutDetails(browse);
-    // 1 x 35.00 + express 12.90 = 47.90 EUR
-    expect(await browse.getAttribute('#review-total', 'data-amount')).toBe('4790');
+    expect(text(await browse.textContent('.cart-line .unit'))).toBe('37,00 €');
+    expect(text(await browse.textContent(`#price-moved li[data-variant-id="${product.variantId}"]`))).toContain(
+      'now 37,00 € each; the product page showed 35,00 €',
+    );
+    await checkoutDetails(browse, `moved-${K}@example.com`);
+    // 1 x 37.00 + express 12.90 = 49.90 EUR
+    expect(await browse.getAttribute('#review-total', 'data-amount')).toBe('4990');
 
-    // The price goes up while the review is open: 37.00 + 12.90 = 49.90 EUR.
-    await setPrice(3700);
+    // And up again while the review is open: PlaceOrder is PriceChanged (nothing charged), the review shows
+    // the new total, 39.00 + 12.90 = 51.90 EUR, and the order is placed for exactly that.
+    await setPrice(3900);
     await browse.click('#place-order');
     await browse.waitForURL(/problem=PriceChanged/);
     expect(await browse.getAttribute('#problem', 'data-problem')).toBe('PriceChanged');
     expect(text(await browse.textContent('#problem'))).toContain('Nothing was charged');
-    expect(await browse.getAttribute('#review-total', 'data-amount')).toBe('4990');
+    expect(await browse.getAttribute('#review-total', 'data-amount')).toBe('5190');
     await browse.click('#place-order');
     await browse.waitForURL(/\/eu-de\/orders\//);
-    expect(await browse.getAttribute('#order-total', 'data-amount')).toBe('4990');
+    expect(await browse.getAttribute('#order-total', 'data-amount')).toBe('5190');
+    // One order, at the total the review showed: the refused attempt placed none.
+    const orders = await sql<{ total: string }[]>`select total::text as total from orders.orders where email = ${`moved-${K}@example.com`}`;
+    expect(orders).toEqual([{ total: '5190' }]);
   }, 120_000);
 
-  async function checkoutDetails(page: Page) {
+  async function checkoutDetails(page: Page, email = `fresh-${K}@example.com`) {
     await page.click('#to-checkout');
     await page.waitForURL(`${shop.url}/eu-de/checkout`);
-    await page.fill('input[name=email]', `fresh-${K}@example.com`);
+    await page.fill('input[name=email]', email);
     await page.fill('input[name=name]', 'Frieda Frisch');
     await page.fill('input[name=line1]', 'Hauptstraße 2');
     await page.fill('input[name=postalCode]', '10115');
