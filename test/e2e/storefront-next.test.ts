@@ -271,6 +271,76 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('keeps a signed-in customer’s address book and starts the checkout from the default delivery address', async () => {
+    const page = await newPage();
+    await page.goto(`${shop.url}/eu-de/sign-up`);
+    await page.fill('#sign-up input[name=name]', 'Ada Adressen');
+    await page.fill('#sign-up input[name=email]', `addresses-${K}@example.com`);
+    await page.fill('#sign-up input[name=password]', 'a-long-enough-password-2');
+    await page.click('#sign-up button[type=submit]');
+    await page.waitForURL(`${shop.url}/eu-de/account`);
+    expect(await page.isVisible('#no-addresses')).toBe(true);
+
+    const saved = () => page.locator('#addresses .address');
+    const add = async (label: string, line1: string, postalCode: string, city: string, byDefault: boolean) => {
+      const before = await saved().count();
+      await page.fill('#add-address input[name=label]', label);
+      await page.fill('#add-address input[name=name]', 'Ada Adressen');
+      await page.fill('#add-address input[name=line1]', line1);
+      await page.fill('#add-address input[name=postalCode]', postalCode);
+      await page.fill('#add-address input[name=city]', city);
+      if (byDefault) await page.check('#add-address input[name=defaultShipping]');
+      await page.click('#add-address button[type=submit]');
+      // Saved, or refused with the rule it broke: either way the account page comes back.
+      const settled = async () => (await saved().count()) > before || (await page.locator('#address-problem').count()) > 0;
+      await expect.poll(settled, { timeout: 20_000 }).toBe(true);
+      expect(await page.locator('#address-problem').allTextContents()).toEqual([]);
+      expect(await saved().count()).toBe(before + 1);
+    };
+    const defaults = () => saved().evaluateAll((els) => els.map((e) => [e.querySelector('.label')?.textContent, e.getAttribute('data-default-shipping')]));
+    await add('Home', 'Hauptstraße 3', '10115', 'Berlin', true);
+    await add('Office', 'Leopoldstraße 9', '80802', 'München', false);
+    expect(await defaults()).toEqual(
+      expect.arrayContaining([
+        ['Home', 'yes'],
+        ['Office', 'no'],
+      ]),
+    );
+    expect(text(await saved().filter({ hasText: 'Office' }).locator('.lines').textContent())).toBe('Ada Adressen, Leopoldstraße 9, 80802 München, DE');
+
+    // A label past the customers subgraph's 60 characters is refused with its rule, and nothing is saved.
+    await page.fill('#add-address input[name=label]', 'L'.repeat(61));
+    await page.fill('#add-address input[name=name]', 'Ada Adressen');
+    await page.fill('#add-address input[name=line1]', 'Nirgendwo 1');
+    await page.fill('#add-address input[name=postalCode]', '20095');
+    await page.fill('#add-address input[name=city]', 'Hamburg');
+    await page.click('#add-address button[type=submit]');
+    await page.locator('#address-problem').waitFor({ timeout: 20_000 });
+    expect(text(await page.textContent('#address-problem'))).toBe('label: label is at most 60 characters');
+    expect(await saved().count()).toBe(2);
+
+    // The office becomes the delivery default (one default at a time), and home goes.
+    await saved().filter({ hasText: 'Office' }).locator('.make-default').click();
+    await expect.poll(defaults, { timeout: 20_000 }).toEqual(
+      expect.arrayContaining([
+        ['Home', 'no'],
+        ['Office', 'yes'],
+      ]),
+    );
+    await saved().filter({ hasText: 'Home' }).locator('.remove').click();
+    await expect.poll(defaults, { timeout: 20_000 }).toEqual([['Office', 'yes']]);
+
+    // The checkout starts from the default delivery address.
+    await page.goto(`${shop.url}/eu-de/products/${p.euOnly}`);
+    await page.click('#add-to-cart button[type=submit]');
+    await page.waitForURL(`${shop.url}/eu-de/cart`);
+    await page.click('#to-checkout');
+    await page.waitForURL(`${shop.url}/eu-de/checkout`);
+    const form = await Promise.all(['name', 'line1', 'postalCode', 'city', 'country'].map((f) => page.inputValue(`#details input[name=${f}]`)));
+    expect(form).toEqual(['Ada Adressen', 'Leopoldstraße 9', '80802', 'München', 'DE']);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('renders a repeat anonymous product page from its catalogue cache, and asks the BFF for every signed-in one', async () => {
     // A counting hop in front of the real B2C BFF (our own service, passed through unchanged), and a second
     // storefront process (an empty cache) behind it.

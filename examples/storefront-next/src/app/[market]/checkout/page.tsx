@@ -140,8 +140,7 @@ export default async function Checkout({
   }
 
   const channel = await channelOf(market);
-  const address = cart.shippingAddress;
-  const country = address?.country ?? channel.country;
+  const country = cart.shippingAddress?.country ?? channel.country;
   const lines = cart.lines.map((l) => ({ variantId: l.variant.id, quantity: l.quantity }));
   const [{ shippingMethods }, me] = await Promise.all([
     shop.request(ShippingMethodsDocument, { shipTo: { country }, lines, couponCodes: cart.couponCodes }),
@@ -150,6 +149,8 @@ export default async function Checkout({
   // A shop can hand the order over only if every line can be collected there.
   const byVariant = await pickupShopsByVariant(market);
   const shops = (byVariant[lines[0]!.variantId] ?? []).filter((s) => lines.every((l) => byVariant[l.variantId]?.some((o) => o.id === s.id)));
+  // The cart's own address once given; before that, a signed-in customer's default delivery address.
+  const address = cart.shippingAddress ?? me?.addresses.find((a) => a.defaultShipping)?.address;
   const pickupMethod = shippingMethods.find((m) => m.kind === 'PICKUP' && m.available);
   const chosen = cart.pickupLocationId ? `pickup:${cart.shippingMethod}:${cart.pickupLocationId}` : cart.shippingMethod ? `ship:${cart.shippingMethod}` : '';
   return (
@@ -183,7 +184,7 @@ export default async function Checkout({
           Region <input name="region" defaultValue={address?.region ?? ''} />
         </label>
         <label>
-          Country <input name="country" required defaultValue={country} maxLength={2} />
+          Country <input name="country" required defaultValue={address?.country ?? country} maxLength={2} />
         </label>
         <fieldset id="delivery">
           <legend>Delivery</legend>
