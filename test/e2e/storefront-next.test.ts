@@ -365,6 +365,8 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example Next.js storefron
       const { token } = await testCustomer('storefront-cache');
       const customer = `sg_token=${token}; sg_kind=customer`;
       for (let i = 0; i < 3; i++) expect(await render(customer)).toEqual(['token CurrentChannel', 'token ProductPage']);
+      // Started without a webhook secret: the revalidation route does not exist (cached pages end at their max-age).
+      expect((await fetch(`${second.url}/api/revalidate`, { method: 'POST', body: '{}' })).status).toBe(404);
     } finally {
       await second.close();
       await hop.close();
