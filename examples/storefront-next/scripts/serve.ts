@@ -1,6 +1,6 @@
 import { DEMO_PASSWORD, DEMO_PUBLISHABLE_KEYS } from '@storegraph/demo';
 import { registerRevalidationWebhook, staffToken } from './revalidation-webhook.ts';
-import { buildStorefront, startStorefront } from './storefront-server.ts';
+import { assertPortFree, buildStorefront, startStorefront } from './storefront-server.ts';
 
 /**
  * `npm run storefront`: builds (when its sources changed) and serves the example storefront against a
@@ -32,6 +32,8 @@ async function webhookSecret(): Promise<string | undefined> {
   }
 }
 
+// Before the webhook is registered: a restart rotates its secret, which an old process on the port would not know.
+await assertPortFree(port);
 const secret = await webhookSecret();
 const seconds = await buildStorefront();
 console.log(seconds ? `built in ${seconds} s` : 'build is up to date');

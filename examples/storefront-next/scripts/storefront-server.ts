@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,8 +109,24 @@ export interface RunningStorefront {
   close(): Promise<void>;
 }
 
+/**
+ * Refuses a port something already listens on: the readiness probe below would otherwise take an old
+ * storefront's answers for the new one's (and a restart's rotated webhook secret would leave that old one
+ * refusing every delivery).
+ */
+export function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: is another storefront running there?`) : err),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 /** Serves the built storefront and resolves once it answers. */
 export async function startStorefront(o: StorefrontOptions): Promise<RunningStorefront> {
+  await assertPortFree(o.port);
   const env = {
     ...process.env,
     ...QUIET,
