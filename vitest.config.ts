@@ -9,6 +9,7 @@ export default defineConfig({
       'subgraphs/*/test/**/*.test.ts',
       'bffs/*/src/**/*.test.ts',
       'gateway/**/*.test.ts',
+      'examples/*/src/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', 'test/bench/**'],

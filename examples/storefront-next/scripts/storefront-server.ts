@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,14 +45,51 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
 }
 
+const LOCK = join(APP_DIR, '.build.lock');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One build at a time across processes (two test files, or a test beside `npm run storefront`, start at once
+ * and would both write .next): an atomic mkdir holds the lock, a lock whose process has died is taken over.
+ */
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(existsSync(join(LOCK, 'pid')) ? readFileSync(join(LOCK, 'pid'), 'utf8') : 0);
+      if (holder > 0 && !alive(holder)) rmSync(LOCK, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  writeFileSync(join(LOCK, 'pid'), String(process.pid));
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
 /** Builds unless the last build was of the same sources; returns the seconds it took (0 when it was reused). */
 export async function buildStorefront(): Promise<number> {
-  const hash = sourceHash();
-  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash) return 0;
-  const started = performance.now();
-  await run(['build'], {});
-  writeFileSync(STAMP, hash);
-  return Math.round((performance.now() - started) / 100) / 10;
+  return withBuildLock(async () => {
+    const hash = sourceHash();
+    if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash) return 0;
+    const started = performance.now();
+    await run(['build'], {});
+    writeFileSync(STAMP, hash);
+    return Math.round((performance.now() - started) / 100) / 10;
+  });
 }
 
 export interface StorefrontOptions {
@@ -62,6 +100,8 @@ export interface StorefrontOptions {
   port: number;
   /** The catalogue cache; off only to measure without it. */
   catalogueCache?: boolean;
+  /** The whsec_ secret of the storefront's price.changed / product.updated endpoint (POST <url>/api/revalidate). */
+  webhookSecret?: string;
 }
 
 export interface RunningStorefront {
@@ -69,8 +109,24 @@ export interface RunningStorefront {
   close(): Promise<void>;
 }
 
+/**
+ * Refuses a port something already listens on: the readiness probe below would otherwise take an old
+ * storefront's answers for the new one's (and a restart's rotated webhook secret would leave that old one
+ * refusing every delivery).
+ */
+export function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use: is another storefront running there?`) : err),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 /** Serves the built storefront and resolves once it answers. */
 export async function startStorefront(o: StorefrontOptions): Promise<RunningStorefront> {
+  await assertPortFree(o.port);
   const env = {
     ...process.env,
     ...QUIET,
@@ -80,6 +136,7 @@ export async function startStorefront(o: StorefrontOptions): Promise<RunningStor
       .map(([channel, key]) => `${channel}=${key}`)
       .join(','),
     STOREFRONT_CATALOGUE_CACHE: o.catalogueCache === false ? 'off' : 'on',
+    ...(o.webhookSecret ? { STOREFRONT_WEBHOOK_SECRET: o.webhookSecret } : {}),
   };
   const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(o.port), '-H', '127.0.0.1'], {
     cwd: APP_DIR,

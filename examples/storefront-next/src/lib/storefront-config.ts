@@ -8,6 +8,11 @@ export interface StorefrontConfig {
   /** Off for the bench's uncached comparison only. */
   catalogueCache: boolean;
   mediaHosts: string[];
+  /**
+   * The whsec_ signing secret of this storefront's webhook endpoint (price.changed, product.updated), which
+   * POST /api/revalidate verifies; unset, that route answers 404 and cached pages end only at their max-age.
+   */
+  webhookSecret?: string;
 }
 
 let config: StorefrontConfig | undefined;
@@ -28,7 +33,10 @@ export function storefrontConfig(): StorefrontConfig {
     .split(',')
     .map((h) => h.trim())
     .filter(Boolean);
-  config = { b2cUrl, keys, catalogueCache: cache === 'on', mediaHosts };
+  const webhookSecret = process.env.STOREFRONT_WEBHOOK_SECRET?.trim() || undefined;
+  if (webhookSecret && !/^whsec_[A-Za-z0-9+/=]+$/.test(webhookSecret))
+    throw new Error('STOREFRONT_WEBHOOK_SECRET must be the whsec_... secret the endpoint was registered with');
+  config = { b2cUrl, keys, catalogueCache: cache === 'on', mediaHosts, webhookSecret };
   return config;
 }
 

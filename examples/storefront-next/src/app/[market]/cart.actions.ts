@@ -6,6 +6,7 @@ import { AddCartLinesDocument, PlaceOrderDocument, SetCartDetailsDocument, Updat
 import { cartForWrite, ensureSession, openCart, rememberCart, rememberPickupShops } from '@/lib/cart.session';
 import { marketOf, type Market } from '@/lib/markets';
 import { personalClient } from '@/lib/shop.client';
+import { forgetShownPrices, rememberShownPrice } from '@/lib/shown-prices.session';
 
 function marketFrom(form: FormData): Market {
   const market = marketOf(String(form.get('market')));
@@ -22,6 +23,7 @@ export async function addToCart(form: FormData) {
   const { token, cart } = await cartForWrite(market);
   await personalClient(market, token).request(AddCartLinesDocument, { cartId: cart.id, lines: [{ variantId, quantity }] });
   await rememberPickupShops(market, variantId, text(form, `pickup:${variantId}`));
+  await rememberShownPrice(market, variantId, text(form, `shown:${variantId}`));
   redirect(`/${market.slug}/cart`);
 }
 
@@ -88,5 +90,6 @@ export async function placeOrder(form: FormData) {
   ).placeOrder;
   if (placed.__typename !== 'OrderPlaced') redirect(`/${market.slug}/checkout?step=review&problem=${placed.__typename}`);
   await rememberCart(market, null);
+  await forgetShownPrices(market);
   redirect(`/${market.slug}/orders/${placed.order.id}`);
 }

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { MeDocument, MyOrdersDocument } from '@storegraph/bff-b2c/operations';
+import { AddressBook } from '@/components/address-book';
 import { marketOf } from '@/lib/markets';
 import { formatMoney } from '@/lib/money.format';
 import { currentSession, personalClient } from '@/lib/shop.client';
@@ -8,9 +9,10 @@ import { signOut } from '../account.actions';
 
 export const dynamic = 'force-dynamic';
 
-/** The signed-in customer's profile and order history (this channel's orders), read per request. */
-export default async function Account({ params }: { params: Promise<{ market: string }> }) {
+/** The signed-in customer's profile, order history (this channel's orders) and address book, read per request. */
+export default async function Account({ params, searchParams }: { params: Promise<{ market: string }>; searchParams: Promise<{ problem?: string }> }) {
   const market = marketOf((await params).market);
+  const { problem } = await searchParams;
   if (!market) notFound();
   const session = await currentSession();
   if (session.kind !== 'customer') redirect(`/${market.slug}/sign-in?next=/${market.slug}/account`);
@@ -35,6 +37,7 @@ export default async function Account({ params }: { params: Promise<{ market: st
           ))}
         </tbody>
       </table>
+      <AddressBook market={market} addresses={me?.addresses ?? []} problem={problem} />
       <form action={signOut}>
         <input type="hidden" name="market" value={market.slug} />
         <button type="submit">Sign out</button>

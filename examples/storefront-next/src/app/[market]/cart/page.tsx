@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { openCart } from '@/lib/cart.session';
 import { marketOf } from '@/lib/markets';
 import { formatMoney, type Money } from '@/lib/money.format';
+import { movedFrom, shownPrices } from '@/lib/shown-prices.session';
 import { changeQuantity } from '../cart.actions';
 
 export const dynamic = 'force-dynamic';
@@ -14,9 +15,23 @@ export default async function CartPage({ params }: { params: Promise<{ market: s
   const cart = await openCart(market);
   if (!cart || cart.lines.length === 0) return <p id="empty-cart">Your cart is empty.</p>;
   const money = (m: Money | null | undefined) => (m ? formatMoney(m, market.locale) : '–');
+  const shown = await shownPrices(market);
+  const moved = cart.lines.flatMap((l) => {
+    const was = movedFrom(shown[l.variant.id], l.unitPrice);
+    return was ? [{ variantId: l.variant.id, sku: l.variant.sku, was, now: l.unitPrice! }] : [];
+  });
   return (
     <section id="cart">
       <h1>Cart</h1>
+      {moved.length ? (
+        <ul className="problem" id="price-moved">
+          {moved.map((m) => (
+            <li key={m.variantId} data-variant-id={m.variantId}>
+              {m.sku}: now {money(m.now)} each; the product page showed {money(m.was)}. You pay the price shown here and at review.
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <table>
         <tbody>
           {cart.lines.map((l) => (

@@ -12,6 +12,12 @@ import { placeOrder, saveCheckoutDetails } from '../cart.actions';
 
 export const dynamic = 'force-dynamic';
 
+/** What PlaceOrder's refusals mean to a shopper; the review below is always the live quote. */
+const PROBLEMS: Record<string, string> = {
+  PriceChanged: 'A price changed since you reviewed your order. Nothing was charged: please check the new total.',
+  InsufficientStock: 'Part of your order has just sold out. Nothing was charged: please check your cart.',
+};
+
 type CartForQuote = {
   couponCodes: string[];
   shippingMethod?: string | null;
@@ -59,8 +65,8 @@ export default async function Checkout({
       <section id="review">
         <h1>Review your order</h1>
         {problem ? (
-          <p className="problem" id="problem">
-            {problem}
+          <p className="problem" id="problem" data-problem={problem}>
+            {PROBLEMS[problem] ?? problem}
           </p>
         ) : null}
         {rejected.length ? (
@@ -134,8 +140,7 @@ export default async function Checkout({
   }
 
   const channel = await channelOf(market);
-  const address = cart.shippingAddress;
-  const country = address?.country ?? channel.country;
+  const country = cart.shippingAddress?.country ?? channel.country;
   const lines = cart.lines.map((l) => ({ variantId: l.variant.id, quantity: l.quantity }));
   const [{ shippingMethods }, me] = await Promise.all([
     shop.request(ShippingMethodsDocument, { shipTo: { country }, lines, couponCodes: cart.couponCodes }),
@@ -144,6 +149,8 @@ export default async function Checkout({
   // A shop can hand the order over only if every line can be collected there.
   const byVariant = await pickupShopsByVariant(market);
   const shops = (byVariant[lines[0]!.variantId] ?? []).filter((s) => lines.every((l) => byVariant[l.variantId]?.some((o) => o.id === s.id)));
+  // The cart's own address once given; before that, a signed-in customer's default delivery address.
+  const address = cart.shippingAddress ?? me?.addresses.find((a) => a.defaultShipping)?.address;
   const pickupMethod = shippingMethods.find((m) => m.kind === 'PICKUP' && m.available);
   const chosen = cart.pickupLocationId ? `pickup:${cart.shippingMethod}:${cart.pickupLocationId}` : cart.shippingMethod ? `ship:${cart.shippingMethod}` : '';
   return (
@@ -177,7 +184,7 @@ export default async function Checkout({
           Region <input name="region" defaultValue={address?.region ?? ''} />
         </label>
         <label>
-          Country <input name="country" required defaultValue={country} maxLength={2} />
+          Country <input name="country" required defaultValue={address?.country ?? country} maxLength={2} />
         </label>
         <fieldset id="delivery">
           <legend>Delivery</legend>

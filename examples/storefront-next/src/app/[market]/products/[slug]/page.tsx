@@ -3,6 +3,7 @@ import { ProductPageDocument } from '@storegraph/bff-b2c/operations';
 import { PriceTag, priceOf } from '@/components/price-tag';
 import { channelOf } from '@/lib/channel.query';
 import { marketOf } from '@/lib/markets';
+import { minorUnits } from '@/lib/money.format';
 import { showableMedia } from '@/lib/media.rules';
 import { catalogueClient } from '@/lib/shop.client';
 import { addToCart } from '../../cart.actions';
@@ -46,6 +47,11 @@ export default async function ProductPage({ params }: { params: Promise<{ market
         {variants.map((v) => (
           <input key={v.id} type="hidden" name={`pickup:${v.id}`} value={pickupShops(v.places)} />
         ))}
+        {/* The price this page shows, so the cart can tell the shopper when the live one differs. */}
+        {variants.map((v) => {
+          const price = priceOf(v.price);
+          return price ? <input key={v.id} type="hidden" name={`shown:${v.id}`} value={`${minorUnits(price.unit)} ${price.unit.currency}`} /> : null;
+        })}
         <fieldset>
           <legend>Variant</legend>
           {variants.map((v) => {
