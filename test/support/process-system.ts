@@ -4,6 +4,7 @@ import { DEV_IDP_SECRET } from '@storegraph/bff-kit';
 import { seedDemoData } from '@storegraph/demo';
 import { DEV_CONTEXT_SECRET, dropDatabase, ensureDatabase, freePort } from '@storegraph/kit';
 import { portOf, SERVICES, serviceUrls, type ServiceSpec } from '../../scripts/service-list.ts';
+import { SUBGRAPHS } from '@storegraph/schema';
 import { TcpProxy } from './tcp-proxy.ts';
 import { dbPools } from './db-pools.ts';
 
@@ -44,7 +45,15 @@ async function waitFor(url: string, child: ChildProcess, ms: number): Promise<vo
   throw new Error(`${url} did not answer within ${ms} ms`);
 }
 
-export async function startProcessSystem(sharedDatabaseUrl: string): Promise<ProcessSystem> {
+export interface ProcessSystemOptions {
+  /**
+   * Services that run twice: the second is `<name>-2` on a port of its own. A subgraph's URL variable then names
+   * both (the gateway and orders round-robin between them); a second BFF is for the test to spread its clients.
+   */
+  replicas?: string[];
+}
+
+export async function startProcessSystem(sharedDatabaseUrl: string, opts: ProcessSystemOptions = {}): Promise<ProcessSystem> {
   const server = new URL(sharedDatabaseUrl);
   const dbName = `sg_resilience_${Date.now().toString(36)}_${process.pid}`;
   const serverUrl = sharedDatabaseUrl;
@@ -64,19 +73,38 @@ export async function startProcessSystem(sharedDatabaseUrl: string): Promise<Pro
     ...dbPools(3),
   };
   for (const s of SERVICES) env[s.portEnv] = String(await freePort());
+  const second = new Map<string, number>();
+  for (const name of opts.replicas ?? []) second.set(name, await freePort());
   Object.assign(env, serviceUrls(env));
+  for (const s of SUBGRAPHS) {
+    const port = second.get(s.name);
+    if (port) env[s.env] = `${env[s.env]},http://127.0.0.1:${port}/graphql`;
+  }
+  /** The spec of a service or of a second replica (`<name>-2`, its own port). */
+  const specOf = (name: string): ServiceSpec & { port: number } => {
+    const base = SERVICES.find((s) => s.name === name.replace(/-2$/, ''))!;
+    const port = name.endsWith('-2') ? second.get(base.name)! : portOf(base, env);
+    return { ...base, name, port };
+  };
 
   const children = new Map<string, ChildProcess>();
   const logs = new Map<string, string>();
-  const launch = async (spec: ServiceSpec, path: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], { env, stdio: ['pipe', 'ignore', 'pipe'] });
+  const launch = async (spec: ServiceSpec & { port: number }, path: string) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
+      env: { ...env, [spec.portEnv]: String(spec.port) },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     logs.set(spec.name, '');
     child.stderr!.on('data', (d: Buffer) => logs.set(spec.name, (logs.get(spec.name)! + d.toString()).slice(-4000)));
     children.set(spec.name, child);
-    await waitFor(`http://127.0.0.1:${portOf(spec, env)}${path}`, child, 90_000);
+    await waitFor(`http://127.0.0.1:${spec.port}${path}`, child, 90_000);
   };
-  const spec = (name: string) => SERVICES.find((s) => s.name === name)!;
-  const phase = (p: ServiceSpec['phase']) => Promise.all(SERVICES.filter((s) => s.phase === p).map((s) => launch(s, s.readyPath)));
+  const phase = (p: ServiceSpec['phase']) =>
+    Promise.all(
+      SERVICES.filter((s) => s.phase === p)
+        .flatMap((s) => (second.has(s.name) ? [s.name, `${s.name}-2`] : [s.name]))
+        .map((name) => launch(specOf(name), specOf(name).readyPath)),
+    );
 
   const stop = async () => {
     await Promise.all(
@@ -104,7 +132,7 @@ export async function startProcessSystem(sharedDatabaseUrl: string): Promise<Pro
   }
 
   return {
-    url: (name) => `http://127.0.0.1:${portOf(spec(name), env)}/graphql`,
+    url: (name) => `http://127.0.0.1:${specOf(name).port}/graphql`,
     databaseUrl,
     proxy,
     pid: (name) => children.get(name)?.pid,
@@ -115,10 +143,10 @@ export async function startProcessSystem(sharedDatabaseUrl: string): Promise<Pro
       c.kill(signal);
       await gone;
     },
-    start: (name) => launch(spec(name), '/healthz'),
+    start: (name) => launch(specOf(name), '/healthz'),
     revive: async () => {
       const dead = [...children].filter(([, c]) => c.exitCode !== null || c.signalCode !== null).map(([n]) => n);
-      await Promise.all(dead.map((n) => launch(spec(n), '/healthz')));
+      await Promise.all(dead.map((n) => launch(specOf(n), '/healthz')));
     },
     stderr: (name) => logs.get(name) ?? '',
     stop,
