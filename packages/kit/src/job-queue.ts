@@ -47,6 +47,10 @@ export interface JobQueue {
   stop(): Promise<void>;
 }
 
+const isPlainObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !Buffer.isBuffer(v);
+/** Job data read through a drizzle-wrapped pool arrives as JSON text (see executorOf). */
+const jsonOf = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
 const LOCKED = /^\s*BEGIN;([\s\S]*)COMMIT;\s*$/;
 
 function executorOf(sql: JobTransaction | Sql): PgBoss.Db {
@@ -57,8 +61,9 @@ function executorOf(sql: JobTransaction | Sql): PgBoss.Db {
       const locked = 'begin' in sql ? LOCKED.exec(text) : null;
       if (locked) return { rows: [...(await (sql as Sql).begin((tx) => tx.unsafe(locked[1]!)))] };
       // Without parameters postgres.js uses the simple protocol (several statements allowed); with, the extended.
-      // pg sends undefined as NULL; postgres.js refuses it.
-      const params = (values ?? []).map((v) => (v === undefined ? null : v)) as never[];
+      // As pg would: undefined is NULL, a plain object is JSON (drizzle turns postgres.js's own json
+      // serializer off on the pools it wraps); arrays stay arrays (uuid[] ids).
+      const params = (values ?? []).map((v) => (v === undefined ? null : isPlainObject(v) ? JSON.stringify(v) : v)) as never[];
       return { rows: [...(await sql.unsafe(text, params))] };
     },
   };
@@ -103,7 +108,7 @@ export async function openJobQueue(opts: JobQueueOptions): Promise<JobQueue> {
       if (!opts.work) return;
       await boss.work<object>(name, { batchSize: 1, pollingIntervalSeconds: opts.pollSeconds }, async ([job]) => {
         try {
-          await handler(job!.data as never, job!.id);
+          await handler(jsonOf(job!.data), job!.id);
         } catch (err) {
           log.error({ err, job: name, jobId: job!.id }, 'job failed');
           throw err;
