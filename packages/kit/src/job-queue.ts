@@ -69,14 +69,19 @@ function executorOf(sql: JobTransaction | Sql): PgBoss.Db {
   };
 }
 
-async function ensureQueue(boss: PgBoss, name: string, options: PgBoss.Queue): Promise<void> {
-  if (await boss.getQueue(name)) return void (await boss.updateQueue(name, options));
-  try {
-    await boss.createQueue(name, options);
-  } catch (err) {
-    // Another replica created it between our look and our insert.
-    if ((err as { code?: string }).code !== '23505') throw err;
-  }
+/**
+ * Creates the queue if missing, one replica at a time: pg-boss's create_queue also creates the queue's
+ * partition table, and two replicas starting together deadlocked on it (40P01, seen in jobs-queue.test.ts).
+ */
+async function ensureQueue(boss: PgBoss, sql: Sql, schema: string, name: string, options: PgBoss.Queue): Promise<void> {
+  const { name: _, ...settings } = options;
+  await sql.begin(async (tx) => {
+    await tx.unsafe('select pg_advisory_xact_lock(hashtext($1))', [`storegraph:jobs:${schema}`]);
+    const found = await tx.unsafe(`select 1 from ${schema}.queue where name = $1`, [name]);
+    // The option names are create_queue's (pg-boss plans.js); text then json, whatever the pool's json serializer.
+    if (found.length === 0) await tx.unsafe(`select ${schema}.create_queue($1, $2::text::json)`, [name, JSON.stringify(settings)]);
+  });
+  await boss.updateQueue(name, options);
 }
 
 export async function openJobQueue(opts: JobQueueOptions): Promise<JobQueue> {
@@ -98,7 +103,7 @@ export async function openJobQueue(opts: JobQueueOptions): Promise<JobQueue> {
   const queue: JobQueue = {
     working: opts.work,
     async durable(name, o, handler) {
-      await ensureQueue(boss, name, {
+      await ensureQueue(boss, opts.sql, opts.schema, name, {
         name,
         policy: 'standard',
         retryLimit: o.retryLimit,
@@ -122,7 +127,7 @@ export async function openJobQueue(opts: JobQueueOptions): Promise<JobQueue> {
     async every(name, intervalMs, handler, o = {}) {
       // Nobody retries a periodic run (the next slot runs anyway); one that died is failed after 10 intervals.
       const slot = Math.max(1, Math.round(intervalMs / 1000));
-      await ensureQueue(boss, name, {
+      await ensureQueue(boss, opts.sql, opts.schema, name, {
         name,
         policy: 'standard',
         retryLimit: 0,
