@@ -99,6 +99,13 @@ export async function openJobQueue(opts: JobQueueOptions): Promise<JobQueue> {
   await boss.start();
   const timers: NodeJS.Timeout[] = [];
   let stopped = false;
+  // Handlers running here: stop() waits for them before the subgraph closes its pool. pg-boss's own wait can
+  // miss a job its worker fetched while stopping began.
+  const running = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    running.add(p);
+    return p.finally(() => running.delete(p));
+  };
 
   const queue: JobQueue = {
     working: opts.work,
@@ -112,8 +119,11 @@ export async function openJobQueue(opts: JobQueueOptions): Promise<JobQueue> {
       });
       if (!opts.work) return;
       await boss.work<object>(name, { batchSize: 1, pollingIntervalSeconds: opts.pollSeconds }, async ([job]) => {
+        // Fetched while stopping: not run here; failed back to the queue, so another process (or this one's next
+        // start) runs it.
+        if (stopped) throw new Error('the process is stopping');
         try {
-          await handler(jsonOf(job!.data), job!.id);
+          await track(handler(jsonOf(job!.data), job!.id));
         } catch (err) {
           log.error({ err, job: name, jobId: job!.id }, 'job failed');
           throw err;
@@ -137,8 +147,9 @@ export async function openJobQueue(opts: JobQueueOptions): Promise<JobQueue> {
       } as PgBoss.Queue);
       if (!opts.work) return;
       const workerId = await boss.work(name, { batchSize: 1, pollingIntervalSeconds: opts.pollSeconds }, async () => {
+        if (stopped) return;
         try {
-          await handler();
+          await track(handler());
         } catch (err) {
           log.error({ err, job: name }, 'periodic job failed');
           throw err;
@@ -162,6 +173,7 @@ export async function openJobQueue(opts: JobQueueOptions): Promise<JobQueue> {
       for (const t of timers) clearInterval(t);
       // Waits for running jobs (up to 30 s) so their outcome is recorded; the pool is the subgraph's to close.
       await boss.stop({ graceful: true, wait: true, close: false, timeout: 30_000 });
+      await Promise.allSettled([...running]);
     },
   };
   return queue;
