@@ -45,8 +45,10 @@ async function startProducts(): Promise<void> {
       PRODUCTS_DB_POOL: '3',
       STOREGRAPH_CONTEXT_SECRET: system().contextSecret,
       STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'test'].join(','),
-      // A dead run is noticed within seconds: expired after 3 s active, checked every second.
-      PRODUCTS_BULK_JOB_EXPIRE_SECONDS: '3',
+      // A dead run is noticed within half a minute: expired 30 s after it started, checked every second. An
+      // honest run must finish inside that (the resumed one here writes up to 5,500 rows); 3 s was too short on
+      // a loaded machine: the resumed run was itself expired and superseded (safe, but not this test's story).
+      PRODUCTS_BULK_JOB_EXPIRE_SECONDS: '30',
       STOREGRAPH_JOBS_MAINTENANCE_SECONDS: '1',
       STOREGRAPH_JOBS_POLL_SECONDS: '0.5',
       LOG_LEVEL: 'fatal',
@@ -134,9 +136,13 @@ describe('a bulk import whose process is killed', () => {
       select version, count(*)::int as n from products.variants where sku like 'CRASH-%' group by version`;
     expect(versions).toEqual([{ version: 1, n: ROWS }]);
     // The queue's own record: one job, completed, taken twice (the killed run and the resumed one).
-    const queued = await sql<
-      { state: string; retry_count: number }[]
-    >`select state::text, retry_count from products_jobs.job where name = 'products.bulk-import'`;
+    // The queue records the outcome just after the import's last commit: poll for it.
+    let queued: { state: string; retry_count: number }[] = [];
+    for (let i = 0; i < 60; i++) {
+      queued = await sql`select state::text, retry_count from products_jobs.job where name = 'products.bulk-import'`;
+      if (queued[0]?.state === 'completed') break;
+      await sleep(500);
+    }
     expect(queued).toEqual([{ state: 'completed', retry_count: 1 }]);
   }, 180_000);
 });
