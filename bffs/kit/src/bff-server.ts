@@ -82,6 +82,8 @@ export interface RunningBff {
 
 /** What a live order watch reads: the same visibility rule as the OrderStatus operation. */
 const LIVE_ORDER = 'query LiveOrder($id: ID!) { order(id: $id) { id number status nextStatuses } }';
+const LIVE_APPROVALS =
+  'query LiveApprovals { companyApprovals(status: PENDING, first: 100) { id status level reasons total { amount currency } requestedAt expiresAt } }';
 
 /** Asks the gateway to read from the primaries (read-routing.ts): for re-reads that follow a change. */
 const PRIMARY_READS = { [READ_FROM_HEADER]: 'primary' };
@@ -238,6 +240,25 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
         if (!body.data) throw new GraphQLError('the order service did not answer; try again', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
         const o = body.data.order;
         return o && { orderId: o.id, number: o.number, status: o.status, nextStatuses: o.nextStatuses };
+      },
+      onOrdersChange: onSchemaChange('orders'),
+    },
+    approvals: {
+      readPending: async (ctx) => {
+        const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
+        const res = await gateway.execute({ query: LIVE_APPROVALS }, token, ctx.requestId);
+        type Row = {
+          id: string;
+          status: string;
+          level: string;
+          reasons: string[];
+          total: { amount: number; currency: string };
+          requestedAt: string;
+          expiresAt: string;
+        };
+        const body = res.body as { data?: { companyApprovals: Row[] } };
+        if (!body.data) throw new GraphQLError('the order service did not answer; try again', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+        return body.data.companyApprovals.map(({ id, ...rest }) => ({ approvalId: id, ...rest }));
       },
       onOrdersChange: onSchemaChange('orders'),
     },

@@ -21,6 +21,7 @@ import { isRefusal, refusal } from './edge-refusal.ts';
 import { liveClose, liveError, type LiveCaller, type LiveGate } from './live-gate.rules.ts';
 import { followChanges } from './live-follow.ts';
 import { orderUpdatedField, type LiveOrdersDeps } from './live-orders.ts';
+import { approvalRequestedField, type LiveApprovalsDeps } from './live-approvals.ts';
 
 export interface AvailabilityRow {
   variantId: string;
@@ -37,6 +38,8 @@ export interface LiveAvailabilityDeps {
   onStockChange: (listener: () => void) => () => void;
   /** Order status for the callers who may see the order (live-orders.ts). */
   orders: LiveOrdersDeps;
+  /** Approval requests for a company's approvers (live-approvals.ts). */
+  approvals: LiveApprovalsDeps;
   logger: Logger;
 }
 
@@ -69,6 +72,7 @@ export function serveLiveAvailability(server: http.Server, deps: LiveAvailabilit
           resolve: (rows: unknown) => rows as AvailabilityRow[],
         },
         orderUpdated: orderUpdatedField(deps.orders),
+        approvalRequested: approvalRequestedField(deps.approvals),
       },
     }),
   });

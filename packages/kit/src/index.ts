@@ -24,3 +24,4 @@ export * from './dependency-guard.ts';
 export * from './events/index.ts';
 export * from './telemetry/index.ts';
 export * from './read-routing.ts';
+export * from './job-queue.ts';

@@ -15,6 +15,7 @@ import { eventRelayOptionsFromEnv, startEventRelay, WEBHOOKS_MIGRATIONS, WEBHOOK
 import { ChangeFeed, endChangeStreams, serveChangeStream } from './change-feed.ts';
 import { observeDatabase } from './telemetry/metrics.ts';
 import { ReadRouter, type ReplicaReads } from './read-routing.ts';
+import { openJobQueue, type JobQueue } from './job-queue.ts';
 
 export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TContext extends SubgraphRequestContext> {
   name: string;
@@ -26,15 +27,18 @@ export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TCo
   migrationsFolder: URL;
   tables: TSchema;
   resolvers: GraphQLResolverMap<TContext>;
-  extendContext: (db: Database<TSchema>, base: SubgraphRequestContext) => TContext;
+  extendContext: (db: Database<TSchema>, base: SubgraphRequestContext, jobs: JobQueue) => TContext;
   /**
    * How data changes are announced for cache invalidation: by default a NOTIFY trigger on every table.
    * A subgraph with very hot writes names those tables `quietTables` (no trigger) and a version query
    * whose value moves whenever they change, polled instead (see ChangeFeed.poll).
    */
   changeVersion?: { quietTables: readonly string[]; query: string; intervalMs: number };
-  /** Background jobs (e.g. the reservation sweeper); returns a stop function. */
-  background?: (db: Database<TSchema>) => () => Promise<void>;
+  /**
+   * Background jobs (e.g. the reservation sweeper), declared on the subgraph's job queue (job-queue.ts) so that
+   * several replicas share them; returns a stop function for anything else it started.
+   */
+  background?: (db: Database<TSchema>, jobs: JobQueue) => Promise<() => Promise<void>>;
   /**
    * The subgraph writes business events to `<pgSchema>.outbox` (the envelope's columns plus published_at):
    * it runs the event relay (webhooks) as a background job, on every replica.
@@ -71,6 +75,9 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
       STOREGRAPH_EXPOSE_SQL_COUNT: boolSchema(false),
       STOREGRAPH_RUN_BACKGROUND: boolSchema(true),
       STOREGRAPH_FAULT_INJECTION: boolSchema(false),
+      // How soon a job whose process died is noticed (its expiry is checked this often, by one replica).
+      STOREGRAPH_JOBS_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+      STOREGRAPH_JOBS_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
     },
     env,
   ) as Record<string, unknown> & {
@@ -83,6 +90,8 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     STOREGRAPH_RUN_BACKGROUND: boolean;
     STOREGRAPH_FAULT_INJECTION: boolean;
     STOREGRAPH_DB_STATEMENT_TIMEOUT_MS: number;
+    STOREGRAPH_JOBS_MAINTENANCE_SECONDS: number;
+    STOREGRAPH_JOBS_POLL_SECONDS: number;
   };
   if (config.STOREGRAPH_FAULT_INJECTION && env.NODE_ENV === 'production')
     throw new Error('invalid configuration:\n  STOREGRAPH_FAULT_INJECTION: never in production');
@@ -103,6 +112,14 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     poolSize: config[`${upper}_DB_POOL`] as number,
     applicationName: `storegraph-${def.name}`,
     statementTimeoutMs: config.STOREGRAPH_DB_STATEMENT_TIMEOUT_MS,
+  });
+  const jobs = await openJobQueue({
+    sql: database.sql,
+    schema: `${def.pgSchema}_jobs`,
+    log: logger,
+    work: config.STOREGRAPH_RUN_BACKGROUND,
+    maintenanceSeconds: config.STOREGRAPH_JOBS_MAINTENANCE_SECONDS,
+    pollSeconds: config.STOREGRAPH_JOBS_POLL_SECONDS,
   });
   // Only subgraphs that list replica reads open a second pool; the others ignore DATABASE_READ_URL.
   const replica =
@@ -131,7 +148,7 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
     faultInjection: config.STOREGRAPH_FAULT_INJECTION,
     readRouter: replica && def.replicaReads ? new ReadRouter(def.replicaReads) : undefined,
     // A replica that is down or hangs hands its reads back to the primary (replica-health.ts).
-    extendContext: (base) => def.extendContext(base.readsFromReplica && replica && replicaHealth?.usable ? replica : database, base),
+    extendContext: (base) => def.extendContext(base.readsFromReplica && replica && replicaHealth?.usable ? replica : database, base, jobs),
     auditSql: () => database.sql,
   });
   const unobserve = observeDatabase({
@@ -169,10 +186,12 @@ export async function startSubgraph<TSchema extends Record<string, unknown>, TCo
       return { ok: db && open.length === 0, detail };
     },
   });
-  const stopJobs = config.STOREGRAPH_RUN_BACKGROUND && def.background ? def.background(database) : async () => {};
+  // Declared even without STOREGRAPH_RUN_BACKGROUND (the queues must exist to enqueue); the queue then runs no workers.
+  const stopJobs = def.background ? await def.background(database, jobs) : async () => {};
   const stopRelay = config.STOREGRAPH_RUN_BACKGROUND && relayOptions ? startEventRelay(database.sql, def.pgSchema, logger, relayOptions) : async () => {};
   const stopBackground = async () => {
     await Promise.all([stopJobs(), stopRelay()]);
+    await jobs.stop();
   };
   return {
     ...server,

@@ -99,7 +99,7 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
         intervalMs: 5_000,
       },
       outbox: true,
-      background: (db) => startErasureRetries(db, deps, logger, config.CUSTOMERS_ERASURE_RETRY_MS),
+      background: (db, queue) => startErasureRetries(db, deps, logger, queue, config.CUSTOMERS_ERASURE_RETRY_MS),
     },
     env,
   );

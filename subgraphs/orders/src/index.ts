@@ -95,14 +95,11 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         intervalMs: 1_000,
       },
       outbox: true,
-      background: (db) => {
-        const jobs = [
-          startRecovery(db.db, deps, logger, config.ORDERS_RECOVERY_INTERVAL_MS),
-          startSalesProjector(db.db, deps, logger, config.ORDERS_REPORTS_INTERVAL_MS),
-        ];
-        return async () => {
-          await Promise.all(jobs.map((stop) => stop()));
-        };
+      background: async (db, queue) => {
+        await startRecovery(db.db, deps, logger, queue, config.ORDERS_RECOVERY_INTERVAL_MS);
+        // The projector stays a loop in every process: it follows the outbox within a second, its passes are
+        // serialised by its watermark row, and a crash loses nothing (the watermark moves with each pass).
+        return !queue.working ? async () => {} : startSalesProjector(db.db, deps, logger, config.ORDERS_REPORTS_INTERVAL_MS);
       },
     },
     env,

@@ -55,8 +55,8 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
         intervalMs: 100,
       },
       outbox: true,
-      background: (db) =>
-        startStockJobs(db, {
+      background: (db, queue) =>
+        startStockJobs(db, queue, {
           sweepIntervalMs: jobs.STOCK_SWEEP_INTERVAL_MS,
           rebalanceIntervalMs: jobs.STOCK_REBALANCE_INTERVAL_MS,
           rebalanceWindowHours: jobs.STOCK_REBALANCE_WINDOW_HOURS,

@@ -1,4 +1,4 @@
-import type { Logger } from '@storegraph/kit';
+import type { JobQueue, Logger } from '@storegraph/kit';
 import type { OrdersDb, OrdersDeps } from '../context.ts';
 import { expireApprovals } from '../services/approval-decision.ts';
 import { settleCancellations } from '../services/order-cancel.service.ts';
@@ -12,8 +12,7 @@ import { runCheckout } from './checkout-runner.ts';
  * LOCKED, so any number of replicas can run this) and either completed (the order exists) or undone
  * (it does not); voids of cancelled orders that did not reach the provider, and restocks of cancelled
  * shipments that did not reach stock, and refunds and returned units the provider or stock did not take
- * (refund.service.ts), are retried; approvals past
- * their deadline expire (approval-decision.ts).
+ * (refund.service.ts), are retried.
  */
 export async function recoverCheckouts(db: OrdersDb['db'], deps: OrdersDeps, log: Logger, batch = 10): Promise<number> {
   let handled = 0;
@@ -29,26 +28,16 @@ export async function recoverCheckouts(db: OrdersDb['db'], deps: OrdersDeps, log
   await settleCancellations(db, deps, log);
   await settlePendingShipmentRestocks({ db, deps, log });
   await settlePendingReturns({ db, deps, log });
-  await expireApprovals(db, deps, log);
   return handled;
 }
 
-/** The recovery loop of one orders process; returns its stop function. */
-export function startRecovery(db: OrdersDb['db'], deps: OrdersDeps, log: Logger, intervalMs: number): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    if (stopped) return;
-    running = recoverCheckouts(db, deps, log)
-      .catch((err) => log.error({ err }, 'checkout recovery failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  let timer = setTimeout(tick, 0);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
+/**
+ * Orders' periodic jobs on its job queue, each once per interval across replicas: checkout recovery (above)
+ * and approval expiry (approval-decision.ts). Both stay safe when runs overlap (SKIP LOCKED claims), which
+ * happens when one outlives its slot.
+ */
+export async function startRecovery(db: OrdersDb['db'], deps: OrdersDeps, log: Logger, jobs: JobQueue, intervalMs: number): Promise<void> {
+  // The first run at start-up, as before the queue: a restarted replica finishes what its crash left at once.
+  await jobs.every('orders.checkout-recovery', intervalMs, () => recoverCheckouts(db, deps, log).then(() => {}), { runAtStart: true });
+  await jobs.every('orders.approval-expiry', intervalMs, () => expireApprovals(db, deps, log).then(() => {}), { runAtStart: true });
 }

@@ -269,6 +269,10 @@ export const bulkJobs = productsSchema.table('bulk_jobs', {
   written: integer('written').notNull().default(0),
   failed: integer('failed').notNull().default(0),
   errors: jsonb('errors').$type<BulkRowError[]>().notNull().default([]),
+  /** Runs so far (jobs/bulk-import.job.ts): only the newest may write. */
+  attempt: integer('attempt').notNull().default(0),
+  /** Best effort: the last source row whose write (or failure) is committed; a later run resumes after it. */
+  cursor: integer('cursor').notNull().default(0),
   createdBy: text('created_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
