@@ -9,6 +9,9 @@ import { confirmReservation, reserveStock } from '../clients/stock.client.ts';
 import { tillSales, tillSessions } from '../db/tables.ts';
 import { checkTenders, type Tender } from '../domain/till-tenders.rules.ts';
 import { assertVariantId, badInput } from '../services/cart-input.validation.ts';
+import { applyManualDiscounts, discountThreshold, type ManualDiscount, needsManagerApproval } from '../domain/till-discount.rules.ts';
+import { checkApproval, validateDiscount } from './till-discount.service.ts';
+import { tillDiscountPolicyOf } from './till-discount-policy.service.ts';
 import { requireTill } from './till-session.service.ts';
 import { recordTillSale } from './till-sale.writer.ts';
 import { createHash, randomUUID } from 'node:crypto';
@@ -16,8 +19,10 @@ import { createHash, randomUUID } from 'node:crypto';
 export interface OfflineSaleInput {
   clientId: string;
   soldAt: string;
-  lines: { variantId: string; quantity: number; unitPrice: number }[];
+  lines: { variantId: string; quantity: number; unitPrice: number; discount?: ManualDiscount | null }[];
   tenders: Tender[];
+  discount?: ManualDiscount | null;
+  managerApproval?: string | null;
 }
 
 /**
@@ -61,7 +66,19 @@ function validate(ctx: OrdersContext, sales: OfflineSaleInput[]) {
         badInput('INVALID_QUANTITY', 'quantity is 1 to 10,000', `sales.${i}.lines.${j}.quantity`);
       if (!Number.isSafeInteger(l.unitPrice) || l.unitPrice < 0)
         badInput('INVALID_AMOUNT', 'unitPrice is a non-negative amount of minor units', `sales.${i}.lines.${j}.unitPrice`);
+      validateDiscount(l.discount, `sales.${i}.lines.${j}.discount`);
     });
+    validateDiscount(s.discount, `sales.${i}.discount`);
+    // The till's own prices are in the sale, so a discount larger than what it comes off is malformed, not a fact.
+    const priced = s.lines.map((l) => ({ total: l.unitPrice * l.quantity, tax: 0, taxRateBp: null }));
+    const applied = applyManualDiscounts(
+      priced,
+      s.lines.map((l) => l.discount),
+      s.discount,
+      true,
+    );
+    if (!applied.ok)
+      badInput('DISCOUNT_TOO_LARGE', applied.message, applied.line == null ? `sales.${i}.discount` : `sales.${i}.lines.${applied.line}.discount`);
     if (s.tenders.length < 1 || s.tenders.length > 10) badInput('INVALID_TENDERS', '1 to 10 tenders', `sales.${i}.tenders`);
     s.tenders.forEach((t, j) => {
       if (!Number.isSafeInteger(t.amount) || t.amount <= 0)
@@ -71,10 +88,16 @@ function validate(ctx: OrdersContext, sales: OfflineSaleInput[]) {
   void ctx;
 }
 
-const hashOf = (s: OfflineSaleInput) =>
-  createHash('sha256')
-    .update(JSON.stringify(['offline', s.soldAt, s.lines.map((l) => [l.variantId, l.quantity, l.unitPrice]), s.tenders.map((t) => [t.method, t.amount])]))
+const discountKey = (d: ManualDiscount | null | undefined) => (d ? [d.amount ?? null, d.percentBasisPoints ?? null] : null);
+
+const hashOf = (s: OfflineSaleInput) => {
+  const base = ['offline', s.soldAt, s.lines.map((l) => [l.variantId, l.quantity, l.unitPrice]), s.tenders.map((t) => [t.method, t.amount])];
+  // A sale without manual discounts hashes as before they existed, so client ids applied then still replay.
+  const manual = s.discount || s.lines.some((l) => l.discount) ? [[discountKey(s.discount), s.lines.map((l) => discountKey(l.discount))]] : [];
+  return createHash('sha256')
+    .update(JSON.stringify([...base, ...manual]))
     .digest('hex');
+};
 
 /**
  * Offline sales posted as a batch: each applied exactly once per (till, client id), whoever posts it and however
@@ -142,6 +165,7 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
       .from(tillSessions)
       .where(and(eq(tillSessions.tillId, till.id), isNull(tillSessions.closedAt)));
     const service = await signCheckoutContext(ctx.channel, ctx.deps.contextSecret);
+    const policy = await tillDiscountPolicyOf(ctx, ctx.channel.channel);
 
     const outcomes: Outcome[] = [];
     for (const s of sales) {
@@ -189,14 +213,15 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
       const shortfalls = s.lines
         .map((l) => ({ variantId: l.variantId, quantity: l.quantity - (sold.units.get(l.variantId) ?? 0) }))
         .filter((x) => x.quantity > 0);
-      const lines = s.lines.map((l) => {
+      const taxIncluded = ctx.channel.taxMode === 'INCLUSIVE';
+      const asSold = s.lines.map((l) => {
         const c = current.get(l.variantId)!;
         const total = l.unitPrice * l.quantity;
-        // The tax in a gross line at today's rate (rounded half up in divRound, the one rounding place).
+        // The tax in (or on) the line at today's rate (rounded half up in divRound, the one rounding place).
         const tax =
           c.taxRateBp == null
             ? 0
-            : ctx.channel.taxMode === 'INCLUSIVE'
+            : taxIncluded
               ? Number(divRound(BigInt(total) * BigInt(c.taxRateBp), 10_000n + BigInt(c.taxRateBp)))
               : Number(divRound(BigInt(total) * BigInt(c.taxRateBp), 10_000n));
         return {
@@ -211,6 +236,19 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
           taxRateBp: c.taxRateBp,
         };
       });
+      // Validated whole before the batch ran, so the discounts fit; they are honoured as given at the till.
+      const applied = applyManualDiscounts(
+        asSold,
+        s.lines.map((l) => l.discount),
+        s.discount,
+        taxIncluded,
+      );
+      if (!applied.ok) throw new Error(`offline sale ${s.clientId}: a validated discount no longer fits`);
+      const lines = applied.lines.map(({ manualDiscount, ...l }) => ({ ...l, discount: manualDiscount }));
+      const approval =
+        applied.manualDiscount > 0 && needsManagerApproval(policy, applied.before, applied.manualDiscount)
+          ? await checkApproval(ctx, till, s.managerApproval, applied.manualDiscount, new Date(s.soldAt), false)
+          : null;
       const net = lines.reduce((a, l) => a + l.total, 0);
       const tax = lines.reduce((a, l) => a + l.tax, 0);
       const total = ctx.channel.taxMode === 'INCLUSIVE' ? net : net + tax;
@@ -222,6 +260,7 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
         ...(shortfalls.length ? ['STOCK_SHORTFALL'] : []),
         ...(priceChanged.length ? ['PRICE_CHANGED'] : []),
         ...(paid.ok ? [] : ['TENDER_MISMATCH']),
+        ...(approval && !approval.ok ? ['DISCOUNT_NOT_APPROVED'] : []),
       ];
       await recordTillSale(ctx.db.db, {
         id: `tsl_${randomUUID().replaceAll('-', '')}`,
@@ -235,7 +274,9 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
         cashierId: till.staffId,
         owner: `till:${till.id}`,
         reservationId: sold.reservationId,
-        quote: { currency: ctx.channel.currency, taxIncluded: ctx.channel.taxMode === 'INCLUSIVE', subtotal: net, discountTotal: 0, tax, total, lines },
+        quote: { currency: ctx.channel.currency, taxIncluded, subtotal: applied.before, discountTotal: applied.manualDiscount, tax, total, lines },
+        manualDiscount: applied.manualDiscount,
+        approvedBy: approval?.ok ? { id: approval.managerId, name: approval.managerName } : null,
         tenders: s.tenders.map((t) => ({ method: t.method, amount: t.amount })),
         cashTaken: paid.ok ? paid.cashTaken : cash,
         cardTaken: paid.ok ? paid.cardTaken : card,
@@ -250,6 +291,18 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
             soldUnit: l.unitPrice,
             currentUnit: current.get(l.variantId)!.unit,
           })),
+          // Recorded against the sale's first line: sold_unit is the discount given, current_unit the threshold.
+          ...(approval && !approval.ok
+            ? [
+                {
+                  kind: 'DISCOUNT_NOT_APPROVED' as const,
+                  variantId: s.lines[0]!.variantId,
+                  quantity: 0,
+                  soldUnit: applied.manualDiscount,
+                  currentUnit: discountThreshold(policy, applied.before),
+                },
+              ]
+            : []),
         ],
       });
       const [row] = await ctx.db.db
