@@ -22,7 +22,7 @@ ALTER TABLE "orders"."till_discrepancies" ADD CONSTRAINT "till_discrepancies_kin
 CREATE TABLE "orders"."till_offline_stock" (
 	"till_id" text NOT NULL,
 	"client_id" text NOT NULL,
-	"attempt" integer NOT NULL CHECK ("attempt" IN (1, 2)),
+	"attempt" integer NOT NULL CHECK ("attempt" >= 1),
 	"lines" jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
