@@ -4,7 +4,7 @@ import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.t
 import { createStaff, staffSession } from './admin-support.ts';
 import { adminWalk, codes } from './admin-walk-support.ts';
 import { data, key } from './checkout-support.ts';
-import { POS_DISCOUNT_OPS, registerTill, registerTillStaff, tillToken, type TestTill } from './pos-support.ts';
+import { POS_WALKS, registerTill, registerTillStaff, tillToken, type TestTill } from './pos-support.ts';
 import { BERLIN, priceVariant, receive } from './stock-support.ts';
 
 /**
@@ -75,7 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   expect(
-    POS_DISCOUNT_OPS.filter((name) => !ranPos.has(name)),
+    POS_WALKS.discount.filter((name) => !ranPos.has(name)),
     'POS operations this file claims but never ran',
   ).toEqual([]);
   await sql.end();

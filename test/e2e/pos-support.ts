@@ -39,5 +39,11 @@ export async function tillToken(till: TestTill, staffCode: string, pin: string):
   return res.accessToken;
 }
 
-/** POS operations walked by name in pos-discount.test.ts (left out of allow-list-walk.test.ts's own walk). */
-export const POS_DISCOUNT_OPS = ['ApproveTillDiscount'];
+/** POS operations walked by name in their own files (left out of allow-list-walk.test.ts's own walk). */
+export const POS_WALKS = {
+  // pos-discount.test.ts
+  discount: ['ApproveTillDiscount'],
+  // pos-snapshot.test.ts
+  snapshot: ['TillSnapshot'],
+} as const;
+export const POS_WALKED_OPS: string[] = Object.values(POS_WALKS).flat();

@@ -3,6 +3,7 @@ import { type OfflineSaleInput, postOfflineSales } from '../till/till-offline.se
 import { tillHandOver, tillPickups } from '../till/till-pickup.service.ts';
 import { tillSale, type TillSaleInput } from '../till/till-sale.service.ts';
 import { readTillDiscountPolicy, setTillDiscountPolicy, type TillDiscountPolicyInput } from '../till/till-discount-policy.service.ts';
+import { tillSnapshot } from '../till/till-snapshot.service.ts';
 import { closeTillSession, currentTillSession, openTillSession } from '../till/till-session.service.ts';
 
 type Ctx = OrdersContext;
@@ -12,6 +13,7 @@ export const tillResolvers = {
   Query: {
     currentTillSession: (_: unknown, __: unknown, ctx: Ctx) => currentTillSession(ctx),
     tillPickups: (_: unknown, a: { first: number }, ctx: Ctx) => tillPickups(ctx, a.first),
+    tillSnapshot: (_: unknown, a: { sinceVersion?: string | null }, ctx: Ctx) => tillSnapshot(ctx, a.sinceVersion),
     tillDiscountPolicy: (_: unknown, a: { channel: string }, ctx: Ctx) => readTillDiscountPolicy(ctx, a.channel),
   },
   Mutation: {
