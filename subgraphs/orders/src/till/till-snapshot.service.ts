@@ -80,7 +80,7 @@ async function shopStock(ctx: OrdersContext, variantIds: string[], locationId: s
   for (let i = 0; i < variantIds.length; i += QUOTE_LINES) {
     const chunk = variantIds.slice(i, i + QUOTE_LINES);
     const rows = await ctx.deps.stock.entities<Avail>(ctx, 'Variant', chunk, 'availability { locations { location { id } available } }');
-    chunk.forEach((id, j) => units.set(id, rows[j]?.availability?.locations.find((l) => l.location.id === locationId)?.available ?? 0));
+    for (const [j, id] of chunk.entries()) units.set(id, rows[j]?.availability?.locations.find((l) => l.location.id === locationId)?.available ?? 0);
   }
   return units;
 }
