@@ -45,5 +45,7 @@ export const POS_WALKS = {
   discount: ['ApproveTillDiscount'],
   // pos-snapshot.test.ts
   snapshot: ['TillSnapshot'],
+  // pos-reports.test.ts
+  reports: ['TillXReport'],
 } as const;
 export const POS_WALKED_OPS: string[] = Object.values(POS_WALKS).flat();
