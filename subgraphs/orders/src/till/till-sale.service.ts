@@ -98,6 +98,8 @@ async function approvalFor(
   before: number,
   currency: string,
 ) {
+  // Most sales take nothing off by hand: they need no policy read.
+  if (manualDiscount === 0) return { __typename: 'Approved' as const, approvedBy: null };
   const policy = await tillDiscountPolicyOf(ctx, ctx.channel.channel);
   if (!needsManagerApproval(policy, before, manualDiscount)) return { __typename: 'Approved' as const, approvedBy: null };
   const check = await checkApproval(ctx, till, token, manualDiscount, new Date());
