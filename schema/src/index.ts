@@ -8,3 +8,4 @@ export * from './address-rules.ts';
 export * from './access-token.ts';
 export * from './events/event-envelope.ts';
 export * from './events/event-catalogue.ts';
+export * from './till-approval.ts';

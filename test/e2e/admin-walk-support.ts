@@ -104,6 +104,8 @@ export const ADMIN_WALKS = {
   returns: ['ReturnQueue', 'OrderReturns', 'ReturnPolicy', 'SetReturnPolicy', 'RequestReturn', 'ApproveReturn', 'RejectReturn', 'ReceiveReturn'],
   // pos-tills.test.ts
   pos: ['Tills', 'RegisterTill', 'RevokeTill', 'RegisterTillStaff'],
+  // pos-discount.test.ts
+  tillDiscounts: ['TillDiscountPolicy', 'SetTillDiscountPolicy'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

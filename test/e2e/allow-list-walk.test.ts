@@ -10,7 +10,7 @@ import { RETURN_OPS } from './returns-support.ts';
 import { BULK_ORDER_OPS } from './bulk-order-support.ts';
 import { ADMIN_WALKS, adminAllowListed } from './admin-walk-support.ts';
 import { createStaff, staffSession } from './admin-support.ts';
-import { registerTill, registerTillStaff } from './pos-support.ts';
+import { POS_WALKED_OPS, registerTill, registerTillStaff } from './pos-support.ts';
 
 /**
  * Every operation on every BFF's allow-list, run by name as that channel's client runs it (a customer on the
@@ -30,7 +30,7 @@ function allowListed(which: Which): string[] {
   // operations with an order of its own in allow-list-walk-admin-returns.test.ts.
   return [...loadAllowList(`${own}\n${shared}`).values()]
     .map((op) => op.name)
-    .filter((name) => !COMPANY_OPS.includes(name) && !RETURN_OPS.includes(name) && !BULK_ORDER_OPS.includes(name))
+    .filter((name) => !COMPANY_OPS.includes(name) && !RETURN_OPS.includes(name) && !BULK_ORDER_OPS.includes(name) && !POS_WALKED_OPS.includes(name))
     .sort();
 }
 

@@ -83,6 +83,8 @@ describe('a cash sale', () => {
       total: eur(4760),
       tenders: [{ method: 'CASH', amount: eur(5000) }],
       change: eur(240),
+      manualDiscount: eur(0),
+      discountApprovedBy: null,
       text: receipt.text,
     });
     expect(receipt.receiptNumber).toMatch(/^POS-BERLIN-\d{6,}$/);

@@ -30,4 +30,5 @@ export const resolvers = {
   RegisterTillResult: byTypename,
   RegisterTillStaffResult: byTypename,
   TillSignInResult: byTypename,
+  ApproveTillDiscountResult: byTypename,
 };

@@ -1,5 +1,6 @@
 import type { CustomersContext } from '../context.ts';
 import { registerTill, registerTillStaff, revokeTill, tillsOfChannel } from '../services/till-registry.service.ts';
+import { approveTillDiscount } from '../services/till-discount-approval.service.ts';
 import { tillSessionFacts, tillSignIn, tillSignOut } from '../services/till-sign-in.service.ts';
 
 type Ctx = CustomersContext;
@@ -16,5 +17,6 @@ export const tillResolvers = {
     revokeTill: (_: unknown, a: { id: string }, ctx: Ctx) => revokeTill(ctx, a.id),
     tillSignIn: (_: unknown, a: { input: Parameters<typeof tillSignIn>[1] }, ctx: Ctx) => tillSignIn(ctx, a.input),
     tillSignOut: (_: unknown, __: unknown, ctx: Ctx) => tillSignOut(ctx),
+    approveTillDiscount: (_: unknown, a: { input: Parameters<typeof approveTillDiscount>[1] }, ctx: Ctx) => approveTillDiscount(ctx, a.input),
   },
 };

@@ -380,8 +380,37 @@ export const tillSales = ordersSchema.table('till_sales', {
   cardTaken: bigint('card_taken', { mode: 'number' }).notNull(),
   changeGiven: bigint('change_given', { mode: 'number' }).notNull(),
   soldAt: timestamp('sold_at', { withTimezone: true }).notNull(),
+  /** Taken off by hand at the till (lines and sale), on top of promotions. */
+  manualDiscount: bigint('manual_discount', { mode: 'number' }).notNull().default(0),
+  /** The manager (till staff id and name) who approved a discount above the channel's threshold. */
+  discountApprovedBy: text('discount_approved_by'),
+  discountApproverName: text('discount_approver_name'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** A POS channel's manual-discount threshold (no row: DEFAULT_TILL_DISCOUNT_POLICY). */
+export const tillDiscountPolicies = ordersSchema.table('till_discount_policies', {
+  channel: text('channel').primaryKey(),
+  maxPercentBp: integer('max_percent_bp').notNull(),
+  maxAmount: bigint('max_amount', { mode: 'number' }),
+  currency: text('currency').notNull(),
+  updatedBy: text('updated_by'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The stock an offline sale asks for, written before asking (see till-offline-stock.service.ts). */
+export const tillOfflineStock = ordersSchema.table(
+  'till_offline_stock',
+  {
+    tillId: text('till_id').notNull(),
+    clientId: text('client_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    lines: jsonb('lines').$type<{ variantId: string; quantity: number }[]>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tillId, t.clientId] })],
+);
 
 /** For staff: units an offline sale sold that stock no longer had, and prices honoured as sold though changed. */
 export const tillDiscrepancies = ordersSchema.table('till_discrepancies', {
@@ -390,7 +419,7 @@ export const tillDiscrepancies = ordersSchema.table('till_discrepancies', {
   tillId: text('till_id').notNull(),
   channel: text('channel').notNull(),
   locationId: text('location_id').notNull(),
-  kind: text('kind').$type<'STOCK_SHORTFALL' | 'PRICE_CHANGED'>().notNull(),
+  kind: text('kind').$type<'STOCK_SHORTFALL' | 'PRICE_CHANGED' | 'DISCOUNT_NOT_APPROVED'>().notNull(),
   variantId: text('variant_id').notNull(),
   quantity: integer('quantity').notNull(),
   soldUnit: bigint('sold_unit', { mode: 'number' }),

@@ -16,6 +16,9 @@ export interface ReceiptData {
   total: number;
   tenders: { method: string; amount: number }[];
   change: number;
+  /** Taken off by hand at the till (part of discountTotal) and, above the threshold, who approved it. */
+  manualDiscount?: number;
+  approvedBy?: string | null;
 }
 
 const WIDTH = 40;
@@ -51,6 +54,8 @@ export function receiptText(r: ReceiptData): string {
   }
   out.push('-'.repeat(WIDTH));
   if (r.discountTotal) out.push(row('Discount', `-${m(r.discountTotal)}`));
+  if (r.manualDiscount) out.push(row('  of it by hand', `-${m(r.manualDiscount)}`));
+  if (r.approvedBy) out.push(`  approved by ${r.approvedBy}`.slice(0, WIDTH));
   out.push(row(`TOTAL ${r.currency}`, m(r.total)));
   out.push(row(r.taxIncluded ? 'incl. tax' : 'tax', m(r.tax)));
   for (const t of r.tenders) out.push(row(t.method, m(t.amount)));

@@ -2,6 +2,8 @@ import type { OrdersContext } from '../context.ts';
 import { type OfflineSaleInput, postOfflineSales } from '../till/till-offline.service.ts';
 import { tillHandOver, tillPickups } from '../till/till-pickup.service.ts';
 import { tillSale, type TillSaleInput } from '../till/till-sale.service.ts';
+import { readTillDiscountPolicy, setTillDiscountPolicy, type TillDiscountPolicyInput } from '../till/till-discount-policy.service.ts';
+import { tillSnapshot } from '../till/till-snapshot.service.ts';
 import { closeTillSession, currentTillSession, openTillSession } from '../till/till-session.service.ts';
 
 type Ctx = OrdersContext;
@@ -11,12 +13,15 @@ export const tillResolvers = {
   Query: {
     currentTillSession: (_: unknown, __: unknown, ctx: Ctx) => currentTillSession(ctx),
     tillPickups: (_: unknown, a: { first: number }, ctx: Ctx) => tillPickups(ctx, a.first),
+    tillSnapshot: (_: unknown, a: { sinceVersion?: string | null }, ctx: Ctx) => tillSnapshot(ctx, a.sinceVersion),
+    tillDiscountPolicy: (_: unknown, a: { channel: string }, ctx: Ctx) => readTillDiscountPolicy(ctx, a.channel),
   },
   Mutation: {
     openTillSession: (_: unknown, a: { openingFloat: number }, ctx: Ctx) => openTillSession(ctx, a.openingFloat),
     closeTillSession: (_: unknown, a: { countedCash: number }, ctx: Ctx) => closeTillSession(ctx, a.countedCash),
     tillSale: (_: unknown, a: { input: TillSaleInput }, ctx: Ctx) => tillSale(ctx, a.input),
     postOfflineSales: (_: unknown, a: { sales: OfflineSaleInput[] }, ctx: Ctx) => postOfflineSales(ctx, a.sales),
+    setTillDiscountPolicy: (_: unknown, a: { input: TillDiscountPolicyInput }, ctx: Ctx) => setTillDiscountPolicy(ctx, a.input),
     tillHandOver: (_: unknown, a: { shipmentId: string; collectionCode: string }, ctx: Ctx) => tillHandOver(ctx, a.shipmentId, a.collectionCode),
   },
   TillSessionResult: { __resolveType: (r: { __typename: string }) => r.__typename },

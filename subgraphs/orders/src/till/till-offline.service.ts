@@ -1,33 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { GraphQLError } from 'graphql';
 import { appError, Code, divRound } from '@storegraph/schema';
 import { serviceUnavailable } from '@storegraph/kit';
 import type { OrdersContext } from '../context.ts';
 import { quoteCart } from '../clients/prices.client.ts';
 import { signCheckoutContext, signCustomerContext } from '../clients/service-context.ts';
-import { confirmReservation, reserveStock } from '../clients/stock.client.ts';
 import { tillSales, tillSessions } from '../db/tables.ts';
-import { checkTenders, type Tender } from '../domain/till-tenders.rules.ts';
-import { assertVariantId, badInput } from '../services/cart-input.validation.ts';
+import { checkTenders } from '../domain/till-tenders.rules.ts';
+import { applyManualDiscounts, discountThreshold, needsManagerApproval } from '../domain/till-discount.rules.ts';
+import { checkApproval } from './till-discount.service.ts';
+import { tillDiscountPolicyOf } from './till-discount-policy.service.ts';
+import { hashOf, type OfflineSaleInput, validateOfflineBatch } from './till-offline.validation.ts';
+import { sellOfflineLines } from './till-offline-stock.service.ts';
 import { requireTill } from './till-session.service.ts';
 import { recordTillSale } from './till-sale.writer.ts';
-import { createHash, randomUUID } from 'node:crypto';
 
-export interface OfflineSaleInput {
-  clientId: string;
-  soldAt: string;
-  lines: { variantId: string; quantity: number; unitPrice: number }[];
-  tenders: Tender[];
-}
-
-/**
- * A batch a till posts after working offline: at most this many sales, so one sync stays a bounded request. The
- * BFFs' input rule (10,000 values a request) already stops a batch of about 470 one-line sales; this is the cap
- * for callers inside (and the answer a larger body gets if that rule is ever raised).
- */
-export const OFFLINE_BATCH_MAX = 1000;
-const CLIENT_ID = /^[A-Za-z0-9_.:-]{8,128}$/;
-const HOLD_SECONDS = 120;
+export type { OfflineSaleInput };
 
 type Outcome =
   | {
@@ -40,42 +28,6 @@ type Outcome =
     }
   | { clientId: string; status: 'REJECTED'; reason: string; receiptNumber: null; orderId: null; flags: string[]; shortfalls: [] };
 
-/** The whole batch is checked before anything is applied: a malformed one is refused as a whole, naming the sale. */
-function validate(ctx: OrdersContext, sales: OfflineSaleInput[]) {
-  if (sales.length < 1 || sales.length > OFFLINE_BATCH_MAX) badInput('BATCH_TOO_LARGE', `1 to ${OFFLINE_BATCH_MAX} sales per batch`, 'sales');
-  const seen = new Set<string>();
-  sales.forEach((s, i) => {
-    if (!CLIENT_ID.test(s.clientId)) badInput('INVALID_CLIENT_ID', 'clientId is 8 to 128 of A-Z, a-z, 0-9, _ . : -', `sales.${i}.clientId`);
-    if (seen.has(s.clientId)) badInput('DUPLICATE_CLIENT_ID', `clientId ${s.clientId} appears twice in the batch`, `sales.${i}.clientId`);
-    seen.add(s.clientId);
-    const at = Date.parse(s.soldAt);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(s.soldAt) || Number.isNaN(at)) badInput('INVALID_TIME', 'soldAt is an ISO 8601 time', `sales.${i}.soldAt`);
-    if (at > Date.now() + 5 * 60_000) badInput('INVALID_TIME', 'soldAt is in the future', `sales.${i}.soldAt`);
-    if (s.lines.length < 1 || s.lines.length > 100) badInput('INVALID_LINES', '1 to 100 lines', `sales.${i}.lines`);
-    const variants = new Set<string>();
-    s.lines.forEach((l, j) => {
-      assertVariantId(l.variantId, `sales.${i}.lines.${j}.variantId`);
-      if (variants.has(l.variantId)) badInput('DUPLICATE_LINE', 'one line per variant', `sales.${i}.lines.${j}.variantId`);
-      variants.add(l.variantId);
-      if (!Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > 10_000)
-        badInput('INVALID_QUANTITY', 'quantity is 1 to 10,000', `sales.${i}.lines.${j}.quantity`);
-      if (!Number.isSafeInteger(l.unitPrice) || l.unitPrice < 0)
-        badInput('INVALID_AMOUNT', 'unitPrice is a non-negative amount of minor units', `sales.${i}.lines.${j}.unitPrice`);
-    });
-    if (s.tenders.length < 1 || s.tenders.length > 10) badInput('INVALID_TENDERS', '1 to 10 tenders', `sales.${i}.tenders`);
-    s.tenders.forEach((t, j) => {
-      if (!Number.isSafeInteger(t.amount) || t.amount <= 0)
-        badInput('INVALID_AMOUNT', 'a tender is a positive amount of minor units', `sales.${i}.tenders.${j}.amount`);
-    });
-  });
-  void ctx;
-}
-
-const hashOf = (s: OfflineSaleInput) =>
-  createHash('sha256')
-    .update(JSON.stringify(['offline', s.soldAt, s.lines.map((l) => [l.variantId, l.quantity, l.unitPrice]), s.tenders.map((t) => [t.method, t.amount])]))
-    .digest('hex');
-
 /**
  * Offline sales posted as a batch: each applied exactly once per (till, client id), whoever posts it and however
  * often. One till's batches run one at a time (a transaction-scoped advisory lock on the till), so a batch posted
@@ -87,7 +39,7 @@ const hashOf = (s: OfflineSaleInput) =>
  */
 export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInput[]) {
   const till = requireTill(ctx);
-  validate(ctx, sales);
+  validateOfflineBatch(ctx, sales);
   for (const dep of [ctx.deps.stock, ctx.deps.prices]) if (!dep.guard.closed) throw serviceUnavailable(dep.guard.service);
   {
     const done = await ctx.db.db
@@ -142,6 +94,7 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
       .from(tillSessions)
       .where(and(eq(tillSessions.tillId, till.id), isNull(tillSessions.closedAt)));
     const service = await signCheckoutContext(ctx.channel, ctx.deps.contextSecret);
+    const policy = await tillDiscountPolicyOf(ctx, ctx.channel.channel);
 
     const outcomes: Outcome[] = [];
     for (const s of sales) {
@@ -183,20 +136,20 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
           shortfalls: [],
         };
       }
-      const key = `till:${till.id}:${s.clientId}`;
       const wanted = s.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity }));
-      const sold = await sellWhatIsThere(ctx, service, key, wanted, till.locationId);
+      const sold = await sellOfflineLines(ctx, service, till, s.clientId, wanted);
       const shortfalls = s.lines
         .map((l) => ({ variantId: l.variantId, quantity: l.quantity - (sold.units.get(l.variantId) ?? 0) }))
         .filter((x) => x.quantity > 0);
-      const lines = s.lines.map((l) => {
+      const taxIncluded = ctx.channel.taxMode === 'INCLUSIVE';
+      const asSold = s.lines.map((l) => {
         const c = current.get(l.variantId)!;
         const total = l.unitPrice * l.quantity;
-        // The tax in a gross line at today's rate (rounded half up in divRound, the one rounding place).
+        // The tax in (or on) the line at today's rate (rounded half up in divRound, the one rounding place).
         const tax =
           c.taxRateBp == null
             ? 0
-            : ctx.channel.taxMode === 'INCLUSIVE'
+            : taxIncluded
               ? Number(divRound(BigInt(total) * BigInt(c.taxRateBp), 10_000n + BigInt(c.taxRateBp)))
               : Number(divRound(BigInt(total) * BigInt(c.taxRateBp), 10_000n));
         return {
@@ -211,6 +164,19 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
           taxRateBp: c.taxRateBp,
         };
       });
+      // Validated whole before the batch ran, so the discounts fit; they are honoured as given at the till.
+      const applied = applyManualDiscounts(
+        asSold,
+        s.lines.map((l) => l.discount),
+        s.discount,
+        taxIncluded,
+      );
+      if (!applied.ok) throw new Error(`offline sale ${s.clientId}: a validated discount no longer fits`);
+      const lines = applied.lines.map(({ manualDiscount, ...l }) => ({ ...l, discount: manualDiscount }));
+      const approval =
+        applied.manualDiscount > 0 && needsManagerApproval(policy, applied.before, applied.manualDiscount)
+          ? await checkApproval(ctx, till, s.managerApproval, applied.manualDiscount, new Date(s.soldAt), false)
+          : null;
       const net = lines.reduce((a, l) => a + l.total, 0);
       const tax = lines.reduce((a, l) => a + l.tax, 0);
       const total = ctx.channel.taxMode === 'INCLUSIVE' ? net : net + tax;
@@ -222,6 +188,7 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
         ...(shortfalls.length ? ['STOCK_SHORTFALL'] : []),
         ...(priceChanged.length ? ['PRICE_CHANGED'] : []),
         ...(paid.ok ? [] : ['TENDER_MISMATCH']),
+        ...(approval && !approval.ok ? ['DISCOUNT_NOT_APPROVED'] : []),
       ];
       await recordTillSale(ctx.db.db, {
         id: `tsl_${randomUUID().replaceAll('-', '')}`,
@@ -235,7 +202,9 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
         cashierId: till.staffId,
         owner: `till:${till.id}`,
         reservationId: sold.reservationId,
-        quote: { currency: ctx.channel.currency, taxIncluded: ctx.channel.taxMode === 'INCLUSIVE', subtotal: net, discountTotal: 0, tax, total, lines },
+        quote: { currency: ctx.channel.currency, taxIncluded, subtotal: applied.before, discountTotal: applied.manualDiscount, tax, total, lines },
+        manualDiscount: applied.manualDiscount,
+        approvedBy: approval?.ok ? { id: approval.managerId, name: approval.managerName } : null,
         tenders: s.tenders.map((t) => ({ method: t.method, amount: t.amount })),
         cashTaken: paid.ok ? paid.cashTaken : cash,
         cardTaken: paid.ok ? paid.cardTaken : card,
@@ -250,6 +219,18 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
             soldUnit: l.unitPrice,
             currentUnit: current.get(l.variantId)!.unit,
           })),
+          // Recorded against the sale's first line: sold_unit is the discount given, current_unit the threshold.
+          ...(approval && !approval.ok
+            ? [
+                {
+                  kind: 'DISCOUNT_NOT_APPROVED' as const,
+                  variantId: s.lines[0]!.variantId,
+                  quantity: 0,
+                  soldUnit: applied.manualDiscount,
+                  currentUnit: discountThreshold(policy, applied.before),
+                },
+              ]
+            : []),
         ],
       });
       const [row] = await ctx.db.db
@@ -259,41 +240,4 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
       return { clientId: s.clientId, status: 'APPLIED', receiptNumber: row!.number, orderId: row!.orderId, flags, shortfalls };
     }
   }
-}
-
-/**
- * Sells the lines at the till's shop as far as its stock goes: all of them under the sale's key, or, when the
- * shop has fewer, what it has (under a second key naming those quantities). Answers the units sold per variant.
- */
-async function sellWhatIsThere(ctx: OrdersContext, service: string, key: string, lines: { variantId: string; quantity: number }[], locationId: string) {
-  const units = new Map<string, number>();
-  const reserve = (k: string, ls: typeof lines) =>
-    reserveStock(ctx.deps.stock, service, ctx.channel.requestId, k, ls, HOLD_SECONDS, null, locationId).catch((err) => {
-      if (err instanceof GraphQLError && err.extensions.code === 'BAD_USER_INPUT' && err.extensions.argument === 'pickupLocationId')
-        throw appError(Code.FORBIDDEN, "this till's shop does not sell this channel's stock");
-      throw err;
-    });
-  let answer = await reserve(key, lines);
-  if (answer.__typename === 'InsufficientStock') {
-    const available = new Map(answer.lines.map((l) => [l.variant.id, Math.max(0, l.available)]));
-    const part = lines
-      .map((l) => ({ variantId: l.variantId, quantity: Math.min(l.quantity, available.get(l.variantId) ?? l.quantity) }))
-      .filter((l) => l.quantity > 0);
-    if (part.length === 0) return { units, reservationId: null };
-    const partKey = createHash('sha256')
-      .update(part.map((l) => `${l.variantId}=${l.quantity}`).join(','))
-      .digest('hex')
-      .slice(0, 16);
-    answer = await reserve(`${key}:part:${partKey}`, part);
-    // The shop sold out further meanwhile (another till): what is left is a shortfall too.
-    if (answer.__typename === 'InsufficientStock') return { units, reservationId: null };
-  }
-  const confirmed = await confirmReservation(ctx.deps.stock, service, ctx.channel.requestId, answer.id);
-  if (confirmed.__typename !== 'Reservation' && confirmed.status !== 'CONFIRMED') throw serviceUnavailable('stock');
-  for (const l of answer.lines)
-    units.set(
-      l.variant.id,
-      l.allocations.reduce((a, x) => a + x.quantity, 0),
-    );
-  return { units, reservationId: answer.id };
 }

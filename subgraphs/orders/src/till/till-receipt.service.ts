@@ -54,6 +54,8 @@ export async function receiptOf(ctx: OrdersContext, sale: TillSaleRow) {
     total: o.total,
     tenders: sale.tenders.map((t) => ({ method: t.method, amount: t.amount })),
     change: sale.changeGiven,
+    manualDiscount: sale.manualDiscount,
+    approvedBy: sale.discountApproverName,
   };
   return {
     __typename: 'Receipt' as const,
@@ -80,6 +82,8 @@ export async function receiptOf(ctx: OrdersContext, sale: TillSaleRow) {
     total: money(o.total),
     tenders: sale.tenders.map((t) => ({ method: t.method, amount: money(t.amount) })),
     change: money(sale.changeGiven),
+    manualDiscount: money(sale.manualDiscount),
+    discountApprovedBy: sale.discountApprovedBy ? { staffId: sale.discountApprovedBy, name: sale.discountApproverName ?? '' } : null,
     text: receiptText(data),
   };
 }

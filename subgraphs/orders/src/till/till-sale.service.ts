@@ -11,15 +11,20 @@ import { tillSales, tillSessions } from '../db/tables.ts';
 import { checkTenders, type Tender } from '../domain/till-tenders.rules.ts';
 import { isQuote, quoteProblems } from '../services/cart-view.service.ts';
 import { assertVariantId, badInput, CART_LIMITS } from '../services/cart-input.validation.ts';
+import { discountThreshold, type ManualDiscount, needsManagerApproval } from '../domain/till-discount.rules.ts';
+import { checkApproval, discountQuote, validateDiscount } from './till-discount.service.ts';
+import { tillDiscountPolicyOf } from './till-discount-policy.service.ts';
 import { receiptOf } from './till-receipt.service.ts';
 import { requireTill } from './till-session.service.ts';
 import { recordTillSale } from './till-sale.writer.ts';
 
 export interface TillSaleInput {
   idempotencyKey: string;
-  lines: { variantId: string; quantity: number }[];
+  lines: { variantId: string; quantity: number; discount?: ManualDiscount | null }[];
   expectedTotal: { amount: number; currency: string };
   tenders: (Tender & { cardToken?: string | null })[];
+  discount?: ManualDiscount | null;
+  managerApproval?: string | null;
 }
 
 const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
@@ -36,7 +41,9 @@ function validate(ctx: OrdersContext, input: TillSaleInput) {
     seen.add(l.variantId);
     if (!Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > CART_LIMITS.maxQuantity)
       badInput('INVALID_QUANTITY', `quantity is 1 to ${CART_LIMITS.maxQuantity}`, `input.lines.${i}.quantity`);
+    validateDiscount(l.discount, `input.lines.${i}.discount`);
   });
+  validateDiscount(input.discount, 'input.discount');
   if (input.expectedTotal.currency !== ctx.channel.currency)
     badInput('INVALID_CURRENCY', `this till sells in ${ctx.channel.currency}`, 'input.expectedTotal.currency');
   if (input.tenders.length < 1 || input.tenders.length > 10) badInput('INVALID_TENDERS', '1 to 10 tenders', 'input.tenders');
@@ -50,11 +57,16 @@ function validate(ctx: OrdersContext, input: TillSaleInput) {
   });
 }
 
+const discountKey = (d: ManualDiscount | null | undefined) => (d ? [d.amount ?? null, d.percentBasisPoints ?? null] : null);
+
 function requestHash(input: TillSaleInput): string {
-  const lines = [...input.lines].sort((a, b) => a.variantId.localeCompare(b.variantId)).map((l) => [l.variantId, l.quantity]);
+  const sorted = [...input.lines].sort((a, b) => a.variantId.localeCompare(b.variantId));
+  const lines = sorted.map((l) => [l.variantId, l.quantity]);
   const tenders = input.tenders.map((t) => [t.method, t.amount]);
+  // A sale without manual discounts hashes as before they existed, so keys stored then still replay.
+  const manual = input.discount || input.lines.some((l) => l.discount) ? [[discountKey(input.discount), sorted.map((l) => discountKey(l.discount))]] : [];
   return createHash('sha256')
-    .update(JSON.stringify([lines, input.expectedTotal.amount, tenders]))
+    .update(JSON.stringify([lines, input.expectedTotal.amount, tenders, ...manual]))
     .digest('hex');
 }
 
@@ -72,6 +84,33 @@ async function replay(ctx: OrdersContext, tillId: string, clientId: string, hash
   if (row.requestHash !== hash)
     throw appError(Code.IDEMPOTENCY_KEY_REUSED, 'this idempotency key was used for another sale', { argument: 'input.idempotencyKey' });
   return receiptOf(ctx, row);
+}
+
+/**
+ * Manual discounts within the channel's threshold need nobody; above it, a manager's approval for this till and
+ * sign-in, covering the discount, checked before anything is reserved or charged.
+ */
+async function approvalFor(
+  ctx: OrdersContext,
+  till: ReturnType<typeof requireTill>,
+  token: string | null | undefined,
+  manualDiscount: number,
+  before: number,
+  currency: string,
+) {
+  // Most sales take nothing off by hand: they need no policy read.
+  if (manualDiscount === 0) return { __typename: 'Approved' as const, approvedBy: null };
+  const policy = await tillDiscountPolicyOf(ctx, ctx.channel.channel);
+  if (!needsManagerApproval(policy, before, manualDiscount)) return { __typename: 'Approved' as const, approvedBy: null };
+  const check = await checkApproval(ctx, till, token, manualDiscount, new Date());
+  if (check.ok) return { __typename: 'Approved' as const, approvedBy: { id: check.managerId, name: check.managerName } };
+  return {
+    __typename: 'ManagerApprovalRequired' as const,
+    reason: check.reason,
+    message: check.message,
+    discount: { amount: manualDiscount, currency },
+    threshold: { amount: discountThreshold(policy, before), currency },
+  };
 }
 
 /**
@@ -96,19 +135,30 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
   if (!session) return { __typename: 'TillSessionConflict' as const, message: 'open the till (a cash session) before selling', current: null };
   for (const dep of [ctx.deps.stock, ctx.deps.prices]) if (!dep.guard.closed) throw serviceUnavailable(dep.guard.service);
 
-  const quote = await quoteCart(ctx.deps.prices, await signCustomerContext(ctx.channel, ctx.deps.contextSecret), ctx.channel.requestId, {
-    lines: input.lines,
+  const priced = await quoteCart(ctx.deps.prices, await signCustomerContext(ctx.channel, ctx.deps.contextSecret), ctx.channel.requestId, {
+    lines: input.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
     couponCodes: [],
     shipTo: null,
     shippingMethod: null,
   });
-  if (!isQuote(quote)) return { __typename: 'CartNotReady' as const, problems: quoteProblems(quote) };
+  if (!isQuote(priced)) return { __typename: 'CartNotReady' as const, problems: quoteProblems(priced) };
+  // The quote's lines come in the request's order (one per variant), so line i's discount is input line i's.
+  const byVariant = new Map(input.lines.map((l) => [l.variantId, l.discount]));
+  const discounted = discountQuote(
+    priced,
+    priced.lines.map((l) => byVariant.get(l.variantId)),
+    input.discount,
+  );
+  if (!discounted.ok) return { __typename: 'DiscountRefused' as const, reason: discounted.reason, message: discounted.message, lineNo: discounted.lineNo };
+  const quote = { ...priced, ...discounted.quote };
   if (quote.total !== input.expectedTotal.amount)
     return {
       __typename: 'PriceChanged' as const,
       expected: { amount: input.expectedTotal.amount, currency: quote.currency },
       actual: { amount: quote.total, currency: quote.currency },
     };
+  const approval = await approvalFor(ctx, till, input.managerApproval, discounted.manualDiscount, discounted.before, quote.currency);
+  if (approval.__typename === 'ManagerApprovalRequired') return approval;
   const paid = checkTenders(quote.total, input.tenders);
   if (!paid.ok) return { __typename: 'TenderRefused' as const, reason: paid.reason, message: paid.message };
 
@@ -116,7 +166,16 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
   const key = `till:${till.id}:${input.idempotencyKey}`;
   let reserved: Awaited<ReturnType<typeof reserveStock>>;
   try {
-    reserved = await reserveStock(ctx.deps.stock, service, ctx.channel.requestId, key, input.lines, HOLD_SECONDS, null, till.locationId);
+    reserved = await reserveStock(
+      ctx.deps.stock,
+      service,
+      ctx.channel.requestId,
+      key,
+      input.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+      HOLD_SECONDS,
+      null,
+      till.locationId,
+    );
   } catch (err) {
     // Stock refuses a shop the till's channel does not sell from: the till cannot sell another shop's goods.
     if (err instanceof GraphQLError && err.extensions.code === 'BAD_USER_INPUT' && err.extensions.argument === 'pickupLocationId')
@@ -185,6 +244,8 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
     cardTaken: paid.cardTaken,
     change: paid.change,
     soldAt: new Date(),
+    manualDiscount: discounted.manualDiscount,
+    approvedBy: approval.approvedBy,
   });
   // A duplicate sent at once that lost the race for the (till, key) row answers the winner's receipt.
   const receipt = await replay(ctx, till.id, input.idempotencyKey, hash);

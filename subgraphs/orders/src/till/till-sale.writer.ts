@@ -20,8 +20,17 @@ export interface TillSaleRecord {
   cardTaken: number;
   change: number;
   soldAt: Date;
+  /** Taken off by hand (in quote.discountTotal too), and the manager who approved it when it needed one. */
+  manualDiscount?: number;
+  approvedBy?: { id: string; name: string } | null;
   /** Offline sales: what staff must look at, written with the sale. */
-  discrepancies?: { kind: 'STOCK_SHORTFALL' | 'PRICE_CHANGED'; variantId: string; quantity: number; soldUnit: number | null; currentUnit: number | null }[];
+  discrepancies?: {
+    kind: 'STOCK_SHORTFALL' | 'PRICE_CHANGED' | 'DISCOUNT_NOT_APPROVED';
+    variantId: string;
+    quantity: number;
+    soldUnit: number | null;
+    currentUnit: number | null;
+  }[];
 }
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -56,9 +65,10 @@ export async function recordTillSale(db: OrdersDb['db'], r: TillSaleRecord): Pro
     await db.execute(sql`
       with sale as (
         insert into orders.till_sales (id, till_id, client_id, request_hash, till_session_id, channel, location_id, cashier_id, order_id,
-          tenders, cash_taken, card_taken, change_given, sold_at)
+          tenders, cash_taken, card_taken, change_given, sold_at, manual_discount, discount_approved_by, discount_approver_name)
         values (${r.id}, ${r.tillId}, ${r.clientId}, ${r.requestHash}, ${r.tillSessionId}, ${r.channel}, ${r.locationId}, ${r.cashierId},
-          ${r.orderId}, ${json(r.tenders)}::jsonb, ${r.cashTaken}, ${r.cardTaken}, ${r.change}, ${r.soldAt.toISOString()}::timestamptz)
+          ${r.orderId}, ${json(r.tenders)}::jsonb, ${r.cashTaken}, ${r.cardTaken}, ${r.change}, ${r.soldAt.toISOString()}::timestamptz,
+          ${r.manualDiscount ?? 0}, ${r.approvedBy?.id ?? null}, ${r.approvedBy?.name ?? null})
         returning id),
       flagged as (
         insert into orders.till_discrepancies (till_sale_id, till_id, channel, location_id, kind, variant_id, quantity, sold_unit, current_unit)

@@ -3,6 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { appError, assertMinorUnits, Code } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
 import { tillSales, tillSessions } from '../db/tables.ts';
+import { tillReport } from './till-report.service.ts';
 
 type TillSessionRow = typeof tillSessions.$inferSelect;
 
@@ -37,6 +38,8 @@ async function view(ctx: OrdersContext, row: TillSessionRow) {
     expectedCash: money(expected),
     countedCash: row.countedCash === null ? null : money(row.countedCash),
     cashDifference: row.countedCash === null ? null : money(row.countedCash - expected),
+    // Resolved only when asked (TillSession.report).
+    report: () => tillReport(ctx, row),
   };
 }
 
