@@ -3,6 +3,7 @@ import { bff, sqlClient } from '../support/clients.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { adminWalk, codes } from './admin-walk-support.ts';
 import { data } from './checkout-support.ts';
+import { gateway } from './stock-support.ts';
 
 /**
  * Stock value per location and sell-through (issue 16 item 5), through the admin BFF by name. Channels,
@@ -10,13 +11,18 @@ import { data } from './checkout-support.ts';
  * EU2, sv-<k>-us with US), four variants. The ledger of January and February 2019 is written as stock's
  * ledger writes it (movements and the levels they sum to, in one transaction) because no client can move
  * stock in the past; one receipt of today goes through ReceiveStock. Every expected figure is worked out by
- * hand from `LEDGER` and `COSTS`.
+ * hand from `LEDGER` and `COSTS`. The cost test counts statements on the gateway with a signed staff context,
+ * as the other SQL-count tests (catalog-listing, foundation) do.
  */
 const run = adminWalk('stockValue');
 const K = Math.random().toString(36).slice(2, 8);
 const EU = `sv-${K}-eu`;
 const US = `sv-${K}-us`;
-const L = { eu1: `loc_sv_${K}_eu1`, eu2: `loc_sv_${K}_eu2`, us: `loc_sv_${K}_us` };
+// Only the cost test's location sells here, so the other tests' answers do not list its 30 variants.
+const BULK = `sv-${K}-bulk`;
+const L = { eu1: `loc_sv_${K}_eu1`, eu2: `loc_sv_${K}_eu2`, us: `loc_sv_${K}_us`, many: `loc_sv_${K}_many` };
+// The cost test's location: 30 variants of one unit each, the even-numbered 15 costed at EUR 1.00.
+const MANY = Array.from({ length: 30 }, (_, i) => `var_sv_${K}_m${String(i).padStart(2, '0')}`);
 const V = { a: `var_sv_${K}_a`, b: `var_sv_${K}_b`, c: `var_sv_${K}_c`, d: `var_sv_${K}_d` };
 const sql = sqlClient();
 const staff = { setup: '', eu: '', us: '', webUs: '', pricing: '' };
@@ -28,6 +34,7 @@ const COSTS = [
   { variantId: V.a, amount: 1500, currency: 'EUR', effectiveFrom: '2019-03-01T00:00:00Z' },
   { variantId: V.b, amount: 800, currency: 'USD', effectiveFrom: '2019-01-01T00:00:00Z' },
   { variantId: V.d, amount: 200, currency: 'EUR', effectiveFrom: '2019-02-01T00:00:00Z' },
+  ...MANY.filter((_, i) => i % 2 === 0).map((variantId) => ({ variantId, amount: 100, currency: 'EUR', effectiveFrom: '2019-01-01T00:00:00Z' })),
 ];
 
 // [when, location, variant, kind, units]: a SALE is written as the checkout's is (a RESERVATION holding the
@@ -46,6 +53,7 @@ const LEDGER: Entry[] = [
   ['2019-02-10T12:00:00Z', L.eu1, V.a, 'SALE', 2],
   ['2019-02-10T12:00:00Z', L.eu1, V.c, 'SALE', 1],
   ['2019-02-15T09:00:00Z', L.eu1, V.a, 'RECEIPT', 6],
+  ...MANY.map((variant): Entry => ['2019-01-05T09:00:00Z', L.many, variant, 'RECEIPT', 1]),
 ];
 // Levels after the ledger: EU1 a 10-4-2+6 = 10, b 5-3 = 2, c 3-1 = 2, d 4; EU2 a 2; US b 7-3 = 4.
 
@@ -81,6 +89,7 @@ beforeAll(async () => {
     [L.eu1, EU],
     [L.eu2, EU],
     [L.us, US],
+    [L.many, BULK],
   ]) {
     await sql`insert into stock.locations (id, name, kind) values (${id!}, ${`Stock value ${id}`}, 'WAREHOUSE')`;
     await sql`insert into stock.channel_locations (channel, location_id) values (${channel!}, ${id!})`;
@@ -170,6 +179,28 @@ describe('stockValue', () => {
     expect(codes(await run('StockValue', { locationIds: [`loc_sv_${K}_nowhere`] }, eu()))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await run('StockValue', { locationIds: [L.eu1], at: 'last tuesday' }, eu()))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await run('StockValue', { locationIds: [] }, eu()))).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('the cost of a stock value', () => {
+  const QUERY = `query($ids: [ID!]!) { stockValue(locationIds: $ids) { locations { units unvaluedUnits values { value { amount currency } units } } } }`;
+  // Signed as the admin BFF would for staff with report-viewer on EU and BULK.
+  const staffOnEu = { staff: { id: `stf_t_sv_${K}`, roles: ['report-viewer' as const], channels: [EU, BULK] } };
+
+  it('is the same SQL statements and prices calls for 30 variants as for 2', async () => {
+    const count = async (ids: string[]) => {
+      const res = await gateway('web-eu', QUERY, { ids }, staffOnEu);
+      expect(res.errors).toBeUndefined();
+      return { located: res.data.stockValue.locations[0], statements: res.extensions!.sqlStatements! };
+    };
+    const two = await count([L.eu2]);
+    const thirty = await count([L.many]);
+    // EU2: a 2 x 15.00 + d 5 x 2.00 = EUR 40.00. MANY: 15 costed x 1 unit x 1.00 = EUR 15.00, 15 unvalued.
+    expect(two.located).toEqual({ units: 7, unvaluedUnits: 0, values: [{ value: { amount: 4000, currency: 'EUR' }, units: 7 }] });
+    expect(thirty.located).toEqual({ units: 30, unvaluedUnits: 15, values: [{ value: { amount: 1500, currency: 'EUR' }, units: 15 }] });
+    // Stock: the scope's channel locations, the locations asked, the holdings; prices: one lookup.
+    expect(thirty.statements).toEqual(two.statements);
+    expect(thirty.statements).toEqual({ prices: 1, stock: 3 });
   });
 });
 
