@@ -106,6 +106,8 @@ export const ADMIN_WALKS = {
   pos: ['Tills', 'RegisterTill', 'RevokeTill', 'RegisterTillStaff'],
   // pos-discount.test.ts
   tillDiscounts: ['TillDiscountPolicy', 'SetTillDiscountPolicy'],
+  // admin-stock-value.test.ts
+  stockValue: ['StockValue', 'SellThrough'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

@@ -136,8 +136,11 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
   const card = await serveCardProviderStandin();
   const products = await startProducts(env);
   const withCatalog = { ...env, PRODUCTS_URL: products.url };
-  const [stockA, prices] = await Promise.all([startStock(withCatalog), startPrices(withCatalog)]);
-  const stockB = await startStock(withCatalog);
+  // Stock asks prices for cost prices (stockValue), so prices comes up first.
+  const prices = await startPrices(withCatalog);
+  const withPrices = { ...withCatalog, PRICES_URL: prices.url };
+  const stockA = await startStock(withPrices);
+  const stockB = await startStock(withPrices);
   const orders = await startOrders({
     ...withCatalog,
     STOCK_URL: stockA.url,

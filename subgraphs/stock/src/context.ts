@@ -11,6 +11,8 @@ export interface StockContext extends SubgraphRequestContext {
   loaders: StockLoaders;
   /** The products subgraph: which variants the caller's channel sells (the read paths' own definition). */
   catalog: SubgraphClient;
+  /** The prices subgraph: cost prices for stock value (through clients/prices.client.ts). */
+  prices: SubgraphClient;
   /** Its answers, until the catalogue announces a change. */
   soldInChannel: SoldInChannelCache;
   /** Which locations serve an order (configured at start-up). */
@@ -21,10 +23,11 @@ export function createStockContext(
   db: StockDb,
   base: SubgraphRequestContext,
   catalog: SubgraphClient,
+  prices: SubgraphClient,
   soldInChannel: SoldInChannelCache,
   routing: RoutingStrategy,
 ): StockContext {
-  const ctx = { ...base, db, catalog, soldInChannel, routing } as StockContext;
+  const ctx = { ...base, db, catalog, prices, soldInChannel, routing } as StockContext;
   ctx.loaders = createStockLoaders(ctx);
   return ctx;
 }

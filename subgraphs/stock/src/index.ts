@@ -22,6 +22,7 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
         .default(15 * 60_000),
       STOCK_REBALANCE_WINDOW_HOURS: z.coerce.number().int().min(1).max(2_160).default(168),
       PRODUCTS_URL: z.string().min(1).default('http://127.0.0.1:4101/graphql'),
+      PRICES_URL: z.string().min(1).default('http://127.0.0.1:4103/graphql'),
       STOCK_ROUTING_STRATEGY: z.enum(ROUTING_STRATEGY_NAMES).default('default'),
     },
     env,
@@ -29,6 +30,8 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
   // PRODUCTS_URL may list replicas for the gateway; one is enough here.
   const productsUrl = jobs.PRODUCTS_URL.split(',')[0]!;
   const catalog = new SubgraphClient('products', productsUrl);
+  // Cost prices for stockValue: one replica is enough here too.
+  const prices = new SubgraphClient('prices', jobs.PRICES_URL.split(',')[0]!);
   const catalogChanges = new ChangeStreamClient(productsUrl.replace(/\/graphql$/, '/changes')).start();
   const soldInChannel = new SoldInChannelCache(catalogChanges);
   const running = await startSubgraph(
@@ -37,11 +40,15 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
       pgSchema: 'stock',
       defaultPort: 4102,
       schemaFile: new URL('./schema.graphql', import.meta.url),
-      extraSchemaFiles: [new URL('./schema.alerts.graphql', import.meta.url), new URL('./schema.routing.graphql', import.meta.url)],
+      extraSchemaFiles: [
+        new URL('./schema.alerts.graphql', import.meta.url),
+        new URL('./schema.routing.graphql', import.meta.url),
+        new URL('./schema.value.graphql', import.meta.url),
+      ],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
       resolvers: resolvers as never,
-      extendContext: (db, base) => createStockContext(db, base, catalog, soldInChannel, ROUTING_STRATEGIES[jobs.STOCK_ROUTING_STRATEGY]),
+      extendContext: (db, base) => createStockContext(db, base, catalog, prices, soldInChannel, ROUTING_STRATEGIES[jobs.STOCK_ROUTING_STRATEGY]),
       // Availability shown with the catalogue; a reservation is read where it was written (the primary).
       replicaReads: { rootFields: ['locations', '_entities'] },
       // The tables every reservation writes announce changes by a polled version, not NOTIFY, which
@@ -70,6 +77,7 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
       catalogChanges.stop();
       await running.close();
       await catalog.close();
+      await prices.close();
     },
   };
 }

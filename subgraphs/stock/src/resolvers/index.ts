@@ -7,6 +7,7 @@ import type { LocationAvailabilityRow } from '../loaders/stock.loaders.ts';
 import { reservationResolvers } from './reservation.resolvers.ts';
 import { staffResolvers } from './staff.resolvers.ts';
 import { routingResolvers } from './routing.resolvers.ts';
+import { valueResolvers } from './value.resolvers.ts';
 
 type Ctx = StockContext;
 
@@ -14,11 +15,13 @@ export const resolvers = {
   ...reservationResolvers,
   ...staffResolvers,
   ...routingResolvers,
+  ...valueResolvers,
   Query: {
     locations: (_: unknown, __: unknown, ctx: Ctx) => ctx.loaders.channelLocations.load(ctx.channel.channel),
     ...reservationResolvers.Query,
     ...staffResolvers.Query,
     ...routingResolvers.Query,
+    ...valueResolvers.Query,
   },
   Mutation: { ...reservationResolvers.Mutation, ...staffResolvers.Mutation, ...routingResolvers.Mutation },
   Variant: {
