@@ -125,6 +125,12 @@ describe('a return at the till with the receipt', () => {
     const last = data(await tillReturn(token, { ...input, idempotencyKey: key('ret'), lines: [{ lineNo: 1, quantity: 1 }] })).tillReturn;
     expect(last).toMatchObject({ returnNumber: `${sold.receiptNumber}-R2`, total: eur(2380), refunds: [{ method: 'CASH', amount: eur(2380) }] });
     expect(await onHand(variantId)).toEqual({ [BERLIN]: 5 });
+    // The order follows: all 3 units back, 47.60 + 23.80 = 71.40 refunded, one refund.issued per return.
+    const [order] = await sql`select status, refunded_total::int as refunded from orders.orders where id = ${sold.orderId}`;
+    expect(order).toEqual({ status: 'RETURNED', refunded: 7140 });
+    const issued = await sql`select (data->'amount'->>'amount')::int as amount from orders.outbox
+      where aggregate_id = ${sold.orderId} and type = 'refund.issued' order by id`;
+    expect(issued.map((r) => r.amount)).toEqual([4760, 2380]);
 
     // The X report: sales 71.40 cash; refunds 47.60 + 23.80 = 71.40 cash in 2 returns;
     // cash expected 100.00 + 71.40 - 71.40 = 100.00.

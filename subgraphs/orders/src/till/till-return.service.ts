@@ -4,10 +4,12 @@ import { appError, Code } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
 import { signCheckoutContext } from '../clients/service-context.ts';
 import { returnSoldUnits } from '../clients/stock.client.ts';
-import { orderLines, orders, tillReturns, tillSales, tillSessions } from '../db/tables.ts';
+import { orderLines, orders, outbox, tillReturns, tillSales, tillSessions } from '../db/tables.ts';
+import { orderStatusFromReturns } from '../domain/return-status.machine.ts';
 import { computeRefund, type ReturnPolicy } from '../domain/refund.calculator.ts';
 import { splitRefund } from '../domain/till-refund-tenders.rules.ts';
 import { badInput } from '../services/cart-input.validation.ts';
+import { refundIssuedEvent } from '../services/refund.service.ts';
 import { requireTill } from './till-session.service.ts';
 import { returnReceiptOf, type TillReturnRow } from './till-return-receipt.service.ts';
 
@@ -106,14 +108,51 @@ async function payBack(ctx: OrdersContext, row: TillReturnRow, currency: string)
     }
     paid[i] = { ...r, refundRef: answer.refundRef };
   }
-  const [done] = await ctx.db.db
-    .update(tillReturns)
-    .set({ status: 'REFUNDED', refunds: paid, returnedAt: new Date() })
-    .where(and(eq(tillReturns.id, row.id), eq(tillReturns.status, 'PENDING')))
-    .returning();
+  const done = await markRefunded(ctx, row, paid);
   if (done) return done;
   const [now] = await ctx.db.db.select().from(tillReturns).where(eq(tillReturns.id, row.id));
   return now!;
+}
+
+/**
+ * The return is paid back: REFUNDED (a compare-and-set from PENDING, so a duplicate books nothing twice), and in
+ * the same transaction the order follows as for an online return: its refunded total, PARTIALLY_RETURNED or
+ * RETURNED by the units back, `refund.issued` (and `order.status_changed`) in the outbox.
+ */
+async function markRefunded(ctx: OrdersContext, row: TillReturnRow, paid: TillReturnRow['refunds']) {
+  return ctx.db.db.transaction(async (tx) => {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, row.orderId)).for('update');
+    const now = new Date();
+    const [done] = await tx
+      .update(tillReturns)
+      .set({ status: 'REFUNDED', refunds: paid, returnedAt: now })
+      .where(and(eq(tillReturns.id, row.id), eq(tillReturns.status, 'PENDING')))
+      .returning();
+    if (!done) return null;
+    const lines = await tx.select({ quantity: orderLines.quantity }).from(orderLines).where(eq(orderLines.orderId, row.orderId));
+    const back = await tx
+      .select({ lines: tillReturns.lines })
+      .from(tillReturns)
+      .where(and(eq(tillReturns.orderId, row.orderId), eq(tillReturns.status, 'REFUNDED')));
+    const ordered = lines.reduce((s, l) => s + l.quantity, 0);
+    const received = back.reduce((s, r) => s + r.lines.reduce((t, l) => t + l.quantity, 0), 0);
+    const status = orderStatusFromReturns(order!.status, ordered, received);
+    const version = order!.version + 1;
+    await tx
+      .update(orders)
+      .set({ status, version, refundedTotal: order!.refundedTotal + row.total, updatedAt: now })
+      .where(eq(orders.id, order!.id));
+    await tx.insert(outbox).values(refundIssuedEvent(order!, row.id, row.id, row.total, now, version));
+    if (status !== order!.status)
+      await tx.insert(outbox).values({
+        type: 'order.status_changed',
+        channel: order!.channel,
+        aggregateId: order!.id,
+        aggregateVersion: version,
+        data: { orderId: order!.id, number: order!.number, from: order!.status, to: status },
+      });
+    return done;
+  });
 }
 
 async function finish(ctx: OrdersContext, row: TillReturnRow, reservationId: string | null, currency: string) {
