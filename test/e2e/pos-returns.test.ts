@@ -207,6 +207,26 @@ describe('a return at the till with the receipt', () => {
 });
 
 describe('what a till may not take back', () => {
+  it("pays cash back out of this till's own drawer only: more than it holds is refused, and the goods stay sold", async () => {
+    const { variantId } = await product({ [BERLIN]: 1 });
+    const seller = await openTill(BERLIN);
+    const sold = await sell(seller.token, { lines: [{ variantId, quantity: 1 }], expectedTotal: eur(UNIT), tenders: [{ method: 'CASH', amount: UNIT }] });
+    // Another Berlin till opened with 10.00: the 23.80 cash refund is more than its drawer holds.
+    const other = await openTill(BERLIN, 1000);
+    const r = data(
+      await tillReturn(other.token, { idempotencyKey: key('short'), receiptNumber: sold.receiptNumber, lines: [{ lineNo: 1, quantity: 1 }] }),
+    ).tillReturn;
+    expect(r).toMatchObject({ __typename: 'TillReturnRefused', reason: 'DRAWER_SHORT' });
+    expect(await returnsOf(sold.orderId)).toBe(0);
+    expect(await onHand(variantId)).toEqual({ [BERLIN]: 0 });
+    // The till that sold it holds 100.00 + 23.80: it pays the 23.80 back.
+    const ok = data(
+      await tillReturn(seller.token, { idempotencyKey: key('short'), receiptNumber: sold.receiptNumber, lines: [{ lineNo: 1, quantity: 1 }] }),
+    ).tillReturn;
+    expect(ok).toMatchObject({ __typename: 'TillReturnReceipt', refunds: [{ method: 'CASH', amount: eur(UNIT) }] });
+    expect(await onHand(variantId)).toEqual({ [BERLIN]: 1 });
+  });
+
   it("refuses a Berlin sale at a Munich till: nothing goes into either shop's stock", async () => {
     const { variantId } = await product({ [BERLIN]: 2, [MUNICH]: 2 });
     const berlin = await openTill(BERLIN);

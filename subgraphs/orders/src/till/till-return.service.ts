@@ -164,6 +164,21 @@ async function finish(ctx: OrdersContext, row: TillReturnRow, reservationId: str
 }
 
 /**
+ * The cash this till's open session should hold (float + cash kept from sales − cash paid out by returns not
+ * voided), with the session row locked so two returns at once cannot both pay out the same notes; null if closed.
+ */
+async function drawerCash(tx: Pick<OrdersContext['db']['db'], 'execute'>, sessionId: string): Promise<number | null> {
+  const [row] = await tx.execute<{ open: boolean; cash: string }>(sql`
+    with s as (select opening_float, closed_at from orders.till_sessions where id = ${sessionId} for update)
+    select s.closed_at is null as open,
+      (s.opening_float
+        + coalesce((select sum(cash_taken) from orders.till_sales where till_session_id = ${sessionId}), 0)
+        - coalesce((select sum(cash_refunded) from orders.till_returns where till_session_id = ${sessionId} and status <> 'VOIDED'), 0))::text as cash
+    from s`);
+  return row?.open ? Number(row.cash) : null;
+}
+
+/**
  * A return at the till with the sale's receipt: the lines' units (never more than sold less returned before) come
  * back into THIS shop's stock and their share of what was paid (refund.calculator.ts, no fee, no shipping) goes
  * back to the sale's tenders: cards through the card provider, the rest in cash out of this session's drawer.
@@ -222,6 +237,12 @@ export async function tillReturn(ctx: OrdersContext, input: TillReturnInput) {
       sale,
       earlier.flatMap((r) => r.refunds),
     );
+    const cashOut = split.filter((x) => x.method === 'CASH').reduce((t, x) => t + x.amount, 0);
+    if (cashOut > 0) {
+      const drawer = await drawerCash(tx, session.id);
+      if (drawer === null) return { __typename: 'TillSessionConflict' as const, message: 'the till was closed meanwhile', current: null };
+      if (cashOut > drawer) return refused('DRAWER_SHORT', `the refund needs ${cashOut} in cash; this drawer holds ${drawer}`);
+    }
     const [{ n }] = (await tx.execute<{ n: number }>(
       sql`select count(*)::int + 1 as n from orders.till_returns where order_id = ${sale.orderId}`,
     )) as unknown as [{ n: number }];
