@@ -77,7 +77,11 @@ describe('the X and Z reports of a till session', () => {
         { method: 'CASH', count: 2, amount: eur(6040) },
         { method: 'CARD', count: 2, amount: eur(3380) },
       ],
-      refundsByTender: [],
+      // No returns in this session: nothing paid back by either tender.
+      refundsByTender: [
+        { method: 'CASH', count: 0, amount: eur(0) },
+        { method: 'CARD', count: 0, amount: eur(0) },
+      ],
       openingFloat: eur(10000),
       cashExpected: eur(16040),
     };

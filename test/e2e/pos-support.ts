@@ -47,5 +47,7 @@ export const POS_WALKS = {
   snapshot: ['TillSnapshot'],
   // pos-reports.test.ts
   reports: ['TillXReport'],
+  // pos-returns.test.ts
+  returns: ['TillReturn'],
 } as const;
 export const POS_WALKED_OPS: string[] = Object.values(POS_WALKS).flat();

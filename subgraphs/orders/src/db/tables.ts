@@ -388,6 +388,38 @@ export const tillSales = ordersSchema.table('till_sales', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/** One refund paid back for a till return: to a card tender (by the provider) or out of the drawer. */
+export interface TillRefundTender {
+  method: 'CASH' | 'CARD';
+  amount: number;
+  providerRef?: string | null;
+  refundRef?: string | null;
+}
+
+/** A return at the till: a till sale's units back in its shop, refunded to the sale's tenders. */
+export const tillReturns = ordersSchema.table('till_returns', {
+  id: text('id').primaryKey(),
+  tillId: text('till_id').notNull(),
+  clientId: text('client_id').notNull(),
+  requestHash: text('request_hash').notNull(),
+  tillSessionId: text('till_session_id').notNull(),
+  channel: text('channel').notNull(),
+  locationId: text('location_id').notNull(),
+  cashierId: text('cashier_id').notNull(),
+  saleId: text('sale_id').notNull(),
+  orderId: text('order_id').notNull(),
+  number: text('number').notNull(),
+  status: text('status').$type<'PENDING' | 'REFUNDED' | 'VOIDED'>().notNull(),
+  lines: jsonb('lines').$type<{ lineNo: number; variantId: string; sku: string; quantity: number; amount: number }[]>().notNull(),
+  total: bigint('total', { mode: 'number' }).notNull(),
+  cashRefunded: bigint('cash_refunded', { mode: 'number' }).notNull(),
+  cardRefunded: bigint('card_refunded', { mode: 'number' }).notNull(),
+  refunds: jsonb('refunds').$type<TillRefundTender[]>().notNull(),
+  stockStatus: text('stock_status').$type<'PENDING' | 'RESTOCKED'>().notNull().default('PENDING'),
+  failure: text('failure'),
+  returnedAt: timestamp('returned_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** A POS channel's manual-discount threshold (no row: DEFAULT_TILL_DISCOUNT_POLICY). */
 export const tillDiscountPolicies = ordersSchema.table('till_discount_policies', {
   channel: text('channel').primaryKey(),

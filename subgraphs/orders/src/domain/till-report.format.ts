@@ -15,6 +15,8 @@ export interface TillReportData {
   discounts: number;
   manualDiscounts: number;
   byTender: { method: string; count: number; amount: number }[];
+  /** Till returns paid back, by tender (none: no lines printed). */
+  refundsByTender?: { method: string; count: number; amount: number }[];
   openingFloat: number;
   cashExpected: number;
   cashCounted: number | null;
@@ -39,6 +41,7 @@ export function tillReportText(r: TillReportData): string {
     row('  of it by hand', `-${m(r.manualDiscounts)}`),
   ];
   for (const t of r.byTender) out.push(row(`${t.method} (${t.count})`, m(t.amount)));
+  for (const t of r.refundsByTender ?? []) if (t.count > 0) out.push(row(`Refund ${t.method} (${t.count})`, `-${m(t.amount)}`));
   out.push('-'.repeat(WIDTH), row('Opening float', m(r.openingFloat)), row('Cash expected', m(r.cashExpected)));
   if (r.cashCounted != null) out.push(row('Cash counted', m(r.cashCounted)), row('Difference', m(r.cashDifference ?? 0)));
   return `${out.join('\n')}\n`;

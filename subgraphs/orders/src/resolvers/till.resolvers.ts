@@ -2,6 +2,7 @@ import type { OrdersContext } from '../context.ts';
 import { type OfflineSaleInput, postOfflineSales } from '../till/till-offline.service.ts';
 import { tillHandOver, tillPickups } from '../till/till-pickup.service.ts';
 import { tillSale, type TillSaleInput } from '../till/till-sale.service.ts';
+import { tillReturn, type TillReturnInput } from '../till/till-return.service.ts';
 import { readTillDiscountPolicy, setTillDiscountPolicy, type TillDiscountPolicyInput } from '../till/till-discount-policy.service.ts';
 import { tillSnapshot } from '../till/till-snapshot.service.ts';
 import { closeTillSession, currentTillSession, openTillSession } from '../till/till-session.service.ts';
@@ -20,10 +21,12 @@ export const tillResolvers = {
     openTillSession: (_: unknown, a: { openingFloat: number }, ctx: Ctx) => openTillSession(ctx, a.openingFloat),
     closeTillSession: (_: unknown, a: { countedCash: number }, ctx: Ctx) => closeTillSession(ctx, a.countedCash),
     tillSale: (_: unknown, a: { input: TillSaleInput }, ctx: Ctx) => tillSale(ctx, a.input),
+    tillReturn: (_: unknown, a: { input: TillReturnInput }, ctx: Ctx) => tillReturn(ctx, a.input),
     postOfflineSales: (_: unknown, a: { sales: OfflineSaleInput[] }, ctx: Ctx) => postOfflineSales(ctx, a.sales),
     setTillDiscountPolicy: (_: unknown, a: { input: TillDiscountPolicyInput }, ctx: Ctx) => setTillDiscountPolicy(ctx, a.input),
     tillHandOver: (_: unknown, a: { shipmentId: string; collectionCode: string }, ctx: Ctx) => tillHandOver(ctx, a.shipmentId, a.collectionCode),
   },
   TillSessionResult: { __resolveType: (r: { __typename: string }) => r.__typename },
   TillSaleResult: { __resolveType: (r: { __typename: string }) => r.__typename },
+  TillReturnResult: { __resolveType: (r: { __typename: string }) => r.__typename },
 };

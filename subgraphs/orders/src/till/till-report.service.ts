@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { OrdersContext } from '../context.ts';
-import { tillSales, type tillSessions } from '../db/tables.ts';
+import { tillReturns, tillSales, type tillSessions } from '../db/tables.ts';
 import { type TillReportData, tillReportText } from '../domain/till-report.format.ts';
 
 type TillSessionRow = typeof tillSessions.$inferSelect;
@@ -27,8 +27,9 @@ export async function tillReport(ctx: OrdersContext, session: TillSessionRow) {
     .from(tillSales)
     .innerJoin(sql`orders.orders o`, sql`o.id = ${tillSales.orderId}`)
     .where(eq(tillSales.tillSessionId, session.id));
+  const r = await sessionRefunds(ctx, session.id);
   const cash = Number(t!.cash);
-  const expected = session.openingFloat + cash;
+  const expected = session.openingFloat + cash - r.cash;
   const data: TillReportData = {
     kind: session.closedAt ? 'Z' : 'X',
     sessionId: session.id,
@@ -47,6 +48,10 @@ export async function tillReport(ctx: OrdersContext, session: TillSessionRow) {
       { method: 'CASH', count: t!.cashCount, amount: cash },
       { method: 'CARD', count: t!.cardCount, amount: Number(t!.card) },
     ],
+    refundsByTender: [
+      { method: 'CASH', count: r.cashCount, amount: r.cash },
+      { method: 'CARD', count: r.cardCount, amount: r.card },
+    ],
     openingFloat: session.openingFloat,
     cashExpected: expected,
     cashCounted: session.countedCash,
@@ -63,11 +68,25 @@ export async function tillReport(ctx: OrdersContext, session: TillSessionRow) {
     discounts: money(data.discounts),
     manualDiscounts: money(data.manualDiscounts),
     salesByTender: data.byTender.map((b) => ({ method: b.method, count: b.count, amount: money(b.amount) })),
-    refundsByTender: [],
+    refundsByTender: data.refundsByTender!.map((b) => ({ method: b.method, count: b.count, amount: money(b.amount) })),
     openingFloat: money(data.openingFloat),
     cashExpected: money(data.cashExpected),
     cashCounted: data.cashCounted === null ? null : money(data.cashCounted),
     cashDifference: data.cashDifference === null ? null : money(data.cashDifference),
     text: tillReportText(data),
   };
+}
+
+/** The session's paid till returns by tender, in one statement (a PENDING or VOIDED return paid nothing back). */
+export async function sessionRefunds(ctx: OrdersContext, sessionId: string) {
+  const [r] = await ctx.db.db
+    .select({
+      cash: sql<string>`coalesce(sum(${tillReturns.cashRefunded}), 0)`,
+      cashCount: sql<number>`(count(*) filter (where ${tillReturns.cashRefunded} > 0))::int`,
+      card: sql<string>`coalesce(sum(${tillReturns.cardRefunded}), 0)`,
+      cardCount: sql<number>`(count(*) filter (where ${tillReturns.cardRefunded} > 0))::int`,
+    })
+    .from(tillReturns)
+    .where(and(eq(tillReturns.tillSessionId, sessionId), eq(tillReturns.status, 'REFUNDED')));
+  return { cash: Number(r!.cash), cashCount: r!.cashCount, card: Number(r!.card), cardCount: r!.cardCount };
 }

@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { appError, assertMinorUnits, Code } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
 import { tillSales, tillSessions } from '../db/tables.ts';
-import { tillReport } from './till-report.service.ts';
+import { sessionRefunds, tillReport } from './till-report.service.ts';
 
 type TillSessionRow = typeof tillSessions.$inferSelect;
 
@@ -14,13 +14,13 @@ export function requireTill(ctx: OrdersContext) {
   return { ...till, locationId: ctx.channel.locationId };
 }
 
-/** The cash the session's sales left in the drawer (cash tendered minus change), in one statement. */
+/** The cash the session's sales left in the drawer (cash tendered minus change) less the cash its returns paid out. */
 async function cashTaken(ctx: OrdersContext, sessionId: string): Promise<number> {
   const [row] = await ctx.db.db
     .select({ cash: sql<string>`coalesce(sum(${tillSales.cashTaken}), 0)` })
     .from(tillSales)
     .where(eq(tillSales.tillSessionId, sessionId));
-  return Number(row!.cash);
+  return Number(row!.cash) - (await sessionRefunds(ctx, sessionId)).cash;
 }
 
 async function view(ctx: OrdersContext, row: TillSessionRow) {
