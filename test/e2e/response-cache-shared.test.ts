@@ -84,11 +84,15 @@ describe('the response cache shared through Redis', () => {
 
   it('serves an answer one replica cached from the other, byte for byte, and drops it for both after a price change', async () => {
     // 19.99 EUR, then 24.99 EUR after the change.
-    const { variantId, slug } = await productOf(1999);
     // Other files write to the catalogue while this one runs, and a write rightly drops every catalog answer:
-    // the store-then-share sequence is tried up to three times; a cache that is not shared fails all three.
+    // the store-then-share sequence is tried up to three times, each on a product of its own (after a failed
+    // try b has asked for the page, so its HIT would no longer prove a's answer was shared; and a could find
+    // b's answer stored). A cache that is not shared fails all three.
     let shared: { stored: Awaited<ReturnType<typeof page>>; served: Awaited<ReturnType<typeof page>> } | undefined;
+    let product: { variantId: string; slug: string } | undefined;
     for (let attempt = 0; attempt < 3 && !shared; attempt++) {
+      product = await productOf(1999);
+      const { slug } = product;
       const stored = await untilStored(a, slug);
       expect(stored.amount).toBe(1999);
       expect(await entries()).toBeGreaterThanOrEqual(1);
@@ -98,6 +102,7 @@ describe('the response cache shared through Redis', () => {
       if (served.cache === 'HIT') shared = { stored, served };
     }
     expect(shared!.served.text).toBe(shared!.stored.text);
+    const { variantId, slug } = product!;
 
     await priceVariant(variantId, { eur: 2499 });
     // The change reaches both replicas; whichever drops it first, the entry is gone from the one store.
