@@ -72,9 +72,21 @@ export async function startProcessSystem(sharedDatabaseUrl: string, opts: Proces
     // small pools: this is a second system on a 2-core machine
     ...dbPools(3),
   };
-  for (const s of SERVICES) env[s.portEnv] = String(await freePort());
+  // Each port asked of the OS is free when asked, but nothing holds it until its service starts: the OS can
+  // hand the same one out twice (a request for bff-admin once reached the second stock replica). Never reuse one.
+  const taken = new Set<number>();
+  const port = async () => {
+    for (;;) {
+      const p = await freePort();
+      if (!taken.has(p)) {
+        taken.add(p);
+        return p;
+      }
+    }
+  };
+  for (const s of SERVICES) env[s.portEnv] = String(await port());
   const second = new Map<string, number>();
-  for (const name of opts.replicas ?? []) second.set(name, await freePort());
+  for (const name of opts.replicas ?? []) second.set(name, await port());
   Object.assign(env, serviceUrls(env));
   for (const s of SUBGRAPHS) {
     const port = second.get(s.name);
