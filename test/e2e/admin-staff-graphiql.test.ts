@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchBrowser } from '../support/browser.ts';
 import { postGraphQL, system, tokenFor } from '../support/clients.ts';
 import { createStaff, staffSession, STAFF_PASSWORD } from './admin-support.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HAVE_BROWSER = existsSync(CHROMIUM);
 if (!HAVE_BROWSER && !process.env.CI) {
   console.warn(`[test] skipping the staff GraphiQL browser test: no Chromium at ${CHROMIUM} (see graphiql.test.ts).`);
@@ -73,19 +73,7 @@ describe('staff introspection on the admin BFF', () => {
 describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the staff GraphiQL page, offline', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import { createServer } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
 import { DEMO_PUBLISHABLE_KEYS } from '@storegraph/demo';
 import { buildStorefront, startStorefront, type RunningStorefront } from '../../examples/storefront-next/scripts/storefront-server.ts';
 
@@ -35,24 +34,7 @@ export async function serveStorefront(
   return { ...shop, builtInSeconds };
 }
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Headless Chromium with nothing of its own going out (no sync, updates or QUIC probes). */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+export { CHROMIUM, launchBrowser } from '../support/browser.ts';
 
 /**
  * A counting hop in front of the real B2C BFF (our own service, passed through unchanged): `asked` lists
