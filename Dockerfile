@@ -11,7 +11,9 @@ RUN npm install -g pnpm@12.21.0
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
 COPY patches ./patches
 COPY schema/package.json schema/
+COPY packages/server-kit/package.json packages/server-kit/
 COPY packages/kit/package.json packages/kit/
+COPY packages/dev-tools/package.json packages/dev-tools/
 COPY packages/client/package.json packages/client/
 COPY subgraphs/products/package.json subgraphs/products/
 COPY subgraphs/stock/package.json subgraphs/stock/

@@ -7,7 +7,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEV_IDP_SECRET, DEMO_USERS, issueToken } from '@storegraph/bff-kit';
-import { DEV_CONTEXT_SECRET, ensureDatabase, SERVICE_NODE_FLAGS, startEmbeddedPostgres } from '@storegraph/kit';
+import { DEV_CONTEXT_SECRET, SERVICE_NODE_FLAGS } from '@storegraph/kit';
+import { ensureDatabase, startEmbeddedPostgres } from '@storegraph/dev-tools';
 import { DEMO_PASSWORD, DEMO_PUBLISHABLE_KEYS, seedDemoData } from '@storegraph/demo';
 import { portOf, SERVICES, serviceUrls, type ServiceSpec } from './service-list.ts';
 import { spawnService, Supervisor, type Handle } from './supervisor.ts';

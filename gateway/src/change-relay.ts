@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ChangeStreamClient, type ChangeEvent } from '@storegraph/kit';
+import { ChangeStreamClient, type ChangeEvent } from '@storegraph/server-kit';
 
 /**
  * Follows every subgraph replica's /changes stream and relays the events to the BFFs' caches. While any

@@ -17,7 +17,7 @@ import {
   serveGraphQL,
   SQL_COUNT_HEADER,
   READ_FROM_HEADER,
-} from '@storegraph/kit';
+} from '@storegraph/server-kit';
 import { ChangeRelay } from './change-relay.ts';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.ts';
 

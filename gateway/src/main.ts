@@ -1,4 +1,4 @@
-import { runUntilSignal } from '@storegraph/kit';
+import { runUntilSignal } from '@storegraph/server-kit';
 import { startGateway } from './index.ts';
 
 await runUntilSignal('gateway', startGateway);

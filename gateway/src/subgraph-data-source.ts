@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { CONTEXT_HEADER } from '@storegraph/schema';
-import { DependencyGuard, DependencyUnavailableError, parseCacheControl, READ_FROM_HEADER, serviceUnavailable, SQL_COUNT_HEADER } from '@storegraph/kit';
+import { DependencyGuard, DependencyUnavailableError, parseCacheControl, READ_FROM_HEADER, serviceUnavailable, SQL_COUNT_HEADER } from '@storegraph/server-kit';
 import { subgraphFetch, type SubgraphResponse } from './subgraph-fetcher.ts';
 
 export interface GatewayContext {

@@ -1,5 +1,5 @@
 import { Agent } from 'undici';
-import { withTraceHeaders } from '@storegraph/kit';
+import { withTraceHeaders } from '@storegraph/server-kit';
 
 /**
  * The gateway's fetcher for subgraph calls: undici's request API on a keep-alive agent, shaped as the small

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropDatabase, ensureDatabase } from '@storegraph/kit';
+import { dropDatabase, ensureDatabase } from '@storegraph/dev-tools';
 import { CONTEXT_HEADER, DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
 import { postGraphQL, signedContext, system } from '../support/clients.ts';
 

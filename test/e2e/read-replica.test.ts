@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import postgres from 'postgres';
 import { issueToken } from '@storegraph/bff-kit';
 import { DEMO_PUBLISHABLE_KEYS } from '@storegraph/demo';
-import { withDatabase } from '@storegraph/kit';
+import { withDatabase } from '@storegraph/dev-tools';
 import { startSystem, type SystemUrls } from '../support/system.ts';
 import { startStreamingPair, type StreamingPair } from '../support/streaming-replica.ts';
 import { BERLIN_ADDRESS } from './checkout-support.ts';

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { dropDatabase, ensureDatabase, freePort } from '@storegraph/kit';
+import { dropDatabase, ensureDatabase, freePort } from '@storegraph/dev-tools';
 import { SERVICES } from '../../scripts/service-list.ts';
 import { system } from '../support/clients.ts';
 import { dbPools } from '../support/db-pools.ts';

@@ -110,7 +110,7 @@ describe('Dockerfile', () => {
     const copied = instructions.filter((l) => /^COPY \S+\/package\.json /.test(l)).map((l) => l.split(' ')[1]!.replace('/package.json', ''));
     const needed = SERVICES.map((s) => s.entry.split('/src/')[0]!);
     expect(needed.length).toBe(SERVICES.length);
-    for (const dir of [...needed, 'schema', 'packages/kit', 'bffs/kit']) expect(copied, dir).toContain(dir);
+    for (const dir of [...needed, 'schema', 'packages/server-kit', 'packages/kit', 'bffs/kit']) expect(copied, dir).toContain(dir);
   });
 
   it('keeps dependencies, data and tests out of the build context', () => {

@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@storegraph/kit';
+import { freePort } from '@storegraph/dev-tools';
 import { portOf, SERVICES, serviceUrls } from '../../scripts/service-list.ts';
 import { channelHeaders, postGraphQL, system } from '../support/clients.ts';
 import { BERLIN_ADDRESS, data, key, sellable } from '../e2e/checkout-support.ts';

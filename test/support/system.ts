@@ -1,4 +1,5 @@
-import { DEV_CONTEXT_SECRET, ensureDatabase, dropDatabase, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '@storegraph/kit';
+import { DEV_CONTEXT_SECRET } from '@storegraph/kit';
+import { ensureDatabase, dropDatabase, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '@storegraph/dev-tools';
 import { DEV_IDP_SECRET } from '@storegraph/bff-kit';
 import { startProducts } from '@storegraph/products';
 import { startStock } from '@storegraph/stock';

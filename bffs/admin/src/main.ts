@@ -1,4 +1,4 @@
-import { runUntilSignal } from '@storegraph/kit';
+import { runUntilSignal } from '@storegraph/server-kit';
 import { startAdminBff } from './index.ts';
 
 await runUntilSignal('bff-admin', startAdminBff);

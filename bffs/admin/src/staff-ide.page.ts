@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { allowListText, loadAllowList } from '@storegraph/bff-kit';
-import { graphiqlPage } from '@storegraph/kit';
+import { graphiqlPage } from '@storegraph/server-kit';
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 

@@ -1,4 +1,4 @@
-import { runUntilSignal } from '@storegraph/kit';
+import { runUntilSignal } from '@storegraph/server-kit';
 import { startB2bBff } from './index.ts';
 
 await runUntilSignal('bff-b2b', startB2bBff);

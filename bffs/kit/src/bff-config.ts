@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolSchema, contextSecretsSchema, loadConfig, optionalUrlSchema, portSchema } from '@storegraph/kit';
+import { boolSchema, contextSecretsSchema, loadConfig, optionalUrlSchema, portSchema } from '@storegraph/server-kit';
 import { DEV_IDP_SECRET } from '@storegraph/schema';
 
 export { DEV_IDP_SECRET };

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
-import { ChangeStreamClient, drainServer, listenHost, ObservedResponse, observeRequest, READ_FROM_HEADER, sendJson, type Logger } from '@storegraph/kit';
+import { ChangeStreamClient, drainServer, listenHost, ObservedResponse, observeRequest, READ_FROM_HEADER, sendJson, type Logger } from '@storegraph/server-kit';
 import { issueGuestToken } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { graphiqlPage, sendJson } from '@storegraph/kit';
+import { graphiqlPage, sendJson } from '@storegraph/server-kit';
 import { DEMO_USERS } from './demo-users.ts';
 import { errorBody } from './edge-refusal.ts';
 import { issueToken } from './identity.ts';

@@ -1,6 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import { CONTEXT_HEADER } from '@storegraph/schema';
-import { withTraceHeaders } from '@storegraph/kit';
+import { withTraceHeaders } from '@storegraph/server-kit';
 
 export interface GraphQLRequestBody {
   query?: string;

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import { signChannelContext, type ChannelContext } from '@storegraph/schema';
-import { noteOperation, SQL_COUNT_HEADER, type Logger } from '@storegraph/kit';
+import { noteOperation, SQL_COUNT_HEADER, type Logger } from '@storegraph/server-kit';
 import type { AccountDirectory } from './account-directory.ts';
 import type { StaffDirectory } from './staff-directory.ts';
 import type { TillDirectory } from './till-directory.ts';

@@ -16,7 +16,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { findInputViolation, type ChannelContext } from '@storegraph/schema';
-import type { Logger } from '@storegraph/kit';
+import type { Logger } from '@storegraph/server-kit';
 import { isRefusal, refusal } from './edge-refusal.ts';
 import { liveClose, liveError, type LiveCaller, type LiveGate } from './live-gate.rules.ts';
 import { followChanges } from './live-follow.ts';

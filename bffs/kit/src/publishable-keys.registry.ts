@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
-import type { ChangeStreamClient } from '@storegraph/kit';
+import type { ChangeStreamClient } from '@storegraph/server-kit';
 import type { GatewayClient } from './gateway-client.ts';
 
 /** How long a key's answer is trusted when the change stream says nothing (it is down, or missed a change). */

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Logger } from '@storegraph/kit';
+import type { Logger } from '@storegraph/server-kit';
 import { EdgeCodes, refusal, type EdgeRefusal } from './edge-refusal.ts';
 import { closeRedis, connectRedis } from './redis-connection.ts';
 

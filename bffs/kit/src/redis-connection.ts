@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '@storegraph/kit';
+import type { Logger } from '@storegraph/server-kit';
 
 /**
  * A Redis connection for state the BFF's replicas share (rate-limit budgets, the response cache). Commands fail

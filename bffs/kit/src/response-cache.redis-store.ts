@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { SUBGRAPHS } from '@storegraph/schema';
-import type { Logger } from '@storegraph/kit';
+import type { Logger } from '@storegraph/server-kit';
 import type { CacheEntry, CacheStore, Generations } from './response-cache.store.ts';
 
 /**

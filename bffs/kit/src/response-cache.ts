@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { parseCacheControl, type ChangeStreamClient } from '@storegraph/kit';
+import { parseCacheControl, type ChangeStreamClient } from '@storegraph/server-kit';
 import { MemoryCacheStore, type CacheEntry, type CacheStore, type Generations } from './response-cache.store.ts';
 
 /** An answer kept to fall back on while the system cannot give a fresh one. */

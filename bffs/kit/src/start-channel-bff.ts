@@ -1,5 +1,5 @@
 import type { ChannelKind } from '@storegraph/schema';
-import { createLogger } from '@storegraph/kit';
+import { createLogger } from '@storegraph/server-kit';
 import { bffConfig } from './bff-config.ts';
 import { allowListText, liveOperationsText } from './operation-files.ts';
 import { startBff, type BffOptions } from './bff-server.ts';

@@ -1,9 +1,8 @@
 import postgres, { type Sql } from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import { countStatement } from './sql-counter.ts';
+import { countStatement, tracingEnabled } from '@storegraph/server-kit';
 import { tracedSql } from './telemetry/traced-sql.ts';
-import { tracingEnabled } from './telemetry/tracing.ts';
 import { dropChangeTriggers, installChangeTriggers } from './change-triggers.ts';
 
 export interface Database<TSchema extends Record<string, unknown>> {

@@ -1,27 +1,15 @@
-export * from './config.ts';
-export * from './logger.ts';
-export * from './sql-counter.ts';
+// The subgraph runtime: database and migrations, subgraph boot, loaders, typed clients to other subgraphs, the
+// change feed, the outbox relay and webhooks, the job queue, the audit trail and read replicas. It re-exports the
+// server runtime it builds on, so a subgraph imports one package.
+export * from '@storegraph/server-kit';
 export * from './database.ts';
-export * from './embedded-postgres.ts';
-export * from './http-server.ts';
-export * from './graphiql.ts';
 export * from './subgraph-server.ts';
-export * from './format-error.ts';
 export * from './start-subgraph.ts';
 export * from './loader-utils.ts';
-export * from './run-until-signal.ts';
-export * from './database-admin.ts';
 export * from './change-feed.ts';
 export * from './change-triggers.ts';
-export * from './change-stream-client.ts';
 export * from './subgraph-client.ts';
-export * from './cache-hints.ts';
-export * from './node-flags.ts';
 export * from './per-database.ts';
-export * from './pg-errors.ts';
-export * from './request-guard.plugin.ts';
-export * from './dependency-guard.ts';
 export * from './events/index.ts';
 export * from './telemetry/index.ts';
-export * from './read-routing.ts';
 export * from './job-queue.ts';

@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Sql } from 'postgres';
-import type { Logger } from './logger.ts';
+import type { Logger } from '@storegraph/server-kit';
 
 /**
  * The one job queue of a subgraph: pg-boss 10 (the last line that runs on Node 20; 11+ needs Node 22) with its

@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import type { Logger } from './logger.ts';
+import type { Logger } from '@storegraph/server-kit';
 import { databaseReachable } from './database.ts';
 
 export interface ReplicaHealthOptions {

@@ -1,20 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { gql } from 'graphql-tag';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { boolSchema, contextIssuersSchema, contextSecretsSchema, loadConfig, optionalUrlSchema, portSchema } from './config.ts';
+import {
+  boolSchema,
+  contextIssuersSchema,
+  contextSecretsSchema,
+  loadConfig,
+  optionalUrlSchema,
+  portSchema,
+  openCircuits,
+  createLogger,
+  serveGraphQL,
+  type RunningServer,
+  endChangeStreams,
+  serveChangeStream,
+  ReadRouter,
+  type ReplicaReads,
+} from '@storegraph/server-kit';
 import { DEFAULT_VERIFY_OPTIONS } from '@storegraph/schema';
 import { z } from 'zod';
 import { databaseReachable, openDatabase, migrateSchema, type Database } from './database.ts';
 import { ReplicaHealth } from './replica-health.ts';
-import { openCircuits } from './dependency-guard.ts';
-import { createLogger } from './logger.ts';
-import { serveGraphQL, type RunningServer } from './http-server.ts';
 import { createSubgraphServer, type SubgraphRequestContext } from './subgraph-server.ts';
 import { AUDIT_MIGRATIONS, AUDIT_TABLES } from './audit/audit.plugin.ts';
 import { eventRelayOptionsFromEnv, startEventRelay, WEBHOOKS_MIGRATIONS, WEBHOOKS_TABLES } from './events/index.ts';
-import { ChangeFeed, endChangeStreams, serveChangeStream } from './change-feed.ts';
-import { observeDatabase } from './telemetry/metrics.ts';
-import { ReadRouter, type ReplicaReads } from './read-routing.ts';
+import { ChangeFeed } from './change-feed.ts';
+import { observeDatabase } from './telemetry/database-metrics.ts';
 import { openJobQueue, type JobQueue } from './job-queue.ts';
 
 export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TContext extends SubgraphRequestContext> {

@@ -2,9 +2,7 @@ import { Pool } from 'undici';
 import { CONTEXT_HEADER } from '@storegraph/schema';
 import { appError, ErrorCodes, type ErrorCode } from '@storegraph/schema';
 import type { SubgraphRequestContext } from './subgraph-server.ts';
-import { SQL_COUNT_HEADER, sqlCounterStore } from './sql-counter.ts';
-import { withTraceHeaders } from './telemetry/tracing.ts';
-import { DependencyGuard, DependencyUnavailableError, serviceUnavailable } from './dependency-guard.ts';
+import { SQL_COUNT_HEADER, sqlCounterStore, withTraceHeaders, DependencyGuard, DependencyUnavailableError, serviceUnavailable } from '@storegraph/server-kit';
 
 /** A read between subgraphs is a lookup by key: 2 s is generous, and it keeps a caller's answer near 2 s when one hangs. */
 const READ_TIMEOUT_MS = 2_000;

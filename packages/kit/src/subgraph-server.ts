@@ -10,14 +10,20 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { DocumentNode } from 'graphql';
 import { CONTEXT_HEADER, ContextError, type ChannelContext, type ContextVerifyOptions, requestError, verifyChannelContext } from '@storegraph/schema';
-import type { Logger } from './logger.ts';
-import { sqlCounterStore, type SqlCounter } from './sql-counter.ts';
-import { formatError } from './format-error.ts';
-import { requestGuardPlugin } from './request-guard.plugin.ts';
-import { cacheControlHeader, startCachePolicy, type CachePolicy } from './cache-hints.ts';
+import {
+  type Logger,
+  sqlCounterStore,
+  type SqlCounter,
+  formatError,
+  requestGuardPlugin,
+  cacheControlHeader,
+  startCachePolicy,
+  type CachePolicy,
+  READ_FROM_HEADER,
+  type ReadRouter,
+} from '@storegraph/server-kit';
 import type { Sql } from 'postgres';
 import { auditPlugin } from './audit/audit.plugin.ts';
-import { READ_FROM_HEADER, type ReadRouter } from './read-routing.ts';
 
 export interface SubgraphRequestContext extends BaseContext {
   channel: ChannelContext;

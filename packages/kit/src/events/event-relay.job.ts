@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
-import { loadConfig } from '../config.ts';
-import type { Logger } from '../logger.ts';
+import { loadConfig, type Logger } from '@storegraph/server-kit';
 import { relayOutbox } from './outbox-relay.ts';
 import { claimDeliveries, deliver, type DispatchOptions } from './webhook-dispatcher.ts';
 

@@ -1,4 +1,2 @@
-export { observeRequest } from './observe-request.ts';
-export { noteOperation, ObservedResponse, observeDatabase, operationLabel, registry as metricsRegistry } from './metrics.ts';
-export { shutdownTracing, startTracing, tracingEnabled, withTraceHeaders } from './tracing.ts';
+export { observeDatabase } from './database-metrics.ts';
 export { tracedSql } from './traced-sql.ts';

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { SpanStatusCode, startClientSpan } from './tracing.ts';
+import { SpanStatusCode, startClientSpan } from '@storegraph/server-kit';
 
 /** Statement text on a span is capped: the SQL (with $n placeholders, never the values) names the query. */
 const MAX_STATEMENT = 500;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ChangeEvent } from './change-feed.ts';
+import type { ChangeEvent } from './change-stream.ts';
 
 const SILENCE_LIMIT_MS = 45_000;
 
