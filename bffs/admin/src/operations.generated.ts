@@ -88,7 +88,7 @@ export type RegisterTillStaffInput = {
 
 /** An amount a client last saw: integer minor units and the ISO 4217 code. */
 export type MoneyInput = {
-  amount: unknown;
+  amount: number;
   currency: string;
 };
 
@@ -193,7 +193,7 @@ export type CompanyCreditPolicyInput = {
 export type RecordInvoicePaymentInput = {
   invoiceId: string;
   /** Minor units of the invoice's currency, at most its balance. */
-  amount: unknown;
+  amount: number;
   /** The bank transfer's reference, for reconciliation. */
   reference?: string | null | undefined;
   /** The same key records the payment once. */
@@ -294,7 +294,7 @@ export type ReturnPolicyInput = {
   windowDays: number;
   restockingFeeKind: RestockingFeeKind;
   /** Basis points (PERCENT, up to 10000), minor units (FIXED), 0 (NONE). */
-  restockingFeeValue: unknown;
+  restockingFeeValue: number;
   shippingRefund: ShippingRefundRule;
 };
 
@@ -388,8 +388,8 @@ export type PriceBookInput = {
 
 export type PriceEntryInput = {
   variantId: string;
-  amount: unknown;
-  compareAt?: unknown;
+  amount: number;
+  compareAt?: number | null | undefined;
   minQuantity?: number | null | undefined;
   validFrom?: string | null | undefined;
   validTo?: string | null | undefined;
@@ -398,7 +398,7 @@ export type PriceEntryInput = {
 export type CostPriceInput = {
   variantId: string;
   /** Minor units of currency. */
-  amount: unknown;
+  amount: number;
   currency: string;
   /** ISO 8601; now when left out. */
   effectiveFrom?: string | null | undefined;
@@ -443,7 +443,7 @@ export type PromotionInput = {
 
 export type ShippingWeightBandInput = {
   upToGrams: number;
-  amount: unknown;
+  amount: number;
 };
 
 /**
@@ -457,8 +457,8 @@ export type ShippingMethodInput = {
   name: string;
   kind: ShippingMethodKind;
   currency: string;
-  amount?: unknown;
-  freeFrom?: unknown;
+  amount?: number | null | undefined;
+  freeFrom?: number | null | undefined;
   /** 1 to 20 bands with distinct upToGrams. */
   weightBands?: Array<ShippingWeightBandInput> | null | undefined;
   /** STANDARD when absent. */
@@ -835,7 +835,7 @@ export type AdminAttributeDefinitionFragment = { code: string, name: string, typ
 export type AdminPublishableKeyFragment = { token: string, createdAt: string, revokedAt: string | null, channel: { code: string, name: string, kind: ChannelKind } };
 
 export type StaffVariantLookupFragment = { id: string, sku: string, gtin: string | null, weightGrams: number | null, options: Array<{ name: string, value: string }>, product: { id: string, slug: string, name: string, status: ProductStatus }, price:
-    | { __typename: 'VariantPrice', taxIncluded: boolean, level: PriceLevel, bookId: string, converted: boolean, fxSourceCurrency: string | null, unit: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, listPrice: { amount: unknown, currency: string } | null, compareAt: { amount: unknown, currency: string } | null }
+    | { __typename: 'VariantPrice', taxIncluded: boolean, level: PriceLevel, bookId: string, converted: boolean, fxSourceCurrency: string | null, unit: { amount: number, currency: string }, total: { amount: number, currency: string }, listPrice: { amount: number, currency: string } | null, compareAt: { amount: number, currency: string } | null }
     | { __typename: 'PriceNotFound', variantId: string, currency: string, reason: PriceNotFoundReason, message: string }
    | null, availability: { available: number, inStock: boolean, backorder: { allowed: boolean, limit: number, remaining: number } } | null };
 
@@ -853,7 +853,7 @@ export type VariantBySkuQueryVariables = Exact<{
 
 
 export type VariantBySkuQuery = { variantBySku: { id: string, sku: string, gtin: string | null, weightGrams: number | null, options: Array<{ name: string, value: string }>, product: { id: string, slug: string, name: string, status: ProductStatus }, price:
-      | { __typename: 'VariantPrice', taxIncluded: boolean, level: PriceLevel, bookId: string, converted: boolean, fxSourceCurrency: string | null, unit: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, listPrice: { amount: unknown, currency: string } | null, compareAt: { amount: unknown, currency: string } | null }
+      | { __typename: 'VariantPrice', taxIncluded: boolean, level: PriceLevel, bookId: string, converted: boolean, fxSourceCurrency: string | null, unit: { amount: number, currency: string }, total: { amount: number, currency: string }, listPrice: { amount: number, currency: string } | null, compareAt: { amount: number, currency: string } | null }
       | { __typename: 'PriceNotFound', variantId: string, currency: string, reason: PriceNotFoundReason, message: string }
      | null, availability: { available: number, inStock: boolean, backorder: { allowed: boolean, limit: number, remaining: number } } | null } | null };
 
@@ -864,7 +864,7 @@ export type VariantByBarcodeQueryVariables = Exact<{
 
 
 export type VariantByBarcodeQuery = { variantByBarcode: { id: string, sku: string, gtin: string | null, weightGrams: number | null, options: Array<{ name: string, value: string }>, product: { id: string, slug: string, name: string, status: ProductStatus }, price:
-      | { __typename: 'VariantPrice', taxIncluded: boolean, level: PriceLevel, bookId: string, converted: boolean, fxSourceCurrency: string | null, unit: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, listPrice: { amount: unknown, currency: string } | null, compareAt: { amount: unknown, currency: string } | null }
+      | { __typename: 'VariantPrice', taxIncluded: boolean, level: PriceLevel, bookId: string, converted: boolean, fxSourceCurrency: string | null, unit: { amount: number, currency: string }, total: { amount: number, currency: string }, listPrice: { amount: number, currency: string } | null, compareAt: { amount: number, currency: string } | null }
       | { __typename: 'PriceNotFound', variantId: string, currency: string, reason: PriceNotFoundReason, message: string }
      | null, availability: { available: number, inStock: boolean, backorder: { allowed: boolean, limit: number, remaining: number } } | null } | null };
 
@@ -1035,11 +1035,11 @@ export type AdminPriceBookFragment = { id: string, name: string, level: PriceLev
 
 export type AdminFxRateFragment = { baseCurrency: string, quoteCurrency: string, rate: string, effectiveFrom: string, source: string };
 
-export type AdminPromotionFragment = { id: string, channel: string, name: string, kind: PromotionKind, target: PromotionTarget, variantIds: Array<string>, categoryIds: Array<string>, percentBasisPoints: number | null, couponCode: string | null, stacking: PromotionStacking, priority: number, startsAt: string | null, endsAt: string | null, usageLimit: number | null, perCustomerLimit: number | null, active: boolean, amountOff: { amount: unknown, currency: string } | null, tiers: Array<{ minQuantity: number, percentBasisPoints: number }> };
+export type AdminPromotionFragment = { id: string, channel: string, name: string, kind: PromotionKind, target: PromotionTarget, variantIds: Array<string>, categoryIds: Array<string>, percentBasisPoints: number | null, couponCode: string | null, stacking: PromotionStacking, priority: number, startsAt: string | null, endsAt: string | null, usageLimit: number | null, perCustomerLimit: number | null, active: boolean, amountOff: { amount: number, currency: string } | null, tiers: Array<{ minQuantity: number, percentBasisPoints: number }> };
 
 export type AdminChannelPricingFragment = { channel: string, fxSourceCurrency: string, rounding: { ending: number, step: number } | null };
 
-export type AdminShippingMethodFragment = { channel: string, code: string, name: string, kind: ShippingMethodKind, taxCategory: TaxCategory, countries: Array<string>, active: boolean, position: number, amount: { amount: unknown, currency: string } | null, freeFrom: { amount: unknown, currency: string } | null, weightBands: Array<{ upToGrams: number, amount: { amount: unknown, currency: string } }> };
+export type AdminShippingMethodFragment = { channel: string, code: string, name: string, kind: ShippingMethodKind, taxCategory: TaxCategory, countries: Array<string>, active: boolean, position: number, amount: { amount: number, currency: string } | null, freeFrom: { amount: number, currency: string } | null, weightBands: Array<{ upToGrams: number, amount: { amount: number, currency: string } }> };
 
 export type PriceExplainQueryVariables = Exact<{
   variantId: string;
@@ -1049,9 +1049,9 @@ export type PriceExplainQueryVariables = Exact<{
 
 
 export type PriceExplainQuery = { priceExplain: { variantId: string, quantity: number, currency: string, pricedAt: string, fxRate: string | null, result:
-      | { __typename: 'VariantPrice', taxIncluded: boolean, quantity: number, level: PriceLevel, bookId: string, converted: boolean, fxSourceCurrency: string | null, unit: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, listPrice: { amount: unknown, currency: string } | null, compareAt: { amount: unknown, currency: string } | null, net: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, gross: { amount: unknown, currency: string }, taxRate: { category: TaxCategory, rateBasisPoints: number } }
+      | { __typename: 'VariantPrice', taxIncluded: boolean, quantity: number, level: PriceLevel, bookId: string, converted: boolean, fxSourceCurrency: string | null, unit: { amount: number, currency: string }, total: { amount: number, currency: string }, listPrice: { amount: number, currency: string } | null, compareAt: { amount: number, currency: string } | null, net: { amount: number, currency: string }, tax: { amount: number, currency: string }, gross: { amount: number, currency: string }, taxRate: { category: TaxCategory, rateBasisPoints: number } }
       | { __typename: 'PriceNotFound', variantId: string, currency: string, reason: PriceNotFoundReason, message: string }
-    , candidates: Array<{ entryId: string, bookId: string, bookName: string, level: PriceLevel, taxIncluded: boolean, minQuantity: number, validFrom: string | null, validTo: string | null, status: PriceCandidateStatus, reason: string, amount: { amount: unknown, currency: string } }> } };
+    , candidates: Array<{ entryId: string, bookId: string, bookName: string, level: PriceLevel, taxIncluded: boolean, minQuantity: number, validFrom: string | null, validTo: string | null, status: PriceCandidateStatus, reason: string, amount: { amount: number, currency: string } }> } };
 
 export type PricingConfigurationIssuesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1068,7 +1068,7 @@ export type PromotionsQueryVariables = Exact<{
 }>;
 
 
-export type PromotionsQuery = { promotions: Array<{ id: string, channel: string, name: string, kind: PromotionKind, target: PromotionTarget, variantIds: Array<string>, categoryIds: Array<string>, percentBasisPoints: number | null, couponCode: string | null, stacking: PromotionStacking, priority: number, startsAt: string | null, endsAt: string | null, usageLimit: number | null, perCustomerLimit: number | null, active: boolean, amountOff: { amount: unknown, currency: string } | null, tiers: Array<{ minQuantity: number, percentBasisPoints: number }> }> };
+export type PromotionsQuery = { promotions: Array<{ id: string, channel: string, name: string, kind: PromotionKind, target: PromotionTarget, variantIds: Array<string>, categoryIds: Array<string>, percentBasisPoints: number | null, couponCode: string | null, stacking: PromotionStacking, priority: number, startsAt: string | null, endsAt: string | null, usageLimit: number | null, perCustomerLimit: number | null, active: boolean, amountOff: { amount: number, currency: string } | null, tiers: Array<{ minQuantity: number, percentBasisPoints: number }> }> };
 
 export type ChannelPricingQueryVariables = Exact<{
   channel: string;
@@ -1098,7 +1098,7 @@ export type SetCostPricesMutationVariables = Exact<{
 }>;
 
 
-export type SetCostPricesMutation = { setCostPrices: Array<{ variantId: string, effectiveFrom: string, source: string, cost: { amount: unknown, currency: string } }> };
+export type SetCostPricesMutation = { setCostPrices: Array<{ variantId: string, effectiveFrom: string, source: string, cost: { amount: number, currency: string } }> };
 
 export type SetFxRateMutationVariables = Exact<{
   input: FxRateInput;
@@ -1120,7 +1120,7 @@ export type UpsertPromotionMutationVariables = Exact<{
 }>;
 
 
-export type UpsertPromotionMutation = { upsertPromotion: { id: string, channel: string, name: string, kind: PromotionKind, target: PromotionTarget, variantIds: Array<string>, categoryIds: Array<string>, percentBasisPoints: number | null, couponCode: string | null, stacking: PromotionStacking, priority: number, startsAt: string | null, endsAt: string | null, usageLimit: number | null, perCustomerLimit: number | null, active: boolean, amountOff: { amount: unknown, currency: string } | null, tiers: Array<{ minQuantity: number, percentBasisPoints: number }> } };
+export type UpsertPromotionMutation = { upsertPromotion: { id: string, channel: string, name: string, kind: PromotionKind, target: PromotionTarget, variantIds: Array<string>, categoryIds: Array<string>, percentBasisPoints: number | null, couponCode: string | null, stacking: PromotionStacking, priority: number, startsAt: string | null, endsAt: string | null, usageLimit: number | null, perCustomerLimit: number | null, active: boolean, amountOff: { amount: number, currency: string } | null, tiers: Array<{ minQuantity: number, percentBasisPoints: number }> } };
 
 export type SetChannelPricingMutationVariables = Exact<{
   input: ChannelPricingInput;
@@ -1134,7 +1134,7 @@ export type UpsertShippingMethodMutationVariables = Exact<{
 }>;
 
 
-export type UpsertShippingMethodMutation = { upsertShippingMethod: { channel: string, code: string, name: string, kind: ShippingMethodKind, taxCategory: TaxCategory, countries: Array<string>, active: boolean, position: number, amount: { amount: unknown, currency: string } | null, freeFrom: { amount: unknown, currency: string } | null, weightBands: Array<{ upToGrams: number, amount: { amount: unknown, currency: string } }> } };
+export type UpsertShippingMethodMutation = { upsertShippingMethod: { channel: string, code: string, name: string, kind: ShippingMethodKind, taxCategory: TaxCategory, countries: Array<string>, active: boolean, position: number, amount: { amount: number, currency: string } | null, freeFrom: { amount: number, currency: string } | null, weightBands: Array<{ upToGrams: number, amount: { amount: number, currency: string } }> } };
 
 export type AdminLocationFragment = { id: string, name: string, kind: LocationKind, address: string, latitude: number | null, longitude: number | null, pickup: boolean };
 
@@ -1181,7 +1181,7 @@ export type StockValueQueryVariables = Exact<{
 }>;
 
 
-export type StockValueQuery = { stockValue: { at: string, locations: Array<{ units: number, unvaluedUnits: number, location: { id: string, name: string }, values: Array<{ units: number, value: { amount: unknown, currency: string } }>, unvalued: Array<{ units: number, variant: { id: string } }> }> } };
+export type StockValueQuery = { stockValue: { at: string, locations: Array<{ units: number, unvaluedUnits: number, location: { id: string, name: string }, values: Array<{ units: number, value: { amount: number, currency: string } }>, unvalued: Array<{ units: number, variant: { id: string } }> }> } };
 
 export type SellThroughQueryVariables = Exact<{
   from: string;
@@ -1301,11 +1301,11 @@ export type RestockReservationMutation = { restockReservation:
 
 export type AdminAddressFragment = { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null };
 
-export type AdminOrderSummaryFragment = { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, customer: { id: string, email: string, name: string | null } | null, company: { id: string, name: string } | null, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null };
+export type AdminOrderSummaryFragment = { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, customer: { id: string, email: string, name: string | null } | null, company: { id: string, name: string } | null, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null };
 
-export type AdminOrderFragment = { taxIncluded: boolean, cancelReason: string | null, id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, channel: { code: string }, customer: { group: string | null, id: string, email: string, name: string | null } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }>, company: { id: string, name: string } | null, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null };
+export type AdminOrderFragment = { taxIncluded: boolean, cancelReason: string | null, id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, channel: { code: string }, customer: { group: string | null, id: string, email: string, name: string | null } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }>, company: { id: string, name: string } | null, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null };
 
-type AdminOrderTransition_OrderStatusChanged_Fragment = { __typename: 'OrderStatusChanged', order: { taxIncluded: boolean, cancelReason: string | null, id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, channel: { code: string }, customer: { group: string | null, id: string, email: string, name: string | null } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }>, company: { id: string, name: string } | null, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null } };
+type AdminOrderTransition_OrderStatusChanged_Fragment = { __typename: 'OrderStatusChanged', order: { taxIncluded: boolean, cancelReason: string | null, id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, channel: { code: string }, customer: { group: string | null, id: string, email: string, name: string | null } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }>, company: { id: string, name: string } | null, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null } };
 
 type AdminOrderTransition_IllegalOrderTransition_Fragment = { __typename: 'IllegalOrderTransition', from: OrderStatus, to: OrderStatus, allowed: Array<OrderStatus> };
 
@@ -1327,14 +1327,14 @@ export type OrderQueueQueryVariables = Exact<{
 }>;
 
 
-export type OrderQueueQuery = { orderQueue: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, customer: { id: string, email: string, name: string | null } | null, company: { id: string, name: string } | null, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null }> } };
+export type OrderQueueQuery = { orderQueue: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, customer: { id: string, email: string, name: string | null } | null, company: { id: string, name: string } | null, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null }> } };
 
 export type OrderQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type OrderQuery = { order: { taxIncluded: boolean, cancelReason: string | null, id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, channel: { code: string }, customer: { group: string | null, id: string, email: string, name: string | null } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }>, company: { id: string, name: string } | null, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null } | null };
+export type OrderQuery = { order: { taxIncluded: boolean, cancelReason: string | null, id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, channel: { code: string }, customer: { group: string | null, id: string, email: string, name: string | null } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }>, company: { id: string, name: string } | null, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null } | null };
 
 export type SetOrderStatusMutationVariables = Exact<{
   id: string;
@@ -1343,7 +1343,7 @@ export type SetOrderStatusMutationVariables = Exact<{
 
 
 export type SetOrderStatusMutation = { setOrderStatus:
-    | { __typename: 'OrderStatusChanged', order: { taxIncluded: boolean, cancelReason: string | null, id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, channel: { code: string }, customer: { group: string | null, id: string, email: string, name: string | null } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }>, company: { id: string, name: string } | null, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null } }
+    | { __typename: 'OrderStatusChanged', order: { taxIncluded: boolean, cancelReason: string | null, id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, channel: { code: string }, customer: { group: string | null, id: string, email: string, name: string | null } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }>, company: { id: string, name: string } | null, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null } }
     | { __typename: 'IllegalOrderTransition', from: OrderStatus, to: OrderStatus, allowed: Array<OrderStatus> }
    };
 
@@ -1354,7 +1354,7 @@ export type CancelOrderMutationVariables = Exact<{
 
 
 export type CancelOrderMutation = { cancelOrder:
-    | { __typename: 'OrderStatusChanged', order: { taxIncluded: boolean, cancelReason: string | null, id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, channel: { code: string }, customer: { group: string | null, id: string, email: string, name: string | null } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }>, company: { id: string, name: string } | null, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null } }
+    | { __typename: 'OrderStatusChanged', order: { taxIncluded: boolean, cancelReason: string | null, id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, nextStatuses: Array<OrderStatus>, channel: { code: string }, customer: { group: string | null, id: string, email: string, name: string | null } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }>, company: { id: string, name: string } | null, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, purchaseOrder: { number: string | null, costCentre: string | null } | null } }
     | { __typename: 'IllegalOrderTransition', from: OrderStatus, to: OrderStatus, allowed: Array<OrderStatus> }
    };
 
@@ -1385,11 +1385,11 @@ export type RedeliverWebhookMutationVariables = Exact<{
 
 export type RedeliverWebhookMutation = { redeliverWebhook: { id: string, eventId: string, eventType: string, aggregateId: string, status: WebhookDeliveryStatus, attempts: number, lastHttpStatus: number | null, lastError: string | null, lastLatencyMs: number | null, deliveredAt: string | null } };
 
-export type AdminCompanyMembershipFragment = { role: CompanyRole, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null };
+export type AdminCompanyMembershipFragment = { role: CompanyRole, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null };
 
-export type AdminCustomerFragment = { id: string, email: string, name: string | null, emailVerified: boolean, group: string | null, createdAt: string, addresses: Array<{ id: string, label: string | null, defaultShipping: boolean, defaultBilling: boolean, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, companyMembership: { role: CompanyRole, company: { id: string, name: string }, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null } | null };
+export type AdminCustomerFragment = { id: string, email: string, name: string | null, emailVerified: boolean, group: string | null, createdAt: string, addresses: Array<{ id: string, label: string | null, defaultShipping: boolean, defaultBilling: boolean, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, companyMembership: { role: CompanyRole, company: { id: string, name: string }, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null } | null };
 
-export type AdminCompanyFragment = { id: string, name: string, paymentTermsDays: number, creditLimit: { amount: unknown, currency: string }, locations: Array<{ id: string, name: string, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, buyers: Array<{ role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null }> };
+export type AdminCompanyFragment = { id: string, name: string, paymentTermsDays: number, creditLimit: { amount: number, currency: string }, locations: Array<{ id: string, name: string, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, buyers: Array<{ role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null }> };
 
 export type AdminAccountPolicyFragment = { channel: string, realm: string, isolated: boolean };
 
@@ -1399,7 +1399,7 @@ export type CustomersQueryVariables = Exact<{
 }>;
 
 
-export type CustomersQuery = { customers: Array<{ id: string, email: string, name: string | null, emailVerified: boolean, group: string | null, createdAt: string, addresses: Array<{ id: string, label: string | null, defaultShipping: boolean, defaultBilling: boolean, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, companyMembership: { role: CompanyRole, company: { id: string, name: string }, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null } | null }> };
+export type CustomersQuery = { customers: Array<{ id: string, email: string, name: string | null, emailVerified: boolean, group: string | null, createdAt: string, addresses: Array<{ id: string, label: string | null, defaultShipping: boolean, defaultBilling: boolean, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, companyMembership: { role: CompanyRole, company: { id: string, name: string }, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null } | null }> };
 
 export type CompaniesQueryVariables = Exact<{
   search: string;
@@ -1407,7 +1407,7 @@ export type CompaniesQueryVariables = Exact<{
 }>;
 
 
-export type CompaniesQuery = { companies: Array<{ id: string, name: string, paymentTermsDays: number, creditLimit: { amount: unknown, currency: string }, locations: Array<{ id: string, name: string, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, buyers: Array<{ role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null }> }> };
+export type CompaniesQuery = { companies: Array<{ id: string, name: string, paymentTermsDays: number, creditLimit: { amount: number, currency: string }, locations: Array<{ id: string, name: string, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, buyers: Array<{ role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null }> }> };
 
 export type AccountPolicyQueryVariables = Exact<{
   channel: string;
@@ -1437,7 +1437,7 @@ export type SetCustomerGroupMutationVariables = Exact<{
 }>;
 
 
-export type SetCustomerGroupMutation = { setCustomerGroup: { id: string, email: string, name: string | null, emailVerified: boolean, group: string | null, createdAt: string, addresses: Array<{ id: string, label: string | null, defaultShipping: boolean, defaultBilling: boolean, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, companyMembership: { role: CompanyRole, company: { id: string, name: string }, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null } | null } | null };
+export type SetCustomerGroupMutation = { setCustomerGroup: { id: string, email: string, name: string | null, emailVerified: boolean, group: string | null, createdAt: string, addresses: Array<{ id: string, label: string | null, defaultShipping: boolean, defaultBilling: boolean, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, companyMembership: { role: CompanyRole, company: { id: string, name: string }, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null } | null } | null };
 
 export type AdminStaffMemberFragment = { id: string, email: string, name: string, roles: Array<string>, channels: Array<string>, totpEnabled: boolean, status: StaffStatus, version: number, createdAt: string };
 
@@ -1576,14 +1576,14 @@ export type ReplayWebhookDeliveriesMutationVariables = Exact<{
 
 export type ReplayWebhookDeliveriesMutation = { replayWebhookDeliveries: number };
 
-export type AdminSalesFiguresFragment = { orders: number, cancelledOrders: number, unconvertedOrders: number, units: number, uncostedLines: number, gross: { amount: unknown, currency: string }, discounts: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, refunds: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, netRevenue: { amount: unknown, currency: string }, averageOrderValue: { amount: unknown, currency: string }, costOfGoods: { amount: unknown, currency: string }, paymentFees: { amount: unknown, currency: string }, grossMargin: { amount: unknown, currency: string }, netProfit: { amount: unknown, currency: string } };
+export type AdminSalesFiguresFragment = { orders: number, cancelledOrders: number, unconvertedOrders: number, units: number, uncostedLines: number, gross: { amount: number, currency: string }, discounts: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, refunds: { amount: number, currency: string }, total: { amount: number, currency: string }, netRevenue: { amount: number, currency: string }, averageOrderValue: { amount: number, currency: string }, costOfGoods: { amount: number, currency: string }, paymentFees: { amount: number, currency: string }, grossMargin: { amount: number, currency: string }, netProfit: { amount: number, currency: string } };
 
 export type SalesReportQueryVariables = Exact<{
   input: SalesReportInput;
 }>;
 
 
-export type SalesReportQuery = { salesReport: { reportingCurrency: string, period: ReportPeriod, from: string, to: string, channels: Array<string> | null, rows: Array<{ periodStart: string, channel: string | null, figures: { orders: number, cancelledOrders: number, unconvertedOrders: number, units: number, uncostedLines: number, gross: { amount: unknown, currency: string }, discounts: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, refunds: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, netRevenue: { amount: unknown, currency: string }, averageOrderValue: { amount: unknown, currency: string }, costOfGoods: { amount: unknown, currency: string }, paymentFees: { amount: unknown, currency: string }, grossMargin: { amount: unknown, currency: string }, netProfit: { amount: unknown, currency: string } } | null, reporting: { orders: number, cancelledOrders: number, unconvertedOrders: number, units: number, uncostedLines: number, gross: { amount: unknown, currency: string }, discounts: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, refunds: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, netRevenue: { amount: unknown, currency: string }, averageOrderValue: { amount: unknown, currency: string }, costOfGoods: { amount: unknown, currency: string }, paymentFees: { amount: unknown, currency: string }, grossMargin: { amount: unknown, currency: string }, netProfit: { amount: unknown, currency: string } } }>, totals: { orders: number, cancelledOrders: number, unconvertedOrders: number, units: number, uncostedLines: number, gross: { amount: unknown, currency: string }, discounts: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, refunds: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, netRevenue: { amount: unknown, currency: string }, averageOrderValue: { amount: unknown, currency: string }, costOfGoods: { amount: unknown, currency: string }, paymentFees: { amount: unknown, currency: string }, grossMargin: { amount: unknown, currency: string }, netProfit: { amount: unknown, currency: string } } } };
+export type SalesReportQuery = { salesReport: { reportingCurrency: string, period: ReportPeriod, from: string, to: string, channels: Array<string> | null, rows: Array<{ periodStart: string, channel: string | null, figures: { orders: number, cancelledOrders: number, unconvertedOrders: number, units: number, uncostedLines: number, gross: { amount: number, currency: string }, discounts: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, refunds: { amount: number, currency: string }, total: { amount: number, currency: string }, netRevenue: { amount: number, currency: string }, averageOrderValue: { amount: number, currency: string }, costOfGoods: { amount: number, currency: string }, paymentFees: { amount: number, currency: string }, grossMargin: { amount: number, currency: string }, netProfit: { amount: number, currency: string } } | null, reporting: { orders: number, cancelledOrders: number, unconvertedOrders: number, units: number, uncostedLines: number, gross: { amount: number, currency: string }, discounts: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, refunds: { amount: number, currency: string }, total: { amount: number, currency: string }, netRevenue: { amount: number, currency: string }, averageOrderValue: { amount: number, currency: string }, costOfGoods: { amount: number, currency: string }, paymentFees: { amount: number, currency: string }, grossMargin: { amount: number, currency: string }, netProfit: { amount: number, currency: string } } }>, totals: { orders: number, cancelledOrders: number, unconvertedOrders: number, units: number, uncostedLines: number, gross: { amount: number, currency: string }, discounts: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, refunds: { amount: number, currency: string }, total: { amount: number, currency: string }, netRevenue: { amount: number, currency: string }, averageOrderValue: { amount: number, currency: string }, costOfGoods: { amount: number, currency: string }, paymentFees: { amount: number, currency: string }, grossMargin: { amount: number, currency: string }, netProfit: { amount: number, currency: string } } } };
 
 export type TopProductsQueryVariables = Exact<{
   input: SalesReportInput;
@@ -1592,7 +1592,7 @@ export type TopProductsQueryVariables = Exact<{
 }>;
 
 
-export type TopProductsQuery = { topProducts: Array<{ variantId: string, sku: string, units: number, orders: number, sales: { amount: unknown, currency: string } }> };
+export type TopProductsQuery = { topProducts: Array<{ variantId: string, sku: string, units: number, orders: number, sales: { amount: number, currency: string } }> };
 
 export type ReportRegionsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1657,9 +1657,9 @@ export type SplitShipmentMutationVariables = Exact<{
 
 export type SplitShipmentMutation = { splitShipment: { kept: { id: string, status: ShipmentStatus, pickup: boolean, carrier: string | null, trackingNumber: string | null, shippedAt: string | null, nextStatuses: Array<ShipmentStatus>, order: { id: string, number: string, status: OrderStatus }, location: { id: string }, lines: Array<{ quantity: number, variant: { id: string } }> }, split: { id: string, status: ShipmentStatus, pickup: boolean, carrier: string | null, trackingNumber: string | null, shippedAt: string | null, nextStatuses: Array<ShipmentStatus>, order: { id: string, number: string, status: OrderStatus }, location: { id: string }, lines: Array<{ quantity: number, variant: { id: string } }> } } };
 
-export type AdminReturnViewFragment = { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: unknown, currency: string }, restockingFee: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, amount: { amount: unknown, currency: string } } | null };
+export type AdminReturnViewFragment = { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: number, currency: string }, restockingFee: { amount: number, currency: string }, shipping: { amount: number, currency: string }, amount: { amount: number, currency: string } } | null };
 
-type AdminReturnTransition_ReturnChanged_Fragment = { __typename: 'ReturnChanged', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: unknown, currency: string }, restockingFee: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, amount: { amount: unknown, currency: string } } | null } };
+type AdminReturnTransition_ReturnChanged_Fragment = { __typename: 'ReturnChanged', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: number, currency: string }, restockingFee: { amount: number, currency: string }, shipping: { amount: number, currency: string }, amount: { amount: number, currency: string } } | null } };
 
 type AdminReturnTransition_IllegalReturnTransition_Fragment = { __typename: 'IllegalReturnTransition', returnId: string, from: ReturnStatus, to: ReturnStatus, allowed: Array<ReturnStatus> };
 
@@ -1668,7 +1668,7 @@ export type AdminReturnTransitionFragment =
   | AdminReturnTransition_IllegalReturnTransition_Fragment
 ;
 
-export type AdminReturnPolicyFragment = { channel: string, windowDays: number, restockingFeeKind: RestockingFeeKind, restockingFeeValue: unknown, shippingRefund: ShippingRefundRule };
+export type AdminReturnPolicyFragment = { channel: string, windowDays: number, restockingFeeKind: RestockingFeeKind, restockingFeeValue: number, shippingRefund: ShippingRefundRule };
 
 export type ReturnQueueQueryVariables = Exact<{
   channel: string;
@@ -1677,28 +1677,28 @@ export type ReturnQueueQueryVariables = Exact<{
 }>;
 
 
-export type ReturnQueueQuery = { returnQueue: Array<{ id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: unknown, currency: string }, restockingFee: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, amount: { amount: unknown, currency: string } } | null }> };
+export type ReturnQueueQuery = { returnQueue: Array<{ id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: number, currency: string }, restockingFee: { amount: number, currency: string }, shipping: { amount: number, currency: string }, amount: { amount: number, currency: string } } | null }> };
 
 export type OrderReturnsQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type OrderReturnsQuery = { order: { id: string, status: OrderStatus, refundedTotal: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, returns: Array<{ id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: unknown, currency: string }, restockingFee: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, amount: { amount: unknown, currency: string } } | null }> } | null };
+export type OrderReturnsQuery = { order: { id: string, status: OrderStatus, refundedTotal: { amount: number, currency: string }, payment: { provider: string, status: string } | null, returns: Array<{ id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: number, currency: string }, restockingFee: { amount: number, currency: string }, shipping: { amount: number, currency: string }, amount: { amount: number, currency: string } } | null }> } | null };
 
 export type ReturnPolicyQueryVariables = Exact<{
   channel: string;
 }>;
 
 
-export type ReturnPolicyQuery = { returnPolicy: { channel: string, windowDays: number, restockingFeeKind: RestockingFeeKind, restockingFeeValue: unknown, shippingRefund: ShippingRefundRule } };
+export type ReturnPolicyQuery = { returnPolicy: { channel: string, windowDays: number, restockingFeeKind: RestockingFeeKind, restockingFeeValue: number, shippingRefund: ShippingRefundRule } };
 
 export type SetReturnPolicyMutationVariables = Exact<{
   input: ReturnPolicyInput;
 }>;
 
 
-export type SetReturnPolicyMutation = { setReturnPolicy: { channel: string, windowDays: number, restockingFeeKind: RestockingFeeKind, restockingFeeValue: unknown, shippingRefund: ShippingRefundRule } };
+export type SetReturnPolicyMutation = { setReturnPolicy: { channel: string, windowDays: number, restockingFeeKind: RestockingFeeKind, restockingFeeValue: number, shippingRefund: ShippingRefundRule } };
 
 export type RequestReturnMutationVariables = Exact<{
   input: RequestReturnInput;
@@ -1706,7 +1706,7 @@ export type RequestReturnMutationVariables = Exact<{
 
 
 export type RequestReturnMutation = { requestReturn:
-    | { __typename: 'ReturnRequested', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: unknown, currency: string }, restockingFee: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, amount: { amount: unknown, currency: string } } | null } }
+    | { __typename: 'ReturnRequested', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: number, currency: string }, restockingFee: { amount: number, currency: string }, shipping: { amount: number, currency: string }, amount: { amount: number, currency: string } } | null } }
     | { __typename: 'ReturnRefused', reason: ReturnRefusalReason, lineNo: number, returnable: number, windowEndedAt: string | null }
    };
 
@@ -1717,7 +1717,7 @@ export type ApproveReturnMutationVariables = Exact<{
 
 
 export type ApproveReturnMutation = { approveReturn:
-    | { __typename: 'ReturnChanged', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: unknown, currency: string }, restockingFee: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, amount: { amount: unknown, currency: string } } | null } }
+    | { __typename: 'ReturnChanged', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: number, currency: string }, restockingFee: { amount: number, currency: string }, shipping: { amount: number, currency: string }, amount: { amount: number, currency: string } } | null } }
     | { __typename: 'IllegalReturnTransition', returnId: string, from: ReturnStatus, to: ReturnStatus, allowed: Array<ReturnStatus> }
    };
 
@@ -1728,7 +1728,7 @@ export type RejectReturnMutationVariables = Exact<{
 
 
 export type RejectReturnMutation = { rejectReturn:
-    | { __typename: 'ReturnChanged', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: unknown, currency: string }, restockingFee: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, amount: { amount: unknown, currency: string } } | null } }
+    | { __typename: 'ReturnChanged', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: number, currency: string }, restockingFee: { amount: number, currency: string }, shipping: { amount: number, currency: string }, amount: { amount: number, currency: string } } | null } }
     | { __typename: 'IllegalReturnTransition', returnId: string, from: ReturnStatus, to: ReturnStatus, allowed: Array<ReturnStatus> }
    };
 
@@ -1738,11 +1738,11 @@ export type ReceiveReturnMutationVariables = Exact<{
 
 
 export type ReceiveReturnMutation = { receiveReturn:
-    | { __typename: 'ReturnChanged', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: unknown, currency: string }, restockingFee: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, amount: { amount: unknown, currency: string } } | null } }
+    | { __typename: 'ReturnChanged', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, nextStatuses: Array<ReturnStatus>, order: { id: string, number: string, status: OrderStatus }, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, disposition: ReturnDisposition | null, variant: { id: string }, location: { id: string } | null }>, refund: { id: string, status: RefundStatus, refundedAt: string | null, goods: { amount: number, currency: string }, restockingFee: { amount: number, currency: string }, shipping: { amount: number, currency: string }, amount: { amount: number, currency: string } } | null } }
     | { __typename: 'IllegalReturnTransition', returnId: string, from: ReturnStatus, to: ReturnStatus, allowed: Array<ReturnStatus> }
    };
 
-export type AdminInvoiceFragment = { id: string, number: string, companyId: string, channel: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: unknown, currency: string }, paid: { amount: unknown, currency: string }, balance: { amount: unknown, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null, payments: Array<{ id: string, reference: string | null, recordedAt: string, amount: { amount: unknown, currency: string } }> };
+export type AdminInvoiceFragment = { id: string, number: string, companyId: string, channel: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: number, currency: string }, paid: { amount: number, currency: string }, balance: { amount: number, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null, payments: Array<{ id: string, reference: string | null, recordedAt: string, amount: { amount: number, currency: string } }> };
 
 export type InvoicesQueryVariables = Exact<{
   companyId?: string | null | undefined;
@@ -1751,7 +1751,7 @@ export type InvoicesQueryVariables = Exact<{
 }>;
 
 
-export type InvoicesQuery = { invoices: Array<{ id: string, number: string, companyId: string, channel: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: unknown, currency: string }, paid: { amount: unknown, currency: string }, balance: { amount: unknown, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null, payments: Array<{ id: string, reference: string | null, recordedAt: string, amount: { amount: unknown, currency: string } }> }> };
+export type InvoicesQuery = { invoices: Array<{ id: string, number: string, companyId: string, channel: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: number, currency: string }, paid: { amount: number, currency: string }, balance: { amount: number, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null, payments: Array<{ id: string, reference: string | null, recordedAt: string, amount: { amount: number, currency: string } }> }> };
 
 export type RecordInvoicePaymentMutationVariables = Exact<{
   input: RecordInvoicePaymentInput;
@@ -1759,8 +1759,8 @@ export type RecordInvoicePaymentMutationVariables = Exact<{
 
 
 export type RecordInvoicePaymentMutation = { recordInvoicePayment:
-    | { __typename: 'Invoice', id: string, number: string, companyId: string, channel: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: unknown, currency: string }, paid: { amount: unknown, currency: string }, balance: { amount: unknown, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null, payments: Array<{ id: string, reference: string | null, recordedAt: string, amount: { amount: unknown, currency: string } }> }
-    | { __typename: 'PaymentExceedsBalance', invoice: { id: string, number: string, companyId: string, channel: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: unknown, currency: string }, paid: { amount: unknown, currency: string }, balance: { amount: unknown, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null, payments: Array<{ id: string, reference: string | null, recordedAt: string, amount: { amount: unknown, currency: string } }> }, balance: { amount: unknown, currency: string } }
+    | { __typename: 'Invoice', id: string, number: string, companyId: string, channel: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: number, currency: string }, paid: { amount: number, currency: string }, balance: { amount: number, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null, payments: Array<{ id: string, reference: string | null, recordedAt: string, amount: { amount: number, currency: string } }> }
+    | { __typename: 'PaymentExceedsBalance', invoice: { id: string, number: string, companyId: string, channel: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: number, currency: string }, paid: { amount: number, currency: string }, balance: { amount: number, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null, payments: Array<{ id: string, reference: string | null, recordedAt: string, amount: { amount: number, currency: string } }> }, balance: { amount: number, currency: string } }
    };
 
 export type CompanyCreditPolicyQueryVariables = Exact<{
@@ -1780,11 +1780,11 @@ export type SetCompanyCreditPolicyMutation = { setCompanyCreditPolicy: { company
 export type SetCompanyTermsMutationVariables = Exact<{
   companyId: string;
   paymentTermsDays: number;
-  creditLimit: unknown;
+  creditLimit: number;
 }>;
 
 
-export type SetCompanyTermsMutation = { setCompanyTerms: { id: string, name: string, paymentTermsDays: number, creditLimit: { amount: unknown, currency: string }, locations: Array<{ id: string, name: string, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, buyers: Array<{ role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null }> } | null };
+export type SetCompanyTermsMutation = { setCompanyTerms: { id: string, name: string, paymentTermsDays: number, creditLimit: { amount: number, currency: string }, locations: Array<{ id: string, name: string, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, buyers: Array<{ role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null }> } | null };
 
 export type AdminTillFragment = { id: string, channel: string, locationId: string, name: string, status: TillStatus, createdAt: string };
 
@@ -1822,21 +1822,21 @@ export type RegisterTillStaffMutation = { registerTillStaff:
     | { __typename: 'TillInputInvalid', message: string, field: string | null }
    };
 
-export type AdminTillDiscountPolicyFragment = { channel: string, maxPercentBasisPoints: number, maxAmount: { amount: unknown, currency: string } | null };
+export type AdminTillDiscountPolicyFragment = { channel: string, maxPercentBasisPoints: number, maxAmount: { amount: number, currency: string } | null };
 
 export type TillDiscountPolicyQueryVariables = Exact<{
   channel: string;
 }>;
 
 
-export type TillDiscountPolicyQuery = { tillDiscountPolicy: { channel: string, maxPercentBasisPoints: number, maxAmount: { amount: unknown, currency: string } | null } };
+export type TillDiscountPolicyQuery = { tillDiscountPolicy: { channel: string, maxPercentBasisPoints: number, maxAmount: { amount: number, currency: string } | null } };
 
 export type SetTillDiscountPolicyMutationVariables = Exact<{
   input: TillDiscountPolicyInput;
 }>;
 
 
-export type SetTillDiscountPolicyMutation = { setTillDiscountPolicy: { channel: string, maxPercentBasisPoints: number, maxAmount: { amount: unknown, currency: string } | null } };
+export type SetTillDiscountPolicyMutation = { setTillDiscountPolicy: { channel: string, maxPercentBasisPoints: number, maxAmount: { amount: number, currency: string } | null } };
 
 export const AdminAttributeValueFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AdminAttributeValue"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AttributeValue"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"numberValue"}},{"kind":"Field","name":{"kind":"Name","value":"booleanValue"}}]}}]} as unknown as DocumentNode<AdminAttributeValueFragment, unknown>;
 export const AdminVariantFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AdminVariantFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminVariant"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sku"}},{"kind":"Field","name":{"kind":"Name","value":"gtin"}},{"kind":"Field","name":{"kind":"Name","value":"options"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"attributes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AdminAttributeValue"}}]}},{"kind":"Field","name":{"kind":"Name","value":"packSize"}},{"kind":"Field","name":{"kind":"Name","value":"minOrderQuantity"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AdminAttributeValue"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AttributeValue"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"numberValue"}},{"kind":"Field","name":{"kind":"Name","value":"booleanValue"}}]}}]} as unknown as DocumentNode<AdminVariantFieldsFragment, unknown>;

@@ -51,15 +51,15 @@ export type AddCompanyBuyerInput = {
   email: string;
   name: string;
   role: CompanyRole;
-  orderLimit?: unknown;
-  monthlyLimit?: unknown;
+  orderLimit?: number | null | undefined;
+  monthlyLimit?: number | null | undefined;
 };
 
 export type UpdateCompanyBuyerInput = {
   customerId: string;
   role?: CompanyRole | null | undefined;
-  orderLimit?: unknown;
-  monthlyLimit?: unknown;
+  orderLimit?: number | null | undefined;
+  monthlyLimit?: number | null | undefined;
   /** Set true to remove the order limit (null in orderLimit means unchanged). */
   clearOrderLimit?: boolean | null | undefined;
   clearMonthlyLimit?: boolean | null | undefined;
@@ -67,7 +67,7 @@ export type UpdateCompanyBuyerInput = {
 
 /** An amount a client last saw: integer minor units and the ISO 4217 code. */
 export type MoneyInput = {
-  amount: unknown;
+  amount: number;
   currency: string;
 };
 
@@ -146,7 +146,7 @@ export type PurchaseOrderInput = {
 export type CompanyOrderPolicyInput = {
   purchaseOrderRequired: boolean;
   /** Minor units of the portal's currency; null: approvers decide any amount. */
-  approverLimit?: unknown;
+  approverLimit?: number | null | undefined;
   /** Default 86,400 (a day, stock's longest hold). */
   approvalSeconds?: number | null | undefined;
   /** Default true. */
@@ -430,7 +430,7 @@ export type ShipToInput = {
 };
 
 export type TradeVariantFragment = { id: string, sku: string, gtin: string | null, options: Array<{ name: string, value: string }>, price:
-    | { __typename: 'VariantPrice', level: PriceLevel, unit: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, listPrice: { amount: unknown, currency: string } | null }
+    | { __typename: 'VariantPrice', level: PriceLevel, unit: { amount: number, currency: string }, total: { amount: number, currency: string }, listPrice: { amount: number, currency: string } | null }
     | { __typename: 'PriceNotFound' }
    | null, availability: { available: number, inStock: boolean } | null };
 
@@ -443,7 +443,7 @@ export type TradeListingQueryVariables = Exact<{
 
 
 export type TradeListingQuery = { products: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, slug: string, name: string, brand: { name: string } | null, variants: Array<{ id: string, sku: string, gtin: string | null, options: Array<{ name: string, value: string }>, price:
-          | { __typename: 'VariantPrice', level: PriceLevel, unit: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, listPrice: { amount: unknown, currency: string } | null }
+          | { __typename: 'VariantPrice', level: PriceLevel, unit: { amount: number, currency: string }, total: { amount: number, currency: string }, listPrice: { amount: number, currency: string } | null }
           | { __typename: 'PriceNotFound' }
          | null, availability: { available: number, inStock: boolean } | null }> }> } };
 
@@ -454,7 +454,7 @@ export type TradeVariantBySkuQueryVariables = Exact<{
 
 
 export type TradeVariantBySkuQuery = { variantBySku: { packSize: number, minOrderQuantity: number, id: string, sku: string, gtin: string | null, product: { id: string, name: string }, options: Array<{ name: string, value: string }>, price:
-      | { __typename: 'VariantPrice', level: PriceLevel, unit: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, listPrice: { amount: unknown, currency: string } | null }
+      | { __typename: 'VariantPrice', level: PriceLevel, unit: { amount: number, currency: string }, total: { amount: number, currency: string }, listPrice: { amount: number, currency: string } | null }
       | { __typename: 'PriceNotFound' }
      | null, availability: { available: number, inStock: boolean } | null } | null };
 
@@ -465,7 +465,7 @@ export type CompanyOrdersQueryVariables = Exact<{
 }>;
 
 
-export type CompanyOrdersQuery = { myOrders: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, number: string, status: OrderStatus, placedAt: string, total: { amount: unknown, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null, lines: Array<{ sku: string, quantity: number, unitPrice: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }> }> } };
+export type CompanyOrdersQuery = { myOrders: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, number: string, status: OrderStatus, placedAt: string, total: { amount: number, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null, lines: Array<{ sku: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }> }> } };
 
 export type AddCartLinesBySkuMutationVariables = Exact<{
   cartId: string;
@@ -475,23 +475,23 @@ export type AddCartLinesBySkuMutationVariables = Exact<{
 }>;
 
 
-export type AddCartLinesBySkuMutation = { addCartLinesBySku: { added: number, cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }, problems: Array<{ row: number, sku: string, code: QuickOrderProblemCode, message: string }>, backordered: Array<{ row: number, sku: string, quantity: number }> } };
+export type AddCartLinesBySkuMutation = { addCartLinesBySku: { added: number, cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }, problems: Array<{ row: number, sku: string, code: QuickOrderProblemCode, message: string }>, backordered: Array<{ row: number, sku: string, quantity: number }> } };
 
-export type CompanyOrderPolicyViewFragment = { purchaseOrderRequired: boolean, approvalSeconds: number, backorders: boolean, company: { id: string }, approverLimit: { amount: unknown, currency: string } | null };
+export type CompanyOrderPolicyViewFragment = { purchaseOrderRequired: boolean, approvalSeconds: number, backorders: boolean, company: { id: string }, approverLimit: { amount: number, currency: string } | null };
 
 export type CompanyOrderPolicyQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CompanyOrderPolicyQuery = { companyOrderPolicy: { purchaseOrderRequired: boolean, approvalSeconds: number, backorders: boolean, company: { id: string }, approverLimit: { amount: unknown, currency: string } | null } | null };
+export type CompanyOrderPolicyQuery = { companyOrderPolicy: { purchaseOrderRequired: boolean, approvalSeconds: number, backorders: boolean, company: { id: string }, approverLimit: { amount: number, currency: string } | null } | null };
 
 export type SetCompanyOrderPolicyMutationVariables = Exact<{
   input: CompanyOrderPolicyInput;
 }>;
 
 
-export type SetCompanyOrderPolicyMutation = { setCompanyOrderPolicy: { purchaseOrderRequired: boolean, approvalSeconds: number, backorders: boolean, company: { id: string }, approverLimit: { amount: unknown, currency: string } | null } };
+export type SetCompanyOrderPolicyMutation = { setCompanyOrderPolicy: { purchaseOrderRequired: boolean, approvalSeconds: number, backorders: boolean, company: { id: string }, approverLimit: { amount: number, currency: string } | null } };
 
-export type ApprovalViewFragment = { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: unknown, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null };
+export type ApprovalViewFragment = { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: number, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null };
 
 export type CompanyApprovalsQueryVariables = Exact<{
   status?: ApprovalStatus | null | undefined;
@@ -499,14 +499,14 @@ export type CompanyApprovalsQueryVariables = Exact<{
 }>;
 
 
-export type CompanyApprovalsQuery = { companyApprovals: Array<{ id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: unknown, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null }> };
+export type CompanyApprovalsQuery = { companyApprovals: Array<{ id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: number, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null }> };
 
 export type ApprovalQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type ApprovalQuery = { approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: unknown, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null } | null };
+export type ApprovalQuery = { approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: number, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null } | null };
 
 export type ApproveOrderMutationVariables = Exact<{
   id: string;
@@ -516,8 +516,8 @@ export type ApproveOrderMutationVariables = Exact<{
 
 
 export type ApproveOrderMutation = { approveOrder:
-    | { __typename: 'ApprovalDecided', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: unknown, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null } }
-    | { __typename: 'ApprovalAlreadyDecided', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: unknown, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null } }
+    | { __typename: 'ApprovalDecided', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: number, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null } }
+    | { __typename: 'ApprovalAlreadyDecided', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: number, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null } }
    };
 
 export type RejectOrderMutationVariables = Exact<{
@@ -528,16 +528,16 @@ export type RejectOrderMutationVariables = Exact<{
 
 
 export type RejectOrderMutation = { rejectOrder:
-    | { __typename: 'ApprovalDecided', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: unknown, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null } }
-    | { __typename: 'ApprovalAlreadyDecided', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: unknown, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null } }
+    | { __typename: 'ApprovalDecided', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: number, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null } }
+    | { __typename: 'ApprovalAlreadyDecided', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, requestedAt: string, expiresAt: string, decidedAt: string | null, decisionReason: string | null, total: { amount: number, currency: string }, requestedBy: { id: string }, decidedBy: { id: string } | null, order: { id: string, number: string, status: OrderStatus } | null } }
    };
 
-export type CompanyBuyerViewFragment = { role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null };
+export type CompanyBuyerViewFragment = { role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null };
 
 export type MyCompanyQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyCompanyQuery = { myCompany: { id: string, name: string, paymentTermsDays: number, creditLimit: { amount: unknown, currency: string }, locations: Array<{ id: string, name: string, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, buyers: Array<{ role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null }> } | null };
+export type MyCompanyQuery = { myCompany: { id: string, name: string, paymentTermsDays: number, creditLimit: { amount: number, currency: string }, locations: Array<{ id: string, name: string, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, buyers: Array<{ role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null }> } | null };
 
 export type AddCompanyBuyerMutationVariables = Exact<{
   input: AddCompanyBuyerInput;
@@ -545,7 +545,7 @@ export type AddCompanyBuyerMutationVariables = Exact<{
 
 
 export type AddCompanyBuyerMutation = { addCompanyBuyer:
-    | { __typename: 'CompanyMembership', role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null }
+    | { __typename: 'CompanyMembership', role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null }
     | { __typename: 'AccountInputInvalid', field: string, message: string }
     | { __typename: 'EmailTaken', message: string }
    };
@@ -556,7 +556,7 @@ export type UpdateCompanyBuyerMutationVariables = Exact<{
 
 
 export type UpdateCompanyBuyerMutation = { updateCompanyBuyer:
-    | { __typename: 'CompanyMembership', role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null }
+    | { __typename: 'CompanyMembership', role: CompanyRole, customer: { id: string, email: string, name: string | null }, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null }
     | { __typename: 'AccountInputInvalid', field: string, message: string }
     | { __typename: 'EmailTaken' }
    };
@@ -568,7 +568,7 @@ export type RemoveCompanyBuyerMutationVariables = Exact<{
 
 export type RemoveCompanyBuyerMutation = { removeCompanyBuyer: boolean };
 
-export type ReturnViewFragment = { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, variant: { id: string } }>, refund: { status: RefundStatus, refundedAt: string | null, goods: { amount: unknown, currency: string }, restockingFee: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, amount: { amount: unknown, currency: string } } | null };
+export type ReturnViewFragment = { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, variant: { id: string } }>, refund: { status: RefundStatus, refundedAt: string | null, goods: { amount: number, currency: string }, restockingFee: { amount: number, currency: string }, shipping: { amount: number, currency: string }, amount: { amount: number, currency: string } } | null };
 
 export type RequestReturnMutationVariables = Exact<{
   input: RequestReturnInput;
@@ -576,7 +576,7 @@ export type RequestReturnMutationVariables = Exact<{
 
 
 export type RequestReturnMutation = { requestReturn:
-    | { __typename: 'ReturnRequested', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, variant: { id: string } }>, refund: { status: RefundStatus, refundedAt: string | null, goods: { amount: unknown, currency: string }, restockingFee: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, amount: { amount: unknown, currency: string } } | null } }
+    | { __typename: 'ReturnRequested', return: { id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, variant: { id: string } }>, refund: { status: RefundStatus, refundedAt: string | null, goods: { amount: number, currency: string }, restockingFee: { amount: number, currency: string }, shipping: { amount: number, currency: string }, amount: { amount: number, currency: string } } | null } }
     | { __typename: 'ReturnRefused', reason: ReturnRefusalReason, lineNo: number, returnable: number, windowEndedAt: string | null }
    };
 
@@ -585,14 +585,14 @@ export type OrderReturnsQueryVariables = Exact<{
 }>;
 
 
-export type OrderReturnsQuery = { order: { id: string, status: OrderStatus, refundedTotal: { amount: unknown, currency: string }, returns: Array<{ id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, variant: { id: string } }>, refund: { status: RefundStatus, refundedAt: string | null, goods: { amount: unknown, currency: string }, restockingFee: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, amount: { amount: unknown, currency: string } } | null }> } | null };
+export type OrderReturnsQuery = { order: { id: string, status: OrderStatus, refundedTotal: { amount: number, currency: string }, returns: Array<{ id: string, status: ReturnStatus, requestedAt: string, decisionReason: string | null, receivedAt: string | null, lines: Array<{ lineNo: number, quantity: number, reason: ReturnReason, note: string | null, variant: { id: string } }>, refund: { status: RefundStatus, refundedAt: string | null, goods: { amount: number, currency: string }, restockingFee: { amount: number, currency: string }, shipping: { amount: number, currency: string }, amount: { amount: number, currency: string } } | null }> } | null };
 
-export type TradeInvoiceFragment = { id: string, number: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: unknown, currency: string }, paid: { amount: unknown, currency: string }, balance: { amount: unknown, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null };
+export type TradeInvoiceFragment = { id: string, number: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: number, currency: string }, paid: { amount: number, currency: string }, balance: { amount: number, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null };
 
 export type CompanyCreditQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CompanyCreditQuery = { companyCredit: { companyId: string, termsDays: number, limit: { amount: unknown, currency: string }, owed: { amount: unknown, currency: string }, available: { amount: unknown, currency: string }, overdue: { amount: unknown, currency: string } } | null };
+export type CompanyCreditQuery = { companyCredit: { companyId: string, termsDays: number, limit: { amount: number, currency: string }, owed: { amount: number, currency: string }, available: { amount: number, currency: string }, overdue: { amount: number, currency: string } } | null };
 
 export type CompanyInvoicesQueryVariables = Exact<{
   filter?: InvoiceFilter;
@@ -600,11 +600,11 @@ export type CompanyInvoicesQueryVariables = Exact<{
 }>;
 
 
-export type CompanyInvoicesQuery = { companyInvoices: Array<{ id: string, number: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: unknown, currency: string }, paid: { amount: unknown, currency: string }, balance: { amount: unknown, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null }> };
+export type CompanyInvoicesQuery = { companyInvoices: Array<{ id: string, number: string, status: InvoiceStatus, issuedAt: string, dueAt: string, overdue: boolean, order: { id: string, number: string } | null, amount: { amount: number, currency: string }, paid: { amount: number, currency: string }, balance: { amount: number, currency: string }, purchaseOrder: { number: string | null, costCentre: string | null } | null }> };
 
 export type SavedListViewFragment = { id: string, name: string, shared: boolean, editable: boolean, version: number, updatedAt: string, lines: Array<{ variantId: string, quantity: number, variant: { id: string, sku: string } | null }> };
 
-export type CartFilledViewFragment = { added: number, cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }, skipped: Array<{ variantId: string, quantity: number }> };
+export type CartFilledViewFragment = { added: number, cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }, skipped: Array<{ variantId: string, quantity: number }> };
 
 export type SavedListsQueryVariables = Exact<{
   first?: number;
@@ -634,7 +634,7 @@ export type AddSavedListToCartMutationVariables = Exact<{
 }>;
 
 
-export type AddSavedListToCartMutation = { addSavedListToCart: { added: number, cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }, skipped: Array<{ variantId: string, quantity: number }> } };
+export type AddSavedListToCartMutation = { addSavedListToCart: { added: number, cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }, skipped: Array<{ variantId: string, quantity: number }> } };
 
 export type ReorderMutationVariables = Exact<{
   orderId: string;
@@ -643,7 +643,7 @@ export type ReorderMutationVariables = Exact<{
 }>;
 
 
-export type ReorderMutation = { reorder: { added: number, cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }, skipped: Array<{ variantId: string, quantity: number }> } };
+export type ReorderMutation = { reorder: { added: number, cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }, skipped: Array<{ variantId: string, quantity: number }> } };
 
 export type CheckBulkOrderQueryVariables = Exact<{
   csv: string;
@@ -661,7 +661,7 @@ export type AddBulkOrderToCartMutationVariables = Exact<{
 }>;
 
 
-export type AddBulkOrderToCartMutation = { addBulkOrderToCart: { check: { rows: number, lines: number, units: number, backorderedUnits: number, problems: Array<{ row: number, sku: string | null, code: BulkOrderProblemCode, message: string }> }, cart: { id: string, version: number, status: CartStatus, totals: { total: { amount: unknown, currency: string } } | null } | null } };
+export type AddBulkOrderToCartMutation = { addBulkOrderToCart: { check: { rows: number, lines: number, units: number, backorderedUnits: number, problems: Array<{ row: number, sku: string | null, code: BulkOrderProblemCode, message: string }> }, cart: { id: string, version: number, status: CartStatus, totals: { total: { amount: number, currency: string } } | null } | null } };
 
 export type BulkOrderCheckViewFragment = { rows: number, lines: number, units: number, backorderedUnits: number, problems: Array<{ row: number, sku: string | null, code: BulkOrderProblemCode, message: string }> };
 
@@ -676,7 +676,7 @@ export type PriceQuoteQueryVariables = Exact<{
 
 
 export type PriceQuoteQuery = { quote:
-    | { __typename: 'Quote', currency: string, taxIncluded: boolean, lines: Array<{ variantId: string, quantity: number, converted: boolean, unit: { amount: unknown, currency: string }, compareAt: { amount: unknown, currency: string } | null, subtotal: { amount: unknown, currency: string }, discounts: Array<{ promotionId: string, amount: { amount: unknown, currency: string } }>, total: { amount: unknown, currency: string }, net: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, gross: { amount: unknown, currency: string }, taxRate: { category: TaxCategory, rateBasisPoints: number } }>, discounts: Array<{ promotionId: string, name: string, couponCode: string | null, reason: string, amount: { amount: unknown, currency: string } }>, rejectedCoupons: Array<{ code: string, reason: CouponRejection, message: string }>, shipping: { method: string, name: string, amount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string } } | null, taxLines: Array<{ category: TaxCategory, rateBasisPoints: number, net: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string } }>, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, net: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, gross: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } }
+    | { __typename: 'Quote', currency: string, taxIncluded: boolean, lines: Array<{ variantId: string, quantity: number, converted: boolean, unit: { amount: number, currency: string }, compareAt: { amount: number, currency: string } | null, subtotal: { amount: number, currency: string }, discounts: Array<{ promotionId: string, amount: { amount: number, currency: string } }>, total: { amount: number, currency: string }, net: { amount: number, currency: string }, tax: { amount: number, currency: string }, gross: { amount: number, currency: string }, taxRate: { category: TaxCategory, rateBasisPoints: number } }>, discounts: Array<{ promotionId: string, name: string, couponCode: string | null, reason: string, amount: { amount: number, currency: string } }>, rejectedCoupons: Array<{ code: string, reason: CouponRejection, message: string }>, shipping: { method: string, name: string, amount: { amount: number, currency: string }, tax: { amount: number, currency: string } } | null, taxLines: Array<{ category: TaxCategory, rateBasisPoints: number, net: { amount: number, currency: string }, tax: { amount: number, currency: string } }>, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, net: { amount: number, currency: string }, tax: { amount: number, currency: string }, gross: { amount: number, currency: string }, total: { amount: number, currency: string } }
     | { __typename: 'QuoteNotPossible', message: string, unpriced: Array<{ variantId: string, reason: PriceNotFoundReason, message: string }> }
     | { __typename: 'ShippingNotAvailable', method: string, reason: ShippingUnavailableReason, message: string }
    };
@@ -688,7 +688,7 @@ export type ShippingMethodsQueryVariables = Exact<{
 }>;
 
 
-export type ShippingMethodsQuery = { shippingMethods: Array<{ code: string, name: string, kind: ShippingMethodKind, available: boolean, reason: ShippingUnavailableReason | null, message: string | null, price: { amount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string } } | null, freeFrom: { amount: unknown, currency: string } | null }> };
+export type ShippingMethodsQuery = { shippingMethods: Array<{ code: string, name: string, kind: ShippingMethodKind, available: boolean, reason: ShippingUnavailableReason | null, message: string | null, price: { amount: { amount: number, currency: string }, tax: { amount: number, currency: string } } | null, freeFrom: { amount: number, currency: string } | null }> };
 
 export type ReserveStockMutationVariables = Exact<{
   input: ReserveStockInput;
@@ -719,30 +719,30 @@ export type ReservationChangeFragment =
   | ReservationChange_ReservationNotActive_Fragment
 ;
 
-export type CartViewFragment = { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> };
+export type CartViewFragment = { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> };
 
 export type AddressViewFragment = { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null };
 
-export type OrderViewFragment = { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }> };
+export type OrderViewFragment = { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }> };
 
 export type CreateCartMutationVariables = Exact<{
   email?: string | null | undefined;
 }>;
 
 
-export type CreateCartMutation = { createCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
+export type CreateCartMutation = { createCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
 
 export type CartQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type CartQuery = { cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, order: { id: string, number: string, status: OrderStatus } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
+export type CartQuery = { cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, order: { id: string, number: string, status: OrderStatus } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
 
 export type MyCartQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyCartQuery = { myCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
+export type MyCartQuery = { myCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
 
 export type AddCartLinesMutationVariables = Exact<{
   cartId: string;
@@ -751,7 +751,7 @@ export type AddCartLinesMutationVariables = Exact<{
 }>;
 
 
-export type AddCartLinesMutation = { addCartLines: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
+export type AddCartLinesMutation = { addCartLines: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
 
 export type UpdateCartLineMutationVariables = Exact<{
   cartId: string;
@@ -761,7 +761,7 @@ export type UpdateCartLineMutationVariables = Exact<{
 }>;
 
 
-export type UpdateCartLineMutation = { updateCartLine: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
+export type UpdateCartLineMutation = { updateCartLine: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
 
 export type SetCartDetailsMutationVariables = Exact<{
   cartId: string;
@@ -770,14 +770,14 @@ export type SetCartDetailsMutationVariables = Exact<{
 }>;
 
 
-export type SetCartDetailsMutation = { setCartDetails: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
+export type SetCartDetailsMutation = { setCartDetails: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
 
 export type MergeGuestCartMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MergeGuestCartMutation = { mergeGuestCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
+export type MergeGuestCartMutation = { mergeGuestCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
 
-export type PlacedApprovalFragment = { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: unknown, currency: string } };
+export type PlacedApprovalFragment = { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: number, currency: string } };
 
 export type PlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
@@ -785,18 +785,18 @@ export type PlaceOrderMutationVariables = Exact<{
 
 
 export type PlaceOrderMutation = { placeOrder:
-    | { __typename: 'OrderPlaced', order: { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }> } }
-    | { __typename: 'PriceChanged', expected: { amount: unknown, currency: string }, actual: { amount: unknown, currency: string } }
+    | { __typename: 'OrderPlaced', order: { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }> } }
+    | { __typename: 'PriceChanged', expected: { amount: number, currency: string }, actual: { amount: number, currency: string } }
     | { __typename: 'InsufficientStock', lines: Array<{ requested: number, available: number, variant: { id: string } }> }
     | { __typename: 'PaymentDeclined', reason: string, declineCode: string | null }
     | { __typename: 'PaymentUnavailable', message: string }
     | { __typename: 'CartNotReady', problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }
     | { __typename: 'CartLocked', cartId: string, status: CartStatus }
-    | { __typename: 'ApprovalRequired', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: unknown, currency: string } } }
-    | { __typename: 'ApprovalRejected', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: unknown, currency: string } } }
-    | { __typename: 'ApprovalExpired', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: unknown, currency: string } } }
-    | { __typename: 'CreditLimitExceeded', available: { amount: unknown, currency: string }, required: { amount: unknown, currency: string } }
-    | { __typename: 'InvoicesOverdue', overdue: { amount: unknown, currency: string } }
+    | { __typename: 'ApprovalRequired', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: number, currency: string } } }
+    | { __typename: 'ApprovalRejected', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: number, currency: string } } }
+    | { __typename: 'ApprovalExpired', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: number, currency: string } } }
+    | { __typename: 'CreditLimitExceeded', available: { amount: number, currency: string }, required: { amount: number, currency: string } }
+    | { __typename: 'InvoicesOverdue', overdue: { amount: number, currency: string } }
    };
 
 export type OrderStatusQueryVariables = Exact<{
@@ -804,7 +804,7 @@ export type OrderStatusQueryVariables = Exact<{
 }>;
 
 
-export type OrderStatusQuery = { order: { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }> } | null };
+export type OrderStatusQuery = { order: { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }> } | null };
 
 export type CancelOrderMutationVariables = Exact<{
   id: string;
@@ -897,7 +897,7 @@ export type RequestEmailVerificationMutation = { requestEmailVerification: boole
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, name: string | null, emailVerified: boolean, group: string | null, createdAt: string, addresses: Array<{ id: string, label: string | null, defaultShipping: boolean, defaultBilling: boolean, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, defaultShippingAddress: { id: string } | null, defaultBillingAddress: { id: string } | null, companyMembership: { role: CompanyRole, company: { id: string, name: string }, orderLimit: { amount: unknown, currency: string } | null, monthlyLimit: { amount: unknown, currency: string } | null } | null } | null };
+export type MeQuery = { me: { id: string, email: string, name: string | null, emailVerified: boolean, group: string | null, createdAt: string, addresses: Array<{ id: string, label: string | null, defaultShipping: boolean, defaultBilling: boolean, address: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } }>, defaultShippingAddress: { id: string } | null, defaultBillingAddress: { id: string } | null, companyMembership: { role: CompanyRole, company: { id: string, name: string }, orderLimit: { amount: number, currency: string } | null, monthlyLimit: { amount: number, currency: string } | null } | null } | null };
 
 export type UpdateProfileMutationVariables = Exact<{
   input: ProfileInput;
@@ -942,7 +942,7 @@ export type ExportMyDataQueryVariables = Exact<{
 }>;
 
 
-export type ExportMyDataQuery = { exportMyData: { generatedAt: string, json: string } | null, myOrders: { nodes: Array<{ id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }> }> } };
+export type ExportMyDataQuery = { exportMyData: { generatedAt: string, json: string } | null, myOrders: { nodes: Array<{ id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }> }> } };
 
 export type EraseMyAccountMutationVariables = Exact<{ [key: string]: never; }>;
 

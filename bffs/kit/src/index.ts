@@ -7,5 +7,6 @@ export * from './bff-server.ts';
 export * from './bff-config.ts';
 export * from './start-channel-bff.ts';
 export { SIGN_IN_OPERATIONS, STAFF_CHANNEL_HEADER } from './channel-context.builder.ts';
-export { ACCOUNT_BFFS, allowListText } from './operation-files.ts';
+export { ACCOUNT_BFFS, allowListText, liveOperationsText } from './operation-files.ts';
+export { liveSchemaText } from './live-schema.ts';
 export { closeRedis, connectRedis } from './redis-connection.ts';

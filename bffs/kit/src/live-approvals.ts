@@ -1,6 +1,7 @@
-import { GraphQLError, GraphQLID, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLString, type GraphQLFieldConfig } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { findInputViolation, type ChannelContext } from '@storegraph/schema';
 import { followChanges } from './live-follow.ts';
+import type { LiveField } from './live-schema.ts';
 
 export interface ApprovalRequest {
   approvalId: string;
@@ -21,34 +22,6 @@ export interface LiveApprovalsDeps {
   onOrdersChange: (listener: () => void) => () => void;
 }
 
-/** Minor units, as the supergraph's MinorUnits: a safe integer (amounts past GraphQL Int's 2^31). */
-const MinorUnits = new GraphQLScalarType({
-  name: 'MinorUnits',
-  serialize: (v) => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new GraphQLError('MinorUnits must be a safe integer');
-    return v;
-  },
-});
-
-const MoneyType = new GraphQLObjectType({
-  name: 'Money',
-  fields: { amount: { type: new GraphQLNonNull(MinorUnits) }, currency: { type: new GraphQLNonNull(GraphQLString) } },
-});
-
-const ApprovalRequestType = new GraphQLObjectType({
-  name: 'ApprovalRequest',
-  fields: {
-    approvalId: { type: new GraphQLNonNull(GraphQLID) },
-    status: { type: new GraphQLNonNull(GraphQLString) },
-    level: { type: new GraphQLNonNull(GraphQLString) },
-    reasons: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) },
-    total: { type: new GraphQLNonNull(MoneyType) },
-    requestedAt: { type: new GraphQLNonNull(GraphQLString) },
-    expiresAt: { type: new GraphQLNonNull(GraphQLString) },
-    cursor: { type: new GraphQLNonNull(GraphQLString) },
-  },
-});
-
 const cursorOf = (a: { requestedAt: string; approvalId: string }) => Buffer.from(`${a.requestedAt}|${a.approvalId}`).toString('base64url');
 const positionOf = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
 
@@ -61,13 +34,8 @@ const positionOf = (cursor: string) => Buffer.from(cursor, 'base64url').toString
  * approver sees their company's, nobody another company's) is the only filter. Buyers are refused (FORBIDDEN):
  * they would see only their own requests, which is not what this feed is for.
  */
-export function approvalRequestedField(deps: LiveApprovalsDeps): GraphQLFieldConfig<unknown, { channel: ChannelContext }, { after?: string | null }> {
-  return {
-    type: new GraphQLNonNull(ApprovalRequestType),
-    args: { after: { type: GraphQLString } },
-    subscribe: (_root, args, ctx) => watchApprovals(deps, ctx.channel, args.after ?? null) as never,
-    resolve: (request: unknown) => request as ApprovalRequest,
-  };
+export function approvalRequestedField(deps: LiveApprovalsDeps): LiveField<{ after?: string | null }> {
+  return { subscribe: (_root, args, ctx) => watchApprovals(deps, ctx.channel, args.after ?? null) };
 }
 
 async function* watchApprovals(deps: LiveApprovalsDeps, ctx: ChannelContext, after: string | null): AsyncGenerator<ApprovalRequest> {

@@ -1,18 +1,5 @@
 import type http from 'node:http';
-import {
-  execute,
-  subscribe,
-  validate,
-  GraphQLBoolean,
-  GraphQLError,
-  GraphQLID,
-  GraphQLInt,
-  GraphQLList,
-  GraphQLNonNull,
-  GraphQLObjectType,
-  GraphQLSchema,
-  GraphQLString,
-} from 'graphql';
+import { execute, subscribe, validate, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { findInputViolation, type ChannelContext } from '@storegraph/schema';
@@ -22,6 +9,7 @@ import { liveClose, liveError, type LiveCaller, type LiveGate } from './live-gat
 import { followChanges } from './live-follow.ts';
 import { orderUpdatedField, type LiveOrdersDeps } from './live-orders.ts';
 import { approvalRequestedField, type LiveApprovalsDeps } from './live-approvals.ts';
+import { buildLiveSchema } from './live-schema.ts';
 
 export interface AvailabilityRow {
   variantId: string;
@@ -45,36 +33,16 @@ export interface LiveAvailabilityDeps {
 
 const MAX_VARIANTS = 50;
 
-const VariantAvailability = new GraphQLObjectType({
-  name: 'VariantAvailability',
-  fields: {
-    variantId: { type: new GraphQLNonNull(GraphQLID) },
-    available: { type: new GraphQLNonNull(GraphQLInt) },
-    inStock: { type: new GraphQLNonNull(GraphQLBoolean) },
-  },
-});
-
 /**
  * Live stock for product pages and tills over graphql-ws (the gateway executes no subscriptions, so the
  * BFF serves them): the current availability at once, then again whenever a stock change could have moved
  * it, sent only when it did. No polling: the same change stream that invalidates the response cache drives it.
  */
 export function serveLiveAvailability(server: http.Server, deps: LiveAvailabilityDeps) {
-  const schema = new GraphQLSchema({
-    query: new GraphQLObjectType({ name: 'Query', fields: { live: { type: GraphQLString, resolve: () => 'use subscriptions' } } }),
-    subscription: new GraphQLObjectType({
-      name: 'Subscription',
-      fields: {
-        availabilityChanged: {
-          type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(VariantAvailability))),
-          args: { variantIds: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLID))) } },
-          subscribe: (_root: unknown, args: { variantIds: string[] }, ctx: { channel: ChannelContext }) => watch(deps, ctx.channel, args.variantIds),
-          resolve: (rows: unknown) => rows as AvailabilityRow[],
-        },
-        orderUpdated: orderUpdatedField(deps.orders),
-        approvalRequested: approvalRequestedField(deps.approvals),
-      },
-    }),
+  const schema = buildLiveSchema({
+    availabilityChanged: { subscribe: (_root, args: { variantIds: string[] }, ctx) => watch(deps, ctx.channel, args.variantIds) },
+    orderUpdated: orderUpdatedField(deps.orders),
+    approvalRequested: approvalRequestedField(deps.approvals),
   });
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const callers = new WeakMap<object, LiveCaller>();

@@ -1,6 +1,7 @@
-import { GraphQLError, GraphQLID, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { findInputViolation, type ChannelContext } from '@storegraph/schema';
 import { followChanges } from './live-follow.ts';
+import type { LiveField } from './live-schema.ts';
 
 export interface OrderUpdate {
   orderId: string;
@@ -16,16 +17,6 @@ export interface LiveOrdersDeps {
   onOrdersChange: (listener: () => void) => () => void;
 }
 
-const OrderUpdateType = new GraphQLObjectType({
-  name: 'OrderUpdate',
-  fields: {
-    orderId: { type: new GraphQLNonNull(GraphQLID) },
-    number: { type: new GraphQLNonNull(GraphQLString) },
-    status: { type: new GraphQLNonNull(GraphQLString) },
-    nextStatuses: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) },
-  },
-});
-
 /**
  * `orderUpdated(orderId)`: the order's status now, then again each time it changes. Fed by the orders outbox
  * (every order write moves it; the orders subgraph announces the move on its change stream within a second),
@@ -34,13 +25,8 @@ const OrderUpdateType = new GraphQLObjectType({
  * own rule (a customer their orders, a buyer their company's, a guest session what it placed): anything else is
  * NOT_FOUND, as over HTTP.
  */
-export function orderUpdatedField(deps: LiveOrdersDeps): GraphQLFieldConfig<unknown, { channel: ChannelContext }, { orderId: string }> {
-  return {
-    type: new GraphQLNonNull(OrderUpdateType),
-    args: { orderId: { type: new GraphQLNonNull(GraphQLID) } },
-    subscribe: (_root, args, ctx) => watchOrder(deps, ctx.channel, args.orderId) as never,
-    resolve: (update: unknown) => update as OrderUpdate,
-  };
+export function orderUpdatedField(deps: LiveOrdersDeps): LiveField<{ orderId: string }> {
+  return { subscribe: (_root, args, ctx) => watchOrder(deps, ctx.channel, args.orderId) };
 }
 
 async function* watchOrder(deps: LiveOrdersDeps, ctx: ChannelContext, orderId: string): AsyncGenerator<OrderUpdate> {

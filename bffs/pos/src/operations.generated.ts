@@ -29,7 +29,7 @@ export type ApproveTillDiscountInput = {
   staffCode: string;
   pin: string;
   /** The most discount approved, in minor units of the channel's currency. */
-  maxDiscount: unknown;
+  maxDiscount: number;
 };
 
 export type TillSignInInput = {
@@ -42,7 +42,7 @@ export type TillSignInInput = {
 
 /** An amount a client last saw: integer minor units and the ISO 4217 code. */
 export type MoneyInput = {
-  amount: unknown;
+  amount: number;
   currency: string;
 };
 
@@ -167,14 +167,14 @@ export type TenderMethod =
 export type TenderInput = {
   method: TenderMethod;
   /** Positive minor units: cash handed over (change is given from it) or the amount charged to the card. */
-  amount: unknown;
+  amount: number;
   /** CARD: the payment terminal's token for the card. */
   cardToken?: string | null | undefined;
 };
 
 /** A manual discount at the till: exactly one of an amount (minor units) or a percentage (basis points: 1000 = 10 %). */
 export type ManualDiscountInput = {
-  amount?: unknown;
+  amount?: number | null | undefined;
   percentBasisPoints?: number | null | undefined;
 };
 
@@ -205,7 +205,7 @@ export type OfflineSaleLineInput = {
   variantId: string;
   quantity: number;
   /** The unit price the till charged (from its snapshot), in minor units: honoured even if the price changed since. */
-  unitPrice: unknown;
+  unitPrice: number;
   /** A manual discount the till took off this line. */
   discount?: ManualDiscountInput | null | undefined;
 };
@@ -382,7 +382,7 @@ export type ShipToInput = {
 };
 
 export type TillVariantFragment = { id: string, sku: string, gtin: string | null, options: Array<{ name: string, value: string }>, product: { id: string, name: string }, price:
-    | { __typename: 'VariantPrice', unit: { amount: unknown, currency: string } }
+    | { __typename: 'VariantPrice', unit: { amount: number, currency: string } }
     | { __typename: 'PriceNotFound' }
    | null, availability: { available: number, inStock: boolean, locations: Array<{ available: number, location: { id: string, name: string } }> } | null };
 
@@ -392,7 +392,7 @@ export type ScanBarcodeQueryVariables = Exact<{
 
 
 export type ScanBarcodeQuery = { variantByBarcode: { id: string, sku: string, gtin: string | null, options: Array<{ name: string, value: string }>, product: { id: string, name: string }, price:
-      | { __typename: 'VariantPrice', unit: { amount: unknown, currency: string } }
+      | { __typename: 'VariantPrice', unit: { amount: number, currency: string } }
       | { __typename: 'PriceNotFound' }
      | null, availability: { available: number, inStock: boolean, locations: Array<{ available: number, location: { id: string, name: string } }> } | null } | null };
 
@@ -402,7 +402,7 @@ export type LookupSkuQueryVariables = Exact<{
 
 
 export type LookupSkuQuery = { variantBySku: { id: string, sku: string, gtin: string | null, options: Array<{ name: string, value: string }>, product: { id: string, name: string }, price:
-      | { __typename: 'VariantPrice', unit: { amount: unknown, currency: string } }
+      | { __typename: 'VariantPrice', unit: { amount: number, currency: string } }
       | { __typename: 'PriceNotFound' }
      | null, availability: { available: number, inStock: boolean, locations: Array<{ available: number, location: { id: string, name: string } }> } | null } | null };
 
@@ -414,7 +414,7 @@ export type TillListingQueryVariables = Exact<{
 
 
 export type TillListingQuery = { products: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, variants: Array<{ id: string, sku: string, gtin: string | null, options: Array<{ name: string, value: string }>, product: { id: string, name: string }, price:
-          | { __typename: 'VariantPrice', unit: { amount: unknown, currency: string } }
+          | { __typename: 'VariantPrice', unit: { amount: number, currency: string } }
           | { __typename: 'PriceNotFound' }
          | null, availability: { available: number, inStock: boolean, locations: Array<{ available: number, location: { id: string, name: string } }> } | null }> }> } };
 
@@ -434,41 +434,41 @@ export type TillSignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
 export type TillSignOutMutation = { tillSignOut: boolean };
 
-export type TillSessionViewFragment = { id: string, tillId: string, locationId: string, status: TillSessionStatus, openedAt: string, closedAt: string | null, openingFloat: { amount: unknown, currency: string }, expectedCash: { amount: unknown, currency: string }, countedCash: { amount: unknown, currency: string } | null, cashDifference: { amount: unknown, currency: string } | null };
+export type TillSessionViewFragment = { id: string, tillId: string, locationId: string, status: TillSessionStatus, openedAt: string, closedAt: string | null, openingFloat: { amount: number, currency: string }, expectedCash: { amount: number, currency: string }, countedCash: { amount: number, currency: string } | null, cashDifference: { amount: number, currency: string } | null };
 
 export type CurrentTillSessionQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CurrentTillSessionQuery = { currentTillSession: { id: string, tillId: string, locationId: string, status: TillSessionStatus, openedAt: string, closedAt: string | null, openingFloat: { amount: unknown, currency: string }, expectedCash: { amount: unknown, currency: string }, countedCash: { amount: unknown, currency: string } | null, cashDifference: { amount: unknown, currency: string } | null } | null };
+export type CurrentTillSessionQuery = { currentTillSession: { id: string, tillId: string, locationId: string, status: TillSessionStatus, openedAt: string, closedAt: string | null, openingFloat: { amount: number, currency: string }, expectedCash: { amount: number, currency: string }, countedCash: { amount: number, currency: string } | null, cashDifference: { amount: number, currency: string } | null } | null };
 
 export type OpenTillSessionMutationVariables = Exact<{
-  openingFloat: unknown;
+  openingFloat: number;
 }>;
 
 
 export type OpenTillSessionMutation = { openTillSession:
-    | { __typename: 'TillSession', id: string, tillId: string, locationId: string, status: TillSessionStatus, openedAt: string, closedAt: string | null, openingFloat: { amount: unknown, currency: string }, expectedCash: { amount: unknown, currency: string }, countedCash: { amount: unknown, currency: string } | null, cashDifference: { amount: unknown, currency: string } | null }
+    | { __typename: 'TillSession', id: string, tillId: string, locationId: string, status: TillSessionStatus, openedAt: string, closedAt: string | null, openingFloat: { amount: number, currency: string }, expectedCash: { amount: number, currency: string }, countedCash: { amount: number, currency: string } | null, cashDifference: { amount: number, currency: string } | null }
     | { __typename: 'TillSessionConflict', message: string, current: { id: string } | null }
    };
 
 export type CloseTillSessionMutationVariables = Exact<{
-  countedCash: unknown;
+  countedCash: number;
 }>;
 
 
 export type CloseTillSessionMutation = { closeTillSession:
-    | { __typename: 'TillSession', id: string, tillId: string, locationId: string, status: TillSessionStatus, openedAt: string, closedAt: string | null, report: { kind: TillReportKind, sessionId: string, takenAt: string, salesCount: number, text: string, grossSales: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, discounts: { amount: unknown, currency: string }, manualDiscounts: { amount: unknown, currency: string }, salesByTender: Array<{ method: TenderMethod, count: number, amount: { amount: unknown, currency: string } }>, refundsByTender: Array<{ method: TenderMethod, count: number, amount: { amount: unknown, currency: string } }>, openingFloat: { amount: unknown, currency: string }, cashExpected: { amount: unknown, currency: string }, cashCounted: { amount: unknown, currency: string } | null, cashDifference: { amount: unknown, currency: string } | null }, openingFloat: { amount: unknown, currency: string }, expectedCash: { amount: unknown, currency: string }, countedCash: { amount: unknown, currency: string } | null, cashDifference: { amount: unknown, currency: string } | null }
+    | { __typename: 'TillSession', id: string, tillId: string, locationId: string, status: TillSessionStatus, openedAt: string, closedAt: string | null, report: { kind: TillReportKind, sessionId: string, takenAt: string, salesCount: number, text: string, grossSales: { amount: number, currency: string }, tax: { amount: number, currency: string }, discounts: { amount: number, currency: string }, manualDiscounts: { amount: number, currency: string }, salesByTender: Array<{ method: TenderMethod, count: number, amount: { amount: number, currency: string } }>, refundsByTender: Array<{ method: TenderMethod, count: number, amount: { amount: number, currency: string } }>, openingFloat: { amount: number, currency: string }, cashExpected: { amount: number, currency: string }, cashCounted: { amount: number, currency: string } | null, cashDifference: { amount: number, currency: string } | null }, openingFloat: { amount: number, currency: string }, expectedCash: { amount: number, currency: string }, countedCash: { amount: number, currency: string } | null, cashDifference: { amount: number, currency: string } | null }
     | { __typename: 'TillSessionConflict', message: string }
    };
 
-export type TillReportViewFragment = { kind: TillReportKind, sessionId: string, takenAt: string, salesCount: number, text: string, grossSales: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, discounts: { amount: unknown, currency: string }, manualDiscounts: { amount: unknown, currency: string }, salesByTender: Array<{ method: TenderMethod, count: number, amount: { amount: unknown, currency: string } }>, refundsByTender: Array<{ method: TenderMethod, count: number, amount: { amount: unknown, currency: string } }>, openingFloat: { amount: unknown, currency: string }, cashExpected: { amount: unknown, currency: string }, cashCounted: { amount: unknown, currency: string } | null, cashDifference: { amount: unknown, currency: string } | null };
+export type TillReportViewFragment = { kind: TillReportKind, sessionId: string, takenAt: string, salesCount: number, text: string, grossSales: { amount: number, currency: string }, tax: { amount: number, currency: string }, discounts: { amount: number, currency: string }, manualDiscounts: { amount: number, currency: string }, salesByTender: Array<{ method: TenderMethod, count: number, amount: { amount: number, currency: string } }>, refundsByTender: Array<{ method: TenderMethod, count: number, amount: { amount: number, currency: string } }>, openingFloat: { amount: number, currency: string }, cashExpected: { amount: number, currency: string }, cashCounted: { amount: number, currency: string } | null, cashDifference: { amount: number, currency: string } | null };
 
 export type TillXReportQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TillXReportQuery = { currentTillSession: { id: string, report: { kind: TillReportKind, sessionId: string, takenAt: string, salesCount: number, text: string, grossSales: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, discounts: { amount: unknown, currency: string }, manualDiscounts: { amount: unknown, currency: string }, salesByTender: Array<{ method: TenderMethod, count: number, amount: { amount: unknown, currency: string } }>, refundsByTender: Array<{ method: TenderMethod, count: number, amount: { amount: unknown, currency: string } }>, openingFloat: { amount: unknown, currency: string }, cashExpected: { amount: unknown, currency: string }, cashCounted: { amount: unknown, currency: string } | null, cashDifference: { amount: unknown, currency: string } | null } } | null };
+export type TillXReportQuery = { currentTillSession: { id: string, report: { kind: TillReportKind, sessionId: string, takenAt: string, salesCount: number, text: string, grossSales: { amount: number, currency: string }, tax: { amount: number, currency: string }, discounts: { amount: number, currency: string }, manualDiscounts: { amount: number, currency: string }, salesByTender: Array<{ method: TenderMethod, count: number, amount: { amount: number, currency: string } }>, refundsByTender: Array<{ method: TenderMethod, count: number, amount: { amount: number, currency: string } }>, openingFloat: { amount: number, currency: string }, cashExpected: { amount: number, currency: string }, cashCounted: { amount: number, currency: string } | null, cashDifference: { amount: number, currency: string } | null } } | null };
 
-export type ReceiptViewFragment = { receiptNumber: string, orderId: string, clientId: string, tillId: string, locationId: string, cashierId: string, soldAt: string, text: string, lines: Array<{ lineNo: number, variantId: string, sku: string, quantity: number, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }>, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, tenders: Array<{ method: TenderMethod, amount: { amount: unknown, currency: string } }>, change: { amount: unknown, currency: string }, manualDiscount: { amount: unknown, currency: string }, discountApprovedBy: { staffId: string, name: string } | null };
+export type ReceiptViewFragment = { receiptNumber: string, orderId: string, clientId: string, tillId: string, locationId: string, cashierId: string, soldAt: string, text: string, lines: Array<{ lineNo: number, variantId: string, sku: string, quantity: number, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }>, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string }, tenders: Array<{ method: TenderMethod, amount: { amount: number, currency: string } }>, change: { amount: number, currency: string }, manualDiscount: { amount: number, currency: string }, discountApprovedBy: { staffId: string, name: string } | null };
 
 export type ApproveTillDiscountMutationVariables = Exact<{
   input: ApproveTillDiscountInput;
@@ -476,7 +476,7 @@ export type ApproveTillDiscountMutationVariables = Exact<{
 
 
 export type ApproveTillDiscountMutation = { approveTillDiscount:
-    | { __typename: 'TillDiscountApproval', approvalToken: string, expiresAt: string, manager: { id: string, staffCode: string, name: string, role: TillRole }, maxDiscount: { amount: unknown, currency: string } }
+    | { __typename: 'TillDiscountApproval', approvalToken: string, expiresAt: string, manager: { id: string, staffCode: string, name: string, role: TillRole }, maxDiscount: { amount: number, currency: string } }
     | { __typename: 'TillApprovalRefused', reason: string, message: string }
     | { __typename: 'SignInFailed', message: string }
     | { __typename: 'SignInThrottled', retryAfterSeconds: number }
@@ -488,10 +488,10 @@ export type TillSaleMutationVariables = Exact<{
 
 
 export type TillSaleMutation = { tillSale:
-    | { __typename: 'Receipt', receiptNumber: string, orderId: string, clientId: string, tillId: string, locationId: string, cashierId: string, soldAt: string, text: string, lines: Array<{ lineNo: number, variantId: string, sku: string, quantity: number, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }>, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, tenders: Array<{ method: TenderMethod, amount: { amount: unknown, currency: string } }>, change: { amount: unknown, currency: string }, manualDiscount: { amount: unknown, currency: string }, discountApprovedBy: { staffId: string, name: string } | null }
-    | { __typename: 'ManagerApprovalRequired', reason: string, message: string, discount: { amount: unknown, currency: string }, threshold: { amount: unknown, currency: string } }
+    | { __typename: 'Receipt', receiptNumber: string, orderId: string, clientId: string, tillId: string, locationId: string, cashierId: string, soldAt: string, text: string, lines: Array<{ lineNo: number, variantId: string, sku: string, quantity: number, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }>, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string }, tenders: Array<{ method: TenderMethod, amount: { amount: number, currency: string } }>, change: { amount: number, currency: string }, manualDiscount: { amount: number, currency: string }, discountApprovedBy: { staffId: string, name: string } | null }
+    | { __typename: 'ManagerApprovalRequired', reason: string, message: string, discount: { amount: number, currency: string }, threshold: { amount: number, currency: string } }
     | { __typename: 'DiscountRefused', reason: string, message: string, lineNo: number | null }
-    | { __typename: 'PriceChanged', expected: { amount: unknown, currency: string }, actual: { amount: unknown, currency: string } }
+    | { __typename: 'PriceChanged', expected: { amount: number, currency: string }, actual: { amount: number, currency: string } }
     | { __typename: 'InsufficientStock', lines: Array<{ requested: number, available: number, variant: { id: string } }> }
     | { __typename: 'CartNotReady', problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }
     | { __typename: 'TenderRefused', reason: string, message: string }
@@ -533,7 +533,7 @@ export type TillSnapshotQueryVariables = Exact<{
 }>;
 
 
-export type TillSnapshotQuery = { tillSnapshot: { version: string, changed: boolean, takenAt: string, locationId: string, items: Array<{ variantId: string, sku: string, gtin: string | null, productId: string, name: string, taxRateBasisPoints: number | null, available: number, unitPrice: { amount: unknown, currency: string }, promotionDiscount: { amount: unknown, currency: string }, price: { amount: unknown, currency: string } }> } };
+export type TillSnapshotQuery = { tillSnapshot: { version: string, changed: boolean, takenAt: string, locationId: string, items: Array<{ variantId: string, sku: string, gtin: string | null, productId: string, name: string, taxRateBasisPoints: number | null, available: number, unitPrice: { amount: number, currency: string }, promotionDiscount: { amount: number, currency: string }, price: { amount: number, currency: string } }> } };
 
 export type TillReturnMutationVariables = Exact<{
   input: TillReturnInput;
@@ -541,7 +541,7 @@ export type TillReturnMutationVariables = Exact<{
 
 
 export type TillReturnMutation = { tillReturn:
-    | { __typename: 'TillReturnReceipt', returnNumber: string, receiptNumber: string, orderId: string, clientId: string, tillId: string, locationId: string, cashierId: string, returnedAt: string, restocked: boolean, text: string, lines: Array<{ lineNo: number, variantId: string, sku: string, quantity: number, refund: { amount: unknown, currency: string } }>, total: { amount: unknown, currency: string }, refunds: Array<{ method: TenderMethod, amount: { amount: unknown, currency: string } }> }
+    | { __typename: 'TillReturnReceipt', returnNumber: string, receiptNumber: string, orderId: string, clientId: string, tillId: string, locationId: string, cashierId: string, returnedAt: string, restocked: boolean, text: string, lines: Array<{ lineNo: number, variantId: string, sku: string, quantity: number, refund: { amount: number, currency: string } }>, total: { amount: number, currency: string }, refunds: Array<{ method: TenderMethod, amount: { amount: number, currency: string } }> }
     | { __typename: 'TillReturnRefused', reason: string, message: string, lineNo: number | null }
     | { __typename: 'PaymentDeclined', reason: string, declineCode: string | null }
     | { __typename: 'PaymentUnavailable', message: string }
@@ -559,7 +559,7 @@ export type PriceQuoteQueryVariables = Exact<{
 
 
 export type PriceQuoteQuery = { quote:
-    | { __typename: 'Quote', currency: string, taxIncluded: boolean, lines: Array<{ variantId: string, quantity: number, converted: boolean, unit: { amount: unknown, currency: string }, compareAt: { amount: unknown, currency: string } | null, subtotal: { amount: unknown, currency: string }, discounts: Array<{ promotionId: string, amount: { amount: unknown, currency: string } }>, total: { amount: unknown, currency: string }, net: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, gross: { amount: unknown, currency: string }, taxRate: { category: TaxCategory, rateBasisPoints: number } }>, discounts: Array<{ promotionId: string, name: string, couponCode: string | null, reason: string, amount: { amount: unknown, currency: string } }>, rejectedCoupons: Array<{ code: string, reason: CouponRejection, message: string }>, shipping: { method: string, name: string, amount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string } } | null, taxLines: Array<{ category: TaxCategory, rateBasisPoints: number, net: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string } }>, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, net: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, gross: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } }
+    | { __typename: 'Quote', currency: string, taxIncluded: boolean, lines: Array<{ variantId: string, quantity: number, converted: boolean, unit: { amount: number, currency: string }, compareAt: { amount: number, currency: string } | null, subtotal: { amount: number, currency: string }, discounts: Array<{ promotionId: string, amount: { amount: number, currency: string } }>, total: { amount: number, currency: string }, net: { amount: number, currency: string }, tax: { amount: number, currency: string }, gross: { amount: number, currency: string }, taxRate: { category: TaxCategory, rateBasisPoints: number } }>, discounts: Array<{ promotionId: string, name: string, couponCode: string | null, reason: string, amount: { amount: number, currency: string } }>, rejectedCoupons: Array<{ code: string, reason: CouponRejection, message: string }>, shipping: { method: string, name: string, amount: { amount: number, currency: string }, tax: { amount: number, currency: string } } | null, taxLines: Array<{ category: TaxCategory, rateBasisPoints: number, net: { amount: number, currency: string }, tax: { amount: number, currency: string } }>, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, net: { amount: number, currency: string }, tax: { amount: number, currency: string }, gross: { amount: number, currency: string }, total: { amount: number, currency: string } }
     | { __typename: 'QuoteNotPossible', message: string, unpriced: Array<{ variantId: string, reason: PriceNotFoundReason, message: string }> }
     | { __typename: 'ShippingNotAvailable', method: string, reason: ShippingUnavailableReason, message: string }
    };
@@ -571,7 +571,7 @@ export type ShippingMethodsQueryVariables = Exact<{
 }>;
 
 
-export type ShippingMethodsQuery = { shippingMethods: Array<{ code: string, name: string, kind: ShippingMethodKind, available: boolean, reason: ShippingUnavailableReason | null, message: string | null, price: { amount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string } } | null, freeFrom: { amount: unknown, currency: string } | null }> };
+export type ShippingMethodsQuery = { shippingMethods: Array<{ code: string, name: string, kind: ShippingMethodKind, available: boolean, reason: ShippingUnavailableReason | null, message: string | null, price: { amount: { amount: number, currency: string }, tax: { amount: number, currency: string } } | null, freeFrom: { amount: number, currency: string } | null }> };
 
 export type ReserveStockMutationVariables = Exact<{
   input: ReserveStockInput;
@@ -602,30 +602,30 @@ export type ReservationChangeFragment =
   | ReservationChange_ReservationNotActive_Fragment
 ;
 
-export type CartViewFragment = { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> };
+export type CartViewFragment = { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> };
 
 export type AddressViewFragment = { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null };
 
-export type OrderViewFragment = { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }> };
+export type OrderViewFragment = { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }> };
 
 export type CreateCartMutationVariables = Exact<{
   email?: string | null | undefined;
 }>;
 
 
-export type CreateCartMutation = { createCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
+export type CreateCartMutation = { createCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
 
 export type CartQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type CartQuery = { cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, order: { id: string, number: string, status: OrderStatus } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
+export type CartQuery = { cart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, order: { id: string, number: string, status: OrderStatus } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
 
 export type MyCartQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyCartQuery = { myCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
+export type MyCartQuery = { myCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
 
 export type AddCartLinesMutationVariables = Exact<{
   cartId: string;
@@ -634,7 +634,7 @@ export type AddCartLinesMutationVariables = Exact<{
 }>;
 
 
-export type AddCartLinesMutation = { addCartLines: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
+export type AddCartLinesMutation = { addCartLines: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
 
 export type UpdateCartLineMutationVariables = Exact<{
   cartId: string;
@@ -644,7 +644,7 @@ export type UpdateCartLineMutationVariables = Exact<{
 }>;
 
 
-export type UpdateCartLineMutation = { updateCartLine: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
+export type UpdateCartLineMutation = { updateCartLine: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
 
 export type SetCartDetailsMutationVariables = Exact<{
   cartId: string;
@@ -653,14 +653,14 @@ export type SetCartDetailsMutationVariables = Exact<{
 }>;
 
 
-export type SetCartDetailsMutation = { setCartDetails: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
+export type SetCartDetailsMutation = { setCartDetails: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } };
 
 export type MergeGuestCartMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MergeGuestCartMutation = { mergeGuestCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: unknown, currency: string } | null, total: { amount: unknown, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, shipping: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, total: { amount: unknown, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
+export type MergeGuestCartMutation = { mergeGuestCart: { id: string, version: number, status: CartStatus, currency: string, email: string | null, couponCodes: Array<string>, shippingMethod: string | null, pickupLocationId: string | null, expiresAt: string, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ quantity: number, variant: { id: string, sku: string, availability: { available: number, inStock: boolean } | null }, unitPrice: { amount: number, currency: string } | null, total: { amount: number, currency: string } | null }>, totals: { taxIncluded: boolean, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string } } | null, problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> } | null };
 
-export type PlacedApprovalFragment = { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: unknown, currency: string } };
+export type PlacedApprovalFragment = { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: number, currency: string } };
 
 export type PlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
@@ -668,18 +668,18 @@ export type PlaceOrderMutationVariables = Exact<{
 
 
 export type PlaceOrderMutation = { placeOrder:
-    | { __typename: 'OrderPlaced', order: { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }> } }
-    | { __typename: 'PriceChanged', expected: { amount: unknown, currency: string }, actual: { amount: unknown, currency: string } }
+    | { __typename: 'OrderPlaced', order: { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }> } }
+    | { __typename: 'PriceChanged', expected: { amount: number, currency: string }, actual: { amount: number, currency: string } }
     | { __typename: 'InsufficientStock', lines: Array<{ requested: number, available: number, variant: { id: string } }> }
     | { __typename: 'PaymentDeclined', reason: string, declineCode: string | null }
     | { __typename: 'PaymentUnavailable', message: string }
     | { __typename: 'CartNotReady', problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }
     | { __typename: 'CartLocked', cartId: string, status: CartStatus }
-    | { __typename: 'ApprovalRequired', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: unknown, currency: string } } }
-    | { __typename: 'ApprovalRejected', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: unknown, currency: string } } }
-    | { __typename: 'ApprovalExpired', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: unknown, currency: string } } }
-    | { __typename: 'CreditLimitExceeded', available: { amount: unknown, currency: string }, required: { amount: unknown, currency: string } }
-    | { __typename: 'InvoicesOverdue', overdue: { amount: unknown, currency: string } }
+    | { __typename: 'ApprovalRequired', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: number, currency: string } } }
+    | { __typename: 'ApprovalRejected', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: number, currency: string } } }
+    | { __typename: 'ApprovalExpired', approval: { id: string, status: ApprovalStatus, level: ApprovalLevel, reasons: Array<ApprovalReason>, expiresAt: string, total: { amount: number, currency: string } } }
+    | { __typename: 'CreditLimitExceeded', available: { amount: number, currency: string }, required: { amount: number, currency: string } }
+    | { __typename: 'InvoicesOverdue', overdue: { amount: number, currency: string } }
    };
 
 export type OrderStatusQueryVariables = Exact<{
@@ -687,7 +687,7 @@ export type OrderStatusQueryVariables = Exact<{
 }>;
 
 
-export type OrderStatusQuery = { order: { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: unknown, currency: string }, discountTotal: { amount: unknown, currency: string }, shippingTotal: { amount: unknown, currency: string }, taxTotal: { amount: unknown, currency: string }, total: { amount: unknown, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: unknown, currency: string }, discount: { amount: unknown, currency: string }, tax: { amount: unknown, currency: string }, lineTotal: { amount: unknown, currency: string } }> } | null };
+export type OrderStatusQuery = { order: { id: string, number: string, status: OrderStatus, placedAt: string, email: string | null, shippingMethod: string | null, pickupLocationId: string | null, taxIncluded: boolean, cancelReason: string | null, subtotal: { amount: number, currency: string }, discountTotal: { amount: number, currency: string }, shippingTotal: { amount: number, currency: string }, taxTotal: { amount: number, currency: string }, total: { amount: number, currency: string }, payment: { provider: string, status: string } | null, shippingAddress: { name: string, company: string | null, line1: string, line2: string | null, postalCode: string, city: string, region: string | null, country: string, phone: string | null } | null, lines: Array<{ lineNo: number, sku: string, quantity: number, variant: { id: string }, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, tax: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }> } | null };
 
 export type CancelOrderMutationVariables = Exact<{
   id: string;

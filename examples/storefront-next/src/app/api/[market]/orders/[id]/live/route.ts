@@ -1,12 +1,11 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { WatchOrderSubscription, WatchOrderSubscriptionVariables } from '@storegraph/bff-kit/live-operations';
 import { marketOf } from '@/lib/markets';
 import { currentSession } from '@/lib/shop.client';
 import { publishableKey, storefrontConfig } from '@/lib/storefront-config';
 
 export const dynamic = 'force-dynamic';
-
-type Update = { orderUpdated: { orderId: string; number: string; status: string; nextStatuses: string[] } };
 
 /**
  * The order's live status as server-sent events: the server holds one graphql-ws subscription to the BFF
@@ -38,8 +37,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ mark
           // already closed by the client going away
         }
       };
-      stop = ws.subscribe<Update>(
-        { query: '', operationName: 'WatchOrder', variables: { orderId: id } },
+      const variables: WatchOrderSubscriptionVariables = { orderId: id };
+      stop = ws.subscribe<WatchOrderSubscription>(
+        { query: '', operationName: 'WatchOrder', variables },
         {
           next: (update) => (update.data ? send('status', update.data.orderUpdated) : send('problem', update.errors ?? [])),
           error: (err) => {
