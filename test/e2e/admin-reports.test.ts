@@ -332,6 +332,14 @@ describe('sales reports', () => {
     ]);
     const first = data(await run('TopProducts', { input, first: 1 }, auth)).topProducts;
     expect(first.map((t: { variantId: string }) => t.variantId)).toEqual([V.a]);
+    // From 15 January: February is a whole month (read from the monthly sums), 15-31 January are edge days (read
+    // from the line facts). x2 (20 Jan: 4 x V.c, 2000 XTS = 5.00 EUR) and e3 (5 Feb: 1 x V.b, 10.00 EUR) count;
+    // e1 and x1 (10 Jan) do not, so V.a is not ranked at all.
+    const edged = data(await run('TopProducts', { input: { ...input, from: '2019-01-15' }, first: 10 }, auth)).topProducts;
+    expect(edged).toEqual([
+      { variantId: V.b, sku: V.b.toUpperCase(), units: 1, orders: 1, sales: eur(1000) },
+      { variantId: V.c, sku: V.c.toUpperCase(), units: 4, orders: 1, sales: eur(500) },
+    ]);
   });
 
   it('lets only pricing admins of every channel set cost prices, and refuses a negative cost, writing nothing', async () => {
@@ -473,6 +481,22 @@ describe('consistency', () => {
     }
     const after = await untilReport(auth, input, (r) => r.totals.cancelledOrders === 5);
     expect(after.totals).toEqual(expected(orders.slice(5)));
+    // The ranking agrees, over the whole month (monthly sums) and from the 10th (edge days from the line facts):
+    // every order sells V.a, for its subtotal in EUR.
+    const from10 = orders.slice(5).filter((o) => o.at >= '2020-03-10');
+    const topOf = (list: Fixture[]) => [
+      {
+        variantId: V.a,
+        sku: V.a.toUpperCase(),
+        units: list.reduce((s, o) => s + o.lines[0]![1], 0),
+        orders: list.length,
+        sales: eur(list.reduce((s, o) => s + o.subtotal, 0)),
+      },
+    ];
+    expect(from10.length).toBeGreaterThan(0);
+    const top = (from: string) => run('TopProducts', { input: { channels: [RAND], from, to: '2020-04-01' }, first: 5 }, auth).then((r) => data(r).topProducts);
+    expect(await top('2020-03-01')).toEqual(topOf(orders.slice(5)));
+    expect(await top('2020-03-10')).toEqual(topOf(from10));
   });
 });
 

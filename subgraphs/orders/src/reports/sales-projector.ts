@@ -35,6 +35,22 @@ function rollDaily(tx: Tx, ids: string[], sign: 1 | -1) {
 }
 
 /**
+ * The same for the best sellers' monthly sums (sales_variant_months): the lines of `ids` whose order is not
+ * cancelled, per channel, UTC month and variant. Taken out before the facts and lines change, added after.
+ */
+function rollVariantMonths(tx: Tx, ids: string[], sign: 1 | -1) {
+  const s = sql.raw(String(sign));
+  return tx.execute(sql`
+    insert into orders.sales_variant_months (channel, month, variant_id, sku, units, orders, r_sales)
+    select f.channel, date_trunc('month', f.placed_at at time zone 'UTC')::date, l.variant_id, min(l.sku),
+      ${s} * sum(l.quantity), ${s} * count(distinct l.order_id), ${s} * sum(l.r_line_total)
+    from orders.sales_fact_lines l join orders.sales_facts f on f.order_id = l.order_id
+    where l.order_id in ${ids} and not f.cancelled group by 1, 2, 3
+    on conflict (channel, month, variant_id) do update set units = sales_variant_months.units + excluded.units,
+      orders = sales_variant_months.orders + excluded.orders, r_sales = sales_variant_months.r_sales + excluded.r_sales`);
+}
+
+/**
  * Re-projects orders from their current state (the order row, not the event's payload): whatever order the
  * events of one order are projected in, the fact ends as the order is. One statement per table.
  */
@@ -47,6 +63,7 @@ async function projectOrders(tx: Tx, ids: string[], deps: ProjectorDeps) {
   // Rates and costs are asked before anything is written: no row is locked while prices answers.
   const { facts, factLines } = await factsOf([...found], [...lines], deps);
   await rollDaily(tx, ids, -1);
+  await rollVariantMonths(tx, ids, -1);
   const gone = ids.filter((id) => !found.some((o) => o.id === id));
   if (gone.length) await tx.execute(sql`delete from orders.sales_facts where order_id in ${gone}`);
   if (found.length === 0) return;
@@ -71,6 +88,7 @@ async function projectOrders(tx: Tx, ids: string[], deps: ProjectorDeps) {
     insert into orders.sales_fact_lines (order_id, line_no, variant_id, sku, quantity, line_total, r_line_total)
     select * from jsonb_to_recordset(${JSON.stringify(factLines)}::jsonb) as l(order_id text, line_no int, variant_id text, sku text,
       quantity int, line_total bigint, r_line_total bigint)`);
+  await rollVariantMonths(tx, ids, 1);
 }
 
 /**
@@ -114,6 +132,7 @@ export async function projectSalesPass(db: OrdersDb['db'], deps: ProjectorDeps):
     if (cursor!.reporting_currency !== deps.reportingCurrency) {
       // Facts in another reporting currency would be summed with the new one's: rebuild from the start.
       await tx.execute(sql`delete from orders.sales_daily`);
+      await tx.execute(sql`delete from orders.sales_variant_months`);
       await tx.execute(sql`delete from orders.sales_facts`);
       await tx.execute(sql`update orders.report_projection set last_xid = '0', last_id = 0, reporting_currency = ${deps.reportingCurrency}
         where name = 'sales'`);

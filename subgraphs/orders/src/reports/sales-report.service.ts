@@ -141,17 +141,42 @@ export async function salesReport(ctx: OrdersContext, input: SalesReportInput) {
   };
 }
 
-/** Best sellers by sales in the reporting currency (or only the variants asked), cancelled orders left out. */
+/** The first day of `d`'s UTC month, as YYYY-MM-DD. */
+const monthOf = (d: Date) => `${d.toISOString().slice(0, 7)}-01`;
+
+/**
+ * Best sellers by sales in the reporting currency (or only the variants asked), cancelled orders left out.
+ * Whole UTC months in the range come from the monthly sums (sales_variant_months); the days before the first
+ * whole month and after the last come from the line facts. A year's ranking reads about 12 rows per channel and
+ * variant plus at most two partial months of lines.
+ */
 export async function topProducts(ctx: OrdersContext, input: SalesReportInput, variantIds: string[] | null | undefined, first: number) {
   if (!Number.isInteger(first) || first < 1 || first > 100) throw appError('BAD_USER_INPUT', 'first is 1 to 100', { argument: 'first' });
   if (variantIds && variantIds.length > 100) throw appError('BAD_USER_INPUT', 'at most 100 variants', { argument: 'variantIds' });
   const scope = await scopeOf(ctx, input);
-  const only = variantIds?.length ? sql` and l.variant_id in ${variantIds}` : sql``;
+  const from = new Date(`${input.from}T00:00:00Z`);
+  const to = new Date(`${input.to}T00:00:00Z`);
+  // [wholeFrom, wholeTo): the whole months inside [from, to); empty when the range holds none.
+  const wholeFrom = from.getUTCDate() === 1 ? monthOf(from) : monthOf(new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1)));
+  const wholeTo = monthOf(to);
+  const months = wholeFrom < wholeTo;
+  const onlyLines = variantIds?.length ? sql` and l.variant_id in ${variantIds}` : sql``;
+  const onlyMonths = variantIds?.length ? sql` and m.variant_id in ${variantIds}` : sql``;
+  const channelsOf = scope.channels ? sql` and m.channel in ${scope.channels}` : sql``;
+  const edges = months ? sql` and (f.placed_at < ${wholeFrom}::date at time zone 'UTC' or f.placed_at >= ${wholeTo}::date at time zone 'UTC')` : sql``;
+  const monthly = months
+    ? sql`union all select m.variant_id, m.sku, m.units, m.orders, m.r_sales from orders.sales_variant_months m
+        where m.month >= ${wholeFrom}::date and m.month < ${wholeTo}::date${channelsOf}${onlyMonths}`
+    : sql``;
   const rows = await ctx.db.db.execute<{ variant_id: string; sku: string; units: string; orders: string; sales: string }>(sql`
-    select l.variant_id, min(l.sku) as sku, sum(l.quantity) as units, count(distinct l.order_id) as orders, sum(l.r_line_total) as sales
-    from orders.sales_fact_lines l join orders.sales_facts f on f.order_id = l.order_id
-    where ${scope.facts} and not f.cancelled${only}
-    group by l.variant_id order by sum(l.r_line_total) desc, l.variant_id limit ${first}`);
+    select p.variant_id, min(p.sku) as sku, sum(p.units) as units, sum(p.orders) as orders, sum(p.r_sales) as sales
+    from (
+      select l.variant_id, min(l.sku) as sku, sum(l.quantity) as units, count(distinct l.order_id) as orders, sum(l.r_line_total) as r_sales
+      from orders.sales_fact_lines l join orders.sales_facts f on f.order_id = l.order_id
+      where ${scope.facts} and not f.cancelled${edges}${onlyLines} group by l.variant_id
+      ${monthly}
+    ) p
+    group by p.variant_id having sum(p.orders) > 0 order by sum(p.r_sales) desc, p.variant_id limit ${first}`);
   const currency = ctx.deps.reportingCurrency;
   return rows.map((r) => ({
     variantId: r.variant_id,
