@@ -1,37 +1,8 @@
 /**
- * Reservations: all lines or none, per channel, idempotent, never oversold.
- *
- * Locking approach (also in subgraphs/stock/README.md), and why it holds:
- *
- * 1. One round trip. Each use case is one call of a plpgsql function (migrations 0002, 0004): `stock.reserve`,
- *    `stock.finish_reservation`, `stock.expire_reservations`. The transaction is that single statement,
- *    so row locks are held for the time the database needs, never across network round trips.
- * 2. The level row is the mutex. Every change to a (variant, location) level OR to the ring-fences of
- *    that pair happens while holding the level row's FOR UPDATE lock. Availability is computed after the
- *    lock is granted (the locking statement returns the newest committed version of each row it waited
- *    for; the fences are read by the next statement, which READ COMMITTED gives a fresh snapshot), so two
- *    reservations for the same units are serialised: the second one sees the first one's `reserved` and fence.
- * 3. One global lock order. A request locks all level rows it may touch in ONE statement,
- *    `ORDER BY variant_id, location_id FOR UPDATE` (the sort runs below the lock, so rows are locked in
- *    that order). Backorder rows come after all level rows, in (channel, variant_id) order. Two requests
- *    can only wait for each other in that order, so multi-line requests listing variants in any order
- *    cannot deadlock.
- * 4. Reservation rows come before levels. confirm/release lock their reservation row (waiting, while
- *    holding nothing else); the sweeper takes overdue rows with SKIP LOCKED (never waiting) and re-checks
- *    `status = 'ACTIVE'` on the locked row. The status change is written in the same transaction as the
- *    level change, so the units of a reservation come back exactly once, whatever the number of sweepers
- *    or replicas, and a confirm racing the sweeper either sells or expires, never both.
- * 5. Idempotency. The reservation row is inserted first with ON CONFLICT (channel, idempotency_key) DO
- *    NOTHING: a concurrent duplicate waits on the unique index until the first transaction ends, then
- *    replays its committed answer (or, if the first one failed and wrote nothing, tries itself). A
- *    different request under the same key (request_hash differs) is IDEMPOTENCY_KEY_REUSED.
- * 6. Routing is the allocator. The routing strategy plans from an unlocked read which location serves which
- *    units (`routing.service.ts`); `stock.reserve` locks only the planned level rows and reserves exactly the
- *    plan, or, when another request took the units in between, writes nothing and answers RouteStale, and the
- *    plan is made again on fresh figures. So the reservation and the places the order ships from agree, and
- *    the lock is still the only thing that decides whether units are there.
- * 7. Last line of defence: CHECK (reserved >= 0, on_hand >= 0, reserved <= on_hand, fence remaining >= 0)
- *    make a bug that would oversell fail its statement instead of writing it.
+ * Reservations: all lines or none, per channel, idempotent, never oversold. Why it holds (one round trip per
+ * use case, the level row as the mutex, one global lock order, reservation rows before levels, idempotency by
+ * a unique key, routing as the allocator, CHECK constraints as the last line) is in subgraphs/stock/README.md,
+ * "Locking approach, and why it holds"; the plpgsql bodies are in db/functions/.
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
