@@ -142,15 +142,20 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example storefront refres
     expect(await familyStatuses(sid)).toEqual(['ACTIVE']);
     await untilExpired(token);
 
-    const page = await context.newPage();
-    const res = await page.goto(`${shop.url}/eu-de/account`);
-    expect(res?.status()).toBe(200);
-    expect(page.url()).toBe(`${shop.url}/eu-de/account`);
-    expect(await page.textContent('#account-email')).toBe(customer.email);
-    const rows = await page
-      .locator('#orders .order')
-      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-order-id'), tr.querySelector('a')?.textContent, tr.querySelector('.total')?.textContent]));
-    expect(rows.map(([id, n, total]) => [id, n, text(total)])).toEqual([[customer.orderId, customer.orderNumber, '29,90 €']]);
+    // Three tabs load the account at once with the same expired cookie: one RefreshSession between them (a
+    // second use of the refresh token would revoke the sign-in and send every tab to sign in).
+    const pages = await Promise.all([1, 2, 3].map(() => context.newPage()));
+    const answers = await Promise.all(pages.map((p) => p.goto(`${shop.url}/eu-de/account`)));
+    expect(answers.map((r) => r?.status())).toEqual([200, 200, 200]);
+    for (const p of pages) {
+      expect(p.url()).toBe(`${shop.url}/eu-de/account`);
+      expect(await p.textContent('#account-email')).toBe(customer.email);
+      const rows = await p
+        .locator('#orders .order')
+        .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-order-id'), tr.querySelector('a')?.textContent, tr.querySelector('.total')?.textContent]));
+      expect(rows.map(([id, n, total]) => [id, n, text(total)])).toEqual([[customer.orderId, customer.orderNumber, '29,90 €']]);
+    }
+    const page = pages[0]!;
 
     // The browser now holds a new pair; the sign-in's family has exactly one rotation (one refresh, not two).
     const next = await sessionCookies(context);
@@ -164,8 +169,9 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example storefront refres
     expect(reused).toEqual({ __typename: 'SessionInvalid', message: 'refresh token was already used; every session of this sign-in has been ended' });
     expect(await familyStatuses(sid)).toEqual(['REVOKED', 'REVOKED']);
 
-    // The browser's access token is still young, but its session is over: the BFF answers UNAUTHENTICATED, the
-    // storefront's session route finds nothing to refresh, clears the cookies and asks the shopper to sign in.
+    // The browser's access token has not expired, but its session is over: the BFF answers UNAUTHENTICATED, the
+    // storefront's session route cannot refresh (the family is revoked, or the refused token is under 10 s old),
+    // clears the cookies and asks the shopper to sign in.
     await expect
       .poll(
         async () => {
