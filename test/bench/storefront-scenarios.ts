@@ -21,7 +21,7 @@ export async function runStorefrontScenarios(o: { b2cUrl: string; slug: string; 
   ] as const) {
     let shop: RunningStorefront | undefined;
     try {
-      shop = await startStorefront({ b2cUrl: o.b2cUrl, keys, port, catalogueCache: cached });
+      shop = await startStorefront({ b2cUrl: o.b2cUrl, keys, port, catalogueCache: cached, redis: null });
       const url = `${shop.url}/eu-de/products/${o.slug}`;
       const probe = await fetch(url);
       const probeError = probe.status === 200 ? null : `HTTP ${probe.status}`;

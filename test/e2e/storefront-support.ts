@@ -21,7 +21,7 @@ export function freePort(): Promise<number> {
  */
 export async function serveStorefront(
   b2cUrl: string,
-  opts: { catalogueCache?: boolean; port?: number; webhookSecret?: string } = {},
+  opts: { catalogueCache?: boolean; port?: number; webhookSecret?: string; redis?: { url: string; keyPrefix: string } } = {},
 ): Promise<RunningStorefront & { builtInSeconds: number }> {
   const builtInSeconds = await buildStorefront();
   const shop = await startStorefront({
@@ -30,6 +30,8 @@ export async function serveStorefront(
     port: opts.port ?? (await freePort()),
     catalogueCache: opts.catalogueCache,
     webhookSecret: opts.webhookSecret,
+    // A test's storefront shares a cache only when it asks to (a REDIS_URL in the test's environment is not a request).
+    redis: opts.redis ?? null,
   });
   return { ...shop, builtInSeconds };
 }

@@ -102,6 +102,11 @@ export interface StorefrontOptions {
   catalogueCache?: boolean;
   /** The whsec_ secret of the storefront's price.changed / product.updated endpoint (POST <url>/api/revalidate). */
   webhookSecret?: string;
+  /**
+   * The catalogue cache shared with other replicas in Redis, under a key prefix of its own; null keeps it in
+   * this process; unset takes REDIS_URL and REDIS_KEY_PREFIX from the environment.
+   */
+  redis?: { url: string; keyPrefix: string } | null;
 }
 
 export interface RunningStorefront {
@@ -137,6 +142,7 @@ export async function startStorefront(o: StorefrontOptions): Promise<RunningStor
       .join(','),
     STOREFRONT_CATALOGUE_CACHE: o.catalogueCache === false ? 'off' : 'on',
     ...(o.webhookSecret ? { STOREFRONT_WEBHOOK_SECRET: o.webhookSecret } : {}),
+    ...(o.redis !== undefined ? { REDIS_URL: o.redis?.url ?? '', REDIS_KEY_PREFIX: o.redis?.keyPrefix ?? '' } : {}),
   };
   const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(o.port), '-H', '127.0.0.1'], {
     cwd: APP_DIR,

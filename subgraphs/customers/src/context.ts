@@ -17,6 +17,8 @@ export interface CustomersDeps {
   /** Signs the service context an erasure uses to call orders. */
   contextSecret: string;
   orders: SubgraphClient;
+  /** A customer access token's lifetime (ACCESS_TOKEN_TTL_SECONDS unless configured). */
+  accessTtlSeconds: number;
   refreshTtlDays: number;
   /** A sign-in's absolute lifetime, however often it is refreshed. */
   sessionMaxDays: number;

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { contextSecretsSchema, createLogger, loadConfig, startSubgraph, SubgraphClient } from '@storegraph/kit';
-import { DEV_IDP_SECRET } from '@storegraph/schema';
+import { ACCESS_TOKEN_TTL_SECONDS, DEV_IDP_SECRET } from '@storegraph/schema';
 import * as tables from './db/tables.ts';
 import { createCustomersContext, type CustomersDb, type CustomersDeps } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -32,6 +32,9 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
       CUSTOMERS_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
       CUSTOMERS_SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
       CUSTOMERS_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+      // 15 minutes by default: a revoked session's token works until it expires. Shorter only to watch clients
+      // refresh (the storefront's refresh test runs a customers replica with 20 s).
+      CUSTOMERS_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(ACCESS_TOKEN_TTL_SECONDS),
       CUSTOMERS_REFRESH_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
       CUSTOMERS_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(730).default(90),
       CUSTOMERS_VERIFY_EMAIL_TTL_HOURS: z.coerce
@@ -63,6 +66,7 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
     idpSecret: config.STOREGRAPH_IDP_SECRET,
     contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
     orders: new SubgraphClient('orders', config.ORDERS_URL.split(',')[0]!),
+    accessTtlSeconds: config.CUSTOMERS_ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlDays: config.CUSTOMERS_REFRESH_TTL_DAYS,
     sessionMaxDays: config.CUSTOMERS_SESSION_MAX_DAYS,
     verifyEmailTtlHours: config.CUSTOMERS_VERIFY_EMAIL_TTL_HOURS,

@@ -1,20 +1,24 @@
 import { cookies } from 'next/headers';
 import { CartDocument, CreateCartDocument } from '@storegraph/bff-b2c/operations';
 import type { Market } from './markets';
-import { KIND_COOKIE, TOKEN_COOKIE, cartCookie, currentSession, issueGuestToken, personalClient } from './shop.client';
+import { COOKIE_OPTIONS as COOKIE, COOKIE_PREFIX, KIND_COOKIE, REFRESH_COOKIE, TOKEN_COOKIE, refreshCookieOptions } from './session-cookies';
+import { cartCookie, currentSession, issueGuestToken, personalClient } from './shop.client';
 
-const COOKIE = { httpOnly: true, sameSite: 'lax' as const, path: '/' };
-
-/** Keeps the shopper's token (guest or customer) where only the server reads it. */
-export async function rememberSession(token: string, kind: 'guest' | 'customer') {
+/**
+ * Keeps the shopper's token (guest or customer) where only the server reads it, and a customer's refresh token,
+ * which the proxy (src/proxy.ts) spends for the next pair when the access token runs out.
+ */
+export async function rememberSession(token: string, kind: 'guest' | 'customer', refresh?: { token: string; expiresAt: string }) {
   const jar = await cookies();
   jar.set(TOKEN_COOKIE, token, COOKIE);
   jar.set(KIND_COOKIE, kind, COOKIE);
+  if (refresh) jar.set(REFRESH_COOKIE, refresh.token, refreshCookieOptions(refresh.expiresAt));
+  else jar.delete(REFRESH_COOKIE);
 }
 
 export async function forgetSession() {
   const jar = await cookies();
-  for (const c of jar.getAll()) if (c.name.startsWith('sg_')) jar.delete(c.name);
+  for (const c of jar.getAll()) if (c.name.startsWith(COOKIE_PREFIX)) jar.delete(c.name);
 }
 
 export async function rememberCart(market: Market, cartId: string | null) {

@@ -1,7 +1,9 @@
-import { cookies } from 'next/headers';
-import { createClient, type StorefrontClient } from '@storegraph/client';
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { createClient, StorefrontError, type StorefrontClient } from '@storegraph/client';
 import { cachingFetch } from './catalogue-cache';
 import type { Market } from './markets';
+import { KIND_COOKIE, PATH_HEADER, TOKEN_COOKIE } from './session-cookies';
 import { publishableKey, storefrontConfig } from './storefront-config';
 
 /**
@@ -9,8 +11,6 @@ import { publishableKey, storefrontConfig } from './storefront-config';
  * `operationName` and variables, never document text), the market's publishable key and locale, and the
  * shopper's token from an httpOnly cookie. The browser never sees a token.
  */
-export const TOKEN_COOKIE = 'sg_token';
-export const KIND_COOKIE = 'sg_kind';
 export const cartCookie = (market: Market) => `sg_cart_${market.channel}`;
 
 export interface Session {
@@ -26,16 +26,38 @@ export async function currentSession(): Promise<Session> {
 
 const noStore: typeof fetch = (input, init) => fetch(input, { ...init, cache: 'no-store' });
 
-/** For one shopper's own data (cart, checkout, account): never cached. */
-export function personalClient(market: Market, token: string | undefined, extraHeaders: Record<string, string> = {}): StorefrontClient {
+/**
+ * For one shopper's own data (cart, checkout, account): never cached. The proxy refreshes an access token
+ * before it expires; if the BFF still answers UNAUTHENTICATED for the shopper's token (it expired in between, or
+ * the session ended), the page goes to /api/session/refresh, which may set cookies where a server component
+ * may not, and comes back refreshed or signed out. `onUnauthenticated: 'throw'` is for signing out itself.
+ */
+export function personalClient(
+  market: Market,
+  token: string | undefined,
+  extraHeaders: Record<string, string> = {},
+  opts: { onUnauthenticated?: 'refresh' | 'throw' } = {},
+): StorefrontClient {
   const withHeaders: typeof fetch = (input, init) => noStore(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...extraHeaders } });
-  return createClient({
+  const client = createClient({
     url: storefrontConfig().b2cUrl,
     publishableKey: publishableKey(market.channel),
     locale: market.locale,
     token: () => token,
     fetch: withHeaders,
   });
+  if (!token || opts.onUnauthenticated === 'throw') return client;
+  return {
+    async request(doc, variables) {
+      try {
+        return await client.request(doc, variables);
+      } catch (err) {
+        if (!(err instanceof StorefrontError) || err.code !== 'UNAUTHENTICATED') throw err;
+        const page = (await headers()).get(PATH_HEADER) ?? `/${market.slug}`;
+        redirect(`/api/session/refresh?next=${encodeURIComponent(page)}`);
+      }
+    },
+  };
 }
 
 /**

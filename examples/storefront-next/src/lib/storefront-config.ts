@@ -13,6 +13,10 @@ export interface StorefrontConfig {
    * POST /api/revalidate verifies; unset, that route answers 404 and cached pages end only at their max-age.
    */
   webhookSecret?: string;
+  /** Redis shared by the storefront's replicas for the catalogue cache (unset: each process keeps its own). */
+  redisUrl?: string;
+  /** Every key starts with it, so storefronts (and test runs) sharing one Redis never share a key. */
+  redisKeyPrefix: string;
 }
 
 let config: StorefrontConfig | undefined;
@@ -36,7 +40,10 @@ export function storefrontConfig(): StorefrontConfig {
   const webhookSecret = process.env.STOREFRONT_WEBHOOK_SECRET?.trim() || undefined;
   if (webhookSecret && !/^whsec_[A-Za-z0-9+/=]+$/.test(webhookSecret))
     throw new Error('STOREFRONT_WEBHOOK_SECRET must be the whsec_... secret the endpoint was registered with');
-  config = { b2cUrl, keys, catalogueCache: cache === 'on', mediaHosts, webhookSecret };
+  const redisUrl = process.env.REDIS_URL?.trim() || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error(`REDIS_URL must be a redis:// or rediss:// URL, got ${redisUrl}`);
+  const redisKeyPrefix = process.env.REDIS_KEY_PREFIX?.trim() || 'storefront';
+  config = { b2cUrl, keys, catalogueCache: cache === 'on', mediaHosts, webhookSecret, redisUrl, redisKeyPrefix };
   return config;
 }
 

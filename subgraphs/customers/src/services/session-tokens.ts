@@ -20,8 +20,12 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 
-export async function signAccessToken(claims: CustomerTokenClaims, secret: string): Promise<{ token: string; expiresAt: Date }> {
-  return signShortToken(CUSTOMER_TOKEN_ISSUER, claims.sub, { kind: claims.kind, sid: claims.sid, name: claims.name }, secret);
+export async function signAccessToken(
+  claims: CustomerTokenClaims,
+  secret: string,
+  ttlSeconds = ACCESS_TOKEN_TTL_SECONDS,
+): Promise<{ token: string; expiresAt: Date }> {
+  return signShortToken(CUSTOMER_TOKEN_ISSUER, claims.sub, { kind: claims.kind, sid: claims.sid, name: claims.name }, secret, ttlSeconds);
 }
 
 /** A staff member's access token: the same shape under the staff issuer, so it never passes for a customer's. */
@@ -29,8 +33,8 @@ export function signStaffAccessToken(claims: StaffTokenClaims, secret: string): 
   return signShortToken(STAFF_TOKEN_ISSUER, claims.sub, { kind: 'staff', sid: claims.sid, name: claims.name }, secret);
 }
 
-async function signShortToken(issuer: string, sub: string, payload: Record<string, unknown>, secret: string) {
-  const expiresAt = new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000);
+async function signShortToken(issuer: string, sub: string, payload: Record<string, unknown>, secret: string, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS) {
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
   const token = await new SignJWT(payload)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(issuer)

@@ -29,7 +29,11 @@ async function issue(ctx: CustomersContext, tx: Tx, account: Account, familyId: 
   await tx
     .insert(sessions)
     .values({ id, familyId, accountId: account.id, channel: ctx.channel.channel, refreshHash: refresh.hash, status: 'ACTIVE', expiresAt });
-  const access = await signAccessToken({ sub: account.id, kind: account.kind, sid: familyId, name: account.name ?? undefined }, ctx.deps.idpSecret);
+  const access = await signAccessToken(
+    { sub: account.id, kind: account.kind, sid: familyId, name: account.name ?? undefined },
+    ctx.deps.idpSecret,
+    ctx.deps.accessTtlSeconds,
+  );
   return {
     __typename: 'AuthSession',
     accessToken: access.token,

@@ -28,6 +28,11 @@ export async function POST(request: Request): Promise<Response> {
     return new Response('invalid signature', { status: 401 });
   }
   // Other types (an endpoint registered for more) are acknowledged and ignored, so they are not retried.
-  dropTagged(eventTags(envelope));
+  try {
+    await dropTagged(eventTags(envelope));
+  } catch {
+    // The shared cache (Redis) is unreachable: not acknowledged, so the sender delivers it again.
+    return new Response('the catalogue cache cannot be reached; deliver again', { status: 503 });
+  }
   return new Response(null, { status: 204 });
 }
