@@ -161,6 +161,23 @@ describe('custom roles and grants, through the admin BFF', () => {
     expect(recorded.staff.grants).toEqual([]);
   });
 
+  it('a staff-admin cannot revoke their own staff-admin grant; another staff-admin can', async () => {
+    const member = await createStaff('roles-self', ['viewer'], ['*']);
+    const granted = data(
+      await run('GrantStaffRole', { input: { staffId: member.id, roleId: 'staff-admin', channels: ['*'] } }, { token: admin }),
+    ).grantStaffRole;
+    const grantId = granted.staff.grants[0].id as string;
+    const { token } = await staffSession(member.email);
+    expect(data(await run('RevokeStaffGrant', { id: grantId }, { token })).revokeStaffGrant).toEqual({
+      __typename: 'StaffInputInvalid',
+      message: 'you cannot revoke your own staff-admin grant',
+      field: 'id',
+    });
+    expect(await one((sql) => sql<{ n: number }[]>`select count(*)::int as n from customers.staff_grants where id = ${grantId}`)).toEqual({ n: 1 });
+    const revoked = data(await run('RevokeStaffGrant', { id: grantId }, { token: admin })).revokeStaffGrant;
+    expect(revoked).toMatchObject({ __typename: 'StaffGrantsChanged', staff: { id: member.id, grants: [] } });
+  });
+
   it('a stock-admin of web-eu at the Berlin shop receives there, and is refused at Hamburg and for a transfer out of Berlin', async () => {
     const member = await createStaff('roles-berlin', ['viewer'], ['web-eu']);
     const narrowed = data(

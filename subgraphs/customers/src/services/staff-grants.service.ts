@@ -87,9 +87,15 @@ export async function grantStaffRole(ctx: CustomersContext, input: { staffId: st
 }
 
 export async function revokeStaffGrant(ctx: CustomersContext, id: string) {
-  requireStaffAdmin(ctx);
-  const [grant] = await ctx.db.db.select({ staffId: staffGrants.staffId }).from(staffGrants).where(eq(staffGrants.id, id));
+  const admin = requireStaffAdmin(ctx);
+  const [grant] = await ctx.db.db
+    .select({ staffId: staffGrants.staffId, permissions: staffRoles.permissions })
+    .from(staffGrants)
+    .innerJoin(staffRoles, eq(staffRoles.id, staffGrants.roleId))
+    .where(eq(staffGrants.id, id));
   if (!grant) throw appError('NOT_FOUND', `no staff grant ${id}`);
+  // As with the base roles: nobody takes away their own staff-admin (the last way back in would be the database).
+  if (grant.staffId === admin.id && grant.permissions.includes('staff-admin')) return inputInvalid('you cannot revoke your own staff-admin grant', 'id');
   const before = (await grantRows(ctx.db.db, [grant.staffId])).map(grantView);
   const [gone] = await ctx.db.db.delete(staffGrants).where(eq(staffGrants.id, id)).returning({ id: staffGrants.id });
   // Revoked by someone else in between: the same answer as an unknown grant.
