@@ -55,7 +55,7 @@ export type StaffGrant = z.infer<typeof StaffGrant>;
  * BFF or service of the previous release keeps working through a rolling deploy; what is signed is always grants.
  */
 const StaffPrincipal = z.union([
-  z.object({ id: z.string(), grants: z.array(StaffGrant).max(50) }),
+  z.object({ id: z.string(), grants: z.array(StaffGrant).max(100) }),
   z
     .object({ id: z.string(), roles: z.array(StaffPermission), channels: z.array(z.string()) })
     .transform((s) => ({ id: s.id, grants: [{ permissions: s.roles, channels: s.channels }] as StaffGrant[] })),

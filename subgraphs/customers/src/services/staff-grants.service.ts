@@ -12,6 +12,8 @@ const CHANNEL = /^(\*|[a-z0-9][a-z0-9-]{0,63})$/;
 const LOCATION = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** The permissions a check can name a location for (stock writes and reads at a location, stock reports). */
 const LOCATION_PERMISSIONS = new Set(['stock-admin', 'viewer', 'report-viewer']);
+/** Every grant rides in each signed context (at most 100 there, the base grant among them). */
+const MAX_GRANTS = 50;
 
 type Db = CustomersDb['db'];
 
@@ -75,6 +77,7 @@ export async function grantStaffRole(ctx: CustomersContext, input: { staffId: st
   if (input.locations != null && !role.permissions.every((p) => LOCATION_PERMISSIONS.has(p)))
     return inputInvalid('only roles of stock-admin, viewer or report-viewer are granted at locations', 'locations');
   const before = (await grantRows(ctx.db.db, [input.staffId])).map(grantView);
+  if (before.length >= MAX_GRANTS) return inputInvalid(`a staff member holds at most ${MAX_GRANTS} grants`, 'staffId');
   await ctx.db.db.insert(staffGrants).values({
     id: `grt_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
     staffId: input.staffId,
