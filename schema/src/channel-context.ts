@@ -17,8 +17,12 @@ export type ChannelKind = z.infer<typeof ChannelKind>;
 export const TaxMode = z.enum(['INCLUSIVE', 'EXCLUSIVE']);
 export type TaxMode = z.infer<typeof TaxMode>;
 
-/** `staff-admin` manages staff members and reads the audit trail; `report-viewer` reads a channel's sales reports; the others are per resource. */
-export const StaffRole = z.enum([
+/**
+ * What a staff member may do, one resource each: `staff-admin` manages staff, roles and grants and reads the audit
+ * trail; `report-viewer` reads a channel's sales reports; `viewer` reads what the others write. A role is a named
+ * set of these (the built-in roles are named after their one permission); a grant gives a role on channels.
+ */
+export const StaffPermission = z.enum([
   'catalog-admin',
   'pricing-admin',
   'stock-admin',
@@ -29,7 +33,33 @@ export const StaffRole = z.enum([
   'report-viewer',
   'viewer',
 ]);
-export type StaffRole = z.infer<typeof StaffRole>;
+export type StaffPermission = z.infer<typeof StaffPermission>;
+/** The built-in roles, one a permission under the same name (what staff records and tokens held before custom roles). */
+export const StaffRole = StaffPermission;
+export type StaffRole = StaffPermission;
+
+/**
+ * Permissions on channels ('*' for every channel). `locations`, when present, narrows the grant to those stock
+ * locations (shops, warehouses): it covers only checks that name a location (stock writes at a location, stock
+ * read at a location), never a channel-wide one.
+ */
+export const StaffGrant = z.object({
+  permissions: z.array(StaffPermission).max(20),
+  channels: z.array(z.string().max(64)).max(100),
+  locations: z.array(z.string().max(64)).max(100).optional(),
+});
+export type StaffGrant = z.infer<typeof StaffGrant>;
+
+/**
+ * The signed staff principal. The shape before grants (`roles` on `channels`) is still read, as one grant, so a
+ * BFF or service of the previous release keeps working through a rolling deploy; what is signed is always grants.
+ */
+const StaffPrincipal = z.union([
+  z.object({ id: z.string(), grants: z.array(StaffGrant).max(100) }),
+  z
+    .object({ id: z.string(), roles: z.array(StaffPermission), channels: z.array(z.string()) })
+    .transform((s) => ({ id: s.id, grants: [{ permissions: s.roles, channels: s.channels }] as StaffGrant[] })),
+]);
 
 /** What a member of a shop's staff may do at a till: managers also approve discounts above the threshold. */
 export const TillRole = z.enum(['CASHIER', 'MANAGER']);
@@ -71,8 +101,8 @@ export const ChannelContextSchema = z.object({
   /** The caller's address as the BFF saw it: sign-in throttling counts failures per address. */
   clientIp: z.string().max(64).optional(),
   locationId: z.string().max(64).optional(),
-  /** Staff principal: roles apply only to the channels listed (`*` for every channel). */
-  staff: z.object({ id: z.string(), roles: z.array(StaffRole), channels: z.array(z.string()) }).optional(),
+  /** Staff principal: what each grant permits, on its channels (and locations). */
+  staff: StaffPrincipal.optional(),
   /**
    * A till with a cashier signed in on it (POS BFF only): the till, its sign-in and who works it, read from the
    * till and till-staff records, never from a client. `locationId` is then the till's shop.
@@ -80,6 +110,8 @@ export const ChannelContextSchema = z.object({
   till: z.object({ id: z.string().max(64), signInId: z.string().max(64), staffId: z.string().max(64), role: TillRole }).optional(),
 });
 export type ChannelContext = z.infer<typeof ChannelContextSchema>;
+/** What may be signed: the staff principal also in its shape before grants (read as one grant). */
+export type ChannelContextInput = z.input<typeof ChannelContextSchema>;
 
 export class ContextError extends Error {
   constructor(message: string) {
@@ -93,7 +125,7 @@ function keyOf(secret: string): Promise<CryptoKey> {
   return hmacKey(secret);
 }
 
-export async function signChannelContext(ctx: ChannelContext, secret: string, issuer: string, ttlSeconds = CONTEXT_TTL_SECONDS): Promise<string> {
+export async function signChannelContext(ctx: ChannelContextInput, secret: string, issuer: string, ttlSeconds = CONTEXT_TTL_SECONDS): Promise<string> {
   const payload = ChannelContextSchema.parse(ctx);
   return new SignJWT({ ctx: payload })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -181,10 +213,34 @@ function reasonOf(err: unknown): string {
   return 'malformed sales-channel context';
 }
 
-/** Staff may act on a channel when a role they hold is scoped to it (or to every channel). */
-export function staffCan(ctx: ChannelContext, role: StaffRole, channel: string = ctx.channel): boolean {
-  const staff = ctx.staff;
-  if (!staff) return false;
-  const inScope = staff.channels.includes('*') || staff.channels.includes(channel);
-  return inScope && staff.roles.includes(role);
+const covers = (grant: StaffGrant, channel: string) => grant.channels.includes('*') || grant.channels.includes(channel);
+
+/**
+ * Staff may act on a channel when a grant of theirs holds the permission there (or on every channel). With a
+ * location, a grant narrowed to locations must list it; without one, only grants on whole channels count (a
+ * stock-admin of the Berlin shop sets no channel-wide policy).
+ */
+export function staffCan(ctx: ChannelContext, permission: StaffPermission, channel: string = ctx.channel, location?: string): boolean {
+  const grants = ctx.staff?.grants ?? [];
+  return grants.some(
+    (g) =>
+      g.permissions.includes(permission) && covers(g, channel) && (g.locations === undefined || (location !== undefined && g.locations.includes(location))),
+  );
+}
+
+/** Whether any grant holds the permission, on any channel or location. */
+export function staffHolds(ctx: ChannelContext, permission: StaffPermission): boolean {
+  return (ctx.staff?.grants ?? []).some((g) => g.permissions.includes(permission));
+}
+
+/** The channels where a grant holds one of the permissions on the whole channel ('*' among them when so granted). */
+export function staffChannels(ctx: ChannelContext, permissions: readonly StaffPermission[]): string[] {
+  const grants = (ctx.staff?.grants ?? []).filter((g) => g.locations === undefined && permissions.some((p) => g.permissions.includes(p)));
+  return [...new Set(grants.flatMap((g) => g.channels))];
+}
+
+/** Every channel any grant names, and every permission any grant holds: what the audit trail records of the caller. */
+export function staffScope(ctx: ChannelContext): { permissions: StaffPermission[]; channels: string[] } {
+  const grants = ctx.staff?.grants ?? [];
+  return { permissions: [...new Set(grants.flatMap((g) => g.permissions))], channels: [...new Set(grants.flatMap((g) => g.channels))] };
 }

@@ -36,7 +36,11 @@ export const SUBGRAPHS = [
   {
     name: 'customers',
     sdl: 'subgraphs/customers/src/schema.graphql',
-    extraSdl: ['subgraphs/customers/src/schema.staff.graphql', 'subgraphs/customers/src/schema.pos.graphql'],
+    extraSdl: [
+      'subgraphs/customers/src/schema.staff.graphql',
+      'subgraphs/customers/src/schema.staff-roles.graphql',
+      'subgraphs/customers/src/schema.pos.graphql',
+    ],
     port: 4105,
     env: 'CUSTOMERS_URL',
   },

@@ -87,6 +87,8 @@ export const ADMIN_WALKS = {
     'BeginTotpEnrolment',
     'ConfirmTotpEnrolment',
   ],
+  // admin-staff-roles.test.ts
+  roles: ['StaffRoles', 'CreateStaffRole', 'UpdateStaffRole', 'DeleteStaffRole', 'GrantStaffRole', 'RevokeStaffGrant'],
   // admin-audit-trail.test.ts and admin-channels.test.ts
   audit: ['AuditTrail'],
   channels: ['CreateSalesChannel', 'UpdateSalesChannel'],

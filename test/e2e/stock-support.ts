@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
-import type { ChannelContext } from '@storegraph/schema';
+import type { ChannelContextInput } from '@storegraph/schema';
 import { direct, sqlClient, system, type GraphQLResponse } from '../support/clients.ts';
 import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
 
 /** Helpers shared by the stock-*.test.ts files: every call goes through the gateway (both stock replicas). */
-export const STAFF: Partial<ChannelContext> = { staff: { id: 'stf_stock_test', roles: ['stock-admin', 'viewer'], channels: ['*'] } };
+export const STAFF: Partial<ChannelContextInput> = { staff: { id: 'stf_stock_test', roles: ['stock-admin', 'viewer'], channels: ['*'] } };
 
 export const HAMBURG = 'loc_wh_hamburg';
 export const BERLIN = 'loc_berlin_shop';
@@ -40,7 +40,7 @@ export async function priceVariant(variantId: string, amounts: { eur?: number; u
   }
 }
 
-export function gateway<T = any>(channel: string, query: string, variables: Record<string, unknown> = {}, extra: Partial<ChannelContext> = {}) {
+export function gateway<T = any>(channel: string, query: string, variables: Record<string, unknown> = {}, extra: Partial<ChannelContextInput> = {}) {
   return direct<T>(system().gateway, query, variables, channel, extra);
 }
 

@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import postgres from 'postgres';
-import { CONTEXT_HEADER, signChannelContext, type ChannelContext } from '@storegraph/schema';
+import { CONTEXT_HEADER, signChannelContext, type ChannelContextInput } from '@storegraph/schema';
 import { DEMO_USERS, issueToken } from '@storegraph/bff-kit';
 import { SQL_COUNT_HEADER } from '@storegraph/kit';
 import { DEMO_PUBLISHABLE_KEYS } from '@storegraph/demo';
@@ -82,7 +82,7 @@ export function channelHeaders(
   return channel ? { 'x-storefront-channel': channel } : {};
 }
 
-export const CHANNEL_DEFAULTS: Record<string, Omit<ChannelContext, 'requestId'>> = {
+export const CHANNEL_DEFAULTS: Record<string, Omit<ChannelContextInput, 'requestId'>> = {
   'web-eu': { channel: 'web-eu', channelKind: 'B2C', currency: 'EUR', locale: 'de-DE', country: 'DE', taxMode: 'INCLUSIVE' },
   'web-us': { channel: 'web-us', channelKind: 'B2C', currency: 'USD', locale: 'en-US', country: 'US', taxMode: 'EXCLUSIVE' },
   'trade-eu': { channel: 'trade-eu', channelKind: 'B2B', currency: 'EUR', locale: 'en-GB', country: 'DE', taxMode: 'EXCLUSIVE' },
@@ -98,13 +98,19 @@ export const CHANNEL_DEFAULTS: Record<string, Omit<ChannelContext, 'requestId'>>
 };
 
 /** Signs a context the way a BFF does, for tests that talk to a subgraph or the gateway directly. */
-export async function signedContext(channel: keyof typeof CHANNEL_DEFAULTS | string, extra: Partial<ChannelContext> = {}): Promise<string> {
+export async function signedContext(channel: keyof typeof CHANNEL_DEFAULTS | string, extra: Partial<ChannelContextInput> = {}): Promise<string> {
   const base = CHANNEL_DEFAULTS[channel];
   if (!base) throw new Error(`unknown channel ${channel}`);
   return signChannelContext({ requestId: `test-${Math.random().toString(36).slice(2)}`, ...base, ...extra }, system().contextSecret, 'test');
 }
 
-export async function direct<T = any>(url: string, query: string, variables: Record<string, unknown>, channel: string, extra: Partial<ChannelContext> = {}) {
+export async function direct<T = any>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  channel: string,
+  extra: Partial<ChannelContextInput> = {},
+) {
   return postGraphQL<T>(url, { query, variables }, { [CONTEXT_HEADER]: await signedContext(channel, extra) });
 }
 

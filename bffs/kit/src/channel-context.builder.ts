@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { appError, type ChannelContext } from '@storegraph/schema';
+import { appError, type ChannelContext, type StaffGrant } from '@storegraph/schema';
 import type { AccountDirectory, AccountFacts } from './account-directory.ts';
 import type { ChannelDefinition, ChannelRegistry } from './channel-registry.ts';
 import { guestOf, type Principal } from './identity.ts';
@@ -61,6 +61,13 @@ export function negotiateLocale(req: http.IncomingMessage, def: ChannelDefinitio
  * Builds the sales-channel context the subgraphs trust: the BFF's caller rules pick the channel (throwing
  * a GraphQLError when the caller may not use it), the principal says who is asking.
  */
+/** A staff principal's grants: an identity provider's `roles` on `channels` are one grant, beside any grants it lists. */
+function staffGrantsOf(principal: Principal): StaffGrant[] {
+  const roles = principal.roles ?? [];
+  const base = roles.length > 0 ? [{ permissions: roles, channels: principal.channels ?? [] }] : [];
+  return [...base, ...(principal.grants ?? [])];
+}
+
 export function contextBuilder(
   resolveCaller: ResolveCaller,
   channels: ChannelRegistry,
@@ -87,12 +94,13 @@ export function contextBuilder(
     // A till sign-in: the till's channel and shop and the cashier's role from their records (cached briefly).
     const till = tillDirectory ? await tillDirectory.current(principal, lookupBase()) : null;
     if (till && (till.channel !== def.code || def.kind !== 'POS')) throw appError('FORBIDDEN', 'this till belongs to another channel');
-    const staff = principal?.kind === 'staff' ? { id: principal.sub, roles: principal.roles ?? [], channels: principal.channels ?? [] } : undefined;
-    if (staff && lookups.staffChannelsOnly && !staff.channels.includes('*') && !staff.channels.includes(def.code)) {
+    const staff = principal?.kind === 'staff' ? { id: principal.sub, grants: staffGrantsOf(principal) } : undefined;
+    const staffChannels = [...new Set(staff?.grants.flatMap((g) => g.channels) ?? [])];
+    if (staff && lookups.staffChannelsOnly && !staffChannels.includes('*') && !staffChannels.includes(def.code)) {
       // Without a channel asked for, a staff member works in their first channel; asking for another is refused.
-      if (req.headers[STAFF_CHANNEL_HEADER] !== undefined || !staff.channels[0])
+      if (req.headers[STAFF_CHANNEL_HEADER] !== undefined || !staffChannels[0])
         throw appError('FORBIDDEN', `your staff roles do not cover channel ${def.code}`);
-      def = await channels.get(staff.channels[0]);
+      def = await channels.get(staffChannels[0]);
     }
     const isCustomer = principal?.kind === 'customer' || principal?.kind === 'buyer';
     // A guest is their session; a customer who just signed in may name the guest session they came from.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { CUSTOMER_TOKEN_ISSUER, hmacKey, STAFF_TOKEN_ISSUER, StaffRole, TILL_TOKEN_ISSUER } from '@storegraph/schema';
+import { CUSTOMER_TOKEN_ISSUER, hmacKey, STAFF_TOKEN_ISSUER, StaffGrant, StaffRole, TILL_TOKEN_ISSUER } from '@storegraph/schema';
 
 /**
  * Callers authenticate with a bearer token from the identity provider (in production an OIDC provider;
@@ -24,6 +24,8 @@ export const Principal = z.object({
   channel: z.string().optional(),
   roles: z.array(StaffRole).optional(),
   channels: z.array(z.string()).optional(),
+  /** Staff: role grants beside `roles` on `channels` (for built-in staff, all of them come from the staff record). */
+  grants: z.array(StaffGrant).max(50).optional(),
   /** Accounts signed in with the customers subgraph: the session (sign-in family) the token belongs to. */
   sid: z.string().max(64).optional(),
   /** Which identity provider vouched for this principal. */
@@ -80,7 +82,7 @@ export async function verifyBearer(header: string | undefined, secret: string): 
   // Built-in staff tokens carry no roles: the staff record gives them (StaffDirectory), so claims are dropped.
   if (principal.iss === STAFF_TOKEN_ISSUER) {
     if (principal.kind !== 'staff' || !principal.sid) throw new AuthError('invalid or expired access token');
-    return { ...principal, roles: [], channels: [] };
+    return { ...principal, roles: [], channels: [], grants: [] };
   }
   return principal;
 }

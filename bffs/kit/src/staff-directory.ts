@@ -1,20 +1,28 @@
-import { appError, IDENTITY_LOOKUP_ISSUER, signChannelContext, STAFF_TOKEN_ISSUER, StaffRole, type ChannelContext } from '@storegraph/schema';
+import {
+  appError,
+  IDENTITY_LOOKUP_ISSUER,
+  signChannelContext,
+  STAFF_TOKEN_ISSUER,
+  StaffPermission,
+  type ChannelContext,
+  type StaffGrant,
+} from '@storegraph/schema';
 import type { GatewayClient } from './gateway-client.ts';
 import type { Principal } from './identity.ts';
 
 interface StaffSessionFacts {
   active: boolean;
-  roles: string[];
-  channels: string[];
+  grants: { permissions: string[]; channels: string[]; locations: string[] | null }[];
   name: string;
 }
 
 const QUERY =
-  'query StaffSessionLookup($staffId: ID!, $sessionId: ID!) { staffSession(staffId: $staffId, sessionId: $sessionId) { active roles channels name } }';
+  'query StaffSessionLookup($staffId: ID!, $sessionId: ID!) { staffSession(staffId: $staffId, sessionId: $sessionId) { active name grants { permissions channels locations } } }';
 
 /**
- * A built-in staff member's roles and channels come from the staff record, not the token: answers are kept for
- * `ttlMs` per session, so a role taken away or a member disabled applies within that time, and a signed-out or
+ * A built-in staff member's grants (roles on channels, and locations) come from the staff record, not the token:
+ * answers are kept for `ttlMs` per session (BFF_ACCOUNT_CACHE_MS, 30 s by default), so a grant revoked, a custom
+ * role's permissions changed or a member disabled applies to the next request after that time, and a signed-out or
  * revoked session is refused. Staff the identity provider vouches for (IdP or OpenID Connect tokens) keep their
  * claims, as that provider is where their roles are managed.
  */
@@ -27,7 +35,7 @@ export class StaffDirectory {
     private readonly ttlMs: number,
   ) {}
 
-  /** The principal with its current roles and channels; throws UNAUTHENTICATED when the session is over. */
+  /** The principal with its current grants; throws UNAUTHENTICATED when the session is over. */
   async current(principal: Principal, base: ChannelContext): Promise<Principal> {
     if (principal.kind !== 'staff' || principal.iss !== STAFF_TOKEN_ISSUER) return principal;
     const key = `${principal.sub}|${principal.sid}`;
@@ -38,9 +46,13 @@ export class StaffDirectory {
       this.cache.set(key, hit);
     }
     if (!hit.facts?.active) throw appError('UNAUTHENTICATED', 'this staff session has ended; sign in again');
-    // A role this BFF does not know (a newer subgraph's) is left out rather than failing the context.
-    const roles = hit.facts.roles.flatMap((r) => (StaffRole.safeParse(r).success ? [r as StaffRole] : []));
-    return { ...principal, name: hit.facts.name, roles, channels: hit.facts.channels };
+    // A permission this BFF does not know (a newer subgraph's) is left out rather than failing the context.
+    const grants: StaffGrant[] = hit.facts.grants.map((g) => ({
+      permissions: g.permissions.flatMap((p) => (StaffPermission.safeParse(p).success ? [p as StaffPermission] : [])),
+      channels: g.channels,
+      ...(g.locations ? { locations: g.locations } : {}),
+    }));
+    return { ...principal, name: hit.facts.name, roles: [], channels: [], grants };
   }
 
   /** Drops what is cached about a staff session (after sign-out through this BFF). */

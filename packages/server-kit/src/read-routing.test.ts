@@ -3,7 +3,7 @@ import type { ChannelContext } from '@storegraph/schema';
 import { ReadRouter } from './read-routing.ts';
 
 const shopper = { channel: 'web-eu' } as ChannelContext;
-const staff = { channel: 'web-eu', staff: { id: 'stf_1', roles: ['viewer'], channels: ['*'] } } as ChannelContext;
+const staff = { channel: 'web-eu', staff: { id: 'stf_1', grants: [{ permissions: ['viewer'], channels: ['*'] }] } } as ChannelContext;
 const router = new ReadRouter({ rootFields: ['products', 'product', '_entities'] });
 const body = (query: string, operationName?: string) => ({ query, operationName });
 

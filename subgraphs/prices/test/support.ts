@@ -1,15 +1,15 @@
-import type { ChannelContext } from '@storegraph/schema';
+import type { ChannelContextInput } from '@storegraph/schema';
 import { divRound } from '@storegraph/schema';
 import { direct, sqlClient, system } from '../../../test/support/clients.ts';
 
 export const ADMIN = { staff: { id: 'stf_test_admin', roles: ['pricing-admin', 'viewer', 'order-admin'] as const, channels: ['*'] } };
 
 /** A GraphQL call straight to the prices subgraph in a signed context (web-eu defaults plus `extra`). */
-export async function prices<T = any>(query: string, variables: Record<string, unknown>, extra: Partial<ChannelContext> = {}, channel = 'web-eu') {
-  return direct<T>(system().prices, query, variables, channel, extra as Partial<ChannelContext>);
+export async function prices<T = any>(query: string, variables: Record<string, unknown>, extra: Partial<ChannelContextInput> = {}, channel = 'web-eu') {
+  return direct<T>(system().prices, query, variables, channel, extra as Partial<ChannelContextInput>);
 }
 
-export const asAdmin = (extra: Partial<ChannelContext> = {}) => ({ ...ADMIN, ...extra }) as unknown as Partial<ChannelContext>;
+export const asAdmin = (extra: Partial<ChannelContextInput> = {}) => ({ ...ADMIN, ...extra }) as unknown as Partial<ChannelContextInput>;
 
 /** Reads the seeded amount of an entry, for expectations computed the way the engine must compute them. */
 export async function seededAmount(bookId: string, variantId: string, minQuantity = 1): Promise<number> {
@@ -41,7 +41,7 @@ export const PRICE = `query($r: [_Any!]!, $q: Int!) { _entities(representations:
     listPrice { amount } compareAt { amount } taxIncluded taxRate { category rateBasisPoints } level bookId converted fxSourceCurrency }
   ... on PriceNotFound { reason message currency } } } } }`;
 
-export async function priceOf(variantId: string, quantity: number, extra: Partial<ChannelContext> = {}, channel = 'web-eu') {
+export async function priceOf(variantId: string, quantity: number, extra: Partial<ChannelContextInput> = {}, channel = 'web-eu') {
   const res = await prices(PRICE, { r: [{ __typename: 'Variant', id: variantId }], q: quantity }, extra, channel);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data._entities[0].price;

@@ -1,4 +1,4 @@
-import { CONTEXT_HEADER, type ChannelContext } from '@storegraph/schema';
+import { CONTEXT_HEADER, type ChannelContextInput } from '@storegraph/schema';
 import { postGraphQL, signedContext, system, type GraphQLResponse } from '../../../test/support/clients.ts';
 
 /** Test helpers for catalog scenarios: calls through the gateway with a signed context, as a BFF would. */
@@ -11,7 +11,7 @@ export const uid = () => Math.random().toString(36).slice(2, 10);
  */
 const SANDBOXES: Record<string, string> = { 'sandbox-eu': 'web-eu', 'sandbox-us': 'web-us' };
 
-export async function gateway<T = any>(query: string, variables: Record<string, unknown> = {}, channel = 'web-eu', extra: Partial<ChannelContext> = {}) {
+export async function gateway<T = any>(query: string, variables: Record<string, unknown> = {}, channel = 'web-eu', extra: Partial<ChannelContextInput> = {}) {
   const token = SANDBOXES[channel] ? await signedContext(SANDBOXES[channel]!, { channel, ...extra }) : await signedContext(channel, extra);
   return postGraphQL<T>(system().gateway, { query, variables }, { [CONTEXT_HEADER]: token });
 }

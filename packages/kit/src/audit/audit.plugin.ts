@@ -3,6 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import type { Sql } from 'postgres';
+import { staffScope } from '@storegraph/schema';
 import type { SubgraphRequestContext } from '../subgraph-server.ts';
 
 export const AUDIT_MIGRATIONS = new URL('./migrations', import.meta.url);
@@ -42,12 +43,14 @@ interface Entry {
 /** One row: who and where from the context, what from the entry (JSON redacted of secrets). */
 function insertEntry(db: Sql, subgraph: string, ctx: SubgraphRequestContext, e: Entry) {
   const staff = ctx.channel.staff!;
+  // The columns keep their names: every permission and every channel the caller's grants hold.
+  const scope = staffScope(ctx.channel);
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(redact(v)));
   // Through JSON: the subgraphs' pools skip postgres.js's type lookup, which its array serialisation needs.
   const textArray = (xs: string[]) => db`array(select jsonb_array_elements_text(${JSON.stringify(xs)}::jsonb))`;
   return db`insert into audit.entries
       (phase, attempt_id, subgraph, operation, staff_id, staff_roles, staff_channels, channel, request_id, issuer, arguments, outcome, result, error_code)
-    values (${e.phase}, ${e.attemptId}, ${subgraph}, ${e.operation}, ${staff.id}, ${textArray(staff.roles)}, ${textArray(staff.channels)},
+    values (${e.phase}, ${e.attemptId}, ${subgraph}, ${e.operation}, ${staff.id}, ${textArray(scope.permissions)}, ${textArray(scope.channels)},
       ${ctx.channel.channel}, ${ctx.requestId}, ${ctx.issuer}, ${json(e.arguments)}::jsonb, ${e.outcome ?? null}, ${json(e.result)}::jsonb, ${e.errorCode ?? null})`;
 }
 /** The root fields of a mutation with their arguments as the resolvers will see them. */

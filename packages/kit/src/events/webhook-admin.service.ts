@@ -5,7 +5,7 @@ import { redeliver, redeliverRange } from './webhook-dispatcher.ts';
 
 /** webhook-admin on every channel the endpoint filters; an endpoint of every channel needs the `*` scope. */
 function mayAdminister(ctx: ChannelContext, channels: string[]): boolean {
-  if (channels.length === 0) return !!ctx.staff?.channels.includes('*') && staffCan(ctx, 'webhook-admin');
+  if (channels.length === 0) return staffCan(ctx, 'webhook-admin', '*');
   return channels.every((c) => staffCan(ctx, 'webhook-admin', c));
 }
 

@@ -162,6 +162,28 @@ export const staffMembers = customersSchema.table('staff_members', {
   version: integer('version').notNull().default(1),
 });
 
+/** Named sets of permissions; the built-in ones (one permission each) are seeded and never change. */
+export const staffRoles = customersSchema.table('staff_roles', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  permissions: text('permissions').array().notNull(),
+  builtIn: boolean('built_in').notNull().default(false),
+  createdAt: at('created_at').notNull().defaultNow(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+  version: integer('version').notNull().default(1),
+});
+
+/** A role given to a staff member on channels (null locations: the whole channels; else only those locations). */
+export const staffGrants = customersSchema.table('staff_grants', {
+  id: text('id').primaryKey(),
+  staffId: text('staff_id').notNull(),
+  roleId: text('role_id').notNull(),
+  channels: text('channels').array().notNull(),
+  locations: text('locations').array(),
+  grantedBy: text('granted_by').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
 export const staffSessions = customersSchema.table('staff_sessions', {
   id: uuid('id').primaryKey(),
   familyId: uuid('family_id').notNull(),

@@ -2,12 +2,14 @@ import DataLoader from 'dataloader';
 import { asc, inArray } from 'drizzle-orm';
 import { byKey, groupByKey } from '@storegraph/kit';
 import type { CustomersContext } from '../context.ts';
+import { grantsOfMembers } from '../services/staff-grants.service.ts';
 import { accounts, addresses, companies, companyLocations, companyMembers } from '../db/tables.ts';
 
 /** Per-request loaders: every relation of Customer and Company is one statement per batch. */
 export function createCustomerLoaders(ctx: CustomersContext) {
   const { db } = ctx.db;
   return {
+    staffGrants: new DataLoader<string, Awaited<ReturnType<typeof grantsOfMembers>>[number]>((ids) => grantsOfMembers(db, ids)),
     account: new DataLoader<string, typeof accounts.$inferSelect | null>(async (ids) =>
       byKey(
         ids,

@@ -1,4 +1,4 @@
-import { appError } from '@storegraph/schema';
+import { appError, staffCan } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 
 export interface AuditFilter {
@@ -47,7 +47,7 @@ const time = (s: string | null | undefined, field: string) => {
 export async function auditTrail(ctx: CustomersContext, filter: AuditFilter | null | undefined, first: number, after: string | null | undefined) {
   const staff = ctx.channel.staff;
   if (!staff) throw appError('UNAUTHENTICATED', 'staff sign-in required');
-  if (!staff.roles.includes('staff-admin') || !staff.channels.includes('*')) throw appError('FORBIDDEN', "needs the staff-admin role on every channel ('*')");
+  if (!staffCan(ctx.channel, 'staff-admin', '*')) throw appError('FORBIDDEN', "needs the staff-admin role on every channel ('*')");
   if (first < 1 || first > 200) throw appError('BAD_USER_INPUT', 'first is 1 to 200');
   if (after != null && !/^\d{1,19}$/.test(after)) throw appError('BAD_USER_INPUT', 'after is a cursor from a previous page');
   const f = filter ?? {};

@@ -1,16 +1,18 @@
-import { appError } from '@storegraph/schema';
+import { appError, staffChannels, staffHolds } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 import type { Account } from './session.service.ts';
 
-const STAFF_READ = new Set(['customer-admin', 'viewer']);
+const STAFF_READ = ['customer-admin', 'viewer'] as const;
+const STAFF_WRITE = ['customer-admin'] as const;
 
 /** Staff who may read (or with `customer-admin`, change) customers, and the realms their channels reach (null = all). */
 export async function staffRealms(ctx: CustomersContext, write: boolean): Promise<string[] | null> {
   const staff = ctx.channel.staff;
-  const allowed = staff?.roles.some((r) => (write ? r === 'customer-admin' : STAFF_READ.has(r)));
+  const permissions = write ? STAFF_WRITE : STAFF_READ;
+  const allowed = permissions.some((p) => staffHolds(ctx.channel, p));
   if (!staff || !allowed) throw appError('FORBIDDEN', write ? 'needs the customer-admin role' : 'needs the customer-admin or viewer role');
   // Once per request: a list of 50 customers asks for the realms once, not 50 times.
-  ctx.staffRealms ??= ctx.deps.realms.realmsOf(staff.channels);
+  ctx.staffRealms ??= ctx.deps.realms.realmsOf(staffChannels(ctx.channel, permissions));
   return ctx.staffRealms;
 }
 

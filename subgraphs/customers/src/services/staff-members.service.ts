@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { appError, StaffRole } from '@storegraph/schema';
+import { appError, StaffRole, staffCan } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 import { staffMembers, staffSessions } from '../db/tables.ts';
 import { normaliseEmail } from '../domain/account-input.rules.ts';
@@ -13,10 +13,10 @@ const inputInvalid = (message: string, field?: string) => ({ __typename: 'StaffI
  * Staff management needs `staff-admin` on every channel ('*'): whoever grants roles on a channel could
  * otherwise grant themselves a channel they do not hold.
  */
-function requireStaffAdmin(ctx: CustomersContext) {
+export function requireStaffAdmin(ctx: CustomersContext) {
   const staff = ctx.channel.staff;
   if (!staff) throw appError('UNAUTHENTICATED', 'staff sign-in required');
-  if (!staff.roles.includes('staff-admin') || !staff.channels.includes('*')) throw appError('FORBIDDEN', "needs the staff-admin role on every channel ('*')");
+  if (!staffCan(ctx.channel, 'staff-admin', '*')) throw appError('FORBIDDEN', "needs the staff-admin role on every channel ('*')");
   return staff;
 }
 

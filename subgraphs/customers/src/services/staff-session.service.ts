@@ -6,6 +6,7 @@ import { staffMembers, staffSessions } from '../db/tables.ts';
 import { isUuid, normaliseEmail } from '../domain/account-input.rules.ts';
 import type { Tx } from './outbox.ts';
 import { hashToken, newSecretToken, signStaffAccessToken } from './session-tokens.ts';
+import { sessionGrants } from './staff-grants.service.ts';
 import { acceptTotp } from './staff-totp.ts';
 
 export type StaffMemberRow = typeof staffMembers.$inferSelect;
@@ -138,5 +139,6 @@ export async function staffSessionFacts(ctx: CustomersContext, staffId: string, 
       ),
     )
     .limit(1);
-  return { active: member.status === 'ACTIVE' && !!alive, roles: member.roles, channels: member.channels, name: member.name };
+  const grants = await sessionGrants(ctx.db.db, member);
+  return { active: member.status === 'ACTIVE' && !!alive, roles: member.roles, channels: member.channels, grants, name: member.name };
 }

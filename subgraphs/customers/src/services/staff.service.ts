@@ -1,5 +1,5 @@
 import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
-import { appError } from '@storegraph/schema';
+import { appError, staffCan } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 import { accountPolicies, accounts, companies } from '../db/tables.ts';
 import { staffRealms } from './customer-access.ts';
@@ -67,9 +67,8 @@ export async function accountPolicy(ctx: CustomersContext, channel: string) {
 
 /** Which realm a channel signs people into. Moving a channel to another realm does not move accounts. */
 export async function setAccountPolicy(ctx: CustomersContext, channel: string, realm: string) {
-  const staff = ctx.channel.staff;
   const reach = await staffRealms(ctx, true);
-  if (!staff!.channels.includes('*') && !staff!.channels.includes(channel)) throw appError('FORBIDDEN', `no customer-admin role on channel ${channel}`);
+  if (!staffCan(ctx.channel, 'customer-admin', channel)) throw appError('FORBIDDEN', `no customer-admin role on channel ${channel}`);
   if (!isSlug(realm)) throw appError('BAD_USER_INPUT', 'realm is 1 to 64 of a-z, 0-9 and -');
   // Joining a realm in use opens its accounts to this channel (and to this staff member's searches): only
   // for someone whose channels already reach it.

@@ -10,7 +10,7 @@ import { CHECKOUT_ISSUER, signChannelContext, type ChannelContext } from '@store
 export function signCheckoutContext(ctx: ChannelContext, secret: string): Promise<string> {
   const service: ChannelContext = {
     ...ctx,
-    staff: { id: 'svc-checkout', roles: ['order-admin'], channels: [ctx.channel] },
+    staff: { id: 'svc-checkout', grants: [{ permissions: ['order-admin'], channels: [ctx.channel] }] },
   };
   return signChannelContext(service, secret, CHECKOUT_ISSUER);
 }

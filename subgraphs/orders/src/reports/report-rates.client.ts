@@ -16,7 +16,7 @@ function reportsContext(secret: string): Promise<string> {
     locale: 'en',
     country: 'DE',
     taxMode: 'INCLUSIVE',
-    staff: { id: 'svc-reports', roles: ['viewer'], channels: ['*'] },
+    staff: { id: 'svc-reports', grants: [{ permissions: ['viewer'], channels: ['*'] }] },
   };
   return signChannelContext(ctx, secret, CHECKOUT_ISSUER);
 }

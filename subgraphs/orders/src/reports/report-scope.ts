@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { appError, staffCan } from '@storegraph/schema';
+import { appError, staffCan, staffChannels, staffHolds } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
 
 const REGION = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -13,7 +13,7 @@ export interface ReportScopeInput {
 /** Every channel (null: no filter) or the listed ones, each readable by the caller (report-viewer there). */
 export async function reportChannels(ctx: OrdersContext, input: ReportScopeInput): Promise<string[] | null> {
   const staff = ctx.channel.staff;
-  if (!staff?.roles.includes('report-viewer')) throw appError('FORBIDDEN', 'reports are for staff with report-viewer');
+  if (!staff || !staffHolds(ctx.channel, 'report-viewer')) throw appError('FORBIDDEN', 'reports are for staff with report-viewer');
   if (input.region && input.channels?.length) throw appError('BAD_USER_INPUT', 'give channels or a region, not both', { argument: 'input.region' });
   let channels = input.channels ?? [];
   if (input.region) {
@@ -24,8 +24,9 @@ export async function reportChannels(ctx: OrdersContext, input: ReportScopeInput
   }
   if (channels.length === 0) {
     // The whole brand: every channel for a report-viewer on `*`, else the channels they hold the role on.
-    if (staff.channels.includes('*') && staff.roles.includes('report-viewer')) return null;
-    channels = staff.channels.filter((c) => c !== '*');
+    const held = staffChannels(ctx.channel, ['report-viewer']);
+    if (held.includes('*')) return null;
+    channels = held;
   }
   for (const c of channels) if (!CHANNEL.test(c)) throw appError('BAD_USER_INPUT', `bad channel ${c}`, { argument: 'input.channels' });
   const refused = channels.filter((c) => !staffCan(ctx.channel, 'report-viewer', c));
@@ -39,7 +40,7 @@ export async function reportChannels(ctx: OrdersContext, input: ReportScopeInput
 export async function setReportRegion(ctx: OrdersContext, region: string, channels: string[]) {
   if (!REGION.test(region)) throw appError('BAD_USER_INPUT', 'a region is 1 to 40 lowercase letters, digits and dashes', { argument: 'region' });
   if (channels.length > 100 || !channels.every((c) => CHANNEL.test(c))) throw appError('BAD_USER_INPUT', 'bad channel list', { argument: 'channels' });
-  if (!ctx.channel.staff?.channels.includes('*') || !staffCan(ctx.channel, 'staff-admin', '*')) {
+  if (!staffCan(ctx.channel, 'staff-admin', '*')) {
     throw appError('FORBIDDEN', 'staff-admin on every channel is required to group channels into regions');
   }
   const unique = [...new Set(channels)].sort();
@@ -53,7 +54,7 @@ export async function setReportRegion(ctx: OrdersContext, region: string, channe
 
 /** Regions and those of their channels the caller reads reports of. */
 export async function reportRegions(ctx: OrdersContext) {
-  if (!ctx.channel.staff?.roles.includes('report-viewer')) throw appError('FORBIDDEN', 'report-viewer is required');
+  if (!staffHolds(ctx.channel, 'report-viewer')) throw appError('FORBIDDEN', 'report-viewer is required');
   const rows = await ctx.db.db.execute<{ region: string; channels: string[] }>(
     sql`select region, array_agg(channel order by channel) as channels from orders.report_regions group by region order by region`,
   );

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { appError, staffCan, type ChannelContext } from '@storegraph/schema';
+import { appError, staffCan, staffChannels, staffHolds, type ChannelContext } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
 import { checkouts, orders, outbox, shipmentLines, shipments } from '../db/tables.ts';
 import {
@@ -31,14 +31,15 @@ function text(value: string | null | undefined, argument: string, max: number): 
  */
 export async function shipmentQueue(ctx: OrdersContext, args: { locationId: string; statuses?: string[] | null; first: number }) {
   const staff = ctx.channel.staff;
-  if (!staff || !(['order-admin', 'viewer'] as const).some((r) => staff.roles.includes(r))) throw appError('FORBIDDEN', 'order-admin or viewer is required');
+  if (!staff || !(['order-admin', 'viewer'] as const).some((r) => staffHolds(ctx.channel, r))) throw appError('FORBIDDEN', 'order-admin or viewer is required');
   if (!Number.isInteger(args.first) || args.first < 1 || args.first > 200)
     throw appError('BAD_USER_INPUT', 'first must be between 1 and 200', { argument: 'first' });
   const statuses = args.statuses ?? OPEN;
   if (!statuses.every(isShipmentStatus)) throw appError('BAD_USER_INPUT', 'unknown status', { argument: 'statuses' });
   const where = [eq(shipments.locationId, args.locationId), inArray(shipments.status, statuses)];
-  if (!staff.channels.includes('*')) {
-    const channels = staff.channels.filter((c) => staffCan(ctx.channel, 'order-admin', c) || staffCan(ctx.channel, 'viewer', c));
+  const held = staffChannels(ctx.channel, ['order-admin', 'viewer']);
+  if (!held.includes('*')) {
+    const channels = held;
     if (channels.length === 0) return [];
     where.push(inArray(shipments.channel, channels));
   }

@@ -33,6 +33,9 @@ export async function tillHandOver(ctx: OrdersContext, shipmentId: string, colle
   const till = requireTill(ctx);
   const [found] = ID.test(shipmentId) ? await ctx.db.db.select().from(shipments).where(eq(shipments.id, shipmentId)) : [];
   if (!found?.pickup || found.locationId !== till.locationId) throw appError(Code.NOT_FOUND, `no shipment ${shipmentId} at this shop`);
-  const asCounter = { ...ctx, channel: { ...ctx.channel, staff: { id: `till:${till.id}`, roles: ['order-admin' as const], channels: [found.channel] } } };
+  const asCounter = {
+    ...ctx,
+    channel: { ...ctx.channel, staff: { id: `till:${till.id}`, grants: [{ permissions: ['order-admin' as const], channels: [found.channel] }] } },
+  };
   return setShipmentStatus(asCounter, { shipmentId: found.id, status: 'COLLECTED', collectionCode });
 }

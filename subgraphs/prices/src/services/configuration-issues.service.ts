@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { staffChannels } from '@storegraph/schema';
 import type { PricesContext } from '../context.ts';
 import { assertStaff } from './staff-scope.ts';
 
@@ -21,11 +22,11 @@ interface IssueRow extends Record<string, unknown> {
  * (channel-less books only with a `*` scope).
  */
 export async function pricingConfigurationIssues(ctx: PricesContext) {
-  const staff = ctx.channel.staff;
   assertStaff(ctx, ctx.channel.channel, ['pricing-admin', 'viewer']);
-  const all = staff!.channels.includes('*');
+  const held = staffChannels(ctx.channel, ['pricing-admin', 'viewer']);
+  const all = held.includes('*');
   // One text parameter: drizzle would spread a JS array into one parameter per element.
-  const channels = staff!.channels.join(',');
+  const channels = held.join(',');
   const rows = await ctx.db.db.execute<IssueRow>(sql`
     select a.variant_id, ba.currency, ba.level::text as level, a.min_quantity,
            a.id::text as a_entry, a.book_id as a_book, b.id::text as b_entry, b.book_id as b_book

@@ -1,4 +1,4 @@
-import { appError, staffCan, type StaffRole } from '@storegraph/schema';
+import { appError, staffCan, staffHolds, type StaffRole } from '@storegraph/schema';
 import type { PricesContext } from '../context.ts';
 
 /**
@@ -14,5 +14,5 @@ export function assertStaff(ctx: PricesContext, channel: string | null, roles: S
 
 /** True when the caller holds `role` for at least one channel; the scope is checked per object later. */
 export function isStaffWith(ctx: PricesContext, role: StaffRole): boolean {
-  return Boolean(ctx.channel.staff?.roles.includes(role));
+  return staffHolds(ctx.channel, role);
 }

@@ -1,4 +1,4 @@
-import { appError, staffCan } from '@storegraph/schema';
+import { appError, staffCan, staffChannels } from '@storegraph/schema';
 import type { ProductsContext } from '../context.ts';
 
 /** Master data reaches every channel, so changing it needs catalog-admin scoped to every channel. */
@@ -14,6 +14,5 @@ export function requireCatalogAdmin(ctx: ProductsContext, channel: string): void
 
 /** Staff may read the master record when they administer the catalog of at least one channel. */
 export function requireAnyCatalogAdmin(ctx: ProductsContext): void {
-  const staff = ctx.channel.staff;
-  if (!staff?.roles.includes('catalog-admin') || staff.channels.length === 0) throw appError('FORBIDDEN', 'catalog-admin is required');
+  if (staffChannels(ctx.channel, ['catalog-admin']).length === 0) throw appError('FORBIDDEN', 'catalog-admin is required');
 }

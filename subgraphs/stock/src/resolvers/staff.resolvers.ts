@@ -42,7 +42,7 @@ export const staffResolvers = {
         },
       }),
     expireReservations: (_: unknown, __: unknown, ctx: Ctx) => {
-      if (!ctx.channel.staff?.channels.includes('*') || !ctx.channel.staff.roles.includes('stock-admin')) {
+      if (!staffCan(ctx.channel, 'stock-admin', '*')) {
         throw appError('FORBIDDEN', 'stock-admin on every channel is required');
       }
       return expireOverdueReservations(ctx.db);

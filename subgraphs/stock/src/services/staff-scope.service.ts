@@ -1,20 +1,34 @@
-import { staffCan, type StaffRole } from '@storegraph/schema';
+import { appError, staffCan, type StaffRole } from '@storegraph/schema';
 import { inArray } from 'drizzle-orm';
 import { channelLocations, locations } from '../db/tables.ts';
 import type { StockContext } from '../context.ts';
-import { appError } from '@storegraph/schema';
 
-/** Every location, or the ones bound to a channel the staff member holds `role` on. */
+/** Every location, or the ones a grant of the staff member's reaches with one of the permissions. */
 export type LocationScope = { all: true } | { all: false; locationIds: Set<string> };
 
+/**
+ * Each grant holding one of `roles` reaches the locations bound to its channels (every location for '*'),
+ * narrowed to its own `locations` when it names some: a stock-admin of web-eu at the Berlin shop only reaches
+ * the Berlin shop, though web-eu also sells from the Hamburg warehouse.
+ */
 export async function staffLocationScope(ctx: StockContext, roles: StaffRole[]): Promise<LocationScope> {
-  const staff = ctx.channel.staff;
-  if (!staff || !roles.some((r) => staff.roles.includes(r))) return { all: false, locationIds: new Set() };
-  if (staff.channels.includes('*')) return { all: true };
-  const channels = staff.channels.filter((c) => roles.some((r) => staffCan(ctx.channel, r, c)));
-  if (channels.length === 0) return { all: false, locationIds: new Set() };
-  const rows = await ctx.db.db.select({ locationId: channelLocations.locationId }).from(channelLocations).where(inArray(channelLocations.channel, channels));
-  return { all: false, locationIds: new Set(rows.map((r) => r.locationId)) };
+  const grants = (ctx.channel.staff?.grants ?? []).filter((g) => roles.some((r) => g.permissions.includes(r)));
+  if (grants.some((g) => g.locations === undefined && g.channels.includes('*'))) return { all: true };
+  const channels = [...new Set(grants.flatMap((g) => g.channels))].filter((c) => c !== '*');
+  const rows = channels.length
+    ? await ctx.db.db
+        .select({ channel: channelLocations.channel, locationId: channelLocations.locationId })
+        .from(channelLocations)
+        .where(inArray(channelLocations.channel, channels))
+    : [];
+  const locationIds = new Set<string>();
+  for (const g of grants) {
+    const reached = g.channels.includes('*') ? null : new Set(rows.filter((r) => g.channels.includes(r.channel)).map((r) => r.locationId));
+    // '*' narrowed to locations: exactly those; a channel grant: its channels' locations, narrowed when it names some.
+    if (reached === null) for (const l of g.locations ?? []) locationIds.add(l);
+    else for (const l of reached) if (g.locations === undefined || g.locations.includes(l)) locationIds.add(l);
+  }
+  return { all: false, locationIds };
 }
 
 export function inScope(scope: LocationScope, locationId: string): boolean {
@@ -33,7 +47,7 @@ export async function requireStockAdminAt(ctx: StockContext, locationIds: string
   if (unknown.length > 0) throw appError('BAD_USER_INPUT', `unknown location: ${unknown.join(', ')}`, { locationIds: unknown });
   const scope = await staffLocationScope(ctx, ['stock-admin']);
   const denied = wanted.filter((id) => !inScope(scope, id));
-  if (denied.length > 0) throw appError('FORBIDDEN', `stock-admin on a channel selling from ${denied.join(', ')} is required`);
+  if (denied.length > 0) throw appError('FORBIDDEN', `stock-admin at ${denied.join(', ')} (on a channel selling from it) is required`);
 }
 
 export function requireStockAdminOn(ctx: StockContext, channel: string): void {
