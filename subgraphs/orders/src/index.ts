@@ -77,6 +77,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         new URL('./schema.returns.graphql', import.meta.url),
         new URL('./schema.till.graphql', import.meta.url),
         new URL('./schema.till-returns.graphql', import.meta.url),
+        new URL('./schema.store-credit.graphql', import.meta.url),
         new URL('./schema.bulk.graphql', import.meta.url),
       ],
       migrationsFolder: new URL('./db/migrations', import.meta.url),

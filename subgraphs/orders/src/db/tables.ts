@@ -375,7 +375,7 @@ export const tillSales = ordersSchema.table('till_sales', {
   locationId: text('location_id').notNull(),
   cashierId: text('cashier_id').notNull(),
   orderId: text('order_id').notNull(),
-  tenders: jsonb('tenders').$type<{ method: 'CASH' | 'CARD'; amount: number; providerRef?: string | null }[]>().notNull(),
+  tenders: jsonb('tenders').$type<{ method: 'CASH' | 'CARD' | 'STORE_CREDIT'; amount: number; providerRef?: string | null }[]>().notNull(),
   cashTaken: bigint('cash_taken', { mode: 'number' }).notNull(),
   cardTaken: bigint('card_taken', { mode: 'number' }).notNull(),
   changeGiven: bigint('change_given', { mode: 'number' }).notNull(),
@@ -390,7 +390,7 @@ export const tillSales = ordersSchema.table('till_sales', {
 
 /** One refund paid back for a till return: to a card tender (by the provider) or out of the drawer. */
 export interface TillRefundTender {
-  method: 'CASH' | 'CARD';
+  method: 'CASH' | 'CARD' | 'STORE_CREDIT';
   amount: number;
   providerRef?: string | null;
   refundRef?: string | null;

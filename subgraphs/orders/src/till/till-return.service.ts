@@ -12,6 +12,7 @@ import { badInput } from '../services/cart-input.validation.ts';
 import { refundIssuedEvent } from '../services/refund.service.ts';
 import { requireTill } from './till-session.service.ts';
 import { returnReceiptOf, type TillReturnRow } from './till-return-receipt.service.ts';
+import { creditBack } from './store-credit.service.ts';
 
 export interface TillReturnInput {
   idempotencyKey: string;
@@ -94,6 +95,12 @@ async function payBack(ctx: OrdersContext, row: TillReturnRow, currency: string)
   const card = cards.length > 0 ? ctx.deps.payments.get('card') : null;
   const paid = [...row.refunds];
   for (const [i, r] of paid.entries()) {
+    if (r.method === 'STORE_CREDIT' && !r.refundRef) {
+      // Back onto the credit that paid, once per return and tender.
+      await creditBack(ctx.db.db, { creditId: r.providerRef!, amount: r.amount, reference: `${row.id}:credit:${i}`, tillId: row.tillId });
+      paid[i] = { ...r, refundRef: `${row.id}:credit:${i}` };
+      continue;
+    }
     if (r.method !== 'CARD' || r.refundRef) continue;
     const answer = await card!.refund({ providerRef: r.providerRef!, amount: { amount: r.amount, currency }, idempotencyKey: `${row.id}:card:${i}` });
     if (answer.status === 'UNAVAILABLE')
