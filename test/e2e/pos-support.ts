@@ -51,5 +51,7 @@ export const POS_WALKS = {
   returns: ['TillReturn'],
   // pos-store-credit.test.ts
   credit: ['TillCreditReturn', 'StoreCreditBalance'],
+  // pos-endless-aisle.test.ts
+  aisle: ['TillNearbyStock'],
 } as const;
 export const POS_WALKED_OPS: string[] = Object.values(POS_WALKS).flat();
