@@ -171,7 +171,9 @@ export type TenderMethod =
   /** Through the card payment provider, with the card token the terminal read. */
   | 'CARD'
   /** A store-credit code's balance (a return without a receipt issues one); online only, never with change. */
-  | 'STORE_CREDIT';
+  | 'STORE_CREDIT'
+  /** Refunds only: back to an online order's own payment (a return of it at the till). */
+  | 'ONLINE_PAYMENT';
 
 export type TenderInput = {
   method: TenderMethod;
@@ -251,7 +253,7 @@ export type TillReturnLineInput = {
 export type TillReturnInput = {
   /** 8 to 128 of A-Z, a-z, 0-9, _ . : -; unique per till: a retry answers the first return's receipt. */
   idempotencyKey: string;
-  /** The sale's receipt number (a till sale of this shop). */
+  /** The sale's receipt number (a till sale of this shop), or the number of an online order this channel takes back. */
   receiptNumber: string;
   /** 1 to 100 lines, one per receipt line. */
   lines: Array<TillReturnLineInput>;

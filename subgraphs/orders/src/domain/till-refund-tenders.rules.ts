@@ -20,7 +20,7 @@ export interface RefundSplit {
 export function splitRefund(
   amount: number,
   sale: { tenders: readonly SaleTender[]; cashTaken: number },
-  before: readonly { method: 'CASH' | 'CARD' | 'STORE_CREDIT'; amount: number; providerRef?: string | null }[],
+  before: readonly { method: string; amount: number; providerRef?: string | null }[],
 ): RefundSplit[] {
   let left = amount;
   const out: RefundSplit[] = [];

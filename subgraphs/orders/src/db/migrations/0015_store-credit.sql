@@ -51,3 +51,7 @@ CREATE TABLE orders.till_credit_returns (
   returned_at timestamptz NOT NULL DEFAULT now(),
   UNIQUE (till_id, client_id)
 );
+--> statement-breakpoint
+-- A till may take back an order bought online (where the order's channel allows it at the till's channel): such a
+-- return has no till sale behind it.
+ALTER TABLE orders.till_returns ALTER COLUMN sale_id DROP NOT NULL;
