@@ -28,6 +28,7 @@ export const SUBGRAPHS = [
       'subgraphs/orders/src/schema.returns.graphql',
       'subgraphs/orders/src/schema.till.graphql',
       'subgraphs/orders/src/schema.till-returns.graphql',
+      'subgraphs/orders/src/schema.store-credit.graphql',
       'subgraphs/orders/src/schema.bulk.graphql',
     ],
     port: 4104,

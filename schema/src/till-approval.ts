@@ -12,6 +12,8 @@ const AUDIENCE = 'storegraph-till-sale';
 /** Long enough for the sale the manager stood beside, short enough that a token is no standing licence. */
 export const TILL_APPROVAL_TTL_SECONDS = 300;
 
+export type TillApprovalPurpose = 'DISCOUNT' | 'RETURN';
+
 export interface TillApproval {
   /** The till the manager approved at: a token is worth nothing on another till. */
   tillId: string;
@@ -20,17 +22,24 @@ export interface TillApproval {
   /** The manager's till-staff id and name (printed on the receipt). */
   managerId: string;
   managerName: string;
-  /** The most discount (minor units) it covers. */
+  /** The most discount (minor units) it covers; for a return without a receipt, the most store credit. */
   maxDiscount: number;
+  /** What the manager approved: a discount, or a return without a receipt (store credit). Absent in older tokens: DISCOUNT. */
+  purpose: TillApprovalPurpose;
   /** When it was issued and ends (epoch seconds): an offline sale is checked against its own time of sale. */
   issuedAt: number;
   expiresAt: number;
 }
 
-export async function signTillApproval(a: Omit<TillApproval, 'issuedAt' | 'expiresAt'>, secret: string): Promise<{ token: string; expiresAt: Date }> {
+export async function signTillApproval(
+  a: Omit<TillApproval, 'issuedAt' | 'expiresAt' | 'purpose'> & { purpose?: TillApprovalPurpose },
+  secret: string,
+): Promise<{ token: string; expiresAt: Date }> {
   const now = Math.floor(Date.now() / 1000);
   const exp = now + TILL_APPROVAL_TTL_SECONDS;
-  const token = await new SignJWT({ till: a.tillId, sid: a.signInId, name: a.managerName, max: a.maxDiscount })
+  // A discount approval carries no `pur`, so its token is the one issued before returns needed approval.
+  const purpose = a.purpose === 'RETURN' ? { pur: 'RETURN' } : {};
+  const token = await new SignJWT({ till: a.tillId, sid: a.signInId, name: a.managerName, max: a.maxDiscount, ...purpose })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(TILL_APPROVAL_ISSUER)
     .setAudience(AUDIENCE)
@@ -56,14 +65,16 @@ export async function readTillApproval(token: string, secret: string): Promise<T
       // Checked by the caller against the sale's time.
       currentDate: new Date(0),
     });
-    const { till, sid, name, max } = payload as Record<string, unknown>;
+    const { till, sid, name, max, pur } = payload as Record<string, unknown>;
     if (typeof till !== 'string' || typeof sid !== 'string' || typeof name !== 'string' || !Number.isSafeInteger(max)) return null;
+    if (pur !== undefined && pur !== 'RETURN') return null;
     return {
       tillId: till,
       signInId: sid,
       managerId: payload.sub!,
       managerName: name,
       maxDiscount: max as number,
+      purpose: pur === 'RETURN' ? 'RETURN' : 'DISCOUNT',
       issuedAt: payload.iat!,
       expiresAt: payload.exp!,
     };

@@ -255,8 +255,32 @@ describe('what a till may not take back', () => {
       ),
     ).placeOrder;
     expect(placed.__typename).toBe('OrderPlaced');
-    const online = data(
+    // web-eu orders are returnable at pos-berlin's tills (ORDERS_TILL_RETURNS), but only once shipped:
+    // pos-online-returns.test.ts takes one back.
+    const unshipped = data(
       await tillReturn(token, { idempotencyKey: key('onl'), receiptNumber: placed.order.number, lines: [{ lineNo: 1, quantity: 1 }] }),
+    ).tillReturn;
+    expect(unshipped).toMatchObject({ __typename: 'TillReturnRefused', reason: 'NOT_SHIPPED' });
+    // A web-us order is not: refused by name.
+    const usVariant = await sellable({ eur: UNIT, usd: 2599, stock: 0, channels: ['web-us'] });
+    await receive(usVariant, 'loc_wh_newjersey', 1);
+    const us = { token: shopper.token, channel: 'web-us' };
+    const usCart = await readyCart('b2c', us, [{ variantId: usVariant, quantity: 1 }]);
+    const newYork = { name: 'Ben Carter', line1: '350 Fifth Avenue', postalCode: '10118', city: 'New York', region: 'NY', country: 'US' };
+    const usReady = data(
+      await op('b2c', 'SetCartDetails', { cartId: usCart.id, input: { shippingAddress: newYork, shippingMethod: 'standard' } }, us),
+    ).setCartDetails;
+    const usOrder = data(
+      await op(
+        'b2c',
+        'PlaceOrder',
+        { input: { cartId: usCart.id, idempotencyKey: key('online-us'), expectedTotal: usReady.totals.total, payment: { provider: 'manual' } } },
+        us,
+      ),
+    ).placeOrder;
+    expect(usOrder.__typename).toBe('OrderPlaced');
+    const online = data(
+      await tillReturn(token, { idempotencyKey: key('onl'), receiptNumber: usOrder.order.number, lines: [{ lineNo: 1, quantity: 1 }] }),
     ).tillReturn;
     expect(online).toMatchObject({ __typename: 'TillReturnRefused', reason: 'ONLINE_ORDER' });
     const unknown = data(

@@ -49,5 +49,9 @@ export const POS_WALKS = {
   reports: ['TillXReport'],
   // pos-returns.test.ts
   returns: ['TillReturn'],
+  // pos-store-credit.test.ts
+  credit: ['TillCreditReturn', 'StoreCreditBalance'],
+  // pos-endless-aisle.test.ts
+  aisle: ['TillNearbyStock'],
 } as const;
 export const POS_WALKED_OPS: string[] = Object.values(POS_WALKS).flat();

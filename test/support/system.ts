@@ -156,6 +156,7 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
     ORDERS_CHECKOUT_LEASE_SECONDS: '5',
     // Reports charge card payments 1.40 % of the total (admin-reports.test.ts).
     ORDERS_PAYMENT_FEES: 'card:140,manual:0',
+    ORDERS_TILL_RETURNS: 'web-eu:pos-berlin',
   });
   const customers = await startCustomers({ ...env, ORDERS_URL: orders.url, CUSTOMERS_ERASURE_RETRY_MS: '500' });
   await seedDemoData(databaseUrl, { products: opts.demoProducts });

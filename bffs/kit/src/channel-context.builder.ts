@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { appError, type ChannelContext, type StaffGrant } from '@storegraph/schema';
 import type { AccountDirectory, AccountFacts } from './account-directory.ts';
 import type { ChannelDefinition, ChannelRegistry } from './channel-registry.ts';
-import { guestOf, type Principal } from './identity.ts';
+import { guestOf, type Principal, verifyBearer } from './identity.ts';
 import type { StaffDirectory } from './staff-directory.ts';
 import type { TillDirectory } from './till-directory.ts';
 
@@ -27,6 +27,28 @@ export type ContextBuilder = (req: http.IncomingMessage, principal: Principal | 
 
 /** The admin BFF: the channel a staff request works in (its currency, locale and view of the catalog). */
 export const STAFF_CHANNEL_HEADER = 'x-channel';
+/** A till's request for a customer standing at it: the customer's own access token (their app's code, scanned). */
+export const TILL_CUSTOMER_HEADER = 'x-till-customer';
+
+/**
+ * The customer attached at a till: their own access token proves who they are (a cashier typing an email would
+ * let anyone's group prices be had), and their record, not the token, gives the group, as for any customer.
+ * Only a customer (not a buyer, guest, device or staff) can be attached.
+ */
+async function tillCustomer(
+  header: string | string[] | undefined,
+  idpSecret: string,
+  accounts: AccountDirectory,
+  base: ChannelContext,
+): Promise<ChannelContext> {
+  if (header === undefined) return base;
+  const refused = () => appError('UNAUTHENTICATED', `${TILL_CUSTOMER_HEADER} must be a customer's valid access token`);
+  if (typeof header !== 'string' || header.length > 4096) throw refused();
+  const customer = await verifyBearer(`Bearer ${header.replace(/^Bearer\s+/i, '')}`, idpSecret).catch(() => null);
+  if (customer?.kind !== 'customer') throw refused();
+  const facts = await accounts.factsFor(customer, base);
+  return { ...base, customerId: customer.sub, customerGroup: facts.group };
+}
 
 /** Operations after which the caller's session is over: the BFF drops what it cached about it. */
 export const SESSION_ENDING_OPERATIONS: ReadonlySet<string> = new Set(['SignOut', 'EraseMyAccount', 'StaffSignOut', 'TillSignOut']);
@@ -122,6 +144,7 @@ export function contextBuilder(
       // A built-in staff member's sign-in, so staffSignOut ends that session.
       sessionId: staff ? principal?.sid : undefined,
     };
+    if (till) return tillCustomer(req.headers[TILL_CUSTOMER_HEADER], idpSecret, accounts, base);
     if (!isCustomer) return base;
     const caller = principal.external && principal.email ? await accounts.externalAccount(principal, base) : principal;
     // Group, company and role from the customer record (cached briefly), never from the token's claims.

@@ -26,6 +26,8 @@ export interface OrdersDeps {
   reportingCurrency: string;
   /** Each payment provider's fee in basis points of the order total (ORDERS_PAYMENT_FEES), for net profit in reports. */
   paymentFeesBp: Record<string, number>;
+  /** `orderChannel:posChannel` pairs (ORDERS_TILL_RETURNS): the POS channel's tills take that channel's online orders back. */
+  tillReturns?: ReadonlySet<string>;
 }
 
 export interface OrdersContext extends SubgraphRequestContext {

@@ -36,6 +36,12 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         .default('EUR'),
       ORDERS_REPORTS_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
       // provider:basis points, comma-separated, e.g. card:140 (1.40 % of the total); a provider not listed costs 0.
+      // Orders of an online channel a POS channel's tills take back (order channel:POS channel, comma-separated),
+      // e.g. web-eu:pos-berlin where both sell in one realm and currency; none unless listed.
+      ORDERS_TILL_RETURNS: z
+        .string()
+        .regex(/^([a-z0-9-]+:[a-z0-9-]+(,[a-z0-9-]+:[a-z0-9-]+)*)?$/, 'orderChannel:posChannel,...')
+        .default(''),
       ORDERS_PAYMENT_FEES: z
         .string()
         .regex(/^([a-z0-9-]+:\d{1,4}(,[a-z0-9-]+:\d{1,4})*)?$/, 'provider:basisPoints,...')
@@ -55,6 +61,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
     reservationTtlSeconds: config.ORDERS_RESERVATION_TTL_SECONDS,
     leaseSeconds: config.ORDERS_CHECKOUT_LEASE_SECONDS,
     reportingCurrency: config.REPORTING_CURRENCY,
+    tillReturns: new Set(config.ORDERS_TILL_RETURNS.split(',').filter(Boolean)),
     paymentFeesBp: Object.fromEntries(
       config.ORDERS_PAYMENT_FEES.split(',')
         .filter(Boolean)
@@ -77,6 +84,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         new URL('./schema.returns.graphql', import.meta.url),
         new URL('./schema.till.graphql', import.meta.url),
         new URL('./schema.till-returns.graphql', import.meta.url),
+        new URL('./schema.store-credit.graphql', import.meta.url),
         new URL('./schema.bulk.graphql', import.meta.url),
       ],
       migrationsFolder: new URL('./db/migrations', import.meta.url),

@@ -18,7 +18,10 @@ const refused = (reason: 'NOT_ON_A_TILL' | 'NOT_A_MANAGER' | 'OWN_SALE' | 'INVAL
  * covers, for five minutes. Only a MANAGER of the till's channel approves, and never the person signed in: a
  * cashier (or a manager ringing up) cannot approve their own sale.
  */
-export async function approveTillDiscount(ctx: CustomersContext, input: { staffCode: string; pin: string; maxDiscount: number }) {
+export async function approveTillDiscount(
+  ctx: CustomersContext,
+  input: { staffCode: string; pin: string; maxDiscount: number; purpose?: 'DISCOUNT' | 'RETURN' | null },
+) {
   const till = ctx.channel.till;
   if (!till || ctx.channel.channelKind !== 'POS') return refused('NOT_ON_A_TILL', 'a manager approves at a till where a cashier is signed in');
   if (!Number.isSafeInteger(input.maxDiscount) || input.maxDiscount <= 0) return refused('INVALID_AMOUNT', 'maxDiscount is a positive amount of minor units');
@@ -37,7 +40,14 @@ export async function approveTillDiscount(ctx: CustomersContext, input: { staffC
   if (member.role !== 'MANAGER') return refused('NOT_A_MANAGER', 'only a manager approves a discount above the threshold');
   if (member.id === till.staffId) return refused('OWN_SALE', 'the person signed in on the till cannot approve their own sale');
   const { token, expiresAt } = await signTillApproval(
-    { tillId: till.id, signInId: till.signInId, managerId: member.id, managerName: member.name, maxDiscount: input.maxDiscount },
+    {
+      tillId: till.id,
+      signInId: till.signInId,
+      managerId: member.id,
+      managerName: member.name,
+      maxDiscount: input.maxDiscount,
+      purpose: input.purpose ?? 'DISCOUNT',
+    },
     ctx.deps.contextSecret,
   );
   return {

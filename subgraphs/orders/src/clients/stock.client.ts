@@ -97,3 +97,17 @@ export async function returnSoldUnits(
 ): Promise<number> {
   return (await stock.execute<{ returnSoldUnits: number }>(token, requestId, RETURN_UNITS, input)).returnSoldUnits;
 }
+
+const RETURN_UNSOLD = `mutation Orders_returnUnsoldUnits($variantId: ID!, $quantity: Int!, $locationId: ID!, $reference: String!) {
+  returnUnsoldUnits(variantId: $variantId, quantity: $quantity, locationId: $locationId, reference: $reference)
+}`;
+
+/** A till return without a receipt: the units back on hand at the till's shop, once per reference. */
+export async function returnUnsoldUnits(
+  stock: SubgraphClient,
+  token: string,
+  requestId: string,
+  input: { variantId: string; quantity: number; locationId: string; reference: string },
+): Promise<number> {
+  return (await stock.execute<{ returnUnsoldUnits: number }>(token, requestId, RETURN_UNSOLD, input)).returnUnsoldUnits;
+}

@@ -7,3 +7,4 @@ export * from './tables/b2b.tables.ts';
 export * from './tables/fulfilment.tables.ts';
 export * from './tables/returns.tables.ts';
 export * from './tables/till.tables.ts';
+export * from './tables/store-credit.tables.ts';

@@ -2,7 +2,8 @@ import { formatMinor } from './till-receipt.format.ts';
 
 export interface ReturnReceiptData {
   returnNumber: string;
-  receiptNumber: string;
+  /** null: a return without a receipt. */
+  receiptNumber: string | null;
   channel: string;
   locationId: string;
   tillId: string;
@@ -24,7 +25,7 @@ export function returnReceiptText(r: ReturnReceiptData): string {
   const m = (a: number) => formatMinor(a, r.currency);
   const out = [
     `Return ${r.returnNumber}`,
-    `of receipt ${r.receiptNumber}`,
+    r.receiptNumber ? `of receipt ${r.receiptNumber}` : 'without a receipt',
     `${r.channel} ${r.locationId}`,
     `${r.returnedAt.slice(0, 19).replace('T', ' ')} UTC`,
     `Till ${r.tillId}`,

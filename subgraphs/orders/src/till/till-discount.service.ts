@@ -1,4 +1,4 @@
-import { readTillApproval } from '@storegraph/schema';
+import { readTillApproval, type TillApprovalPurpose } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
 import type { CartQuote } from '../clients/prices.client.ts';
 import { applyManualDiscounts, type DiscountRefusal, type ManualDiscount } from '../domain/till-discount.rules.ts';
@@ -36,17 +36,20 @@ export async function checkApproval(
   at: Date,
   /** Offline sales are posted later, often under another sign-in: the till binds them, not the sign-in. */
   sameSignIn = true,
+  /** A discount's approval never passes for a return without a receipt's, nor the other way round. */
+  purpose: TillApprovalPurpose = 'DISCOUNT',
 ): Promise<ApprovalCheck> {
-  if (!token) return { ok: false, reason: 'MISSING', message: 'a manager must approve this discount on the till' };
+  const what = purpose === 'DISCOUNT' ? 'this discount' : 'a return without a receipt';
+  if (!token) return { ok: false, reason: 'MISSING', message: `a manager must approve ${what} on the till` };
   const approval = await readTillApproval(token, ctx.deps.contextSecret);
-  if (!approval) return { ok: false, reason: 'INVALID', message: 'the approval is not valid' };
+  if (!approval || approval.purpose !== purpose) return { ok: false, reason: 'INVALID', message: `the approval is not valid for ${what}` };
   if (approval.tillId !== till.id || (sameSignIn && approval.signInId !== till.signInId) || approval.managerId === till.staffId)
     return { ok: false, reason: 'OTHER_TILL', message: 'the approval was given on another till or to another sign-in' };
   const t = Math.floor(at.getTime() / 1000);
   if (t < approval.issuedAt - SKEW_SECONDS || t > approval.expiresAt + SKEW_SECONDS)
     return { ok: false, reason: 'EXPIRED', message: 'the approval had expired; ask the manager again' };
   if (approval.maxDiscount < discount)
-    return { ok: false, reason: 'TOO_SMALL', message: `the approval covers ${approval.maxDiscount}, the discount is ${discount}` };
+    return { ok: false, reason: 'TOO_SMALL', message: `the approval covers ${approval.maxDiscount}, ${what} is ${discount}` };
   return { ok: true, managerId: approval.managerId, managerName: approval.managerName };
 }
 

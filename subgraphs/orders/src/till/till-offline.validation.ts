@@ -60,6 +60,8 @@ export function validateOfflineBatch(ctx: OrdersContext, sales: OfflineSaleInput
     s.tenders.forEach((t, j) => {
       if (!Number.isSafeInteger(t.amount) || t.amount <= 0)
         badInput('INVALID_AMOUNT', 'a tender is a positive amount of minor units', `sales.${i}.tenders.${j}.amount`);
+      // A balance is checked when it is spent: a till offline cannot know it, so credit is not a tender there.
+      if (t.method === 'STORE_CREDIT') badInput('STORE_CREDIT_OFFLINE', 'store credit is spent online only', `sales.${i}.tenders.${j}.method`);
     });
   });
   void ctx;

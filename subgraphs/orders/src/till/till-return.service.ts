@@ -12,6 +12,8 @@ import { badInput } from '../services/cart-input.validation.ts';
 import { refundIssuedEvent } from '../services/refund.service.ts';
 import { requireTill } from './till-session.service.ts';
 import { returnReceiptOf, type TillReturnRow } from './till-return-receipt.service.ts';
+import { creditBack } from './store-credit.service.ts';
+import { checkoutContextOf, onlineReturn, refundOnline } from './till-online-return.service.ts';
 
 export interface TillReturnInput {
   idempotencyKey: string;
@@ -48,19 +50,23 @@ function requestHash(input: TillReturnInput): string {
 const refused = (reason: string, message: string, lineNo: number | null = null) => ({ __typename: 'TillReturnRefused' as const, reason, message, lineNo });
 
 /**
- * The sale behind a receipt number, as this till may see it: a sale of this till's shop. An online order is
- * refused by name (no channel takes online orders back at the till yet: they go through RequestReturn); a till
- * sale of another channel is not found, and one of another shop of this channel is refused, so a till cannot take
- * goods back into another shop's stock.
+ * The sale behind a receipt number, as this till may see it: a sale of this till's shop, or an order bought online
+ * in a channel whose orders this till's channel takes back (ORDERS_TILL_RETURNS; any other online order is refused
+ * ONLINE_ORDER: it goes through RequestReturn). A till sale of another channel is not found, and one of another
+ * shop of this channel is refused, so a till cannot take goods back into another shop's stock.
  */
 async function saleOf(ctx: OrdersContext, locationId: string, receiptNumber: string) {
   const [row] = await ctx.db.db
-    .select({ sale: tillSales, reservationId: orders.reservationId, currency: orders.currency })
+    .select({ sale: tillSales, reservationId: orders.reservationId, currency: orders.currency, orderId: orders.id, orderChannel: orders.channel })
     .from(orders)
     .leftJoin(tillSales, eq(tillSales.orderId, orders.id))
     .where(eq(orders.number, receiptNumber));
   if (!row || (row.sale && row.sale.channel !== ctx.channel.channel)) return refused('RECEIPT_NOT_FOUND', `no sale ${receiptNumber} in this channel`);
-  if (!row.sale) return refused('ONLINE_ORDER', 'an order bought online goes back through a return request, not at the till');
+  if (!row.sale) {
+    if (!ctx.deps.tillReturns?.has(`${row.orderChannel}:${ctx.channel.channel}`) || row.currency !== ctx.channel.currency)
+      return refused('ONLINE_ORDER', `orders of ${row.orderChannel} go back through a return request, not at this till`);
+    return { ...row, sale: null };
+  }
   if (row.sale.locationId !== locationId) return refused('OTHER_SHOP', 'the sale was made at another shop: its goods go back there');
   return { ...row, sale: row.sale };
 }
@@ -68,7 +74,8 @@ async function saleOf(ctx: OrdersContext, locationId: string, receiptNumber: str
 /** Books the return's units back on hand at the till's shop, once per line (stock keys each on its reference). */
 async function restock(ctx: OrdersContext, row: TillReturnRow, reservationId: string | null) {
   if (row.stockStatus === 'RESTOCKED' || !reservationId) return row;
-  const token = await signCheckoutContext(ctx.channel, ctx.deps.contextSecret);
+  // An online order's reservation is its own channel's: stock answers for it to that order's checkout context.
+  const token = await signCheckoutContext(row.saleId ? ctx.channel : await checkoutContextOf(ctx, row.orderId), ctx.deps.contextSecret);
   try {
     for (const l of row.lines)
       await returnSoldUnits(ctx.deps.stock, token, ctx.channel.requestId, {
@@ -94,6 +101,18 @@ async function payBack(ctx: OrdersContext, row: TillReturnRow, currency: string)
   const card = cards.length > 0 ? ctx.deps.payments.get('card') : null;
   const paid = [...row.refunds];
   for (const [i, r] of paid.entries()) {
+    if (r.method === 'ONLINE_PAYMENT' && !r.refundRef) {
+      const answer = await refundOnline(ctx, row, r, `${row.id}:online:${i}`);
+      if ('__typename' in answer) return answer;
+      paid[i] = { ...r, refundRef: answer.refundRef };
+      continue;
+    }
+    if (r.method === 'STORE_CREDIT' && !r.refundRef) {
+      // Back onto the credit that paid, once per return and tender.
+      await creditBack(ctx.db.db, { creditId: r.providerRef!, amount: r.amount, reference: `${row.id}:credit:${i}`, tillId: row.tillId });
+      paid[i] = { ...r, refundRef: `${row.id}:credit:${i}` };
+      continue;
+    }
     if (r.method !== 'CARD' || r.refundRef) continue;
     const answer = await card!.refund({ providerRef: r.providerRef!, amount: { amount: r.amount, currency }, idempotencyKey: `${row.id}:card:${i}` });
     if (answer.status === 'UNAVAILABLE')
@@ -155,7 +174,7 @@ async function markRefunded(ctx: OrdersContext, row: TillReturnRow, paid: TillRe
   });
 }
 
-async function finish(ctx: OrdersContext, row: TillReturnRow, reservationId: string | null, currency: string) {
+export async function finish(ctx: OrdersContext, row: TillReturnRow, reservationId: string | null, currency: string) {
   if (row.status === 'VOIDED') return { __typename: 'PaymentDeclined' as const, reason: row.failure ?? 'REJECTED', declineCode: null };
   const paid = row.status === 'PENDING' ? await payBack(ctx, row, currency) : row;
   if ('__typename' in paid) return paid;
@@ -202,6 +221,7 @@ export async function tillReturn(ctx: OrdersContext, input: TillReturnInput) {
     return finish(ctx, stored, found.reservationId, found.currency);
   }
   if ('__typename' in found) return found;
+  if (!found.sale) return onlineReturn(ctx, till, input, hash, found);
   const [session] = await ctx.db.db
     .select({ id: tillSessions.id })
     .from(tillSessions)

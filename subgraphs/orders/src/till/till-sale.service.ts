@@ -17,12 +17,14 @@ import { tillDiscountPolicyOf } from './till-discount-policy.service.ts';
 import { receiptOf } from './till-receipt.service.ts';
 import { requireTill } from './till-session.service.ts';
 import { recordTillSale } from './till-sale.writer.ts';
+import { assertCreditCode } from './store-credit.service.ts';
+import { spendTenderCredits, undoTenderCredits } from './till-sale-credit.service.ts';
 
 export interface TillSaleInput {
   idempotencyKey: string;
   lines: { variantId: string; quantity: number; discount?: ManualDiscount | null }[];
   expectedTotal: { amount: number; currency: string };
-  tenders: (Tender & { cardToken?: string | null })[];
+  tenders: (Tender & { cardToken?: string | null; creditCode?: string | null })[];
   discount?: ManualDiscount | null;
   managerApproval?: string | null;
 }
@@ -54,6 +56,7 @@ function validate(ctx: OrdersContext, input: TillSaleInput) {
       badInput('PAYMENT_TOKEN_REQUIRED', 'a card tender carries the terminal’s card token', `input.tenders.${i}.cardToken`);
     if (t.cardToken != null && !/^[A-Za-z0-9_]{1,255}$/.test(t.cardToken))
       badInput('INVALID_PAYMENT_TOKEN', 'malformed card token', `input.tenders.${i}.cardToken`);
+    if (t.method === 'STORE_CREDIT') t.creditCode = assertCreditCode(t.creditCode ?? '', `input.tenders.${i}.creditCode`);
   });
 }
 
@@ -189,12 +192,22 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
       lines: reserved.lines.map((l) => ({ variant: { id: l.variant.id }, requested: l.requested, available: l.available })),
     };
   }
-  const tenders: { method: 'CASH' | 'CARD'; amount: number; providerRef?: string | null }[] = [];
+  // Store credit first: it is ours to check, so a short balance refuses the sale before any card is charged.
+  const credits = await spendTenderCredits(ctx, till.id, key, input.tenders);
+  if (!credits.ok) {
+    await releaseReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id).catch(() => undefined);
+    return credits.refused;
+  }
+  const tenders: { method: 'CASH' | 'CARD' | 'STORE_CREDIT'; amount: number; providerRef?: string | null }[] = [];
   // Looked up only for a card tender: a till taking cash works where no card provider is configured.
   const card = input.tenders.some((t) => t.method === 'CARD') ? ctx.deps.payments.get('card') : null;
   for (const [i, t] of input.tenders.entries()) {
     if (t.method === 'CASH') {
       tenders.push({ method: 'CASH', amount: t.amount });
+      continue;
+    }
+    if (t.method === 'STORE_CREDIT') {
+      tenders.push({ method: 'STORE_CREDIT', amount: t.amount, providerRef: credits.spent.get(i)! });
       continue;
     }
     const auth = await card!.authorize({
@@ -211,8 +224,9 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
     if (auth.status !== 'AUTHORIZED' || captured?.status !== 'CAPTURED') {
       // Nothing leaves the shop: the hold is released and earlier card tenders of this sale are refunded.
       await releaseReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id).catch(() => undefined);
+      await undoTenderCredits(ctx, key, credits.spent);
       for (const [j, prior] of tenders.entries())
-        if (prior.providerRef)
+        if (prior.method === 'CARD' && prior.providerRef)
           await card!.refund({
             providerRef: prior.providerRef,
             amount: { amount: prior.amount, currency: quote.currency },

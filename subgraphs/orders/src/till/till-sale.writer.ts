@@ -15,7 +15,7 @@ export interface TillSaleRecord {
   owner: string;
   reservationId: string | null;
   quote: Pick<CartQuote, 'currency' | 'taxIncluded' | 'subtotal' | 'discountTotal' | 'tax' | 'total' | 'lines'>;
-  tenders: { method: 'CASH' | 'CARD'; amount: number; providerRef?: string | null }[];
+  tenders: { method: 'CASH' | 'CARD' | 'STORE_CREDIT'; amount: number; providerRef?: string | null }[];
   cashTaken: number;
   cardTaken: number;
   change: number;

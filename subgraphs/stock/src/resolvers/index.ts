@@ -5,6 +5,7 @@ import type { StockContext } from '../context.ts';
 import { availabilityOf, backorderOf, pickupLocationsOf } from '../services/availability.service.ts';
 import type { LocationAvailabilityRow } from '../loaders/stock.loaders.ts';
 import { reservationResolvers } from './reservation.resolvers.ts';
+import { tillNearbyStock } from '../services/nearby-stock.service.ts';
 import { staffResolvers } from './staff.resolvers.ts';
 import { routingResolvers } from './routing.resolvers.ts';
 import { valueResolvers } from './value.resolvers.ts';
@@ -18,6 +19,7 @@ export const resolvers = {
   ...valueResolvers,
   Query: {
     locations: (_: unknown, __: unknown, ctx: Ctx) => ctx.loaders.channelLocations.load(ctx.channel.channel),
+    tillNearbyStock: (_: unknown, a: { variantId: string }, ctx: Ctx) => tillNearbyStock(ctx, a.variantId),
     ...reservationResolvers.Query,
     ...staffResolvers.Query,
     ...routingResolvers.Query,

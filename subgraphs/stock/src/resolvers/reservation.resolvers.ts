@@ -9,6 +9,7 @@ import {
   restockReservation,
   type ReserveStockInput,
 } from '../services/reservation.service.ts';
+import { returnUnsoldUnits } from '../services/unsold-return.service.ts';
 
 type Ctx = StockContext;
 const variantRef = (o: { variantId: string }) => ({ id: o.variantId });
@@ -24,6 +25,7 @@ export const reservationResolvers = {
     restockReservation: (_: unknown, args: { id: string }, ctx: Ctx) => restockReservation(ctx, args.id),
     restockReservationAt: (_: unknown, args: Parameters<typeof restockAtLocation>[1], ctx: Ctx) => restockAtLocation(ctx, args),
     returnSoldUnits: (_: unknown, args: Parameters<typeof returnSoldUnits>[1], ctx: Ctx) => returnSoldUnits(ctx, args),
+    returnUnsoldUnits: (_: unknown, args: Parameters<typeof returnUnsoldUnits>[1], ctx: Ctx) => returnUnsoldUnits(ctx, args),
   },
   ReserveStockResult: { __resolveType: (r: { __typename: string }) => r.__typename },
   ReservationChangeResult: { __resolveType: (r: { __typename: string }) => r.__typename },

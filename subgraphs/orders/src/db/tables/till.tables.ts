@@ -29,7 +29,7 @@ export const tillSales = ordersSchema.table('till_sales', {
   locationId: text('location_id').notNull(),
   cashierId: text('cashier_id').notNull(),
   orderId: text('order_id').notNull(),
-  tenders: jsonb('tenders').$type<{ method: 'CASH' | 'CARD'; amount: number; providerRef?: string | null }[]>().notNull(),
+  tenders: jsonb('tenders').$type<{ method: 'CASH' | 'CARD' | 'STORE_CREDIT'; amount: number; providerRef?: string | null }[]>().notNull(),
   cashTaken: bigint('cash_taken', { mode: 'number' }).notNull(),
   cardTaken: bigint('card_taken', { mode: 'number' }).notNull(),
   changeGiven: bigint('change_given', { mode: 'number' }).notNull(),
@@ -44,8 +44,10 @@ export const tillSales = ordersSchema.table('till_sales', {
 
 /** One refund paid back for a till return: to a card tender (by the provider) or out of the drawer. */
 export interface TillRefundTender {
-  method: 'CASH' | 'CARD';
+  method: 'CASH' | 'CARD' | 'STORE_CREDIT' | 'ONLINE_PAYMENT';
   amount: number;
+  /** ONLINE_PAYMENT: the online order's payment provider (providerRef is its payment). */
+  provider?: string | null;
   providerRef?: string | null;
   refundRef?: string | null;
 }
@@ -60,7 +62,8 @@ export const tillReturns = ordersSchema.table('till_returns', {
   channel: text('channel').notNull(),
   locationId: text('location_id').notNull(),
   cashierId: text('cashier_id').notNull(),
-  saleId: text('sale_id').notNull(),
+  /** null: an order bought online, returned at the till. */
+  saleId: text('sale_id'),
   orderId: text('order_id').notNull(),
   number: text('number').notNull(),
   status: text('status').$type<'PENDING' | 'REFUNDED' | 'VOIDED'>().notNull(),
