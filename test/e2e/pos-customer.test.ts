@@ -78,6 +78,18 @@ describe('a customer attached at the till', () => {
     expect(anonymous).toMatchObject({ __typename: 'Receipt', total: eur(4760), change: eur(240) });
     const stale = data(await sale({}, 4000)).tillSale;
     expect(stale).toEqual({ __typename: 'PriceChanged', expected: eur(4000), actual: eur(4760) });
+    // The attached sale is the customer's: in their order history on the web shop (same account realm), the
+    // anonymous ones are nobody's.
+    const history = data(await bff('b2c', 'MyOrders', { first: 10 }, { token: member.token })).myOrders.nodes;
+    expect(history.map((o: { id: string; number: string; status: string; total: unknown }) => [o.id, o.number, o.status, o.total])).toEqual([
+      [attached.orderId, attached.receiptNumber, 'COMPLETED', eur(4000)],
+    ]);
+    const owners =
+      await sql`select id, customer_id from orders.orders where id in ${sql([attached.orderId, anonymous.orderId])} order by customer_id nulls last`;
+    expect(owners.map((o) => [o.id, o.customer_id])).toEqual([
+      [attached.orderId, member.sub],
+      [anonymous.orderId, null],
+    ]);
     // A customer of no group pays the channel price even when attached.
     const plain = await testCustomer('till-plain');
     expect(data(await sale({ 'x-till-customer': plain.token }, 4760)).tillSale).toMatchObject({ __typename: 'Receipt', total: eur(4760) });

@@ -251,6 +251,7 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
     locationId: till.locationId,
     cashierId: till.staffId,
     owner: `till:${till.id}`,
+    customerId: ctx.channel.customerId ?? null,
     reservationId: reserved.id,
     quote,
     tenders,

@@ -13,6 +13,8 @@ export interface TillSaleRecord {
   locationId: string;
   cashierId: string;
   owner: string;
+  /** The customer attached at the till (their own token): the sale is theirs, in their order history. */
+  customerId?: string | null;
   reservationId: string | null;
   quote: Pick<CartQuote, 'currency' | 'taxIncluded' | 'subtotal' | 'discountTotal' | 'tax' | 'total' | 'lines'>;
   tenders: { method: 'CASH' | 'CARD' | 'STORE_CREDIT'; amount: number; providerRef?: string | null }[];
@@ -55,7 +57,7 @@ export async function recordTillSale(db: OrdersDb['db'], r: TillSaleRecord): Pro
   const event = {
     orderId: r.orderId,
     channel: r.channel,
-    customerId: null,
+    customerId: r.customerId ?? null,
     companyId: null,
     total: { amount: r.quote.total, currency: r.quote.currency },
     purchaseOrder: null,
@@ -80,9 +82,9 @@ export async function recordTillSale(db: OrdersDb['db'], r: TillSaleRecord): Pro
         on conflict (channel) do update set last_value = orders.order_numbers.last_value + 1
         returning prefix || '-' || case when last_value < 1000000 then lpad(last_value::text, 6, '0') else last_value::text end as number),
       placed as (
-        insert into orders.orders (id, number, channel, status, owner, currency, pickup_location_id, tax_included, subtotal, discount_total,
+        insert into orders.orders (id, number, channel, status, owner, customer_id, currency, pickup_location_id, tax_included, subtotal, discount_total,
           shipping_total, tax_total, total, payment_provider, payment_status, reservation_id, stock_status, placed_at)
-        select ${r.orderId}, counter.number, ${r.channel}, 'COMPLETED', ${r.owner}, ${r.quote.currency}, ${r.locationId}, ${r.quote.taxIncluded},
+        select ${r.orderId}, counter.number, ${r.channel}, 'COMPLETED', ${r.owner}, ${r.customerId ?? null}, ${r.quote.currency}, ${r.locationId}, ${r.quote.taxIncluded},
           ${r.quote.subtotal}, ${r.quote.discountTotal}, 0, ${r.quote.tax}, ${r.quote.total}, 'till',
           ${r.cardTaken > 0 ? 'CAPTURED' : 'PAID'}, ${r.reservationId}::uuid, 'SOLD', ${r.soldAt.toISOString()}::timestamptz
         from counter
