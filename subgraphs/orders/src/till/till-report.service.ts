@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { OrdersContext } from '../context.ts';
-import { tillReturns, tillSales, type tillSessions } from '../db/tables.ts';
+import { tillCreditReturns, tillReturns, tillSales, type tillSessions } from '../db/tables.ts';
 import { type TillReportData, tillReportText } from '../domain/till-report.format.ts';
 
 type TillSessionRow = typeof tillSessions.$inferSelect;
@@ -8,8 +8,8 @@ type TillSessionRow = typeof tillSessions.$inferSelect;
 /**
  * The X (session open: a read mid-shift) or Z (session closed by CloseTillSession) report of one till session, in
  * one statement over its sales and their orders: sales and tax, discounts (all, and those taken by hand), takings
- * by tender (cash as kept: tendered minus change), and the drawer's cash expected against the count. Refunds by
- * tender are empty until till returns exist: nothing in a session can refund yet.
+ * by tender (cash as kept: tendered minus change; store credit when some was spent), refunds by tender, and the
+ * drawer's cash expected against the count.
  */
 export async function tillReport(ctx: OrdersContext, session: TillSessionRow) {
   const [t] = await ctx.db.db
@@ -23,6 +23,8 @@ export async function tillReport(ctx: OrdersContext, session: TillSessionRow) {
       cashCount: sql<number>`(count(*) filter (where ${tillSales.cashTaken} > 0))::int`,
       card: sql<string>`coalesce(sum(${tillSales.cardTaken}), 0)`,
       cardCount: sql<number>`(count(*) filter (where ${tillSales.cardTaken} > 0))::int`,
+      credit: sql<string>`coalesce(sum(${creditIn(tillSales.tenders)}), 0)`,
+      creditCount: sql<number>`(count(*) filter (where ${creditIn(tillSales.tenders)} > 0))::int`,
     })
     .from(tillSales)
     .innerJoin(sql`orders.orders o`, sql`o.id = ${tillSales.orderId}`)
@@ -47,10 +49,12 @@ export async function tillReport(ctx: OrdersContext, session: TillSessionRow) {
     byTender: [
       { method: 'CASH', count: t!.cashCount, amount: cash },
       { method: 'CARD', count: t!.cardCount, amount: Number(t!.card) },
+      ...(t!.creditCount > 0 ? [{ method: 'STORE_CREDIT', count: t!.creditCount, amount: Number(t!.credit) }] : []),
     ],
     refundsByTender: [
       { method: 'CASH', count: r.cashCount, amount: r.cash },
       { method: 'CARD', count: r.cardCount, amount: r.card },
+      ...(r.creditCount > 0 ? [{ method: 'STORE_CREDIT', count: r.creditCount, amount: r.credit }] : []),
     ],
     openingFloat: session.openingFloat,
     cashExpected: expected,
@@ -77,7 +81,15 @@ export async function tillReport(ctx: OrdersContext, session: TillSessionRow) {
   };
 }
 
-/** The session's paid till returns by tender, in one statement (a PENDING or VOIDED return paid nothing back). */
+/** The STORE_CREDIT part of a tenders or refunds jsonb array (0 when none). */
+const creditIn = (tenders: unknown) =>
+  sql`coalesce((select sum((e->>'amount')::bigint) from jsonb_array_elements(${tenders}) e where e->>'method' = 'STORE_CREDIT'), 0)`;
+
+/**
+ * The session's paid till returns by tender (a PENDING or VOIDED return paid nothing back). Store credit is paid
+ * back by receipted returns of credit-paid sales and issued by returns without a receipt; cash and card are not.
+ * Cash and card always appear; store credit only when the session had some.
+ */
 export async function sessionRefunds(ctx: OrdersContext, sessionId: string) {
   const [r] = await ctx.db.db
     .select({
@@ -85,8 +97,21 @@ export async function sessionRefunds(ctx: OrdersContext, sessionId: string) {
       cashCount: sql<number>`(count(*) filter (where ${tillReturns.cashRefunded} > 0))::int`,
       card: sql<string>`coalesce(sum(${tillReturns.cardRefunded}), 0)`,
       cardCount: sql<number>`(count(*) filter (where ${tillReturns.cardRefunded} > 0))::int`,
+      credit: sql<string>`coalesce(sum(${creditIn(tillReturns.refunds)}), 0)`,
+      creditCount: sql<number>`(count(*) filter (where ${creditIn(tillReturns.refunds)} > 0))::int`,
     })
     .from(tillReturns)
     .where(and(eq(tillReturns.tillSessionId, sessionId), eq(tillReturns.status, 'REFUNDED')));
-  return { cash: Number(r!.cash), cashCount: r!.cashCount, card: Number(r!.card), cardCount: r!.cardCount };
+  const [issued] = await ctx.db.db
+    .select({ amount: sql<string>`coalesce(sum(${tillCreditReturns.total}), 0)`, count: sql<number>`count(*)::int` })
+    .from(tillCreditReturns)
+    .where(eq(tillCreditReturns.tillSessionId, sessionId));
+  return {
+    cash: Number(r!.cash),
+    cashCount: r!.cashCount,
+    card: Number(r!.card),
+    cardCount: r!.cardCount,
+    credit: Number(r!.credit) + Number(issued!.amount),
+    creditCount: r!.creditCount + issued!.count,
+  };
 }
