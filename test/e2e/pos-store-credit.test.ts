@@ -299,5 +299,20 @@ describe('store credit as a tender', () => {
       ['SPEND', -2380],
       ['REFUND', 2380],
     ]);
+    // This till's X report: one sale of 23.80 paid by credit; credit paid back twice, 23.80 issued by the return
+    // without a receipt and 23.80 by the receipted return; no cash or card moved, so the drawer holds the float.
+    const x = data(await pos(token, 'TillXReport', {})).currentTillSession.report;
+    expect(x.salesByTender).toEqual([
+      { method: 'CASH', count: 0, amount: eur(0) },
+      { method: 'CARD', count: 0, amount: eur(0) },
+      { method: 'STORE_CREDIT', count: 1, amount: eur(2380) },
+    ]);
+    expect(x.refundsByTender).toEqual([
+      { method: 'CASH', count: 0, amount: eur(0) },
+      { method: 'CARD', count: 0, amount: eur(0) },
+      { method: 'STORE_CREDIT', count: 2, amount: eur(4760) },
+    ]);
+    expect(x.cashExpected).toEqual(eur(10000));
+    expect(x.text).toContain('\nSTORE_CREDIT (1)                   23.80\n');
   });
 });
