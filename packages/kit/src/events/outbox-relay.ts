@@ -20,8 +20,11 @@ export interface RelayPass {
  * with two relays each claiming a different batch, the later event of an aggregate could become a delivery
  * before the earlier one, and the dispatcher orders by what exists. Fan-out is a few statements per 200
  * events; the slow part, HTTP, runs in parallel in the dispatcher.
+ *
+ * With `bus` (NATS_URL set) the same transaction also queues each event for the event bus
+ * (`webhooks.bus_events`), so an event is either handed to both pipes or to neither.
  */
-export async function relayOutbox(sql: Sql, source: string): Promise<RelayPass> {
+export async function relayOutbox(sql: Sql, source: string, bus = false): Promise<RelayPass> {
   // Outboxes name one channel (orders, stock, customers) or several (products, prices); reading the row as
   // JSON takes whichever column the table has.
   return sql.begin(async (tx) => {
@@ -46,6 +49,10 @@ export async function relayOutbox(sql: Sql, source: string): Promise<RelayPass> 
         on conflict (endpoint_id, event_id) do nothing
         returning 1)
       select count(*)::int as n from ins`;
+    if (bus)
+      await tx`insert into webhooks.bus_events (source, seq, envelope)
+        select ${source}, (e->>'seq')::bigint, e - 'seq' from jsonb_array_elements(${JSON.stringify(events)}::text::jsonb) e
+        on conflict do nothing`;
     await tx`update ${tx(source)}.outbox set published_at = now() where id = any(${rows.map((r) => r.id)}::bigint[])`;
     return { published: rows.length, deliveries: created[0]?.n ?? 0 };
   });
