@@ -13,7 +13,7 @@ export interface RelayPass {
 
 /**
  * One relay pass over a subgraph's outbox: claims the oldest unpublished rows, creates one webhook delivery
- * per matching endpoint (event type, channel), marks the rows published, in one transaction: a crash before
+ * per matching endpoint (event type, channel; a disabled one too: held until staff enable it), marks the rows published, in one transaction: a crash before
  * the commit leaves the rows to the next pass, and `on conflict do nothing` makes that pass harmless.
  *
  * Passes of one source run one at a time (a transaction-scoped advisory lock; the others return at once):
@@ -43,7 +43,7 @@ export async function relayOutbox(sql: Sql, source: string, bus = false): Promis
       ins as (
         insert into webhooks.deliveries (endpoint_id, event_id, source, seq, aggregate_id, envelope)
         select p.id, (e.envelope->>'id')::uuid, ${source}, (e.envelope->>'seq')::bigint, e.envelope->>'aggregateId', e.envelope - 'seq'
-        from e join webhooks.endpoints p on p.enabled and e.envelope->>'type' = any(p.event_types)
+        from e join webhooks.endpoints p on e.envelope->>'type' = any(p.event_types)
           and (cardinality(p.channels) = 0 or p.channels && array(select jsonb_array_elements_text(e.envelope->'channels')))
         order by (e.envelope->>'seq')::bigint, p.id
         on conflict (endpoint_id, event_id) do nothing
