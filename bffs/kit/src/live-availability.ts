@@ -22,6 +22,7 @@ import { liveClose, liveError, type LiveCaller, type LiveGate } from './live-gat
 import { followChanges } from './live-follow.ts';
 import { orderUpdatedField, type LiveOrdersDeps } from './live-orders.ts';
 import { approvalRequestedField, type LiveApprovalsDeps } from './live-approvals.ts';
+import { shopStockChangedField, type LiveShopStockDeps } from './live-shop-stock.ts';
 
 export interface AvailabilityRow {
   variantId: string;
@@ -40,6 +41,8 @@ export interface LiveAvailabilityDeps {
   orders: LiveOrdersDeps;
   /** Approval requests for a company's approvers (live-approvals.ts). */
   approvals: LiveApprovalsDeps;
+  /** Stock changes at a till's own shop (live-shop-stock.ts). */
+  shopStock: LiveShopStockDeps;
   logger: Logger;
 }
 
@@ -73,6 +76,7 @@ export function serveLiveAvailability(server: http.Server, deps: LiveAvailabilit
         },
         orderUpdated: orderUpdatedField(deps.orders),
         approvalRequested: approvalRequestedField(deps.approvals),
+        shopStockChanged: shopStockChangedField(deps.shopStock),
       },
     }),
   });
