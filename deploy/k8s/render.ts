@@ -130,6 +130,11 @@ const shared = [
       // Traces: set `otlp` and the collector's OTLP/HTTP endpoint to turn them on (kit's telemetry/tracing.ts).
       OTEL_TRACES_EXPORTER: 'none',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318',
+      // Event bus: set NATS_URL (nats://host:4222, JetStream on) and every subgraph's relay also publishes each
+      // event to the stream below (created or updated at start), subjects `<prefix>.<type>.<channel>`.
+      NATS_URL: '',
+      NATS_STREAM: 'STOREGRAPH_EVENTS',
+      NATS_SUBJECT_PREFIX: 'storegraph',
       ...Object.fromEntries(SUBGRAPHS.map((g) => [g.env, `http://${g.name}:${g.port}/graphql`])),
       GATEWAY_URL: `http://gateway:${SERVICES.find((s) => s.name === 'gateway')!.defaultPort}/graphql`,
     },

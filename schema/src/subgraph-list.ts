@@ -10,7 +10,12 @@ export const SUBGRAPHS = [
   {
     name: 'stock',
     sdl: 'subgraphs/stock/src/schema.graphql',
-    extraSdl: ['subgraphs/stock/src/schema.alerts.graphql', 'subgraphs/stock/src/schema.routing.graphql', 'subgraphs/stock/src/schema.value.graphql'],
+    extraSdl: [
+      'subgraphs/stock/src/schema.alerts.graphql',
+      'subgraphs/stock/src/schema.routing.graphql',
+      'subgraphs/stock/src/schema.value.graphql',
+      'subgraphs/stock/src/schema.till.graphql',
+    ],
     port: 4102,
     env: 'STOCK_URL',
   },

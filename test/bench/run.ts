@@ -24,6 +24,7 @@ import { runReportScenarios } from './report-scenarios.ts';
 import { routingTimeNote } from './routing-scenarios.ts';
 import { runStorefrontScenarios } from './storefront-scenarios.ts';
 import { runBulkOrderScenario } from './bulk-order-scenarios.ts';
+import { runQueueScenarios } from './queue-scenarios.ts';
 import { renderTable, type ScenarioResult } from './report.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -77,6 +78,16 @@ async function main() {
   process.once('SIGINT', () => void abort());
   process.once('SIGTERM', () => void abort());
   try {
+    // The job queue needs only the database: measured before any service starts, so nothing else takes the CPU.
+    const queueResults = !ONLY || ONLY.test('queue') ? await runQueueScenarios({ databaseUrl, duration: DURATION }) : [];
+    if (ONLY?.source === 'queue') {
+      const lines = queueResults.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} ms | ${r.p99} ms | ${r.errors} |`);
+      const table = ['| scenario | jobs/s | p50 | p99 | not started |', '| --- | --- | --- | --- | --- |', ...lines].join('\n');
+      mkdirSync('bench-results', { recursive: true });
+      writeFileSync('bench-results/queue-latest.md', `${table}\n`);
+      console.log(`\n${table}\n[bench] finished in ${((Date.now() - started) / 1000).toFixed(0)} s; results in bench-results/queue-latest.md`);
+      return;
+    }
     const subgraphs = [
       launch('products', 'subgraphs/products/src/main.ts', env, 4301),
       launch('stock', 'subgraphs/stock/src/main.ts', env, 4302),
@@ -121,7 +132,7 @@ async function main() {
     await waitReady('http://127.0.0.1:4399/healthz', bare);
     scenarios.unshift({ name: `Bare Node HTTP (${listingBytes} B payload)`, target: 'bare', query: '', variables: {}, connections: 16, baseline: true });
 
-    const results: ScenarioResult[] = [];
+    const results: ScenarioResult[] = [...queueResults];
     for (const scenario of scenarios) {
       if (ONLY && scenario.target !== 'bare' && !ONLY.test(scenario.name)) continue;
       results.push(await runScenario(scenario, services));

@@ -17,6 +17,7 @@ import { CARD_PROVIDER_STANDIN_KEY, serveCardProviderStandin } from './card-prov
 import { OIDC_STANDIN_AUDIENCE, serveOidcProviderStandin } from './oidc-provider-standin.ts';
 import { DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
 import { dbPools } from './db-pools.ts';
+import { deleteStream } from './nats-bus.ts';
 
 /**
  * Channels some subgraph tests sign contexts for (their own currency, or promotions that must not touch
@@ -66,6 +67,8 @@ export interface SystemUrls {
   cardProvider: string;
   /** The OpenID Connect provider stand-in: `POST /__standin/token` issues a token for a user. */
   oidcProvider: string;
+  /** The event bus of this run: its own JetStream stream and subject prefix on the machine's NATS. */
+  nats: { url: string; stream: string; subjectPrefix: string };
 }
 
 /**
@@ -91,6 +94,9 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
   }
   const dbName = `sg_test_${Date.now().toString(36)}_${process.pid}`;
   const databaseUrl = await ensureDatabase(serverUrl, dbName);
+  // A stream and subjects of the run's own: two runs on one NATS never share a stream (JetStream refuses two
+  // streams with overlapping subjects). In memory, deleted at the end; 6 h of age if a run dies first.
+  const nats = { url: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', stream: dbName.toUpperCase(), subjectPrefix: dbName };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
@@ -131,6 +137,11 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
     BFF_ALLOW_ADHOC: 'false',
     BFF_DEMO_LOGIN: 'false',
     BFF_IDE: 'false',
+    NATS_URL: nats.url,
+    NATS_STREAM: nats.stream,
+    NATS_SUBJECT_PREFIX: nats.subjectPrefix,
+    NATS_STREAM_STORAGE: 'memory',
+    NATS_STREAM_MAX_AGE_HOURS: '6',
   };
   // The card provider is a third party: its msw stand-in is served on a real port, because orders calls it
   // from this process while the tests run in workers (they read what it holds over its /__standin routes).
@@ -189,12 +200,14 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
     idpSecret: DEV_IDP_SECRET,
     cardProvider: card.url,
     oidcProvider: oidc.url,
+    nats,
   };
   const stop = async () => {
     for (const s of [b2c, b2b, pos, admin, gateway]) await s.close();
     for (const s of [customers, products, stockA, stockB, prices, orders]) await s.close();
     await card.close();
     await oidc.close();
+    await deleteStream(nats.url, nats.stream).catch(() => {});
     await dropDatabase(serverUrl!, dbName).catch(() => {});
     if (pg) await pg.stop();
   };

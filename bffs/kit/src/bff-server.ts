@@ -20,6 +20,7 @@ import { GatewayClient } from './gateway-client.ts';
 import { graphqlHandler, type UploadLimits } from './graphql-request.handler.ts';
 import { mediaTypeRefusal, methodRefusal } from './http-edge.rules.ts';
 import { serveLiveAvailability } from './live-availability.ts';
+import type { ShopStockChange } from './live-shop-stock.ts';
 import { liveGate } from './live-gate.rules.ts';
 import { readBody } from './request-body.reader.ts';
 import { ResponseCache } from './response-cache.ts';
@@ -87,6 +88,8 @@ const LIVE_APPROVALS =
 
 /** Asks the gateway to read from the primaries (read-routing.ts): for re-reads that follow a change. */
 const PRIMARY_READS = { [READ_FROM_HEADER]: 'primary' };
+const LIVE_SHOP_STOCK = `query LiveShopStock($after: String) { tillStockChanges(after: $after, first: 200) { cursor
+  changes { cursor movementId kind variantId locationId deltaOnHand deltaReserved channel createdAt } } }`;
 
 const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(ids: $ids) { id availability { available inStock } } }';
 
@@ -261,6 +264,24 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
         return body.data.companyApprovals.map(({ id, ...rest }) => ({ approvalId: id, ...rest }));
       },
       onOrdersChange: onSchemaChange('orders'),
+    },
+    shopStock: {
+      readChanges: async (ctx, after) => {
+        const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
+        // The primary: the feed's horizon is the primary's running transactions, a replica has its own.
+        const res = await gateway.execute({ query: LIVE_SHOP_STOCK, variables: { after } }, token, ctx.requestId, PRIMARY_READS);
+        const body = res.body as {
+          data?: { tillStockChanges: { cursor: string; changes: ShopStockChange[] } };
+          errors?: { message: string; extensions?: { code?: string } }[];
+        };
+        if (!body.data) {
+          const first = body.errors?.[0];
+          if (first?.extensions?.code === 'FORBIDDEN') throw new GraphQLError(first.message, { extensions: { code: 'FORBIDDEN' } });
+          throw new GraphQLError('the stock service did not answer; try again', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+        }
+        return body.data.tillStockChanges;
+      },
+      onStockChange: onSchemaChange('stock'),
     },
     onStockChange: onSchemaChange('stock'),
   });

@@ -10,6 +10,7 @@ import { followChanges } from './live-follow.ts';
 import { orderUpdatedField, type LiveOrdersDeps } from './live-orders.ts';
 import { approvalRequestedField, type LiveApprovalsDeps } from './live-approvals.ts';
 import { buildLiveSchema } from './live-schema.ts';
+import { shopStockChangedField, type LiveShopStockDeps } from './live-shop-stock.ts';
 
 export interface AvailabilityRow {
   variantId: string;
@@ -28,6 +29,8 @@ export interface LiveAvailabilityDeps {
   orders: LiveOrdersDeps;
   /** Approval requests for a company's approvers (live-approvals.ts). */
   approvals: LiveApprovalsDeps;
+  /** Stock changes at a till's own shop (live-shop-stock.ts). */
+  shopStock: LiveShopStockDeps;
   logger: Logger;
 }
 
@@ -43,6 +46,7 @@ export function serveLiveAvailability(server: http.Server, deps: LiveAvailabilit
     availabilityChanged: { subscribe: (_root, args: { variantIds: string[] }, ctx) => watch(deps, ctx.channel, args.variantIds) },
     orderUpdated: orderUpdatedField(deps.orders),
     approvalRequested: approvalRequestedField(deps.approvals),
+    shopStockChanged: shopStockChangedField(deps.shopStock),
   });
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const callers = new WeakMap<object, LiveCaller>();

@@ -9,6 +9,7 @@ const feeds = () => ({
   availabilityChanged: { subscribe: () => once([{ variantId: 'var_1', available: 3, inStock: true }]) },
   orderUpdated: { subscribe: () => once({ orderId: 'ord_1', number: 'SG-1', status: 'PLACED', nextStatuses: ['CANCELLED'] }) },
   approvalRequested: { subscribe: () => once({ approvalId: 'apr_1', total: { amount: 12.5, currency: 'EUR' } }) },
+  shopStockChanged: { subscribe: () => once({ cursor: 'c1', kind: 'RECEIPT' }) },
 });
 
 describe('the live schema', () => {

@@ -44,6 +44,7 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
         new URL('./schema.alerts.graphql', import.meta.url),
         new URL('./schema.routing.graphql', import.meta.url),
         new URL('./schema.value.graphql', import.meta.url),
+        new URL('./schema.till.graphql', import.meta.url),
       ],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,

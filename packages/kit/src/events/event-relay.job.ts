@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
 import { loadConfig, type Logger } from '@storegraph/server-kit';
+import { type EventBusOptions, eventBusOptionsFromEnv, startBusPublisher } from './nats-event-bus.ts';
 import { relayOutbox } from './outbox-relay.ts';
 import { claimDeliveries, deliver, type DispatchOptions } from './webhook-dispatcher.ts';
 
@@ -29,6 +30,8 @@ export const eventRelayConfigShape = {
 export interface EventRelayOptions extends DispatchOptions {
   intervalMs: number;
   concurrency: number;
+  /** NATS JetStream (NATS_URL set): every event is also published there. */
+  bus?: EventBusOptions;
 }
 
 export function eventRelayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): EventRelayOptions {
@@ -43,6 +46,7 @@ export function eventRelayOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
     retryWindowMs: c.WEBHOOK_RETRY_WINDOW_HOURS * 3_600_000,
     disableAfterMs: c.WEBHOOK_DISABLE_AFTER_SECONDS * 1_000,
     workerId: `${hostname()}:${process.pid}`,
+    bus: eventBusOptionsFromEnv(env),
   };
 }
 
@@ -68,7 +72,7 @@ export function startEventRelay(sql: Sql, source: string, log: Logger, opts: Eve
     running = true;
     again = false;
     try {
-      while (!stopped && (await relayOutbox(sql, source)).published > 0);
+      while (!stopped && (await relayOutbox(sql, source, opts.bus !== undefined)).published > 0);
       if (stopped) return;
       const claimed = await claimDeliveries(sql, source, opts.concurrency - inFlight.size, leaseMs);
       for (const d of claimed) {
@@ -102,10 +106,11 @@ export function startEventRelay(sql: Sql, source: string, log: Logger, opts: Eve
     else schedule(0);
   };
   schedule(0);
+  const stopBus = opts.bus ? startBusPublisher(sql, source, log, opts.bus, opts.intervalMs) : async () => {};
   return async () => {
     stopped = true;
     clearTimeout(timer);
     await current;
-    await Promise.allSettled([...inFlight]);
+    await Promise.allSettled([...inFlight, stopBus()]);
   };
 }

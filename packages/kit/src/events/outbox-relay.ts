@@ -13,15 +13,18 @@ export interface RelayPass {
 
 /**
  * One relay pass over a subgraph's outbox: claims the oldest unpublished rows, creates one webhook delivery
- * per matching endpoint (event type, channel), marks the rows published, in one transaction: a crash before
+ * per matching endpoint (event type, channel; a disabled one too: held until staff enable it), marks the rows published, in one transaction: a crash before
  * the commit leaves the rows to the next pass, and `on conflict do nothing` makes that pass harmless.
  *
  * Passes of one source run one at a time (a transaction-scoped advisory lock; the others return at once):
  * with two relays each claiming a different batch, the later event of an aggregate could become a delivery
  * before the earlier one, and the dispatcher orders by what exists. Fan-out is a few statements per 200
  * events; the slow part, HTTP, runs in parallel in the dispatcher.
+ *
+ * With `bus` (NATS_URL set) the same transaction also queues each event for the event bus
+ * (`webhooks.bus_events`), so an event is either handed to both pipes or to neither.
  */
-export async function relayOutbox(sql: Sql, source: string): Promise<RelayPass> {
+export async function relayOutbox(sql: Sql, source: string, bus = false): Promise<RelayPass> {
   // Outboxes name one channel (orders, stock, customers) or several (products, prices); reading the row as
   // JSON takes whichever column the table has.
   return sql.begin(async (tx) => {
@@ -40,12 +43,16 @@ export async function relayOutbox(sql: Sql, source: string): Promise<RelayPass> 
       ins as (
         insert into webhooks.deliveries (endpoint_id, event_id, source, seq, aggregate_id, envelope)
         select p.id, (e.envelope->>'id')::uuid, ${source}, (e.envelope->>'seq')::bigint, e.envelope->>'aggregateId', e.envelope - 'seq'
-        from e join webhooks.endpoints p on p.enabled and e.envelope->>'type' = any(p.event_types)
+        from e join webhooks.endpoints p on e.envelope->>'type' = any(p.event_types)
           and (cardinality(p.channels) = 0 or p.channels && array(select jsonb_array_elements_text(e.envelope->'channels')))
         order by (e.envelope->>'seq')::bigint, p.id
         on conflict (endpoint_id, event_id) do nothing
         returning 1)
       select count(*)::int as n from ins`;
+    if (bus)
+      await tx`insert into webhooks.bus_events (source, seq, envelope)
+        select ${source}, (e->>'seq')::bigint, e - 'seq' from jsonb_array_elements(${JSON.stringify(events)}::text::jsonb) e
+        on conflict do nothing`;
     await tx`update ${tx(source)}.outbox set published_at = now() where id = any(${rows.map((r) => r.id)}::bigint[])`;
     return { published: rows.length, deliveries: created[0]?.n ?? 0 };
   });

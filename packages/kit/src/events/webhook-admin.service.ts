@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import { appError, staffCan, type ChannelContext } from '@storegraph/schema';
 import { endpointColumns, endpointInputProblems, registerWebhookEndpoint, rotateWebhookSecret, type WebhookEndpoint } from './webhook-endpoints.ts';
+import { eventRelayOptionsFromEnv } from './event-relay.job.ts';
 import { redeliver, redeliverRange } from './webhook-dispatcher.ts';
 
 /** webhook-admin on every channel the endpoint filters; an endpoint of every channel needs the `*` scope. */
@@ -57,10 +58,17 @@ export async function redeliverOne(sql: Sql, ctx: ChannelContext, deliveryId: st
 /**
  * Staff turn a disabled endpoint back on: deliveries held while it was off go out again with a fresh
  * attempt budget and retry window (they would otherwise be dead-lettered on their first failure), and its
- * failure clock restarts. Events written while it was off were never queued for it (the relay fans out
- * to enabled endpoints only), so a dead receiver does not pile up deliveries for months.
+ * failure clock restarts. Events written while it was off were queued for it as well (the relay fans out to
+ * disabled endpoints too; nothing is attempted while it is off), so the receiver misses nothing of the
+ * retention (`WEBHOOK_RETRY_WINDOW_HOURS`, 72 h): a held event that happened longer ago than that is
+ * dead-lettered here instead of sent, as it would have been had the endpoint stayed on and kept failing.
  */
-export async function enableEndpoint(sql: Sql, ctx: ChannelContext, endpointId: string): Promise<WebhookEndpoint> {
+export async function enableEndpoint(
+  sql: Sql,
+  ctx: ChannelContext,
+  endpointId: string,
+  retentionMs = eventRelayOptionsFromEnv().retryWindowMs,
+): Promise<WebhookEndpoint> {
   await endpointOf(sql, ctx, endpointId);
   return sql.begin(async (tx) => {
     const columns = endpointColumns(tx as unknown as Sql);
@@ -70,6 +78,9 @@ export async function enableEndpoint(sql: Sql, ctx: ChannelContext, endpointId: 
     const [row] = await tx<WebhookEndpoint[]>`update webhooks.endpoints
       set enabled = true, disabled_at = null, disabled_reason = null, failing_since = null
       where id::text = ${endpointId} returning ${columns}`;
+    await tx`update webhooks.deliveries set status = 'DEAD', lease_until = null
+      where endpoint_id::text = ${endpointId} and status = 'PENDING'
+        and (envelope->>'timestamp')::timestamptz < now() - make_interval(secs => ${retentionMs / 1000})`;
     await tx`update webhooks.deliveries set attempts = 0, claims = claims + 1, next_attempt_at = now(), scheduled_at = now(), lease_until = null
       where endpoint_id::text = ${endpointId} and status = 'PENDING'`;
     return row!;

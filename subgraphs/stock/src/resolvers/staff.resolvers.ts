@@ -5,6 +5,7 @@ import type { levels, movements } from '../db/tables.ts';
 import { setBackorderPolicy, setChannelAllocationPolicy, setStockFence, type AllocationMode } from '../services/allocation.service.ts';
 import { expireOverdueReservations } from '../services/expiry.service.ts';
 import { stockLevelsOf, stockMovementsOf } from '../services/history.service.ts';
+import { tillStockChanges } from '../services/till-stock-feed.service.ts';
 import { addStock, adjustStock, countStock, transferStock, type QuantityInput } from '../services/ledger.service.ts';
 import { setLowStockThreshold } from '../services/low-stock.service.ts';
 import { rebalanceFences } from '../services/rebalance.service.ts';
@@ -20,6 +21,7 @@ export const staffResolvers = {
     stockLevels: (_: unknown, args: { variantId: string }, ctx: Ctx) => stockLevelsOf(ctx, args.variantId),
     stockMovements: (_: unknown, args: { variantId: string; locationId?: string | null; first: number; after?: string | null }, ctx: Ctx) =>
       stockMovementsOf(ctx, args),
+    tillStockChanges: (_: unknown, args: { after?: string | null; first: number }, ctx: Ctx) => tillStockChanges(ctx, args.after, args.first),
   },
   Mutation: {
     receiveStock: (_: unknown, args: { input: QuantityInput }, ctx: Ctx) => addStock(ctx, 'RECEIPT', args.input),
