@@ -8,6 +8,8 @@ import { factsOf, type FactDeps, type LineRow, type OrderRow } from './sales-fac
 const BATCH = 200;
 /** Facts without a rate looked at again per pass (each at most once a minute), in case the rate was set since. */
 const RETRY = 50;
+/** How often the best sellers' monthly sums are rebuilt from the facts (see rebuildVariantMonths). */
+const MONTHS_REBUILD = '1 hour';
 
 type Tx = Parameters<Parameters<OrdersDb['db']['transaction']>[0]>[0];
 type ProjectorDeps = FactDeps;
@@ -48,6 +50,23 @@ function rollVariantMonths(tx: Tx, ids: string[], sign: 1 | -1) {
     where l.order_id in ${ids} and not f.cancelled group by 1, 2, 3
     on conflict (channel, month, variant_id) do update set units = sales_variant_months.units + excluded.units,
       orders = sales_variant_months.orders + excluded.orders, r_sales = sales_variant_months.r_sales + excluded.r_sales`);
+}
+
+/**
+ * The best sellers' monthly sums recomputed from the facts, in the pass's transaction (readers see the old rows
+ * until it commits). Run when the table is new and then hourly: replicas of an earlier release, still projecting
+ * during a rolling upgrade, update the facts but not this table, and the hourly rebuild counts what they
+ * projected. About a second for 100,000 orders; deltas keep it exact in between.
+ */
+async function rebuildVariantMonths(tx: Tx) {
+  await tx.execute(sql`delete from orders.sales_variant_months`);
+  await tx.execute(sql`
+    insert into orders.sales_variant_months (channel, month, variant_id, sku, units, orders, r_sales)
+    select f.channel, date_trunc('month', f.placed_at at time zone 'UTC')::date, l.variant_id, min(l.sku),
+      sum(l.quantity), count(distinct l.order_id), sum(l.r_line_total)
+    from orders.sales_fact_lines l join orders.sales_facts f on f.order_id = l.order_id
+    where not f.cancelled group by 1, 2, 3`);
+  await tx.execute(sql`update orders.report_projection set months_rebuilt_at = now() where name = 'sales'`);
 }
 
 /**
@@ -126,18 +145,22 @@ export async function projectSalesPass(db: OrdersDb['db'], deps: ProjectorDeps):
   return db.transaction(async (tx) => {
     const [lock] = await tx.execute<{ held: boolean }>(sql`select pg_try_advisory_xact_lock(hashtext('storegraph:reports:sales')) as held`);
     if (!lock?.held) return 0;
-    const [cursor] = await tx.execute<{ last_xid: string; last_id: string; reporting_currency: string | null }>(
-      sql`select last_xid::text, last_id, reporting_currency from orders.report_projection where name = 'sales'`,
+    const [cursor] = await tx.execute<{ last_xid: string; last_id: string; reporting_currency: string | null; months_stale: boolean }>(
+      sql`select last_xid::text, last_id, reporting_currency,
+        coalesce(months_rebuilt_at < now() - ${MONTHS_REBUILD}::interval, true) as months_stale
+        from orders.report_projection where name = 'sales'`,
     );
     if (cursor!.reporting_currency !== deps.reportingCurrency) {
       // Facts in another reporting currency would be summed with the new one's: rebuild from the start.
       await tx.execute(sql`delete from orders.sales_daily`);
       await tx.execute(sql`delete from orders.sales_variant_months`);
+      await tx.execute(sql`update orders.report_projection set months_rebuilt_at = null where name = 'sales'`);
       await tx.execute(sql`delete from orders.sales_facts`);
       await tx.execute(sql`update orders.report_projection set last_xid = '0', last_id = 0, reporting_currency = ${deps.reportingCurrency}
         where name = 'sales'`);
       return 1;
     }
+    if (cursor!.months_stale) await rebuildVariantMonths(tx);
     const events = await tx.execute<{ id: string; xid: string; type: string; aggregate_id: string; refund_id: string | null }>(sql`
       select id, xid::text, type, aggregate_id, data->>'refundId' as refund_id from orders.outbox
       where (xid, id) > (${cursor!.last_xid}::xid8, ${cursor!.last_id}::bigint) and xid < pg_snapshot_xmin(pg_current_snapshot())

@@ -163,7 +163,8 @@ export async function topProducts(ctx: OrdersContext, input: SalesReportInput, v
   const onlyLines = variantIds?.length ? sql` and l.variant_id in ${variantIds}` : sql``;
   const onlyMonths = variantIds?.length ? sql` and m.variant_id in ${variantIds}` : sql``;
   const channelsOf = scope.channels ? sql` and m.channel in ${scope.channels}` : sql``;
-  const edges = months ? sql` and (f.placed_at < ${wholeFrom}::date at time zone 'UTC' or f.placed_at >= ${wholeTo}::date at time zone 'UTC')` : sql``;
+  // Instants, not dates: a date would be read in the session's time zone.
+  const edges = months ? sql` and (f.placed_at < ${`${wholeFrom}T00:00:00Z`}::timestamptz or f.placed_at >= ${`${wholeTo}T00:00:00Z`}::timestamptz)` : sql``;
   const monthly = months
     ? sql`union all select m.variant_id, m.sku, m.units, m.orders, m.r_sales from orders.sales_variant_months m
         where m.month >= ${wholeFrom}::date and m.month < ${wholeTo}::date${channelsOf}${onlyMonths}`

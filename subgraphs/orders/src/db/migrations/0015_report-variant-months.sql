@@ -13,11 +13,9 @@ CREATE TABLE "orders"."sales_variant_months" (
   "r_sales" bigint NOT NULL DEFAULT 0,
   PRIMARY KEY ("channel", "month", "variant_id")
 );--> statement-breakpoint
-INSERT INTO "orders"."sales_variant_months" (channel, month, variant_id, sku, units, orders, r_sales)
-SELECT f.channel, date_trunc('month', f.placed_at at time zone 'UTC')::date, l.variant_id, min(l.sku),
-  sum(l.quantity), count(DISTINCT l.order_id), sum(l.r_line_total)
-FROM "orders"."sales_fact_lines" l JOIN "orders"."sales_facts" f ON f.order_id = l.order_id
-WHERE NOT f.cancelled
-GROUP BY 1, 2, 3;--> statement-breakpoint
+-- Not filled here: the projector rebuilds the table from the facts under its lock when this is null, and again
+-- every hour (sales-projector.ts), so orders projected by replicas of the previous release during a rolling
+-- upgrade (which know nothing of this table) are counted within the hour.
+ALTER TABLE "orders"."report_projection" ADD COLUMN "months_rebuilt_at" timestamp with time zone;--> statement-breakpoint
 -- The edge days of a brand-wide ranking (no channel filter) are found by time alone.
 CREATE INDEX "sales_facts_time_idx" ON "orders"."sales_facts" USING btree ("placed_at");
