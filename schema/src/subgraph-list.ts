@@ -29,6 +29,7 @@ export const SUBGRAPHS = [
       'subgraphs/orders/src/schema.till.graphql',
       'subgraphs/orders/src/schema.till-returns.graphql',
       'subgraphs/orders/src/schema.bulk.graphql',
+      'subgraphs/orders/src/schema.quotes.graphql',
     ],
     port: 4104,
     env: 'ORDERS_URL',

@@ -437,6 +437,48 @@ describe('saved lists and reorder on the trade portal', () => {
   });
 });
 
+describe('quotes on the trade portal', () => {
+  it('b2b: RequestQuote, MyQuotes, TradeQuote and TradeQuoteTotal (then PlaceOrder with the quote)', async () => {
+    const buyer = await issueToken(
+      { sub: `cus_t_walk_quotes_${RUN}`, kind: 'buyer', company: `cmp_t_walk_quotes_${RUN}`, companyRole: 'BUYER' },
+      system().idpSecret,
+    );
+    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: buyer })).createCart;
+    data(await bff('b2b', 'AddCartLines', { cartId: cart.id, lines: [{ variantId: product.variantId, quantity: 2 }] }, { token: buyer }));
+    data(await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: buyer }));
+    const asked = data(await run('b2b', 'RequestQuote', { cartId: cart.id, note: 'walk' }, buyer)).requestQuote;
+    expect(asked).toMatchObject({
+      status: 'REQUESTED',
+      cartId: cart.id,
+      note: 'walk',
+      lines: [{ variantId: product.variantId, quantity: 2, unitPrice: null }],
+    });
+    expect(data(await run('b2b', 'MyQuotes', {}, buyer)).myQuotes.map((q: { id: string }) => q.id)).toEqual([asked.id]);
+    // Setup, not walk (the quotes walk, b2b-quotes.test.ts, runs the staff side): trade staff price it at 15.00.
+    const staffer = await createStaff('walk-quotes', ['order-admin'], ['trade-eu']);
+    const staffToken = (await staffSession(staffer.email)).token;
+    const lines = [{ variantId: product.variantId, unitPrice: { amount: 1500, currency: 'EUR' } }];
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const offer = await bff('admin', 'ProposeQuote', { input: { id: asked.id, lines, expiresAt } }, { token: staffToken, channel: 'trade-eu' });
+    expect(offer.errors).toBeUndefined();
+    const read = data(await run('b2b', 'TradeQuote', { id: asked.id }, buyer)).tradeQuote;
+    expect(read).toMatchObject({ status: 'PROPOSED', subtotal: { amount: 3000, currency: 'EUR' }, lines: [{ unitPrice: { amount: 1500, currency: 'EUR' } }] });
+    // 2 x 15.00 = 30.00 net; standard shipping 4.90 (goods at list price 40.00 are under 50.00);
+    // VAT 5.70 + 0.931 -> 0.93 = 6.63; total 30.00 + 4.90 + 6.63 = 41.53.
+    const total = data(await run('b2b', 'TradeQuoteTotal', { id: asked.id }, buyer)).tradeQuoteTotal;
+    expect(total).toEqual({
+      quoteId: asked.id,
+      subtotal: { amount: 3000, currency: 'EUR' },
+      shipping: { amount: 490, currency: 'EUR' },
+      tax: { amount: 663, currency: 'EUR' },
+      total: { amount: 4153, currency: 'EUR' },
+    });
+    const input = { cartId: cart.id, quoteId: asked.id, idempotencyKey: key('walk-quote'), expectedTotal: total.total, payment: { provider: 'manual' } };
+    const placed = data(await bff('b2b', 'PlaceOrder', { input }, { token: buyer })).placeOrder;
+    expect(placed).toMatchObject({ __typename: 'OrderPlaced', order: { total: { amount: 4153, currency: 'EUR' } } });
+  });
+});
+
 describe('the admin allow-list', () => {
   // Each allow-list-walk-admin-<subject>.test.ts fails when it does not run an operation it claims; this
   // check is the other half: every admin operation is claimed by exactly one walk, and nothing else is.

@@ -78,6 +78,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         new URL('./schema.till.graphql', import.meta.url),
         new URL('./schema.till-returns.graphql', import.meta.url),
         new URL('./schema.bulk.graphql', import.meta.url),
+        new URL('./schema.quotes.graphql', import.meta.url),
       ],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
@@ -88,7 +89,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
       changeVersion: {
         quietTables: [
           ...['orders', 'order_lines', 'order_numbers', 'carts', 'cart_lines', 'checkouts', 'checkout_steps', 'outbox'],
-          ...['company_order_policies', 'approvals'],
+          ...['company_order_policies', 'approvals', 'quotes', 'quote_lines'],
           // The reports' read model is staff-only and never cached: its passes must not announce a change each second.
           ...['sales_facts', 'sales_fact_lines', 'sales_daily', 'report_projection', 'report_regions'],
         ],

@@ -12,6 +12,7 @@ import { savedListResolvers } from './saved-list.resolvers.ts';
 import { returnResolvers } from './return.resolvers.ts';
 import { tillResolvers } from './till.resolvers.ts';
 import { bulkOrderResolvers } from './bulk-order.resolvers.ts';
+import { quoteResolvers } from './quote.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -28,6 +29,7 @@ export const resolvers = {
     ...returnResolvers.Query,
     ...tillResolvers.Query,
     ...bulkOrderResolvers.Query,
+    ...quoteResolvers.Query,
   },
   Mutation: {
     ...cartResolvers.Mutation,
@@ -43,6 +45,7 @@ export const resolvers = {
     ...returnResolvers.Mutation,
     ...tillResolvers.Mutation,
     ...bulkOrderResolvers.Mutation,
+    ...quoteResolvers.Mutation,
   },
   Order: {
     ...orderResolvers.Order,
@@ -69,6 +72,7 @@ export const resolvers = {
   PaymentExceedsBalance: creditResolvers.PaymentExceedsBalance,
   RecordInvoicePaymentResult: creditResolvers.RecordInvoicePaymentResult,
   SavedList: savedListResolvers.SavedList,
+  TradeQuote: quoteResolvers.TradeQuote,
   OrderReturn: returnResolvers.OrderReturn,
   ReturnLine: returnResolvers.ReturnLine,
   Refund: returnResolvers.Refund,
