@@ -479,6 +479,35 @@ describe('quotes on the trade portal', () => {
   });
 });
 
+describe('recurring orders on the trade portal', () => {
+  it('b2b: CreateRecurringOrder, RecurringOrders, RunRecurringOrderNow and SetRecurringOrderStatus', async () => {
+    const admin = await issueToken(
+      { sub: `cus_t_walk_recur_${RUN}`, kind: 'buyer', company: `cmp_t_walk_recur_${RUN}`, companyRole: 'ADMIN' },
+      system().idpSecret,
+    );
+    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: admin })).createCart;
+    data(await bff('b2b', 'AddCartLines', { cartId: cart.id, lines: [{ variantId: product.variantId, quantity: 2 }] }, { token: admin }));
+    data(await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: admin }));
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const input = { name: 'Walk weekly', cadence: 'WEEKLY', firstRun: tomorrow, cartId: cart.id, paymentProvider: 'manual' };
+    const made = data(await run('b2b', 'CreateRecurringOrder', { input }, admin)).createRecurringOrder;
+    // 2 x 20.00 = 40.00 net + 4.90 shipping = 44.90, VAT 7.60 + 0.93 = 8.53: 53.43.
+    expect(made).toMatchObject({
+      status: 'ACTIVE',
+      source: 'CART',
+      nextRun: { date: tomorrow, lines: [{ variantId: product.variantId, quantity: 2 }], estimatedTotal: { amount: 5343, currency: 'EUR' } },
+      runs: [],
+    });
+    expect(data(await run('b2b', 'RecurringOrders', {}, admin)).recurringOrders.map((s: { id: string }) => s.id)).toEqual([made.id]);
+    const ran = data(await run('b2b', 'RunRecurringOrderNow', { id: made.id, runDate: tomorrow }, admin)).runRecurringOrderNow;
+    expect(ran).toMatchObject({ runDate: tomorrow, attempt: 1, status: 'PLACED', outcome: 'OrderPlaced' });
+    const order = data(await bff('b2b', 'OrderStatus', { id: ran.orderId }, { token: admin })).order;
+    expect(order.total).toEqual({ amount: 5343, currency: 'EUR' });
+    const paused = data(await run('b2b', 'SetRecurringOrderStatus', { id: made.id, status: 'PAUSED' }, admin)).setRecurringOrderStatus;
+    expect(paused).toMatchObject({ status: 'PAUSED', pausedReason: 'paused by the company admin', nextRun: null });
+  });
+});
+
 describe('the admin allow-list', () => {
   // Each allow-list-walk-admin-<subject>.test.ts fails when it does not run an operation it claims; this
   // check is the other half: every admin operation is claimed by exactly one walk, and nothing else is.

@@ -26,6 +26,8 @@ export interface OrdersDeps {
   reportingCurrency: string;
   /** Each payment provider's fee in basis points of the order total (ORDERS_PAYMENT_FEES), for net profit in reports. */
   paymentFeesBp: Record<string, number>;
+  /** A recurring order's failed attempt is tried again this long after (ORDERS_SCHEDULE_RETRY_MINUTES). */
+  scheduleRetryMs: number;
 }
 
 export interface OrdersContext extends SubgraphRequestContext {

@@ -13,6 +13,7 @@ import { returnResolvers } from './return.resolvers.ts';
 import { tillResolvers } from './till.resolvers.ts';
 import { bulkOrderResolvers } from './bulk-order.resolvers.ts';
 import { quoteResolvers } from './quote.resolvers.ts';
+import { recurringOrderResolvers } from './recurring-order.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -30,6 +31,7 @@ export const resolvers = {
     ...tillResolvers.Query,
     ...bulkOrderResolvers.Query,
     ...quoteResolvers.Query,
+    ...recurringOrderResolvers.Query,
   },
   Mutation: {
     ...cartResolvers.Mutation,
@@ -46,6 +48,7 @@ export const resolvers = {
     ...tillResolvers.Mutation,
     ...bulkOrderResolvers.Mutation,
     ...quoteResolvers.Mutation,
+    ...recurringOrderResolvers.Mutation,
   },
   Order: {
     ...orderResolvers.Order,
@@ -73,6 +76,8 @@ export const resolvers = {
   RecordInvoicePaymentResult: creditResolvers.RecordInvoicePaymentResult,
   SavedList: savedListResolvers.SavedList,
   TradeQuote: quoteResolvers.TradeQuote,
+  RecurringOrder: recurringOrderResolvers.RecurringOrder,
+  RecurringOrderRun: recurringOrderResolvers.RecurringOrderRun,
   OrderReturn: returnResolvers.OrderReturn,
   ReturnLine: returnResolvers.ReturnLine,
   Refund: returnResolvers.Refund,
