@@ -21,6 +21,7 @@ const buyer = testIdentity('quotes-buyer', { kind: 'buyer', company: ACME, role:
 const colleague = testIdentity('quotes-colleague', { kind: 'buyer', company: ACME, role: 'BUYER' });
 const acmeAdmin = testIdentity('quotes-admin', { kind: 'buyer', company: ACME, role: 'ADMIN' });
 const approver = testIdentity('quotes-approver', { kind: 'buyer', company: ACME, role: 'APPROVER' });
+const limited = testIdentity('quotes-limited', { kind: 'buyer', company: ACME, role: 'BUYER', limits: { perOrder: 10_000 } });
 const globex = testIdentity('quotes-globex', { kind: 'buyer', company: `cmp_t_quotes_g_${pid}`, role: 'ADMIN' });
 
 const v = { a: '', b: '', scarce: '' };
@@ -251,5 +252,22 @@ describe('a quote that cannot be used', () => {
     // The loser found the cart or the quote taken.
     expect(answers.filter((a) => a.__typename !== 'OrderPlaced').map((a) => a.__typename)).toEqual([expect.stringMatching(/^(CartLocked|QuoteNotUsable)$/)]);
     expect(data(await op('b2b', 'TradeQuote', { id: quote.id }, buyer)).tradeQuote).toMatchObject({ status: 'ORDERED', orderId: placed[0].order.id });
+  });
+
+  it('still needs approval over the buyer’s limit; a rejected approval gives the quote back', async () => {
+    const { cart, quote } = await proposed(limited, [{ variantId: v.a, quantity: 2 }], { [v.a]: 8000 });
+    // 2 x 80.00 = 160.00 net, shipping free, VAT 30.40: 190.40, over the buyer's 100.00 per order.
+    const waiting = await orderWith(limited, cart.id, quote.id, 19_040);
+    expect(waiting.__typename).toBe('ApprovalRequired');
+    expect(data(await op('b2b', 'TradeQuote', { id: quote.id }, limited)).tradeQuote.status).toBe('ORDERING');
+    const approvalId = waiting.approval.id as string;
+    const decided = data(await op('b2b', 'RejectOrder', { id: approvalId, idempotencyKey: key('quote-reject'), reason: 'not now' }, acmeAdmin)).rejectOrder;
+    expect(decided).toMatchObject({ __typename: 'ApprovalDecided', approval: { id: approvalId, status: 'REJECTED' } });
+    let status = 'ORDERING';
+    for (let i = 0; i < 100 && status === 'ORDERING'; i++) {
+      status = data(await op('b2b', 'TradeQuote', { id: quote.id }, limited)).tradeQuote.status;
+      if (status === 'ORDERING') await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe('PROPOSED');
   });
 });
