@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
-import { data, key, op, readyCart, stockOf, testIdentity } from './checkout-support.ts';
+import { data, key, one, op, readyCart, stockOf, testIdentity } from './checkout-support.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { adminWalk, codes } from './admin-walk-support.ts';
 import { HAMBURG, priceVariant, receive } from './stock-support.ts';
@@ -112,6 +112,16 @@ describe('a quote from request to order', () => {
         [v.b, 1, 9000],
       ]),
     );
+    const proposedEvent = await one<{ data: any; aggregate_version: number }>(
+      (sql) => sql`select data, aggregate_version from orders.outbox where aggregate_id = ${quote.id} and type = 'quote.proposed'`,
+    );
+    expect(proposedEvent.aggregate_version).toBe(offer.version);
+    expect(sorted(proposedEvent.data.lines.map((l: any) => [l.variantId, l.quantity, l.unitPrice.amount]))).toEqual(
+      sorted([
+        [v.a, 3, 8000],
+        [v.b, 1, 9000],
+      ]),
+    );
 
     // 330.00 net; shipping free (goods over 50.00); VAT 19 % of 330.00 = 62.70; total 392.70.
     const total = data(await op('b2b', 'TradeQuoteTotal', { id: quote.id }, buyer)).tradeQuoteTotal;
@@ -207,6 +217,12 @@ describe('a quote that cannot be used', () => {
     expect(await orderWith(buyer, cart.id, quote.id, 11_900)).toEqual({ __typename: 'QuoteNotUsable', quoteId: quote.id, code: 'REJECTED' });
     const queue = data(await run('QuoteRequests', { channel: 'trade-eu', statuses: ['REJECTED'], first: 200 }, TRADE())).quoteRequests;
     expect(queue.filter((q: { id: string }) => q.id === quote.id).map((q: { status: string }) => q.status)).toEqual(['REJECTED']);
+    // One event per step, in the statement that made it (the outbox), each at the quote's version then.
+    const events = await one<{ types: string[]; versions: number[] }>(
+      (sql) => sql`select array_agg(type order by id) as types, array_agg(aggregate_version order by id) as versions
+        from orders.outbox where aggregate_id = ${quote.id}`,
+    );
+    expect(events).toEqual({ types: ['quote.requested', 'quote.rejected'], versions: [1, 2] });
   });
 
   it('is refused before it is priced, and when the cart no longer holds the quoted lines', async () => {

@@ -79,7 +79,13 @@ export async function requestQuote(ctx: OrdersContext, cartId: string, note?: st
     copied as (
       insert into orders.quote_lines (quote_id, variant_id, quantity)
       select quote.id, l.variant_id, l.quantity from quote, orders.cart_lines l where l.cart_id = ${cart.id}::uuid
-      returning 1)
+      returning 1),
+    announced as (
+      insert into orders.outbox (type, channel, aggregate_id, aggregate_version, data)
+      select 'quote.requested', ${me.channel}, quote.id::text, 1, jsonb_build_object('quoteId', quote.id::text, 'companyId', ${me.companyId}::text,
+        'requestedBy', ${me.customerId}::text, 'cartId', ${cart.id}::text, 'lines', (select jsonb_agg(jsonb_build_object('variantId', l.variant_id,
+        'quantity', l.quantity) order by l.variant_id) from orders.cart_lines l where l.cart_id = ${cart.id}::uuid))
+      from quote)
     select (select id::text from quote) as id, (select count(*) from copied)::int as lines`);
   if (!row?.id) badInput('EMPTY_CART', 'a quote is asked for a cart with lines', 'cartId');
   return (await quoteById(ctx, row.id))!;
@@ -155,16 +161,29 @@ export async function proposeQuote(ctx: OrdersContext, input: ProposeQuoteInput)
   if (input.expectedVersion != null && input.expectedVersion !== quote.version)
     throw appError('CONFLICT', 'the quote changed since it was read', { reason: 'QUOTE_VERSION', version: quote.version });
   const units = JSON.stringify([...prices].map(([v, unit]) => ({ v, unit })));
+  const proposal = {
+    quoteId: quote.id,
+    companyId: quote.company_id,
+    expiresAt: expires.toISOString(),
+    lines: quote.lines.map((l) => ({
+      variantId: l.variantId,
+      quantity: l.quantity,
+      unitPrice: { amount: prices.get(l.variantId)!, currency: quote.currency },
+    })),
+  };
   const [moved] = await ctx.db.db.execute<{ id: string }>(sql`
     with moved as (
       update orders.quotes set status = 'PROPOSED', expires_at = ${expires.toISOString()}::timestamptz, proposed_by = ${ctx.channel.staff!.id},
         reason = null, version = version + 1, updated_at = now()
       where id = ${quote.id}::uuid and version = ${quote.version} and status in ('REQUESTED', 'PROPOSED')
-      returning id),
+      returning id, version),
     priced as (
       update orders.quote_lines l set unit_amount = p.unit
       from moved, jsonb_to_recordset(${units}::jsonb) as p(v text, unit bigint)
-      where l.quote_id = moved.id and l.variant_id = p.v)
+      where l.quote_id = moved.id and l.variant_id = p.v),
+    announced as (
+      insert into orders.outbox (type, channel, aggregate_id, aggregate_version, data)
+      select 'quote.proposed', ${quote.channel}, moved.id::text, moved.version, ${JSON.stringify(proposal)}::jsonb from moved)
     select id::text from moved`);
   if (!moved) throw appError('CONFLICT', `the quote is ${quote.status.toLowerCase()} or changed since it was read`, { reason: 'QUOTE_NOT_OPEN' });
   return (await select(ctx, sql`q.id = ${quote.id}::uuid`))[0]!;
@@ -176,8 +195,14 @@ export async function rejectQuote(ctx: OrdersContext, id: string, reason: string
   const text = reason.trim();
   if (text.length < 1 || text.length > NOTE_MAX) badInput('INVALID_REASON', `a reason is 1 to ${NOTE_MAX} characters`, 'reason');
   const [moved] = await ctx.db.db.execute<{ id: string }>(sql`
-    update orders.quotes set status = 'REJECTED', reason = ${text}, version = version + 1, updated_at = now()
-    where id = ${quote.id}::uuid and status in ('REQUESTED', 'PROPOSED') returning id::text`);
+    with moved as (
+      update orders.quotes set status = 'REJECTED', reason = ${text}, version = version + 1, updated_at = now()
+      where id = ${quote.id}::uuid and status in ('REQUESTED', 'PROPOSED') returning id, version),
+    announced as (
+      insert into orders.outbox (type, channel, aggregate_id, aggregate_version, data)
+      select 'quote.rejected', ${quote.channel}, moved.id::text, moved.version,
+        jsonb_build_object('quoteId', moved.id::text, 'companyId', ${quote.company_id}::text, 'reason', ${text}::text) from moved)
+    select id::text from moved`);
   if (!moved) throw appError('CONFLICT', `the quote is ${quote.status.toLowerCase()}`, { reason: 'QUOTE_NOT_OPEN' });
   return (await select(ctx, sql`q.id = ${quote.id}::uuid`))[0]!;
 }
