@@ -35,6 +35,8 @@ export const SUBGRAPHS = [
       'subgraphs/orders/src/schema.till-returns.graphql',
       'subgraphs/orders/src/schema.store-credit.graphql',
       'subgraphs/orders/src/schema.bulk.graphql',
+      'subgraphs/orders/src/schema.quotes.graphql',
+      'subgraphs/orders/src/schema.recurring.graphql',
     ],
     port: 4104,
     env: 'ORDERS_URL',

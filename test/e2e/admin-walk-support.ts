@@ -110,6 +110,8 @@ export const ADMIN_WALKS = {
   tillDiscounts: ['TillDiscountPolicy', 'SetTillDiscountPolicy'],
   // admin-stock-value.test.ts
   stockValue: ['StockValue', 'SellThrough'],
+  // b2b-quotes.test.ts
+  quotes: ['QuoteRequests', 'ProposeQuote', 'RejectQuote'],
 } as const;
 
 export type AdminWalkSubject = keyof typeof ADMIN_WALKS;

@@ -437,6 +437,77 @@ describe('saved lists and reorder on the trade portal', () => {
   });
 });
 
+describe('quotes on the trade portal', () => {
+  it('b2b: RequestQuote, MyQuotes, TradeQuote and TradeQuoteTotal (then PlaceOrder with the quote)', async () => {
+    const buyer = await issueToken(
+      { sub: `cus_t_walk_quotes_${RUN}`, kind: 'buyer', company: `cmp_t_walk_quotes_${RUN}`, companyRole: 'BUYER' },
+      system().idpSecret,
+    );
+    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: buyer })).createCart;
+    data(await bff('b2b', 'AddCartLines', { cartId: cart.id, lines: [{ variantId: product.variantId, quantity: 2 }] }, { token: buyer }));
+    data(await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: buyer }));
+    const asked = data(await run('b2b', 'RequestQuote', { cartId: cart.id, note: 'walk' }, buyer)).requestQuote;
+    expect(asked).toMatchObject({
+      status: 'REQUESTED',
+      cartId: cart.id,
+      note: 'walk',
+      lines: [{ variantId: product.variantId, quantity: 2, unitPrice: null }],
+    });
+    expect(data(await run('b2b', 'MyQuotes', {}, buyer)).myQuotes.map((q: { id: string }) => q.id)).toEqual([asked.id]);
+    // Setup, not walk (the quotes walk, b2b-quotes.test.ts, runs the staff side): trade staff price it at 15.00.
+    const staffer = await createStaff('walk-quotes', ['order-admin'], ['trade-eu']);
+    const staffToken = (await staffSession(staffer.email)).token;
+    const lines = [{ variantId: product.variantId, unitPrice: { amount: 1500, currency: 'EUR' } }];
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const offer = await bff('admin', 'ProposeQuote', { input: { id: asked.id, lines, expiresAt } }, { token: staffToken, channel: 'trade-eu' });
+    expect(offer.errors).toBeUndefined();
+    const read = data(await run('b2b', 'TradeQuote', { id: asked.id }, buyer)).tradeQuote;
+    expect(read).toMatchObject({ status: 'PROPOSED', subtotal: { amount: 3000, currency: 'EUR' }, lines: [{ unitPrice: { amount: 1500, currency: 'EUR' } }] });
+    // 2 x 15.00 = 30.00 net; standard shipping 4.90 (goods at list price 40.00 are under 50.00);
+    // VAT 5.70 + 0.931 -> 0.93 = 6.63; total 30.00 + 4.90 + 6.63 = 41.53.
+    const total = data(await run('b2b', 'TradeQuoteTotal', { id: asked.id }, buyer)).tradeQuoteTotal;
+    expect(total).toEqual({
+      quoteId: asked.id,
+      subtotal: { amount: 3000, currency: 'EUR' },
+      shipping: { amount: 490, currency: 'EUR' },
+      tax: { amount: 663, currency: 'EUR' },
+      total: { amount: 4153, currency: 'EUR' },
+    });
+    const input = { cartId: cart.id, quoteId: asked.id, idempotencyKey: key('walk-quote'), expectedTotal: total.total, payment: { provider: 'manual' } };
+    const placed = data(await bff('b2b', 'PlaceOrder', { input }, { token: buyer })).placeOrder;
+    expect(placed).toMatchObject({ __typename: 'OrderPlaced', order: { total: { amount: 4153, currency: 'EUR' } } });
+  });
+});
+
+describe('recurring orders on the trade portal', () => {
+  it('b2b: CreateRecurringOrder, RecurringOrders, RunRecurringOrderNow and SetRecurringOrderStatus', async () => {
+    const admin = await issueToken(
+      { sub: `cus_t_walk_recur_${RUN}`, kind: 'buyer', company: `cmp_t_walk_recur_${RUN}`, companyRole: 'ADMIN' },
+      system().idpSecret,
+    );
+    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: admin })).createCart;
+    data(await bff('b2b', 'AddCartLines', { cartId: cart.id, lines: [{ variantId: product.variantId, quantity: 2 }] }, { token: admin }));
+    data(await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: admin }));
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const input = { name: 'Walk weekly', cadence: 'WEEKLY', firstRun: tomorrow, cartId: cart.id, paymentProvider: 'manual' };
+    const made = data(await run('b2b', 'CreateRecurringOrder', { input }, admin)).createRecurringOrder;
+    // 2 x 20.00 = 40.00 net + 4.90 shipping = 44.90, VAT 7.60 + 0.93 = 8.53: 53.43.
+    expect(made).toMatchObject({
+      status: 'ACTIVE',
+      source: 'CART',
+      nextRun: { date: tomorrow, lines: [{ variantId: product.variantId, quantity: 2 }], estimatedTotal: { amount: 5343, currency: 'EUR' } },
+      runs: [],
+    });
+    expect(data(await run('b2b', 'RecurringOrders', {}, admin)).recurringOrders.map((s: { id: string }) => s.id)).toEqual([made.id]);
+    const ran = data(await run('b2b', 'RunRecurringOrderNow', { id: made.id, runDate: tomorrow }, admin)).runRecurringOrderNow;
+    expect(ran).toMatchObject({ runDate: tomorrow, attempt: 1, status: 'PLACED', outcome: 'OrderPlaced' });
+    const order = data(await bff('b2b', 'OrderStatus', { id: ran.orderId }, { token: admin })).order;
+    expect(order.total).toEqual({ amount: 5343, currency: 'EUR' });
+    const paused = data(await run('b2b', 'SetRecurringOrderStatus', { id: made.id, status: 'PAUSED' }, admin)).setRecurringOrderStatus;
+    expect(paused).toMatchObject({ status: 'PAUSED', pausedReason: 'paused by the company admin', nextRun: null });
+  });
+});
+
 describe('the admin allow-list', () => {
   // Each allow-list-walk-admin-<subject>.test.ts fails when it does not run an operation it claims; this
   // check is the other half: every admin operation is claimed by exactly one walk, and nothing else is.

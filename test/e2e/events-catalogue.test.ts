@@ -38,13 +38,16 @@ function problems(envelopes: ReturnType<typeof envelopeOf>[]) {
 }
 
 describe('the event catalogue', () => {
-  it('has a strict JSON Schema for each of its 18 types', () => {
+  it('has a strict JSON Schema for each of its 21 types', () => {
     expect(EVENT_TYPES).toEqual([
       'order.placed',
       'order.status_changed',
       'order.cancelled',
       'approval.requested',
       'approval.decided',
+      'quote.requested',
+      'quote.proposed',
+      'quote.rejected',
       'shipment.shipped',
       'shipment.ready_for_pickup',
       'return.received',
@@ -59,7 +62,7 @@ describe('the event catalogue', () => {
       'customer.password_changed',
       'customer.erased',
     ]);
-    expect(validators.size).toBe(18);
+    expect(validators.size).toBe(21);
   });
 
   it('describes exactly what the subgraphs write for a sign-up, a stock receipt and an order', async () => {

@@ -163,6 +163,7 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
     PAYMENT_CARD_TIMEOUT_MS: '1000',
     PAYMENT_CARD_MAX_ATTEMPTS: '2',
     ORDERS_RECOVERY_INTERVAL_MS: '500',
+    ORDERS_SCHEDULE_INTERVAL_MS: '1000',
     // Crashed checkouts are taken over after 5 s (the slowest test step, a card timing out twice, takes ~2.3 s).
     ORDERS_CHECKOUT_LEASE_SECONDS: '5',
     // Reports charge card payments 1.40 % of the total (admin-reports.test.ts).

@@ -99,6 +99,36 @@ export const EVENT_CATALOGUE = {
       total: money,
     }),
   },
+  'quote.requested': {
+    source: 'orders',
+    description: "A trade buyer asked for prices on a cart's lines (same statement as the quote). aggregateId is the quote's id.",
+    data: object(['quoteId', 'companyId', 'requestedBy', 'cartId', 'lines'], {
+      quoteId: id,
+      companyId: id,
+      requestedBy: id,
+      cartId: id,
+      lines: { type: 'array', minItems: 1, items: object(['variantId', 'quantity'], { variantId: id, quantity: { type: 'integer', minimum: 1 } }) },
+    }),
+  },
+  'quote.proposed': {
+    source: 'orders',
+    description: 'Staff priced every line of a quote, orderable until expiresAt (same statement as the proposal; aggregate: the quote, at its version).',
+    data: object(['quoteId', 'companyId', 'expiresAt', 'lines'], {
+      quoteId: id,
+      companyId: id,
+      expiresAt: { type: 'string', format: 'date-time' },
+      lines: {
+        type: 'array',
+        minItems: 1,
+        items: object(['variantId', 'quantity', 'unitPrice'], { variantId: id, quantity: { type: 'integer', minimum: 1 }, unitPrice: money }),
+      },
+    }),
+  },
+  'quote.rejected': {
+    source: 'orders',
+    description: 'Staff declined a quote, with their reason; it can never be ordered (same statement as the decision).',
+    data: object(['quoteId', 'companyId', 'reason'], { quoteId: id, companyId: id, reason: { type: 'string', minLength: 1 } }),
+  },
   'shipment.shipped': {
     source: 'orders',
     description: "Staff shipped one of an order's shipments from its location (same transaction as the shipment; aggregate: the order, at its version then).",

@@ -28,6 +28,8 @@ export interface OrdersDeps {
   paymentFeesBp: Record<string, number>;
   /** `orderChannel:posChannel` pairs (ORDERS_TILL_RETURNS): the POS channel's tills take that channel's online orders back. */
   tillReturns?: ReadonlySet<string>;
+  /** A recurring order's failed attempt is tried again this long after (ORDERS_SCHEDULE_RETRY_MINUTES). */
+  scheduleRetryMs: number;
 }
 
 export interface OrdersContext extends SubgraphRequestContext {

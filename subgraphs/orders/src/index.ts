@@ -4,6 +4,7 @@ import * as tables from './db/tables.ts';
 import { createOrdersContext, type OrdersDeps } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
 import { startRecovery } from './checkout/recovery.job.ts';
+import { startRecurringOrders } from './jobs/recurring-orders.job.ts';
 import { startSalesProjector } from './reports/sales-projector.ts';
 import { paymentProvidersFromEnv } from './strategies/payment-provider.registry.ts';
 
@@ -34,6 +35,14 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         .string()
         .regex(/^[A-Z]{3}$/)
         .default('EUR'),
+      // How often a replica asks for due recurring orders (one pass per interval across replicas).
+      ORDERS_SCHEDULE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+      ORDERS_SCHEDULE_RETRY_MINUTES: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(60),
       ORDERS_REPORTS_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
       // provider:basis points, comma-separated, e.g. card:140 (1.40 % of the total); a provider not listed costs 0.
       // Orders of an online channel a POS channel's tills take back (order channel:POS channel, comma-separated),
@@ -62,6 +71,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
     leaseSeconds: config.ORDERS_CHECKOUT_LEASE_SECONDS,
     reportingCurrency: config.REPORTING_CURRENCY,
     tillReturns: new Set(config.ORDERS_TILL_RETURNS.split(',').filter(Boolean)),
+    scheduleRetryMs: config.ORDERS_SCHEDULE_RETRY_MINUTES * 60_000,
     paymentFeesBp: Object.fromEntries(
       config.ORDERS_PAYMENT_FEES.split(',')
         .filter(Boolean)
@@ -86,6 +96,8 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         new URL('./schema.till-returns.graphql', import.meta.url),
         new URL('./schema.store-credit.graphql', import.meta.url),
         new URL('./schema.bulk.graphql', import.meta.url),
+        new URL('./schema.quotes.graphql', import.meta.url),
+        new URL('./schema.recurring.graphql', import.meta.url),
       ],
       migrationsFolder: new URL('./db/migrations', import.meta.url),
       tables,
@@ -96,7 +108,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
       changeVersion: {
         quietTables: [
           ...['orders', 'order_lines', 'order_numbers', 'carts', 'cart_lines', 'checkouts', 'checkout_steps', 'outbox'],
-          ...['company_order_policies', 'approvals'],
+          ...['company_order_policies', 'approvals', 'quotes', 'quote_lines', 'recurring_orders', 'recurring_order_runs'],
           // The reports' read model is staff-only and never cached: its passes must not announce a change each second.
           ...['sales_facts', 'sales_fact_lines', 'sales_daily', 'report_projection', 'report_regions'],
         ],
@@ -106,6 +118,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
       outbox: true,
       background: async (db, queue) => {
         await startRecovery(db.db, deps, logger, queue, config.ORDERS_RECOVERY_INTERVAL_MS);
+        await startRecurringOrders(db, deps, logger, queue, config.ORDERS_SCHEDULE_INTERVAL_MS);
         // The projector stays a loop in every process: it follows the outbox within a second, its passes are
         // serialised by its watermark row, and a crash loses nothing (the watermark moves with each pass).
         return !queue.working ? async () => {} : startSalesProjector(db.db, deps, logger, config.ORDERS_REPORTS_INTERVAL_MS);

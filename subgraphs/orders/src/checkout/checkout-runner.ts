@@ -42,6 +42,8 @@ const LEFT_NOTHING = new Set<PlaceOrderOutcome['__typename']>([
   // The credit step's refusals roll back its transaction: no invoice was written.
   'CreditLimitExceeded',
   'InvoicesOverdue',
+  // The quote step gives the quote back before it answers this.
+  'QuoteNotUsable',
 ]);
 
 /** Failure of a step that is neither an expected outcome nor ours to judge: the saga is undone. */

@@ -14,7 +14,11 @@ export type PlaceOrderOutcome =
   | { __typename: 'ApprovalRejected'; approvalId: string }
   | { __typename: 'ApprovalExpired'; approvalId: string }
   | { __typename: 'CreditLimitExceeded'; available: number; required: number; currency: string }
-  | { __typename: 'InvoicesOverdue'; overdue: number; currency: string };
+  | { __typename: 'InvoicesOverdue'; overdue: number; currency: string }
+  | { __typename: 'QuoteNotUsable'; quoteId: string; code: QuoteUnusableCode };
+
+/** Why a quote cannot be ordered (stable codes a client switches on). */
+export type QuoteUnusableCode = 'NOT_FOUND' | 'NOT_PROPOSED' | 'EXPIRED' | 'REJECTED' | 'ALREADY_USED' | 'CART_CHANGED';
 
 export interface CheckoutRow {
   id: string;
@@ -28,6 +32,8 @@ export interface CheckoutRow {
   expectedTotal: number;
   /** A trade order's PO number and cost centre, written on the order by create_order. */
   purchaseOrder: PurchaseOrderRef | null;
+  /** The quote whose prices this checkout charges, if the buyer is ordering one. */
+  quoteId: string | null;
   status: CheckoutStatus;
   step: string;
   result: PlaceOrderOutcome | null;

@@ -6,7 +6,7 @@ import { serviceUnavailable } from '@storegraph/kit';
 import type { OrdersContext } from '../context.ts';
 import { ownerOf } from '../services/cart-owner.ts';
 import { findCart } from '../services/cart.service.ts';
-import { assertCode, badInput } from '../services/cart-input.validation.ts';
+import { assertCode, badInput, isUuid } from '../services/cart-input.validation.ts';
 import { checkoutPurchaseOrder, type PurchaseOrderInput } from '../services/purchase-order.service.ts';
 import { loadCheckout, startCheckout } from './checkout.repository.ts';
 import { runCheckout } from './checkout-runner.ts';
@@ -19,6 +19,8 @@ export interface PlaceOrderInput {
   expectedTotal: { amount: number; currency: string };
   payment: { provider: string; token?: string | null };
   purchaseOrder?: PurchaseOrderInput | null;
+  /** A proposed trade quote of the caller's whose prices the order is placed at (cartId is the quoted cart). */
+  quoteId?: string | null;
 }
 
 const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
@@ -30,6 +32,7 @@ function requestHash(input: PlaceOrderInput, po: PurchaseOrderRef | null): strin
   // Without a PO the hash is what it was before purchase orders, so keys in flight across a deploy still match.
   const parts: unknown[] = [cartId, expectedTotal.amount, expectedTotal.currency, payment.provider];
   if (po) parts.push(po.number, po.costCentre);
+  if (input.quoteId) parts.push(`quote:${input.quoteId}`);
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
@@ -40,6 +43,7 @@ function validate(ctx: OrdersContext, input: PlaceOrderInput): void {
     badInput('INVALID_AMOUNT', 'expectedTotal.amount is a non-negative integer of minor units', 'input.expectedTotal.amount');
   if (currency !== ctx.channel.currency) badInput('INVALID_CURRENCY', `this channel sells in ${ctx.channel.currency}`, 'input.expectedTotal.currency');
   assertCode(input.payment.provider, 'input.payment.provider');
+  if (input.quoteId != null && !isUuid(input.quoteId)) badInput('INVALID_QUOTE_ID', 'quoteId is the id of a quote', 'input.quoteId');
   const provider = ctx.deps.payments.get(input.payment.provider);
   if (provider.requiresToken && !input.payment.token)
     badInput('PAYMENT_TOKEN_REQUIRED', `${provider.name} payments need the payment method's token`, 'input.payment.token');
@@ -81,6 +85,7 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
       paymentProvider: input.payment.provider,
       expectedTotal: input.expectedTotal.amount,
       purchaseOrder,
+      quoteId: input.quoteId ?? null,
     },
     ctx.deps.leaseSeconds,
   );

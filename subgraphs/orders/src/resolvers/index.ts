@@ -12,6 +12,8 @@ import { savedListResolvers } from './saved-list.resolvers.ts';
 import { returnResolvers } from './return.resolvers.ts';
 import { tillResolvers } from './till.resolvers.ts';
 import { bulkOrderResolvers } from './bulk-order.resolvers.ts';
+import { quoteResolvers } from './quote.resolvers.ts';
+import { recurringOrderResolvers } from './recurring-order.resolvers.ts';
 
 export const resolvers = {
   MinorUnits: MinorUnitsScalar,
@@ -28,6 +30,8 @@ export const resolvers = {
     ...returnResolvers.Query,
     ...tillResolvers.Query,
     ...bulkOrderResolvers.Query,
+    ...quoteResolvers.Query,
+    ...recurringOrderResolvers.Query,
   },
   Mutation: {
     ...cartResolvers.Mutation,
@@ -43,6 +47,8 @@ export const resolvers = {
     ...returnResolvers.Mutation,
     ...tillResolvers.Mutation,
     ...bulkOrderResolvers.Mutation,
+    ...quoteResolvers.Mutation,
+    ...recurringOrderResolvers.Mutation,
   },
   Order: {
     ...orderResolvers.Order,
@@ -69,6 +75,9 @@ export const resolvers = {
   PaymentExceedsBalance: creditResolvers.PaymentExceedsBalance,
   RecordInvoicePaymentResult: creditResolvers.RecordInvoicePaymentResult,
   SavedList: savedListResolvers.SavedList,
+  TradeQuote: quoteResolvers.TradeQuote,
+  RecurringOrder: recurringOrderResolvers.RecurringOrder,
+  RecurringOrderRun: recurringOrderResolvers.RecurringOrderRun,
   OrderReturn: returnResolvers.OrderReturn,
   ReturnLine: returnResolvers.ReturnLine,
   Refund: returnResolvers.Refund,

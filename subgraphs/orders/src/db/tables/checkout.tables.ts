@@ -20,6 +20,8 @@ export const checkouts = ordersSchema.table('checkouts', {
   expectedTotal: bigint('expected_total', { mode: 'number' }).notNull(),
   /** What the request said, kept until create_order writes it on the order (recovery may be the one to). */
   purchaseOrder: jsonb('purchase_order').$type<PurchaseOrderRef>(),
+  /** An accepted quote whose prices this checkout charges (the quote step holds it while the saga runs). */
+  quoteId: uuid('quote_id'),
   status: text('status').$type<CheckoutStatus>().notNull().default('RUNNING'),
   step: text('step').notNull().default('started'),
   result: jsonb('result'),
