@@ -61,6 +61,11 @@ export interface ProcessSystemOptions {
   env?: Record<string, string>;
   /** each subgraph's database pool (3 unless told; two replicas of everything want fewer, see db-pools.ts) */
   pool?: number;
+  /**
+   * How long one service may take to answer its probe (90 s unless told): twenty processes booting tsx at once on
+   * a loaded 2-core machine took longer than 90 s for a BFF.
+   */
+  bootMs?: number;
 }
 
 export async function startProcessSystem(sharedDatabaseUrl: string, opts: ProcessSystemOptions = {}): Promise<ProcessSystem> {
@@ -123,7 +128,7 @@ export async function startProcessSystem(sharedDatabaseUrl: string, opts: Proces
     logs.set(spec.name, '');
     child.stderr!.on('data', (d: Buffer) => logs.set(spec.name, (logs.get(spec.name)! + d.toString()).slice(-4000)));
     children.set(spec.name, child);
-    await waitFor(`http://127.0.0.1:${spec.port}${path}`, child, 90_000);
+    await waitFor(`http://127.0.0.1:${spec.port}${path}`, child, opts.bootMs ?? 90_000);
   };
   const phase = (p: ServiceSpec['phase']) =>
     Promise.all(
