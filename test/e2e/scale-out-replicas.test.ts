@@ -255,7 +255,18 @@ describe('an orders replica killed in the middle of checkout sagas', () => {
 
       // The stock: every completed saga sold its one unit, no failed saga holds any, the ledger sums.
       const completed = sagas.filter((r) => r.status === 'COMPLETED').length;
-      expect(await stockOfVariant(sql, v)).toEqual({ on_hand: before.on_hand - completed, reserved: 0, sold: before.sold + completed });
+      // Any hold still active, with the saga its key names (for the failure message).
+      const held = await sql`
+        select r.idempotency_key, c.status, c.step, c.attempts,
+          (select array_agg(s.step order by s.at) from orders.checkout_steps s where s.checkout_id = c.id) as steps
+        from stock.reservations r join stock.reservation_allocations a on a.reservation_id = r.id
+        left join orders.checkouts c on r.idempotency_key like '%checkout:' || c.id::text
+        where a.variant_id = ${v} and r.status = 'ACTIVE'`;
+      expect(await stockOfVariant(sql, v), `${JSON.stringify(held)}\n${held.length ? sys.stderr('orders') : ''}`).toEqual({
+        on_hand: before.on_hand - completed,
+        reserved: 0,
+        sold: before.sold + completed,
+      });
       expect(await ledgerDrift(sql, v)).toEqual([]);
       await sys.start('orders-2');
     });
