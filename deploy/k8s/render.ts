@@ -15,6 +15,9 @@ const NAMESPACE = 'storegraph';
 const IMAGE = 'storegraph:local';
 const CONFIG = 'storegraph-config';
 const SECRETS = 'storegraph-secrets';
+/** BFFs serve /metrics on this port (METRICS_PORT, the Prometheus exporters' usual one), never on the public one. */
+const BFF_METRICS_PORT = 9464;
+const metricsPortOf = (s: ServiceSpec) => (s.phase === 'bff' ? BFF_METRICS_PORT : s.defaultPort);
 const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'storegraph' });
 const meta = (name: string) => ({ name, namespace: NAMESPACE, labels: labels(name) });
 
@@ -39,7 +42,8 @@ function container(name: string, args: string[], s?: ServiceSpec) {
     securityContext,
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
     ...(s && {
-      ports: [{ name: 'http', containerPort: s.defaultPort }],
+      ports: [{ name: 'http', containerPort: s.defaultPort }, ...(s.phase === 'bff' ? [{ name: 'metrics', containerPort: BFF_METRICS_PORT }] : [])],
+      ...(s.phase === 'bff' && { env: [{ name: 'METRICS_PORT', value: String(BFF_METRICS_PORT) }] }),
       // Alive: the process answers (a dependency being down must not restart it). Ready: it can serve
       // (subgraphs: their database answers and no circuit is open; the gateway: its subgraphs; BFFs: up).
       startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
@@ -69,8 +73,9 @@ function serviceObjects(s: ServiceSpec) {
         template: {
           metadata: {
             labels: labels(s.name),
-            // Every service serves Prometheus metrics on its own port (kit's telemetry/metrics.ts).
-            annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(s.defaultPort), 'prometheus.io/path': '/metrics' },
+            // Every service serves Prometheus metrics (kit's telemetry/metrics.ts): subgraphs and the gateway, which
+            // no ingress reaches, on their own port; BFFs on an internal one, so the public port answers /graphql only.
+            annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(metricsPortOf(s)), 'prometheus.io/path': '/metrics' },
           },
           spec: {
             terminationGracePeriodSeconds: 20,

@@ -64,7 +64,10 @@ describe('deploy/k8s', () => {
       const spec = SERVICES.find((s) => s.name === d.metadata.name)!;
       const [c] = d.spec.template.spec.containers;
       expect(c.args).toEqual(['service', spec.name]);
-      expect(c.ports).toEqual([{ name: 'http', containerPort: spec.defaultPort }]);
+      // A BFF's /metrics is on an internal port (9464, METRICS_PORT) that its Service does not expose.
+      const bff = spec.phase === 'bff';
+      expect(c.ports).toEqual([{ name: 'http', containerPort: spec.defaultPort }, ...(bff ? [{ name: 'metrics', containerPort: 9464 }] : [])]);
+      expect(c.env).toEqual(bff ? [{ name: 'METRICS_PORT', value: '9464' }] : undefined);
       expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
       expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
       expect(c.resources.requests.cpu).toMatch(/^\d+m$/);
@@ -78,7 +81,7 @@ describe('deploy/k8s', () => {
       expect(hpa ? [d.spec.replicas, hpa.spec.minReplicas] : [d.spec.replicas]).toEqual(hpa ? [undefined, 2] : [2]);
       expect(d.spec.template.metadata.annotations).toEqual({
         'prometheus.io/scrape': 'true',
-        'prometheus.io/port': String(spec.defaultPort),
+        'prometheus.io/port': bff ? '9464' : String(spec.defaultPort),
         'prometheus.io/path': '/metrics',
       });
     }

@@ -6,6 +6,7 @@ import { DEV_CONTEXT_SECRET } from '@storegraph/kit';
 import { dropDatabase, ensureDatabase, freePort } from '@storegraph/dev-tools';
 import { portOf, SERVICES, serviceUrls, type ServiceSpec } from '../../scripts/service-list.ts';
 import { SUBGRAPHS } from '@storegraph/schema';
+import { TcpBalancer } from './tcp-balancer.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 import { dbPools } from './db-pools.ts';
 
@@ -20,7 +21,11 @@ export interface ProcessSystem {
   /** direct URL of this system's database (not through the proxy) */
   databaseUrl: string;
   proxy: TcpProxy;
+  /** with a second gateway: the balancer the BFFs reach both gateways through */
+  gatewayBalancer?: TcpBalancer;
   pid(name: string): number | undefined;
+  /** whether the service's process is running */
+  alive(name: string): boolean;
   /** kills one service (SIGKILL unless told) and waits until it is gone */
   kill(name: string, signal?: NodeJS.Signals): Promise<void>;
   /** starts one service again and waits until it is alive */
@@ -49,9 +54,19 @@ async function waitFor(url: string, child: ChildProcess, ms: number): Promise<vo
 export interface ProcessSystemOptions {
   /**
    * Services that run twice: the second is `<name>-2` on a port of its own. A subgraph's URL variable then names
-   * both (the gateway and orders round-robin between them); a second BFF is for the test to spread its clients.
+   * both (the gateway round-robins between them); a second BFF is for the test to spread its clients. A second
+   * gateway is reached by the BFFs through a TcpBalancer (a load balancer in front of both).
    */
   replicas?: string[];
+  /** more environment for every service (fault injection, a short checkout lease, a fast recovery interval) */
+  env?: Record<string, string>;
+  /** each subgraph's database pool (3 unless told; two replicas of everything want fewer, see db-pools.ts) */
+  pool?: number;
+  /**
+   * How long one service may take to answer its probe (90 s unless told): twenty processes booting tsx at once on
+   * a loaded 2-core machine took longer than 90 s for a BFF.
+   */
+  bootMs?: number;
 }
 
 export async function startProcessSystem(sharedDatabaseUrl: string, opts: ProcessSystemOptions = {}): Promise<ProcessSystem> {
@@ -71,7 +86,8 @@ export async function startProcessSystem(sharedDatabaseUrl: string, opts: Proces
     STOREGRAPH_IDP_SECRET: DEV_IDP_SECRET,
     STOREGRAPH_SUPERVISED: '1',
     // small pools: this is a second system on a 2-core machine
-    ...dbPools(3),
+    ...dbPools(opts.pool ?? 3),
+    ...opts.env,
   };
   // Each port asked of the OS is free when asked, but nothing holds it until its service starts: the OS can
   // hand the same one out twice (a request for bff-admin once reached the second stock replica). Never reuse one.
@@ -93,6 +109,9 @@ export async function startProcessSystem(sharedDatabaseUrl: string, opts: Proces
     const port = second.get(s.name);
     if (port) env[s.env] = `${env[s.env]},http://127.0.0.1:${port}/graphql`;
   }
+  const gatewayPort = second.get('gateway');
+  const gatewayBalancer = gatewayPort ? await new TcpBalancer([Number(env.GATEWAY_PORT), gatewayPort]).start() : undefined;
+  if (gatewayBalancer) env.GATEWAY_URL = `http://127.0.0.1:${gatewayBalancer.port}/graphql`;
   /** The spec of a service or of a second replica (`<name>-2`, its own port). */
   const specOf = (name: string): ServiceSpec & { port: number } => {
     const base = SERVICES.find((s) => s.name === name.replace(/-2$/, ''))!;
@@ -110,7 +129,7 @@ export async function startProcessSystem(sharedDatabaseUrl: string, opts: Proces
     logs.set(spec.name, '');
     child.stderr!.on('data', (d: Buffer) => logs.set(spec.name, (logs.get(spec.name)! + d.toString()).slice(-4000)));
     children.set(spec.name, child);
-    await waitFor(`http://127.0.0.1:${spec.port}${path}`, child, 90_000);
+    await waitFor(`http://127.0.0.1:${spec.port}${path}`, child, opts.bootMs ?? 90_000);
   };
   const phase = (p: ServiceSpec['phase']) =>
     Promise.all(
@@ -130,6 +149,7 @@ export async function startProcessSystem(sharedDatabaseUrl: string, opts: Proces
         clearTimeout(timer);
       }),
     );
+    await gatewayBalancer?.close();
     await proxy.close();
     await dropDatabase(serverUrl, dbName).catch(() => {});
   };
@@ -148,7 +168,12 @@ export async function startProcessSystem(sharedDatabaseUrl: string, opts: Proces
     url: (name) => `http://127.0.0.1:${specOf(name).port}/graphql`,
     databaseUrl,
     proxy,
+    gatewayBalancer,
     pid: (name) => children.get(name)?.pid,
+    alive: (name) => {
+      const c = children.get(name);
+      return !!c && c.exitCode === null && c.signalCode === null;
+    },
     kill: async (name, signal = 'SIGKILL') => {
       const c = children.get(name)!;
       if (c.exitCode !== null || c.signalCode !== null) return;

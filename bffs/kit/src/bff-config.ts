@@ -10,6 +10,8 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
   return loadConfig(
     {
       [`${prefix}_PORT`]: portSchema(defaultPort),
+      // /metrics on a port of its own, which the ingress does not route (unset: on the public port, as before).
+      METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
       GATEWAY_URL: z.string().url().default('http://127.0.0.1:4000/graphql'),
       STOREGRAPH_CONTEXT_SECRET: contextSecretsSchema,
       STOREGRAPH_IDP_SECRET: dev ? z.string().min(32).default(DEV_IDP_SECRET) : z.string().min(32),
@@ -52,6 +54,7 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     },
     env,
   ) as {
+    METRICS_PORT?: number;
     GATEWAY_URL: string;
     STOREGRAPH_CONTEXT_SECRET: string[];
     STOREGRAPH_IDP_SECRET: string;

@@ -2,7 +2,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { signChannelContext, type ChannelKind } from '@storegraph/schema';
-import { ChangeStreamClient, drainServer, listenHost, ObservedResponse, observeRequest, READ_FROM_HEADER, sendJson, type Logger } from '@storegraph/server-kit';
+import {
+  ChangeStreamClient,
+  drainServer,
+  listenHost,
+  ObservedResponse,
+  observeRequest,
+  READ_FROM_HEADER,
+  sendJson,
+  serveMetrics,
+  type Logger,
+} from '@storegraph/server-kit';
 import { issueGuestToken } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
@@ -33,6 +43,11 @@ export interface BffOptions {
   name: 'b2c' | 'b2b' | 'pos' | 'admin';
   kind: ChannelKind;
   port: number;
+  /**
+   * Where `/metrics` is served instead of the public port: a port the ingress never routes to, so shoppers cannot
+   * read operation names, error rates and pool use. Unset: the public port answers /metrics (development, tests).
+   */
+  metricsPort?: number;
   gatewayUrl: string;
   contextSecret: string;
   idpSecret: string;
@@ -78,6 +93,8 @@ export interface BffOptions {
 export interface RunningBff {
   url: string;
   port: number;
+  /** the internal metrics port, when /metrics is not on the public one */
+  metricsPort?: number;
   close(): Promise<void>;
 }
 
@@ -155,7 +172,10 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   }
 
   let stopping = false;
-  const server = http.createServer({ ServerResponse: ObservedResponse }, (req, res) => observeRequest(`bff-${opts.name}`, req, res, () => handle(req, res)));
+  const metricsOnPublicPort = opts.metricsPort === undefined;
+  const server = http.createServer({ ServerResponse: ObservedResponse }, (req, res) =>
+    observeRequest(`bff-${opts.name}`, req, res, () => handle(req, res), { metrics: metricsOnPublicPort }),
+  );
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // A stopping BFF tells each client to reconnect elsewhere rather than keep a socket to a closing server.
@@ -289,16 +309,19 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
   await new Promise<void>((resolve) => server.listen(opts.port, listenHost(), resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/graphql`;
-  opts.logger.info({ url }, `bff-${opts.name} listening`);
+  const metrics = metricsOnPublicPort ? undefined : await serveMetricsPort(opts.metricsPort!);
+  opts.logger.info({ url, metricsPort: metrics?.port }, `bff-${opts.name} listening`);
   return {
     url,
     port,
+    metricsPort: metrics?.port,
     close: async () => {
       // Subscriptions first: once the HTTP server has closed, ws refuses to close its own server ("The
       // server is not running") and the stop was logged as an error.
       stopping = true;
       await live.close();
       await drainServer(server);
+      if (metrics) await new Promise<void>((resolve) => metrics.server.close(() => resolve()));
       changes.stop();
       await gateway.close();
       await limits.close();
@@ -306,4 +329,14 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       await closeRedis(cacheRedis);
     },
   };
+}
+
+/** The internal metrics port: `GET /metrics` and nothing else (every other path 404). */
+async function serveMetricsPort(port: number): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && (req.url ?? '/').split('?', 1)[0] === '/metrics') return void serveMetrics(res);
+    sendJson(res, 404, errorBody('NOT_FOUND', 'not found'));
+  });
+  await new Promise<void>((resolve) => server.listen(port, listenHost(), resolve));
+  return { server, port: (server.address() as AddressInfo).port };
 }

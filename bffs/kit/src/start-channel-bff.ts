@@ -39,6 +39,7 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     name: bff.name,
     kind: bff.kind,
     port: config[`${prefix}_PORT`] as number,
+    metricsPort: config.METRICS_PORT,
     gatewayUrl: config.GATEWAY_URL,
     contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
     idpSecret: config.STOREGRAPH_IDP_SECRET,

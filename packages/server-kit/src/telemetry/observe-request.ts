@@ -4,14 +4,21 @@ import { contextFromHeaders, inSpan, SpanKind, SpanStatusCode, tracingEnabled } 
 
 /**
  * The one hook each HTTP front (subgraphs and the gateway in http-server.ts, the BFFs in bff-server.ts) runs
- * every request through: `GET /metrics` answers the Prometheus text; anything else is counted and, with
+ * every request through: `GET /metrics` answers the Prometheus text (unless served elsewhere); anything else is counted and, with
  * tracing on, runs in a server span continuing the caller's `traceparent`, carrying the request id and the
  * operation. Probes (/healthz, /readyz) are neither counted nor traced.
  */
-export async function observeRequest(service: string, req: http.IncomingMessage, res: http.ServerResponse, handle: () => Promise<unknown>): Promise<unknown> {
+export async function observeRequest(
+  service: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  handle: () => Promise<unknown>,
+  opts: { metrics?: boolean } = {},
+): Promise<unknown> {
   const path = (req.url ?? '/').split('?', 1)[0]!;
   if (path === '/healthz' || path === '/readyz') return handle();
-  if (path === '/metrics' && req.method === 'GET') return serveMetrics(res);
+  // `metrics: false`: this port is public and /metrics has a port of its own (a BFF's METRICS_PORT).
+  if (path === '/metrics' && req.method === 'GET' && opts.metrics !== false) return serveMetrics(res);
   countRequest(service, path, res);
   if (!tracingEnabled()) return handle();
   return inSpan(

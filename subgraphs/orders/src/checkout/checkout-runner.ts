@@ -154,13 +154,21 @@ async function compensate(env: StepEnv, answer: PlaceOrderOutcome, opts: RunOpti
     if (env.done.has(s)) lastDone = i;
   });
   // A step that answered an expected failure (declined, short, changed price) left nothing behind; after
-  // anything else the step after the last persisted one may have acted without its outcome being stored.
-  const maybeStarted = LEFT_NOTHING.has(answer.__typename) ? undefined : STEP_ORDER[lastDone + 1];
-  for (let i = Math.min(lastDone + 1, STEP_ORDER.length - 1); i >= 0; i--) {
+  // anything else the step after the last persisted one may have acted without its outcome being stored. A
+  // step that records its outcome only when it matters (check_approval, approval and credit of a consumer
+  // checkout) may have finished unrecorded, so the one after it may have acted too: a consumer checkout killed
+  // during `reserve` has only validate and quote stored, and its hold stayed until it expired (15 min).
+  const maybeStarted = new Set<string>();
+  if (!LEFT_NOTHING.has(answer.__typename))
+    for (const id of STEP_ORDER.slice(lastDone + 1)) {
+      maybeStarted.add(id);
+      if (!STEPS[id].persistsItself) break;
+    }
+  for (let i = Math.min(lastDone + Math.max(maybeStarted.size, 1), STEP_ORDER.length - 1); i >= 0; i--) {
     const id = STEP_ORDER[i]!;
     const step = STEPS[id];
     if (!step.undo) continue;
-    if (!env.done.has(id) && (id !== maybeStarted || step.persistsItself)) continue;
+    if (!env.done.has(id) && (!maybeStarted.has(id) || step.persistsItself)) continue;
     await step.undo(env, env.done.get(id));
     crashIfAsked(opts.crashAt, `undo:${id}`);
   }
