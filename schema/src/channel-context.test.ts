@@ -30,7 +30,11 @@ describe('staff grants in the signed context', () => {
     expect(staffCan(berlinStock, 'stock-admin', 'web-eu', 'loc_wh_hamburg')).toBe(false);
     expect(staffCan(berlinStock, 'stock-admin', 'web-eu')).toBe(false);
     expect(staffCan(berlinStock, 'stock-admin', 'web-us', 'loc_berlin_shop')).toBe(false);
-    expect(staffHolds(berlinStock, 'stock-admin')).toBe(true);
+    // Held, for a gate, only where the check names the location.
+    expect(staffHolds(berlinStock, 'stock-admin', 'loc_berlin_shop')).toBe(true);
+    expect(staffHolds(berlinStock, 'stock-admin', 'loc_wh_hamburg')).toBe(false);
+    expect(staffHolds(berlinStock, 'stock-admin')).toBe(false);
+    expect(staffHolds(berlinStock, 'viewer')).toBe(true);
   });
 
   it('a channel grant covers its channels, with or without a location', () => {

@@ -232,9 +232,15 @@ export function staffCan(ctx: ChannelContext, permission: StaffPermission, chann
   );
 }
 
-/** Whether any grant holds the permission, on any channel or location. */
-export function staffHolds(ctx: ChannelContext, permission: StaffPermission): boolean {
-  return (ctx.staff?.grants ?? []).some((g) => g.permissions.includes(permission));
+/**
+ * Whether any grant holds the permission on some channel: the gate before a per-channel filter. As with staffCan,
+ * a grant narrowed to locations counts only when the check names one of them (a viewer of the Berlin shop passes
+ * no channel-wide gate such as a realm's account policy).
+ */
+export function staffHolds(ctx: ChannelContext, permission: StaffPermission, location?: string): boolean {
+  return (ctx.staff?.grants ?? []).some(
+    (g) => g.permissions.includes(permission) && (g.locations === undefined || (location !== undefined && g.locations.includes(location))),
+  );
 }
 
 /** The channels where a grant holds one of the permissions on the whole channel ('*' among them when so granted). */
