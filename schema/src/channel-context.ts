@@ -1,6 +1,7 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import { hmacKey } from './hmac-key.ts';
+import { legacyStaffShape } from './legacy-staff-shape.rules.ts';
 
 /**
  * The sales-channel context: who is asking, through which channel, in which currency and locale.
@@ -52,7 +53,9 @@ export type StaffGrant = z.infer<typeof StaffGrant>;
 
 /**
  * The signed staff principal. The shape before grants (`roles` on `channels`) is still read, as one grant, so a
- * BFF or service of the previous release keeps working through a rolling deploy; what is signed is always grants.
+ * BFF or service of the previous release keeps working through a rolling deploy. What is signed is grants AND,
+ * for the previous release's readers, that shape projected so it never grants more (legacy-staff-shape.rules.ts);
+ * a context with both is read by its grants (the first branch strips the rest).
  */
 const StaffPrincipal = z.union([
   z.object({ id: z.string(), grants: z.array(StaffGrant).max(100) }),
@@ -126,7 +129,8 @@ function keyOf(secret: string): Promise<CryptoKey> {
 }
 
 export async function signChannelContext(ctx: ChannelContextInput, secret: string, issuer: string, ttlSeconds = CONTEXT_TTL_SECONDS): Promise<string> {
-  const payload = ChannelContextSchema.parse(ctx);
+  const parsed = ChannelContextSchema.parse(ctx);
+  const payload = parsed.staff ? { ...parsed, staff: { ...parsed.staff, ...legacyStaffShape(parsed.staff.grants) } } : parsed;
   return new SignJWT({ ctx: payload })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(issuer)
@@ -228,9 +232,15 @@ export function staffCan(ctx: ChannelContext, permission: StaffPermission, chann
   );
 }
 
-/** Whether any grant holds the permission, on any channel or location. */
-export function staffHolds(ctx: ChannelContext, permission: StaffPermission): boolean {
-  return (ctx.staff?.grants ?? []).some((g) => g.permissions.includes(permission));
+/**
+ * Whether any grant holds the permission on some channel: the gate before a per-channel filter. As with staffCan,
+ * a grant narrowed to locations counts only when the check names one of them (a viewer of the Berlin shop passes
+ * no channel-wide gate such as a realm's account policy).
+ */
+export function staffHolds(ctx: ChannelContext, permission: StaffPermission, location?: string): boolean {
+  return (ctx.staff?.grants ?? []).some(
+    (g) => g.permissions.includes(permission) && (g.locations === undefined || (location !== undefined && g.locations.includes(location))),
+  );
 }
 
 /** The channels where a grant holds one of the permissions on the whole channel ('*' among them when so granted). */

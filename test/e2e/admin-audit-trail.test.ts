@@ -47,6 +47,42 @@ describe('the audit trail', () => {
     expect(JSON.parse(denied.nodes[0].arguments)).toEqual({ input: { ...input, code: `${code}_x` } });
   });
 
+  it('keeps the grants as signed, with which permission was held where and at which locations', async () => {
+    const writer = await createStaff('audit-grants', ['catalog-admin'], ['*']);
+    const granted = data(
+      await bff(
+        'admin',
+        'GrantStaffRole',
+        { input: { staffId: writer.id, roleId: 'stock-admin', channels: ['web-eu'], locations: ['loc_berlin_shop'] } },
+        { token: await staffAdminToken() },
+      ),
+    ).grantStaffRole;
+    expect(granted.__typename).toBe('StaffGrantsChanged');
+    const { token } = await staffSession(writer.email);
+    const input = { code: `${code}_g`, name: 'Audit grants attribute', type: 'TEXT', filterable: false };
+    expect(data(await bff('admin', 'DefineAttribute', { input }, { token })).defineAttribute).toMatchObject({ code: `${code}_g` });
+
+    const sql = sqlClient();
+    try {
+      const rows = await sql<{ phase: string; staff_roles: string[]; staff_channels: string[]; staff_grants: unknown }[]>`
+        select phase, staff_roles, staff_channels, staff_grants from audit.entries
+        where staff_id = ${writer.id} and operation = 'defineAttribute' order by id`;
+      // The base grant (catalog-admin on every channel), then stock-admin of web-eu at the Berlin shop only; the
+      // union columns alone would read as stock-admin on every channel.
+      const grants = [
+        { permissions: ['catalog-admin'], channels: ['*'] },
+        { permissions: ['stock-admin'], channels: ['web-eu'], locations: ['loc_berlin_shop'] },
+      ];
+      const union = { staff_roles: ['catalog-admin', 'stock-admin'], staff_channels: ['*', 'web-eu'] };
+      expect(rows).toEqual([
+        { phase: 'ATTEMPT', ...union, staff_grants: grants },
+        { phase: 'OUTCOME', ...union, staff_grants: grants },
+      ]);
+    } finally {
+      await sql.end();
+    }
+  });
+
   it('never stores a password: a staff member created with one shows it redacted', async () => {
     const created = await createStaff('audit-redact', ['viewer'], ['web-eu']);
     const page = data(

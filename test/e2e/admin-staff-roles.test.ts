@@ -3,6 +3,7 @@ import { bff } from '../support/clients.ts';
 import { data, one } from './checkout-support.ts';
 import { createStaff, staffAdminToken, staffSession } from './admin-support.ts';
 import { adminTestProduct, adminWalk, codes } from './admin-walk-support.ts';
+import { withContentionSampler } from './stock-support.ts';
 
 const run = adminWalk('roles');
 
@@ -208,5 +209,67 @@ describe('custom roles and grants, through the admin BFF', () => {
     expect(codes(await bff('admin', 'TransferStock', { input: transfer }, { token }))).toEqual(['FORBIDDEN']);
     expect(await movementsAt(variantId, BERLIN)).toEqual({ n: 1 });
     expect(await movementsAt(variantId, HAMBURG)).toEqual({ n: 0 });
+  });
+
+  it('a viewer of the Berlin shop passes no channel-wide gate, and a role granted at locations takes no channel-wide permission', async () => {
+    const member = await createStaff('roles-loc-viewer', ['stock-admin'], ['web-us']);
+    const name = `Shop reader ${K}`;
+    const created = data(await run('CreateStaffRole', { input: { name, permissions: ['stock-admin'] } }, { token: admin })).createStaffRole;
+    const roleId = created.role.id as string;
+    expect(
+      data(await run('GrantStaffRole', { input: { staffId: member.id, roleId: 'viewer', channels: ['web-eu'], locations: [BERLIN] } }, { token: admin }))
+        .grantStaffRole.__typename,
+    ).toBe('StaffGrantsChanged');
+    expect(
+      data(await run('GrantStaffRole', { input: { staffId: member.id, roleId, channels: ['web-eu'], locations: [BERLIN] } }, { token: admin })).grantStaffRole
+        .__typename,
+    ).toBe('StaffGrantsChanged');
+    // The only viewer grant is narrowed to a shop: web-eu's account policy is a channel-wide read, refused.
+    const { token } = await staffSession(member.email);
+    expect(codes(await bff('admin', 'AccountPolicy', { channel: 'web-eu' }, { token, channel: 'web-eu' }))).toEqual(['FORBIDDEN']);
+
+    // The custom role is granted at Berlin: catalog-admin there would never apply, so it is not added; viewer may be.
+    const refused = data(
+      await run('UpdateStaffRole', { input: { id: roleId, version: 1, permissions: ['stock-admin', 'catalog-admin'] } }, { token: admin }),
+    ).updateStaffRole;
+    expect(refused).toEqual({
+      __typename: 'StaffInputInvalid',
+      message: 'the role is granted at locations, where catalog-admin would never apply',
+      field: 'permissions',
+    });
+    const widened = data(
+      await run('UpdateStaffRole', { input: { id: roleId, version: 1, permissions: ['stock-admin', 'viewer'] } }, { token: admin }),
+    ).updateStaffRole;
+    expect(widened).toMatchObject({ __typename: 'StaffRoleChanged', role: { id: roleId, permissions: ['stock-admin', 'viewer'], version: 2 } });
+  });
+
+  it('gives exactly 50 grants when six grants race for the last two places', async () => {
+    const member = await createStaff('roles-race', ['viewer'], ['web-eu']);
+    // 48 grants one by one, then 6 at once: 48 + 2 = 50 made, 4 refused.
+    for (let i = 0; i < 48; i++) {
+      const res = data(await bff('admin', 'GrantStaffRole', { input: { staffId: member.id, roleId: 'viewer', channels: [`race-${i}`] } }, { token: admin }));
+      expect(res.grantStaffRole.__typename).toBe('StaffGrantsChanged');
+    }
+    const { result, distinctBusy } = await withContentionSampler(
+      () =>
+        Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            bff('admin', 'GrantStaffRole', { input: { staffId: member.id, roleId: 'viewer', channels: [`race-last-${i}`] } }, { token: admin }),
+          ),
+        ),
+      'storegraph-customers',
+    );
+    const answers = result.map((r) => data(r).grantStaffRole);
+    const made = answers.filter((a: { __typename: string }) => a.__typename === 'StaffGrantsChanged');
+    const refused = answers.filter((a: { __typename: string }) => a.__typename === 'StaffInputInvalid');
+    console.log(`[grant race] 6 requests: ${made.length} made, ${refused.length} refused; ${distinctBusy} customers backends worked on it`);
+    expect(distinctBusy).toBeGreaterThan(1);
+    expect(made).toHaveLength(2);
+    expect(refused).toHaveLength(4);
+    for (const r of refused) expect(r).toEqual({ __typename: 'StaffInputInvalid', message: 'a staff member holds at most 50 grants', field: 'staffId' });
+    expect(await one((sql) => sql<{ n: number }[]>`select count(*)::int as n from customers.staff_grants where staff_id = ${member.id}`)).toEqual({ n: 50 });
+    // Signed with 51 grants (the base one too), the member still works: a context is at most 100.
+    const { token } = await staffSession(member.email);
+    expect(data(await bff('admin', 'AccountPolicy', { channel: 'web-eu' }, { token, channel: 'web-eu' })).accountPolicy).toMatchObject({ channel: 'web-eu' });
   });
 });

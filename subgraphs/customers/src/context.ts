@@ -30,8 +30,8 @@ export interface CustomersContext extends SubgraphRequestContext {
   db: CustomersDb;
   deps: CustomersDeps;
   loaders: CustomerLoaders;
-  /** The realms the staff caller's channels reach, asked once per request (customer-access.ts). */
-  staffRealms?: Promise<string[] | null>;
+  /** The realms the staff caller's channels reach, to read and to write, each asked once per request (customer-access.ts). */
+  staffRealms?: { read?: Promise<string[] | null>; write?: Promise<string[] | null> };
 }
 
 export function createCustomersContext(db: CustomersDb, base: SubgraphRequestContext, deps: CustomersDeps): CustomersContext {

@@ -43,15 +43,16 @@ interface Entry {
 /** One row: who and where from the context, what from the entry (JSON redacted of secrets). */
 function insertEntry(db: Sql, subgraph: string, ctx: SubgraphRequestContext, e: Entry) {
   const staff = ctx.channel.staff!;
-  // The columns keep their names: every permission and every channel the caller's grants hold.
+  // The columns keep their names: every permission and every channel the caller's grants hold; staff_grants keeps
+  // the grants themselves (which permission where, and at which locations).
   const scope = staffScope(ctx.channel);
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(redact(v)));
   // Through JSON: the subgraphs' pools skip postgres.js's type lookup, which its array serialisation needs.
   const textArray = (xs: string[]) => db`array(select jsonb_array_elements_text(${JSON.stringify(xs)}::jsonb))`;
   return db`insert into audit.entries
-      (phase, attempt_id, subgraph, operation, staff_id, staff_roles, staff_channels, channel, request_id, issuer, arguments, outcome, result, error_code)
+      (phase, attempt_id, subgraph, operation, staff_id, staff_roles, staff_channels, staff_grants, channel, request_id, issuer, arguments, outcome, result, error_code)
     values (${e.phase}, ${e.attemptId}, ${subgraph}, ${e.operation}, ${staff.id}, ${textArray(scope.permissions)}, ${textArray(scope.channels)},
-      ${ctx.channel.channel}, ${ctx.requestId}, ${ctx.issuer}, ${json(e.arguments)}::jsonb, ${e.outcome ?? null}, ${json(e.result)}::jsonb, ${e.errorCode ?? null})`;
+      ${JSON.stringify(staff.grants)}::jsonb, ${ctx.channel.channel}, ${ctx.requestId}, ${ctx.issuer}, ${json(e.arguments)}::jsonb, ${e.outcome ?? null}, ${json(e.result)}::jsonb, ${e.errorCode ?? null})`;
 }
 /** The root fields of a mutation with their arguments as the resolvers will see them. */
 function rootFields(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>) {

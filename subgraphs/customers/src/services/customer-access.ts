@@ -11,9 +11,13 @@ export async function staffRealms(ctx: CustomersContext, write: boolean): Promis
   const permissions = write ? STAFF_WRITE : STAFF_READ;
   const allowed = permissions.some((p) => staffHolds(ctx.channel, p));
   if (!staff || !allowed) throw appError('FORBIDDEN', write ? 'needs the customer-admin role' : 'needs the customer-admin or viewer role');
-  // Once per request: a list of 50 customers asks for the realms once, not 50 times.
-  ctx.staffRealms ??= ctx.deps.realms.realmsOf(staffChannels(ctx.channel, permissions));
-  return ctx.staffRealms;
+  // Once per request and mode: a list of 50 customers asks for the realms once, not 50 times. Read and write
+  // reach differ (viewer on '*' with customer-admin on web-eu reads every realm, writes web-eu's only), so a
+  // read answered first must never be reused for a write.
+  const mode = write ? 'write' : 'read';
+  ctx.staffRealms ??= {};
+  ctx.staffRealms[mode] ??= ctx.deps.realms.realmsOf(staffChannels(ctx.channel, permissions));
+  return ctx.staffRealms[mode];
 }
 
 /**

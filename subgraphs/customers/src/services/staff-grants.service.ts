@@ -6,12 +6,11 @@ import { staffGrants, staffMembers, staffRoles } from '../db/tables.ts';
 import { requireStaffAdmin } from './staff-members.service.ts';
 import { staffView, type StaffMemberRow } from './staff-session.service.ts';
 import { roleView } from './staff-roles.service.ts';
+import { notAtLocations } from '../domain/staff-grant.rules.ts';
 
 const inputInvalid = (message: string, field?: string) => ({ __typename: 'StaffInputInvalid' as const, message, field });
 const CHANNEL = /^(\*|[a-z0-9][a-z0-9-]{0,63})$/;
 const LOCATION = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-/** The permissions a check can name a location for (stock writes and reads at a location, stock reports). */
-const LOCATION_PERMISSIONS = new Set(['stock-admin', 'viewer', 'report-viewer']);
 /** Every grant rides in each signed context (at most 100 there, the base grant among them). */
 const MAX_GRANTS = 50;
 
@@ -69,23 +68,30 @@ export async function grantStaffRole(ctx: CustomersContext, input: { staffId: st
   const admin = requireStaffAdmin(ctx);
   const problem = grantProblem(input);
   if (problem) return inputInvalid(problem.message, problem.field);
-  const [member] = await ctx.db.db.select({ id: staffMembers.id }).from(staffMembers).where(eq(staffMembers.id, input.staffId));
-  if (!member) throw appError('NOT_FOUND', `no staff member ${input.staffId}`);
-  const [role] = await ctx.db.db.select().from(staffRoles).where(eq(staffRoles.id, input.roleId));
-  if (!role) return inputInvalid(`no staff role ${input.roleId}`, 'roleId');
-  // Any other permission is only ever checked on a whole channel: a grant narrowed to locations would never apply.
-  if (input.locations != null && !role.permissions.every((p) => LOCATION_PERMISSIONS.has(p)))
-    return inputInvalid('only roles of stock-admin, viewer or report-viewer are granted at locations', 'locations');
-  const before = (await grantRows(ctx.db.db, [input.staffId])).map(grantView);
-  if (before.length >= MAX_GRANTS) return inputInvalid(`a staff member holds at most ${MAX_GRANTS} grants`, 'staffId');
-  await ctx.db.db.insert(staffGrants).values({
-    id: `grt_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
-    staffId: input.staffId,
-    roleId: role.id,
-    channels: [...new Set(input.channels)],
-    locations: input.locations ? [...new Set(input.locations)] : null,
-    grantedBy: admin.id,
+  const before = await ctx.db.db.transaction(async (tx) => {
+    // The member row is locked before counting: two grants racing for the 50th would both count 49 and make 51
+    // (and past 99 with the base grant, signing the member's context would throw). The second waits and counts 50.
+    const [member] = await tx.select({ id: staffMembers.id }).from(staffMembers).where(eq(staffMembers.id, input.staffId)).for('update');
+    if (!member) throw appError('NOT_FOUND', `no staff member ${input.staffId}`);
+    // FOR SHARE: a role change adding a permission no location can use (updateStaffRole) waits for this grant, then sees it.
+    const [role] = await tx.select().from(staffRoles).where(eq(staffRoles.id, input.roleId)).for('share');
+    if (!role) return inputInvalid(`no staff role ${input.roleId}`, 'roleId');
+    // Any other permission is only ever checked on a whole channel: a grant narrowed to locations would never apply.
+    if (input.locations != null && notAtLocations(role.permissions).length > 0)
+      return inputInvalid('only roles of stock-admin, viewer or report-viewer are granted at locations', 'locations');
+    const held = (await grantRows(tx, [input.staffId])).map(grantView);
+    if (held.length >= MAX_GRANTS) return inputInvalid(`a staff member holds at most ${MAX_GRANTS} grants`, 'staffId');
+    await tx.insert(staffGrants).values({
+      id: `grt_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+      staffId: input.staffId,
+      roleId: role.id,
+      channels: [...new Set(input.channels)],
+      locations: input.locations ? [...new Set(input.locations)] : null,
+      grantedBy: admin.id,
+    });
+    return held;
   });
+  if (!Array.isArray(before)) return before;
   return changed(ctx, input.staffId, before);
 }
 

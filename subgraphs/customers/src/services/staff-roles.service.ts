@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import { appError, StaffPermission } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 import { staffGrants, staffRoles } from '../db/tables.ts';
 import { requireStaffAdmin } from './staff-members.service.ts';
+import { notAtLocations } from '../domain/staff-grant.rules.ts';
 
 export type StaffRoleRow = typeof staffRoles.$inferSelect;
 
@@ -71,6 +72,17 @@ export async function updateStaffRole(ctx: CustomersContext, input: { id: string
         .from(staffRoles)
         .where(and(sql`lower(${staffRoles.name}) = lower(${input.name.trim()})`, ne(staffRoles.id, input.id)));
       if (taken) return inputInvalid('a role with this name exists', 'name');
+    }
+    // A grant of this role at locations would carry a channel-wide permission it can never use there. The role row is locked: a grant made now waits for this
+    // transaction (its foreign key takes a share lock, and grantStaffRole reads the role FOR SHARE).
+    const added = notAtLocations((input.permissions ?? []).filter((p) => !current.permissions.includes(p)));
+    if (added.length > 0) {
+      const [atLocations] = await tx
+        .select({ id: staffGrants.id })
+        .from(staffGrants)
+        .where(and(eq(staffGrants.roleId, input.id), isNotNull(staffGrants.locations)))
+        .limit(1);
+      if (atLocations) return inputInvalid(`the role is granted at locations, where ${added.join(', ')} would never apply`, 'permissions');
     }
     const [row] = await tx
       .update(staffRoles)

@@ -31,7 +31,8 @@ function text(value: string | null | undefined, argument: string, max: number): 
  */
 export async function shipmentQueue(ctx: OrdersContext, args: { locationId: string; statuses?: string[] | null; first: number }) {
   const staff = ctx.channel.staff;
-  if (!staff || !(['order-admin', 'viewer'] as const).some((r) => staffHolds(ctx.channel, r))) throw appError('FORBIDDEN', 'order-admin or viewer is required');
+  if (!staff || !(['order-admin', 'viewer'] as const).some((r) => staffHolds(ctx.channel, r, args.locationId)))
+    throw appError('FORBIDDEN', 'order-admin or viewer is required');
   if (!Number.isInteger(args.first) || args.first < 1 || args.first > 200)
     throw appError('BAD_USER_INPUT', 'first must be between 1 and 200', { argument: 'first' });
   const statuses = args.statuses ?? OPEN;
