@@ -62,7 +62,15 @@ async function exchange(market: Market, refreshToken: string): Promise<RefreshOu
   }
 }
 
-/** The market a storefront path belongs to (`/eu-de/...`), else the first: the refresh is asked in its channel. */
+/** The market a storefront path belongs to (`/eu-de/...`), else the first. */
 export function marketOfPath(path: string): Market {
   return marketOf(path.split('/')[1] ?? '') ?? MARKETS[0]!;
+}
+
+/**
+ * The market whose channel a refresh is asked in: the one the customer signed in in (MARKET_COOKIE), wherever they
+ * browse now; the page's market only for a session from before that cookie existed.
+ */
+export function refreshMarket(signedInIn: string | undefined, path: string): Market {
+  return marketOf(signedInIn ?? '') ?? marketOfPath(path);
 }
