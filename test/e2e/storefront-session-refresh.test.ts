@@ -38,6 +38,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example storefront refres
   const stops: (() => Promise<void>)[] = [];
   const customer = { email: `refresh-${K}@example.com`, orderId: '', orderNumber: '' };
   const serverErrors: string[] = [];
+  let b2cUrl = '';
 
   beforeAll(async () => {
     const s = system();
@@ -62,6 +63,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example storefront refres
       BFF_ACCOUNT_CACHE_MS: '1000',
     });
     stops.push(() => b2c.close());
+    b2cUrl = b2c.url;
     shop = await serveStorefront(b2c.url);
     stops.push(() => shop.close());
     browser = await launchBrowser();
@@ -234,6 +236,37 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example storefront refres
     expect(serverErrors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('spends the refresh token once when two replicas sharing Redis get the same expired cookie at once', async () => {
+    // Two more storefront processes on one Redis (REDIS_URL, a key prefix of this run's own): the single flight of
+    // one process cannot see the other's, so without the Redis claim both would spend the token and the BFF would
+    // revoke the sign-in (['REVOKED', 'REVOKED'] and a sign-in page).
+    const redis = { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: `sftest-${K}` };
+    const [a, b] = await Promise.all([serveStorefront(b2cUrl, { redis }), serveStorefront(b2cUrl, { redis })]);
+    stops.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    const { context, token } = await signedInBrowser();
+    const { sid } = claims(token);
+    const cookie = (await context.cookies())
+      .filter((c) => c.name.startsWith('sg_'))
+      .map((c) => `${c.name}=${c.value}`)
+      .join('; ');
+    await context.close();
+    await untilExpired(token);
+
+    const answers = await Promise.all([a, b].map((shopN) => fetch(`${shopN.url}/eu-de/account`, { headers: { cookie }, redirect: 'manual' })));
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    const pages = await Promise.all(answers.map((r) => r.text()));
+    for (const html of pages) expect(html).toContain(customer.email);
+    // One exchange: the sign-in rotated once, and both replicas handed out the same new pair.
+    expect(await familyStatuses(sid)).toEqual(['ROTATED', 'ACTIVE']);
+    const newToken = answers.map((r) => /sg_token=([^;]+)/.exec(r.headers.getSetCookie().join('\n'))?.[1]);
+    expect(newToken[0]).toBeDefined();
+    expect(newToken[0]).not.toBe(token);
+    expect(newToken[1]).toBe(newToken[0]);
+  }, 180_000);
 
   it('signs the shopper out cleanly when the refresh token was already spent elsewhere: no 500, cookies gone, sign-in page', async () => {
     const { context, token, refresh } = await signedInBrowser();
