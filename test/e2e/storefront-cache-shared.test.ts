@@ -87,7 +87,7 @@ describe('the storefront’s catalogue cache shared by two replicas through Redi
     );
     expect(await render(b)).toEqual({ price: '2000 EUR', asked: [] });
     // The answer's index for the variant is under this run's prefix.
-    expect(await redis.exists(`${PREFIX}:{sf}:t:${product.variantId}`)).toBe(1);
+    expect(await redis.exists(`${PREFIX}:{sf}:z:${product.variantId}`)).toBe(1);
 
     // Staff change the price: the relay delivers price.changed to A, which drops the answer in Redis.
     const res = await bff(
@@ -106,7 +106,7 @@ describe('the storefront’s catalogue cache shared by two replicas through Redi
       60_000,
     );
     expect(delivered.filter((d: { aggregateId: string }) => d.aggregateId === `bk_base_eur:${product.variantId}`).length).toBe(1);
-    expect(await redis.exists(`${PREFIX}:{sf}:t:${product.variantId}`)).toBe(0);
+    expect(await redis.exists(`${PREFIX}:{sf}:z:${product.variantId}`)).toBe(0);
 
     // B, which no webhook reached, asks the BFF again (the shared answer is gone) and shows 24.00.
     const after = await render(b);

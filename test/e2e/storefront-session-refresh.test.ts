@@ -38,6 +38,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example storefront refres
   const stops: (() => Promise<void>)[] = [];
   const customer = { email: `refresh-${K}@example.com`, orderId: '', orderNumber: '' };
   const serverErrors: string[] = [];
+  let b2cUrl = '';
 
   beforeAll(async () => {
     const s = system();
@@ -62,6 +63,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example storefront refres
       BFF_ACCOUNT_CACHE_MS: '1000',
     });
     stops.push(() => b2c.close());
+    b2cUrl = b2c.url;
     shop = await serveStorefront(b2c.url);
     stops.push(() => shop.close());
     browser = await launchBrowser();
@@ -136,6 +138,28 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example storefront refres
     }
   }
 
+  it('sends the shopper back only to a page of this storefront, however the next path is spelt', async () => {
+    // No session cookies: the route signs nobody out and goes straight to `next`, once it is judged safe.
+    // `/%5Cevil.com` is `/\evil.com` and `/%09/evil.com` is `/<tab>/evil.com`: a browser resolves both to
+    // https://evil.com/, which the old prefix check (`/` but not `//`) let through.
+    const hops: [string, string][] = [];
+    for (const next of ['/%5Cevil.com', '/%09/evil.com', '//evil.com', 'https%3A%2F%2Fevil.com%2Feu-de%2F', '/eu-de/account']) {
+      const res = await fetch(`${shop.url}/api/session/refresh?next=${next}`, { redirect: 'manual' });
+      expect(res.status).toBe(303);
+      const to = new URL(res.headers.get('location')!, shop.url);
+      hops.push([to.origin, to.pathname]);
+    }
+    // Next names its own origin after the name it answers to (localhost), not the address it was bound to.
+    const home = `http://localhost:${new URL(shop.url).port}`;
+    expect(hops).toEqual([
+      [home, '/'],
+      [home, '/'],
+      [home, '/'],
+      [home, '/'],
+      [home, '/eu-de/account'],
+    ]);
+  });
+
   it('shows the order history after the access token expired, having rotated the refresh token once; the old one is then refused', async () => {
     const { context, token, refresh } = await signedInBrowser();
     const { sid } = claims(token);
@@ -171,7 +195,7 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example storefront refres
     expect(await familyStatuses(sid)).toEqual(['REVOKED', 'REVOKED']);
 
     // The browser's access token has not expired, but its session is over: the BFF answers UNAUTHENTICATED, the
-    // storefront's session route cannot refresh (the family is revoked, or the refused token is under 10 s old),
+    // storefront's session route does not refresh (the token has life left, so it was ended, not aged),
     // clears the cookies and asks the shopper to sign in.
     await expect
       .poll(
@@ -187,6 +211,62 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example storefront refres
     expect(serverErrors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('refreshes in the market the customer signed in in while they browse another market', async () => {
+    // Signed in at /eu-de (web-eu); web-us is another account realm, whose channel refuses this session's refresh
+    // token ('session has ended'). The proxy asks web-eu (the sg_market cookie), so the shopper stays signed in,
+    // and sees the us-en catalogue as anyone does (web-us would answer their token 403).
+    const { context, token, refresh } = await signedInBrowser();
+    const { sid } = claims(token);
+    expect((await context.cookies()).find((c) => c.name === 'sg_market')?.value).toBe('eu-de');
+    await untilExpired(token);
+
+    const page = await context.newPage();
+    const res = await page.goto(`${shop.url}/us-en`);
+    expect(res?.status()).toBe(200);
+    const next = await sessionCookies(context);
+    expect(next.token).not.toBe(token);
+    expect(next.refresh).not.toBe(refresh);
+    expect(await familyStatuses(sid)).toEqual(['ROTATED', 'ACTIVE']);
+    expect((await context.cookies()).find((c) => c.name === 'sg_market')?.value).toBe('eu-de');
+
+    await page.goto(`${shop.url}/eu-de/account`);
+    expect(page.url()).toBe(`${shop.url}/eu-de/account`);
+    expect(await page.textContent('#account-email')).toBe(customer.email);
+    expect(serverErrors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('spends the refresh token once when two replicas sharing Redis get the same expired cookie at once', async () => {
+    // Two more storefront processes on one Redis (REDIS_URL, a key prefix of this run's own): the single flight of
+    // one process cannot see the other's, so without the Redis claim both would spend the token and the BFF would
+    // revoke the sign-in (['REVOKED', 'REVOKED'] and a sign-in page).
+    const redis = { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: `sftest-${K}` };
+    const [a, b] = await Promise.all([serveStorefront(b2cUrl, { redis }), serveStorefront(b2cUrl, { redis })]);
+    stops.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    const { context, token } = await signedInBrowser();
+    const { sid } = claims(token);
+    const cookie = (await context.cookies())
+      .filter((c) => c.name.startsWith('sg_'))
+      .map((c) => `${c.name}=${c.value}`)
+      .join('; ');
+    await context.close();
+    await untilExpired(token);
+
+    const answers = await Promise.all([a, b].map((shopN) => fetch(`${shopN.url}/eu-de/account`, { headers: { cookie }, redirect: 'manual' })));
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    const pages = await Promise.all(answers.map((r) => r.text()));
+    for (const html of pages) expect(html).toContain(customer.email);
+    // One exchange: the sign-in rotated once, and both replicas handed out the same new pair.
+    expect(await familyStatuses(sid)).toEqual(['ROTATED', 'ACTIVE']);
+    const newToken = answers.map((r) => /sg_token=([^;]+)/.exec(r.headers.getSetCookie().join('\n'))?.[1]);
+    expect(newToken[0]).toBeDefined();
+    expect(newToken[0]).not.toBe(token);
+    expect(newToken[1]).toBe(newToken[0]);
+  }, 180_000);
 
   it('signs the shopper out cleanly when the refresh token was already spent elsewhere: no 500, cookies gone, sign-in page', async () => {
     const { context, token, refresh } = await signedInBrowser();

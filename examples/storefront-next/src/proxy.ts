@@ -1,7 +1,16 @@
 import { type NextRequest, NextResponse } from 'next/server';
-import { COOKIE_OPTIONS, COOKIE_PREFIX, KIND_COOKIE, PATH_HEADER, REFRESH_COOKIE, TOKEN_COOKIE, refreshCookieOptions } from './lib/session-cookies';
+import {
+  COOKIE_OPTIONS,
+  COOKIE_PREFIX,
+  KIND_COOKIE,
+  MARKET_COOKIE,
+  PATH_HEADER,
+  REFRESH_COOKIE,
+  TOKEN_COOKIE,
+  refreshCookieOptions,
+} from './lib/session-cookies';
 import { needsRefresh } from './lib/token-expiry.rules';
-import { marketOfPath, refreshOnce } from './lib/token-refresh.session';
+import { refreshMarket, refreshOnce } from './lib/token-refresh.session';
 
 /**
  * Runs before every page, server action and route handler: the one place in the App Router that can both
@@ -20,7 +29,8 @@ export async function proxy(request: NextRequest) {
   const pass = () => NextResponse.next({ request: { headers } });
   if (request.cookies.get(KIND_COOKIE)?.value !== 'customer' || !token || !refresh || !needsRefresh(token, Date.now())) return pass();
 
-  const outcome = await refreshOnce(marketOfPath(request.nextUrl.pathname), refresh);
+  const market = refreshMarket(request.cookies.get(MARKET_COOKIE)?.value, request.nextUrl.pathname);
+  const outcome = await refreshOnce(market, refresh);
   if (outcome.kind === 'unavailable') return pass();
   if (outcome.kind === 'renewed') {
     request.cookies.set(TOKEN_COOKIE, outcome.accessToken);
@@ -29,6 +39,7 @@ export async function proxy(request: NextRequest) {
     const res = pass();
     res.cookies.set(TOKEN_COOKIE, outcome.accessToken, COOKIE_OPTIONS);
     res.cookies.set(REFRESH_COOKIE, outcome.refreshToken, refreshCookieOptions(outcome.refreshTokenExpiresAt));
+    res.cookies.set(MARKET_COOKIE, market.slug, refreshCookieOptions(outcome.refreshTokenExpiresAt));
     return res;
   }
   const ended = request.cookies

@@ -1,19 +1,24 @@
 import { cookies } from 'next/headers';
 import { CartDocument, CreateCartDocument } from '@storegraph/bff-b2c/operations';
 import type { Market } from './markets';
-import { COOKIE_OPTIONS as COOKIE, COOKIE_PREFIX, KIND_COOKIE, REFRESH_COOKIE, TOKEN_COOKIE, refreshCookieOptions } from './session-cookies';
+import { COOKIE_OPTIONS as COOKIE, COOKIE_PREFIX, KIND_COOKIE, MARKET_COOKIE, REFRESH_COOKIE, TOKEN_COOKIE, refreshCookieOptions } from './session-cookies';
 import { cartCookie, currentSession, issueGuestToken, personalClient } from './shop.client';
 
 /**
  * Keeps the shopper's token (guest or customer) where only the server reads it, and a customer's refresh token,
  * which the proxy (src/proxy.ts) spends for the next pair when the access token runs out.
  */
-export async function rememberSession(token: string, kind: 'guest' | 'customer', refresh?: { token: string; expiresAt: string }) {
+export async function rememberSession(token: string, kind: 'guest' | 'customer', refresh?: { token: string; expiresAt: string; market: Market }) {
   const jar = await cookies();
   jar.set(TOKEN_COOKIE, token, COOKIE);
   jar.set(KIND_COOKIE, kind, COOKIE);
-  if (refresh) jar.set(REFRESH_COOKIE, refresh.token, refreshCookieOptions(refresh.expiresAt));
-  else jar.delete(REFRESH_COOKIE);
+  if (refresh) {
+    jar.set(REFRESH_COOKIE, refresh.token, refreshCookieOptions(refresh.expiresAt));
+    jar.set(MARKET_COOKIE, refresh.market.slug, refreshCookieOptions(refresh.expiresAt));
+  } else {
+    jar.delete(REFRESH_COOKIE);
+    jar.delete(MARKET_COOKIE);
+  }
 }
 
 export async function forgetSession() {

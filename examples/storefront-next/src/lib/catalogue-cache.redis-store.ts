@@ -4,11 +4,15 @@ import { type CacheEntry, type CatalogueStore, DROP_MEMORY_MS, SETTLE_MS } from 
 
 /**
  * The catalogue cache in Redis, shared by every storefront replica: `<prefix>:{sf}:e:<sha256 of the request>`
- * holds an answer (expiring with its max-age), `<prefix>:{sf}:t:<id>` the answers holding an id, and
- * `<prefix>:{sf}:d:<id>` when a change last dropped it. `{sf}` keeps them in one Redis Cluster slot, so the two
- * scripts below run atomically: an answer is never kept after a drop that it may predate, on any replica.
- * While Redis is down every read misses and nothing is kept (the BFF answers), and a webhook is answered 503
- * so the sender delivers it again.
+ * holds an answer (expiring with its max-age), `<prefix>:{sf}:z:<id>` the answers holding an id (a sorted set
+ * scored by each answer's expiry, so every put trims the answers that expired since and a busy id's index stays
+ * as small as its live answers), and `<prefix>:{sf}:d:<id>` when a change last dropped it. `{sf}` keeps them in
+ * one Redis Cluster slot, so the two scripts below run atomically: an answer is never kept after a drop that it
+ * may predate, on any replica. While Redis is down every read misses and nothing is kept (the BFF answers), and
+ * a webhook is answered 503 so the sender delivers it again.
+ *
+ * `t:<id>` was the previous release's index (a plain set that only ever grew until it expired): a drop still
+ * empties it, so during a rolling deploy an answer an old replica kept is dropped by a new one too.
  */
 const PUT = `
 local tags = tonumber(ARGV[3])
@@ -18,19 +22,24 @@ for i = 1, tags do
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 for i = 1, tags do
-  redis.call('SADD', KEYS[1 + i], KEYS[1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[1 + i], '-inf', ARGV[6])
+  redis.call('ZADD', KEYS[1 + i], ARGV[7], KEYS[1])
   redis.call('PEXPIRE', KEYS[1 + i], ARGV[5])
 end
 return 1`;
 
 const DROP = `
-local tags = #KEYS / 2
+local tags = #KEYS / 3
 local n = 0
 for i = 1, tags do
   redis.call('SET', KEYS[tags + i], ARGV[1], 'PX', ARGV[2])
-  local held = redis.call('SMEMBERS', KEYS[i])
+  local held = redis.call('ZRANGEBYSCORE', KEYS[i], '(' .. ARGV[1], '+inf')
   for _, key in ipairs(held) do n = n + redis.call('DEL', key) end
   redis.call('DEL', KEYS[i])
+  if redis.call('TYPE', KEYS[2 * tags + i]).ok == 'set' then
+    for _, key in ipairs(redis.call('SMEMBERS', KEYS[2 * tags + i])) do n = n + redis.call('DEL', key) end
+    redis.call('DEL', KEYS[2 * tags + i])
+  end
 end
 return n`;
 
@@ -58,7 +67,7 @@ export class RedisCatalogueStore implements CatalogueStore {
     });
   }
 
-  private key(kind: 'e' | 't' | 'd', id: string) {
+  private key(kind: 'e' | 'z' | 't' | 'd', id: string) {
     return `${this.prefix}:{sf}:${kind}:${id}`;
   }
 
@@ -72,10 +81,20 @@ export class RedisCatalogueStore implements CatalogueStore {
 
   async put(key: string, entry: CacheEntry, startedAt: number) {
     await this.connected;
-    const ttl = entry.expiresAt - Date.now();
+    const now = Date.now();
+    const ttl = entry.expiresAt - now;
     if (ttl <= 0) return;
-    const keys = [this.entryKey(key), ...entry.tags.map((t) => this.key('t', t)), ...entry.tags.map((t) => this.key('d', t))];
-    const args = [JSON.stringify(entry), String(ttl), String(entry.tags.length), String(startedAt - SETTLE_MS), String(INDEX_MS)];
+    const keys = [this.entryKey(key), ...entry.tags.map((t) => this.key('z', t)), ...entry.tags.map((t) => this.key('d', t))];
+    // The index scores by the Redis key's own expiry (now + ttl), which is when the answer leaves Redis.
+    const args = [
+      JSON.stringify(entry),
+      String(ttl),
+      String(entry.tags.length),
+      String(startedAt - SETTLE_MS),
+      String(INDEX_MS),
+      String(now),
+      String(now + ttl),
+    ];
     await this.redis.eval(PUT, keys.length, ...keys, ...args).catch(() => undefined);
   }
 
@@ -83,7 +102,7 @@ export class RedisCatalogueStore implements CatalogueStore {
     const unique = [...new Set(tags)];
     if (unique.length === 0) return 0;
     await this.connected;
-    const keys = [...unique.map((t) => this.key('t', t)), ...unique.map((t) => this.key('d', t))];
+    const keys = [...unique.map((t) => this.key('z', t)), ...unique.map((t) => this.key('d', t)), ...unique.map((t) => this.key('t', t))];
     // Unlike a read, a lost drop must not pass as done: the caller answers the webhook 503 and it comes again.
     return Number(await this.redis.eval(DROP, keys.length, ...keys, String(now), String(DROP_MEMORY_MS)));
   }

@@ -6,6 +6,12 @@
 export const TOKEN_COOKIE = 'sg_token';
 export const KIND_COOKIE = 'sg_kind';
 export const REFRESH_COOKIE = 'sg_refresh';
+/**
+ * The market (slug) a customer signed in in: the BFF refuses a refresh asked in another channel than the one the
+ * session was issued in, and treats that as the session's end, so the refresh is always asked there, whichever
+ * market's page the shopper is on. It lives as long as the refresh token.
+ */
+export const MARKET_COOKIE = 'sg_market';
 export const COOKIE_OPTIONS = { httpOnly: true, sameSite: 'lax' as const, path: '/' };
 
 /** Every storefront cookie starts with this: signing out (or a session that ended) clears them all. */

@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import { createClient, StorefrontError, type StorefrontClient } from '@storegraph/client';
 import { cachingFetch } from './catalogue-cache';
 import type { Market } from './markets';
-import { KIND_COOKIE, PATH_HEADER, TOKEN_COOKIE } from './session-cookies';
+import { KIND_COOKIE, MARKET_COOKIE, PATH_HEADER, TOKEN_COOKIE } from './session-cookies';
 import { publishableKey, storefrontConfig } from './storefront-config';
 
 /**
@@ -16,12 +16,18 @@ export const cartCookie = (market: Market) => `sg_cart_${market.channel}`;
 export interface Session {
   token?: string;
   kind?: 'guest' | 'customer';
+  /** The market slug a customer signed in in (unset for a guest, or a session from before it was kept). */
+  market?: string;
 }
 
 export async function currentSession(): Promise<Session> {
   const jar = await cookies();
   const kind = jar.get(KIND_COOKIE)?.value;
-  return { token: jar.get(TOKEN_COOKIE)?.value, kind: kind === 'guest' || kind === 'customer' ? kind : undefined };
+  return {
+    token: jar.get(TOKEN_COOKIE)?.value,
+    kind: kind === 'guest' || kind === 'customer' ? kind : undefined,
+    market: jar.get(MARKET_COOKIE)?.value,
+  };
 }
 
 const noStore: typeof fetch = (input, init) => fetch(input, { ...init, cache: 'no-store' });
@@ -66,7 +72,10 @@ export function personalClient(
  */
 export async function catalogueClient(market: Market): Promise<StorefrontClient> {
   const session = await currentSession();
-  if (session.kind === 'customer' && session.token) return personalClient(market, session.token);
+  // Another market's channel may be another account realm, which answers the customer's token 403: a customer
+  // browsing there sees its catalogue as anyone does (and stays signed in for their own market).
+  const ownMarket = !session.market || session.market === market.slug;
+  if (session.kind === 'customer' && session.token && ownMarket) return personalClient(market, session.token);
   return createClient({
     url: storefrontConfig().b2cUrl,
     publishableKey: publishableKey(market.channel),

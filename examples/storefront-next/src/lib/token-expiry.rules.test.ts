@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFresh, needsRefresh, tokenTimes } from './token-expiry.rules';
+import { needsRefresh, tokenTimes } from './token-expiry.rules';
 
 /** An unsigned JWT-shaped token: the rules read claims only (the BFF verifies the signature). */
 const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
@@ -23,11 +23,5 @@ describe('access token expiry', () => {
     expect(needsRefresh(short, (T0 + 17) * 1000)).toBe(false);
     expect(needsRefresh(short, (T0 + 18) * 1000)).toBe(true);
     expect(needsRefresh('opaque', (T0 + 18) * 1000)).toBe(false);
-  });
-
-  it('calls a token fresh for its first 10 s only', () => {
-    const token = jwt({ iat: T0, exp: T0 + 900 });
-    expect(isFresh(token, (T0 + 9) * 1000)).toBe(true);
-    expect(isFresh(token, (T0 + 10) * 1000)).toBe(false);
   });
 });

@@ -30,12 +30,3 @@ export function needsRefresh(token: string, now: number): boolean {
   const margin = Math.min(30_000, (t.expiresAt - t.issuedAt) / 10);
   return now >= t.expiresAt - margin;
 }
-
-/**
- * A token issued in the last 10 s that the BFF still refused was not refused for its age: the session is over
- * (revoked, account closed), and refreshing again would only loop.
- */
-export function isFresh(token: string, now: number): boolean {
-  const t = tokenTimes(token);
-  return t !== null && now - t.issuedAt < 10_000 && now < t.expiresAt;
-}

@@ -1,6 +1,7 @@
 import { RefreshSessionDocument } from '@storegraph/bff-b2c/operations';
 import { createClient, StorefrontError } from '@storegraph/client';
 import { MARKETS, marketOf, type Market } from './markets';
+import { RedisRefreshFlights } from './refresh-flight.redis-store';
 import { publishableKey, storefrontConfig } from './storefront-config';
 
 /**
@@ -11,7 +12,8 @@ import { publishableKey, storefrontConfig } from './storefront-config';
  * or a navigation fired before the browser stored the last Set-Cookie) must not both spend it: the first starts
  * the exchange, the others await the same promise, and the outcome is kept for 60 s so a request that arrives
  * later with the old cookie still gets the new pair instead of revoking the family. Several storefront replicas
- * keep one map each: a shopper's requests must then stick to one replica, or refresh in the browser's path only.
+ * keep one map each, so with REDIS_URL the exchange itself is also single-flighted in Redis
+ * (refresh-flight.redis-store.ts): one replica spends the token, the others reuse its outcome.
  */
 export type RefreshOutcome =
   | { kind: 'renewed'; accessToken: string; refreshToken: string; refreshTokenExpiresAt: string }
@@ -27,16 +29,26 @@ interface Flight {
 }
 // On globalThis: Next bundles the proxy and the app's route handlers separately, each with its own module
 // instances, and both must see one map.
-const shared = globalThis as { __storefrontRefreshFlights?: Map<string, Flight> };
+const shared = globalThis as { __storefrontRefreshFlights?: Map<string, Flight>; __storefrontRedisFlights?: RedisRefreshFlights | null };
 shared.__storefrontRefreshFlights ??= new Map();
 const flights = shared.__storefrontRefreshFlights;
+
+function redisFlights(): RedisRefreshFlights | null {
+  if (shared.__storefrontRedisFlights === undefined) {
+    const { redisUrl, redisKeyPrefix } = storefrontConfig();
+    shared.__storefrontRedisFlights = redisUrl ? new RedisRefreshFlights(redisUrl, redisKeyPrefix) : null;
+  }
+  return shared.__storefrontRedisFlights;
+}
 
 export function refreshOnce(market: Market, refreshToken: string): Promise<RefreshOutcome> {
   const now = Date.now();
   for (const [token, flight] of flights) if (now - flight.startedAt > KEEP_MS) flights.delete(token);
   const known = flights.get(refreshToken);
   if (known) return known.outcome;
-  const outcome = exchange(market, refreshToken).then((o) => {
+  const across = redisFlights();
+  const spend = () => exchange(market, refreshToken);
+  const outcome = (across ? across.run(refreshToken, spend) : spend()).then((o) => {
     // A failed attempt is not an answer about the token: the next request may try again.
     if (o.kind === 'unavailable') flights.delete(refreshToken);
     return o;
@@ -62,7 +74,15 @@ async function exchange(market: Market, refreshToken: string): Promise<RefreshOu
   }
 }
 
-/** The market a storefront path belongs to (`/eu-de/...`), else the first: the refresh is asked in its channel. */
+/** The market a storefront path belongs to (`/eu-de/...`), else the first. */
 export function marketOfPath(path: string): Market {
   return marketOf(path.split('/')[1] ?? '') ?? MARKETS[0]!;
+}
+
+/**
+ * The market whose channel a refresh is asked in: the one the customer signed in in (MARKET_COOKIE), wherever they
+ * browse now; the page's market only for a session from before that cookie existed.
+ */
+export function refreshMarket(signedInIn: string | undefined, path: string): Market {
+  return marketOf(signedInIn ?? '') ?? marketOfPath(path);
 }

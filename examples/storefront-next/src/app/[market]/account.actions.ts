@@ -18,7 +18,7 @@ async function startCustomerSession(market: Market, session: { accessToken: stri
   const { accessToken } = session;
   const before = await currentSession();
   const guestToken = before.kind === 'guest' ? before.token : undefined;
-  await rememberSession(accessToken, 'customer', { token: session.refreshToken, expiresAt: session.refreshTokenExpiresAt });
+  await rememberSession(accessToken, 'customer', { token: session.refreshToken, expiresAt: session.refreshTokenExpiresAt, market });
   const headers: Record<string, string> = guestToken ? { 'x-guest-token': guestToken } : {};
   const merged = (await personalClient(market, accessToken, headers).request(MergeGuestCartDocument)).mergeGuestCart;
   await rememberCart(market, merged?.id ?? null);

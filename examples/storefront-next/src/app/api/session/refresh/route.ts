@@ -1,8 +1,9 @@
 import { cookies } from 'next/headers';
 import { type NextRequest, NextResponse } from 'next/server';
-import { COOKIE_OPTIONS, COOKIE_PREFIX, KIND_COOKIE, REFRESH_COOKIE, TOKEN_COOKIE, refreshCookieOptions } from '@/lib/session-cookies';
-import { isFresh } from '@/lib/token-expiry.rules';
-import { marketOfPath, refreshOnce } from '@/lib/token-refresh.session';
+import { COOKIE_OPTIONS, COOKIE_PREFIX, KIND_COOKIE, MARKET_COOKIE, REFRESH_COOKIE, TOKEN_COOKIE, refreshCookieOptions } from '@/lib/session-cookies';
+import { safeReturnPath } from '@/lib/return-path.rules';
+import { needsRefresh } from '@/lib/token-expiry.rules';
+import { marketOfPath, refreshMarket, refreshOnce } from '@/lib/token-refresh.session';
 
 /**
  * Where a page lands when the BFF answered UNAUTHENTICATED for the shopper's token (expired between the proxy's
@@ -10,17 +11,19 @@ import { marketOfPath, refreshOnce } from '@/lib/token-refresh.session';
  * refreshes once and goes back to the page, or signs the shopper out and asks them to sign in again.
  */
 export async function GET(request: NextRequest) {
-  const asked = request.nextUrl.searchParams.get('next') ?? '/';
-  // Only a path of this storefront: never an open redirect to another origin.
-  const next = asked.startsWith('/') && !asked.startsWith('//') ? asked : '/';
+  // Only a page of this storefront: never an open redirect to another origin.
+  const next = safeReturnPath(request.nextUrl.searchParams.get('next'), request.nextUrl.origin);
   const market = marketOfPath(next);
   const jar = await cookies();
   const token = jar.get(TOKEN_COOKIE)?.value;
   const refresh = jar.get(REFRESH_COOKIE)?.value;
-  // A token just issued that the BFF refused was not refused for its age: refreshing again would only loop.
+  // This GET rotates the refresh token, so only when the access token is due for it (expired, or in the last tenth
+  // of its life: the BFF's clock may run ahead). A token with life left that the BFF refused was ended (signed out,
+  // revoked), not aged: refreshing would fail or loop, and a link to this route must not rotate a live session.
   const customer = jar.get(KIND_COOKIE)?.value === 'customer';
-  const worthTrying = customer && refresh && !(token && isFresh(token, Date.now()));
-  const outcome = worthTrying ? await refreshOnce(market, refresh) : ({ kind: 'ended', message: 'no session to refresh' } as const);
+  const worthTrying = customer && refresh && (!token || needsRefresh(token, Date.now()));
+  const signedInIn = refreshMarket(jar.get(MARKET_COOKIE)?.value, next);
+  const outcome = worthTrying ? await refreshOnce(signedInIn, refresh) : ({ kind: 'ended', message: 'no session to refresh' } as const);
   if (outcome.kind === 'unavailable')
     return new NextResponse('The shop cannot check your session just now; please try again in a moment.', {
       status: 503,
@@ -29,6 +32,7 @@ export async function GET(request: NextRequest) {
   if (outcome.kind === 'renewed') {
     jar.set(TOKEN_COOKIE, outcome.accessToken, COOKIE_OPTIONS);
     jar.set(REFRESH_COOKIE, outcome.refreshToken, refreshCookieOptions(outcome.refreshTokenExpiresAt));
+    jar.set(MARKET_COOKIE, signedInIn.slug, refreshCookieOptions(outcome.refreshTokenExpiresAt));
     return NextResponse.redirect(new URL(next, request.nextUrl.origin), 303);
   }
   for (const c of jar.getAll()) if (c.name.startsWith(COOKIE_PREFIX)) jar.delete(c.name);
