@@ -2,7 +2,15 @@ import { Pool } from 'undici';
 import { CONTEXT_HEADER } from '@storegraph/schema';
 import { appError, ErrorCodes, type ErrorCode } from '@storegraph/schema';
 import type { SubgraphRequestContext } from './subgraph-server.ts';
-import { SQL_COUNT_HEADER, sqlCounterStore, withTraceHeaders, DependencyGuard, DependencyUnavailableError, serviceUnavailable } from '@storegraph/server-kit';
+import {
+  certainlyNotSent,
+  SQL_COUNT_HEADER,
+  sqlCounterStore,
+  withTraceHeaders,
+  DependencyGuard,
+  DependencyUnavailableError,
+  serviceUnavailable,
+} from '@storegraph/server-kit';
 
 /** A read between subgraphs is a lookup by key: 2 s is generous, and it keeps a caller's answer near 2 s when one hangs. */
 const READ_TIMEOUT_MS = 2_000;
@@ -13,19 +21,30 @@ const READ_TIMEOUT_MS = 2_000;
  * and never a wider one. Used for entity fetches (`_entities`), the federation protocol's batch lookup.
  */
 export class SubgraphClient {
-  private readonly pool: Pool;
-  private readonly path: string;
+  /** One keep-alive pool per replica of the other subgraph. */
+  private readonly replicas: { pool: Pool; path: string }[];
+  private turn = 0;
   /** timeouts, one retry of reads, and a circuit breaker (see dependency-guard.ts) */
   readonly guard: DependencyGuard;
 
+  /**
+   * `urls`: the other subgraph's address, or its replicas' addresses comma-separated (as the gateway takes them).
+   * Requests take the replicas in turn; one that refuses the connection (stopped, or killed and not back) is
+   * skipped at once for the next, since the request certainly never reached it: a write too.
+   */
   constructor(
     private readonly name: string,
-    url: string,
+    urls: string,
   ) {
-    const u = new URL(url);
-    // connect fails after 1 s (a black-holed host), not undici's default 10 s
-    this.pool = new Pool(u.origin, { connections: 32, keepAliveTimeout: 60_000, connect: { timeout: 1_000 } });
-    this.path = u.pathname;
+    this.replicas = urls
+      .split(',')
+      .filter(Boolean)
+      .map((url) => {
+        const u = new URL(url);
+        // connect fails after 1 s (a black-holed host), not undici's default 10 s
+        return { pool: new Pool(u.origin, { connections: 32, keepAliveTimeout: 60_000, connect: { timeout: 1_000 } }), path: u.pathname };
+      });
+    if (this.replicas.length === 0) throw new Error(`no address for the ${name} service`);
     this.guard = new DependencyGuard(name);
   }
 
@@ -92,14 +111,27 @@ export class SubgraphClient {
     return body.data;
   }
 
-  /** One POST; a request counting its SQL (tests, the bench probe) counts what it makes this subgraph run too. */
+  /** One POST, to the next replica in turn, or past those that refuse the connection. */
   private async post<T>(contextToken: string, requestId: string, payload: object, timeoutMs = 10_000) {
+    const first = this.turn++ % this.replicas.length;
+    for (let i = 0; ; i++) {
+      const replica = this.replicas[(first + i) % this.replicas.length]!;
+      try {
+        return await this.postTo<T>(replica, contextToken, requestId, payload, timeoutMs);
+      } catch (err) {
+        if (i + 1 >= this.replicas.length || !certainlyNotSent(err)) throw err;
+      }
+    }
+  }
+
+  /** A request counting its SQL (tests, the bench probe) counts what it makes this subgraph run too. */
+  private async postTo<T>(replica: { pool: Pool; path: string }, contextToken: string, requestId: string, payload: object, timeoutMs: number) {
     const counter = sqlCounterStore.getStore();
     const headers: Record<string, string> = { 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId };
     if (counter) headers[SQL_COUNT_HEADER] = '1';
-    const res = await this.pool.request({
+    const res = await replica.pool.request({
       method: 'POST',
-      path: this.path,
+      path: replica.path,
       headers: withTraceHeaders(headers),
       body: JSON.stringify(payload),
       headersTimeout: timeoutMs,
@@ -117,8 +149,8 @@ export class SubgraphClient {
     return { status: res.statusCode, body };
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await Promise.all(this.replicas.map((r) => r.pool.close()));
   }
 }
 

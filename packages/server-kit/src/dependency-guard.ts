@@ -35,6 +35,11 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_
 /** Transport errors worth one more try for a read: the connection was refused or dropped, not slow. */
 const RETRYABLE = new Set([...NOT_SENT, 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
+/** Whether a transport error certainly left the request unsent (refused, unresolvable, unreachable): safe to send elsewhere, even a write. */
+export function certainlyNotSent(err: unknown): boolean {
+  return NOT_SENT.has(errorCode(err));
+}
+
 function errorCode(err: unknown): string {
   let e: unknown = err;
   for (let depth = 0; e && typeof e === 'object' && depth < 4; depth++) {

@@ -65,7 +65,7 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
     realms: new RealmDirectory(() => database!),
     idpSecret: config.STOREGRAPH_IDP_SECRET,
     contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
-    orders: new SubgraphClient('orders', config.ORDERS_URL.split(',')[0]!),
+    orders: new SubgraphClient('orders', config.ORDERS_URL),
     accessTtlSeconds: config.CUSTOMERS_ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlDays: config.CUSTOMERS_REFRESH_TTL_DAYS,
     sessionMaxDays: config.CUSTOMERS_SESSION_MAX_DAYS,

@@ -12,7 +12,7 @@ export { tables };
 export { recoverCheckouts } from './checkout/recovery.job.ts';
 
 /** One client per subgraph; a comma-separated URL list (replicas) is used round-robin by the pool's origin. */
-const clientOf = (name: string, urls: string) => new SubgraphClient(name, urls.split(',')[0]!);
+const clientOf = (name: string, urls: string) => new SubgraphClient(name, urls);
 
 export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(

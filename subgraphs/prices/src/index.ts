@@ -12,7 +12,7 @@ export async function startPrices(env: NodeJS.ProcessEnv = process.env) {
     env,
   );
   // PRODUCTS_URL may list replicas for the gateway; one is enough here.
-  const catalog = new SubgraphClient('products', PRODUCTS_URL.split(',')[0]!);
+  const catalog = new SubgraphClient('products', PRODUCTS_URL);
   const running = await startSubgraph(
     {
       name: 'prices',

@@ -27,12 +27,11 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
     },
     env,
   );
-  // PRODUCTS_URL may list replicas for the gateway; one is enough here.
-  const productsUrl = jobs.PRODUCTS_URL.split(',')[0]!;
-  const catalog = new SubgraphClient('products', productsUrl);
-  // Cost prices for stockValue: one replica is enough here too.
-  const prices = new SubgraphClient('prices', jobs.PRICES_URL.split(',')[0]!);
-  const catalogChanges = new ChangeStreamClient(productsUrl.replace(/\/graphql$/, '/changes')).start();
+  // PRODUCTS_URL and PRICES_URL may list replicas: calls take them in turn (subgraph-client.ts). The change
+  // stream follows the first; every replica tells the same changes, since they come from the database.
+  const catalog = new SubgraphClient('products', jobs.PRODUCTS_URL);
+  const prices = new SubgraphClient('prices', jobs.PRICES_URL);
+  const catalogChanges = new ChangeStreamClient(jobs.PRODUCTS_URL.split(',')[0]!.replace(/\/graphql$/, '/changes')).start();
   const soldInChannel = new SoldInChannelCache(catalogChanges);
   const running = await startSubgraph(
     {
