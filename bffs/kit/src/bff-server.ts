@@ -1,18 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError } from 'graphql';
-import { signChannelContext, type ChannelKind } from '@storegraph/schema';
-import {
-  ChangeStreamClient,
-  drainServer,
-  listenHost,
-  ObservedResponse,
-  observeRequest,
-  READ_FROM_HEADER,
-  sendJson,
-  serveMetrics,
-  type Logger,
-} from '@storegraph/server-kit';
+import type { ChannelKind } from '@storegraph/schema';
+import { ChangeStreamClient, drainServer, listenHost, ObservedResponse, observeRequest, sendJson, type Logger } from '@storegraph/server-kit';
 import { issueGuestToken } from './identity.ts';
 import { loadAllowList } from './allow-list.ts';
 import { AccountDirectory } from './account-directory.ts';
@@ -30,7 +19,8 @@ import { GatewayClient } from './gateway-client.ts';
 import { graphqlHandler, type UploadLimits } from './graphql-request.handler.ts';
 import { mediaTypeRefusal, methodRefusal } from './http-edge.rules.ts';
 import { serveLiveAvailability } from './live-availability.ts';
-import type { ShopStockChange } from './live-shop-stock.ts';
+import { liveFeedReaders } from './live-feeds.gateway.ts';
+import { serveMetricsPort } from './metrics-port.ts';
 import { liveGate } from './live-gate.rules.ts';
 import { readBody } from './request-body.reader.ts';
 import { ResponseCache } from './response-cache.ts';
@@ -97,18 +87,6 @@ export interface RunningBff {
   metricsPort?: number;
   close(): Promise<void>;
 }
-
-/** What a live order watch reads: the same visibility rule as the OrderStatus operation. */
-const LIVE_ORDER = 'query LiveOrder($id: ID!) { order(id: $id) { id number status nextStatuses } }';
-const LIVE_APPROVALS =
-  'query LiveApprovals { companyApprovals(status: PENDING, first: 100) { id status level reasons total { amount currency } requestedAt expiresAt } }';
-
-/** Asks the gateway to read from the primaries (read-routing.ts): for re-reads that follow a change. */
-const PRIMARY_READS = { [READ_FROM_HEADER]: 'primary' };
-const LIVE_SHOP_STOCK = `query LiveShopStock($after: String) { tillStockChanges(after: $after, first: 200) { cursor
-  changes { cursor movementId kind variantId locationId deltaOnHand deltaReserved channel createdAt } } }`;
-
-const LIVE_AVAILABILITY = 'query LiveAvailability($ids: [ID!]!) { variantsById(ids: $ids) { id availability { available inStock } } }';
 
 /**
  * A channel's backend-for-frontend: authenticates the caller, builds and signs the sales-channel
@@ -245,64 +223,7 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       chooser: new DocumentChooser(loadAllowList(opts.liveOperations), `${opts.name} live`, opts.allowAdhoc),
       maxSubscriptions: opts.liveMaxSubscriptions,
     }),
-    read: async (ctx, variantIds) => {
-      const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
-      // Re-read because a change was announced by the primary: a replica may not have replayed it yet.
-      const res = await gateway.execute({ query: LIVE_AVAILABILITY, variables: { ids: variantIds } }, token, ctx.requestId, PRIMARY_READS);
-      const variants =
-        (res.body as { data?: { variantsById?: ({ id: string; availability: { available: number; inStock: boolean } | null } | null)[] } }).data
-          ?.variantsById ?? [];
-      // While stock is down availability is null: nothing new to push (subscribers keep the last figures).
-      return variants.flatMap((v) => (v?.availability ? [{ variantId: v.id, ...v.availability }] : []));
-    },
-    orders: {
-      readOrder: async (ctx, orderId) => {
-        const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
-        const res = await gateway.execute({ query: LIVE_ORDER, variables: { id: orderId } }, token, ctx.requestId);
-        const body = res.body as { data?: { order: { id: string; number: string; status: string; nextStatuses: string[] } | null }; errors?: unknown[] };
-        if (!body.data) throw new GraphQLError('the order service did not answer; try again', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
-        const o = body.data.order;
-        return o && { orderId: o.id, number: o.number, status: o.status, nextStatuses: o.nextStatuses };
-      },
-      onOrdersChange: onSchemaChange('orders'),
-    },
-    approvals: {
-      readPending: async (ctx) => {
-        const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
-        const res = await gateway.execute({ query: LIVE_APPROVALS }, token, ctx.requestId);
-        type Row = {
-          id: string;
-          status: string;
-          level: string;
-          reasons: string[];
-          total: { amount: number; currency: string };
-          requestedAt: string;
-          expiresAt: string;
-        };
-        const body = res.body as { data?: { companyApprovals: Row[] } };
-        if (!body.data) throw new GraphQLError('the order service did not answer; try again', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
-        return body.data.companyApprovals.map(({ id, ...rest }) => ({ approvalId: id, ...rest }));
-      },
-      onOrdersChange: onSchemaChange('orders'),
-    },
-    shopStock: {
-      readChanges: async (ctx, after) => {
-        const token = await signChannelContext(ctx, opts.contextSecret, `bff-${opts.name}`);
-        // The primary: the feed's horizon is the primary's running transactions, a replica has its own.
-        const res = await gateway.execute({ query: LIVE_SHOP_STOCK, variables: { after } }, token, ctx.requestId, PRIMARY_READS);
-        const body = res.body as {
-          data?: { tillStockChanges: { cursor: string; changes: ShopStockChange[] } };
-          errors?: { message: string; extensions?: { code?: string } }[];
-        };
-        if (!body.data) {
-          const first = body.errors?.[0];
-          if (first?.extensions?.code === 'FORBIDDEN') throw new GraphQLError(first.message, { extensions: { code: 'FORBIDDEN' } });
-          throw new GraphQLError('the stock service did not answer; try again', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
-        }
-        return body.data.tillStockChanges;
-      },
-      onStockChange: onSchemaChange('stock'),
-    },
+    ...liveFeedReaders({ gateway, contextSecret: opts.contextSecret, signer: `bff-${opts.name}`, onSchemaChange }),
     onStockChange: onSchemaChange('stock'),
   });
   server.keepAliveTimeout = 65_000;
@@ -329,14 +250,4 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       await closeRedis(cacheRedis);
     },
   };
-}
-
-/** The internal metrics port: `GET /metrics` and nothing else (every other path 404). */
-async function serveMetricsPort(port: number): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((req, res) => {
-    if (req.method === 'GET' && (req.url ?? '/').split('?', 1)[0] === '/metrics') return void serveMetrics(res);
-    sendJson(res, 404, errorBody('NOT_FOUND', 'not found'));
-  });
-  await new Promise<void>((resolve) => server.listen(port, listenHost(), resolve));
-  return { server, port: (server.address() as AddressInfo).port };
 }
