@@ -249,26 +249,33 @@ describe('store credit as a tender', () => {
   });
 
   it('is spent once when two tills spend the same credit at once', async () => {
-    const { variantId } = await product({ [BERLIN]: 4 });
-    const a = await openTill();
-    const b = await openTill();
-    // 1 unit back: 23.80 of credit, Berlin 4 + 1 = 5.
-    const code = await issueCredit(a.token, variantId, 1);
-    const spend = (token: string) =>
-      sale(token, { lines: [{ variantId, quantity: 1 }], expectedTotal: eur(2380), tenders: [{ method: 'STORE_CREDIT', amount: 2380, creditCode: code }] });
-    const { result, distinctBusy } = await withContentionSampler(() => Promise.all([spend(a.token), spend(b.token)]), 'storegraph-orders');
-    expect(distinctBusy).toBeGreaterThanOrEqual(2);
-    const answers = result.map((r) => data(r).tillSale.__typename).sort();
-    expect(answers).toEqual(['Receipt', 'StoreCreditRefused']);
-    const refused = result.map((r) => data(r).tillSale).find((r) => r.__typename === 'StoreCreditRefused');
-    expect(refused).toMatchObject({ reason: 'INSUFFICIENT_BALANCE', balance: eur(0) });
-    // One unit sold of 5, nothing left held by the refused sale; one spend on the credit.
-    expect(await onHand(variantId)).toEqual({ [BERLIN]: [4, 0] });
-    expect(await balance(a.token, code)).toMatchObject({ balance: eur(0) });
-    expect(await movementsOf(code)).toEqual([
-      { kind: 'ISSUE', delta: 2380 },
-      { kind: 'SPEND', delta: -2380 },
-    ]);
+    // Each round is checked in full; the race runs again on fresh tills and credit (at most three rounds) until
+    // the sampler has seen both sales in orders' database at once, as the stock races do.
+    const round = async () => {
+      const { variantId } = await product({ [BERLIN]: 4 });
+      const a = await openTill();
+      const b = await openTill();
+      // 1 unit back: 23.80 of credit, Berlin 4 + 1 = 5.
+      const code = await issueCredit(a.token, variantId, 1);
+      const spend = (token: string) =>
+        sale(token, { lines: [{ variantId, quantity: 1 }], expectedTotal: eur(2380), tenders: [{ method: 'STORE_CREDIT', amount: 2380, creditCode: code }] });
+      const { result, distinctBusy } = await withContentionSampler(() => Promise.all([spend(a.token), spend(b.token)]), 'storegraph-orders');
+      const answers = result.map((r) => data(r).tillSale.__typename).sort();
+      expect(answers).toEqual(['Receipt', 'StoreCreditRefused']);
+      const refused = result.map((r) => data(r).tillSale).find((r) => r.__typename === 'StoreCreditRefused');
+      expect(refused).toMatchObject({ reason: 'INSUFFICIENT_BALANCE', balance: eur(0) });
+      // One unit sold of 5, nothing left held by the refused sale; one spend on the credit.
+      expect(await onHand(variantId)).toEqual({ [BERLIN]: [4, 0] });
+      expect(await balance(a.token, code)).toMatchObject({ balance: eur(0) });
+      expect(await movementsOf(code)).toEqual([
+        { kind: 'ISSUE', delta: 2380 },
+        { kind: 'SPEND', delta: -2380 },
+      ]);
+      return distinctBusy;
+    };
+    let busy = await round();
+    for (let again = 0; busy < 2 && again < 2; again++) busy = await round();
+    expect(busy).toBeGreaterThanOrEqual(2);
   });
 
   it('goes back onto the credit when a sale it paid is returned with the receipt', async () => {

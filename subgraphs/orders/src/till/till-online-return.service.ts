@@ -5,6 +5,7 @@ import type { OrdersContext } from '../context.ts';
 import { checkouts, orderLines, orders, tillReturns, tillSessions, type TillRefundTender } from '../db/tables.ts';
 import { computeRefund, type ReturnPolicy } from '../domain/refund.calculator.ts';
 import type { requireTill } from './till-session.service.ts';
+import { addTillReturned, firstUnreturnable } from '../domain/till-returnable.rules.ts';
 import { finish, type TillReturnInput } from './till-return.service.ts';
 import type { TillReturnRow } from './till-return-receipt.service.ts';
 
@@ -91,14 +92,10 @@ export async function onlineReturn(
       select rl.line_no, sum(rl.quantity)::int as units from orders.return_lines rl join orders.returns r on r.id = rl.return_id
       where r.order_id = ${order!.id} and r.status <> 'REJECTED' group by rl.line_no`);
     const returnedBefore = new Map<number, number>(online.map((o) => [o.line_no, o.units]));
-    for (const r of earlier) for (const l of r.lines) returnedBefore.set(l.lineNo, (returnedBefore.get(l.lineNo) ?? 0) + l.quantity);
+    addTillReturned(returnedBefore, earlier);
+    const unreturnable = firstUnreturnable(lines, returnedBefore, input.lines, `order ${order!.number}`);
+    if (unreturnable) return refused(unreturnable.reason, unreturnable.message, unreturnable.lineNo);
     const byNo = new Map(lines.map((l) => [l.lineNo, l]));
-    for (const l of input.lines) {
-      const line = byNo.get(l.lineNo);
-      if (!line) return refused('UNKNOWN_LINE', `order ${order!.number} has no line ${l.lineNo}`, l.lineNo);
-      const left = line.quantity - (returnedBefore.get(l.lineNo) ?? 0);
-      if (l.quantity > left) return refused('EXCEEDS_REMAINING', `line ${l.lineNo}: ${left} of ${line.quantity} left to return`, l.lineNo);
-    }
     const refund = computeRefund({
       order: { taxIncluded: order!.taxIncluded, total: order!.total, lines },
       returnedBefore,

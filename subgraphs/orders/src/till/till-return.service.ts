@@ -14,6 +14,7 @@ import { requireTill } from './till-session.service.ts';
 import { returnReceiptOf, type TillReturnRow } from './till-return-receipt.service.ts';
 import { creditBack } from './store-credit.service.ts';
 import { checkoutContextOf, onlineReturn, refundOnline } from './till-online-return.service.ts';
+import { addTillReturned, firstUnreturnable } from '../domain/till-returnable.rules.ts';
 
 export interface TillReturnInput {
   idempotencyKey: string;
@@ -237,14 +238,10 @@ export async function tillReturn(ctx: OrdersContext, input: TillReturnInput) {
       .from(tillReturns)
       .where(and(eq(tillReturns.orderId, sale.orderId), ne(tillReturns.status, 'VOIDED')));
     const returnedBefore = new Map<number, number>();
-    for (const r of earlier) for (const l of r.lines) returnedBefore.set(l.lineNo, (returnedBefore.get(l.lineNo) ?? 0) + l.quantity);
+    addTillReturned(returnedBefore, earlier);
+    const unreturnable = firstUnreturnable(lines, returnedBefore, input.lines, `receipt ${order!.number}`);
+    if (unreturnable) return refused(unreturnable.reason, unreturnable.message, unreturnable.lineNo);
     const byNo = new Map(lines.map((l) => [l.lineNo, l]));
-    for (const l of input.lines) {
-      const line = byNo.get(l.lineNo);
-      if (!line) return refused('UNKNOWN_LINE', `receipt ${order!.number} has no line ${l.lineNo}`, l.lineNo);
-      const left = line.quantity - (returnedBefore.get(l.lineNo) ?? 0);
-      if (l.quantity > left) return refused('EXCEEDS_REMAINING', `line ${l.lineNo}: ${left} of ${line.quantity} left to return`, l.lineNo);
-    }
     const refund = computeRefund({
       order: { taxIncluded: order!.taxIncluded, total: order!.total, lines },
       returnedBefore,
