@@ -100,6 +100,13 @@ describe('the event bus (NATS JetStream)', () => {
       const order = randomUUID();
       const eventId = await box.emit('order.placed', ch, order, 1, placed(order, ch));
       const all = () => busMessages(ownBus().url, own.stream, `${own.subjectPrefix}.>`);
+      // The relay creates the stream as it starts; reading before that is "stream not found" (seen once in CI).
+      await eventually(
+        () => streamInfo(ownBus().url, own.stream),
+        (i) => i !== undefined,
+        'the relay creating its stream',
+        30_000,
+      );
       await eventually(all, (m) => m.length >= 1, 'the first message', 30_000);
       // Two channels and none, as products' and prices' outboxes write them: queued for the bus as the fan-out does.
       const multi = {
