@@ -106,6 +106,8 @@ export const ADMIN_WALKS = {
   returns: ['ReturnQueue', 'OrderReturns', 'ReturnPolicy', 'SetReturnPolicy', 'RequestReturn', 'ApproveReturn', 'RejectReturn', 'ReceiveReturn'],
   // pos-tills.test.ts
   pos: ['Tills', 'RegisterTill', 'RevokeTill', 'RegisterTillStaff'],
+  // pos-till-staff-shops.test.ts
+  tillStaff: ['UpdateTillStaff'],
   // pos-discount.test.ts
   tillDiscounts: ['TillDiscountPolicy', 'SetTillDiscountPolicy'],
   // admin-stock-value.test.ts

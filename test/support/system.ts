@@ -170,7 +170,7 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
     ORDERS_PAYMENT_FEES: 'card:140,manual:0',
     ORDERS_TILL_RETURNS: 'web-eu:pos-berlin',
   });
-  const customers = await startCustomers({ ...env, ORDERS_URL: orders.url, CUSTOMERS_ERASURE_RETRY_MS: '500' });
+  const customers = await startCustomers({ ...env, ORDERS_URL: orders.url, STOCK_URL: `${stockA.url},${stockB.url}`, CUSTOMERS_ERASURE_RETRY_MS: '500' });
   await seedDemoData(databaseUrl, { products: opts.demoProducts });
   await registerTestChannels(databaseUrl);
   const gateway = await startGateway({

@@ -17,6 +17,8 @@ export interface CustomersDeps {
   /** Signs the service context an erasure uses to call orders. */
   contextSecret: string;
   orders: SubgraphClient;
+  /** Asked which stock locations a POS channel sells from, when a till staff member's shops are set. */
+  stock: SubgraphClient;
   /** A customer access token's lifetime (ACCESS_TOKEN_TTL_SECONDS unless configured). */
   accessTtlSeconds: number;
   refreshTtlDays: number;

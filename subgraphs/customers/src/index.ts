@@ -17,6 +17,8 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(
     {
       ORDERS_URL: z.string().min(1).default('http://127.0.0.1:4104/graphql'),
+      // Till staff shops are checked against the locations stock binds to the channel (comma-separated: replicas).
+      STOCK_URL: z.string().min(1).default('http://127.0.0.1:4102/graphql'),
       STOREGRAPH_CONTEXT_SECRET: contextSecretsSchema,
       STOREGRAPH_IDP_SECRET:
         env.NODE_ENV === 'production' ? z.string().min(32, 'at least 32 characters') : z.string().min(32, 'at least 32 characters').default(DEV_IDP_SECRET),
@@ -66,6 +68,7 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
     idpSecret: config.STOREGRAPH_IDP_SECRET,
     contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
     orders: new SubgraphClient('orders', config.ORDERS_URL),
+    stock: new SubgraphClient('stock', config.STOCK_URL),
     accessTtlSeconds: config.CUSTOMERS_ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlDays: config.CUSTOMERS_REFRESH_TTL_DAYS,
     sessionMaxDays: config.CUSTOMERS_SESSION_MAX_DAYS,
@@ -118,7 +121,7 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
     ...running,
     close: async () => {
       await running.close();
-      await deps.orders.close();
+      await Promise.all([deps.orders.close(), deps.stock.close()]);
     },
   };
 }

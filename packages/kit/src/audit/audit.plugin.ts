@@ -28,7 +28,7 @@ interface Attempt {
 }
 
 /** Codes that mean a rule said no (nothing was written), as opposed to a failure. */
-const REFUSALS = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT']);
+const REFUSALS = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'NOT_FOUND', 'NOT_IN_CHANNEL', 'CONFLICT']);
 
 interface Entry {
   phase: 'ATTEMPT' | 'OUTCOME';

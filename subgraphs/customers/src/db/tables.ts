@@ -218,6 +218,8 @@ export const tillStaff = customersSchema.table('till_staff', {
   pinHash: text('pin_hash').notNull(),
   role: text('role').$type<'CASHIER' | 'MANAGER'>().notNull(),
   status: text('status').$type<StaffStatus>().notNull().default('ACTIVE'),
+  /** Null: every shop of the channel; else only tills in these stock locations (bound to the channel when written). */
+  locationIds: text('location_ids').array(),
   createdBy: text('created_by').notNull(),
   createdAt: at('created_at').notNull().defaultNow(),
 });

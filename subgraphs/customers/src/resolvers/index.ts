@@ -32,6 +32,7 @@ export const resolvers = {
   ConfirmTotpResult: byTypename,
   RegisterTillResult: byTypename,
   RegisterTillStaffResult: byTypename,
+  UpdateTillStaffResult: byTypename,
   TillSignInResult: byTypename,
   ApproveTillDiscountResult: byTypename,
 };

@@ -1,4 +1,4 @@
-import { appError, staffCan } from '@storegraph/schema';
+import { appError, staffCan, type StaffGrant } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 
 export interface AuditFilter {
@@ -19,6 +19,7 @@ interface Row {
   staff_id: string;
   staff_roles: string[];
   staff_channels: string[];
+  staff_grants: StaffGrant[] | null;
   channel: string;
   request_id: string;
   arguments: unknown;
@@ -55,7 +56,7 @@ export async function auditTrail(ctx: CustomersContext, filter: AuditFilter | nu
   const to = time(f.to, 'to');
   const sql = ctx.db.sql;
   const rows = await sql<Row[]>`
-    select a.attempt_id as id, a.id as seq, a.at, a.subgraph, a.operation, a.staff_id, a.staff_roles, a.staff_channels, a.channel,
+    select a.attempt_id as id, a.id as seq, a.at, a.subgraph, a.operation, a.staff_id, a.staff_roles, a.staff_channels, a.staff_grants, a.channel,
            a.request_id, a.arguments, o.outcome, o.result, o.error_code, o.at as completed_at
     from audit.entries a
     left join audit.entries o on o.attempt_id = a.attempt_id and o.phase = 'OUTCOME'
@@ -79,6 +80,8 @@ export async function auditTrail(ctx: CustomersContext, filter: AuditFilter | nu
       staffId: r.staff_id,
       staffRoles: r.staff_roles,
       staffChannels: r.staff_channels,
+      // As signed: a grant on whole channels has no locations key, which reads as null (the whole channels).
+      staffGrants: r.staff_grants?.map((g) => ({ permissions: g.permissions, channels: g.channels, locations: g.locations ?? null })) ?? null,
       channel: r.channel,
       requestId: r.request_id,
       arguments: JSON.stringify(r.arguments ?? {}),

@@ -2,10 +2,11 @@ import { and, eq } from 'drizzle-orm';
 import { signTillApproval } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 import { tillStaff } from '../db/tables.ts';
+import { worksAt } from '../domain/till-shop.rules.ts';
 import { tillStaffView, type TillStaffRow } from './till-registry.service.ts';
 
 const signInFailed = { __typename: 'SignInFailed' as const, message: 'staff code or PIN is wrong' };
-const refused = (reason: 'NOT_ON_A_TILL' | 'NOT_A_MANAGER' | 'OWN_SALE' | 'INVALID_AMOUNT', message: string) => ({
+const refused = (reason: 'NOT_ON_A_TILL' | 'NOT_A_MANAGER' | 'OTHER_SHOP' | 'OWN_SALE' | 'INVALID_AMOUNT', message: string) => ({
   __typename: 'TillApprovalRefused' as const,
   reason,
   message,
@@ -15,7 +16,7 @@ const refused = (reason: 'NOT_ON_A_TILL' | 'NOT_A_MANAGER' | 'OWN_SALE' | 'INVAL
  * A manager approves a manual discount on the till where a cashier is signed in: the manager types their staff
  * code and PIN there (argon2id, throttled like a sign-in, per till and staff code), and the answer is a token
  * orders checks when the sale is written. It binds the till, the cashier's sign-in and the most discount it
- * covers, for five minutes. Only a MANAGER of the till's channel approves, and never the person signed in: a
+ * covers, for five minutes. Only a MANAGER of the till's channel who works in the till's shop approves, and never the person signed in: a
  * cashier (or a manager ringing up) cannot approve their own sale.
  */
 export async function approveTillDiscount(
@@ -38,6 +39,9 @@ export async function approveTillDiscount(
   if (!member || !pinOk || member.status !== 'ACTIVE') return signInFailed;
   await ctx.deps.throttle.succeeded(key, ctx.channel.clientIp);
   if (member.role !== 'MANAGER') return refused('NOT_A_MANAGER', 'only a manager approves a discount above the threshold');
+  // The till's shop comes from its record (the POS BFF signs it as the context's location), never from the client.
+  if (!ctx.channel.locationId || !worksAt(member.locationIds, ctx.channel.locationId))
+    return refused('OTHER_SHOP', "this manager does not work in this till's shop");
   if (member.id === till.staffId) return refused('OWN_SALE', 'the person signed in on the till cannot approve their own sale');
   const { token, expiresAt } = await signTillApproval(
     {

@@ -4,6 +4,7 @@ import { appError, staffCan, TillRole } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 import { tillSignIns, tillStaff, tills } from '../db/tables.ts';
 import { newSecretToken } from './session-tokens.ts';
+import { checkedShops } from './till-shops.service.ts';
 
 export type TillRow = typeof tills.$inferSelect;
 export type TillStaffRow = typeof tillStaff.$inferSelect;
@@ -28,6 +29,8 @@ export const tillStaffView = (m: TillStaffRow) => ({
   staffCode: m.staffCode,
   name: m.name,
   role: m.role,
+  locationIds: m.locationIds,
+  active: m.status === 'ACTIVE',
 });
 
 const CHANNEL_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -36,7 +39,7 @@ const STAFF_CODE = /^[A-Za-z0-9]{2,16}$/;
 const PIN = /^[0-9]{4,12}$/;
 
 /** Tills and shop staff are managed per channel: staff-admin on that channel (or on every channel). */
-function requireTillAdmin(ctx: CustomersContext, channel: string): string {
+export function requireTillAdmin(ctx: CustomersContext, channel: string): string {
   const staff = ctx.channel.staff;
   if (!staff) throw appError('UNAUTHENTICATED', 'staff sign-in required');
   if (!staffCan(ctx.channel, 'staff-admin', channel)) throw appError('FORBIDDEN', `needs the staff-admin role on channel ${channel}`);
@@ -68,7 +71,11 @@ export async function registerTill(ctx: CustomersContext, input: { channel: stri
   return { __typename: 'TillRegistration' as const, till: tillView(row!), secret: secret.token };
 }
 
-export async function registerTillStaff(ctx: CustomersContext, input: { channel: string; staffCode: string; name: string; pin: string; role: string }) {
+/** `locationIds` null or left out: every shop of the channel; else only those (see till-shops.service.ts). */
+export async function registerTillStaff(
+  ctx: CustomersContext,
+  input: { channel: string; staffCode: string; name: string; pin: string; role: string; locationIds?: string[] | null },
+) {
   const by = requireTillAdmin(ctx, input.channel);
   if (!CHANNEL_CODE.test(input.channel)) return inputInvalid('not a channel code', 'channel');
   if (!STAFF_CODE.test(input.staffCode)) return inputInvalid('2 to 16 letters and digits', 'staffCode');
@@ -77,6 +84,12 @@ export async function registerTillStaff(ctx: CustomersContext, input: { channel:
   if (!role.success) return inputInvalid('CASHIER or MANAGER', 'role');
   const name = input.name.trim();
   if (name.length < 1 || name.length > 80) return inputInvalid('1 to 80 characters', 'name');
+  let locationIds: string[] | null = null;
+  if (input.locationIds != null) {
+    const shops = await checkedShops(ctx, input.channel, input.locationIds);
+    if ('__typename' in shops) return shops;
+    locationIds = shops.ids;
+  }
   const pinHash = await ctx.deps.hasher.hash(input.pin);
   const [row] = await ctx.db.db
     .insert(tillStaff)
@@ -87,6 +100,7 @@ export async function registerTillStaff(ctx: CustomersContext, input: { channel:
       name,
       pinHash,
       role: role.data,
+      locationIds,
       createdBy: by,
     })
     .onConflictDoNothing()

@@ -5,10 +5,22 @@ import { appError, hmacKey, IDENTITY_LOOKUP_ISSUER, TILL_TOKEN_ISSUER, TILL_TOKE
 import type { CustomersContext } from '../context.ts';
 import { tillSignIns, tillStaff, tills } from '../db/tables.ts';
 import { isUuid } from '../domain/account-input.rules.ts';
+import { worksAt } from '../domain/till-shop.rules.ts';
 import { hashToken } from './session-tokens.ts';
 import { tillStaffView, tillView, type TillStaffRow } from './till-registry.service.ts';
 
 const signInFailed = { __typename: 'SignInFailed' as const, message: 'till, staff code or PIN is wrong' };
+/**
+ * Answered only after the till's secret and the member's PIN were both right: telling the cashier why (ask a
+ * staff admin to add this shop) costs nothing against enumeration, since without the PIN the answer is
+ * SignInFailed whatever the shop, and whoever knows the PIN learns only where it works. Answering SignInFailed
+ * here instead would send a cashier with the right PIN into the throttle, believing the PIN wrong.
+ */
+const otherShop = {
+  __typename: 'TillSignInRefused' as const,
+  reason: 'OTHER_SHOP' as const,
+  message: "this staff member does not work in this till's shop",
+};
 
 function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -38,7 +50,9 @@ export async function tillSignIn(ctx: CustomersContext, input: { tillId: string;
   }
   const pinOk = await ctx.deps.hasher.verify(member?.pinHash, input.pin);
   if (!deviceOk || !member || !pinOk || member.status !== 'ACTIVE') return signInFailed;
+  // The PIN was right: only failures count against the budget, whatever the shop rule says next.
   await ctx.deps.throttle.succeeded(key, ctx.channel.clientIp);
+  if (!worksAt(member.locationIds, till.locationId)) return otherShop;
   const sid = randomUUID();
   const expiresAt = new Date(Date.now() + TILL_TOKEN_TTL_SECONDS * 1000);
   await ctx.db.db.insert(tillSignIns).values({ id: sid, tillId: till.id, tillStaffId: member.id, expiresAt });
@@ -80,6 +94,12 @@ export async function tillSessionFacts(ctx: CustomersContext, tillId: string, se
     .innerJoin(tillStaff, eq(tillStaff.id, tillSignIns.tillStaffId))
     .where(and(eq(tillSignIns.id, sessionId), eq(tillSignIns.tillId, tillId)));
   if (!row) return null;
-  const active = row.signIn.endedAt === null && row.signIn.expiresAt.getTime() > Date.now() && row.till.status === 'ACTIVE' && row.member.status === 'ACTIVE';
+  // The shop again: a sign-in that raced a change of the member's shops (updateTillStaff) ends here.
+  const active =
+    row.signIn.endedAt === null &&
+    row.signIn.expiresAt.getTime() > Date.now() &&
+    row.till.status === 'ACTIVE' &&
+    row.member.status === 'ACTIVE' &&
+    worksAt(row.member.locationIds, row.till.locationId);
   return { active, tillId: row.till.id, channel: row.till.channel, locationId: row.till.locationId, staffId: row.member.id, role: row.member.role };
 }
