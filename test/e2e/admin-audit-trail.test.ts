@@ -47,7 +47,7 @@ describe('the audit trail', () => {
     expect(JSON.parse(denied.nodes[0].arguments)).toEqual({ input: { ...input, code: `${code}_x` } });
   });
 
-  it('keeps the grants as signed, with which permission was held where and at which locations', async () => {
+  it('keeps the grants as signed and shows them in AuditTrail: which permission was held where and at which locations', async () => {
     const writer = await createStaff('audit-grants', ['catalog-admin'], ['*']);
     const granted = data(
       await bff(
@@ -81,6 +81,14 @@ describe('the audit trail', () => {
     } finally {
       await sql.end();
     }
+    // An auditor reads the same grants in AuditTrail; a grant on whole channels answers locations null.
+    const page = data(await run('AuditTrail', { filter: { staffId: writer.id, operation: 'defineAttribute' } }, { token: await staffAdminToken() })).auditTrail;
+    expect(page.nodes).toHaveLength(1);
+    expect(page.nodes[0]).toMatchObject({ staffRoles: ['catalog-admin', 'stock-admin'], staffChannels: ['*', 'web-eu'] });
+    expect(page.nodes[0].staffGrants).toEqual([
+      { permissions: ['catalog-admin'], channels: ['*'], locations: null },
+      { permissions: ['stock-admin'], channels: ['web-eu'], locations: ['loc_berlin_shop'] },
+    ]);
   });
 
   it('never stores a password: a staff member created with one shows it redacted', async () => {
