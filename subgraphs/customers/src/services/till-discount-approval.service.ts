@@ -16,8 +16,8 @@ const refused = (reason: 'NOT_ON_A_TILL' | 'NOT_A_MANAGER' | 'OTHER_SHOP' | 'OWN
  * A manager approves a manual discount on the till where a cashier is signed in: the manager types their staff
  * code and PIN there (argon2id, throttled like a sign-in, per till and staff code), and the answer is a token
  * orders checks when the sale is written. It binds the till, the cashier's sign-in and the most discount it
- * covers, for five minutes. Only a MANAGER of the till's channel who works in the till's shop approves, and never the person signed in: a
- * cashier (or a manager ringing up) cannot approve their own sale.
+ * covers, for five minutes. Only a MANAGER of the till's channel who works in the till's shop approves, and never
+ * the person signed in: a cashier (or a manager ringing up) cannot approve their own sale.
  */
 export async function approveTillDiscount(
   ctx: CustomersContext,
