@@ -70,3 +70,28 @@ export async function countingHop(b2cUrl: string) {
     close: () => new Promise<void>((r) => hop.close(() => r())),
   };
 }
+
+/**
+ * A reverse proxy in front of the storefront, as a load balancer or nginx with its defaults is: it passes every
+ * request on unchanged but for `Host`, which names the upstream (so the storefront sees its own address, not the
+ * public one), and hands the answer back as it came, redirects included.
+ */
+export async function frontProxy(upstreamUrl: string) {
+  const upstream = new URL(upstreamUrl);
+  const proxy = http.createServer((req, res) => {
+    const onward = http.request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    onward.on('error', () => res.writeHead(502).end());
+    req.pipe(onward);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
+    close: () => new Promise<void>((r) => proxy.close(() => r())),
+  };
+}

@@ -1,51 +1,42 @@
 import { type NextRequest, NextResponse } from 'next/server';
-import {
-  COOKIE_OPTIONS,
-  COOKIE_PREFIX,
-  KIND_COOKIE,
-  MARKET_COOKIE,
-  PATH_HEADER,
-  REFRESH_COOKIE,
-  TOKEN_COOKIE,
-  refreshCookieOptions,
-} from './lib/session-cookies';
+import { marketOfPath } from './lib/markets';
+import { COOKIE_OPTIONS, PATH_HEADER, channelCookieNames, channelCookies, refreshCookieOptions } from './lib/session-cookies';
 import { needsRefresh } from './lib/token-expiry.rules';
-import { refreshMarket, refreshOnce } from './lib/token-refresh.session';
+import { refreshOnce } from './lib/token-refresh.session';
 
 /**
  * Runs before every page, server action and route handler: the one place in the App Router that can both
  * change the cookies a request's server components read and set the ones the browser keeps (server components
- * cannot set cookies). A signed-in customer whose access token has expired, or is about to, gets the next pair
- * here, once (token-refresh.session.ts), so a page's concurrent server components all read one fresh token. A
- * refresh the BFF refuses (revoked, reused, expired) signs the shopper out: cookies cleared, and pages that need
- * a customer send them to sign in.
+ * cannot set cookies). A signed-in customer whose access token in the page's market has expired, or is about
+ * to, gets the next pair here, once (token-refresh.session.ts), so a page's concurrent server components all
+ * read one fresh token. A refresh the BFF refuses (revoked, reused, expired) signs the shopper out of that
+ * market: its cookies cleared, and pages that need a customer send them to sign in. Only the page's market is
+ * looked at: a session in another market's channel is refreshed when the shopper goes back there.
  */
 export async function proxy(request: NextRequest) {
   const path = request.nextUrl.pathname + request.nextUrl.search;
   const headers = new Headers(request.headers);
   headers.set(PATH_HEADER, path);
-  const token = request.cookies.get(TOKEN_COOKIE)?.value;
-  const refresh = request.cookies.get(REFRESH_COOKIE)?.value;
   const pass = () => NextResponse.next({ request: { headers } });
-  if (request.cookies.get(KIND_COOKIE)?.value !== 'customer' || !token || !refresh || !needsRefresh(token, Date.now())) return pass();
+  const market = marketOfPath(request.nextUrl.pathname);
+  if (!market) return pass();
+  const names = channelCookies(market.channel);
+  const token = request.cookies.get(names.token)?.value;
+  const refresh = request.cookies.get(names.refresh)?.value;
+  if (request.cookies.get(names.kind)?.value !== 'customer' || !token || !refresh || !needsRefresh(token, Date.now())) return pass();
 
-  const market = refreshMarket(request.cookies.get(MARKET_COOKIE)?.value, request.nextUrl.pathname);
   const outcome = await refreshOnce(market, refresh);
   if (outcome.kind === 'unavailable') return pass();
   if (outcome.kind === 'renewed') {
-    request.cookies.set(TOKEN_COOKIE, outcome.accessToken);
-    request.cookies.set(REFRESH_COOKIE, outcome.refreshToken);
+    request.cookies.set(names.token, outcome.accessToken);
+    request.cookies.set(names.refresh, outcome.refreshToken);
     headers.set('cookie', request.cookies.toString());
     const res = pass();
-    res.cookies.set(TOKEN_COOKIE, outcome.accessToken, COOKIE_OPTIONS);
-    res.cookies.set(REFRESH_COOKIE, outcome.refreshToken, refreshCookieOptions(outcome.refreshTokenExpiresAt));
-    res.cookies.set(MARKET_COOKIE, market.slug, refreshCookieOptions(outcome.refreshTokenExpiresAt));
+    res.cookies.set(names.token, outcome.accessToken, COOKIE_OPTIONS);
+    res.cookies.set(names.refresh, outcome.refreshToken, refreshCookieOptions(outcome.refreshTokenExpiresAt));
     return res;
   }
-  const ended = request.cookies
-    .getAll()
-    .map((c) => c.name)
-    .filter((name) => name.startsWith(COOKIE_PREFIX));
+  const ended = channelCookieNames(market.channel).filter((name) => request.cookies.has(name));
   for (const name of ended) request.cookies.delete(name);
   headers.set('cookie', request.cookies.toString());
   const res = pass();

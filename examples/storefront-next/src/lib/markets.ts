@@ -18,3 +18,12 @@ export const MARKETS: readonly Market[] = [
 export function marketOf(slug: string): Market | undefined {
   return MARKETS.find((m) => m.slug === slug);
 }
+
+/**
+ * The market a request path belongs to: its pages (`/eu-de/...`) and its route handlers (`/api/eu-de/...`);
+ * undefined for anything else (`/`, `/api/session/...`), which reads no market's session.
+ */
+export function marketOfPath(pathname: string): Market | undefined {
+  const [first = '', second = ''] = pathname.split('/').slice(1);
+  return marketOf(first === 'api' ? second : first);
+}

@@ -1,21 +1,38 @@
 /**
- * The shopper's session lives in httpOnly cookies only the server reads: the access token (guest or customer),
- * which kind it is, and a signed-in customer's refresh token. Plain names and options, no next/headers import,
- * so the proxy (src/proxy.ts), route handlers and server actions share them.
+ * The shopper's session lives in httpOnly cookies only the server reads, one set per sales channel: the access
+ * token (guest or customer), which kind it is, a signed-in customer's refresh token, and the channel's cart,
+ * pickup shops and shown prices. Plain names and options, no next/headers import, so the proxy (src/proxy.ts),
+ * route handlers and server actions share them.
+ *
+ * Per channel because the BFF binds a customer's tokens to the channel they signed in in: another channel
+ * (another account realm: web-us keeps its accounts apart from web-eu) answers the token 403 and refuses its
+ * refresh as a session that ended. So signing in on one market does not sign the shopper in on another: there
+ * they are anonymous, with a guest session and a cart of that channel's own, until they sign in there too.
  */
-export const TOKEN_COOKIE = 'sg_token';
-export const KIND_COOKIE = 'sg_kind';
-export const REFRESH_COOKIE = 'sg_refresh';
-/**
- * The market (slug) a customer signed in in: the BFF refuses a refresh asked in another channel than the one the
- * session was issued in, and treats that as the session's end, so the refresh is always asked there, whichever
- * market's page the shopper is on. It lives as long as the refresh token.
- */
-export const MARKET_COOKIE = 'sg_market';
 export const COOKIE_OPTIONS = { httpOnly: true, sameSite: 'lax' as const, path: '/' };
 
-/** Every storefront cookie starts with this: signing out (or a session that ended) clears them all. */
+/** Every storefront cookie starts with this. */
 export const COOKIE_PREFIX = 'sg_';
+
+export interface ChannelCookies {
+  token: string;
+  kind: string;
+  refresh: string;
+  cart: string;
+  pickup: string;
+  shown: string;
+}
+
+/** The cookie names of one channel's session (`sg_token_web-eu`, `sg_cart_web-us`, ...). */
+export function channelCookies(channel: string): ChannelCookies {
+  const name = (what: string) => `${COOKIE_PREFIX}${what}_${channel}`;
+  return { token: name('token'), kind: name('kind'), refresh: name('refresh'), cart: name('cart'), pickup: name('pickup'), shown: name('shown') };
+}
+
+/** What signing out (or a session that ended) clears: that channel's cookies, never another market's. */
+export function channelCookieNames(channel: string): string[] {
+  return Object.values(channelCookies(channel));
+}
 
 /** The proxy passes the page's own path on to server components, which cannot read the URL they render. */
 export const PATH_HEADER = 'x-storefront-path';

@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import { createClient, StorefrontError, type StorefrontClient } from '@storegraph/client';
 import { cachingFetch } from './catalogue-cache';
 import type { Market } from './markets';
-import { KIND_COOKIE, MARKET_COOKIE, PATH_HEADER, TOKEN_COOKIE } from './session-cookies';
+import { channelCookies, PATH_HEADER } from './session-cookies';
 import { publishableKey, storefrontConfig } from './storefront-config';
 
 /**
@@ -11,22 +11,19 @@ import { publishableKey, storefrontConfig } from './storefront-config';
  * `operationName` and variables, never document text), the market's publishable key and locale, and the
  * shopper's token from an httpOnly cookie. The browser never sees a token.
  */
-export const cartCookie = (market: Market) => `sg_cart_${market.channel}`;
-
 export interface Session {
   token?: string;
   kind?: 'guest' | 'customer';
-  /** The market slug a customer signed in in (unset for a guest, or a session from before it was kept). */
-  market?: string;
 }
 
-export async function currentSession(): Promise<Session> {
+/** The shopper's session in this market's channel (session-cookies.ts: one per channel, never another's token). */
+export async function currentSession(market: Market): Promise<Session> {
   const jar = await cookies();
-  const kind = jar.get(KIND_COOKIE)?.value;
+  const names = channelCookies(market.channel);
+  const kind = jar.get(names.kind)?.value;
   return {
-    token: jar.get(TOKEN_COOKIE)?.value,
+    token: jar.get(names.token)?.value,
     kind: kind === 'guest' || kind === 'customer' ? kind : undefined,
-    market: jar.get(MARKET_COOKIE)?.value,
   };
 }
 
@@ -71,11 +68,9 @@ export function personalClient(
  * whose group may have prices of its own; a guest token carries no prices, so guests share the cache.
  */
 export async function catalogueClient(market: Market): Promise<StorefrontClient> {
-  const session = await currentSession();
-  // Another market's channel may be another account realm, which answers the customer's token 403: a customer
-  // browsing there sees its catalogue as anyone does (and stays signed in for their own market).
-  const ownMarket = !session.market || session.market === market.slug;
-  if (session.kind === 'customer' && session.token && ownMarket) return personalClient(market, session.token);
+  // A customer signed in on another market has no session in this channel: they read the shared answers.
+  const session = await currentSession(market);
+  if (session.kind === 'customer' && session.token) return personalClient(market, session.token);
   return createClient({
     url: storefrontConfig().b2cUrl,
     publishableKey: publishableKey(market.channel),

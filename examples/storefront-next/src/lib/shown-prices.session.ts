@@ -1,14 +1,14 @@
 import { cookies } from 'next/headers';
 import type { Market } from './markets';
 import type { Money } from './money.format';
+import { COOKIE_OPTIONS as COOKIE, channelCookies } from './session-cookies';
 
 /**
  * The unit price each variant's product page showed when the shopper added it, so the cart can say so when
  * the live price differs: a page drawn a moment before a price change (or kept open for an hour) is told
  * apart from what the checkout will charge, in words, before the review.
  */
-const shownCookie = (market: Market) => `sg_shown_${market.channel}`;
-const COOKIE = { httpOnly: true, sameSite: 'lax' as const, path: '/' };
+const shownCookie = (market: Market) => channelCookies(market.channel).shown;
 /** A cart holds few lines; a shopper adding hundreds of variants keeps the latest. */
 const MAX_VARIANTS = 50;
 

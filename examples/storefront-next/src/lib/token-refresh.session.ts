@@ -1,6 +1,6 @@
 import { RefreshSessionDocument } from '@storegraph/bff-b2c/operations';
 import { createClient, StorefrontError } from '@storegraph/client';
-import { MARKETS, marketOf, type Market } from './markets';
+import type { Market } from './markets';
 import { RedisRefreshFlights } from './refresh-flight.redis-store';
 import { publishableKey, storefrontConfig } from './storefront-config';
 
@@ -72,17 +72,4 @@ async function exchange(market: Market, refreshToken: string): Promise<RefreshOu
     if (err instanceof StorefrontError && !err.retryable && err.status < 500) return { kind: 'ended', message: `${err.code}: ${err.message}` };
     return { kind: 'unavailable', message: err instanceof Error ? err.message : String(err) };
   }
-}
-
-/** The market a storefront path belongs to (`/eu-de/...`), else the first. */
-export function marketOfPath(path: string): Market {
-  return marketOf(path.split('/')[1] ?? '') ?? MARKETS[0]!;
-}
-
-/**
- * The market whose channel a refresh is asked in: the one the customer signed in in (MARKET_COOKIE), wherever they
- * browse now; the page's market only for a session from before that cookie existed.
- */
-export function refreshMarket(signedInIn: string | undefined, path: string): Market {
-  return marketOf(signedInIn ?? '') ?? marketOfPath(path);
 }

@@ -16,9 +16,10 @@ function marketFrom(form: FormData): Market {
 /** A signed-in customer keeps what they put in the cart as a guest: the guest cart merges into theirs. */
 async function startCustomerSession(market: Market, session: { accessToken: string; refreshToken: string; refreshTokenExpiresAt: string }, next: string) {
   const { accessToken } = session;
-  const before = await currentSession();
+  // The guest session of this market's channel only: another market's guest cart stays in that market.
+  const before = await currentSession(market);
   const guestToken = before.kind === 'guest' ? before.token : undefined;
-  await rememberSession(accessToken, 'customer', { token: session.refreshToken, expiresAt: session.refreshTokenExpiresAt, market });
+  await rememberSession(market, accessToken, 'customer', { token: session.refreshToken, expiresAt: session.refreshTokenExpiresAt });
   const headers: Record<string, string> = guestToken ? { 'x-guest-token': guestToken } : {};
   const merged = (await personalClient(market, accessToken, headers).request(MergeGuestCartDocument)).mergeGuestCart;
   await rememberCart(market, merged?.id ?? null);
@@ -43,7 +44,7 @@ export async function signUp(form: FormData) {
 
 export async function signOut(form: FormData) {
   const market = marketFrom(form);
-  const session = await currentSession();
+  const session = await currentSession(market);
   // A session the BFF already ended (UNAUTHENTICATED) needs no signing out: the cookies go either way.
   if (session.kind === 'customer' && session.token)
     await personalClient(market, session.token, {}, { onUnauthenticated: 'throw' })
@@ -51,6 +52,6 @@ export async function signOut(form: FormData) {
       .catch((err: unknown) => {
         if (!(err instanceof StorefrontError && err.code === 'UNAUTHENTICATED')) throw err;
       });
-  await forgetSession();
+  await forgetSession(market);
   redirect(`/${market.slug}`);
 }

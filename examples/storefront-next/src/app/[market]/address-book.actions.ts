@@ -9,7 +9,7 @@ import { currentSession, personalClient } from '@/lib/shop.client';
 async function customer(form: FormData): Promise<{ market: Market; token: string }> {
   const market = marketOf(String(form.get('market')));
   if (!market) throw new Error('unknown market');
-  const session = await currentSession();
+  const session = await currentSession(market);
   if (session.kind !== 'customer' || !session.token) redirect(`/${market.slug}/sign-in?next=/${market.slug}/account`);
   return { market, token: session.token };
 }

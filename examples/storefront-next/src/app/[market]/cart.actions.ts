@@ -29,7 +29,7 @@ export async function addToCart(form: FormData) {
 
 export async function changeQuantity(form: FormData) {
   const market = marketFrom(form);
-  const token = await ensureSession();
+  const token = await ensureSession(market);
   const cart = await openCart(market);
   if (cart)
     await personalClient(market, token).request(UpdateCartLineDocument, {
@@ -43,7 +43,7 @@ export async function changeQuantity(form: FormData) {
 /** Contact, delivery (a shipping method to an address, or collection from a shop) and coupon, in one cart change. */
 export async function saveCheckoutDetails(form: FormData) {
   const market = marketFrom(form);
-  const token = await ensureSession();
+  const token = await ensureSession(market);
   const cart = await openCart(market);
   if (!cart) redirect(`/${market.slug}/cart`);
   // ship:<method> or pickup:<method>:<shop>
@@ -77,7 +77,7 @@ export async function saveCheckoutDetails(form: FormData) {
  */
 export async function placeOrder(form: FormData) {
   const market = marketFrom(form);
-  const token = await ensureSession();
+  const token = await ensureSession(market);
   const placed = (
     await personalClient(market, token).request(PlaceOrderDocument, {
       input: {

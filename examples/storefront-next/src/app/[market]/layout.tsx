@@ -7,7 +7,8 @@ import { currentSession } from '@/lib/shop.client';
 export default async function MarketLayout({ children, params }: { children: ReactNode; params: Promise<{ market: string }> }) {
   const market = marketOf((await params).market);
   if (!market) notFound();
-  const session = await currentSession();
+  // The session in this market's channel only: a customer of another market is anonymous here.
+  const session = await currentSession(market);
   return (
     <>
       <header>

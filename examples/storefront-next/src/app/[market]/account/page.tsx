@@ -14,7 +14,7 @@ export default async function Account({ params, searchParams }: { params: Promis
   const market = marketOf((await params).market);
   const { problem } = await searchParams;
   if (!market) notFound();
-  const session = await currentSession();
+  const session = await currentSession(market);
   if (session.kind !== 'customer') redirect(`/${market.slug}/sign-in?next=/${market.slug}/account`);
   const shop = personalClient(market, session.token);
   const [{ me }, { myOrders }] = await Promise.all([shop.request(MeDocument), shop.request(MyOrdersDocument, { first: 20 })]);

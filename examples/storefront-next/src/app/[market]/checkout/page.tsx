@@ -53,7 +53,7 @@ export default async function Checkout({
   const { step, problem } = await searchParams;
   const cart = await openCart(market);
   if (!cart || cart.lines.length === 0) return <p id="empty-cart">Your cart is empty.</p>;
-  const session = await currentSession();
+  const session = await currentSession(market);
   const shop = personalClient(market, session.token);
   const money = (m: Money | null | undefined) => (m ? formatMoney(m, market.locale) : '–');
 

@@ -12,7 +12,7 @@ export default async function OrderPage({ params }: { params: Promise<{ market: 
   const { market: slug, id } = await params;
   const market = marketOf(slug);
   if (!market) notFound();
-  const session = await currentSession();
+  const session = await currentSession(market);
   const { order } = await personalClient(market, session.token).request(OrderStatusDocument, { id });
   if (!order) notFound();
   const money = (m: Money) => formatMoney(m, market.locale);

@@ -15,7 +15,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request, { params }: { params: Promise<{ market: string; id: string }> }) {
   const { market: slug, id } = await params;
   const market = marketOf(slug);
-  const session = await currentSession();
+  const session = market ? await currentSession(market) : {};
   if (!market || !session.token) return new Response('not found', { status: 404, headers: { 'cache-control': 'no-store' } });
   const ws = createClient({
     url: storefrontConfig().b2cUrl.replace(/^http/, 'ws'),
