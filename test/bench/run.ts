@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@storegraph/dev-tools';
 import { DEMO_USERS, DEV_IDP_SECRET, issueToken } from '@storegraph/bff-kit';
+import { seedDemoData } from '@storegraph/demo';
 import { launch, rssMiB, stopAll, waitReady, type ServiceProcess } from './processes.ts';
 import { catalogScenarios, type Scenario } from './scenarios.ts';
 import { stockScenarios } from './stock-scenarios.ts';
