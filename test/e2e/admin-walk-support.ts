@@ -94,7 +94,7 @@ export const ADMIN_WALKS = {
   channels: ['CreateSalesChannel', 'UpdateSalesChannel'],
   // admin-events-ops.test.ts
   events: ['SetLowStockThreshold', 'EnableWebhookEndpoint', 'RotateWebhookSecret', 'ReplayWebhookDeliveries'],
-  // admin-reports.test.ts
+  // admin-reports-sales.test.ts
   reports: ['SalesReport', 'TopProducts', 'ReportRegions', 'SetReportRegion', 'SetCostPrices'],
   // allow-list-walk-admin-routing.test.ts
   routing: ['RoutingExplain', 'SetRoutingRules'],
