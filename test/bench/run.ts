@@ -6,14 +6,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import autocannon, { type Options } from 'autocannon';
-import postgres from 'postgres';
-import { CONTEXT_HEADER, DEFAULT_CONTEXT_ISSUERS, signChannelContext } from '@storegraph/schema';
-import { DEV_CONTEXT_SECRET, SQL_COUNT_HEADER } from '@storegraph/kit';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '@storegraph/dev-tools';
 import { DEMO_USERS, DEV_IDP_SECRET, issueToken } from '@storegraph/bff-kit';
-import { CHANNELS, DEMO_PUBLISHABLE_KEYS, seedDemoData } from '@storegraph/demo';
-import { cpuSeconds, launch, postgresCpuSeconds, rssMiB, stopAll, waitReady, type ServiceProcess } from './processes.ts';
+import { seedDemoData } from '@storegraph/demo';
+import { launch, rssMiB, stopAll, waitReady, type ServiceProcess } from './processes.ts';
 import { catalogScenarios, type Scenario } from './scenarios.ts';
 import { stockScenarios } from './stock-scenarios.ts';
 import { runCheckoutScenarios } from './checkout-scenarios.ts';
@@ -26,6 +22,9 @@ import { runStorefrontScenarios } from './storefront-scenarios.ts';
 import { runBulkOrderScenario } from './bulk-order-scenarios.ts';
 import { runQueueScenarios } from './queue-scenarios.ts';
 import { renderTable, type ScenarioResult } from './report.ts';
+import { catalogStats, hotSkuCheck, oversellCheck, sampleRows } from './database-checks.ts';
+import { responseSize, runScenario } from './scenario-runner.ts';
+import { benchEnv } from './service-env.ts';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
@@ -39,34 +38,7 @@ async function main() {
   const serverUrl = process.env.DATABASE_URL ?? pg!.serverUrl;
   const dbName = `sg_bench_${Date.now().toString(36)}`;
   const databaseUrl = await ensureDatabase(serverUrl, dbName);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'error',
-    DATABASE_URL: databaseUrl,
-    STOREGRAPH_CONTEXT_SECRET: DEV_CONTEXT_SECRET,
-    // The harness signs its own contexts for the subgraph-direct scenarios.
-    STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'bench'].join(','),
-    STOREGRAPH_IDP_SECRET: DEV_IDP_SECRET,
-    STOREGRAPH_EXPOSE_SQL_COUNT: 'true',
-    // Cold-cache scenarios ask for fresh answers with Cache-Control: no-cache.
-    BFF_CACHE_BYPASS: 'true',
-    PRODUCTS_PORT: '4301',
-    STOCK_PORT: '4302',
-    PRICES_PORT: '4303',
-    ORDERS_PORT: '4304',
-    CUSTOMERS_PORT: '4305',
-    GATEWAY_PORT: '4300',
-    B2C_PORT: '4311',
-    B2B_PORT: '4312',
-    POS_PORT: '4313',
-    PRODUCTS_URL: 'http://127.0.0.1:4301/graphql',
-    STOCK_URL: 'http://127.0.0.1:4302/graphql',
-    PRICES_URL: 'http://127.0.0.1:4303/graphql',
-    ORDERS_URL: 'http://127.0.0.1:4304/graphql',
-    CUSTOMERS_URL: 'http://127.0.0.1:4305/graphql',
-    GATEWAY_URL: 'http://127.0.0.1:4300/graphql',
-  };
+  const env = benchEnv(databaseUrl);
   const services: ServiceProcess[] = [];
   // Ctrl-C (or a CI timeout) must not leave the services and the database behind.
   const abort = async () => {
@@ -135,7 +107,7 @@ async function main() {
     const results: ScenarioResult[] = [...queueResults];
     for (const scenario of scenarios) {
       if (ONLY && scenario.target !== 'bare' && !ONLY.test(scenario.name)) continue;
-      results.push(await runScenario(scenario, services));
+      results.push(await runScenario(scenario, services, { warmup: WARMUP, duration: DURATION }));
       console.log(`[bench] ${scenario.name}: ${results.at(-1)!.rps.toFixed(0)} req/s, p99 ${results.at(-1)!.p99} ms`);
     }
     // Checkout scenarios drive their own loop: each order needs a cart of its own, prepared beforehand.
@@ -185,153 +157,6 @@ async function main() {
     await dropDatabase(serverUrl, dbName).catch(() => {});
     if (pg) await pg.stop();
   }
-}
-
-async function catalogStats(databaseUrl: string) {
-  const sql = postgres(databaseUrl, { max: 1 });
-  const [row] =
-    await sql`select (select count(*)::int from products.products) as products, (select count(*)::int from products.variants) as variants, (select count(*)::int from stock.levels) as levels`;
-  const currencies = await sql`select distinct currency from prices.price_books order by 1`;
-  await sql.end();
-  return {
-    ...(row as { products: number; variants: number; levels: number }),
-    currencies: currencies.map((c) => c.currency as string),
-    channels: CHANNELS.length,
-  };
-}
-
-async function sampleRows(databaseUrl: string) {
-  const sql = postgres(databaseUrl, { max: 1 });
-  const [row] = await sql`
-    select p.slug, v.gtin from products.products p
-    join products.variants v on v.product_id = p.id
-    join products.channel_products cw on cw.product_id = p.id and cw.channel = 'web-eu'
-    join products.channel_products cp on cp.product_id = p.id and cp.channel = 'pos-berlin'
-    order by p.id limit 1`;
-  await sql.end();
-  return row as { slug: string; gtin: string };
-}
-
-async function oversellCheck(databaseUrl: string) {
-  const sql = postgres(databaseUrl, { max: 1 });
-  const [row] = await sql`select count(*)::int as n from stock.levels where reserved > on_hand or reserved < 0`;
-  await sql.end();
-  return row!.n as number;
-}
-
-/** The hot SKU after the race: reserved never above on hand, and the ledger adds up. */
-async function hotSkuCheck(databaseUrl: string, variantId: string) {
-  const sql = postgres(databaseUrl, { max: 1 });
-  const [level] = await sql`select on_hand, reserved from stock.levels where variant_id = ${variantId} and location_id = 'loc_wh_hamburg'`;
-  const [ledger] =
-    await sql`select coalesce(sum(delta_on_hand), 0)::int as on_hand, coalesce(sum(delta_reserved), 0)::int as reserved from stock.movements where variant_id = ${variantId} and location_id = 'loc_wh_hamburg'`;
-  await sql.end();
-  return {
-    onHand: level!.on_hand as number,
-    reserved: level!.reserved as number,
-    ledgerOnHand: ledger!.on_hand as number,
-    ledgerReserved: ledger!.reserved as number,
-  };
-}
-
-function urlOf(services: ServiceProcess[], target: string) {
-  const s = services.find((x) => x.name === target);
-  if (!s) throw new Error(`no process ${target}`);
-  return s.url;
-}
-
-async function headersFor(s: Scenario): Promise<Record<string, string>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...s.headers };
-  // The BFFs run in production mode: a storefront names its channel with its publishable key.
-  if (s.target === 'bff-b2c') headers['x-publishable-key'] ??= DEMO_PUBLISHABLE_KEYS['web-eu']!;
-  if (s.channel) {
-    const base = CHANNELS.find((c) => c.code === s.channel)!;
-    headers[CONTEXT_HEADER] = await signChannelContext(
-      {
-        requestId: 'bench',
-        channel: base.code,
-        channelKind: base.kind,
-        currency: base.currency,
-        locale: base.defaultLocale,
-        country: base.country,
-        taxMode: base.taxMode,
-      },
-      DEV_CONTEXT_SECRET,
-      'bench',
-      // The longest lifetime subgraphs accept (STOREGRAPH_CONTEXT_MAX_TTL_SECONDS); a scenario lasts well under it.
-      300,
-    );
-  }
-  return headers;
-}
-
-function bodyOf(s: Scenario): string {
-  const variables = typeof s.variables === 'function' ? s.variables() : s.variables;
-  return JSON.stringify({ query: s.query, variables });
-}
-
-async function responseSize(services: ServiceProcess[], s: Scenario): Promise<number> {
-  const res = await fetch(urlOf(services, s.target), { method: 'POST', headers: await headersFor(s), body: bodyOf(s) });
-  return (await res.text()).length;
-}
-
-/** One request outside the load, to read the SQL statement counts and check the answer has no errors. */
-async function probe(services: ServiceProcess[], s: Scenario) {
-  if (s.target === 'bare') return { sql: {}, error: null as string | null };
-  // Only this probe asks for SQL counts: counting runs an AsyncLocalStorage, which the load must not pay for.
-  const headers = { ...(await headersFor(s)), [SQL_COUNT_HEADER]: '1' };
-  const res = await fetch(urlOf(services, s.target), { method: 'POST', headers, body: bodyOf(s) });
-  const json = (await res.json()) as { errors?: { message: string }[]; extensions?: { sqlStatements?: Record<string, number> } };
-  return { sql: json.extensions?.sqlStatements ?? {}, error: json.errors?.[0]?.message ?? null };
-}
-
-async function runScenario(s: Scenario, services: ServiceProcess[]): Promise<ScenarioResult> {
-  const url = urlOf(services, s.target);
-  const headers = await headersFor(s);
-  const options: Options = {
-    url,
-    method: 'POST' as const,
-    headers,
-    connections: s.connections,
-    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: bodyOf(s) }) }],
-  };
-  const { sql, error } = await probe(services, s);
-  const background = s.background
-    ? autocannon({
-        url: urlOf(services, s.background.target),
-        method: 'POST' as const,
-        headers: await headersFor(s.background),
-        connections: s.background.connections,
-        requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: bodyOf(s.background!) }) }],
-        duration: WARMUP + DURATION + 1,
-      })
-    : null;
-  await autocannon({ ...options, duration: WARMUP });
-  const before = Object.fromEntries(services.map((p) => [p.name, cpuSeconds(p.child.pid!)]));
-  const pgBefore = postgresCpuSeconds();
-  const selfBefore = process.cpuUsage();
-  const r = await autocannon({ ...options, duration: DURATION });
-  const cpu = Object.fromEntries(services.map((p) => [p.name, (cpuSeconds(p.child.pid!) - before[p.name]!) / DURATION])) as Record<string, number>;
-  cpu.postgres = (postgresCpuSeconds() - pgBefore) / DURATION;
-  const self = process.cpuUsage(selfBefore);
-  cpu['load generator'] = (self.user + self.system) / 1e6 / DURATION;
-  const behind = await background;
-  return {
-    name: behind ? `${s.name} (storm: ${behind.requests.average.toFixed(0)}/s)` : s.name,
-    target: s.target,
-    baseline: !!s.baseline,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.non2xx + r.timeouts,
-    probeError: error,
-    sqlStatements: sql,
-    cpu: Object.fromEntries(
-      Object.entries(cpu)
-        .filter(([, v]) => v > 0.02)
-        .map(([k, v]) => [k, Math.round(v * 100) / 100]),
-    ),
-  };
 }
 
 main().catch((err) => {

@@ -94,7 +94,7 @@ export const ADMIN_WALKS = {
   channels: ['CreateSalesChannel', 'UpdateSalesChannel'],
   // admin-events-ops.test.ts
   events: ['SetLowStockThreshold', 'EnableWebhookEndpoint', 'RotateWebhookSecret', 'ReplayWebhookDeliveries'],
-  // admin-reports.test.ts
+  // admin-reports-sales.test.ts
   reports: ['SalesReport', 'TopProducts', 'ReportRegions', 'SetReportRegion', 'SetCostPrices'],
   // allow-list-walk-admin-routing.test.ts
   routing: ['RoutingExplain', 'SetRoutingRules'],
@@ -103,7 +103,9 @@ export const ADMIN_WALKS = {
   // b2b-credit.test.ts
   credit: ['Invoices', 'RecordInvoicePayment', 'CompanyCreditPolicy', 'SetCompanyCreditPolicy', 'SetCompanyTerms'],
   // allow-list-walk-admin-returns.test.ts
-  returns: ['ReturnQueue', 'OrderReturns', 'ReturnPolicy', 'SetReturnPolicy', 'RequestReturn', 'ApproveReturn', 'RejectReturn', 'ReceiveReturn'],
+  returns: ['ReturnQueue', 'OrderReturns', 'ReturnPolicy', 'SetReturnPolicy', 'ApproveReturn', 'ReceiveReturn'],
+  // allow-list-walk-admin-returns-requests.test.ts
+  returnRequests: ['RequestReturn', 'RejectReturn'],
   // pos-tills.test.ts
   pos: ['Tills', 'RegisterTill', 'RevokeTill', 'RegisterTillStaff'],
   // pos-till-staff-shops.test.ts

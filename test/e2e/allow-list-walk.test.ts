@@ -2,35 +2,36 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, loadAllowList } from '@storegraph/bff-kit';
 import { bff, system, type GraphQLResponse } from '../support/clients.ts';
-import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
-import { BERLIN, HAMBURG, priceVariant, receive } from './stock-support.ts';
+import { BERLIN } from './stock-support.ts';
 import { BERLIN_ADDRESS, data, key, stockOf } from './checkout-support.ts';
 import { COMPANY_OPS } from './customers-support.ts';
 import { RETURN_OPS } from './returns-support.ts';
 import { BULK_ORDER_OPS } from './bulk-order-support.ts';
 import { ADMIN_WALKS, adminAllowListed } from './admin-walk-support.ts';
-import { createStaff, staffSession } from './admin-support.ts';
-import { POS_WALKED_OPS, registerTill, registerTillStaff } from './pos-support.ts';
+import { POS_WALKED_OPS } from './pos-support.ts';
+import { GROSS, NET, STOREFRONT_WALKED, type Which, walkProduct, walkRun } from './allow-list-walk-support.ts';
 
 /**
  * Every operation on every BFF's allow-list, run by name as that channel's client runs it (a customer on the
  * web shop, a company buyer on the portal, a till in the Berlin shop), each answer checked against figures
  * worked out by hand. The file's last check is that nothing on an allow-list went unrun: an operation added
- * to a BFF without a client test here fails the suite. The admin BFF is walked by subject in
- * allow-list-walk-admin-*.test.ts; the check at the end of this file is that their claims cover its list.
+ * to a BFF without a client test here (or in the subject file that claims it: the till's cash sessions in
+ * allow-list-walk-till.test.ts, the trade portal's approvals, terms, lists, quotes, recurring orders, order
+ * policy and quick order in allow-list-walk-trade.test.ts) fails the suite. The admin BFF is walked by subject
+ * in allow-list-walk-admin-*.test.ts; the check at the end of this file is that their claims cover its list.
  */
 
-type Which = 'b2c' | 'b2b' | 'pos';
 const BFFS: Which[] = ['b2c', 'b2b', 'pos'];
 
 function allowListed(which: Which): string[] {
   const own = readFileSync(new URL(`../../bffs/${which}/src/operations.graphql`, import.meta.url), 'utf8');
   const shared = readFileSync(new URL('../../bffs/kit/src/shared-operations.graphql', import.meta.url), 'utf8');
   // The company operations are walked with real accounts in allow-list-walk-accounts.test.ts, the return
-  // operations with an order of its own in allow-list-walk-admin-returns.test.ts.
+  // operations with an order of its own in allow-list-walk-admin-returns.test.ts, the subjects' claims in theirs.
   return [...loadAllowList(`${own}\n${shared}`).values()]
     .map((op) => op.name)
     .filter((name) => !COMPANY_OPS.includes(name) && !RETURN_OPS.includes(name) && !BULK_ORDER_OPS.includes(name) && !POS_WALKED_OPS.includes(name))
+    .filter((name) => !STOREFRONT_WALKED.includes(`${which}:${name}`))
     .sort();
 }
 
@@ -46,29 +47,15 @@ afterAll(() => {
   expect(missing, 'allow-listed operations no test runs by name').toEqual([]);
 });
 
-// 23.80 EUR gross in the base book: 20.00 net at 19 % German VAT, so the trade portal's net price is whole too.
-const GROSS = 2380;
-const NET = 2000;
 // A word no demo product or other test uses, for the storefront search.
 const WORD = 'Quokkafern';
-const RUN = `${process.pid}-${Date.now().toString(36)}`;
+const RUN = walkRun();
 
 const product = { id: '', variantId: '', slug: '', sku: '', gtin: '' };
 const callers: Record<Which, string> = { b2c: '', b2b: '', pos: '' };
 
 beforeAll(async () => {
-  const created = await createTestProduct({ channels: ['web-eu', 'trade-eu', 'pos-berlin'], name: `Walk ${WORD}` });
-  const variant = created.variants[0]!;
-  Object.assign(product, {
-    id: created.id,
-    variantId: variant.id,
-    slug: created.input.slug,
-    sku: created.input.variants[0]!.sku,
-    gtin: created.input.variants[0]!.gtin,
-  });
-  await priceVariant(product.variantId, { eur: GROSS, usd: 2199 });
-  await receive(product.variantId, HAMBURG, 10);
-  await receive(product.variantId, BERLIN, 10);
+  Object.assign(product, await walkProduct(`Walk ${WORD}`));
   const secret = system().idpSecret;
   callers.b2c = await issueToken({ sub: `cus_t_walk_${RUN}`, kind: 'customer' }, secret);
   callers.b2b = await issueToken({ sub: `cus_t_walk_buyer_${RUN}`, kind: 'buyer', company: `cmp_t_walk_${RUN}` }, secret);
@@ -214,80 +201,6 @@ describe('the catalogue operations of each BFF', () => {
     expect(listing.nodes).toHaveLength(3);
   });
 });
-
-describe('the till: PIN sign-in and cash sessions', () => {
-  it('pos: TillSignIn, CurrentTillSession, OpenTillSession, TillSale, PostOfflineSales, TillPickups, TillHandOver, CloseTillSession and TillSignOut on a till of its own', async () => {
-    const admin = await createStaff('walk-pos', ['staff-admin'], ['pos-berlin']);
-    const staffToken = (await staffSession(admin.email)).token;
-    const till = await registerTill(staffToken, BERLIN);
-    const cashier = await registerTillStaff(staffToken, 'CASHIER', '8080');
-    const signedIn = data(
-      await run('pos', 'TillSignIn', { input: { tillId: till.id, tillSecret: till.secret, staffCode: cashier.staffCode, pin: '8080' } }),
-    ).tillSignIn;
-    expect(signedIn.__typename).toBe('TillSignedIn');
-    expect(signedIn.till.locationId).toBe(BERLIN);
-    const token = signedIn.accessToken;
-    expect(data(await run('pos', 'CurrentTillSession', {}, token)).currentTillSession).toBeNull();
-    const opened = data(await run('pos', 'OpenTillSession', { openingFloat: 10000 }, token)).openTillSession;
-    expect(opened).toMatchObject({ __typename: 'TillSession', tillId: till.id, status: 'OPEN', openingFloat: { amount: 10000, currency: 'EUR' } });
-    // One walk product at 23.80 for 25.00 cash: 1.20 change, 23.80 kept.
-    const receipt = data(
-      await run(
-        'pos',
-        'TillSale',
-        {
-          input: {
-            idempotencyKey: key('walk-till'),
-            lines: [{ variantId: product.variantId, quantity: 1 }],
-            expectedTotal: { amount: GROSS, currency: 'EUR' },
-            tenders: [{ method: 'CASH', amount: 2500 }],
-          },
-        },
-        token,
-      ),
-    ).tillSale;
-    expect(receipt).toMatchObject({
-      __typename: 'Receipt',
-      locationId: BERLIN,
-      total: { amount: GROSS, currency: 'EUR' },
-      change: { amount: 120, currency: 'EUR' },
-    });
-    // An offline sale of one more at 23.80, posted later: applied, cash kept 23.80.
-    const clientId = key('walk-offline');
-    const offline = data(
-      await run(
-        'pos',
-        'PostOfflineSales',
-        {
-          sales: [
-            {
-              clientId,
-              soldAt: new Date(Date.now() - 60_000).toISOString(),
-              lines: [{ variantId: product.variantId, quantity: 1, unitPrice: GROSS }],
-              tenders: [{ method: 'CASH', amount: GROSS }],
-            },
-          ],
-        },
-        token,
-      ),
-    ).postOfflineSales.results;
-    expect(offline).toMatchObject([{ clientId, status: 'APPLIED', flags: [], shortfalls: [] }]);
-    const pickups = data(await run('pos', 'TillPickups', { first: 200 }, token)).tillPickups;
-    for (const p of pickups) expect(p.shipment.location.id).toBe(BERLIN);
-    const unknown = await run('pos', 'TillHandOver', { shipmentId: 'shp_none', collectionCode: '123456' }, token);
-    expect(unknown.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
-    // 100.00 float + 23.80 + 23.80 kept = 147.60 expected; 147.60 counted: even.
-    const closed = data(await run('pos', 'CloseTillSession', { countedCash: 14760 }, token)).closeTillSession;
-    expect(closed).toMatchObject({
-      id: opened.id,
-      status: 'CLOSED',
-      expectedCash: { amount: 14760, currency: 'EUR' },
-      cashDifference: { amount: 0, currency: 'EUR' },
-    });
-    expect(data(await run('pos', 'TillSignOut', {}, token)).tillSignOut).toBe(true);
-  });
-});
-
 describe('MergeGuestCart', () => {
   it('b2c: adopts the guest session’s cart when its shopper signs in', async () => {
     const res = await fetch(system().b2c.replace(/\/graphql$/, '/auth/guest'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -312,199 +225,6 @@ describe('MergeGuestCart', () => {
     const res = await run('pos', 'MergeGuestCart', {}, callers.pos);
     expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     expect(res.data?.mergeGuestCart ?? null).toBeNull();
-  });
-});
-
-describe('the trade portal order policy', () => {
-  it('b2b: SetCompanyOrderPolicy by the company admin, CompanyOrderPolicy read back', async () => {
-    const company = `cmp_t_walk_policy_${RUN}`;
-    const admin = await issueToken({ sub: `cus_t_walk_admin_${RUN}`, kind: 'buyer', company, companyRole: 'ADMIN' }, system().idpSecret);
-    const set = data(await run('b2b', 'SetCompanyOrderPolicy', { input: { purchaseOrderRequired: true } }, admin)).setCompanyOrderPolicy;
-    expect(set).toEqual({ company: { id: company }, purchaseOrderRequired: true, approverLimit: null, approvalSeconds: 86_400, backorders: true });
-    expect(data(await run('b2b', 'CompanyOrderPolicy', {}, admin)).companyOrderPolicy).toEqual({
-      company: { id: company },
-      purchaseOrderRequired: true,
-      approverLimit: null,
-      approvalSeconds: 86_400,
-      backorders: true,
-    });
-  });
-});
-
-describe('quick order on the trade portal', () => {
-  it('b2b: AddCartLinesBySku adds the walk product by its SKU and reports an unknown one by its row', async () => {
-    // A buyer of its own: the walk's buyer must keep no active cart (MergeGuestCart answers it).
-    const quick = await issueToken({ sub: `cus_t_walk_quick_${RUN}`, kind: 'buyer', company: `cmp_t_walk_${RUN}` }, system().idpSecret);
-    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: quick })).createCart;
-    const lines = [
-      { sku: 'WALK-NO-SUCH-SKU', quantity: 1 },
-      { sku: product.sku, quantity: 2 },
-    ];
-    const result = data(await run('b2b', 'AddCartLinesBySku', { cartId: cart.id, lines }, quick)).addCartLinesBySku;
-    expect(result.added).toBe(1);
-    expect(result.problems).toEqual([{ row: 1, sku: 'WALK-NO-SUCH-SKU', code: 'UNKNOWN_SKU', message: 'no such SKU in your catalogue' }]);
-    expect(result.cart.lines.map((l: { variant: { id: string }; quantity: number }) => [l.variant.id, l.quantity])).toEqual([[product.variantId, 2]]);
-  });
-});
-
-describe('approvals on the trade portal', () => {
-  it('b2b: an order over the buyer’s limit waits; CompanyApprovals, Approval, RejectOrder and ApproveOrder decide it', async () => {
-    // The buyer may order nothing alone (a 0.00 per-order limit), so any order of theirs waits for the approver.
-    const company = `cmp_t_walk_appr_${RUN}`;
-    const secret = system().idpSecret;
-    const buyer = await issueToken(
-      { sub: `cus_t_walk_appr_b_${RUN}`, kind: 'buyer', company, companyRole: 'BUYER', buyerLimits: { currency: 'EUR', perOrder: 0, monthly: null } },
-      secret,
-    );
-    const approver = await issueToken({ sub: `cus_t_walk_appr_a_${RUN}`, kind: 'buyer', company, companyRole: 'APPROVER' }, secret);
-    const waiting = async () => {
-      const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: buyer })).createCart;
-      data(await bff('b2b', 'AddCartLines', { cartId: cart.id, lines: [{ variantId: product.variantId, quantity: 1 }] }, { token: buyer }));
-      const ready = data(
-        await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: buyer }),
-      ).setCartDetails;
-      const input = { cartId: cart.id, idempotencyKey: key('walk-appr'), expectedTotal: ready.totals.total, payment: { provider: 'manual' } };
-      const placed = data(await run('b2b', 'PlaceOrder', { input }, buyer)).placeOrder;
-      expect(placed).toMatchObject({ __typename: 'ApprovalRequired', approval: { status: 'PENDING', level: 'APPROVER', reasons: ['ORDER_LIMIT'] } });
-      return placed.approval.id as string;
-    };
-    const first = await waiting();
-    const listed = data(await run('b2b', 'CompanyApprovals', { status: 'PENDING' }, approver)).companyApprovals;
-    expect(listed.map((a: { id: string }) => a.id)).toEqual([first]);
-    expect(data(await run('b2b', 'Approval', { id: first }, approver)).approval).toMatchObject({ id: first, status: 'PENDING', order: null });
-    const rejected = data(await run('b2b', 'RejectOrder', { id: first, idempotencyKey: key('walk-reject'), reason: 'walk' }, approver)).rejectOrder;
-    expect(rejected).toMatchObject({ __typename: 'ApprovalDecided', approval: { id: first, status: 'REJECTED', decisionReason: 'walk' } });
-    const second = await waiting();
-    const approved = data(await run('b2b', 'ApproveOrder', { id: second, idempotencyKey: key('walk-approve') }, approver)).approveOrder;
-    expect(approved).toMatchObject({ __typename: 'ApprovalDecided', approval: { id: second, status: 'APPROVED', order: { status: 'PLACED' } } });
-  });
-});
-
-describe('net terms on the trade portal', () => {
-  it('b2b: an order on terms is invoiced; CompanyCredit and CompanyInvoices show it', async () => {
-    // 300.00 of credit on 30 days; the invoice bills exactly the total the cart showed.
-    const buyer = await issueToken(
-      {
-        sub: `cus_t_walk_terms_${RUN}`,
-        kind: 'buyer',
-        company: `cmp_t_walk_terms_${RUN}`,
-        companyRole: 'ADMIN',
-        companyCredit: { currency: 'EUR', termsDays: 30, creditLimit: 30_000 },
-      },
-      system().idpSecret,
-    );
-    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: buyer })).createCart;
-    data(await bff('b2b', 'AddCartLines', { cartId: cart.id, lines: [{ variantId: product.variantId, quantity: 1 }] }, { token: buyer }));
-    const ready = data(
-      await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: buyer }),
-    ).setCartDetails;
-    const total = ready.totals.total.amount as number;
-    const input = { cartId: cart.id, idempotencyKey: key('walk-terms'), expectedTotal: ready.totals.total, payment: { provider: 'terms' } };
-    const placed = data(await run('b2b', 'PlaceOrder', { input }, buyer)).placeOrder;
-    expect(placed.__typename).toBe('OrderPlaced');
-    const credit = data(await run('b2b', 'CompanyCredit', {}, buyer)).companyCredit;
-    expect(credit).toMatchObject({ termsDays: 30, limit: { amount: 30_000, currency: 'EUR' }, owed: { amount: total, currency: 'EUR' } });
-    expect(credit.available.amount).toBe(30_000 - total);
-    const invoices = data(await run('b2b', 'CompanyInvoices', { filter: 'OPEN' }, buyer)).companyInvoices;
-    expect(invoices.map((i: { order: { id: string }; balance: { amount: number } }) => [i.order.id, i.balance.amount])).toEqual([[placed.order.id, total]]);
-  });
-});
-
-describe('saved lists and reorder on the trade portal', () => {
-  it('b2b: SaveList, SavedLists, AddSavedListToCart, Reorder and DeleteSavedList', async () => {
-    const buyer = await issueToken(
-      { sub: `cus_t_walk_lists_${RUN}`, kind: 'buyer', company: `cmp_t_walk_lists_${RUN}`, companyRole: 'BUYER' },
-      system().idpSecret,
-    );
-    const saved = data(await run('b2b', 'SaveList', { input: { name: 'Walk list', lines: [{ variantId: product.variantId, quantity: 2 }] } }, buyer)).saveList;
-    expect(saved).toMatchObject({ name: 'Walk list', shared: false, editable: true, version: 1, lines: [{ variantId: product.variantId, quantity: 2 }] });
-    expect(data(await run('b2b', 'SavedLists', {}, buyer)).savedLists.map((l: { id: string }) => l.id)).toEqual([saved.id]);
-    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: buyer })).createCart;
-    const filled = data(await run('b2b', 'AddSavedListToCart', { listId: saved.id, cartId: cart.id }, buyer)).addSavedListToCart;
-    expect(filled).toMatchObject({ added: 1, skipped: [] });
-    expect(filled.cart.lines.map((l: { variant: { id: string }; quantity: number }) => [l.variant.id, l.quantity])).toEqual([[product.variantId, 2]]);
-    const ready = data(
-      await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: buyer }),
-    ).setCartDetails;
-    const input = { cartId: cart.id, idempotencyKey: key('walk-lists'), expectedTotal: ready.totals.total, payment: { provider: 'manual' } };
-    const placed = data(await bff('b2b', 'PlaceOrder', { input }, { token: buyer })).placeOrder;
-    expect(placed.__typename).toBe('OrderPlaced');
-    const next = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: buyer })).createCart;
-    const reordered = data(await run('b2b', 'Reorder', { orderId: placed.order.id, cartId: next.id }, buyer)).reorder;
-    expect(reordered.cart.lines.map((l: { variant: { id: string }; quantity: number }) => [l.variant.id, l.quantity])).toEqual([[product.variantId, 2]]);
-    expect(data(await run('b2b', 'DeleteSavedList', { id: saved.id }, buyer)).deleteSavedList).toBe(true);
-    expect(data(await run('b2b', 'SavedLists', {}, buyer)).savedLists).toEqual([]);
-  });
-});
-
-describe('quotes on the trade portal', () => {
-  it('b2b: RequestQuote, MyQuotes, TradeQuote and TradeQuoteTotal (then PlaceOrder with the quote)', async () => {
-    const buyer = await issueToken(
-      { sub: `cus_t_walk_quotes_${RUN}`, kind: 'buyer', company: `cmp_t_walk_quotes_${RUN}`, companyRole: 'BUYER' },
-      system().idpSecret,
-    );
-    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: buyer })).createCart;
-    data(await bff('b2b', 'AddCartLines', { cartId: cart.id, lines: [{ variantId: product.variantId, quantity: 2 }] }, { token: buyer }));
-    data(await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: buyer }));
-    const asked = data(await run('b2b', 'RequestQuote', { cartId: cart.id, note: 'walk' }, buyer)).requestQuote;
-    expect(asked).toMatchObject({
-      status: 'REQUESTED',
-      cartId: cart.id,
-      note: 'walk',
-      lines: [{ variantId: product.variantId, quantity: 2, unitPrice: null }],
-    });
-    expect(data(await run('b2b', 'MyQuotes', {}, buyer)).myQuotes.map((q: { id: string }) => q.id)).toEqual([asked.id]);
-    // Setup, not walk (the quotes walk, b2b-quotes.test.ts, runs the staff side): trade staff price it at 15.00.
-    const staffer = await createStaff('walk-quotes', ['order-admin'], ['trade-eu']);
-    const staffToken = (await staffSession(staffer.email)).token;
-    const lines = [{ variantId: product.variantId, unitPrice: { amount: 1500, currency: 'EUR' } }];
-    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
-    const offer = await bff('admin', 'ProposeQuote', { input: { id: asked.id, lines, expiresAt } }, { token: staffToken, channel: 'trade-eu' });
-    expect(offer.errors).toBeUndefined();
-    const read = data(await run('b2b', 'TradeQuote', { id: asked.id }, buyer)).tradeQuote;
-    expect(read).toMatchObject({ status: 'PROPOSED', subtotal: { amount: 3000, currency: 'EUR' }, lines: [{ unitPrice: { amount: 1500, currency: 'EUR' } }] });
-    // 2 x 15.00 = 30.00 net; standard shipping 4.90 (goods at list price 40.00 are under 50.00);
-    // VAT 5.70 + 0.931 -> 0.93 = 6.63; total 30.00 + 4.90 + 6.63 = 41.53.
-    const total = data(await run('b2b', 'TradeQuoteTotal', { id: asked.id }, buyer)).tradeQuoteTotal;
-    expect(total).toEqual({
-      quoteId: asked.id,
-      subtotal: { amount: 3000, currency: 'EUR' },
-      shipping: { amount: 490, currency: 'EUR' },
-      tax: { amount: 663, currency: 'EUR' },
-      total: { amount: 4153, currency: 'EUR' },
-    });
-    const input = { cartId: cart.id, quoteId: asked.id, idempotencyKey: key('walk-quote'), expectedTotal: total.total, payment: { provider: 'manual' } };
-    const placed = data(await bff('b2b', 'PlaceOrder', { input }, { token: buyer })).placeOrder;
-    expect(placed).toMatchObject({ __typename: 'OrderPlaced', order: { total: { amount: 4153, currency: 'EUR' } } });
-  });
-});
-
-describe('recurring orders on the trade portal', () => {
-  it('b2b: CreateRecurringOrder, RecurringOrders, RunRecurringOrderNow and SetRecurringOrderStatus', async () => {
-    const admin = await issueToken(
-      { sub: `cus_t_walk_recur_${RUN}`, kind: 'buyer', company: `cmp_t_walk_recur_${RUN}`, companyRole: 'ADMIN' },
-      system().idpSecret,
-    );
-    const cart = data(await bff('b2b', 'CreateCart', { email: 'walk@example.com' }, { token: admin })).createCart;
-    data(await bff('b2b', 'AddCartLines', { cartId: cart.id, lines: [{ variantId: product.variantId, quantity: 2 }] }, { token: admin }));
-    data(await bff('b2b', 'SetCartDetails', { cartId: cart.id, input: { shippingAddress: BERLIN_ADDRESS, shippingMethod: 'standard' } }, { token: admin }));
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const input = { name: 'Walk weekly', cadence: 'WEEKLY', firstRun: tomorrow, cartId: cart.id, paymentProvider: 'manual' };
-    const made = data(await run('b2b', 'CreateRecurringOrder', { input }, admin)).createRecurringOrder;
-    // 2 x 20.00 = 40.00 net + 4.90 shipping = 44.90, VAT 7.60 + 0.93 = 8.53: 53.43.
-    expect(made).toMatchObject({
-      status: 'ACTIVE',
-      source: 'CART',
-      nextRun: { date: tomorrow, lines: [{ variantId: product.variantId, quantity: 2 }], estimatedTotal: { amount: 5343, currency: 'EUR' } },
-      runs: [],
-    });
-    expect(data(await run('b2b', 'RecurringOrders', {}, admin)).recurringOrders.map((s: { id: string }) => s.id)).toEqual([made.id]);
-    const ran = data(await run('b2b', 'RunRecurringOrderNow', { id: made.id, runDate: tomorrow }, admin)).runRecurringOrderNow;
-    expect(ran).toMatchObject({ runDate: tomorrow, attempt: 1, status: 'PLACED', outcome: 'OrderPlaced' });
-    const order = data(await bff('b2b', 'OrderStatus', { id: ran.orderId }, { token: admin })).order;
-    expect(order.total).toEqual({ amount: 5343, currency: 'EUR' });
-    const paused = data(await run('b2b', 'SetRecurringOrderStatus', { id: made.id, status: 'PAUSED' }, admin)).setRecurringOrderStatus;
-    expect(paused).toMatchObject({ status: 'PAUSED', pausedReason: 'paused by the company admin', nextRun: null });
   });
 });
 

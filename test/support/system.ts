@@ -166,7 +166,7 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
     ORDERS_SCHEDULE_INTERVAL_MS: '1000',
     // Crashed checkouts are taken over after 5 s (the slowest test step, a card timing out twice, takes ~2.3 s).
     ORDERS_CHECKOUT_LEASE_SECONDS: '5',
-    // Reports charge card payments 1.40 % of the total (admin-reports.test.ts).
+    // Reports charge card payments 1.40 % of the total (admin-reports-sales.test.ts).
     ORDERS_PAYMENT_FEES: 'card:140,manual:0',
     ORDERS_TILL_RETURNS: 'web-eu:pos-berlin',
   });
