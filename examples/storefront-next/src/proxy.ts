@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { legacyCookieMove } from './lib/legacy-cookies.rules';
 import { marketOfPath } from './lib/markets';
 import { COOKIE_OPTIONS, PATH_HEADER, channelCookieNames, channelCookies, refreshCookieOptions } from './lib/session-cookies';
 import { needsRefresh } from './lib/token-expiry.rules';
@@ -12,12 +13,22 @@ import { refreshOnce } from './lib/token-refresh.session';
  * read one fresh token. A refresh the BFF refuses (revoked, reused, expired) signs the shopper out of that
  * market: its cookies cleared, and pages that need a customer send them to sign in. Only the page's market is
  * looked at: a session in another market's channel is refreshed when the shopper goes back there.
+ * A session kept under the previous release's cookie names is moved to the per-channel ones first.
  */
 export async function proxy(request: NextRequest) {
   const path = request.nextUrl.pathname + request.nextUrl.search;
   const headers = new Headers(request.headers);
   headers.set(PATH_HEADER, path);
-  const pass = () => NextResponse.next({ request: { headers } });
+  const moved = legacyCookieMove((name) => request.cookies.get(name)?.value);
+  for (const name of moved.remove) request.cookies.delete(name);
+  for (const c of moved.set) request.cookies.set(c.name, c.value);
+  if (moved.remove.length > 0) headers.set('cookie', request.cookies.toString());
+  const pass = () => {
+    const res = NextResponse.next({ request: { headers } });
+    for (const name of moved.remove) res.cookies.delete(name);
+    for (const c of moved.set) res.cookies.set(c.name, c.value, COOKIE_OPTIONS);
+    return res;
+  };
   const market = marketOfPath(request.nextUrl.pathname);
   if (!market) return pass();
   const names = channelCookies(market.channel);
