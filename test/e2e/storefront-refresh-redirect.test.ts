@@ -46,6 +46,24 @@ describe.skipIf(!HAVE_BROWSER && !process.env.CI)('the example storefront’s se
     expect(locations).toEqual(['/', '/', '/', '/', '/', '/eu-de/account']);
   });
 
+  it('asks a customer whose session ended on a listing with a search to sign in, instead of sending them round in a loop', async () => {
+    // The page's BFF call was refused for a token with life left (signed out elsewhere, revoked): the route does not
+    // refresh it (nothing is due) and signs the shopper out of that market. The route reads only its cookies here,
+    // so any token that is not a due JWT stands in. `next` carries the listing's query: read as no market, it was
+    // sent straight back to the page, which came back here (ERR_TOO_MANY_REDIRECTS).
+    const names = ['token', 'kind', 'refresh'].map((what) => `sg_${what}_web-eu`);
+    const cookie = `${names[0]}=ended-token; ${names[1]}=customer; ${names[2]}=refresh-token`;
+    const res = await fetch(`${shop.url}/api/session/refresh?next=${encodeURIComponent('/eu-de?q=boots')}`, { redirect: 'manual', headers: { cookie } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/eu-de/sign-in?next=%2Feu-de%3Fq%3Dboots');
+    // That market's session cookies are cleared (expired), so the sign-in page starts clean.
+    const cleared = res.headers
+      .getSetCookie()
+      .filter((c) => /Expires=Thu, 01 Jan 1970/i.test(c))
+      .map((c) => c.split('=')[0]);
+    expect(cleared.sort()).toEqual([...names].sort());
+  });
+
   it('keeps a shopper who came through a reverse proxy on the public origin', async () => {
     // The proxy names the storefront's own address in Host, as one does by default: a redirect built from the
     // request's host sent the browser to http://localhost:<storefront port>/..., past the proxy.

@@ -21,9 +21,12 @@ export function marketOf(slug: string): Market | undefined {
 
 /**
  * The market a request path belongs to: its pages (`/eu-de/...`) and its route handlers (`/api/eu-de/...`);
- * undefined for anything else (`/`, `/api/session/...`), which reads no market's session.
+ * undefined for anything else (`/`, `/api/session/...`), which reads no market's session. A query or fragment is
+ * not part of the path: `/eu-de?q=boots` is the eu-de listing (read as no market, the session route once sent a
+ * shopper whose session had ended straight back to the page, which sent them to the route again: a loop).
  */
-export function marketOfPath(pathname: string): Market | undefined {
+export function marketOfPath(path: string): Market | undefined {
+  const pathname = path.split(/[?#]/, 1)[0] ?? '';
   const [first = '', second = ''] = pathname.split('/').slice(1);
   return marketOf(first === 'api' ? second : first);
 }
