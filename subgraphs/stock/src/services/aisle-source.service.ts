@@ -1,15 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { appError, Code } from '@storegraph/schema';
+import { appError, Code, SourceLocationRefusal } from '@storegraph/schema';
 import type { StockContext } from '../context.ts';
 import type { LocationKind, RoutingCandidate } from '../strategies/routing.strategy.ts';
-
-/** Why a source location was refused: a client switches on `reason`. */
-export const SOURCE_REFUSALS = {
-  /** Only a till with a cashier signed in (POS channel) may take units from a location its channel is not bound to. */
-  TILL_ONLY: 'SOURCE_LOCATION_TILL_ONLY',
-  /** Unknown, a dropship location, or the till's own shop (whose units the till sells over the counter). */
-  NOT_A_SOURCE: 'SOURCE_LOCATION_NOT_ALLOWED',
-} as const;
 
 interface SourceRow extends Record<string, unknown> {
   kind: LocationKind;
@@ -29,11 +21,14 @@ interface SourceRow extends Record<string, unknown> {
 export function assertMayNameSource(ctx: StockContext, sourceLocationId: string): void {
   const c = ctx.channel;
   if (c.channelKind !== 'POS' || !c.till || !c.locationId) {
-    throw appError(Code.FORBIDDEN, 'only a till may order from another shop or warehouse', { reason: SOURCE_REFUSALS.TILL_ONLY, argument: 'sourceLocationId' });
+    throw appError(Code.FORBIDDEN, 'only a till may order from another shop or warehouse', {
+      reason: SourceLocationRefusal.TILL_ONLY,
+      argument: 'sourceLocationId',
+    });
   }
   if (sourceLocationId.length === 0 || sourceLocationId.length > 64 || sourceLocationId === c.locationId) {
     throw appError(Code.BAD_USER_INPUT, `${sourceLocationId} is not another shop or warehouse`, {
-      reason: SOURCE_REFUSALS.NOT_A_SOURCE,
+      reason: SourceLocationRefusal.NOT_A_SOURCE,
       argument: 'sourceLocationId',
     });
   }
@@ -65,7 +60,10 @@ export async function sourceCandidate(
     where loc.id = ${sourceLocationId}`);
   const first = rows[0];
   if (!first || first.kind === 'DROPSHIP') {
-    throw appError(Code.BAD_USER_INPUT, `${sourceLocationId} is not a shop or warehouse`, { reason: SOURCE_REFUSALS.NOT_A_SOURCE, argument: 'sourceLocationId' });
+    throw appError(Code.BAD_USER_INPUT, `${sourceLocationId} is not a shop or warehouse`, {
+      reason: SourceLocationRefusal.NOT_A_SOURCE,
+      argument: 'sourceLocationId',
+    });
   }
   if (pickupLocationId && (pickupLocationId !== sourceLocationId || !first.pickup)) {
     throw appError(Code.BAD_USER_INPUT, `an aisle order is collected where its units are: ${sourceLocationId}, if it is a pickup shop`, {
