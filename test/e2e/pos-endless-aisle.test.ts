@@ -4,7 +4,7 @@ import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.t
 import { createStaff, staffSession } from './admin-support.ts';
 import { BERLIN_ADDRESS, data, key, op, testIdentity } from './checkout-support.ts';
 import { POS_WALKS, registerTill, registerTillStaff, tillToken } from './pos-support.ts';
-import { BERLIN, HAMBURG, MUNICH, levelsMatchLedger, priceVariant, receive, withContentionSampler } from './stock-support.ts';
+import { BERLIN, gateway, HAMBURG, levelsMatchLedger, MUNICH, ok, priceVariant, receive, STAFF, withContentionSampler } from './stock-support.ts';
 
 /**
  * Endless aisle (issue #15, item 5): a variant the Berlin shop does not have shows, on its till, the shops and
@@ -110,12 +110,20 @@ describe('the endless aisle at the till', () => {
       [HAMBURG, 2, 0],
       [NEW_JERSEY, 5, 0],
     ]);
+    // Hamburg's order staff for pos-berlin find the parcel in their queue and start picking it.
+    const ops = (await staffSession((await createStaff('pos-aisle-ops', ['order-admin'], ['pos-berlin'])).email)).token;
+    const staffAuth = { token: ops, channel: 'pos-berlin' };
+    const queue = data(await bff('admin', 'ShipmentQueue', { locationId: HAMBURG, first: 200 }, staffAuth)).shipmentQueue;
+    const parcel = queue.filter((q: { order: { id: string } }) => q.order.id === order.id);
+    expect(parcel).toMatchObject([{ location: { id: HAMBURG }, status: 'PENDING', pickup: false, lines: [{ variant: { id: variantId }, quantity: 1 }] }]);
+    const picking = data(await bff('admin', 'SetShipmentStatus', { input: { shipmentId: parcel[0].id, status: 'PICKING' } }, staffAuth)).setShipmentStatus;
+    expect(picking).toMatchObject({ __typename: 'ShipmentChanged', shipment: { status: 'PICKING' } });
     // The customer sees it among their orders on the web shop.
     const mine = data(await op('b2c', 'MyOrders', { first: 5 }, member)).myOrders.nodes;
     expect(mine.map((o: { id: string; total: unknown }) => [o.id, o.total])).toEqual([[order.id, eur(2870)]]);
   });
 
-  it('answers InsufficientStock when the source has too few units, and writes nothing', async () => {
+  it('answers InsufficientStock when the source has too few units for the till (other channels’ fences kept), and writes nothing', async () => {
     const movements = async () => (await sql`select count(*)::int as n from stock.movements where variant_id = ${variantId}`)[0]!.n;
     const before = await movements();
     const cart = await aisleCart(till(), variantId, 3, { ...DELIVERY, sourceLocationId: MUNICH });
@@ -125,6 +133,14 @@ describe('the endless aisle at the till', () => {
     expect(await movements()).toBe(before);
     expect(await sql`select id from orders.orders where checkout_id in (select id from orders.checkouts where cart_id = ${cart.id})`).toHaveLength(0);
     expect(data(await bff('pos', 'Cart', { id: cart.id }, till())).cart.status).toBe('ACTIVE');
+    // Another channel's ring-fence holds at the source too: trade-eu fences 1 of Hamburg's 2, so the till gets 1.
+    const FENCE = 'mutation($input: SetStockFenceInput!) { setStockFence(input: $input) { remaining } }';
+    ok(await gateway('web-eu', FENCE, { input: { channel: 'trade-eu', variantId, locationId: HAMBURG, quantity: 1 } }, STAFF));
+    const fenced = await aisleCart(till(), variantId, 2, { ...DELIVERY, sourceLocationId: HAMBURG });
+    // 2 x 23.80 = 47.60 + shipping 4.90 (below 50.00) = 52.50.
+    const kept = data(await place(till(), fenced.id, key('aisle-fenced'), 5250)).placeOrder;
+    expect(kept).toEqual({ __typename: 'InsufficientStock', lines: [{ variant: { id: variantId }, requested: 2, available: 1 }] });
+    expect(await movements()).toBe(before);
   });
 
   it('collects at the source shop when it is a pickup shop, and nowhere else', async () => {
