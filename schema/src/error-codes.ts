@@ -44,6 +44,17 @@ export type ErrorCode = keyof typeof ErrorCodes;
 /** The codes by name, for code that refers to one (`Code.NOT_FOUND`) rather than typing the string. */
 export const Code = Object.fromEntries(Object.keys(ErrorCodes).map((k) => [k, k])) as { readonly [K in ErrorCode]: K };
 
+/**
+ * Why a cart or reservation naming an endless-aisle source location (issue #15 item 5) was refused, in
+ * `extensions.reason`: the orders subgraph (the cart) and stock (the reservation) refuse alike.
+ */
+export const SourceLocationRefusal = {
+  /** FORBIDDEN: only a till with a cashier signed in may name a location its channel is not bound to. */
+  TILL_ONLY: 'SOURCE_LOCATION_TILL_ONLY',
+  /** BAD_USER_INPUT: unknown, a dropship location, or the till's own shop. */
+  NOT_A_SOURCE: 'SOURCE_LOCATION_NOT_ALLOWED',
+} as const;
+
 /** Codes a client may see with their message: everything but INTERNAL_SERVER_ERROR (whose details stay in the logs). */
 export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set(Object.keys(ErrorCodes).filter((c) => c !== 'INTERNAL_SERVER_ERROR'));
 

@@ -37,8 +37,10 @@ export async function reserveStock(
   ttlSeconds: number,
   shipTo: ShipTo | null,
   pickupLocationId: string | null = null,
+  sourceLocationId: string | null = null,
 ): Promise<ReserveAnswer> {
-  const input = { idempotencyKey: key, lines, ttlSeconds, shipTo, pickupLocationId };
+  // Sent only when named, so the input of every other reservation is what it was.
+  const input = { idempotencyKey: key, lines, ttlSeconds, shipTo, pickupLocationId, ...(sourceLocationId ? { sourceLocationId } : {}) };
   const data = await stock.execute<{ reserveStock: ReserveAnswer }>(token, requestId, RESERVE, { input });
   return data.reserveStock;
 }

@@ -2,7 +2,16 @@ import type { CartRow } from './cart.service.ts';
 import type { CartQuote, QuoteAnswer, QuoteRequest } from '../clients/prices.client.ts';
 
 export interface CartProblem {
-  code: 'EMPTY' | 'NOT_SOLD' | 'NOT_PRICED' | 'NO_EMAIL' | 'NO_ADDRESS' | 'NO_SHIPPING_METHOD' | 'SHIPPING_NOT_AVAILABLE' | 'PICKUP_NOT_AVAILABLE';
+  code:
+    | 'EMPTY'
+    | 'NOT_SOLD'
+    | 'NOT_PRICED'
+    | 'NO_EMAIL'
+    | 'NO_ADDRESS'
+    | 'NO_SHIPPING_METHOD'
+    | 'SHIPPING_NOT_AVAILABLE'
+    | 'PICKUP_NOT_AVAILABLE'
+    | 'SOURCE_NOT_AVAILABLE';
   message: string;
   variantId?: string;
 }

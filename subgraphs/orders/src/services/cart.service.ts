@@ -5,6 +5,7 @@ import { cartLines, carts } from '../db/tables.ts';
 import type { Address } from '@storegraph/schema';
 import { ownerOf } from './cart-owner.ts';
 import { assertSoldInChannel } from './cart-catalog.service.ts';
+import { checkedSource } from './aisle-source.validation.ts';
 import {
   CART_LIMITS,
   assertCode,
@@ -158,6 +159,8 @@ export interface CartDetailsInput {
   billingAddress?: Address | null;
   shippingMethod?: string | null;
   pickupLocationId?: string | null;
+  /** Endless aisle, a till only: the shop or warehouse the units come from (see aisle-source.validation.ts). */
+  sourceLocationId?: string | null;
   couponCodes?: string[] | null;
 }
 
@@ -175,6 +178,7 @@ export async function setCartDetails(ctx: OrdersContext, id: string, input: Cart
     if (input.pickupLocationId != null) assertCode(input.pickupLocationId, 'input.pickupLocationId');
     set.pickupLocationId = input.pickupLocationId ?? null;
   }
+  if ('sourceLocationId' in input) set.sourceLocationId = checkedSource(ctx.channel, input.sourceLocationId);
   if ('couponCodes' in input) set.couponCodes = cleanCoupons(input.couponCodes ?? []);
   return changeCart(ctx, id, expectedVersion, async (tx, cart) => {
     if (Object.keys(set).length > 0) await tx.update(carts).set(set).where(eq(carts.id, cart.id));

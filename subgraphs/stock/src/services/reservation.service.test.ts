@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseReservation, requestHash } from './reservation.service.ts';
+import { normaliseReservation, requestHash } from '../domain/reservation-input.rules.ts';
 
 const input = (lines: { variantId: string; quantity: number }[], ttlSeconds = 900) => ({ idempotencyKey: 'k', lines, ttlSeconds });
 

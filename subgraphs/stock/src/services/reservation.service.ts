@@ -4,7 +4,6 @@
  * a unique key, routing as the allocator, CHECK constraints as the last line) is in subgraphs/stock/README.md,
  * "Locking approach, and why it holds"; the plpgsql bodies are in db/functions/.
  */
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { StockContext, StockDb } from '../context.ts';
 import { perDatabase } from '@storegraph/kit';
@@ -13,27 +12,11 @@ import { rethrowAsAppError } from './db-errors.ts';
 import { appError } from '@storegraph/schema';
 import { actorOf } from './staff-scope.service.ts';
 import { routeOrder } from './routing.service.ts';
-import type { ShipTo } from '../domain/ship-to.coordinates.ts';
+import { assertMayNameSource } from './aisle-source.service.ts';
+import { badInput, normaliseReservation, requestHash, type ReserveStockInput } from '../domain/reservation-input.rules.ts';
 import { CHECKOUT_ISSUER, notInChannel, staffCan } from '@storegraph/schema';
 
-export const RESERVATION_LIMITS = {
-  // A CSV bulk order of 5,000 lines (orders CART_LIMITS.maxCartLines) reserves in one call, all or nothing.
-  maxLines: 5_000,
-  maxQuantity: 100_000,
-  minTtlSeconds: 1,
-  maxTtlSeconds: 86_400,
-  maxKeyLength: 200,
-} as const;
-
-export interface ReserveStockInput {
-  idempotencyKey: string;
-  lines: { variantId: string; quantity: number }[];
-  ttlSeconds: number;
-  /** Where the order goes; routing ranks locations by distance from it (none: by the channel's priority). */
-  shipTo?: ShipTo | null;
-  /** Click & collect: the channel's pickup shop the customer collects from; routing uses it alone. */
-  pickupLocationId?: string | null;
-}
+export type { ReserveStockInput };
 
 /**
  * A plan goes stale only when another request took planned units between the read and the lock; each retry
@@ -59,40 +42,6 @@ type ResultJson =
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function badInput(message: string, argument: string): never {
-  throw appError('BAD_USER_INPUT', message, { argument });
-}
-
-/** Validates and merges lines: the same variant on two lines is one line with the summed quantity. */
-export function normaliseReservation(input: ReserveStockInput): { key: string; lines: [string, number][]; ttlSeconds: number } {
-  const L = RESERVATION_LIMITS;
-  const key = input.idempotencyKey.trim();
-  if (key.length === 0 || key.length > L.maxKeyLength) badInput(`idempotencyKey must be 1 to ${L.maxKeyLength} characters`, 'idempotencyKey');
-  if (!Number.isInteger(input.ttlSeconds) || input.ttlSeconds < L.minTtlSeconds || input.ttlSeconds > L.maxTtlSeconds) {
-    badInput(`ttlSeconds must be from ${L.minTtlSeconds} to ${L.maxTtlSeconds}`, 'ttlSeconds');
-  }
-  if (input.lines.length === 0) badInput('a reservation needs at least one line', 'lines');
-  if (input.lines.length > L.maxLines) badInput(`a reservation has at most ${L.maxLines} lines`, 'lines');
-  const merged = new Map<string, number>();
-  input.lines.forEach((line, i) => {
-    if (line.variantId.length === 0 || line.variantId.length > 64) badInput(`lines[${i}].variantId is not a variant id`, `lines.${i}.variantId`);
-    if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > L.maxQuantity) {
-      badInput(`lines[${i}].quantity must be from 1 to ${L.maxQuantity}`, `lines.${i}.quantity`);
-    }
-    merged.set(line.variantId, (merged.get(line.variantId) ?? 0) + line.quantity);
-  });
-  for (const [variantId, quantity] of merged) {
-    if (quantity > L.maxQuantity) badInput(`the lines for ${variantId} add up to more than ${L.maxQuantity}`, 'lines');
-  }
-  const lines = [...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { key, lines, ttlSeconds: input.ttlSeconds };
-}
-
-/** Same merged lines and TTL = same request, whatever the line order or split. */
-export function requestHash(lines: [string, number][], ttlSeconds: number): string {
-  return createHash('sha256').update(JSON.stringify({ lines, ttlSeconds })).digest('hex');
-}
-
 function shape(json: ResultJson) {
   if (json.__typename !== 'Reservation') return json;
   return { ...json, expiresAt: new Date(json.expiresAt).toISOString(), createdAt: new Date(json.createdAt).toISOString() };
@@ -104,7 +53,7 @@ const statements = perDatabase((db: StockDb['db']) => ({
   reserve: db
     .select({ result: sql<ResultJson>`fn.result` })
     .from(
-      sql`stock.reserve(${p('channel')}, ${p('key')}, ${p('hash')}, ${p('lines')}::jsonb, ${p('ttlSeconds')}::int, ${p('actor')}, ${p('plan')}::jsonb) as fn(result)`,
+      sql`stock.reserve(${p('channel')}, ${p('key')}, ${p('hash')}, ${p('lines')}::jsonb, ${p('ttlSeconds')}::int, ${p('actor')}, ${p('plan')}::jsonb, ${p('source')}) as fn(result)`,
     )
     .prepare('stock_reserve'),
   restock: db
@@ -165,6 +114,8 @@ async function assertSoldInChannel(ctx: StockContext, variantIds: string[]): Pro
 
 export async function reserveStock(ctx: StockContext, input: ReserveStockInput) {
   const { key, lines, ttlSeconds } = normaliseReservation(input);
+  const source = input.sourceLocationId ?? null;
+  if (source !== null) assertMayNameSource(ctx, source);
   // The checkout asked the catalog (quote and SKUs, in the customer's own context) a step before; anyone
   // else is checked here.
   if (!isCheckout(ctx)) {
@@ -176,17 +127,18 @@ export async function reserveStock(ctx: StockContext, input: ReserveStockInput) 
   const actor = actorOf(ctx);
   const channel = ctx.channel.channel;
   for (let attempt = 1; ; attempt++) {
-    const { plan } = await routeOrder(ctx, channel, lines, input.shipTo, input.pickupLocationId);
+    const { plan } = await routeOrder(ctx, channel, lines, input.shipTo, input.pickupLocationId, source);
     const result = await callJson(
       statements(ctx.db.db).reserve.execute({
         channel,
         // The key is the caller's own: two shoppers who happen to pick the same key get two reservations.
         key: `${actor}|${key}`,
-        hash: requestHash(lines, ttlSeconds),
+        hash: requestHash(lines, ttlSeconds, source),
         lines: JSON.stringify(lines.map(([variantId, quantity]) => ({ variantId, quantity }))),
         ttlSeconds,
         actor,
         plan: JSON.stringify(plan.allocations),
+        source,
       }),
     );
     if (result!.__typename !== 'RouteStale') return shape(result!);

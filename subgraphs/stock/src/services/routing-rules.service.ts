@@ -3,7 +3,7 @@ import { appError, staffCan } from '@storegraph/schema';
 import type { StockContext } from '../context.ts';
 import type { ShipTo } from '../domain/ship-to.coordinates.ts';
 import type { RoutingRules } from '../strategies/routing.strategy.ts';
-import { normaliseReservation } from './reservation.service.ts';
+import { normaliseReservation } from '../domain/reservation-input.rules.ts';
 import { routeOrder } from './routing.service.ts';
 import { requireStockAdminOn } from './staff-scope.service.ts';
 

@@ -3,6 +3,7 @@ import { appError } from '@storegraph/schema';
 import type { StockContext } from '../context.ts';
 import type { Coordinates } from '../domain/geo-distance.ts';
 import { type ShipTo, shipToCoordinates } from '../domain/ship-to.coordinates.ts';
+import { sourceCandidate } from './aisle-source.service.ts';
 import { NO_RULES, type LocationKind, type RoutingCandidate, type RoutingPlan, type RoutingRules } from '../strategies/routing.strategy.ts';
 
 export interface RoutedOrder {
@@ -73,7 +74,21 @@ export async function routeOrder(
   lines: [string, number][],
   shipTo: ShipTo | null | undefined,
   pickupLocationId?: string | null,
+  sourceLocationId?: string | null,
 ): Promise<RoutedOrder> {
+  const to = shipToCoordinates(shipTo);
+  const request = { lines: lines.map(([variantId, quantity]) => ({ variantId, quantity })), shipTo: to, pickupLocationId };
+  if (sourceLocationId) {
+    // An endless-aisle order: the cashier chose where the units come from, so it is the only candidate.
+    const source = await sourceCandidate(
+      ctx,
+      channel,
+      lines.map(([v]) => v),
+      sourceLocationId,
+      pickupLocationId,
+    );
+    return { shipTo: to, rules: NO_RULES, plan: ctx.routing.route({ ...request, candidates: [source], rules: NO_RULES }) };
+  }
   const { candidates, rules, pickups } = await readCandidates(
     ctx,
     channel,
@@ -82,7 +97,6 @@ export async function routeOrder(
   if (pickupLocationId && !pickups.has(pickupLocationId)) {
     throw appError('BAD_USER_INPUT', `${pickupLocationId} is not a pickup location of ${channel}`, { argument: 'pickupLocationId' });
   }
-  const to = shipToCoordinates(shipTo);
-  const plan = ctx.routing.route({ lines: lines.map(([variantId, quantity]) => ({ variantId, quantity })), shipTo: to, candidates, rules, pickupLocationId });
+  const plan = ctx.routing.route({ ...request, candidates, rules });
   return { shipTo: to, rules, plan };
 }

@@ -20,8 +20,10 @@ async function reserve(env: StepEnv) {
   // Stock routes the order: the ship-to decides which locations are nearest.
   const a = cart.shippingAddress;
   const shipTo = a ? { country: a.country, postalCode: a.postalCode, city: a.city } : null;
-  // Click & collect: the units are held at the pickup shop, where the customer collects them.
-  return reserveStock(env.deps.stock, await env.serviceToken(), env.requestId, keyOf(env), lines, ttl, shipTo, cart.pickupLocationId);
+  // Click & collect: the units are held at the pickup shop, where the customer collects them. An endless-aisle
+  // order at a till: at the source location the cashier chose (stock checks it is the till's to name).
+  const { pickupLocationId, sourceLocationId = null } = cart;
+  return reserveStock(env.deps.stock, await env.serviceToken(), env.requestId, keyOf(env), lines, ttl, shipTo, pickupLocationId, sourceLocationId);
 }
 
 /** All lines or none, before the order exists; the saga's key makes a repeat return the same hold. */
@@ -42,6 +44,10 @@ export const reserveStockStep: CheckoutStep = {
       // The cart's pickup shop is no pickup shop of the channel (any more): the cart must change, nothing was held.
       if (err instanceof GraphQLError && err.extensions.code === 'BAD_USER_INPUT' && err.extensions.argument === 'pickupLocationId') {
         return { fail: { __typename: 'CartNotReady', problems: [{ code: 'PICKUP_NOT_AVAILABLE', message: err.message }] } };
+      }
+      // The source location is not (or no longer) one this caller may take units from: nothing was held.
+      if (err instanceof GraphQLError && err.extensions.argument === 'sourceLocationId') {
+        return { fail: { __typename: 'CartNotReady', problems: [{ code: 'SOURCE_NOT_AVAILABLE', message: err.message }] } };
       }
       // Stock kept selling out under routing (re-planned until it gave up): a retry may well succeed, so the
       // client is told to retry and its key stays unused, not answered with a stored failure.

@@ -8,7 +8,10 @@ import type { CheckoutStep, StepEnv } from '../checkout-step.ts';
 
 export interface ValidatedCart {
   lines: { variantId: string; quantity: number }[];
-  cart: Pick<CartRow, 'email' | 'shippingAddress' | 'billingAddress' | 'shippingMethod' | 'pickupLocationId' | 'couponCodes' | 'customerId' | 'companyId'>;
+  cart: Pick<CartRow, 'email' | 'shippingAddress' | 'billingAddress' | 'shippingMethod' | 'pickupLocationId' | 'couponCodes' | 'customerId' | 'companyId'> & {
+    /** Endless aisle (absent in sagas stored before it): where the units are reserved. */
+    sourceLocationId?: string | null;
+  };
 }
 
 type CartSnapshot = {
@@ -20,6 +23,7 @@ type CartSnapshot = {
   billing_address: Address | null;
   shipping_method: string | null;
   pickup_location_id: string | null;
+  source_location_id: string | null;
   coupon_codes: string[];
   customer_id: string | null;
   company_id: string | null;
@@ -30,7 +34,7 @@ type CartSnapshot = {
 async function snapshot(env: StepEnv): Promise<CartSnapshot | undefined> {
   const [row] = await env.db.execute<CartSnapshot>(sql`
     select c.status, c.checkout_id, c.version, c.email, c.shipping_address, c.billing_address, c.shipping_method, c.pickup_location_id,
-      c.coupon_codes, c.customer_id, c.company_id,
+      c.source_location_id, c.coupon_codes, c.customer_id, c.company_id,
       coalesce((select jsonb_agg(jsonb_build_object('variantId', l.variant_id, 'quantity', l.quantity) order by l.variant_id)
         from orders.cart_lines l where l.cart_id = c.id), '[]'::jsonb) as lines
     from orders.carts c where c.id = ${env.checkout.cartId}::uuid`);
@@ -59,6 +63,7 @@ export const validateCart: CheckoutStep = {
         billingAddress: cart.billing_address,
         shippingMethod: cart.shipping_method,
         pickupLocationId: cart.pickup_location_id,
+        sourceLocationId: cart.source_location_id,
         couponCodes: cart.coupon_codes,
         customerId: cart.customer_id,
         companyId: cart.company_id,

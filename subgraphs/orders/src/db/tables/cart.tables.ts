@@ -22,6 +22,8 @@ export const carts = ordersSchema.table(
     billingAddress: jsonb('billing_address').$type<Address>(),
     shippingMethod: text('shipping_method'),
     pickupLocationId: text('pickup_location_id'),
+    /** Endless aisle: the shop or warehouse a till's order takes its units from (null: the channel's routing). */
+    sourceLocationId: text('source_location_id'),
     couponCodes: text('coupon_codes').array().notNull().default([]),
     checkoutId: uuid('checkout_id'),
     orderId: text('order_id'),

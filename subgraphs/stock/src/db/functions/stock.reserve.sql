@@ -1,5 +1,5 @@
 -- Generated from the migrations by scripts/function-bodies.ts: the body that runs now.
-CREATE OR REPLACE FUNCTION stock.reserve(p_channel text, p_key text, p_hash text, p_lines jsonb, p_ttl_seconds integer, p_actor text, p_plan jsonb)
+CREATE OR REPLACE FUNCTION stock.reserve(p_channel text, p_key text, p_hash text, p_lines jsonb, p_ttl_seconds integer, p_actor text, p_plan jsonb, p_source text DEFAULT NULL)
 RETURNS jsonb LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   v_id uuid;
@@ -63,14 +63,16 @@ BEGIN
   END IF;
 
   -- Lock and read in one statement: FOR UPDATE returns the newest committed version of each row it
-  -- had to wait for. Only the planned rows, of locations the channel sells from.
+  -- had to wait for. Only the planned rows, of locations the channel sells from, or of the one source location an
+  -- endless-aisle order at a till names (p_source: checked by the caller, see aisle-source.service.ts).
   SELECT array_agg(k.variant_id), array_agg(k.location_id), array_agg(k.free)
     INTO k_var, k_loc, k_free
   FROM (
     SELECT l.variant_id, l.location_id, l.on_hand - l.reserved - l.safety_stock AS free
     FROM stock.levels l
-    JOIN stock.channel_locations cl ON cl.channel = p_channel AND cl.location_id = l.location_id
-    WHERE (l.variant_id, l.location_id) IN (
+    WHERE (l.location_id = p_source OR EXISTS (
+        SELECT 1 FROM stock.channel_locations cl WHERE cl.channel = p_channel AND cl.location_id = l.location_id))
+      AND (l.variant_id, l.location_id) IN (
       SELECT p."variantId", p."locationId" FROM jsonb_to_recordset(coalesce(p_plan, '[]'::jsonb)) AS p("variantId" text, "locationId" text))
     ORDER BY l.variant_id, l.location_id
     FOR UPDATE OF l) k;
