@@ -175,6 +175,24 @@ describe('changing till staff', () => {
     expect((await tillSignIn(tillB, cashier.staffCode, cashier.pin)).__typename).toBe('TillSignedIn');
   });
 
+  it('never leaves open a sign-in that raced its member’s deactivation, so reactivating them revives no token', async () => {
+    const cashier = await register('CASHIER', '4826');
+    // The sign-in reads the member, then verifies the PIN (argon2, tens of ms): the deactivation is sent while it
+    // runs, a little later each round, so that some round lands inside that window.
+    for (const delayMs of [0, 5, 15, 30]) {
+      const signing = tillSignIn(tillA, cashier.staffCode, cashier.pin);
+      await new Promise((r) => setTimeout(r, delayMs));
+      const off = await update({ id: cashier.id, active: false });
+      const answer = await signing;
+      // Signed in before the deactivation (which then ended it) or refused after it: never open afterwards.
+      expect(['TillSignedIn', 'SignInFailed'], JSON.stringify(answer)).toContain(answer.__typename);
+      expect(off.endedSignIns).toBe(answer.__typename === 'TillSignedIn' ? 1 : 0);
+      expect(await openSignIns(cashier.id)).toBe(0);
+      expect(await update({ id: cashier.id, active: true })).toMatchObject({ staff: { active: true } });
+      if (answer.__typename === 'TillSignedIn') expect(await refusedSoon(answer.accessToken)).toEqual({ status: 401, codes: ['UNAUTHENTICATED'] });
+    }
+  });
+
   it("refuses another channel's staff-admin, an unknown member and contradictory input, and changes nothing", async () => {
     const cashier = await register('CASHIER', '7531', [SHOP_A]);
     const berlinAdmin = await createStaff('ts-berlin-admin', ['staff-admin'], ['pos-berlin']);
@@ -187,7 +205,8 @@ describe('changing till staff', () => {
         channel: 'pos-berlin',
       },
     );
-    expect(codes(other)).toEqual(['FORBIDDEN']);
+    // As an unknown member: FORBIDDEN would tell any channel's staff admin which ids exist elsewhere.
+    expect(codes(other)).toEqual(['NOT_FOUND']);
     expect(codes(await bff('admin', 'UpdateTillStaff', { input: { id: `tst_none_${tag}`, active: false } }, as()))).toEqual(['NOT_FOUND']);
     expect(await update({ id: cashier.id, everyShop: true, locationIds: [SHOP_B] })).toEqual({
       __typename: 'TillInputInvalid',

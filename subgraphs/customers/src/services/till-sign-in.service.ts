@@ -55,7 +55,8 @@ export async function tillSignIn(ctx: CustomersContext, input: { tillId: string;
   if (!worksAt(member.locationIds, till.locationId)) return otherShop;
   const sid = randomUUID();
   const expiresAt = new Date(Date.now() + TILL_TOKEN_TTL_SECONDS * 1000);
-  await ctx.db.db.insert(tillSignIns).values({ id: sid, tillId: till.id, tillStaffId: member.id, expiresAt });
+  const landed = await recordSignIn(ctx, { sid, till, member, expiresAt });
+  if (landed !== 'SIGNED_IN') return landed === 'OTHER_SHOP' ? otherShop : signInFailed;
   const accessToken = await new SignJWT({ kind: 'device', sid, channel: till.channel, name: member.name })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(TILL_TOKEN_ISSUER)
@@ -71,6 +72,32 @@ export async function tillSignIn(ctx: CustomersContext, input: { tillId: string;
     till: tillView(till),
     staff: tillStaffView(member),
   };
+}
+
+/**
+ * The sign-in row, written only if the till and the member are still as they were read before the PIN check (an
+ * argon2 verification: tens of milliseconds). The rows are read again under FOR SHARE, which waits for a
+ * revokeTill or updateTillStaff in flight (they lock the row to change it) and then sees its outcome: without it a
+ * sign-in racing a deactivation was written open after the deactivation had ended the open ones, and a later
+ * reactivation brought its 8-hour token back to life.
+ */
+async function recordSignIn(
+  ctx: CustomersContext,
+  a: { sid: string; till: typeof tills.$inferSelect; member: TillStaffRow; expiresAt: Date },
+): Promise<'SIGNED_IN' | 'FAILED' | 'OTHER_SHOP'> {
+  return ctx.db.db.transaction(async (tx) => {
+    const [till] = await tx.select({ status: tills.status }).from(tills).where(eq(tills.id, a.till.id)).for('share');
+    const [member] = await tx
+      .select({ status: tillStaff.status, pinHash: tillStaff.pinHash, locationIds: tillStaff.locationIds })
+      .from(tillStaff)
+      .where(eq(tillStaff.id, a.member.id))
+      .for('share');
+    // A PIN changed meanwhile: the one just verified is no longer this member's.
+    if (till?.status !== 'ACTIVE' || member?.status !== 'ACTIVE' || member.pinHash !== a.member.pinHash) return 'FAILED';
+    if (!worksAt(member.locationIds, a.till.locationId)) return 'OTHER_SHOP';
+    await tx.insert(tillSignIns).values({ id: a.sid, tillId: a.till.id, tillStaffId: a.member.id, expiresAt: a.expiresAt });
+    return 'SIGNED_IN';
+  });
 }
 
 export async function tillSignOut(ctx: CustomersContext): Promise<boolean> {

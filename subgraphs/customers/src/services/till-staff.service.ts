@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, notInArray } from 'drizzle-orm';
-import { appError, Code, TillRole } from '@storegraph/schema';
+import { appError, Code, staffCan, TillRole } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 import { tillSignIns, tillStaff, tills } from '../db/tables.ts';
 import { requireTillAdmin, tillStaffView, type TillStaffRow } from './till-registry.service.ts';
@@ -27,8 +27,11 @@ const inputInvalid = (message: string, field?: string) => ({ __typename: 'TillIn
  * (tillSessionFacts) checks the shop and status again. The answer keeps `before` for the audit trail.
  */
 export async function updateTillStaff(ctx: CustomersContext, input: UpdateTillStaffInput) {
+  if (!ctx.channel.staff) throw appError(Code.UNAUTHENTICATED, 'staff sign-in required');
   const [current]: (TillStaffRow | undefined)[] = await ctx.db.db.select().from(tillStaff).where(eq(tillStaff.id, input.id));
-  if (!current) throw appError(Code.NOT_FOUND, `no till staff member ${input.id}`);
+  // Another channel's member is answered as an unknown one: FORBIDDEN would tell a staff admin of any channel
+  // which ids exist elsewhere.
+  if (!current || !staffCan(ctx.channel, 'staff-admin', current.channel)) throw appError(Code.NOT_FOUND, `no till staff member ${input.id} you manage`);
   requireTillAdmin(ctx, current.channel);
   if (input.role == null && input.locationIds == null && input.everyShop == null && input.active == null) return inputInvalid('nothing to change');
   if (input.everyShop === false) return inputInvalid('true or left out; name the shops in locationIds', 'everyShop');
