@@ -59,6 +59,13 @@ describe('the projector and the outbox', () => {
       // l0 is projected; l2 committed after l1 took its id and is held back with it (never skipped past it).
       const before = await untilReport(auth, input, (r) => r.totals.orders >= 1);
       expect(before.totals.total).toEqual(eur(100));
+      // Seeing l0 first proves nothing if the projector simply had not got to l2 yet: it is read again for 3 s
+      // (the projector passes every second here, ORDERS_REPORTS_INTERVAL_MS), and l2 must never appear while l1 is open.
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 150));
+        const still = await untilReport(auth, input, () => true);
+        expect({ orders: still.totals.orders, total: still.totals.total }).toEqual({ orders: 1, total: eur(100) });
+      }
       await held`commit`;
       open = false;
     } finally {

