@@ -29,10 +29,7 @@ async function refusingPort(): Promise<number> {
 describe('replica addresses', () => {
   it('reads one address as a list of one, and a comma-separated list with spaces in order', () => {
     expect(replicaUrls('http://gw:4000/graphql', 'gateway').map(String)).toEqual(['http://gw:4000/graphql']);
-    expect(replicaUrls(' http://a:4000/graphql, http://b:4000/graphql ,', 'gateway').map(String)).toEqual([
-      'http://a:4000/graphql',
-      'http://b:4000/graphql',
-    ]);
+    expect(replicaUrls(' http://a:4000/graphql, http://b:4000/graphql ,', 'gateway').map(String)).toEqual(['http://a:4000/graphql', 'http://b:4000/graphql']);
   });
 
   it('refuses an empty list, naming the service', () => {
