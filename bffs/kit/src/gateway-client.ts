@@ -44,12 +44,9 @@ interface Gateway {
  */
 export class GatewayClient {
   private readonly gateways: ReplicaRotation<Gateway>;
-  /** each gateway's GraphQL address, in configuration order */
-  readonly urls: readonly string[];
 
   constructor(urls: string | readonly string[], connections = 64) {
     const list = typeof urls === 'string' ? replicaUrls(urls, 'gateway') : urls.map((u) => new URL(u));
-    this.urls = list.map(String);
     this.gateways = new ReplicaRotation(
       list.map((u) => ({
         // Connects fail after 1 s; an answer may take up to 35 s (the gateway gives a write 30 s).
