@@ -141,6 +141,9 @@ const shared = [
       NATS_STREAM: 'STOREGRAPH_EVENTS',
       NATS_SUBJECT_PREFIX: 'storegraph',
       ...Object.fromEntries(SUBGRAPHS.map((g) => [g.env, `http://${g.name}:${g.port}/graphql`])),
+      // The gateway Service spreads the BFFs' connections over its pods, and a pod leaves it when not ready. GATEWAY_URL
+      // also takes a comma-separated list (gateways in several zones or clusters): the BFFs take them in turn and
+      // pass over one that refuses the connection; their change stream moves to another when its own goes away.
       GATEWAY_URL: `http://gateway:${SERVICES.find((s) => s.name === 'gateway')!.defaultPort}/graphql`,
     },
   },

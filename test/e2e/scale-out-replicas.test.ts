@@ -6,9 +6,11 @@ import { CONTEXT_HEADER, signChannelContext } from '@storegraph/schema';
 import { SERVICES } from '../../scripts/service-list.ts';
 import { CHANNEL_DEFAULTS, system } from '../support/clients.ts';
 import { startProcessSystem, type ProcessSystem } from '../support/process-system.ts';
+import { cartsByEmail, clean, pagePrice, RequestFlow, summary } from './gateway-failover-support.ts';
 import {
   call,
   codes,
+  gatewayServed,
   ledgerDrift,
   readyCartVia,
   retryable,
@@ -22,11 +24,14 @@ import {
 
 /**
  * Scale-out proof (issue #17, item 6): a system of this file's own with TWO replicas of every subgraph, of the
- * gateway (behind a TCP balancer) and of every BFF, with the same checkouts as one machine would take:
+ * gateway (every BFF is given both: GATEWAY_URL lists them) and of every BFF, with the same checkouts as one
+ * machine would take:
  * - idempotency: one PlaceOrder sent at once to both B2C BFF replicas, or dropped mid-request and sent again to
  *   the other, places one order and gives one answer; another checkout under the same key is refused;
  * - crash: an orders replica is SIGKILLed at a saga step boundary while checkouts run on both replicas; the
- *   surviving replica's recovery job finishes or undoes every saga, and the stock ledger stays whole.
+ *   surviving replica's recovery job finishes or undoes every saga, and the stock ledger stays whole;
+ * - a gateway SIGKILLed while requests flow through a BFF: every request after the kill is answered by the
+ *   other gateway, no write is applied twice, and the BFFs' caches follow the survivor's change stream.
  * Pools are 2 a subgraph process (10 processes): with the job queues' listeners this system holds about 35
  * connections, beside the shared system on a PostgreSQL that allows 100.
  */
@@ -62,15 +67,18 @@ const keyOf = (tag: string) => `scale-${tag}-${process.pid}-${Date.now().toStrin
 const ordersOf = async (s: Shopper) => sql<{ id: string; status: string }[]>`select id, status from orders.orders where customer_id = ${s.sub}`;
 
 describe('two replicas of every service', () => {
-  it('runs them all: every service twice, the BFFs reaching both gateways through the balancer', async () => {
+  it('runs them all: every service twice, the BFFs taking both gateways in turn', async () => {
     const names = SERVICES.flatMap((s) => [s.name, `${s.name}-2`]);
     expect(names.length).toBe(20);
     expect(names.filter((n) => !sys.alive(n))).toEqual([]);
-    // The variants' setup went through both gateways: the balancer handed each some connections.
-    const served = [...sys.gatewayBalancer!.served.values()];
-    expect(served.length).toBe(2);
+    // The variants' setup (one CountStock through the admin BFF per stock level of the two variants) went
+    // through both gateways, each exactly once: the two gateways' counts add up to the calls, and both served.
+    const [levels] = await sql<{ n: number }[]>`select count(*)::int as n from stock.levels where variant_id in ${sql(variants)}`;
+    const served = [await gatewayServed(sys, 'gateway', 'CountStock'), await gatewayServed(sys, 'gateway-2', 'CountStock')];
+    expect(served[0]! + served[1]!).toBe(levels!.n);
+    expect(served.filter((n) => n === 0)).toEqual([]);
     const [connections] = await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = current_database()`;
-    console.log(`[scale-out] 20 processes; gateway connections per replica ${served.join('/')}; database connections ${connections!.n}`);
+    console.log(`[scale-out] 20 processes; CountStock calls per gateway ${served.join('/')}; database connections ${connections!.n}`);
     expect(connections!.n).toBeLessThanOrEqual(50);
   });
 });
@@ -271,4 +279,107 @@ describe('an orders replica killed in the middle of checkout sagas', () => {
       await sys.start('orders-2');
     });
   }
+});
+
+/** Polls (at most 10 s) until `done` answers true; the last answer for the failure message. */
+async function within10s<T>(ask: () => Promise<T>, done: (t: T) => boolean): Promise<T> {
+  let last = await ask();
+  for (let i = 0; i < 200 && !done(last); i++) {
+    await sleep(50);
+    last = await ask();
+  }
+  return last;
+}
+
+describe('a gateway SIGKILLed while requests flow through a BFF', () => {
+  it('answers every request sent after the kill through the other gateway, with no 5xx, and applies no write twice', { timeout: 300_000 }, async () => {
+    const s = await shopper('gwkill');
+    const served = async () => [await gatewayServed(sys, 'gateway', 'CreateCart'), await gatewayServed(sys, 'gateway-2', 'CreateCart')];
+    const before = await served();
+    // Four clients at once through one BFF replica, which was given both gateways.
+    const flow = new RequestFlow(bffs()[0]!, s, keyOf('gwkill')).start(4);
+    try {
+      // Both gateways take the flow's writes before the kill (the BFF takes them in turn).
+      await flow.until(async () => {
+        const now = await served();
+        return flow.requests.length >= 40 && now[0]! > before[0]! && now[1]! > before[1]!;
+      }, 'both gateways serving');
+      await sys.kill('gateway'); // SIGKILL; resolves once the process has exited
+      flow.killSeen = true;
+      await flow.until(() => flow.afterKill.length >= 80, '80 requests sent after the kill');
+    } finally {
+      await flow.stop();
+    }
+    expect(sys.alive('gateway')).toBe(false);
+    // Every request sent after the kill was seen is answered in full; one in flight when it died may be a
+    // retryable 503 (a write that may have reached the dead gateway is never sent again by the BFF).
+    const after = flow.afterKill;
+    expect(after.filter((r) => !clean(r.answer)).map(summary)).toEqual([]);
+    expect(after.filter((r) => r.operation === 'CreateCart').length).toBeGreaterThanOrEqual(40);
+    const lost = flow.requests.filter((r) => !r.afterKill && !clean(r.answer));
+    expect(lost.filter((r) => r.answer.status !== 503 || !codes(r.answer).includes('SERVICE_UNAVAILABLE')).map(summary)).toEqual([]);
+
+    // No write applied twice: at most one cart per email; each answered CreateCart made exactly the cart it
+    // answered, and each Cart read gave that cart back.
+    const carts = await cartsByEmail(sql, flow.tag);
+    expect([...carts].filter(([, ids]) => ids.length > 1)).toEqual([]);
+    const created = new Map<string, string>();
+    for (const r of flow.requests.filter((r) => r.operation === 'CreateCart' && clean(r.answer))) created.set(r.email, r.answer.body!.data.createCart.id);
+    expect([...created].filter(([email, id]) => JSON.stringify(carts.get(email)) !== JSON.stringify([id]))).toEqual([]);
+    for (const r of flow.requests.filter((r) => r.operation === 'Cart')) expect(r.answer.body?.data?.cart?.id, summary(r)).toBe(created.get(r.email));
+
+    // The survivor answers each of the next 10 writes: its CreateCart count grows by exactly 10.
+    const survivorBefore = await gatewayServed(sys, 'gateway-2', 'CreateCart');
+    for (let i = 0; i < 10; i++) expect(clean(await call(bffs()[0]!, 'CreateCart', { email: `next${i}-${flow.tag}@example.com` }, s.headers))).toBe(true);
+    expect((await gatewayServed(sys, 'gateway-2', 'CreateCart')) - survivorBefore).toBe(10);
+    console.log(
+      `[scale-out] gateway SIGKILLed: ${flow.requests.length - after.length} requests before (${lost.length} answered 503), ${after.length} after, all answered`,
+    );
+  });
+
+  it("keeps each BFF's response cache following the surviving gateway's change stream", async () => {
+    expect(sys.alive('gateway')).toBe(false);
+    // prd_0233 and its price are this file's own (its database is), and no checkout here sells it.
+    const [product] = await sql<{ slug: string }[]>`select slug from products.products where id = 'prd_0233'`;
+    const slug = product!.slug;
+    const variant = 'var_0233_1';
+    expect(variants).not.toContain(variant);
+    const [price] = await sql<{ amount: number }[]>`
+      select amount::int from prices.price_entries where variant_id = ${variant} and book_id = 'bk_base_eur'`;
+    const amount = price!.amount;
+    // The cache serves only while its BFF follows a change stream, and the killed gateway's is gone: a HIT
+    // means the BFF moved to the survivor's.
+    for (const bff of bffs())
+      expect(
+        await within10s(
+          () => pagePrice(bff, slug, variant),
+          (p) => p.cache === 'HIT',
+        ),
+      ).toEqual({ cache: 'HIT', amount });
+    await sql`update prices.price_entries set amount = amount + 7 where variant_id = ${variant} and book_id = 'bk_base_eur'`;
+    try {
+      // The entry would live 60 s (ProductPage's max-age); within 10 s, only the change the survivor relayed drops it.
+      for (const bff of bffs()) {
+        const fresh = await within10s(
+          () => pagePrice(bff, slug, variant),
+          (p) => p.amount === amount + 7,
+        );
+        expect(fresh.amount).toBe(amount + 7);
+        expect(fresh.cache).not.toBe('HIT');
+      }
+    } finally {
+      await sql`update prices.price_entries set amount = amount - 7 where variant_id = ${variant} and book_id = 'bk_base_eur'`;
+    }
+  });
+
+  it('keeps a BFF ready while one gateway is alive, and not once both are down', { timeout: 300_000 }, async () => {
+    const readyz = sys.url('bff-b2c').replace(/\/graphql$/, '/readyz');
+    const status = () => fetch(readyz).then((r) => r.status);
+    expect(sys.alive('gateway')).toBe(false);
+    expect(await status()).toBe(200);
+    await sys.kill('gateway-2');
+    expect(await status()).toBe(503);
+    await Promise.all([sys.start('gateway'), sys.start('gateway-2')]);
+    expect(await within10s(status, (s) => s === 200)).toBe(200);
+  });
 });

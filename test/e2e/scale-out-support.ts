@@ -119,3 +119,13 @@ export async function stockOfVariant(sql: postgres.Sql, variantId: string) {
       (select coalesce(-sum(delta_on_hand), 0) from stock.movements where variant_id = ${variantId} and kind = 'SALE')::int as sold`;
   return row!;
 }
+
+/** Requests one gateway process answered for an operation, whatever their status (from its /metrics). */
+export async function gatewayServed(sys: ProcessSystem, gateway: string, operation: string): Promise<number> {
+  const text = await (await fetch(sys.url(gateway).replace(/\/graphql$/, '/metrics'))).text();
+  const series = `storegraph_requests_total{service="gateway",operation="${operation}",`;
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(series))
+    .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}

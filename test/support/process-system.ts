@@ -6,7 +6,6 @@ import { DEV_CONTEXT_SECRET } from '@storegraph/kit';
 import { dropDatabase, ensureDatabase, freePort } from '@storegraph/dev-tools';
 import { portOf, SERVICES, serviceUrls, type ServiceSpec } from '../../scripts/service-list.ts';
 import { SUBGRAPHS } from '@storegraph/schema';
-import { TcpBalancer } from './tcp-balancer.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 import { dbPools } from './db-pools.ts';
 
@@ -21,8 +20,6 @@ export interface ProcessSystem {
   /** direct URL of this system's database (not through the proxy) */
   databaseUrl: string;
   proxy: TcpProxy;
-  /** with a second gateway: the balancer the BFFs reach both gateways through */
-  gatewayBalancer?: TcpBalancer;
   pid(name: string): number | undefined;
   /** whether the service's process is running */
   alive(name: string): boolean;
@@ -54,8 +51,8 @@ async function waitFor(url: string, child: ChildProcess, ms: number): Promise<vo
 export interface ProcessSystemOptions {
   /**
    * Services that run twice: the second is `<name>-2` on a port of its own. A subgraph's URL variable then names
-   * both (the gateway round-robins between them); a second BFF is for the test to spread its clients. A second
-   * gateway is reached by the BFFs through a TcpBalancer (a load balancer in front of both).
+   * both (the gateway round-robins between them); a second BFF is for the test to spread its clients. With a
+   * second gateway, GATEWAY_URL names both: each BFF takes them in turn and passes over one that is down.
    */
   replicas?: string[];
   /** more environment for every service (fault injection, a short checkout lease, a fast recovery interval) */
@@ -110,8 +107,7 @@ export async function startProcessSystem(sharedDatabaseUrl: string, opts: Proces
     if (port) env[s.env] = `${env[s.env]},http://127.0.0.1:${port}/graphql`;
   }
   const gatewayPort = second.get('gateway');
-  const gatewayBalancer = gatewayPort ? await new TcpBalancer([Number(env.GATEWAY_PORT), gatewayPort]).start() : undefined;
-  if (gatewayBalancer) env.GATEWAY_URL = `http://127.0.0.1:${gatewayBalancer.port}/graphql`;
+  if (gatewayPort) env.GATEWAY_URL = `${env.GATEWAY_URL},http://127.0.0.1:${gatewayPort}/graphql`;
   /** The spec of a service or of a second replica (`<name>-2`, its own port). */
   const specOf = (name: string): ServiceSpec & { port: number } => {
     const base = SERVICES.find((s) => s.name === name.replace(/-2$/, ''))!;
@@ -149,7 +145,6 @@ export async function startProcessSystem(sharedDatabaseUrl: string, opts: Proces
         clearTimeout(timer);
       }),
     );
-    await gatewayBalancer?.close();
     await proxy.close();
     await dropDatabase(serverUrl, dbName).catch(() => {});
   };
@@ -168,7 +163,6 @@ export async function startProcessSystem(sharedDatabaseUrl: string, opts: Proces
     url: (name) => `http://127.0.0.1:${specOf(name).port}/graphql`,
     databaseUrl,
     proxy,
-    gatewayBalancer,
     pid: (name) => children.get(name)?.pid,
     alive: (name) => {
       const c = children.get(name);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolSchema, contextSecretsSchema, loadConfig, optionalUrlSchema, portSchema } from '@storegraph/server-kit';
+import { boolSchema, contextSecretsSchema, loadConfig, optionalUrlSchema, portSchema, urlListSchema } from '@storegraph/server-kit';
 import { DEV_IDP_SECRET } from '@storegraph/schema';
 
 export { DEV_IDP_SECRET };
@@ -12,7 +12,8 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
       [`${prefix}_PORT`]: portSchema(defaultPort),
       // /metrics on a port of its own, which the ingress does not route (unset: on the public port, as before).
       METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-      GATEWAY_URL: z.string().url().default('http://127.0.0.1:4000/graphql'),
+      // One gateway, or several comma-separated: requests take them in turn and pass over one that is down.
+      GATEWAY_URL: urlListSchema('http://127.0.0.1:4000/graphql'),
       STOREGRAPH_CONTEXT_SECRET: contextSecretsSchema,
       STOREGRAPH_IDP_SECRET: dev ? z.string().min(32).default(DEV_IDP_SECRET) : z.string().min(32),
       BFF_ALLOW_ADHOC: boolSchema(dev),
@@ -55,7 +56,7 @@ export function bffConfig(prefix: string, defaultPort: number, env: NodeJS.Proce
     env,
   ) as {
     METRICS_PORT?: number;
-    GATEWAY_URL: string;
+    GATEWAY_URL: string[];
     STOREGRAPH_CONTEXT_SECRET: string[];
     STOREGRAPH_IDP_SECRET: string;
     BFF_ALLOW_ADHOC: boolean;

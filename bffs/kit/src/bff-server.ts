@@ -38,7 +38,8 @@ export interface BffOptions {
    * read operation names, error rates and pool use. Unset: the public port answers /metrics (development, tests).
    */
   metricsPort?: number;
-  gatewayUrl: string;
+  /** the gateways' GraphQL addresses (GATEWAY_URL): one, or several replicas taken in turn */
+  gatewayUrls: readonly string[];
   contextSecret: string;
   idpSecret: string;
   operations: string;
@@ -93,15 +94,16 @@ export interface RunningBff {
  * context, lets through only the channel's allowed operations, and forwards them to the gateway.
  */
 export async function startBff(opts: BffOptions): Promise<RunningBff> {
-  const gateway = new GatewayClient(opts.gatewayUrl);
+  const gateway = new GatewayClient(opts.gatewayUrls);
   const channels = new ChannelRegistry(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind, opts.staffChannelsOnly);
   const authenticate = bearerAuthenticator(opts.idpSecret, opts.oidc ? new ExternalIdentityVerifier(opts.oidc) : undefined);
   const accounts = new AccountDirectory(gateway, opts.contextSecret, opts.accountCacheMs);
   const staffDirectory = new StaffDirectory(gateway, opts.contextSecret, opts.accountCacheMs);
   // Only tills sign in on a POS BFF; elsewhere a till token is refused by the caller rule anyway.
   const tillDirectory = opts.kind === 'POS' ? new TillDirectory(gateway, opts.contextSecret, opts.accountCacheMs) : undefined;
-  // One follower of the gateway's change stream per BFF: it invalidates the caches and drives live queries.
-  const changes = new ChangeStreamClient(opts.gatewayUrl.replace(/\/graphql$/, '/changes')).start();
+  // One follower of a gateway's change stream per BFF: it invalidates the caches and drives live queries. Every
+  // gateway relays every change, so it follows one and moves to the next when that one goes away.
+  const changes = new ChangeStreamClient(opts.gatewayUrls.map((u) => u.replace(/\/graphql$/, '/changes'))).start();
   const keys = opts.publishableKeys ? new PublishableKeys(gateway, opts.contextSecret, `bff-${opts.name}`, opts.kind, changes) : undefined;
   const buildContext = contextBuilder(
     opts.resolveCaller,
@@ -160,15 +162,11 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
     if (stopping) res.setHeader('connection', 'close');
     try {
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', service: `bff-${opts.name}` });
-      // Ready while it can answer: not stopping, and the gateway is alive (its /healthz within 1 s). The
-      // gateway's own readiness is not asked: with a subgraph down the BFF still serves, degraded or stale.
+      // Ready while it can answer: not stopping, and a gateway is alive (its /healthz within 1 s; with several,
+      // one is enough, since requests pass over the others). The gateways' own readiness is not asked: with a
+      // subgraph down the BFF still serves, degraded or stale.
       if (url.pathname === '/readyz') {
-        const ready =
-          !stopping &&
-          (await fetch(opts.gatewayUrl.replace(/\/graphql$/, '/healthz'), { signal: AbortSignal.timeout(1_000) }).then(
-            (r) => r.ok,
-            () => false,
-          ));
+        const ready = !stopping && (await anyGatewayAlive(opts.gatewayUrls));
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not-ready' });
       }
       // Every other request spends its address's budget before anything is read or asked.
@@ -250,4 +248,14 @@ export async function startBff(opts: BffOptions): Promise<RunningBff> {
       await closeRedis(cacheRedis);
     },
   };
+}
+
+/** Whether one of the gateways answers its /healthz within 1 s (asked all at once). */
+function anyGatewayAlive(urls: readonly string[]): Promise<boolean> {
+  const alive = (url: string) =>
+    fetch(url.replace(/\/graphql$/, '/healthz'), { signal: AbortSignal.timeout(1_000) }).then((r) => (r.ok ? true : Promise.reject(new Error('not ok'))));
+  return Promise.any(urls.map(alive)).then(
+    () => true,
+    () => false,
+  );
 }

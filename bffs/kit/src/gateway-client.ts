@@ -1,6 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import { CONTEXT_HEADER } from '@storegraph/schema';
-import { withTraceHeaders } from '@storegraph/server-kit';
+import { readWorthRepeating, ReplicaRotation, replicaUrls, withTraceHeaders } from '@storegraph/server-kit';
 
 export interface GraphQLRequestBody {
   query?: string;
@@ -29,37 +29,64 @@ function unavailable(): GatewayResult {
   return { status: 503, body, hasErrors: true, text: JSON.stringify(body), subgraphs: [], cacheControl: '' };
 }
 
-/** HTTP to the gateway over a keep-alive pool: BFFs never import the gateway or a subgraph. */
-export class GatewayClient {
-  private readonly pool: Pool;
-  private readonly path: string;
+interface Gateway {
+  pool: Pool;
+  path: string;
+}
 
-  constructor(url: string, connections = 64) {
-    const u = new URL(url);
-    // Connects fail after 1 s; an answer may take up to 35 s (the gateway gives a write 30 s).
-    this.pool = new Pool(u.origin, {
-      connections,
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      connect: { timeout: 1_000 },
-      headersTimeout: 35_000,
-      bodyTimeout: 35_000,
-    });
-    this.path = u.pathname;
+/**
+ * HTTP to the gateway over keep-alive pools, one per gateway replica: BFFs never import the gateway or a
+ * subgraph. With several gateways (GATEWAY_URL lists them) requests take them in turn, and a gateway that
+ * refuses the connection (killed, stopping, not started) is skipped for the next: the request certainly never
+ * reached it, so a write too (server-kit's replica-rotation.ts). A query dropped on the wire (its gateway died
+ * under it) is asked of the next gateway as well; a mutation that may have reached a gateway never is: its
+ * answer is SERVICE_UNAVAILABLE and the client retries with its idempotency key.
+ */
+export class GatewayClient {
+  private readonly gateways: ReplicaRotation<Gateway>;
+
+  constructor(urls: string | readonly string[], connections = 64) {
+    const list = typeof urls === 'string' ? replicaUrls(urls, 'gateway') : urls.map((u) => new URL(u));
+    this.gateways = new ReplicaRotation(
+      list.map((u) => ({
+        // Connects fail after 1 s; an answer may take up to 35 s (the gateway gives a write 30 s).
+        pool: new Pool(u.origin, {
+          connections,
+          pipelining: 1,
+          keepAliveTimeout: 60_000,
+          connect: { timeout: 1_000 },
+          headersTimeout: 35_000,
+          bodyTimeout: 35_000,
+        }),
+        path: u.pathname,
+      })),
+    );
   }
 
-  /** The gateway's answer; when the gateway does not answer (down, reset, timed out), a SERVICE_UNAVAILABLE 503 of our own. */
-  async execute(body: GraphQLRequestBody, contextToken: string, requestId: string, extraHeaders: Record<string, string> = {}): Promise<GatewayResult> {
+  /**
+   * The gateway's answer; when no gateway answers (down, reset, timed out), a SERVICE_UNAVAILABLE 503 of our own.
+   * `kind`: the operation's type, when the caller knows it; otherwise a document that starts with `query` is a read.
+   */
+  async execute(
+    body: GraphQLRequestBody,
+    contextToken: string,
+    requestId: string,
+    extraHeaders: Record<string, string> = {},
+    kind?: 'query' | 'mutation' | 'subscription',
+  ): Promise<GatewayResult> {
+    const read = kind ? kind === 'query' : !!body.query?.trimStart().startsWith('query');
+    const headers = withTraceHeaders({ ...extraHeaders, 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId });
+    const payload = JSON.stringify(body);
     let res: Dispatcher.ResponseData;
     let text: string;
     try {
-      res = await this.pool.request({
-        method: 'POST',
-        path: this.path,
-        headers: withTraceHeaders({ ...extraHeaders, 'content-type': 'application/json', [CONTEXT_HEADER]: contextToken, 'x-request-id': requestId }),
-        body: JSON.stringify(body),
-      });
-      text = await res.body.text();
+      ({ res, text } = await this.gateways.send(
+        async (gateway) => {
+          const res = await gateway.pool.request({ method: 'POST', path: gateway.path, headers, body: payload });
+          return { res, text: await res.body.text() };
+        },
+        read ? readWorthRepeating : undefined,
+      ));
     } catch {
       return unavailable();
     }
@@ -92,7 +119,7 @@ export class GatewayClient {
     }
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await Promise.all(this.gateways.replicas.map((g) => g.pool.close()));
   }
 }

@@ -171,6 +171,7 @@ export function graphqlHandler(deps: GraphQLHandlerDeps) {
       token,
       requestId,
       countSql,
+      chosen.kind,
     );
     deps.logger.debug({ requestId, channel: context.channel, operation: chosen.operationName }, 'graphql');
     if (failedAsWhole(result)) {

@@ -40,7 +40,7 @@ export async function startChannelBff(bff: ChannelBff, env: NodeJS.ProcessEnv = 
     kind: bff.kind,
     port: config[`${prefix}_PORT`] as number,
     metricsPort: config.METRICS_PORT,
-    gatewayUrl: config.GATEWAY_URL,
+    gatewayUrls: config.GATEWAY_URL,
     contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,
     idpSecret: config.STOREGRAPH_IDP_SECRET,
     // bffs/<name>/src/operations.graphql, the shared operations (channel BFFs) and (storefront, portal) the account operations.

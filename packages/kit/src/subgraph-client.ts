@@ -3,7 +3,8 @@ import { CONTEXT_HEADER } from '@storegraph/schema';
 import { appError, ErrorCodes, type ErrorCode } from '@storegraph/schema';
 import type { SubgraphRequestContext } from './subgraph-server.ts';
 import {
-  certainlyNotSent,
+  ReplicaRotation,
+  replicaUrls,
   SQL_COUNT_HEADER,
   sqlCounterStore,
   withTraceHeaders,
@@ -21,30 +22,28 @@ const READ_TIMEOUT_MS = 2_000;
  * and never a wider one. Used for entity fetches (`_entities`), the federation protocol's batch lookup.
  */
 export class SubgraphClient {
-  /** One keep-alive pool per replica of the other subgraph. */
-  private readonly replicas: { pool: Pool; path: string }[];
-  private turn = 0;
+  /** One keep-alive pool per replica of the other subgraph, taken in turn. */
+  private readonly replicas: ReplicaRotation<{ pool: Pool; path: string }>;
   /** timeouts, one retry of reads, and a circuit breaker (see dependency-guard.ts) */
   readonly guard: DependencyGuard;
 
   /**
    * `urls`: the other subgraph's address, or its replicas' addresses comma-separated (as the gateway takes them).
    * Requests take the replicas in turn; one that refuses the connection (stopped, or killed and not back) is
-   * skipped at once for the next, since the request certainly never reached it: a write too.
+   * skipped at once for the next, since the request certainly never reached it: a write too (server-kit's
+   * replica-rotation.ts, shared with the BFFs' gateway client).
    */
   constructor(
     private readonly name: string,
     urls: string,
   ) {
-    this.replicas = urls
-      .split(',')
-      .filter(Boolean)
-      .map((url) => {
-        const u = new URL(url);
+    this.replicas = new ReplicaRotation(
+      replicaUrls(urls, name).map((u) => ({
         // connect fails after 1 s (a black-holed host), not undici's default 10 s
-        return { pool: new Pool(u.origin, { connections: 32, keepAliveTimeout: 60_000, connect: { timeout: 1_000 } }), path: u.pathname };
-      });
-    if (this.replicas.length === 0) throw new Error(`no address for the ${name} service`);
+        pool: new Pool(u.origin, { connections: 32, keepAliveTimeout: 60_000, connect: { timeout: 1_000 } }),
+        path: u.pathname,
+      })),
+    );
     this.guard = new DependencyGuard(name);
   }
 
@@ -112,16 +111,8 @@ export class SubgraphClient {
   }
 
   /** One POST, to the next replica in turn, or past those that refuse the connection. */
-  private async post<T>(contextToken: string, requestId: string, payload: object, timeoutMs = 10_000) {
-    const first = this.turn++ % this.replicas.length;
-    for (let i = 0; ; i++) {
-      const replica = this.replicas[(first + i) % this.replicas.length]!;
-      try {
-        return await this.postTo<T>(replica, contextToken, requestId, payload, timeoutMs);
-      } catch (err) {
-        if (i + 1 >= this.replicas.length || !certainlyNotSent(err)) throw err;
-      }
-    }
+  private post<T>(contextToken: string, requestId: string, payload: object, timeoutMs = 10_000) {
+    return this.replicas.send((replica) => this.postTo<T>(replica, contextToken, requestId, payload, timeoutMs));
   }
 
   /** A request counting its SQL (tests, the bench probe) counts what it makes this subgraph run too. */
@@ -150,7 +141,7 @@ export class SubgraphClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.replicas.map((r) => r.pool.close()));
+    await Promise.all(this.replicas.replicas.map((r) => r.pool.close()));
   }
 }
 

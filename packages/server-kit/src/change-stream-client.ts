@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ChangeEvent } from './change-stream.ts';
+import { ReplicaRotation } from './replica-rotation.ts';
 
 const SILENCE_LIMIT_MS = 45_000;
 
@@ -14,14 +15,24 @@ export interface ChangeStreamEvents {
 /**
  * Follows a /changes Server-Sent Events stream, reconnecting with backoff. Consumers treat `down` as
  * "every cached answer may be stale" and `up` as "start from empty".
+ *
+ * Given several addresses (replicas that relay the same changes: the gateways, or one subgraph's replicas), it
+ * follows one at a time; when that one's stream ends or cannot be opened it moves at once to the next, and backs
+ * off only after every address has failed in a row. A move is a `down` then an `up`, as any reconnect: what
+ * happened in between may have been missed, so caches start from empty.
  */
 export class ChangeStreamClient extends EventEmitter<ChangeStreamEvents> {
   private stopped = false;
   private controller?: AbortController;
+  private readonly urls: ReplicaRotation<string>;
   connected = false;
+  /** the address of the stream followed now (while `connected`) or last */
+  url: string;
 
-  constructor(private readonly url: string) {
+  constructor(urls: string | readonly string[]) {
     super();
+    this.urls = new ReplicaRotation(typeof urls === 'string' ? [urls] : urls);
+    this.url = this.urls.replicas[0]!;
   }
 
   start(): this {
@@ -31,7 +42,10 @@ export class ChangeStreamClient extends EventEmitter<ChangeStreamEvents> {
 
   private async loop() {
     let delay = 100;
+    // Addresses failed in a row without a stream: a full round of them backs off before the next.
+    let failedInRow = 0;
     while (!this.stopped) {
+      this.url = this.urls.next()[0]!;
       try {
         const controller = new AbortController();
         this.controller = controller;
@@ -40,6 +54,7 @@ export class ChangeStreamClient extends EventEmitter<ChangeStreamEvents> {
         this.connected = true;
         this.emit('up');
         delay = 100;
+        failedInRow = 0;
         const decoder = new TextDecoder();
         let buffer = '';
         // The server pings every 15 s; a stream silent for 45 s is half-open and no longer to be trusted.
@@ -62,11 +77,16 @@ export class ChangeStreamClient extends EventEmitter<ChangeStreamEvents> {
       } catch {
         /* reconnect below */
       }
+      const lost = this.connected;
       if (this.connected) {
         this.connected = false;
         this.emit('down');
       }
       if (this.stopped) break;
+      // A stream that was up and ended (its server stopped or died): the next address at once, if there is one.
+      failedInRow = lost ? 1 : failedInRow + 1;
+      if (failedInRow < this.urls.replicas.length) continue;
+      failedInRow = 0;
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 5_000);
     }

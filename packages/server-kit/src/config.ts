@@ -53,5 +53,21 @@ export const boolSchema = (fallback: boolean) =>
     .optional()
     .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
 
+/**
+ * One address, or a comma-separated list of one service's replicas (`http://a/graphql,http://b/graphql`),
+ * every one a URL; `fallback` when unset.
+ */
+export const urlListSchema = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().url()).min(1));
+
 /** An optional URL where an empty value means unset: a deployment's secret may carry the key with nothing in it. */
 export const optionalUrlSchema = z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional());

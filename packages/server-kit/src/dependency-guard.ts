@@ -40,6 +40,11 @@ export function certainlyNotSent(err: unknown): boolean {
   return NOT_SENT.has(errorCode(err));
 }
 
+/** Whether a read that failed on the wire (refused, reset, dropped; not timed out) is worth sending again, to another replica. */
+export function readWorthRepeating(err: unknown): boolean {
+  return RETRYABLE.has(errorCode(err));
+}
+
 function errorCode(err: unknown): string {
   let e: unknown = err;
   for (let depth = 0; e && typeof e === 'object' && depth < 4; depth++) {

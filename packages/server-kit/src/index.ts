@@ -11,6 +11,7 @@ export * from './pg-errors.ts';
 export * from './run-until-signal.ts';
 export * from './node-flags.ts';
 export * from './dependency-guard.ts';
+export * from './replica-rotation.ts';
 export * from './cache-hints.ts';
 export * from './request-guard.plugin.ts';
 export * from './read-routing.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChangeStreamClient, loadConfig, startSubgraph, SubgraphClient } from '@storegraph/kit';
+import { ChangeStreamClient, loadConfig, replicaUrls, startSubgraph, SubgraphClient } from '@storegraph/kit';
 import { SoldInChannelCache } from './services/sold-in-channel.cache.ts';
 import * as tables from './db/tables.ts';
 import { createStockContext } from './context.ts';
@@ -28,10 +28,11 @@ export async function startStock(env: NodeJS.ProcessEnv = process.env) {
     env,
   );
   // PRODUCTS_URL and PRICES_URL may list replicas: calls take them in turn (subgraph-client.ts). The change
-  // stream follows the first; every replica tells the same changes, since they come from the database.
+  // stream follows one, and the next when that one goes away; every replica tells the same changes, since they
+  // come from the database.
   const catalog = new SubgraphClient('products', jobs.PRODUCTS_URL);
   const prices = new SubgraphClient('prices', jobs.PRICES_URL);
-  const catalogChanges = new ChangeStreamClient(jobs.PRODUCTS_URL.split(',')[0]!.replace(/\/graphql$/, '/changes')).start();
+  const catalogChanges = new ChangeStreamClient(replicaUrls(jobs.PRODUCTS_URL, 'products').map((u) => String(u).replace(/\/graphql$/, '/changes'))).start();
   const soldInChannel = new SoldInChannelCache(catalogChanges);
   const running = await startSubgraph(
     {
