@@ -34,7 +34,8 @@ export async function spendCredit(ctx: OrdersContext, input: { code: string; amo
       const attempts = await tx
         .select({
           id: storeCreditMovements.id,
-          released: sql<boolean>`exists (select 1 from orders.store_credit_movements r where r.releases = ${storeCreditMovements.id})`,
+          // Spelled out: drizzle writes a lone column unqualified, which inside the subquery would mean r.id.
+          released: sql<boolean>`exists (select 1 from orders.store_credit_movements r where r.releases = "store_credit_movements"."id")`,
         })
         .from(storeCreditMovements)
         .where(
