@@ -59,7 +59,11 @@ describe('log lines', () => {
   it('never write a store-credit code, however deep the tender that carries it', () => {
     const line = logged((log) =>
       log.warn(
-        { creditCode: 'SC-AAAA-BBBB-CCCC-DDD1', tender: { creditCode: 'SC-AAAA-BBBB-CCCC-DDD2' }, input: { tenders: { creditCode: 'SC-AAAA-BBBB-CCCC-DDD3' } } },
+        {
+          creditCode: 'SC-AAAA-BBBB-CCCC-DDD1',
+          tender: { creditCode: 'SC-AAAA-BBBB-CCCC-DDD2' },
+          input: { tenders: [{ method: 'CASH' }, { creditCode: 'SC-AAAA-BBBB-CCCC-DDD3' }] },
+        },
         'tender',
       ),
     );
