@@ -156,7 +156,15 @@ const shared = [
     // refuses to start in production with an empty one, naming the variable; DATABASE_READ_URL (a streaming
     // replica for catalog, price and availability reads) and REDIS_URL (shared caches and budgets) may stay
     // empty: off. A replica doubles products', stock's and prices' pools, on the replica's server.
-    stringData: { DATABASE_URL: '', DATABASE_READ_URL: '', STOREGRAPH_CONTEXT_SECRET: '', STOREGRAPH_IDP_SECRET: '', PAYMENT_CARD_API_KEY: '', REDIS_URL: '' },
+    stringData: {
+      DATABASE_URL: '',
+      DATABASE_READ_URL: '',
+      STOREGRAPH_CONTEXT_SECRET: '',
+      STOREGRAPH_IDP_SECRET: '',
+      ORDERS_STORE_CREDIT_SECRET: '',
+      PAYMENT_CARD_API_KEY: '',
+      REDIS_URL: '',
+    },
   },
 ];
 

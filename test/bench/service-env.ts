@@ -13,6 +13,7 @@ export function benchEnv(databaseUrl: string): NodeJS.ProcessEnv {
     // The harness signs its own contexts for the subgraph-direct scenarios.
     STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'bench'].join(','),
     STOREGRAPH_IDP_SECRET: DEV_IDP_SECRET,
+    ORDERS_STORE_CREDIT_SECRET: 'bench-store-credit-secret-of-32-characters-or-more',
     STOREGRAPH_EXPOSE_SQL_COUNT: 'true',
     // Cold-cache scenarios ask for fresh answers with Cache-Control: no-cache.
     BFF_CACHE_BYPASS: 'true',

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTEXT_HEADER, DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
-import { bff, postGraphQL, signedContext, sqlClient, system } from '../support/clients.ts';
+import { CONTEXT_HEADER } from '@storegraph/schema';
+import { bff, postGraphQL, signedContext, sqlClient } from '../support/clients.ts';
+import { ordersReplica } from './orders-replica-support.ts';
 import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { data, key } from './checkout-support.ts';
@@ -21,59 +20,12 @@ import { BERLIN, levelsMatchLedger, priceVariant, receive } from './stock-suppor
 const UNIT = 2380;
 const POST = `mutation($sales: [OfflineSaleInput!]!) { postOfflineSales(sales: $sales) { results { clientId status } } }`;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-let port = 0;
-let child: ChildProcess | undefined;
-const alive = () => !!child && child.exitCode === null && child.signalCode === null;
-
-async function startReplica(): Promise<void> {
-  const s = system();
-  child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/orders/src/main.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: s.databaseUrl,
-      ORDERS_PORT: String(port),
-      ORDERS_DB_POOL: '3',
-      PRODUCTS_URL: s.products,
-      STOCK_URL: s.stock[0]!,
-      PRICES_URL: s.prices,
-      STOREGRAPH_CONTEXT_SECRET: s.contextSecret,
-      STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'test'].join(','),
-      STOREGRAPH_FAULT_INJECTION: 'true',
-      LOG_LEVEL: 'fatal',
-    },
-    stdio: 'ignore',
-  });
-  // Up to 60 s: a replica boots tsx and the whole subgraph, which took over 15 s on a loaded 2-core machine.
-  for (let i = 0; i < 1200; i++) {
-    if (!alive()) throw new Error('orders replica exited while starting');
-    if (
-      await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(50);
-  }
-  throw new Error('orders replica did not become ready');
-}
+const replica = ordersReplica();
 
 const sql = sqlClient();
 let till: { id: string; token: string; staffId: string; signInId: string };
 
 beforeAll(async () => {
-  port = await freePort();
   const admin = await createStaff('pos-crash-admin', ['staff-admin'], ['pos-berlin']);
   const staffToken = (await staffSession(admin.email)).token;
   const cashier = await registerTillStaff(staffToken, 'CASHIER', '4321');
@@ -86,7 +38,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (alive()) child!.kill('SIGKILL');
+  replica.kill();
   await sql.end();
 });
 
@@ -108,11 +60,11 @@ async function ledger(variantId: string) {
 
 /** Posts the batch to the replica with the crash point named: the process must die and answer nothing. */
 async function crashWhileApplying(sales: unknown[]) {
-  if (!alive()) await startReplica();
+  await replica.start();
   const context = await signedContext('pos-berlin', { till: { id: till.id, signInId: till.signInId, staffId: till.staffId, role: 'CASHIER' } });
   const attempt = () =>
     postGraphQL<any>(
-      `http://127.0.0.1:${port}/graphql`,
+      replica.url(),
       { query: POST, variables: { sales } },
       { [CONTEXT_HEADER]: context, 'x-storegraph-crash-at': 'till-offline:after-confirm' },
     ).catch(() => null);
@@ -123,8 +75,7 @@ async function crashWhileApplying(sales: unknown[]) {
     answer = await attempt();
   }
   expect(answer).toBeNull();
-  for (let i = 0; i < 200 && alive(); i++) await sleep(25);
-  expect(alive()).toBe(false);
+  expect(await replica.dead()).toBe(true);
 }
 
 describe('an offline sale whose process dies after stock sold it and before it was recorded', () => {

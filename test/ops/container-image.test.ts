@@ -142,6 +142,8 @@ describe('the image entry point', () => {
       DATABASE_URL: s.databaseUrl,
       STOREGRAPH_CONTEXT_SECRET: s.contextSecret,
       STOREGRAPH_IDP_SECRET: s.idpSecret,
+      // Orders reads its configuration before it migrates: production requires the store-credit secret too.
+      ORDERS_STORE_CREDIT_SECRET: 'test-store-credit-secret-of-32-characters-or-more',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       // Ports the running test system holds: a migrate run that tried to serve would fail on them.

@@ -74,6 +74,7 @@ describe('traces and metrics (OTEL_TRACES_EXPORTER=otlp)', () => {
       DATABASE_URL: s.databaseUrl,
       STOREGRAPH_CONTEXT_SECRET: s.contextSecret,
       STOREGRAPH_IDP_SECRET: s.idpSecret,
+      ORDERS_STORE_CREDIT_SECRET: 'test-store-credit-secret-of-32-characters-or-more',
       // A second set of processes on the shared database: no relays or sweepers that would publish or expire
       // what other files count, and small pools.
       STOREGRAPH_RUN_BACKGROUND: 'false',

@@ -169,6 +169,9 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
     // Reports charge card payments 1.40 % of the total (admin-reports-sales.test.ts).
     ORDERS_PAYMENT_FEES: 'card:140,manual:0',
     ORDERS_TILL_RETURNS: 'web-eu:pos-berlin',
+    // Store-credit spends past their hold are looked for each second (the hold itself stays 30 min here; the
+    // crash test's replica spends with a hold of seconds).
+    ORDERS_CREDIT_RELEASE_INTERVAL_MS: '1000',
   });
   const customers = await startCustomers({ ...env, ORDERS_URL: orders.url, STOCK_URL: `${stockA.url},${stockB.url}`, CUSTOMERS_ERASURE_RETRY_MS: '500' });
   await seedDemoData(databaseUrl, { products: opts.demoProducts });

@@ -623,7 +623,7 @@ export type TillCreditReturnMutationVariables = Exact<{
 
 
 export type TillCreditReturnMutation = { tillCreditReturn:
-    | { __typename: 'TillCreditReturnReceipt', returnNumber: string, clientId: string, tillId: string, locationId: string, cashierId: string, returnedAt: string, restocked: boolean, text: string, approvedBy: { staffId: string, name: string }, lines: Array<{ lineNo: number, variantId: string, sku: string, quantity: number, refund: { amount: number, currency: string } }>, total: { amount: number, currency: string }, credit: { code: string, last4: string, issued: { amount: number, currency: string }, balance: { amount: number, currency: string } } }
+    | { __typename: 'TillCreditReturnReceipt', returnNumber: string, clientId: string, tillId: string, locationId: string, cashierId: string, returnedAt: string, restocked: boolean, text: string, approvedBy: { staffId: string, name: string }, lines: Array<{ lineNo: number, variantId: string, sku: string, quantity: number, refund: { amount: number, currency: string } }>, total: { amount: number, currency: string }, credit: { code: string | null, last4: string, issued: { amount: number, currency: string }, balance: { amount: number, currency: string } } }
     | { __typename: 'ReturnApprovalRequired', reason: string, message: string, amount: { amount: number, currency: string } }
     | { __typename: 'CartNotReady', problems: Array<{ code: CartProblemCode, message: string, variantId: string | null }> }
     | { __typename: 'TillSessionConflict', message: string }

@@ -55,4 +55,19 @@ describe('log lines', () => {
     }
     expect(line).toContain('sign-in');
   });
+
+  it('never write a store-credit code, however deep the tender that carries it', () => {
+    const line = logged((log) =>
+      log.warn(
+        {
+          creditCode: 'SC-AAAA-BBBB-CCCC-DDD1',
+          tender: { creditCode: 'SC-AAAA-BBBB-CCCC-DDD2' },
+          input: { tenders: [{ method: 'CASH' }, { creditCode: 'SC-AAAA-BBBB-CCCC-DDD3' }] },
+        },
+        'tender',
+      ),
+    );
+    for (const code of ['DDD1', 'DDD2', 'DDD3']) expect(line).not.toContain(code);
+    expect(line).toContain('tender');
+  });
 });

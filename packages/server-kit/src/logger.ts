@@ -35,6 +35,11 @@ const REDACT = [
   '*.refreshToken',
   '*.newPassword',
   '*.email',
+  // A store-credit code spends the credit: the till's tender input, wherever it is nested.
+  'creditCode',
+  '*.creditCode',
+  'tenders[*].creditCode',
+  '*.tenders[*].creditCode',
 ];
 
 /** Structured JSON logs, one line per event, always with the service name (and request id per request). */

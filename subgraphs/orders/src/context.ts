@@ -30,6 +30,10 @@ export interface OrdersDeps {
   tillReturns?: ReadonlySet<string>;
   /** A recurring order's failed attempt is tried again this long after (ORDERS_SCHEDULE_RETRY_MINUTES). */
   scheduleRetryMs: number;
+  /** ORDERS_STORE_CREDIT_SECRET: the first derives new credits' codes; all are tried to derive an issued one again. */
+  storeCreditSecrets: readonly string[];
+  /** A store-credit spend with no recorded sale is released this long after it (ORDERS_CREDIT_SPEND_HOLD_MINUTES). */
+  creditSpendHoldMs: number;
 }
 
 export interface OrdersContext extends SubgraphRequestContext {

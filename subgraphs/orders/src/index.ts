@@ -5,6 +5,8 @@ import { createOrdersContext, type OrdersDeps } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
 import { startRecovery } from './checkout/recovery.job.ts';
 import { startRecurringOrders } from './jobs/recurring-orders.job.ts';
+import { startStoreCreditRelease } from './jobs/store-credit-release.job.ts';
+import { storeCreditSecretsSchema } from './till/store-credit.config.ts';
 import { startSalesProjector } from './reports/sales-projector.ts';
 import { paymentProvidersFromEnv } from './strategies/payment-provider.registry.ts';
 
@@ -51,6 +53,17 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
         .string()
         .regex(/^([a-z0-9-]+:[a-z0-9-]+(,[a-z0-9-]+:[a-z0-9-]+)*)?$/, 'orderChannel:posChannel,...')
         .default(''),
+      // Derives store-credit codes (HMAC-SHA256 of the credit id); comma-separated for rotation (first derives).
+      ORDERS_STORE_CREDIT_SECRET: storeCreditSecretsSchema(env.NODE_ENV),
+      // A credit spent by a till sale that was never recorded is given back this long after the spend.
+      // Fractions allowed (0.1 = 6 s) for tests; a real sale is recorded within seconds.
+      ORDERS_CREDIT_SPEND_HOLD_MINUTES: z.coerce
+        .number()
+        .positive()
+        .max(24 * 60)
+        .default(30),
+      // How often a replica asks for spends past their hold (one pass per interval across replicas).
+      ORDERS_CREDIT_RELEASE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
       ORDERS_PAYMENT_FEES: z
         .string()
         .regex(/^([a-z0-9-]+:\d{1,4}(,[a-z0-9-]+:\d{1,4})*)?$/, 'provider:basisPoints,...')
@@ -72,6 +85,8 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
     reportingCurrency: config.REPORTING_CURRENCY,
     tillReturns: new Set(config.ORDERS_TILL_RETURNS.split(',').filter(Boolean)),
     scheduleRetryMs: config.ORDERS_SCHEDULE_RETRY_MINUTES * 60_000,
+    storeCreditSecrets: config.ORDERS_STORE_CREDIT_SECRET,
+    creditSpendHoldMs: Math.round(config.ORDERS_CREDIT_SPEND_HOLD_MINUTES * 60_000),
     paymentFeesBp: Object.fromEntries(
       config.ORDERS_PAYMENT_FEES.split(',')
         .filter(Boolean)
@@ -119,6 +134,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
       background: async (db, queue) => {
         await startRecovery(db.db, deps, logger, queue, config.ORDERS_RECOVERY_INTERVAL_MS);
         await startRecurringOrders(db, deps, logger, queue, config.ORDERS_SCHEDULE_INTERVAL_MS);
+        await startStoreCreditRelease(db, logger, queue, config.ORDERS_CREDIT_RELEASE_INTERVAL_MS);
         // The projector stays a loop in every process: it follows the outbox within a second, its passes are
         // serialised by its watermark row, and a crash loses nothing (the watermark moves with each pass).
         return !queue.working ? async () => {} : startSalesProjector(db.db, deps, logger, config.ORDERS_REPORTS_INTERVAL_MS);

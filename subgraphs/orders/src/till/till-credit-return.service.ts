@@ -8,6 +8,7 @@ import { signCheckoutContext, signCustomerContext } from '../clients/service-con
 import { returnUnsoldUnits } from '../clients/stock.client.ts';
 import { tillSessions } from '../db/tables.ts';
 import { storeCredits, tillCreditReturns } from '../db/tables.ts';
+import { maskedCreditCode, recoverCreditCode } from '../domain/store-credit-code.rules.ts';
 import { returnReceiptText } from '../domain/till-return-receipt.format.ts';
 import { isQuote, quoteProblems } from '../services/cart-view.service.ts';
 import { assertVariantId, badInput } from '../services/cart-input.validation.ts';
@@ -75,10 +76,12 @@ async function restock(ctx: OrdersContext, row: Row): Promise<Row> {
 
 async function receiptOf(ctx: OrdersContext, row: Row) {
   const [credit] = await ctx.db.db
-    .select({ balance: storeCredits.balance, issued: storeCredits.issued })
+    .select({ balance: storeCredits.balance, issued: storeCredits.issued, codeHash: storeCredits.codeHash, last4: storeCredits.codeLast4 })
     .from(storeCredits)
     .where(eq(storeCredits.id, row.creditId));
   const money = (amount: number) => ({ amount, currency: row.currency });
+  // Derived again, never read back: null for a credit issued before codes were derived (migration 0019).
+  const code = recoverCreditCode(ctx.deps.storeCreditSecrets, row.creditId, credit!.codeHash);
   const returnedAt = row.returnedAt.toISOString();
   const refunds = [{ method: 'STORE_CREDIT', amount: row.total }];
   const text = returnReceiptText({ ...row, receiptNumber: null, returnNumber: row.number, returnedAt, refunds });
@@ -93,9 +96,9 @@ async function receiptOf(ctx: OrdersContext, row: Row) {
     approvedBy: { staffId: row.approvedBy, name: row.approverName },
     lines: row.lines.map((l) => ({ lineNo: l.lineNo, variantId: l.variantId, sku: l.sku, quantity: l.quantity, refund: money(l.amount) })),
     total: money(row.total),
-    credit: { code: row.creditCode, last4: row.creditCode.slice(-4), issued: money(credit!.issued), balance: money(credit!.balance) },
+    credit: { code, last4: credit!.last4, issued: money(credit!.issued), balance: money(credit!.balance) },
     restocked: row.stockStatus === 'RESTOCKED',
-    text: `${text}Store credit ${row.creditCode}\n`,
+    text: `${text}Store credit ${code ?? maskedCreditCode(credit!.last4)}\n`,
   };
 }
 
@@ -108,7 +111,7 @@ class Duplicate extends Error {}
  * the discounts' mechanism: another manager than the cashier, this till and sign-in, five minutes), and the money
  * goes out only as store credit (a code, never cash or card: no receipt, no tender to pay back). The units come back
  * into THIS shop's stock. The credit and the return are one transaction; the idempotency key answers a retry with
- * the same return and the same code.
+ * the same return and the same code, derived again from the credit's id (the code itself is stored nowhere).
  */
 export async function tillCreditReturn(ctx: OrdersContext, input: TillCreditReturnInput) {
   const till = requireTill(ctx);
@@ -136,7 +139,13 @@ export async function tillCreditReturn(ctx: OrdersContext, input: TillCreditRetu
   const id = `tcr_${randomUUID().replaceAll('-', '')}`;
   try {
     await ctx.db.db.transaction(async (tx) => {
-      const credit = await issueCredit(tx, { channel: ctx.channel.channel, currency: quote.currency, amount: quote.total, reference: id, tillId: till.id });
+      const credit = await issueCredit(tx, ctx.deps.storeCreditSecrets[0]!, {
+        channel: ctx.channel.channel,
+        currency: quote.currency,
+        amount: quote.total,
+        reference: id,
+        tillId: till.id,
+      });
       const [row] = await tx
         .insert(tillCreditReturns)
         .values({
@@ -155,7 +164,6 @@ export async function tillCreditReturn(ctx: OrdersContext, input: TillCreditRetu
           total: quote.total,
           currency: quote.currency,
           creditId: credit.id,
-          creditCode: credit.code,
         })
         .onConflictDoNothing()
         .returning({ id: tillCreditReturns.id });

@@ -16,9 +16,9 @@ import { checkApproval, discountQuote, validateDiscount } from './till-discount.
 import { tillDiscountPolicyOf } from './till-discount-policy.service.ts';
 import { receiptOf } from './till-receipt.service.ts';
 import { requireTill } from './till-session.service.ts';
-import { recordTillSale } from './till-sale.writer.ts';
 import { assertCreditCode } from './store-credit.service.ts';
-import { spendTenderCredits, undoTenderCredits } from './till-sale-credit.service.ts';
+import { creditReleased, recordTillSaleWithCredits, spendTenderCredits, undoTenderCredits } from './till-sale-credit.service.ts';
+import { crashIfAsked } from '../checkout/fault-injection.ts';
 
 export interface TillSaleInput {
   idempotencyKey: string;
@@ -198,6 +198,8 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
     await releaseReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id).catch(() => undefined);
     return credits.refused;
   }
+  // Crash tests: the credit is spent and held, and no sale will be recorded by this process.
+  crashIfAsked(ctx.crashAt, 'till-sale:after-credit');
   const tenders: { method: 'CASH' | 'CARD' | 'STORE_CREDIT'; amount: number; providerRef?: string | null }[] = [];
   // Looked up only for a card tender: a till taking cash works where no card provider is configured.
   const card = input.tenders.some((t) => t.method === 'CARD') ? ctx.deps.payments.get('card') : null;
@@ -207,7 +209,7 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
       continue;
     }
     if (t.method === 'STORE_CREDIT') {
-      tenders.push({ method: 'STORE_CREDIT', amount: t.amount, providerRef: credits.spent.get(i)! });
+      tenders.push({ method: 'STORE_CREDIT', amount: t.amount, providerRef: credits.spent.get(i)!.creditId });
       continue;
     }
     const auth = await card!.authorize({
@@ -224,7 +226,7 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
     if (auth.status !== 'AUTHORIZED' || captured?.status !== 'CAPTURED') {
       // Nothing leaves the shop: the hold is released and earlier card tenders of this sale are refunded.
       await releaseReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id).catch(() => undefined);
-      await undoTenderCredits(ctx, key, credits.spent);
+      await undoTenderCredits(ctx, credits.spent);
       for (const [j, prior] of tenders.entries())
         if (prior.method === 'CARD' && prior.providerRef)
           await card!.refund({
@@ -240,30 +242,35 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
   const confirmed = await confirmReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id);
   if (confirmed.__typename !== 'Reservation' && confirmed.status !== 'CONFIRMED') throw serviceUnavailable('stock');
 
-  await recordTillSale(ctx.db.db, {
-    id: `tsl_${randomUUID().replaceAll('-', '')}`,
-    orderId: `ord_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
-    tillId: till.id,
-    clientId: input.idempotencyKey,
-    requestHash: hash,
-    tillSessionId: session.id,
-    channel: ctx.channel.channel,
-    locationId: till.locationId,
-    cashierId: till.staffId,
-    owner: `till:${till.id}`,
-    customerId: ctx.channel.customerId ?? null,
-    reservationId: reserved.id,
-    quote,
-    tenders,
-    cashTaken: paid.cashTaken,
-    cardTaken: paid.cardTaken,
-    change: paid.change,
-    soldAt: new Date(),
-    manualDiscount: discounted.manualDiscount,
-    approvedBy: approval.approvedBy,
-  });
+  const recorded = await recordTillSaleWithCredits(
+    ctx,
+    {
+      id: `tsl_${randomUUID().replaceAll('-', '')}`,
+      orderId: `ord_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+      tillId: till.id,
+      clientId: input.idempotencyKey,
+      requestHash: hash,
+      tillSessionId: session.id,
+      channel: ctx.channel.channel,
+      locationId: till.locationId,
+      cashierId: till.staffId,
+      owner: `till:${till.id}`,
+      customerId: ctx.channel.customerId ?? null,
+      reservationId: reserved.id,
+      quote,
+      tenders,
+      cashTaken: paid.cashTaken,
+      cardTaken: paid.cardTaken,
+      change: paid.change,
+      soldAt: new Date(),
+      manualDiscount: discounted.manualDiscount,
+      approvedBy: approval.approvedBy,
+    },
+    credits.spent,
+  );
   // A duplicate sent at once that lost the race for the (till, key) row answers the winner's receipt.
   const receipt = await replay(ctx, till.id, input.idempotencyKey, hash);
+  if (!receipt && !recorded) throw creditReleased();
   if (!receipt) throw new Error(`till sale ${input.idempotencyKey} of ${till.id} is not there after it was written`);
   return receipt;
 }

@@ -42,7 +42,7 @@ const json = (v: unknown) => JSON.stringify(v);
  * `order.placed` in ONE statement. The (till, client id) unique index decides between duplicates: the loser's
  * statement fails whole (23505) and writes nothing, and answers false; its caller reads the winner's sale.
  */
-export async function recordTillSale(db: OrdersDb['db'], r: TillSaleRecord): Promise<boolean> {
+export async function recordTillSale(db: Pick<OrdersDb['db'], 'execute'>, r: TillSaleRecord): Promise<boolean> {
   const lines = r.quote.lines.map((l, i) => ({
     line_no: i + 1,
     variant_id: l.variantId,

@@ -1,7 +1,7 @@
 import { bigint, bigserial, jsonb, text, timestamp } from 'drizzle-orm/pg-core';
 import { ordersSchema } from './orders-schema.ts';
 
-/** Store credit (migration 0016): a code's balance, spent as a till tender; never below zero. */
+/** Store credit (migrations 0016, 0019): a code's balance, spent as a till tender; never below zero. */
 export const storeCredits = ordersSchema.table('store_credits', {
   id: text('id').primaryKey(),
   codeHash: text('code_hash').notNull(),
@@ -16,11 +16,19 @@ export const storeCredits = ordersSchema.table('store_credits', {
 export const storeCreditMovements = ordersSchema.table('store_credit_movements', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   creditId: text('credit_id').notNull(),
-  kind: text('kind').$type<'ISSUE' | 'SPEND' | 'REFUND'>().notNull(),
+  kind: text('kind').$type<'ISSUE' | 'SPEND' | 'REFUND' | 'RELEASE'>().notNull(),
   delta: bigint('delta', { mode: 'number' }).notNull(),
   reference: text('reference').notNull(),
   tillId: text('till_id'),
+  /** RELEASE only (migration 0019): the SPEND it gives back, unique. */
+  releases: bigint('releases', { mode: 'number' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A SPEND no recorded sale has paid for yet (migration 0019): the sale or the release job deletes it, once. */
+export const storeCreditHolds = ordersSchema.table('store_credit_holds', {
+  spendId: bigint('spend_id', { mode: 'number' }).primaryKey(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
 
 export interface CreditReturnLine {
@@ -48,7 +56,6 @@ export const tillCreditReturns = ordersSchema.table('till_credit_returns', {
   total: bigint('total', { mode: 'number' }).notNull(),
   currency: text('currency').notNull(),
   creditId: text('credit_id').notNull(),
-  creditCode: text('credit_code').notNull(),
   stockStatus: text('stock_status').$type<'PENDING' | 'RESTOCKED'>().notNull().default('PENDING'),
   returnedAt: timestamp('returned_at', { withTimezone: true }).notNull().defaultNow(),
 });
