@@ -53,6 +53,9 @@ export function ordersReplica(extraEnv: NodeJS.ProcessEnv = {}): OrdersReplica {
           STOREGRAPH_CONTEXT_SECRET: s.contextSecret,
           STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'test'].join(','),
           STOREGRAPH_FAULT_INJECTION: 'true',
+          // The test system's card provider stand-in, for sales that take a card before they die.
+          PAYMENT_CARD_API_URL: s.cardProvider,
+          PAYMENT_CARD_API_KEY: 'sk_test_standin',
           LOG_LEVEL: 'fatal',
           ...extraEnv,
         },

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTEXT_HEADER } from '@storegraph/schema';
-import { postGraphQL, signedContext } from '../support/clients.ts';
+import { postGraphQL, signedContext, system } from '../support/clients.ts';
 import { data, key } from './checkout-support.ts';
 import { ordersReplica } from './orders-replica-support.ts';
 import {
@@ -46,18 +46,14 @@ afterAll(async () => {
   await sql.end();
 });
 
-/** Sends the sale to the replica as the POS BFF would for this till's sign-in, asking it to die after the spend. */
-async function crashAfterSpending(tillId: string, token: string, input: Record<string, unknown>) {
+/** Sends the sale to the replica as the POS BFF would for this till's sign-in, asking it to die after the spend (or the cards). */
+async function crashAfterSpending(tillId: string, token: string, input: Record<string, unknown>, at = 'till-sale:after-credit') {
   await replica.start();
   // The sign-in's id is the till token's `sid`.
   const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
   const context = await signedContext('pos-berlin', { till: { id: tillId, signInId: claims.sid, staffId: creditStaff().cashier.id, role: 'CASHIER' } });
   const attempt = () =>
-    postGraphQL<any>(
-      replica.url(),
-      { query: SALE, variables: { input } },
-      { [CONTEXT_HEADER]: context, 'x-storegraph-crash-at': 'till-sale:after-credit' },
-    ).catch(() => null);
+    postGraphQL<any>(replica.url(), { query: SALE, variables: { input } }, { [CONTEXT_HEADER]: context, 'x-storegraph-crash-at': at }).catch(() => null);
   let answer = await attempt();
   // A loaded shared machine can refuse the fresh replica a connection for a moment (retryable, nothing applied).
   for (let i = 0; i < 20 && answer?.errors?.every((e: any) => e.extensions?.retryable); i++) {
@@ -67,6 +63,12 @@ async function crashAfterSpending(tillId: string, token: string, input: Record<s
   expect(answer).toBeNull();
   expect(await replica.dead()).toBe(true);
 }
+
+/** What the test system's card provider stand-in holds for an authorisation key, and how often the key was sent. */
+const intentsOf = async (k: string) =>
+  ((await (await fetch(`${system().cardProvider}/__standin/intents?idempotency_key=${encodeURIComponent(k)}`)).json()) as { data: any[] }).data;
+const cardCalls = async (k: string) =>
+  ((await (await fetch(`${system().cardProvider}/__standin/calls?idempotency_key=${encodeURIComponent(k)}`)).json()) as { calls: number }).calls;
 
 const salesOf = async (tillId: string, clientId: string) =>
   (await sql<{ n: number }[]>`select count(*)::int as n from orders.till_sales where till_id = ${tillId} and client_id = ${clientId}`)[0]!.n;
@@ -166,6 +168,49 @@ describe('a store-credit spend whose till dies before the sale is recorded', () 
     // Sold once, at the other till: 3 - 1 = 2 on hand, nothing held.
     expect(await soldMoves(variantId)).toEqual([-1]);
     expect(await onHand(variantId)).toEqual({ [BERLIN]: [2, 0] });
+    await levelsMatchLedger([variantId]);
+  }, 240_000);
+
+  it('pays back the card the dead attempt charged when the retry is refused, and answers every later retry alike', async () => {
+    const { variantId } = await product({ [BERLIN]: 3 });
+    const { till, token } = await openTill();
+    // 1 unit back: 23.80 of credit; Berlin 3 + 1 = 4.
+    const code = await issueCredit(token, variantId, 1);
+    // 2 units, 47.60: 23.80 on the credit (tender 0), 23.80 on a card (tender 1) the provider takes.
+    const input = {
+      idempotencyKey: key('crash-card'),
+      lines: [{ variantId, quantity: 2 }],
+      expectedTotal: eur(2 * UNIT),
+      tenders: [
+        { method: 'STORE_CREDIT', amount: UNIT, creditCode: code },
+        { method: 'CARD', amount: UNIT, cardToken: 'tok_visa' },
+      ],
+    };
+    await crashAfterSpending(till.id, token, input, 'till-sale:after-card');
+    // The dead process charged the card: captured in full, nothing paid back yet.
+    const cardKey = `till:${till.id}:${input.idempotencyKey}:card:1:authorize`;
+    const [intent] = await intentsOf(cardKey);
+    expect(intent).toMatchObject({ status: 'succeeded', amount: UNIT, amount_received: UNIT, amount_refunded: 0 });
+    await releasedTo(token, code, UNIT);
+
+    // The customer spends the 23.80 of credit at another till meanwhile.
+    const other = await openTill();
+    const elsewhere = { idempotencyKey: key('elsewhere'), lines: [{ variantId, quantity: 1 }], expectedTotal: eur(UNIT), tenders: [input.tenders[0]] };
+    expect(data(await sale(other.token, elsewhere)).tillSale).toMatchObject({ __typename: 'Receipt', total: eur(UNIT) });
+
+    // The dead till's retry is refused (0 left of 23.80), and the card it charged is paid back in full.
+    const refused = data(await sale(token, input)).tillSale;
+    expect(refused).toEqual({ __typename: 'StoreCreditRefused', reason: 'INSUFFICIENT_BALANCE', message: refused.message, balance: eur(0), tenderIndex: 0 });
+    expect((await intentsOf(cardKey))[0]).toMatchObject({ id: intent!.id, amount_refunded: UNIT });
+    // Later retries get the same refusal and never reach the card again (the provider would replay the refunded
+    // authorisation as taken): one authorisation call, the crashed one's; one refund.
+    expect(data(await sale(token, input)).tillSale).toEqual(refused);
+    expect(await cardCalls(cardKey)).toBe(1);
+    expect((await intentsOf(cardKey))[0]).toMatchObject({ amount_refunded: UNIT });
+    expect(await salesOf(till.id, input.idempotencyKey)).toBe(0);
+    // Sold once, at the other till: 4 - 1 = 3 on hand, nothing held.
+    expect(await soldMoves(variantId)).toEqual([-1]);
+    expect(await onHand(variantId)).toEqual({ [BERLIN]: [3, 0] });
     await levelsMatchLedger([variantId]);
   }, 240_000);
 });

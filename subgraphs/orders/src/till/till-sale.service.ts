@@ -17,6 +17,7 @@ import { tillDiscountPolicyOf } from './till-discount-policy.service.ts';
 import { receiptOf } from './till-receipt.service.ts';
 import { requireTill } from './till-session.service.ts';
 import { assertCreditCode } from './store-credit.service.ts';
+import { refuseAfterEarlierCards, storedRefusal } from './till-sale-refusal.service.ts';
 import { creditReleased, recordTillSaleWithCredits, spendTenderCredits, undoTenderCredits } from './till-sale-credit.service.ts';
 import { crashIfAsked } from '../checkout/fault-injection.ts';
 
@@ -131,6 +132,8 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
   const hash = requestHash(input);
   const done = await replay(ctx, till.id, input.idempotencyKey, hash);
   if (done) return done;
+  const closed = await storedRefusal(ctx, { tillId: till.id, clientId: input.idempotencyKey, requestHash: hash });
+  if (closed) return closed;
   const [session] = await ctx.db.db
     .select({ id: tillSessions.id })
     .from(tillSessions)
@@ -196,7 +199,8 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
   const credits = await spendTenderCredits(ctx, till.id, key, input.tenders);
   if (!credits.ok) {
     await releaseReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id).catch(() => undefined);
-    return credits.refused;
+    const sale = { tillId: till.id, clientId: input.idempotencyKey, requestHash: hash, key };
+    return refuseAfterEarlierCards(ctx, sale, input.tenders, credits.refused);
   }
   // Crash tests: the credit is spent and held, and no sale will be recorded by this process.
   crashIfAsked(ctx.crashAt, 'till-sale:after-credit');
@@ -239,6 +243,8 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
     }
     tenders.push({ method: 'CARD', amount: t.amount, providerRef: auth.providerRef });
   }
+  // Crash tests: the cards are charged too, and still no sale is recorded by this process.
+  crashIfAsked(ctx.crashAt, 'till-sale:after-card');
   const confirmed = await confirmReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id);
   if (confirmed.__typename !== 'Reservation' && confirmed.status !== 'CONFIRMED') throw serviceUnavailable('stock');
 

@@ -115,3 +115,21 @@ export const tillDiscrepancies = ordersSchema.table('till_discrepancies', {
   currentUnit: bigint('current_unit', { mode: 'number' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * A till sale closed without a sale: refused on a retry after an earlier attempt under the same key had charged a
+ * card (and died before recording), whose charge the refusal paid back. Kept so that every later retry with that
+ * key gets the same refusal: the provider replays the earlier authorisation by key, so a retry that went on would
+ * record a card tender that was refunded.
+ */
+export const tillSaleRefusals = ordersSchema.table(
+  'till_sale_refusals',
+  {
+    tillId: text('till_id').notNull(),
+    clientId: text('client_id').notNull(),
+    requestHash: text('request_hash').notNull(),
+    answer: jsonb('answer').notNull(),
+    refusedAt: timestamp('refused_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tillId, t.clientId] })],
+);
