@@ -242,6 +242,13 @@ export type OfflineSaleInput = {
   discount?: ManualDiscountInput | null | undefined;
   /** A manager's approval token valid when the sale was made; without one a discount above the threshold is recorded and flagged DISCOUNT_NOT_APPROVED. */
   managerApproval?: string | null | undefined;
+  /**
+   * The customer attached at the till: the id it had from its last online lookup (the subject of the customer's token
+   * it scanned then). Recorded on the order, so the sale is in their order history, and their group's prices count as
+   * current; an id that is no customer of the channel's realm (unknown, erased) lands the sale without a customer,
+   * flagged CUSTOMER_UNKNOWN.
+   */
+  customerId?: string | null | undefined;
 };
 
 export type OfflineSaleStatus =

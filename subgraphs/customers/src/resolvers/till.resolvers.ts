@@ -4,6 +4,7 @@ import { approveTillDiscount } from '../services/till-discount-approval.service.
 import { updateTillStaff, type UpdateTillStaffInput } from '../services/till-staff.service.ts';
 import { tillStaffOfChannel } from '../services/till-staff-list.service.ts';
 import { changeMyTillPin, resetTillStaffPin } from '../services/till-staff-pin.service.ts';
+import { tillSaleCustomers } from '../services/till-sale-customer.service.ts';
 import { tillSessionFacts, tillSignIn, tillSignOut } from '../services/till-sign-in.service.ts';
 
 type Ctx = CustomersContext;
@@ -12,6 +13,7 @@ type Ctx = CustomersContext;
 export const tillResolvers = {
   Query: {
     tillSession: (_: unknown, a: { tillId: string; sessionId: string }, ctx: Ctx) => tillSessionFacts(ctx, a.tillId, a.sessionId),
+    tillSaleCustomers: (_: unknown, a: { ids: string[] }, ctx: Ctx) => tillSaleCustomers(ctx, a.ids),
     tills: (_: unknown, a: { channel: string }, ctx: Ctx) => tillsOfChannel(ctx, a.channel),
     tillStaff: (_: unknown, a: { channel: string } & Parameters<typeof tillStaffOfChannel>[2], ctx: Ctx) => tillStaffOfChannel(ctx, a.channel, a),
   },
