@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bff, sqlClient } from '../support/clients.ts';
+import { bff, direct, sqlClient, system } from '../support/clients.ts';
 import { createTestProduct } from '../../subgraphs/products/test/catalog-admin.ts';
 import { createStaff, staffSession } from './admin-support.ts';
 import { codes } from './admin-walk-support.ts';
@@ -150,5 +150,13 @@ describe('a customer on an offline sale', () => {
     expect(res.errors![0]!.extensions).toMatchObject({ reason: 'INVALID_CUSTOMER_ID', argument: 'sales.1.customerId' });
     const applied = await sql`select id from orders.till_sales where till_id = ${tillId} and client_id = ${good.clientId}`;
     expect(applied).toHaveLength(0);
+  });
+
+  it("tells only orders whether an id is someone's account: a staff caller on the customers subgraph is refused", async () => {
+    const query = 'query($ids: [ID!]!) { tillSaleCustomers(ids: $ids) { id group } }';
+    const staffCtx = { staff: { id: 'stf_offc_probe', roles: ['customer-admin' as const], channels: ['*'] } };
+    const res = await direct(system().customers, query, { ids: [people.gold.id] }, 'pos-berlin', staffCtx);
+    expect(codes(res)).toEqual(['FORBIDDEN']);
+    expect(res.data).toBeNull();
   });
 });
