@@ -100,6 +100,11 @@ describe("a channel's till staff list", () => {
     expect((await list({ active: false })).nodes).toEqual([mc]);
     // Not the hash, not its algorithm's name, anywhere in the answer.
     expect(JSON.stringify(await list({}))).not.toMatch(/argon2|pinHash|pin_hash/i);
+    // The last sign-in is one grouped statement a page (a loader): a page of 3 costs what a page of 1 does.
+    const cost = async (first: number) => (await run('TillStaff', { channel: CHANNEL, first }, as())).extensions?.sqlStatements?.customers;
+    const one = await cost(1);
+    expect(one).toBeGreaterThan(0);
+    expect(await cost(3)).toBe(one);
   });
 
   it("refuses another channel's staff-admin, a viewer and a malformed cursor", async () => {
