@@ -110,6 +110,8 @@ export const ADMIN_WALKS = {
   pos: ['Tills', 'RegisterTill', 'RevokeTill', 'RegisterTillStaff'],
   // pos-till-staff-shops.test.ts
   tillStaff: ['UpdateTillStaff'],
+  // pos-till-staff-pins.test.ts
+  tillStaffPins: ['TillStaff', 'ResetTillStaffPin'],
   // pos-discount.test.ts
   tillDiscounts: ['TillDiscountPolicy', 'SetTillDiscountPolicy'],
   // admin-stock-value.test.ts

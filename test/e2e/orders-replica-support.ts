@@ -50,6 +50,7 @@ export function ordersReplica(extraEnv: NodeJS.ProcessEnv = {}): OrdersReplica {
           PRODUCTS_URL: s.products,
           STOCK_URL: s.stock[0]!,
           PRICES_URL: s.prices,
+          CUSTOMERS_URL: s.customers,
           STOREGRAPH_CONTEXT_SECRET: s.contextSecret,
           STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'test'].join(','),
           STOREGRAPH_FAULT_INJECTION: 'true',

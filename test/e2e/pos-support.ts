@@ -53,5 +53,7 @@ export const POS_WALKS = {
   credit: ['TillCreditReturn', 'StoreCreditBalance'],
   // pos-endless-aisle.test.ts
   aisle: ['TillNearbyStock'],
+  // pos-till-staff-pins.test.ts
+  pins: ['ChangeMyTillPin'],
 } as const;
 export const POS_WALKED_OPS: string[] = Object.values(POS_WALKS).flat();

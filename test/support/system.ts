@@ -1,5 +1,5 @@
 import { DEV_CONTEXT_SECRET } from '@storegraph/kit';
-import { ensureDatabase, dropDatabase, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '@storegraph/dev-tools';
+import { ensureDatabase, dropDatabase, freePort, startEmbeddedPostgres, withDatabase, type RunningPostgres } from '@storegraph/dev-tools';
 import { DEV_IDP_SECRET } from '@storegraph/bff-kit';
 import { startProducts } from '@storegraph/products';
 import { startStock } from '@storegraph/stock';
@@ -153,8 +153,12 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
   const withPrices = { ...withCatalog, PRICES_URL: prices.url };
   const stockA = await startStock(withPrices);
   const stockB = await startStock(withPrices);
+  // Orders asks customers about offline till sales' customers and customers asks orders to anonymise erased
+  // people: customers' port is chosen first, so orders knows its URL before customers starts.
+  const customersPort = await freePort();
   const orders = await startOrders({
     ...withCatalog,
+    CUSTOMERS_URL: `http://127.0.0.1:${customersPort}/graphql`,
     STOCK_URL: stockA.url,
     PRICES_URL: prices.url,
     PAYMENT_CARD_API_URL: card.url,
@@ -173,7 +177,13 @@ export async function startSystem(log: (m: string) => void = () => {}, opts: Sys
     // crash test's replica spends with a hold of seconds).
     ORDERS_CREDIT_RELEASE_INTERVAL_MS: '1000',
   });
-  const customers = await startCustomers({ ...env, ORDERS_URL: orders.url, STOCK_URL: `${stockA.url},${stockB.url}`, CUSTOMERS_ERASURE_RETRY_MS: '500' });
+  const customers = await startCustomers({
+    ...env,
+    CUSTOMERS_PORT: String(customersPort),
+    ORDERS_URL: orders.url,
+    STOCK_URL: `${stockA.url},${stockB.url}`,
+    CUSTOMERS_ERASURE_RETRY_MS: '500',
+  });
   await seedDemoData(databaseUrl, { products: opts.demoProducts });
   await registerTestChannels(databaseUrl);
   const gateway = await startGateway({

@@ -13,6 +13,8 @@ export interface OrdersDeps {
   prices: SubgraphClient;
   stock: SubgraphClient;
   products: SubgraphClient;
+  /** Asked which customers an offline till batch names exist (CUSTOMERS_URL). */
+  customers: SubgraphClient;
   payments: PaymentProviders;
   /** Signs the checkout's service contexts (the first of STOREGRAPH_CONTEXT_SECRET). */
   contextSecret: string;

@@ -22,6 +22,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
       PRODUCTS_URL: z.string().min(1).default('http://127.0.0.1:4101/graphql'),
       STOCK_URL: z.string().min(1).default('http://127.0.0.1:4102/graphql'),
       PRICES_URL: z.string().min(1).default('http://127.0.0.1:4103/graphql'),
+      CUSTOMERS_URL: z.string().min(1).default('http://127.0.0.1:4105/graphql'),
       STOREGRAPH_CONTEXT_SECRET: contextSecretsSchema,
       ORDERS_CART_IDLE_HOURS: z.coerce
         .number()
@@ -76,6 +77,7 @@ export async function startOrders(env: NodeJS.ProcessEnv = process.env) {
     products: clientOf('products', config.PRODUCTS_URL),
     stock: clientOf('stock', config.STOCK_URL),
     prices: clientOf('prices', config.PRICES_URL),
+    customers: clientOf('customers', config.CUSTOMERS_URL),
     payments: paymentProvidersFromEnv(env, logger),
     // The same secret list startSubgraph verifies with; the first one signs (rotation: first signs, all verify).
     contextSecret: config.STOREGRAPH_CONTEXT_SECRET[0]!,

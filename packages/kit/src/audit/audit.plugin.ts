@@ -11,9 +11,9 @@ export const AUDIT_TABLES = ['entries'] as const;
 
 /**
  * Argument and result keys never written to the trail (they would make it a store of credentials). A TOTP code
- * sent to confirm enrolment is kept: it is spent once accepted and refused on replay.
+ * sent to confirm enrolment is kept: it is spent once accepted and refused on replay. `pin$` covers pin, currentPin.
  */
-const SECRET_KEY = /password|secret|token|^uri$|totp|^pin$/i;
+const SECRET_KEY = /password|secret|token|^uri$|totp|pin$/i;
 
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);

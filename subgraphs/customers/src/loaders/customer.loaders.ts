@@ -1,14 +1,23 @@
 import DataLoader from 'dataloader';
-import { asc, inArray } from 'drizzle-orm';
+import { asc, inArray, max } from 'drizzle-orm';
 import { byKey, groupByKey } from '@storegraph/kit';
 import type { CustomersContext } from '../context.ts';
 import { grantsOfMembers } from '../services/staff-grants.service.ts';
-import { accounts, addresses, companies, companyLocations, companyMembers } from '../db/tables.ts';
+import { accounts, addresses, companies, companyLocations, companyMembers, tillSignIns } from '../db/tables.ts';
 
 /** Per-request loaders: every relation of Customer and Company is one statement per batch. */
 export function createCustomerLoaders(ctx: CustomersContext) {
   const { db } = ctx.db;
   return {
+    // A till staff member's latest sign-in: one grouped statement per page (till_sign_ins_staff_recent_idx).
+    tillLastSignIn: new DataLoader<string, Date | null>(async (ids) => {
+      const rows = await db
+        .select({ id: tillSignIns.tillStaffId, at: max(tillSignIns.createdAt) })
+        .from(tillSignIns)
+        .where(inArray(tillSignIns.tillStaffId, [...ids]))
+        .groupBy(tillSignIns.tillStaffId);
+      return byKey(ids, rows, (r) => r.id).map((r) => r?.at ?? null);
+    }),
     staffGrants: new DataLoader<string, Awaited<ReturnType<typeof grantsOfMembers>>[number]>((ids) => grantsOfMembers(db, ids)),
     account: new DataLoader<string, typeof accounts.$inferSelect | null>(async (ids) =>
       byKey(

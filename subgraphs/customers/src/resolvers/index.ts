@@ -13,6 +13,7 @@ export const resolvers = {
   Query: { ...accountResolvers.Query, ...staffResolvers.Query, ...tillResolvers.Query },
   Mutation: { ...accountResolvers.Mutation, ...staffResolvers.Mutation, ...tillResolvers.Mutation },
   StaffMember: staffResolvers.StaffMember,
+  TillStaffMember: tillResolvers.TillStaffMember,
   ...customerResolvers,
   ...companyResolvers,
   SignUpResult: byTypename,
@@ -33,6 +34,8 @@ export const resolvers = {
   RegisterTillResult: byTypename,
   RegisterTillStaffResult: byTypename,
   UpdateTillStaffResult: byTypename,
+  ResetTillStaffPinResult: byTypename,
+  ChangeMyTillPinResult: byTypename,
   TillSignInResult: byTypename,
   ApproveTillDiscountResult: byTypename,
 };

@@ -22,7 +22,18 @@ export const tillView = (t: TillRow) => ({
   createdAt: t.createdAt.toISOString(),
 });
 
-export const tillStaffView = (m: TillStaffRow) => ({
+/** The columns a member's answer shows: never the PIN's hash. */
+export const TILL_STAFF_VIEW_COLUMNS = {
+  id: tillStaff.id,
+  channel: tillStaff.channel,
+  staffCode: tillStaff.staffCode,
+  name: tillStaff.name,
+  role: tillStaff.role,
+  locationIds: tillStaff.locationIds,
+  status: tillStaff.status,
+};
+
+export const tillStaffView = (m: Pick<TillStaffRow, keyof typeof TILL_STAFF_VIEW_COLUMNS>) => ({
   __typename: 'TillStaffMember' as const,
   id: m.id,
   channel: m.channel,
@@ -36,7 +47,8 @@ export const tillStaffView = (m: TillStaffRow) => ({
 const CHANNEL_CODE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const LOCATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const STAFF_CODE = /^[A-Za-z0-9]{2,16}$/;
-const PIN = /^[0-9]{4,12}$/;
+/** A till PIN, at registration, reset and change alike. */
+export const PIN = /^[0-9]{4,12}$/;
 
 /** Tills and shop staff are managed per channel: staff-admin on that channel (or on every channel). */
 export function requireTillAdmin(ctx: CustomersContext, channel: string): string {

@@ -22,6 +22,9 @@ const otherShop = {
   message: "this staff member does not work in this till's shop",
 };
 
+/** The failure budget a till sign-in and a PIN change share: per till and staff code (5 per window), and per address. */
+export const tillSignInKey = (tillId: string, staffCode: string) => `till:${tillId}:${staffCode.toLowerCase()}`;
+
 function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -36,7 +39,7 @@ function sameHash(a: string, b: string): boolean {
  */
 export async function tillSignIn(ctx: CustomersContext, input: { tillId: string; tillSecret: string; staffCode: string; pin: string }) {
   if (input.tillId.length > 64 || input.tillSecret.length > 100 || input.staffCode.length > 16 || input.pin.length > 12) return signInFailed;
-  const key = `till:${input.tillId}:${input.staffCode.toLowerCase()}`;
+  const key = tillSignInKey(input.tillId, input.staffCode);
   const wait = await ctx.deps.throttle.attempt(key, ctx.channel.clientIp);
   if (wait > 0) return { __typename: 'SignInThrottled' as const, message: 'too many failed sign-ins; try again later', retryAfterSeconds: wait };
   const [till] = await ctx.db.db.select().from(tills).where(eq(tills.id, input.tillId));

@@ -3,14 +3,15 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { appError, Code, divRound } from '@storegraph/schema';
 import { serviceUnavailable } from '@storegraph/kit';
 import type { OrdersContext } from '../context.ts';
-import { quoteCart } from '../clients/prices.client.ts';
-import { signCheckoutContext, signCustomerContext } from '../clients/service-context.ts';
+import { tillSaleCustomers } from '../clients/customers.client.ts';
+import { signCheckoutContext } from '../clients/service-context.ts';
 import { tillSales, tillSessions } from '../db/tables.ts';
 import { checkTenders } from '../domain/till-tenders.rules.ts';
 import { applyManualDiscounts, discountThreshold, needsManagerApproval } from '../domain/till-discount.rules.ts';
 import { checkApproval } from './till-discount.service.ts';
 import { tillDiscountPolicyOf } from './till-discount-policy.service.ts';
 import { hashOf, type OfflineSaleInput, validateOfflineBatch } from './till-offline.validation.ts';
+import { currentPrices, type PriceBook } from './till-offline-prices.service.ts';
 import { sellOfflineLines } from './till-offline-stock.service.ts';
 import { requireTill } from './till-session.service.ts';
 import { recordTillSale } from './till-sale.writer.ts';
@@ -36,11 +37,15 @@ type Outcome =
  * movements there, and the rest is a recorded shortfall (stock's on-hand never goes below zero) flagged for staff
  * (STOCK_SHORTFALL); a unit price that changed since the till's snapshot is honoured as sold and flagged
  * (PRICE_CHANGED). A sale of a variant the channel does not sell or price is REJECTED and applies nothing.
+ * A customer the till attached (by id) is asked of the customers subgraph once per batch: a customer of the
+ * channel's realm is recorded on the order (their order history) and compared at their group's prices; any other id
+ * lands the sale without a customer, flagged CUSTOMER_UNKNOWN (the goods have left, so it is never dropped).
  */
 export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInput[]) {
   const till = requireTill(ctx);
   validateOfflineBatch(ctx, sales);
-  for (const dep of [ctx.deps.stock, ctx.deps.prices]) if (!dep.guard.closed) throw serviceUnavailable(dep.guard.service);
+  const deps = [ctx.deps.stock, ctx.deps.prices, ...(sales.some((s) => s.customerId) ? [ctx.deps.customers] : [])];
+  for (const dep of deps) if (!dep.guard.closed) throw serviceUnavailable(dep.guard.service);
   {
     const done = await ctx.db.db
       .select({
@@ -61,39 +66,21 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
       );
     const applied = new Map(done.map((d) => [d.clientId, d]));
     const todo = sales.filter((s) => !applied.has(s.clientId));
-    // Today's prices and tax rates for every variant of the batch, in one quote.
-    const variants = [...new Set(todo.flatMap((s) => s.lines.map((l) => l.variantId)))];
-    const quote = variants.length
-      ? await quoteCart(ctx.deps.prices, await signCustomerContext(ctx.channel, ctx.deps.contextSecret), ctx.channel.requestId, {
-          lines: variants.map((variantId) => ({ variantId, quantity: 1 })),
-          couponCodes: [],
-          shipTo: null,
-          shippingMethod: null,
-        })
-      : null;
-    const current = new Map<string, { unit: number; sku: string; taxRateBp: number | null }>();
-    const unsold = new Set<string>();
-    if (quote?.__typename === 'Quote') for (const l of quote.lines) current.set(l.variantId, { unit: l.unit, sku: l.sku, taxRateBp: l.taxRateBp });
-    else if (quote?.__typename === 'QuoteNotPossible') {
-      for (const u of quote.unpriced) unsold.add(u.variantId);
-      // The sellable rest, priced again without the unsold ones.
-      const rest = variants.filter((v) => !unsold.has(v));
-      if (rest.length) {
-        const again = await quoteCart(ctx.deps.prices, await signCustomerContext(ctx.channel, ctx.deps.contextSecret), ctx.channel.requestId, {
-          lines: rest.map((variantId) => ({ variantId, quantity: 1 })),
-          couponCodes: [],
-          shipTo: null,
-          shippingMethod: null,
-        });
-        if (again.__typename !== 'Quote') throw serviceUnavailable('prices');
-        for (const l of again.lines) current.set(l.variantId, { unit: l.unit, sku: l.sku, taxRateBp: l.taxRateBp });
-      }
-    } else if (quote) throw serviceUnavailable('prices');
+    const service = await signCheckoutContext(ctx.channel, ctx.deps.contextSecret);
+    // The customers the batch names, asked once: a known one is recorded on the order, with their group's prices.
+    const named = [...new Set(todo.flatMap((s) => (s.customerId ? [s.customerId] : [])))];
+    const customers = await tillSaleCustomers(ctx.deps.customers, service, ctx.channel.requestId, named);
+    const groupOf = (s: OfflineSaleInput) => (s.customerId ? (customers.get(s.customerId) ?? null) : null);
+    // Today's prices and tax rates, one quote per customer group the batch sells to (most batches: one, no group).
+    const books = new Map<string | null, PriceBook>();
+    for (const group of new Set(todo.map(groupOf))) {
+      const variants = [...new Set(todo.filter((s) => groupOf(s) === group).flatMap((s) => s.lines.map((l) => l.variantId)))];
+      books.set(group, await currentPrices(ctx, variants, group));
+    }
     const [session] = await ctx.db.db
       .select({ id: tillSessions.id })
       .from(tillSessions)
       .where(and(eq(tillSessions.tillId, till.id), isNull(tillSessions.closedAt)));
-    const service = await signCheckoutContext(ctx.channel, ctx.deps.contextSecret);
     const policy = await tillDiscountPolicyOf(ctx, ctx.channel.channel);
 
     const outcomes: Outcome[] = [];
@@ -124,6 +111,7 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
           throw appError(Code.IDEMPOTENCY_KEY_REUSED, `clientId ${s.clientId} was used for another sale`, { argument: 'sales' });
         return { clientId: s.clientId, status: 'ALREADY_APPLIED', receiptNumber: prior.number, orderId: prior.orderId, flags: [], shortfalls: [] };
       }
+      const current = books.get(groupOf(s))!.current;
       const unknown = s.lines.find((l) => !current.has(l.variantId));
       if (unknown) {
         return {
@@ -184,11 +172,14 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
       const cash = s.tenders.filter((t) => t.method === 'CASH').reduce((a, t) => a + t.amount, 0);
       const card = s.tenders.filter((t) => t.method === 'CARD').reduce((a, t) => a + t.amount, 0);
       const priceChanged = s.lines.filter((l) => current.get(l.variantId)!.unit !== l.unitPrice);
+      const customerId = s.customerId && customers.has(s.customerId) ? s.customerId : null;
+      const customerUnknown = !!s.customerId && !customerId;
       const flags = [
         ...(shortfalls.length ? ['STOCK_SHORTFALL'] : []),
         ...(priceChanged.length ? ['PRICE_CHANGED'] : []),
         ...(paid.ok ? [] : ['TENDER_MISMATCH']),
         ...(approval && !approval.ok ? ['DISCOUNT_NOT_APPROVED'] : []),
+        ...(customerUnknown ? ['CUSTOMER_UNKNOWN'] : []),
       ];
       await recordTillSale(ctx.db.db, {
         id: `tsl_${randomUUID().replaceAll('-', '')}`,
@@ -201,6 +192,7 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
         locationId: till.locationId,
         cashierId: till.staffId,
         owner: `till:${till.id}`,
+        customerId,
         reservationId: sold.reservationId,
         quote: { currency: ctx.channel.currency, taxIncluded, subtotal: applied.before, discountTotal: applied.manualDiscount, tax, total, lines },
         manualDiscount: applied.manualDiscount,
@@ -228,6 +220,19 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
                   quantity: 0,
                   soldUnit: applied.manualDiscount,
                   currentUnit: discountThreshold(policy, applied.before),
+                },
+              ]
+            : []),
+          // Recorded against the sale's first line, with the id the till sent.
+          ...(customerUnknown
+            ? [
+                {
+                  kind: 'CUSTOMER_UNKNOWN' as const,
+                  variantId: s.lines[0]!.variantId,
+                  quantity: 0,
+                  soldUnit: null,
+                  currentUnit: null,
+                  customerId: s.customerId,
                 },
               ]
             : []),

@@ -27,11 +27,13 @@ export interface TillSaleRecord {
   approvedBy?: { id: string; name: string } | null;
   /** Offline sales: what staff must look at, written with the sale. */
   discrepancies?: {
-    kind: 'STOCK_SHORTFALL' | 'PRICE_CHANGED' | 'DISCOUNT_NOT_APPROVED';
+    kind: 'STOCK_SHORTFALL' | 'PRICE_CHANGED' | 'DISCOUNT_NOT_APPROVED' | 'CUSTOMER_UNKNOWN';
     variantId: string;
     quantity: number;
     soldUnit: number | null;
     currentUnit: number | null;
+    /** CUSTOMER_UNKNOWN: the id the till sent, which is nobody's account the channel may attach. */
+    customerId?: string | null;
   }[];
 }
 
@@ -73,9 +75,10 @@ export async function recordTillSale(db: Pick<OrdersDb['db'], 'execute'>, r: Til
           ${r.manualDiscount ?? 0}, ${r.approvedBy?.id ?? null}, ${r.approvedBy?.name ?? null})
         returning id),
       flagged as (
-        insert into orders.till_discrepancies (till_sale_id, till_id, channel, location_id, kind, variant_id, quantity, sold_unit, current_unit)
-        select sale.id, ${r.tillId}, ${r.channel}, ${r.locationId}, d.kind, d."variantId", d.quantity, d."soldUnit", d."currentUnit"
-        from sale, jsonb_to_recordset(${json(r.discrepancies ?? [])}::jsonb) as d(kind text, "variantId" text, quantity int, "soldUnit" bigint, "currentUnit" bigint)),
+        insert into orders.till_discrepancies (till_sale_id, till_id, channel, location_id, kind, variant_id, quantity, sold_unit, current_unit, customer_id)
+        select sale.id, ${r.tillId}, ${r.channel}, ${r.locationId}, d.kind, d."variantId", d.quantity, d."soldUnit", d."currentUnit", d."customerId"
+        from sale, jsonb_to_recordset(${json(r.discrepancies ?? [])}::jsonb)
+          as d(kind text, "variantId" text, quantity int, "soldUnit" bigint, "currentUnit" bigint, "customerId" text)),
       counter as (
         insert into orders.order_numbers (channel, prefix, last_value)
         select ${r.channel}, ${r.channel.toUpperCase()}, 1 from sale

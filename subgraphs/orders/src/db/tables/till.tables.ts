@@ -101,18 +101,22 @@ export const tillOfflineStock = ordersSchema.table(
   (t) => [primaryKey({ columns: [t.tillId, t.clientId] })],
 );
 
-/** For staff: units an offline sale sold that stock no longer had, and prices honoured as sold though changed. */
+/**
+ * For staff: units an offline sale sold that stock no longer had, prices honoured as sold though changed, discounts
+ * without a valid approval, and customers the till named that are nobody's account here (customer_id: the id sent).
+ */
 export const tillDiscrepancies = ordersSchema.table('till_discrepancies', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   tillSaleId: text('till_sale_id').notNull(),
   tillId: text('till_id').notNull(),
   channel: text('channel').notNull(),
   locationId: text('location_id').notNull(),
-  kind: text('kind').$type<'STOCK_SHORTFALL' | 'PRICE_CHANGED' | 'DISCOUNT_NOT_APPROVED'>().notNull(),
+  kind: text('kind').$type<'STOCK_SHORTFALL' | 'PRICE_CHANGED' | 'DISCOUNT_NOT_APPROVED' | 'CUSTOMER_UNKNOWN'>().notNull(),
   variantId: text('variant_id').notNull(),
   quantity: integer('quantity').notNull(),
   soldUnit: bigint('sold_unit', { mode: 'number' }),
   currentUnit: bigint('current_unit', { mode: 'number' }),
+  customerId: text('customer_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
