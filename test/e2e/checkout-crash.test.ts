@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTEXT_HEADER, DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
-import { postGraphQL, signedContext, sqlClient, system } from '../support/clients.ts';
-import { CARD_PROVIDER_STANDIN_KEY } from '../support/card-provider-standin.ts';
+import { CONTEXT_HEADER } from '@storegraph/schema';
+import { postGraphQL, signedContext, sqlClient } from '../support/clients.ts';
 import { cardIntents, data, one, op, readyCart, sellable, stockOf, testIdentity } from './checkout-support.ts';
+import { ordersReplica } from './orders-replica-support.ts';
 import { levelsMatchLedger } from './stock-support.ts';
 
 /**
@@ -35,68 +33,15 @@ const POINTS: [string, 'tok_visa' | 'tok_declined', 'COMPLETED' | 'FAILED'][] = 
 const LIVES = 50;
 const PER_LIFE = 1;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-let port = 0;
-let child: ChildProcess | undefined;
-
-async function startReplica(): Promise<void> {
-  const s = system();
-  child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/orders/src/main.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: s.databaseUrl,
-      ORDERS_PORT: String(port),
-      ORDERS_DB_POOL: '3',
-      PRODUCTS_URL: s.products,
-      STOCK_URL: s.stock[0]!,
-      PRICES_URL: s.prices,
-      STOREGRAPH_CONTEXT_SECRET: s.contextSecret,
-      STOREGRAPH_CONTEXT_ISSUERS: [...DEFAULT_CONTEXT_ISSUERS, 'test'].join(','),
-      STOREGRAPH_FAULT_INJECTION: 'true',
-      PAYMENT_CARD_API_URL: s.cardProvider,
-      PAYMENT_CARD_API_KEY: CARD_PROVIDER_STANDIN_KEY,
-      PAYMENT_CARD_TIMEOUT_MS: '1000',
-      ORDERS_RECOVERY_INTERVAL_MS: '300',
-      ORDERS_CHECKOUT_LEASE_SECONDS: '5',
-      LOG_LEVEL: 'fatal',
-    },
-    stdio: 'ignore',
-  });
-  // Up to 60 s: a replica boots tsx and the whole subgraph, which took over 15 s on a loaded 2-core machine.
-  for (let i = 0; i < 1200; i++) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error('orders replica exited while starting');
-    if (
-      await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(50);
-  }
-  throw new Error('orders replica did not become ready');
-}
-
-const alive = () => child && child.exitCode === null && child.signalCode === null;
-
-beforeAll(async () => {
-  port = await freePort();
-  await startReplica();
-}, 60_000);
-
-afterAll(() => {
-  if (alive()) child!.kill('SIGKILL');
+const replica = ordersReplica({
+  PAYMENT_CARD_TIMEOUT_MS: '1000',
+  ORDERS_RECOVERY_INTERVAL_MS: '300',
+  ORDERS_CHECKOUT_LEASE_SECONDS: '5',
 });
+
+beforeAll(() => replica.start(), 60_000);
+
+afterAll(() => replica.kill());
 
 describe('a checkout killed at any step boundary', () => {
   it(`ends every saga as a whole order or as nothing (${LIVES * PER_LIFE} checkouts, ${LIVES} kills)`, async () => {
@@ -105,7 +50,7 @@ describe('a checkout killed at any step boundary', () => {
     const runs: { cartId: string; key: string; point: string; token: string; expected: string; life: number; saga?: boolean }[] = [];
     for (let life = 0; life < LIVES; life++) {
       const [point, token, expected] = POINTS[life % POINTS.length]!;
-      if (!alive()) await startReplica();
+      await replica.start();
       const batch = await Promise.all(
         Array.from({ length: PER_LIFE }, async (_, n) => {
           const cart = await readyCart('b2c', anna, [{ variantId: variant, quantity: 1 }]);
@@ -120,16 +65,15 @@ describe('a checkout killed at any step boundary', () => {
       const answers = await Promise.all(
         batch.map((run) => {
           const input = { cartId: run.cartId, idempotencyKey: run.key, expectedTotal: { amount: 1490, currency: 'EUR' }, payment: { provider: 'card', token } };
-          return postGraphQL(`http://127.0.0.1:${port}/graphql`, { query: PLACE, variables: { input } }, headers).catch(() => null);
+          return postGraphQL(replica.url(), { query: PLACE, variables: { input } }, headers).catch(() => null);
         }),
       );
       // The process died mid-request: at least the checkout that reached the boundary got no answer.
       expect(answers.filter((a) => a === null).length, point).toBeGreaterThan(0);
-      for (let i = 0; i < 40 && alive(); i++) await sleep(25);
-      expect(alive(), point).toBe(false);
+      expect(await replica.dead(), point).toBe(true);
       runs.push(...batch);
     }
-    await startReplica();
+    await replica.start();
 
     // Recovery (in both processes) takes each saga over once its lease ran out (5 s).
     const sql = sqlClient();

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
+import { CARD_PROVIDER_STANDIN_KEY } from '../support/card-provider-standin.ts';
 import { system } from '../support/clients.ts';
 
 /**
@@ -56,7 +57,7 @@ export function ordersReplica(extraEnv: NodeJS.ProcessEnv = {}): OrdersReplica {
           STOREGRAPH_FAULT_INJECTION: 'true',
           // The test system's card provider stand-in, for sales that take a card before they die.
           PAYMENT_CARD_API_URL: s.cardProvider,
-          PAYMENT_CARD_API_KEY: 'sk_test_standin',
+          PAYMENT_CARD_API_KEY: CARD_PROVIDER_STANDIN_KEY,
           LOG_LEVEL: 'fatal',
           ...extraEnv,
         },
