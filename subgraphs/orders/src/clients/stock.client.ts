@@ -5,6 +5,8 @@ export type ReserveAnswer =
       __typename: 'Reservation';
       id: string;
       status: string;
+      /** ISO 8601: a replayed hold may be past it (the sweeper has not run yet) while it still says ACTIVE. */
+      expiresAt: string;
       lines: { variant: { id: string }; allocations: { location: { id: string }; quantity: number }[] }[];
     }
   | { __typename: 'InsufficientStock'; lines: { variant: { id: string }; requested: number; available: number }[] };
@@ -12,7 +14,7 @@ export type ReserveAnswer =
 const RESERVE = `mutation CheckoutReserve($input: ReserveStockInput!) {
   reserveStock(input: $input) {
     __typename
-    ... on Reservation { id status lines { variant { id } allocations { location { id } quantity } } }
+    ... on Reservation { id status expiresAt lines { variant { id } allocations { location { id } quantity } } }
     ... on InsufficientStock { lines { variant { id } requested available } }
   }
 }`;

@@ -119,6 +119,21 @@ export async function releaseSpend(db: Db, spendId: number, onlyExpired: boolean
   });
 }
 
+/**
+ * Renews the holds of a sale's spends for another full hold from now, before its cards are charged and its units
+ * sold: a retry can replay a spend whose hold is nearly out, and the release job must not give it back while the
+ * sale is still on its way. False when one is gone already (released, or claimed by a duplicate that recorded the sale).
+ */
+export async function renewHolds(db: Db, spendIds: number[], holdMs: number): Promise<boolean> {
+  if (spendIds.length === 0) return true;
+  const kept = await db
+    .update(storeCreditHolds)
+    .set({ expiresAt: sql`now() + ${`${holdMs} milliseconds`}::interval` })
+    .where(inArray(storeCreditHolds.spendId, spendIds))
+    .returning({ spendId: storeCreditHolds.spendId });
+  return kept.length === spendIds.length;
+}
+
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**

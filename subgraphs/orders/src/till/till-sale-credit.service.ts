@@ -1,7 +1,7 @@
 import { appError, Code } from '@storegraph/schema';
 import type { OrdersContext } from '../context.ts';
 import { recordTillSale, type TillSaleRecord } from './till-sale.writer.ts';
-import { claimSpends, releaseSpend, spendCredit } from './store-credit-spend.service.ts';
+import { claimSpends, releaseSpend, renewHolds, spendCredit } from './store-credit-spend.service.ts';
 
 type Tender = { method: string; amount: number; creditCode?: string | null };
 export type SpentCredits = Map<number, { creditId: string; spendId: number }>;
@@ -39,6 +39,15 @@ export async function spendTenderCredits(ctx: OrdersContext, tillId: string, key
 /** The sale did not happen after all (a card declined): every credit it spent is given back, as a RELEASE. */
 export async function undoTenderCredits(ctx: OrdersContext, spent: SpentCredits) {
   for (const { spendId } of spent.values()) await releaseSpend(ctx.db.db, spendId, false);
+}
+
+/** The sale's spends are held for another full hold (see renewHolds); false when one is gone. */
+export function renewSpendHolds(ctx: OrdersContext, spent: SpentCredits): Promise<boolean> {
+  return renewHolds(
+    ctx.db.db,
+    [...spent.values()].map((s) => s.spendId),
+    ctx.deps.creditSpendHoldMs,
+  );
 }
 
 class Released extends Error {}

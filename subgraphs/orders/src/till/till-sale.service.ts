@@ -6,7 +6,7 @@ import { serviceUnavailable } from '@storegraph/kit';
 import type { OrdersContext } from '../context.ts';
 import { quoteCart } from '../clients/prices.client.ts';
 import { signCheckoutContext, signCustomerContext } from '../clients/service-context.ts';
-import { confirmReservation, releaseReservation, reserveStock } from '../clients/stock.client.ts';
+import { confirmReservation, releaseReservation } from '../clients/stock.client.ts';
 import { tillSales, tillSessions } from '../db/tables.ts';
 import { checkTenders, type Tender } from '../domain/till-tenders.rules.ts';
 import { isQuote, quoteProblems } from '../services/cart-view.service.ts';
@@ -18,7 +18,8 @@ import { receiptOf } from './till-receipt.service.ts';
 import { requireTill } from './till-session.service.ts';
 import { assertCreditCode } from './store-credit.service.ts';
 import { refuseAfterEarlierCards, storedRefusal } from './till-sale-refusal.service.ts';
-import { creditReleased, recordTillSaleWithCredits, spendTenderCredits, undoTenderCredits } from './till-sale-credit.service.ts';
+import { creditReleased, recordTillSaleWithCredits, renewSpendHolds, spendTenderCredits, undoTenderCredits } from './till-sale-credit.service.ts';
+import { reserveForSale } from './till-sale-stock.service.ts';
 import { crashIfAsked } from '../checkout/fault-injection.ts';
 
 export interface TillSaleInput {
@@ -31,7 +32,10 @@ export interface TillSaleInput {
 }
 
 const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
-/** A till holds the units only for the seconds between reserving and confirming them. */
+/**
+ * A till holds the units only for the seconds between reserving and confirming them. Part of the hold's request
+ * (stock keys it with its ttl), so every replica must agree on it: a constant, not a setting.
+ */
 const HOLD_SECONDS = 120;
 
 function validate(ctx: OrdersContext, input: TillSaleInput) {
@@ -132,8 +136,14 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
   const hash = requestHash(input);
   const done = await replay(ctx, till.id, input.idempotencyKey, hash);
   if (done) return done;
-  const closed = await storedRefusal(ctx, { tillId: till.id, clientId: input.idempotencyKey, requestHash: hash });
+  const sale = { tillId: till.id, clientId: input.idempotencyKey, requestHash: hash, key: `till:${till.id}:${input.idempotencyKey}` };
+  const closed = await storedRefusal(ctx, sale, input.tenders);
   if (closed) return closed;
+  // A refusal may meet a card an earlier attempt under this key charged before it died: paid back, the key closed.
+  return refuseAfterEarlierCards(ctx, sale, input.tenders, await sell(ctx, input, till, hash, sale.key));
+}
+
+async function sell(ctx: OrdersContext, input: TillSaleInput, till: ReturnType<typeof requireTill>, hash: string, key: string) {
   const [session] = await ctx.db.db
     .select({ id: tillSessions.id })
     .from(tillSessions)
@@ -169,19 +179,10 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
   if (!paid.ok) return { __typename: 'TenderRefused' as const, reason: paid.reason, message: paid.message };
 
   const service = await signCheckoutContext(ctx.channel, ctx.deps.contextSecret);
-  const key = `till:${till.id}:${input.idempotencyKey}`;
-  let reserved: Awaited<ReturnType<typeof reserveStock>>;
+  let reserved: Awaited<ReturnType<typeof reserveForSale>>;
   try {
-    reserved = await reserveStock(
-      ctx.deps.stock,
-      service,
-      ctx.channel.requestId,
-      key,
-      input.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
-      HOLD_SECONDS,
-      null,
-      till.locationId,
-    );
+    const lines = input.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity }));
+    reserved = await reserveForSale(ctx, service, key, lines, till.locationId, HOLD_SECONDS);
   } catch (err) {
     // Stock refuses a shop the till's channel does not sell from: the till cannot sell another shop's goods.
     if (err instanceof GraphQLError && err.extensions.code === 'BAD_USER_INPUT' && err.extensions.argument === 'pickupLocationId')
@@ -199,8 +200,16 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
   const credits = await spendTenderCredits(ctx, till.id, key, input.tenders);
   if (!credits.ok) {
     await releaseReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id).catch(() => undefined);
-    const sale = { tillId: till.id, clientId: input.idempotencyKey, requestHash: hash, key };
-    return refuseAfterEarlierCards(ctx, sale, input.tenders, credits.refused);
+    return credits.refused;
+  }
+  // A replayed spend's hold may be nearly out: renewed before any card is charged or unit sold, or the sale stops.
+  if (!(await renewSpendHolds(ctx, credits.spent))) {
+    // Gone: a duplicate sent at once recorded the sale (its receipt is the answer), or the job released a spend.
+    const recorded = await replay(ctx, till.id, input.idempotencyKey, hash);
+    if (recorded) return recorded;
+    await releaseReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id).catch(() => undefined);
+    await undoTenderCredits(ctx, credits.spent);
+    throw creditReleased();
   }
   // Crash tests: the credit is spent and held, and no sale will be recorded by this process.
   crashIfAsked(ctx.crashAt, 'till-sale:after-credit');
@@ -246,7 +255,12 @@ export async function tillSale(ctx: OrdersContext, input: TillSaleInput) {
   // Crash tests: the cards are charged too, and still no sale is recorded by this process.
   crashIfAsked(ctx.crashAt, 'till-sale:after-card');
   const confirmed = await confirmReservation(ctx.deps.stock, service, ctx.channel.requestId, reserved.id);
-  if (confirmed.__typename !== 'Reservation' && confirmed.status !== 'CONFIRMED') throw serviceUnavailable('stock');
+  if (confirmed.__typename !== 'Reservation') {
+    // The hold lapsed on the way (the renewal left it 30 s at least): the credit goes back now, and the till's retry
+    // with the key holds the units again and replays its cards' answers.
+    await undoTenderCredits(ctx, credits.spent);
+    throw serviceUnavailable('stock');
+  }
 
   const recorded = await recordTillSaleWithCredits(
     ctx,
