@@ -147,7 +147,7 @@ describe('resetting a PIN', () => {
     for (const row of stored) expect(row.text).not.toMatch(/97531|24680|argon2/);
   });
 
-  it("refuses a PIN of the wrong form, another channel's staff-admin and an unknown member, and changes nothing", async () => {
+  it("refuses a PIN of the wrong form, and answers another channel's staff-admin as for an unknown member, changing nothing", async () => {
     const cashier = await register('S', 'CASHIER', '1212');
     expect(data(await bff('admin', 'ResetTillStaffPin', { input: { id: cashier.id, pin: '12a4' } }, as())).resetTillStaffPin).toEqual({
       __typename: 'TillInputInvalid',
@@ -161,16 +161,19 @@ describe('resetting a PIN', () => {
       { input: { id: cashier.id, pin: '3434' } },
       { token: (await staffSession(berlinAdmin.email)).token, channel: 'pos-berlin' },
     );
-    expect(codes(other)).toEqual(['FORBIDDEN']);
+    // NOT_FOUND, as for an id that exists nowhere: FORBIDDEN would tell pos-berlin's admin this id exists elsewhere.
+    expect(codes(other)).toEqual(['NOT_FOUND']);
     expect(codes(await bff('admin', 'ResetTillStaffPin', { input: { id: `tst_none_${tag}`, pin: '3434' } }, as()))).toEqual(['NOT_FOUND']);
     expect((await tillSignIn(tills[0]!, cashier.staffCode, '1212')).__typename).toBe('TillSignedIn');
   });
 });
 
 describe("a cashier's own PIN", () => {
-  it('changes with the current PIN: the old one no longer signs in, the new one does, and the sign-in goes on', async () => {
+  it('changes with the current PIN: the old one no longer signs in, the new one does, the sign-in goes on and the others end', async () => {
     const cashier = await register('P', 'CASHIER', '1357');
     const token = await tillToken(tills[0]!, cashier.staffCode, cashier.pin);
+    // A second sign-in with the old PIN, on the other till: whoever learnt the PIN.
+    const elsewhere = await tillToken(tills[1]!, cashier.staffCode, cashier.pin);
     expect(await changePin(token, { currentPin: '1357', pin: '12' })).toEqual({ __typename: 'TillInputInvalid', message: '4 to 12 digits', field: 'pin' });
     expect(await changePin(token, { currentPin: '1357', pin: '1357' })).toEqual({
       __typename: 'TillInputInvalid',
@@ -181,6 +184,11 @@ describe("a cashier's own PIN", () => {
       __typename: 'TillPinChanged',
       staff: { id: cashier.id, staffCode: cashier.staffCode, name: 'CASHIER P', role: 'CASHIER' },
     });
+    // Of the member's 2 sign-ins the one on the other till ended with the change; this till's is still open.
+    expect(await refusedSoon(elsewhere)).toEqual({ status: 401, codes: ['UNAUTHENTICATED'] });
+    const open = await sql<{ till_id: string }[]>`
+      select till_id from customers.till_sign_ins where till_staff_id = ${cashier.id} and ended_at is null`;
+    expect(open).toEqual([{ till_id: tills[0]!.id }]);
     expect(await tillSignIn(tills[1]!, cashier.staffCode, '1357')).toEqual(failed);
     expect((await tillSignIn(tills[1]!, cashier.staffCode, '864200')).__typename).toBe('TillSignedIn');
     expect(data(await bff('pos', 'CurrentTillSession', {}, { token })).currentTillSession).toBeNull();

@@ -70,4 +70,48 @@ describe('log lines', () => {
     for (const code of ['DDD1', 'DDD2', 'DDD3']) expect(line).not.toContain(code);
     expect(line).toContain('tender');
   });
+
+  it('never write a credit code or a PIN however deep it sits, in an error or a plain object, and keep the rest', () => {
+    // A GraphQL error carrying the till's input, 5 levels below the log call's object (pino paths reach 1-2).
+    const err = Object.assign(new TypeError('tender refused'), {
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        input: {
+          tenders: [
+            { method: 'CASH', amount: 500 },
+            { method: 'STORE_CREDIT', amount: 1880, creditCode: 'SC-DEEP-DEEP-DEEP-ERR1' },
+          ],
+        },
+      },
+    });
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    const line = logged((log) =>
+      log.error(
+        {
+          err,
+          a: { b: { c: { d: { e: { creditCode: 'SC-DEEP-DEEP-DEEP-OBJ2', pin: '24680', currentPin: '13579', newPin: '97531', note: 'kept' } } } } },
+          list: [[{ input: { newPin: '86420' } }]],
+          cyclic,
+        },
+        'deep',
+      ),
+    );
+    for (const secret of ['ERR1', 'OBJ2', '24680', '13579', '97531', '86420']) expect(line).not.toContain(secret);
+    const entry = JSON.parse(line);
+    // The error is still logged as one: its class, message and stack, and the non-secret parts of its input.
+    expect(entry.err.type).toBe('TypeError');
+    expect(entry.err.message).toBe('tender refused');
+    expect(entry.err.stack).toContain('tender refused');
+    expect(entry.err.extensions.input.tenders).toEqual([
+      { method: 'CASH', amount: 500 },
+      { method: 'STORE_CREDIT', amount: 1880, creditCode: '[redacted]' },
+    ]);
+    expect(entry.a.b.c.d.e).toEqual({ creditCode: '[redacted]', pin: '[redacted]', currentPin: '[redacted]', newPin: '[redacted]', note: 'kept' });
+    expect(entry.list).toEqual([[{ input: { newPin: '[redacted]' } }]]);
+    expect(entry.cyclic).toEqual({ name: 'loop', self: '[circular]' });
+    expect(entry.msg).toBe('deep');
+    // The caller's objects are not changed: the walk censors a copy.
+    expect(err.extensions.input.tenders[1]!.creditCode).toBe('SC-DEEP-DEEP-DEEP-ERR1');
+  });
 });

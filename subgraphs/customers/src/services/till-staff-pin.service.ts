@@ -1,5 +1,5 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import { appError, Code } from '@storegraph/schema';
+import { and, eq, isNull, ne } from 'drizzle-orm';
+import { appError, Code, staffCan } from '@storegraph/schema';
 import type { CustomersContext } from '../context.ts';
 import { tillSignIns, tillStaff } from '../db/tables.ts';
 import { isUuid } from '../domain/account-input.rules.ts';
@@ -16,8 +16,11 @@ const wrongPin = { __typename: 'SignInFailed' as const, message: 'the current PI
  * (kit's audit plugin), and the answer carries no PIN.
  */
 export async function resetTillStaffPin(ctx: CustomersContext, input: { id: string; pin: string }) {
+  if (!ctx.channel.staff) throw appError(Code.UNAUTHENTICATED, 'staff sign-in required');
   const [current] = await ctx.db.db.select({ channel: tillStaff.channel }).from(tillStaff).where(eq(tillStaff.id, input.id));
-  if (!current) throw appError(Code.NOT_FOUND, `no till staff member ${input.id}`);
+  // Another channel's member is answered as an unknown one (as updateTillStaff does): FORBIDDEN would tell a staff
+  // admin of any channel which ids exist elsewhere.
+  if (!current || !staffCan(ctx.channel, 'staff-admin', current.channel)) throw appError(Code.NOT_FOUND, `no till staff member ${input.id} you manage`);
   requireTillAdmin(ctx, current.channel);
   if (!PIN.test(input.pin)) return inputInvalid('4 to 12 digits', 'pin');
   const pinHash = await ctx.deps.hasher.hash(input.pin);
@@ -36,7 +39,9 @@ export async function resetTillStaffPin(ctx: CustomersContext, input: { id: stri
  * The member signed in on this till changes their own PIN. The current PIN is checked against the same failure
  * budget as a sign-in on this till (tillSignInKey): a stolen till session cannot guess the PIN here faster than
  * at the sign-in screen. A new PIN of the wrong form is refused before the budget is touched. The write only
- * lands while the PIN is still the one just verified, so a staff reset racing it wins.
+ * lands while the PIN is still the one just verified, so a staff reset racing it wins. In the same transaction
+ * the member's other open sign-ins end (as a reset ends them all): a sign-in made with the old PIN by whoever
+ * learnt it is out on its next request; this one goes on.
  */
 export async function changeMyTillPin(ctx: CustomersContext, input: { currentPin: string; pin: string }) {
   const till = ctx.channel.till;
@@ -56,11 +61,17 @@ export async function changeMyTillPin(ctx: CustomersContext, input: { currentPin
   await ctx.deps.throttle.succeeded(key, ctx.channel.clientIp);
   if (input.pin === input.currentPin) return inputInvalid('not the current PIN', 'pin');
   const pinHash = await ctx.deps.hasher.hash(input.pin);
-  const [after] = await ctx.db.db
-    .update(tillStaff)
-    .set({ pinHash })
-    .where(and(eq(tillStaff.id, row.member.id), eq(tillStaff.pinHash, row.member.pinHash)))
-    .returning(TILL_STAFF_VIEW_COLUMNS);
-  if (!after) return wrongPin;
-  return { __typename: 'TillPinChanged' as const, staff: tillStaffView(after) };
+  return ctx.db.db.transaction(async (tx) => {
+    const [after] = await tx
+      .update(tillStaff)
+      .set({ pinHash })
+      .where(and(eq(tillStaff.id, row.member.id), eq(tillStaff.pinHash, row.member.pinHash)))
+      .returning(TILL_STAFF_VIEW_COLUMNS);
+    if (!after) return wrongPin;
+    await tx
+      .update(tillSignIns)
+      .set({ endedAt: new Date() })
+      .where(and(eq(tillSignIns.tillStaffId, row.member.id), isNull(tillSignIns.endedAt), ne(tillSignIns.id, till.signInId)));
+    return { __typename: 'TillPinChanged' as const, staff: tillStaffView(after) };
+  });
 }

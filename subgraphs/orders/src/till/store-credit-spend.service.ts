@@ -82,9 +82,21 @@ export async function spendCredit(ctx: OrdersContext, input: { code: string; amo
 }
 
 /**
+ * Whether the till sale a spend paid for is recorded: its reference is `till:<tillId>:<clientId>:credit:<i>` (then
+ * `:respend:<n>` on a later attempt) and till_sales has the (till, client) row. Replicas of the code before holds
+ * existed recorded a sale without claiming its spend's hold; releasing that spend would give back credit a
+ * recorded sale paid for. Spelled out for the reason given in spendCredit.
+ */
+const saleRecorded = sql<boolean>`(starts_with("store_credit_movements"."reference", 'till:' || "store_credit_movements"."till_id" || ':')
+  and exists (select 1 from orders.till_sales s where s.till_id = "store_credit_movements"."till_id"
+    and s.client_id = regexp_replace(substr("store_credit_movements"."reference", length('till:' || "store_credit_movements"."till_id" || ':') + 1),
+      ':credit:[0-9]+(:respend:[0-9]+)?$', '')))`;
+
+/**
  * Gives a held spend back, once: the DELETE of its hold is the claim (the sale that would pay for it deletes the
  * same row, and the row lock makes one of them wait and then find nothing), then a RELEASE movement of the opposite
  * delta naming the SPEND (unique) and the balance back. `onlyExpired`: the job's pass, which leaves a live hold.
+ * A spend whose sale is recorded all the same (saleRecorded) only loses its hold.
  * Answers the amount given back (0: the sale or another release had it).
  */
 export async function releaseSpend(db: Db, spendId: number, onlyExpired: boolean): Promise<number> {
@@ -100,9 +112,12 @@ export async function releaseSpend(db: Db, spendId: number, onlyExpired: boolean
         delta: storeCreditMovements.delta,
         reference: storeCreditMovements.reference,
         tillId: storeCreditMovements.tillId,
+        recorded: saleRecorded,
       })
       .from(storeCreditMovements)
       .where(eq(storeCreditMovements.id, spendId));
+    // The hold goes either way: a spend its sale paid for is settled, not released.
+    if (spend!.recorded) return 0;
     await tx.insert(storeCreditMovements).values({
       creditId: spend!.creditId,
       kind: 'RELEASE',

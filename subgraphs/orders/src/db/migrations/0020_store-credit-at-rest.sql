@@ -4,8 +4,13 @@
 -- derived again when a till retries the return that issued it, and looked up by code_hash as before. Rows issued
 -- before this migration had random codes no secret derives: their credits keep working (the customer's code still
 -- hashes to code_hash), but a retry of such a return now answers only the last four characters (credit.code null,
--- the receipt prints SC-****-****-****-XXXX). The plain-text column goes, and its values with it.
-ALTER TABLE orders.till_credit_returns DROP COLUMN credit_code;
+-- the receipt prints SC-****-****-****-XXXX). The plain-text values go now; the column stays, nullable and empty,
+-- for one release: replicas still running the previous code read and write it until they are gone (a DROP here
+-- made their credit returns fail with 500 during a rolling deploy). This code never reads or writes it; a later
+-- release drops it, and with it any code an old replica wrote during the rollout.
+ALTER TABLE orders.till_credit_returns ALTER COLUMN credit_code DROP NOT NULL;
+--> statement-breakpoint
+UPDATE orders.till_credit_returns SET credit_code = NULL WHERE credit_code IS NOT NULL;
 --> statement-breakpoint
 -- 2. A spend whose sale was never recorded (the till died after the credit was spent) is released by a job after
 -- ORDERS_CREDIT_SPEND_HOLD_MINUTES: a RELEASE movement gives the SPEND's amount back and names the SPEND it
