@@ -33,7 +33,11 @@ export async function searchSql(ctx: ProductsContext, channel: ChannelSql, q: Li
 export function documentSearch(channel: ChannelSql, search: string): SearchSql {
   const d = channelSearchDocuments;
   const callerConfig = sql`products.search_config(${channel.locale})`;
-  const configs = [callerConfig, sql`products.search_config(${channelDefaultLocaleSql(channel.channel)})`, sql`products.search_config(${CATALOG_DEFAULT_LOCALE})`];
+  const configs = [
+    callerConfig,
+    sql`products.search_config(${channelDefaultLocaleSql(channel.channel)})`,
+    sql`products.search_config(${CATALOG_DEFAULT_LOCALE})`,
+  ];
   const arms = configs.map((config) => sql`(${d.config} = ${config} and ${d.vector} @@ websearch_to_tsquery(${config}, ${search}))`);
   const here = sql`${d.channel} = ${channel.channel} and ${d.locale} = ${channel.locale}`;
   return {
