@@ -12,7 +12,7 @@ import postgres from 'postgres';
 import { and, asc, desc, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import { demoProducts } from '../../../packages/demo/src/demo-catalog.ts';
+import { CHANNELS, demoProducts } from '../../../packages/demo/src/demo-catalog.ts';
 import { seedProducts } from '../../../packages/demo/src/seed-products.ts';
 import { channelProducts, products } from '../src/db/tables.ts';
 import { listingConditions } from '../src/services/listing-conditions.ts';
@@ -32,9 +32,15 @@ const CASES = [
   { channel: 'web-eu', locale: 'de-DE', q: 'zzzyzzx' },
 ];
 
-function query(db: ReturnType<typeof drizzle>, c: (typeof CASES)[number], make: typeof chainSearch) {
+type Case = (typeof CASES)[number];
+type Make = (channel: ReturnType<typeof channelValues>, c: Case) => SearchSql;
+const chain: Make = (channel, c) => chainSearch(channel, c.q);
+const documents: Make = (channel, c) =>
+  documentSearch(channel, c.q, { caller: c.locale, channelDefault: CHANNELS.find((x) => x.code === c.channel)!.defaultLocale });
+
+function query(db: ReturnType<typeof drizzle>, c: Case, make: Make) {
   const channel = channelValues({ channel: c.channel, locale: c.locale } as never);
-  const search: SearchSql = make(channel, c.q);
+  const search = make(channel, c);
   // The listing's RELEVANCE page of 50 (listing.service builtPage), first page.
   return db
     .select({ ...productFields(channel), rank: sql<string>`${search.rank}::text`.as('rank') })
@@ -45,14 +51,19 @@ function query(db: ReturnType<typeof drizzle>, c: (typeof CASES)[number], make: 
     .limit(51);
 }
 
-async function explain(client: postgres.Sql, db: ReturnType<typeof drizzle>, make: typeof chainSearch) {
-  const out: { case: string; ms: number; plan: string; rows: string[] }[] = [];
+/** Each case with the server's JIT setting, then without JIT (compiling the per-product plan cost seconds). */
+async function explain(client: postgres.Sql, db: ReturnType<typeof drizzle>, make: Make) {
+  const out: { case: string; ms: number; msNoJit: number; plan: string; rows: string[] }[] = [];
+  const time = (plan: string[]) => Number(/Execution Time: ([\d.]+)/.exec(plan.join('\n'))?.[1]);
   for (const c of CASES) {
     const { sql: text, params } = query(db, c, make).toSQL();
-    const plan = (await client.unsafe(`explain (analyze, buffers) ${text}`, params as never[])).map((r) => r['QUERY PLAN'] as string);
+    const run = () => client.unsafe(`explain (analyze, buffers) ${text}`, params as never[]).then((r) => r.map((x) => x['QUERY PLAN'] as string));
+    const plan = await run();
+    await client`set jit = off`;
+    const noJit = await run();
+    await client`reset jit`;
     const rows = (await client.unsafe(text, params as never[])).map((r) => `${r.id} ${r.rank}`);
-    const ms = Number(/Execution Time: ([\d.]+)/.exec(plan.join('\n'))?.[1]);
-    out.push({ case: `${c.channel} ${c.locale} "${c.q}"`, ms, plan: plan.join('\n'), rows });
+    out.push({ case: `${c.channel} ${c.locale} "${c.q}"`, ms: time(plan), msNoJit: time(noJit), plan: noJit.join('\n'), rows });
   }
   return out;
 }
@@ -62,20 +73,20 @@ await admin.unsafe(`create database ${DB}`);
 const url = SERVER.replace(/\/[^/]*$/, `/${DB}`);
 const client = postgres(url, { max: 1, onnotice: () => {} });
 const db = drizzle(client);
-const before = mkdtempSync(path.join(tmpdir(), 'sg-migrations-'));
+const beforeDir = mkdtempSync(path.join(tmpdir(), 'sg-migrations-'));
 try {
   // The migrations as they were before 0008: the folder without it, the journal without its entry.
-  cpSync(MIGRATIONS, before, { recursive: true });
-  rmSync(path.join(before, '0008_channel-search-documents.sql'));
-  const journal = JSON.parse(readFileSync(path.join(before, 'meta/_journal.json'), 'utf8'));
+  cpSync(MIGRATIONS, beforeDir, { recursive: true });
+  rmSync(path.join(beforeDir, '0008_channel-search-documents.sql'));
+  const journal = JSON.parse(readFileSync(path.join(beforeDir, 'meta/_journal.json'), 'utf8'));
   journal.entries = journal.entries.filter((e: { tag: string }) => e.tag < '0008');
-  writeFileSync(path.join(before, 'meta/_journal.json'), JSON.stringify(journal));
-  await migrate(db, { migrationsFolder: before, migrationsSchema: 'products', migrationsTable: '__migrations' });
+  writeFileSync(path.join(beforeDir, 'meta/_journal.json'), JSON.stringify(journal));
+  await migrate(db, { migrationsFolder: beforeDir, migrationsSchema: 'products', migrationsTable: '__migrations' });
   let t = Date.now();
   await db.transaction((tx) => seedProducts(tx as never, demoProducts(COUNT)));
   await client`analyze`;
   console.log(`seeded ${COUNT} products in ${Date.now() - t} ms`);
-  const chain = await explain(client, db, chainSearch);
+  const before = await explain(client, db, chain);
 
   t = Date.now();
   await migrate(db, { migrationsFolder: MIGRATIONS, migrationsSchema: 'products', migrationsTable: '__migrations' });
@@ -83,7 +94,7 @@ try {
   const [docs] =
     await client`select count(*)::int as n, pg_size_pretty(pg_total_relation_size('products.channel_search_documents')) as size from products.channel_search_documents`;
   console.log(`migration 0008 (backfill of ${docs!.n} documents, ${docs!.size} with indexes) in ${Date.now() - t} ms`);
-  const indexed = await explain(client, db, documentSearch);
+  const indexed = await explain(client, db, documents);
 
   // What a write costs now: one statement retranslating 1,000 products (each in 3 to 4 channels).
   t = Date.now();
@@ -91,17 +102,19 @@ try {
   console.log(`1,000 translations updated with their documents in ${Date.now() - t} ms`);
 
   let same = true;
-  for (const [i, a] of chain.entries()) {
+  for (const [i, a] of before.entries()) {
     const b = indexed[i]!;
     const equal = JSON.stringify(a.rows) === JSON.stringify(b.rows);
     same &&= equal;
-    console.log(`\n=== ${a.case}: ${a.rows.length} rows on the page, same answer: ${equal}; ${a.ms} ms -> ${b.ms} ms`);
-    if (process.env.SEARCH_PLANS !== '0') console.log(`--- before\n${a.plan}\n--- after\n${b.plan}`);
+    console.log(`\n=== ${a.case}: ${a.rows.length} rows on the page, same answer: ${equal}; ${a.ms} -> ${b.ms} ms (JIT off: ${a.msNoJit} -> ${b.msNoJit} ms)`);
+    if (process.env.SEARCH_PLANS !== '0') console.log(`--- before (JIT off)\n${a.plan}\n--- after (JIT off)\n${b.plan}`);
   }
   if (!same) process.exitCode = 1;
 } finally {
-  rmSync(before, { recursive: true, force: true });
+  rmSync(beforeDir, { recursive: true, force: true });
   await client.end({ timeout: 5 });
-  await admin.unsafe(`drop database ${DB} with (force)`);
+  // SEARCH_KEEP=1 leaves the database for experiments (drop it by hand after).
+  if (process.env.SEARCH_KEEP === '1') console.log(`kept ${url}`);
+  else await admin.unsafe(`drop database ${DB} with (force)`);
   await admin.end({ timeout: 5 });
 }

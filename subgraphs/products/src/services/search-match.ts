@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { ProductsContext } from '../context.ts';
 import { channelProducts, channelSearchDocuments, productTranslations, products } from '../db/tables.ts';
-import { CATALOG_DEFAULT_LOCALE, channelDefaultLocaleSql } from './locale.ts';
+import { CATALOG_DEFAULT_LOCALE } from './locale.ts';
 import { normalisedSearch, type ListingQuery } from './listing-conditions.ts';
 import { translationChain, type ChannelSql } from './visibility.ts';
 
@@ -21,24 +21,31 @@ export async function searchSql(ctx: ProductsContext, channel: ChannelSql, q: Li
   const search = normalisedSearch(q);
   if (!search) return null;
   const def = await ctx.loaders.channel.load(ctx.channel.channel);
-  return def?.locales.includes(ctx.channel.locale) ? documentSearch(channel, search) : chainSearch(channel, search);
+  return def?.locales.includes(ctx.channel.locale)
+    ? documentSearch(channel, search, { caller: ctx.channel.locale, channelDefault: def.defaultLocale })
+    : chainSearch(channel, search);
 }
 
 /**
- * The caller's (channel, locale) documents. A document is stemmed in one of three configurations (the
- * locale's language, the channel default's, the master's): one arm per configuration parses the query as its
- * documents were stemmed, and each arm is an index condition, so PostgreSQL ORs bitmap scans of the GIN index.
+ * The caller's (channel, locale) documents. A document is stemmed in the configuration of its locale's language:
+ * the caller's, the channel default's (not for a reader of the master's language, who skips it) or the master's.
+ * One arm per distinct language parses the query as those documents were stemmed (search_config reads only the
+ * language), and each arm is an index condition, so PostgreSQL ORs bitmap scans of the GIN index; a duplicate arm
+ * would scan the same postings again (a de-DE reader in web-eu needs two arms, an en-GB reader one).
  * The name override is searched in the caller's configuration, as the displayed name is in their locale.
  */
-export function documentSearch(channel: ChannelSql, search: string): SearchSql {
+export function documentSearch(channel: ChannelSql, search: string, locales: { caller: string; channelDefault: string }): SearchSql {
   const d = channelSearchDocuments;
-  const callerConfig = sql`products.search_config(${channel.locale})`;
-  const configs = [
-    callerConfig,
-    sql`products.search_config(${channelDefaultLocaleSql(channel.channel)})`,
-    sql`products.search_config(${CATALOG_DEFAULT_LOCALE})`,
-  ];
-  const arms = configs.map((config) => sql`(${d.config} = ${config} and ${d.vector} @@ websearch_to_tsquery(${config}, ${search}))`);
+  const language = (locale: string) => locale.slice(0, 2).toLowerCase();
+  const readsMaster = language(locales.caller) === language(CATALOG_DEFAULT_LOCALE);
+  const stemmedIn = [locales.caller, ...(readsMaster ? [] : [locales.channelDefault]), CATALOG_DEFAULT_LOCALE].filter(
+    (locale, i, all) => all.findIndex((other) => language(other) === language(locale)) === i,
+  );
+  const arms = stemmedIn.map((locale) => {
+    const config = sql`products.search_config(${locale})`;
+    return sql`(${d.config} = ${config} and ${d.vector} @@ websearch_to_tsquery(${config}, ${search}))`;
+  });
+  const callerConfig = sql`products.search_config(${locales.caller})`;
   const here = sql`${d.channel} = ${channel.channel} and ${d.locale} = ${channel.locale}`;
   return {
     match: sql`${products.id} in (select ${d.productId} from ${d} where ${here} and (
