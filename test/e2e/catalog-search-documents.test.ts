@@ -15,7 +15,14 @@ import { createStaff, staffSession } from './admin-support.ts';
 const K = uid();
 /** A word of letters only, so every configuration (german, english, french) keeps it as one unstemmed lexeme. */
 const word = (tag: string) => `${tag}${K.replace(/[0-9]/g, (d) => 'abcdefghij'[Number(d)]!)}q`;
-const W = { master: word('mastr'), deOld: word('altwort'), deNew: word('neuwort'), fr: word('motfr'), override: word('sonder') };
+const W = {
+  master: word('mastr'),
+  deOld: word('altwort'),
+  deNew: word('neuwort'),
+  fr: word('motfr'),
+  en: word('engword'),
+  override: word('sonder'),
+};
 const P = { id: `prd_t_searchdoc_${K}`, slug: `search-doc-${K}` };
 let token = '';
 
@@ -78,6 +85,22 @@ describe('search documents follow the writes that change them', { shuffle: false
     expect(await found('en-GB', W.master)).toEqual([P.id]);
   });
 
+  it('reads a new English translation instead of the master for an English reader, and nobody else', async () => {
+    const added = data(
+      await admin('SetProductTranslations', {
+        id: P.id,
+        expectedVersion: 3,
+        translations: [{ locale: 'en-GB', name: `Parka ${W.en}`, description: 'an English parka' }],
+      }),
+    ).setProductTranslations;
+    expect(added).toMatchObject({ version: 4 });
+    await becomes('en-GB', W.en, [P.id]);
+    // The en-GB reader's document is now the translation: the master's word is no longer theirs.
+    await becomes('en-GB', W.master, []);
+    expect(await found('de-DE', W.en)).toEqual([]);
+    expect(await found('fr-FR', W.en)).toEqual([]);
+  });
+
   it('finds the product by the channel’s name override, in every locale of the channel', async () => {
     expect(await found('de-DE', W.override)).toEqual([]);
     const set = data(
@@ -97,6 +120,6 @@ describe('search documents follow the writes that change them', { shuffle: false
     await becomes('de-DE', W.deNew, []);
     await becomes('de-DE', W.override, []);
     await becomes('fr-FR', W.fr, []);
-    await becomes('en-GB', W.master, []);
+    await becomes('en-GB', W.en, []);
   });
 });

@@ -198,8 +198,11 @@ export const channelSearchDocuments = productsSchema.table(
     vector: tsvector('vector').notNull(),
     overrideVector: tsvector('override_vector'),
   },
-  // The GIN indexes on (channel, locale, vector) need btree_gin, which drizzle cannot declare: see the migration.
-  (t) => [primaryKey({ columns: [t.productId, t.channel, t.locale] })],
+  (t) => [
+    primaryKey({ columns: [t.productId, t.channel, t.locale] }),
+    index('channel_search_documents_vector_idx').using('gin', t.vector),
+    index('channel_search_documents_override_idx').using('gin', t.overrideVector).where(sql`${t.overrideVector} is not null`),
+  ],
 );
 
 export const media = productsSchema.table(

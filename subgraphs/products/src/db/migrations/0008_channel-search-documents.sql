@@ -1,9 +1,9 @@
 -- The document each (channel, locale) searches, one row per product of the channel and locale of the channel,
 -- so a storefront search is one GIN lookup instead of a correlated subquery per product of the channel.
--- btree_gin lets one GIN index hold channel and locale beside the vector: the posting lists intersect in the
--- index, where a GIN on the vector alone would fetch the matching rows of every (channel, locale) sharing the
--- stemming configuration and throw most away (web-eu, trade-eu and pos-berlin all search German).
-CREATE EXTENSION IF NOT EXISTS btree_gin;--> statement-breakpoint
+-- The GIN index holds the vector alone: the rows of other (channel, locale) pairs whose language matches are
+-- fetched and filtered (at 100,000 demo products, "Jacke" fetched 31,427 rows for web-eu de-DE's 12,857). A
+-- btree_gin index on (channel, locale, vector) fetched only the 12,857 but read the posting list of the channel
+-- and of the locale on every search: 418 index pages for a word that matches nothing, against 2 here.
 CREATE TABLE "products"."channel_search_documents" (
 	"product_id" text NOT NULL,
 	"channel" text NOT NULL,
@@ -14,8 +14,8 @@ CREATE TABLE "products"."channel_search_documents" (
 	CONSTRAINT "channel_search_documents_pk" PRIMARY KEY("product_id","channel","locale"),
 	CONSTRAINT "channel_search_documents_channel_product_fk" FOREIGN KEY ("channel","product_id") REFERENCES "products"."channel_products"("channel","product_id") ON DELETE CASCADE
 );--> statement-breakpoint
-CREATE INDEX "channel_search_documents_vector_idx" ON "products"."channel_search_documents" USING gin ("channel","locale","vector");--> statement-breakpoint
-CREATE INDEX "channel_search_documents_override_idx" ON "products"."channel_search_documents" USING gin ("channel","locale","override_vector") WHERE "override_vector" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "channel_search_documents_vector_idx" ON "products"."channel_search_documents" USING gin ("vector");--> statement-breakpoint
+CREATE INDEX "channel_search_documents_override_idx" ON "products"."channel_search_documents" USING gin ("override_vector") WHERE "override_vector" IS NOT NULL;--> statement-breakpoint
 -- What every row should hold, by the read path's fallback chain: the translation in the locale, else another
 -- region of its language, else the channel default (skipped for a reader of the master's language), else the
 -- master; ties broken by locale as the displayed name is. A channel's name override is searched in the reader's
