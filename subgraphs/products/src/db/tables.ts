@@ -198,10 +198,14 @@ export const channelSearchDocuments = productsSchema.table(
     vector: tsvector('vector').notNull(),
     overrideVector: tsvector('override_vector'),
   },
+  // GIN over text columns needs btree_gin, which the migration creates.
   (t) => [
     primaryKey({ columns: [t.productId, t.channel, t.locale] }),
-    index('channel_search_documents_vector_idx').using('gin', t.vector),
-    index('channel_search_documents_override_idx').using('gin', t.overrideVector).where(sql`${t.overrideVector} is not null`),
+    index('channel_search_documents_vector_idx').using('gin', t.channel, t.locale, t.vector).with({ fastupdate: false }),
+    index('channel_search_documents_override_idx')
+      .using('gin', t.channel, t.locale, t.overrideVector)
+      .with({ fastupdate: false })
+      .where(sql`${t.overrideVector} is not null`),
   ],
 );
 
