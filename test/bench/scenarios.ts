@@ -40,6 +40,15 @@ export function catalogScenarios(tokens: Record<string, string>, sample: { slug:
     },
     { name: 'B2C listing 50 (BFF, warm cache)', target: 'bff-b2c', query: listing, variables: { first: 50 }, connections: 16 },
     {
+      // A common word (one product in seven is a jacket), ranked: every match is ranked before the first page.
+      name: 'B2C search 20 "Jacke" de-DE (BFF, cold cache)',
+      target: 'bff-b2c',
+      query: operation('b2c', 'ProductSearch'),
+      variables: { first: 20, search: 'Jacke' },
+      headers: { 'cache-control': 'no-cache', 'accept-language': 'de-DE' },
+      connections: 16,
+    },
+    {
       name: 'B2C listing 50 (gateway, signed context)',
       target: 'gateway',
       query: listing,

@@ -29,6 +29,7 @@ export const bulkMode = productsSchema.enum('bulk_mode', ['ALL_OR_NOTHING', 'BES
 export const bulkStatus = productsSchema.enum('bulk_status', ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED']);
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const regconfig = customType<{ data: string }>({ dataType: () => 'regconfig' });
 
 export const salesChannels = productsSchema.table('sales_channels', {
   code: text('code').primaryKey(),
@@ -179,6 +180,33 @@ export const channelProducts = productsSchema.table(
     sortOrder: integer('sort_order').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.channel, t.productId] }), index('channel_products_listing_idx').on(t.channel, t.sortOrder, t.productId)],
+);
+
+/**
+ * The document each (channel, locale) searches, one row per product of the channel and locale of the channel:
+ * what a reader there sees (translation chain, else the master) and, apart, the channel's name override. Written
+ * only by triggers in the same transaction as the inputs (migration 0008, db/functions/); read by search.
+ */
+export const channelSearchDocuments = productsSchema.table(
+  'channel_search_documents',
+  {
+    productId: text('product_id').notNull(),
+    channel: text('channel').notNull(),
+    locale: text('locale').notNull(),
+    /** The configuration the document was stemmed with: a query is parsed with the same one. */
+    config: regconfig('config').notNull(),
+    vector: tsvector('vector').notNull(),
+    overrideVector: tsvector('override_vector'),
+  },
+  // GIN over text columns needs btree_gin, which the migration creates.
+  (t) => [
+    primaryKey({ columns: [t.productId, t.channel, t.locale] }),
+    index('channel_search_documents_vector_idx').using('gin', t.channel, t.locale, t.vector).with({ fastupdate: false }),
+    index('channel_search_documents_override_idx')
+      .using('gin', t.channel, t.locale, t.overrideVector)
+      .with({ fastupdate: false })
+      .where(sql`${t.overrideVector} is not null`),
+  ],
 );
 
 export const media = productsSchema.table(

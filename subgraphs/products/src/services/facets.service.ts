@@ -2,6 +2,7 @@ import { and, sql } from 'drizzle-orm';
 import { attributeDefinitions, attributeValues, brands, categories, channelProducts, productCategories, products } from '../db/tables.ts';
 import type { ProductsContext } from '../context.ts';
 import { listingConditions, type ListingQuery, type OmitGroup } from './listing-conditions.ts';
+import { searchSql } from './search-match.ts';
 import { channelJoin, channelValues } from './visibility.ts';
 
 interface FacetRow {
@@ -25,6 +26,7 @@ export interface FacetValue {
  */
 export async function productFacets(ctx: ProductsContext, query: ListingQuery) {
   const channel = channelValues(ctx.channel);
+  const search = await searchSql(ctx, channel, query);
   const filtered = [...new Set((query.filter?.attributes ?? []).map((a) => a.code))];
   const attributeParts = [
     ...filtered.map((code) => ({ omit: { attribute: code } as OmitGroup, only: sql`av.attribute_code = ${code}` })),
@@ -44,7 +46,7 @@ export async function productFacets(ctx: ProductsContext, query: ListingQuery) {
     from ${products} inner join ${channelProducts} on ${channelJoin(channel)}
       inner join ${attributeValues} av on av.product_id = ${products.id}
       inner join ${attributeDefinitions} ad on ad.code = av.attribute_code and ad.filterable and ad.type <> 'NUMBER'
-    where ${and(...listingConditions(channel, query, omit))} and ${only}
+    where ${and(...listingConditions(channel, query, search, omit))} and ${only}
     group by av.attribute_code, ad.name, av.value`,
   );
   const statement = sql`
@@ -56,7 +58,7 @@ export async function productFacets(ctx: ProductsContext, query: ListingQuery) {
     select 'brand' as grp, null as code, null as group_name, b.slug as value, b.name as label, count(*)::int as count
     from ${products} inner join ${channelProducts} on ${channelJoin(channel)}
       inner join ${brands} b on b.id = ${products.brandId}
-    where ${and(...listingConditions(channel, query, 'brand'))}
+    where ${and(...listingConditions(channel, query, search, 'brand'))}
     group by b.slug, b.name
     union all
     select 'category', null, null, c.slug, c.name, count(distinct ${products.id})::int
@@ -64,7 +66,7 @@ export async function productFacets(ctx: ProductsContext, query: ListingQuery) {
       inner join ${productCategories} pc on pc.product_id = ${products.id}
       inner join closure on closure.descendant = pc.category_id
       inner join ${categories} c on c.id = closure.ancestor
-    where ${and(...listingConditions(channel, query, 'category'))}
+    where ${and(...listingConditions(channel, query, search, 'category'))}
     group by c.slug, c.name
     ${sql.join(
       attributeParts.map((p) => sql`union all ${p}`),

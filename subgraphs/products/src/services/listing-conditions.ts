@@ -1,8 +1,8 @@
 import { and, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { appError } from '@storegraph/schema';
-import { attributeValues, brands, categories, channelProducts, productCategories, productTranslations, products } from '../db/tables.ts';
-import { CATALOG_DEFAULT_LOCALE } from './locale.ts';
-import { translationChain, visibleInChannel, type ChannelSql } from './visibility.ts';
+import { attributeValues, brands, categories, productCategories, products } from '../db/tables.ts';
+import type { SearchSql } from './search-match.ts';
+import { visibleInChannel, type ChannelSql } from './visibility.ts';
 
 export interface AttributeFilterInput {
   code: string;
@@ -40,33 +40,6 @@ export function categoryTreeSql(slug: string) {
     ) select id from tree)`;
 }
 
-/**
- * The document a caller searches is the one they read: the first translation of the fallback chain
- * (requested locale, its language, the channel default), else the master. `apply` turns it into a
- * match or a rank, with the tsquery parsed by the same configuration the document was stemmed with.
- */
-function documentSql(channel: ChannelSql, apply: (vector: SQL, config: SQL) => SQL) {
-  const chain = translationChain(channel);
-  return sql`(select ${apply(sql`d.v`, sql`d.c`)} from (
-      select t.search_vector as v, products.search_config(t.locale) as c, ${chain.priority} as prio
-      from ${productTranslations} t
-      where t.product_id = ${products.id} and ${chain.where}
-      union all
-      select ${products.searchVector}, products.search_config(${CATALOG_DEFAULT_LOCALE}), 9
-    ) d order by d.prio limit 1)`;
-}
-
-export function searchMatchSql(channel: ChannelSql, search: string) {
-  const cfg = sql`products.search_config(${channel.locale})`;
-  return sql`(coalesce(${documentSql(channel, (v, c) => sql`${v} @@ websearch_to_tsquery(${c}, ${search})`)}, false)
-    or (${channelProducts.nameOverride} is not null
-        and to_tsvector(${cfg}, ${channelProducts.nameOverride}) @@ websearch_to_tsquery(${cfg}, ${search})))`;
-}
-
-export function searchRankSql(channel: ChannelSql, search: string) {
-  return sql<number>`coalesce(${documentSql(channel, (v, c) => sql`ts_rank(${v}, websearch_to_tsquery(${c}, ${search}))`)}, 0)::real`;
-}
-
 function attributeCondition(f: AttributeFilterInput): SQL {
   const parts: SQL[] = [];
   if (f.values && f.values.length > 0) parts.push(inArray(attributeValues.value, f.values));
@@ -85,8 +58,8 @@ function attributeCondition(f: AttributeFilterInput): SQL {
     and ${attributeValues.attributeCode} = ${f.code} and (${or(...parts)}))`;
 }
 
-/** Visibility plus every filter and the search, except the omitted group. */
-export function listingConditions(channel: ChannelSql, q: ListingQuery, omit: OmitGroup = null): SQL[] {
+/** Visibility plus every filter and the search (`searchSql` of the same query), except the omitted group. */
+export function listingConditions(channel: ChannelSql, q: ListingQuery, search: SearchSql | null, omit: OmitGroup = null): SQL[] {
   const conditions: SQL[] = [visibleInChannel(channel)!];
   const f = q.filter ?? {};
   if (f.categorySlug && omit !== 'category') {
@@ -103,7 +76,6 @@ export function listingConditions(channel: ChannelSql, q: ListingQuery, omit: Om
     if (omit && typeof omit === 'object' && ('allAttributes' in omit || omit.attribute === a.code)) continue;
     conditions.push(attributeCondition(a));
   }
-  const search = normalisedSearch(q);
-  if (search) conditions.push(searchMatchSql(channel, search));
+  if (search) conditions.push(search.match);
   return conditions;
 }

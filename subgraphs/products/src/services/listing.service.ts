@@ -5,7 +5,8 @@ import { channelProducts, products } from '../db/tables.ts';
 import type { ProductsContext } from '../context.ts';
 import { channelJoin, channelValues, displayNameSql, productFields, type ChannelSql, type ProductRow } from './visibility.ts';
 import { catalogQueries } from './catalog.queries.ts';
-import { listingConditions, normalisedSearch, searchRankSql, type ListingQuery } from './listing-conditions.ts';
+import { listingConditions, type ListingQuery } from './listing-conditions.ts';
+import { searchSql, type SearchSql } from './search-match.ts';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -20,7 +21,7 @@ export interface ListProductsArgs extends ListingQuery {
 type Row = ProductRow & { rank?: string };
 
 /** How each sort orders, what its cursor holds and how it seeks past a cursor (keyset, never OFFSET). */
-function sortPlan(channel: ChannelSql, sort: ProductSort, search: string | null) {
+function sortPlan(channel: ChannelSql, sort: ProductSort, search: SearchSql | null) {
   switch (sort) {
     case 'CHANNEL_ORDER':
       return {
@@ -47,7 +48,7 @@ function sortPlan(channel: ChannelSql, sort: ProductSort, search: string | null)
       };
     case 'RELEVANCE': {
       if (!search) throw appError('BAD_USER_INPUT', 'sort RELEVANCE needs a search', { argument: 'sort' });
-      const rank = searchRankSql(channel, search);
+      const rank = search.rank;
       return {
         orderBy: [desc(rank), asc(products.id)],
         key: (r: Row) => [r.rank!, r.id],
@@ -65,11 +66,11 @@ export async function listProducts(ctx: ProductsContext, args: ListProductsArgs)
   if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE_SIZE) {
     throw appError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE_SIZE}`, { argument: 'first' });
   }
-  const search = normalisedSearch(args);
-  const sort: ProductSort = args.sort ?? (search ? 'RELEVANCE' : 'CHANNEL_ORDER');
   const channel = channelValues(ctx.channel);
+  const search = await searchSql(ctx, channel, args);
+  const sort: ProductSort = args.sort ?? (search ? 'RELEVANCE' : 'CHANNEL_ORDER');
   const plan = sortPlan(channel, sort, search);
-  const conditions: SQL[] = listingConditions(channel, args);
+  const conditions: SQL[] = listingConditions(channel, args, search);
   let cursor: (string | number)[] | undefined;
   if (args.after) {
     const decoded = decodeCursor(args.after);
