@@ -9,3 +9,4 @@ export * from './access-token.ts';
 export * from './events/event-envelope.ts';
 export * from './events/event-catalogue.ts';
 export * from './till-approval.ts';
+export * from './till-customer-ticket.ts';

@@ -12,9 +12,9 @@ import { BERLIN, priceVariant, receive } from './stock-support.ts';
 
 /**
  * Customers down while an offline batch lands: a second orders process (a replica on the same database) whose
- * customers subgraph does not answer (CUSTOMERS_URL is a port nothing listens on). A batch naming a customer is
- * refused whole as retryable and applies nothing, so no sale lands without the customer it was sold to merely
- * because customers was down; a batch naming none never asks. The till then posts the same batch through the POS
+ * customers subgraph does not answer (CUSTOMERS_URL is a port nothing listens on). A batch naming a customer (by the
+ * ticket the till was issued for them) is refused whole as retryable and applies nothing, so no sale lands without
+ * the customer it was sold to merely because customers was down; a batch naming none never asks. The till then posts the same batch through the POS
  * BFF, where customers answers: the sale lands, the customer's.
  */
 
@@ -25,12 +25,14 @@ let replica: OrdersReplica | undefined;
 let till: { id: string; token: string; staffId: string; signInId: string };
 let variantId = '';
 let customerId = '';
-const sale = (customer: string | null) => ({
+let ticket = '';
+// Sold now: after the customer's ticket was issued (beforeAll), so it proves them.
+const sale = (customerTicket: string | null) => ({
   clientId: key('outage'),
-  soldAt: new Date(Date.now() - 60_000).toISOString(),
+  soldAt: new Date().toISOString(),
   lines: [{ variantId, quantity: 1, unitPrice: UNIT }],
   tenders: [{ method: 'CASH', amount: UNIT }],
-  ...(customer ? { customerId: customer } : {}),
+  ...(customerTicket ? { customerTicket } : {}),
 });
 
 /** Straight to the replica, with the context the POS BFF would sign for this till. */
@@ -58,7 +60,11 @@ beforeAll(async () => {
   variantId = created.variants[0]!.id as string;
   await priceVariant(variantId, { eur: UNIT, usd: 2599 });
   await receive(variantId, BERLIN, 10);
-  customerId = (await signUp(freshEmail('offc-outage'))).customerId;
+  const customer = await signUp(freshEmail('offc-outage'));
+  customerId = customer.customerId;
+  // Issued while everything answers, with the customer's own token scanned at the till.
+  const issued = await bff('pos', 'TillCustomerTicket', {}, { token: till.token, headers: { 'x-till-customer': customer.token } });
+  ticket = data(issued).tillCustomerTicket.ticket;
   // A port taken and released: nothing listens there while the test runs.
   replica = ordersReplica({ CUSTOMERS_URL: `http://127.0.0.1:${await freePort()}/graphql` });
   await replica.start();
@@ -71,7 +77,7 @@ afterAll(async () => {
 
 describe('an offline batch while customers does not answer', () => {
   it('refuses a batch naming a customer as retryable, applying none of it, and lands it once customers answers', async () => {
-    const named = sale(customerId);
+    const named = sale(ticket);
     const anonymous = sale(null);
     const refused = await postToReplica([anonymous, named]);
     expect(refused.errors?.map((e: any) => [e.extensions?.code, e.extensions?.service, e.extensions?.retryable])).toEqual([

@@ -55,5 +55,7 @@ export const POS_WALKS = {
   aisle: ['TillNearbyStock'],
   // pos-till-staff-pins.test.ts
   pins: ['ChangeMyTillPin'],
+  // pos-offline-customer.test.ts
+  offlineCustomer: ['TillCustomerTicket'],
 } as const;
 export const POS_WALKED_OPS: string[] = Object.values(POS_WALKS).flat();

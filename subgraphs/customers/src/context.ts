@@ -26,6 +26,8 @@ export interface CustomersDeps {
   sessionMaxDays: number;
   verifyEmailTtlHours: number;
   resetPasswordTtlMinutes: number;
+  /** How long a till's customer ticket names its customer on offline sales. */
+  tillCustomerTicketTtlSeconds: number;
 }
 
 export interface CustomersContext extends SubgraphRequestContext {

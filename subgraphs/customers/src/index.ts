@@ -51,6 +51,13 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
         .min(5)
         .max(24 * 60)
         .default(60),
+      // A day by default: how long a till's customer ticket names the customer on its offline sales (at most a week).
+      CUSTOMERS_TILL_CUSTOMER_TICKET_TTL_HOURS: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 7)
+        .default(24),
       CUSTOMERS_ERASURE_RETRY_MS: z.coerce.number().int().min(100).default(10_000),
     },
     env,
@@ -74,6 +81,7 @@ export async function startCustomers(env: NodeJS.ProcessEnv = process.env) {
     sessionMaxDays: config.CUSTOMERS_SESSION_MAX_DAYS,
     verifyEmailTtlHours: config.CUSTOMERS_VERIFY_EMAIL_TTL_HOURS,
     resetPasswordTtlMinutes: config.CUSTOMERS_RESET_PASSWORD_TTL_MINUTES,
+    tillCustomerTicketTtlSeconds: config.CUSTOMERS_TILL_CUSTOMER_TICKET_TTL_HOURS * 3600,
   };
   const running = await startSubgraph(
     {

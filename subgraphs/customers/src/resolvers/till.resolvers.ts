@@ -5,6 +5,7 @@ import { updateTillStaff, type UpdateTillStaffInput } from '../services/till-sta
 import { tillStaffOfChannel } from '../services/till-staff-list.service.ts';
 import { changeMyTillPin, resetTillStaffPin } from '../services/till-staff-pin.service.ts';
 import { tillSaleCustomers } from '../services/till-sale-customer.service.ts';
+import { issueTillCustomerTicket } from '../services/till-customer-ticket.service.ts';
 import { tillSessionFacts, tillSignIn, tillSignOut } from '../services/till-sign-in.service.ts';
 
 type Ctx = CustomersContext;
@@ -27,6 +28,7 @@ export const tillResolvers = {
     tillSignIn: (_: unknown, a: { input: Parameters<typeof tillSignIn>[1] }, ctx: Ctx) => tillSignIn(ctx, a.input),
     tillSignOut: (_: unknown, __: unknown, ctx: Ctx) => tillSignOut(ctx),
     approveTillDiscount: (_: unknown, a: { input: Parameters<typeof approveTillDiscount>[1] }, ctx: Ctx) => approveTillDiscount(ctx, a.input),
+    tillCustomerTicket: (_: unknown, __: unknown, ctx: Ctx) => issueTillCustomerTicket(ctx),
   },
   TillStaffMember: {
     lastSignInAt: async (m: { id: string }, _: unknown, ctx: Ctx) => (await ctx.loaders.tillLastSignIn.load(m.id))?.toISOString() ?? null,

@@ -7,10 +7,10 @@ import { accounts } from '../db/tables.ts';
 const MAX_IDS = 1000;
 
 /**
- * Orders asks, when an offline till batch lands, which of the customer ids its sales name are customers the
- * channel may attach: an account of kind customer (a buyer is never attached at a till, as online), not erased,
- * in the realm the channel signs people into. Anything else is left out of the answer, and orders lands that
- * sale without a customer, flagged for staff. Only orders' own service context may ask: the answer says whether
+ * Orders asks, when an offline till batch lands, which of the customers its sales' tickets prove (see
+ * till-customer-ticket.service.ts) are still customers the channel may attach: an account of kind customer (a
+ * buyer is never attached at a till, as online), not erased, in the realm the channel signs people into. Anything
+ * else is left out of the answer, and orders lands that sale without a customer, flagged for staff. Only orders' own service context may ask: the answer says whether
  * an id is someone's account.
  */
 export async function tillSaleCustomers(ctx: CustomersContext, ids: string[]) {

@@ -3,12 +3,12 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { appError, Code, divRound } from '@storegraph/schema';
 import { serviceUnavailable } from '@storegraph/kit';
 import type { OrdersContext } from '../context.ts';
-import { tillSaleCustomers } from '../clients/customers.client.ts';
 import { signCheckoutContext } from '../clients/service-context.ts';
 import { tillSales, tillSessions } from '../db/tables.ts';
 import { checkTenders } from '../domain/till-tenders.rules.ts';
 import { applyManualDiscounts, discountThreshold, needsManagerApproval } from '../domain/till-discount.rules.ts';
 import { checkApproval } from './till-discount.service.ts';
+import { type OfflineCustomer, offlineCustomers } from './till-offline-customer.service.ts';
 import { tillDiscountPolicyOf } from './till-discount-policy.service.ts';
 import { hashOf, type OfflineSaleInput, validateOfflineBatch } from './till-offline.validation.ts';
 import { currentPrices, type PriceBook } from './till-offline-prices.service.ts';
@@ -37,14 +37,15 @@ type Outcome =
  * movements there, and the rest is a recorded shortfall (stock's on-hand never goes below zero) flagged for staff
  * (STOCK_SHORTFALL); a unit price that changed since the till's snapshot is honoured as sold and flagged
  * (PRICE_CHANGED). A sale of a variant the channel does not sell or price is REJECTED and applies nothing.
- * A customer the till attached (by id) is asked of the customers subgraph once per batch: a customer of the
- * channel's realm is recorded on the order (their order history) and compared at their group's prices; any other id
- * lands the sale without a customer, flagged CUSTOMER_UNKNOWN (the goods have left, so it is never dropped).
+ * A customer the till attached is proved by the ticket it was issued for them online (till-offline-customer): a
+ * customer of the channel's realm is recorded on the order (their order history) and compared at their group's
+ * prices; a ticket that proves no such customer lands the sale without one, flagged CUSTOMER_UNKNOWN alike for
+ * every reason (the goods have left, so it is never dropped).
  */
 export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInput[]) {
   const till = requireTill(ctx);
   validateOfflineBatch(ctx, sales);
-  const deps = [ctx.deps.stock, ctx.deps.prices, ...(sales.some((s) => s.customerId) ? [ctx.deps.customers] : [])];
+  const deps = [ctx.deps.stock, ctx.deps.prices, ...(sales.some((s) => s.customerTicket) ? [ctx.deps.customers] : [])];
   for (const dep of deps) if (!dep.guard.closed) throw serviceUnavailable(dep.guard.service);
   {
     const done = await ctx.db.db
@@ -67,10 +68,10 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
     const applied = new Map(done.map((d) => [d.clientId, d]));
     const todo = sales.filter((s) => !applied.has(s.clientId));
     const service = await signCheckoutContext(ctx.channel, ctx.deps.contextSecret);
-    // The customers the batch names, asked once: a known one is recorded on the order, with their group's prices.
-    const named = [...new Set(todo.flatMap((s) => (s.customerId ? [s.customerId] : [])))];
-    const customers = await tillSaleCustomers(ctx.deps.customers, service, ctx.channel.requestId, named);
-    const groupOf = (s: OfflineSaleInput) => (s.customerId ? (customers.get(s.customerId) ?? null) : null);
+    // The customers the batch's tickets prove, asked once: a known one is recorded on the order, with their group's prices.
+    const customers = await offlineCustomers(ctx, service, till.id, todo);
+    const customerOf = (s: OfflineSaleInput): OfflineCustomer => customers.get(s.clientId) ?? { customerId: null, group: null, flagged: false, namedId: null };
+    const groupOf = (s: OfflineSaleInput) => customerOf(s).group;
     // Today's prices and tax rates, one quote per customer group the batch sells to (most batches: one, no group).
     const books = new Map<string | null, PriceBook>();
     for (const group of new Set(todo.map(groupOf))) {
@@ -172,8 +173,7 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
       const cash = s.tenders.filter((t) => t.method === 'CASH').reduce((a, t) => a + t.amount, 0);
       const card = s.tenders.filter((t) => t.method === 'CARD').reduce((a, t) => a + t.amount, 0);
       const priceChanged = s.lines.filter((l) => current.get(l.variantId)!.unit !== l.unitPrice);
-      const customerId = s.customerId && customers.has(s.customerId) ? s.customerId : null;
-      const customerUnknown = !!s.customerId && !customerId;
+      const { customerId, flagged: customerUnknown, namedId } = customerOf(s);
       const flags = [
         ...(shortfalls.length ? ['STOCK_SHORTFALL'] : []),
         ...(priceChanged.length ? ['PRICE_CHANGED'] : []),
@@ -223,7 +223,7 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
                 },
               ]
             : []),
-          // Recorded against the sale's first line, with the id the till sent.
+          // Recorded against the sale's first line, with the customer a valid ticket named (null: it proved nobody).
           ...(customerUnknown
             ? [
                 {
@@ -232,7 +232,7 @@ export async function postOfflineSales(ctx: OrdersContext, sales: OfflineSaleInp
                   quantity: 0,
                   soldUnit: null,
                   currentUnit: null,
-                  customerId: s.customerId,
+                  customerId: namedId,
                 },
               ]
             : []),

@@ -12,8 +12,8 @@ export interface OfflineSaleInput {
   tenders: Tender[];
   discount?: ManualDiscount | null;
   managerApproval?: string | null;
-  /** The customer attached at the till, by the id it had from its last online lookup. */
-  customerId?: string | null;
+  /** The customer attached at the till: the ticket it was issued for them while online (TillCustomerTicket). */
+  customerTicket?: string | null;
 }
 
 /**
@@ -23,8 +23,8 @@ export interface OfflineSaleInput {
  */
 export const OFFLINE_BATCH_MAX = 1000;
 const CLIENT_ID = /^[A-Za-z0-9_.:-]{8,128}$/;
-/** An id as the customers subgraph issues them (and the channel context carries: at most 64). */
-const CUSTOMER_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** A signed ticket as customers issues them (a compact JWS, a few hundred characters); checked when the sale lands. */
+const CUSTOMER_TICKET = /^[A-Za-z0-9_.-]{1,2048}$/;
 
 /** The whole batch is checked before anything is applied: a malformed one is refused as a whole, naming the sale. */
 export function validateOfflineBatch(ctx: OrdersContext, sales: OfflineSaleInput[]) {
@@ -37,8 +37,9 @@ export function validateOfflineBatch(ctx: OrdersContext, sales: OfflineSaleInput
     const at = Date.parse(s.soldAt);
     if (!/^\d{4}-\d{2}-\d{2}T/.test(s.soldAt) || Number.isNaN(at)) badInput('INVALID_TIME', 'soldAt is an ISO 8601 time', `sales.${i}.soldAt`);
     if (at > Date.now() + 5 * 60_000) badInput('INVALID_TIME', 'soldAt is in the future', `sales.${i}.soldAt`);
-    if (s.customerId != null && !CUSTOMER_ID.test(s.customerId))
-      badInput('INVALID_CUSTOMER_ID', 'customerId is 1 to 64 of A-Z, a-z, 0-9, _ . : -', `sales.${i}.customerId`);
+    // Only its shape: whether it proves a customer is answered per sale, alike for every way it does not.
+    if (s.customerTicket != null && !CUSTOMER_TICKET.test(s.customerTicket))
+      badInput('INVALID_CUSTOMER_TICKET', 'customerTicket is 1 to 2048 of A-Z, a-z, 0-9, _ . -', `sales.${i}.customerTicket`);
     if (s.lines.length < 1 || s.lines.length > 100) badInput('INVALID_LINES', '1 to 100 lines', `sales.${i}.lines`);
     const variants = new Set<string>();
     s.lines.forEach((l, j) => {
@@ -79,8 +80,8 @@ export const hashOf = (s: OfflineSaleInput) => {
   const base = ['offline', s.soldAt, s.lines.map((l) => [l.variantId, l.quantity, l.unitPrice]), s.tenders.map((t) => [t.method, t.amount])];
   // A sale without manual discounts hashes as before they existed, so client ids applied then still replay.
   const manual = s.discount || s.lines.some((l) => l.discount) ? [[discountKey(s.discount), s.lines.map((l) => discountKey(l.discount))]] : [];
-  // Likewise a sale without a customer: the same client id sent again naming another customer is another sale.
-  const customer = s.customerId ? [['customer', s.customerId]] : [];
+  // Likewise a sale without a customer: the same client id sent again with another ticket is another sale.
+  const customer = s.customerTicket ? [['customerTicket', s.customerTicket]] : [];
   return createHash('sha256')
     .update(JSON.stringify([...base, ...manual, ...customer]))
     .digest('hex');
