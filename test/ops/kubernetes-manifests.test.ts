@@ -103,10 +103,11 @@ describe('deploy/k8s', () => {
       expect(h.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
   });
 
-  it('keeps the context and provider keys in a secret and runs migrations as a job before rollout', () => {
+  it('keeps the context, store-credit and provider keys in a secret and runs migrations as a job before rollout', () => {
     expect(Object.keys(named('Secret', 'storegraph-secrets').stringData).sort()).toEqual([
       'DATABASE_READ_URL',
       'DATABASE_URL',
+      'ORDERS_STORE_CREDIT_SECRET',
       'PAYMENT_CARD_API_KEY',
       'REDIS_URL',
       'STOREGRAPH_CONTEXT_SECRET',
