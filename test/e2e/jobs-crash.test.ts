@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropDatabase, ensureDatabase } from '@storegraph/dev-tools';
+import { dropDatabase, ensureDatabase, freePort } from '@storegraph/dev-tools';
 import { CONTEXT_HEADER, DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
 import { postGraphQL, signedContext, system } from '../support/clients.ts';
+import { untilReady } from '../support/process-ready.ts';
 
 /**
  * Crash safety of the job queue (packages/kit/src/job-queue.ts): a products process takes a best-effort bulk
@@ -23,17 +23,7 @@ let port = 0;
 let child: ChildProcess | undefined;
 let sql: postgres.Sql;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const alive = () => child && child.exitCode === null && child.signalCode === null;
+const alive = () => !!child && child.exitCode === null && child.signalCode === null;
 
 async function startProducts(): Promise<void> {
   child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/products/src/main.ts'], {
@@ -55,19 +45,7 @@ async function startProducts(): Promise<void> {
     },
     stdio: 'ignore',
   });
-  // Up to 60 s: tsx and the whole subgraph boot slowly on a loaded 2-core machine.
-  for (let i = 0; i < 1200; i++) {
-    if (!alive()) throw new Error('products exited while starting');
-    if (
-      await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(50);
-  }
-  throw new Error('products did not become ready');
+  await untilReady(port, alive, 'products');
 }
 
 beforeAll(async () => {

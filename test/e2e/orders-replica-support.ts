@@ -1,24 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CONTEXT_ISSUERS } from '@storegraph/schema';
 import { CARD_PROVIDER_STANDIN_KEY } from '../support/card-provider-standin.ts';
 import { system } from '../support/clients.ts';
+import { untilReady } from '../support/process-ready.ts';
+import { freePort } from '@storegraph/dev-tools';
 
 /**
  * A second orders process on the test system's database, with fault injection on, for crash tests that kill a
  * real process at a named boundary (`x-storegraph-crash-at`) and then let the shared system carry on.
  */
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface OrdersReplica {
   url: () => string;
@@ -63,19 +54,7 @@ export function ordersReplica(extraEnv: NodeJS.ProcessEnv = {}): OrdersReplica {
         },
         stdio: 'ignore',
       });
-      // Up to 60 s: a replica boots tsx and the whole subgraph, which took over 15 s on a loaded 2-core machine.
-      for (let i = 0; i < 1200; i++) {
-        if (!alive()) throw new Error('orders replica exited while starting');
-        if (
-          await fetch(`http://127.0.0.1:${port}/readyz`).then(
-            (r) => r.ok,
-            () => false,
-          )
-        )
-          return;
-        await sleep(50);
-      }
-      throw new Error('orders replica did not become ready');
+      await untilReady(port, alive, 'orders replica');
     },
     async dead() {
       for (let i = 0; i < 200 && alive(); i++) await sleep(25);

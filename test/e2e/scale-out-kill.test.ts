@@ -6,6 +6,7 @@ import { system } from '../support/clients.ts';
 import { startProcessSystem, type ProcessSystem } from '../support/process-system.ts';
 import { BERLIN_ADDRESS } from './checkout-support.ts';
 import { HAMBURG } from './stock-support.ts';
+import { call, type Answer } from './scale-out-support.ts';
 
 /**
  * Scale-out under a kill (issue #17): a system of this file's own with two replicas of stock and of the B2C BFF
@@ -31,27 +32,6 @@ afterAll(async () => {
   await sql?.end();
   await sys?.stop();
 }, 60_000);
-
-interface Answer {
-  status: number;
-  body?: { data?: any; errors?: { extensions?: { code?: string } }[] };
-  /** the connection died before an answer (the BFF was killed under it) */
-  dropped?: string;
-}
-
-async function call(url: string, operationName: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<Answer> {
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ operationName, variables }),
-      signal: AbortSignal.timeout(40_000),
-    });
-    return { status: res.status, body: (await res.json()) as Answer['body'] };
-  } catch (err) {
-    return { status: 0, dropped: String((err as Error).cause ?? err) };
-  }
-}
 
 /** A failure a client may retry: the connection died, or the answer says so (503, SERVICE_UNAVAILABLE). */
 const retryable = (a: Answer) => a.status === 0 || a.status === 503 || !!a.body?.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
